@@ -1,0 +1,3 @@
+using Condense.Cli;
+
+return CliRunner.Run(args);
