@@ -51,10 +51,9 @@ internal sealed class SortedPoints
     public static SortedPoints FromValues(ReadOnlySpan<float> values, string what)
     {
         if (values.IsEmpty) throw new CondenseException($"{what}: no values (empty tensor)");
-        var sorted = values.ToArray();
-        foreach (var v in sorted)
+        foreach (var v in values)
             if (!float.IsFinite(v)) throw new CondenseException($"{what}: values contain {v} (NaN or ±Inf)");
-        Array.Sort(sorted);
+        var sorted = RadixSort(values);
         int distinct = 1;
         for (int i = 1; i < sorted.Length; i++) if (sorted[i] != sorted[i - 1]) distinct++;
         var x = new double[distinct];
@@ -67,6 +66,54 @@ internal sealed class SortedPoints
             wt[d] += 1;
         }
         return Build(x, wt);
+    }
+
+    /// <summary>
+    /// LSD radix sort of floats by their order-preserving bit patterns (3 passes of 11 bits):
+    /// O(n), several times faster than a comparison sort, and sorting is what dominates k-means
+    /// on large tensors.
+    /// </summary>
+    internal static float[] RadixSort(ReadOnlySpan<float> values)
+    {
+        int n = values.Length;
+        var a = new uint[n];
+        var b = new uint[n];
+        for (int i = 0; i < n; i++)
+        {
+            uint u = BitConverter.SingleToUInt32Bits(values[i]);
+            a[i] = (u & 0x80000000u) != 0 ? ~u : u | 0x80000000u;
+        }
+        var counts = new int[3 * 2048];
+        for (int i = 0; i < n; i++)
+        {
+            uint u = a[i];
+            counts[u & 2047]++;
+            counts[2048 + ((u >> 11) & 2047)]++;
+            counts[4096 + (u >> 22)]++;
+        }
+        for (int pass = 0; pass < 3; pass++)
+        {
+            int shift = pass * 11, off = pass * 2048;
+            // Skip a pass in which every key has the same digit.
+            bool trivial = false;
+            for (int d = 0; d < 2048; d++) if (counts[off + d] == n) { trivial = true; break; }
+            if (trivial) continue;
+            int sum = 0;
+            for (int d = 0; d < 2048; d++) { int c = counts[off + d]; counts[off + d] = sum; sum += c; }
+            for (int i = 0; i < n; i++)
+            {
+                uint u = a[i];
+                b[counts[off + (int)((u >> shift) & 2047)]++] = u;
+            }
+            (a, b) = (b, a);
+        }
+        var result = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            uint u = a[i];
+            result[i] = BitConverter.UInt32BitsToSingle((u & 0x80000000u) != 0 ? u & 0x7FFFFFFFu : ~u);
+        }
+        return result;
     }
 
     public static SortedPoints FromWeighted(ReadOnlySpan<double> values, ReadOnlySpan<double> weights, string what)
