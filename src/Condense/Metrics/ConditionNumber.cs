@@ -21,8 +21,8 @@ public static class ConditionNumber
         using var scope = NewDisposeScope();
         var data = new double[w.Length];
         for (int i = 0; i < w.Length; i++) data[i] = w[i];
-        var a = tensor(data, rows, columns);
-        double norm = a.abs().sum(0).max().item<double>();
+        var a = tensor(data, new long[] { rows, columns });
+        double norm = a.abs().sum(dim: 0).max().item<double>();
         if (norm == 0) return double.PositiveInfinity;
         Tensor inverse;
         if (rows == columns)
@@ -31,7 +31,7 @@ public static class ConditionNumber
             inverse = info.item<int>() == 0 && inv.isfinite().all().item<bool>() ? inv : linalg.pinv(a);
         }
         else inverse = linalg.pinv(a);
-        double inorm = inverse.abs().sum(0).max().item<double>();
+        double inorm = inverse.abs().sum(dim: 0).max().item<double>();
         return norm * inorm;
     }
 }

@@ -40,7 +40,7 @@ public static class EffectiveRank
     {
         MatrixNorms.CheckShape(a.Length, rows, columns);
         using var scope = NewDisposeScope();
-        var t = tensor(a.ToArray(), rows, columns).to_type(ScalarType.Float64);
+        var t = tensor(a.ToArray(), new long[] { rows, columns }).to_type(ScalarType.Float64);
         return linalg.svdvals(t).data<double>().ToArray();
     }
 }

@@ -25,8 +25,8 @@ public static class OutputError
         var W = ToDouble(w, rows, columns);
         var D = W - ToDouble(q, rows, columns);
         var X = ToDouble(inputs, batch, columns).t();
-        var num = D.matmul(X).abs().sum(0);
-        var den = W.matmul(X).abs().sum(0);
+        var num = D.matmul(X).abs().sum(dim: 0);
+        var den = W.matmul(X).abs().sum(dim: 0);
         var n = num.data<double>().ToArray();
         var d = den.data<double>().ToArray();
         double sum = 0, max = 0;
@@ -42,7 +42,7 @@ public static class OutputError
 
     static Tensor ToDouble(ReadOnlySpan<float> a, int rows, int columns)
     {
-        var t = tensor(a.ToArray(), rows, columns);
+        var t = tensor(a.ToArray(), new long[] { rows, columns });
         return t.to_type(ScalarType.Float64);
     }
 }
