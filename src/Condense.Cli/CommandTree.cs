@@ -17,6 +17,8 @@ public static class CommandTree
             InfoCommand.Create(),
             CompressCommand.Create(),
             ExportCommand.Create(),
+            QuantizeCommand.Create(),
+            AnalyzeCommand.Create(),
             BenchCommand.Create(),
         })
         {

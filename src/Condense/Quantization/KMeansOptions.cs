@@ -52,7 +52,7 @@ public sealed record KMeansOptions
 
     /// <summary>
     /// <see cref="CentroidInit.Auto"/> runs the exact DP when k × (distinct values) is at most this
-    /// (default 2^22: e.g. 16 384 weights at 8 bits, 1 M weights at 2 bits); otherwise the
+    /// (default 2^20: e.g. 4096 distinct weights at 8 bits, 262 144 at 2 bits); otherwise the
     /// histogram fast path. 0 never chooses exact.
     /// </summary>
     public long ExactBudget
@@ -61,5 +61,5 @@ public sealed record KMeansOptions
         init => _exactBudget = value >= 0 ? value
             : throw new CondenseException($"k-means: exact budget must be ≥ 0, got {value}");
     }
-    long _exactBudget = 1L << 22;
+    long _exactBudget = 1L << 20;
 }

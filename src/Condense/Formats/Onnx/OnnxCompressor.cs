@@ -93,7 +93,7 @@ public static class OnnxCompressor
         var denseFork = builder.Fork();
         float[] denseDecoded;
         string denseLabel = label;
-        if (options.Method == OnnxCompressionMethod.Linear && options.PerChannel && axis is not null)
+        if (options.Method == OnnxCompressionMethod.Linear && options.PerChannel && axis is not null && shape.Length >= 2)
         {
             denseDecoded = OnnxEncodings.Linear(denseFork, values, shape, name, bits, axis);
             denseLabel = $"{label} per-axis {axis}";

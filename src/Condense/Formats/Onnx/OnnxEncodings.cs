@@ -37,14 +37,13 @@ internal static class OnnxEncodings
 
     public static float[] KMeans(OnnxGraphBuilder g, float[] values, long[] shape, string output, int bits, int seed)
     {
-        var fit = KMeans1D.Fit(values, new KMeansOptions(1 << bits) { Seed = seed });
-        var centroids = fit.Centroids;
-        var indices = new int[values.Length];
-        KMeans1D.Assign(values, centroids, indices);
-        var codebook = centroids.Select(c => (float)c).ToArray();
-        var back = new float[values.Length];
-        for (int i = 0; i < values.Length; i++) back[i] = codebook[indices[i]];
-        var used = Math.Max(1, (int)Math.Ceiling(Math.Log2(codebook.Length)));
+        // The quant branch's weight sharing (1-D k-means, Condense.Quantization) finds the
+        // codebook and indices; this file only lays them out as ONNX tensors.
+        var shared = new WeightSharingQuantizer(new WeightSharingOptions(bits) { Seed = seed }).Quantize(values, [values.Length]);
+        var indices = shared.Indices();
+        var codebook = shared.Codebooks;
+        var back = shared.Reconstruct();
+        var used = bits;
         // Packing needs the shared 8 KiB bit table; below that saving, whole bytes are smaller.
         if (!g.HasShared(BitTable) && (long)values.Length * (8 - used) / 8 < BitTableBytes) used = 8;
         var book = g.Add(OnnxTensorData.FromFloat32(g.Name($"{output}::codebook"), codebook, [codebook.Length]));

@@ -31,7 +31,7 @@ public static class OnnxReader
         {
             throw new InvalidFileException(path, $"cannot read: {ex.Message}");
         }
-        return Parse(bytes, path, Path.GetDirectoryName(Path.GetFullPath(path)), options);
+        return ParseArray(bytes, path, Path.GetDirectoryName(Path.GetFullPath(path)), options);
     }
 
     /// <summary>
@@ -42,13 +42,20 @@ public static class OnnxReader
     {
         options ??= OnnxReadOptions.Default;
         options.Validate();
+        if (bytes.Length > options.MaxFileBytes)
+            throw new InvalidFileException(source, $"model is {bytes.Length} bytes, over the limit of {options.MaxFileBytes}");
+        return ParseArray(bytes.ToArray(), source, directory, options);
+    }
+
+    static OnnxModel ParseArray(byte[] bytes, string source, string? directory, OnnxReadOptions options)
+    {
         if (bytes.Length == 0) throw new InvalidFileException(source, "empty file (an ONNX model has at least a graph)");
         if (bytes.Length > options.MaxFileBytes)
             throw new InvalidFileException(source, $"model is {bytes.Length} bytes, over the limit of {options.MaxFileBytes}");
         ModelProto proto;
         try
         {
-            using var stream = new MemoryStream(bytes.ToArray(), writable: false);
+            using var stream = new MemoryStream(bytes, writable: false);
             var input = CodedInputStream.CreateWithLimits(stream, (int)Math.Min(options.MaxFileBytes, int.MaxValue), options.MaxRecursionDepth);
             proto = ModelProto.Parser.ParseFrom(input);
         }

@@ -43,6 +43,8 @@ public sealed class OnnxRuntimeRunner : IDisposable
     /// <summary>Runs the model; the inputs are matched by name, or by position when unnamed.</summary>
     public IReadOnlyList<TensorProto> Run(IReadOnlyList<TensorProto> inputs)
     {
+        if (inputs.Count != session.InputNames.Count)
+            throw new CondenseException($"{source}: the model takes {session.InputNames.Count} inputs ({string.Join(", ", session.InputNames)}), not {inputs.Count}");
         var names = new List<string>();
         var values = new List<OrtValue>();
         try
