@@ -14,6 +14,10 @@ namespace Condense.Formats.Onnx;
 /// </summary>
 public static class OnnxCompressor
 {
+    /// <summary>
+    /// Compresses a copy of <paramref name="model"/> (whose external data, if any, is first loaded
+    /// into it; nothing else of it changes). Models of opset &lt; 7 are lifted to 7 on the way.
+    /// </summary>
     public static OnnxCompressionResult Compress(OnnxModel model, OnnxCompressionOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
