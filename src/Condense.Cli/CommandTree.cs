@@ -20,6 +20,7 @@ public static class CommandTree
             QuantizeCommand.Create(),
             AnalyzeCommand.Create(),
             BenchCommand.Create(),
+            ImageCommand.Create(),
         })
         {
             root.Subcommands.Add(command);
