@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Condense.Data;
 using Condense.Formats.Onnx;
 using Spectre.Console;
 
@@ -40,9 +41,9 @@ public static class CompressCommand
             var model = OnnxReader.Read(inPath);
             var original = model.Proto.Clone();
             var result = OnnxCompressor.Compress(model, options);
-            var stored = OnnxVerifier.StoredInputs(inPath);
-            var verification = OnnxVerifier.Compare(original, result.Model, inPath, stored, options.Seed);
-            if (stored is not null) verification = verification with { InputSource = "test_data_set_0 beside the model" };
+            var (known, knownSource) = KnownInputs(original, inPath);
+            var verification = OnnxVerifier.Compare(original, result.Model, inPath, known, options.Seed);
+            if (knownSource is not null) verification = verification with { InputSource = knownSource };
             OnnxWriter.Write(outPath, result.Model);
             var fileBefore = new FileInfo(inPath).Length;
             var fileAfter = new FileInfo(outPath).Length;
@@ -95,6 +96,25 @@ public static class CompressCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Real inputs where they are known: ONNX test data beside the model, or, for a model
+    /// exported by Condense, the first 256 test images of the data set it was trained on.
+    /// </summary>
+    static (IReadOnlyList<Onnx.TensorProto>? Inputs, string? Source) KnownInputs(Onnx.ModelProto model, string path)
+    {
+        if (OnnxVerifier.StoredInputs(path) is { } stored) return (stored, "test_data_set_0 beside the model");
+        var dataSet = model.MetadataProps.FirstOrDefault(m => m.Key == OnnxExporter.DataSetKey)?.Value;
+        if (dataSet is null || !DataSets.Names.Contains(dataSet) || (dataSet == DataSets.Fashion && !DataSets.FashionAvailable)) return (null, null);
+        var initializers = model.Graph.Initializer.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+        var inputs = model.Graph.Input.Where(i => !initializers.Contains(i.Name)).ToList();
+        var test = DataSets.Load(dataSet).Test;
+        if (inputs.Count != 1 || inputs[0].Type?.TensorType?.Shape?.Dim is not { Count: 2 } dims || dims[1].DimValue != test.Features)
+            return (null, null);
+        var count = Math.Min(256, test.Count);
+        var images = test.Images.AsSpan(0, count * test.Features);
+        return ([OnnxTensorData.FromFloat32(inputs[0].Name, images, [count, test.Features])], $"{dataSet} test images (first {count})");
     }
 
     static OnnxCompressionMethod ParseMethod(string name) => name.ToLowerInvariant() switch

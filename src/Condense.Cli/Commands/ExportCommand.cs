@@ -16,11 +16,11 @@ public static class ExportCommand
         var command = new Command("export", "Export a trained model to ONNX (Gemm, Relu, LogSoftmax/Sigmoid; dropout removed).") { input, output, json };
         command.SetAction(parse =>
         {
-            var (model, _) = ModelFile.Load(parse.GetValue(input)!);
+            var (model, card) = ModelFile.Load(parse.GetValue(input)!);
             using (model)
             {
                 var path = parse.GetValue(output)!;
-                OnnxWriter.Write(path, OnnxExporter.Export(model));
+                OnnxWriter.Write(path, OnnxExporter.Export(model, card.DataSet));
                 var bytes = new FileInfo(path).Length;
                 if (parse.GetValue(json)) CliConsole.WriteJson(parse, new { input = parse.GetValue(input), output = path, bytes, opset = OnnxExporter.Opset });
                 else CliConsole.For(parse).WriteLine($"Wrote {path} ({bytes:N0} bytes, opset {OnnxExporter.Opset})");

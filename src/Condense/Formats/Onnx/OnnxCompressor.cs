@@ -14,6 +14,10 @@ namespace Condense.Formats.Onnx;
 /// </summary>
 public static class OnnxCompressor
 {
+    /// <summary>
+    /// Compresses a copy of <paramref name="model"/> (whose external data, if any, is first loaded
+    /// into it; nothing else of it changes). Models of opset &lt; 7 are lifted to 7 on the way.
+    /// </summary>
     public static OnnxCompressionResult Compress(OnnxModel model, OnnxCompressionOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -87,7 +91,7 @@ public static class OnnxCompressor
         var label = options.Method switch
         {
             OnnxCompressionMethod.Fp16 => "fp16",
-            OnnxCompressionMethod.KMeans => bits == 8 ? "kmeans 8-bit" : $"kmeans {bits}-bit packed",
+            OnnxCompressionMethod.KMeans => $"kmeans {bits}-bit",
             _ => $"linear {bits}-bit",
         };
         var denseFork = builder.Fork();
@@ -99,6 +103,7 @@ public static class OnnxCompressor
             denseLabel = $"{label} per-axis {axis}";
         }
         else denseDecoded = dense(denseFork, values, shape, name);
+        if (Packed(denseFork)) denseLabel += " packed";
 
         var zeros = values.Count(v => v == 0);
         if (!options.Sparse || builder.Opset < 11 || zeros < values.Length / 2 || zeros == values.Length)
@@ -106,9 +111,11 @@ public static class OnnxCompressor
         var sparseFork = builder.Fork();
         var sparseDecoded = OnnxEncodings.Sparse(sparseFork, values, shape, name, dense);
         return sparseFork.Bytes < denseFork.Bytes
-            ? (sparseFork, sparseDecoded, $"sparse {100.0 * (values.Length - zeros) / values.Length:0.#}% + {label}")
+            ? (sparseFork, sparseDecoded, $"sparse {100.0 * (values.Length - zeros) / values.Length:0.#}% + {label}{(Packed(sparseFork) ? " packed" : "")}")
             : (denseFork, denseDecoded, denseLabel);
     }
+
+    static bool Packed(OnnxGraphBuilder fork) => fork.Initializers.Any(t => t.Name.Contains("::indices_packed", StringComparison.Ordinal));
 
     /// <summary>
     /// The output-channel axis of a weight, from its consumer: Gemm's B is [out, in] when

@@ -156,7 +156,16 @@ internal static class OnnxEncodings
             q[i] = (byte)Math.Clamp(Math.Round(values[i] / scales[c]) + zeros[c], 0, qmax);
             back[i] = (q[i] - zeros[c]) * scales[c];
         }
-        var quantized = g.Add(OnnxTensorData.Raw(g.Name($"{output}::q{bits}"), DataType.Uint8, q, shape));
+        // Below 8 bits the levels are bit-packed like k-means indices (when that pays for the
+        // shared bit table) and cast back to uint8 for DequantizeLinear.
+        string quantized;
+        if (bits < 8 && (g.HasShared(BitTable) || (long)values.Length * (8 - bits) / 8 >= BitTableBytes))
+        {
+            var levels = UnpackedIndices(g, q.Select(b => (int)b).ToArray(), bits, shape, output);
+            quantized = g.Name($"{output}::q{bits}");
+            g.Node("Cast", [levels], quantized, OnnxGraphBuilder.Int("to", (long)DataType.Uint8));
+        }
+        else quantized = g.Add(OnnxTensorData.Raw(g.Name($"{output}::q{bits}"), DataType.Uint8, q, shape));
         var useDequantize = axis is null ? g.Opset >= 10 : g.Opset >= 13;
         if (useDequantize)
         {

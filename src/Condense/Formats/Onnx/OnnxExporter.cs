@@ -17,7 +17,12 @@ public static class OnnxExporter
     /// <summary>The opset written (17: every op used here is stable since long before).</summary>
     public const long Opset = 17;
 
-    public static ModelProto Export(CondenseModel model)
+    /// <summary>Metadata key naming the data set the model was trained on (lets the verifier use real inputs).</summary>
+    public const string DataSetKey = "condense.data";
+
+    /// <param name="model">The trained model.</param>
+    /// <param name="dataSet">The data set it was trained on (<c>mnist10k</c>, <c>fashion</c>), recorded as metadata.</param>
+    public static ModelProto Export(CondenseModel model, string? dataSet = null)
     {
         if (model is not MlpModel mlp)
             throw new CondenseException($"ONNX export supports the MLP models (classifier, autoencoder, lenet300), not {model.GetType().Name}");
@@ -69,6 +74,7 @@ public static class OnnxExporter
         proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
         foreach (var (k, v) in mlp.Describe().OrderBy(kv => kv.Key, StringComparer.Ordinal))
             proto.MetadataProps.Add(new StringStringEntryProto { Key = $"condense.{k}", Value = v });
+        if (dataSet is not null) proto.MetadataProps.Add(new StringStringEntryProto { Key = DataSetKey, Value = dataSet });
         return proto;
     }
 

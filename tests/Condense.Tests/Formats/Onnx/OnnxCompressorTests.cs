@@ -99,6 +99,24 @@ public sealed class OnnxCompressorTests(ITestOutputHelper output)
         Assert.True(verification.WorstRelative > 0);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Linear_4_bit_levels_are_packed_and_decode_exactly_in_onnx_runtime(bool perChannel)
+    {
+        var model = OnnxSamples.Linear(out var weights, rows: 100, cols: 300, opset: 13);
+        var result = OnnxCompressor.Compress(model, new OnnxCompressionOptions(OnnxCompressionMethod.Linear, 4, perChannel, MinSize: 1000));
+        var w = Assert.Single(result.Tensors, t => t.Name == "W");
+        Assert.EndsWith("packed", w.Encoding);
+        Assert.InRange(w.BytesAfter, 30000 / 2, 30000 / 2 + 1500);
+        Assert.Contains(result.Model.Graph.Node, n => n.OpType == "DequantizeLinear");
+        // 16 levels per scale: the max error is at most half a step of the widest range.
+        var step = (weights.Max() - Math.Min(0, weights.Min())) / 15;
+        Assert.InRange(w.MaxAbsError, 0, step / 2 + 1e-6);
+        var verification = OnnxVerifier.Compare(model.Proto, result.Model, "linear4");
+        Assert.InRange(verification.WorstRelative, 1e-6, 0.2);
+    }
+
     [Fact]
     public void Pruned_weights_are_stored_sparsely_and_zeros_stay_exact()
     {

@@ -45,7 +45,7 @@ public sealed class OnnxExporterTests(ITestOutputHelper output) : IDisposable
     {
         using var model = ModelFactory.Create(ModelKind.LeNet300, seed: 1);
         var safetensors = Path.Combine(dir, "lenet.safetensors");
-        ModelFile.Save(safetensors, model);
+        ModelFile.Save(safetensors, model, new ModelCard(DataSets.Mnist10k));
         var onnx = Path.Combine(dir, "lenet.onnx");
         var (code, _, stderr) = CliHarness.Run("export", safetensors, "-o", onnx);
         Assert.True(code == 0, stderr);
@@ -55,6 +55,11 @@ public sealed class OnnxExporterTests(ITestOutputHelper output) : IDisposable
         // 266 610 weights and biases plus the two normalisation scalars.
         Assert.Contains("\"parameters\": 266612", info.Stdout);
         Assert.Contains("fc1.weight", info.Stdout);
+
+        // The verifier of a Condense-exported model runs on real test images.
+        var compressed = CliHarness.Run("compress", onnx, "--method", "kmeans", "--bits", "5", "-o", Path.Combine(dir, "lenet.k5.onnx"), "--json");
+        Assert.True(compressed.Code == 0, compressed.Stderr);
+        Assert.Contains("\"inputs\": \"mnist10k test images (first 256)\"", compressed.Stdout);
     }
 
     /// <summary>
