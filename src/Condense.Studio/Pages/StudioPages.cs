@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Condense.Studio.Pages;
+
+/// <summary>
+/// The Studio's pages in reading order. A page whose library has not landed yet is listed with
+/// <c>Available = false</c> and the front end shows it as "coming".
+/// </summary>
+internal static class StudioPages
+{
+    public sealed record PageInfo(string Id, int Number, string Title, bool Available);
+
+    public static IReadOnlyList<PageInfo> All { get; } =
+    [
+        new("colours", 1, "Sharing colours", false),
+        new("error", 2, "Measuring error", false),
+        new("weights", 3, "Sharing weights", false),
+        new("autoencoder", 4, "Autoencoder", false),
+        new("lowrank", 5, "Low rank", false),
+        new("pruning", 6, "Pruning", false),
+        new("model", 7, "Your model", false),
+    ];
+
+    public static void AddServices(IServiceCollection services, StudioOptions options)
+    {
+    }
+
+    public static void MapEndpoints(WebApplication app)
+    {
+        app.MapGet("/api/pages", () => All);
+        app.MapGet("/api/health", () => new { status = "ok" });
+        app.Map("/api/{**rest}", (HttpContext context) =>
+            Results.Json(new Hosting.ErrorMiddleware.ErrorBody($"no endpoint {context.Request.Path.Value}"), statusCode: 404));
+    }
+}
