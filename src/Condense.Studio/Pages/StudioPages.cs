@@ -27,6 +27,12 @@ internal static class StudioPages
     {
     }
 
+    /// <summary>The slider requests of each available page, for <see cref="Bench.StudioBenchmark"/>.</summary>
+    public static IEnumerable<(string Page, Bench.PageBench Requests)> BenchRequests(IServiceProvider services)
+    {
+        yield break;
+    }
+
     public static void MapEndpoints(WebApplication app)
     {
         app.MapGet("/api/pages", () => All);
