@@ -16,6 +16,7 @@ public static class CommandTree
             EvalCommand.Create(),
             InfoCommand.Create(),
             BenchCommand.Create(),
+            ImageCommand.Create(),
             StudioCommand.Create(),
         })
         {
