@@ -16,12 +16,13 @@ public sealed class StudioFixture : IAsyncLifetime
     IPlaywright? playwright;
 
     public Uri Url { get; private set; } = null!;
+    public IServiceProvider Services => app!.Services;
     public IBrowser Browser { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
     public StudioOptions Options { get; } = new()
     {
         Port = 0,
-        MaxUploadBytes = 1024 * 1024,
+        MaxUploadBytes = 4 * 1024 * 1024,
         CacheDirectory = Path.Combine(AppContext.BaseDirectory, "studio-cache"),
     };
 

@@ -17,7 +17,20 @@ export async function getJson(url, init) {
   return body;
 }
 
-export function postBytes(url, file) {
+let limits = null;
+
+/**
+ * Uploads a file. Files over the server's limit are refused here with the same 413 the server
+ * would answer, since a browser that is still sending a large body often never sees the server's
+ * early answer (the connection is closed under it).
+ */
+export async function postBytes(url, file) {
+  limits ??= await getJson('/api/limits');
+  if (file.size > limits.maxUploadBytes) {
+    const error = new Error(`larger than the Studio accepts (${formatBytes(limits.maxUploadBytes)})`);
+    error.status = 413;
+    throw error;
+  }
   return getJson(url, { method: 'POST', body: file, headers: { 'Content-Type': 'application/octet-stream' } });
 }
 
