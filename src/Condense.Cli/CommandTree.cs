@@ -15,6 +15,8 @@ public static class CommandTree
             TrainCommand.Create(),
             EvalCommand.Create(),
             InfoCommand.Create(),
+            QuantizeCommand.Create(),
+            AnalyzeCommand.Create(),
             BenchCommand.Create(),
             ImageCommand.Create(),
             StudioCommand.Create(),
