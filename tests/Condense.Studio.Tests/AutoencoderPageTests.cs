@@ -61,6 +61,9 @@ public sealed class AutoencoderPageTests(StudioFixture studio)
         await AssertMatchesLibraryAsync(page, sent1, received1);
         Assert.True(received1.Mse > received.MseFull, "1-bit weights should reconstruct worse than 32-bit ones");
 
+        // Per-layer cond₁ from the library, shown for all five layers.
+        await Assertions.Expect(page.GetByTestId("layers").Locator("tbody tr")).ToHaveCountAsync(5);
+        await Assertions.Expect(page.GetByTestId("layers").Locator("tbody tr").First).Not.ToContainTextAsync("–");
         Assert.Empty(errors);
         await StudioFixture.ScreenshotAsync(page, "4-autoencoder-drawn");
     }
@@ -87,7 +90,8 @@ public sealed class AutoencoderPageTests(StudioFixture studio)
     {
         var response = await page.RunAndWaitForResponseAsync(action, r =>
             r.Url.EndsWith("/api/autoencoder/reconstruct", StringComparison.Ordinal)
-            && (bits is null || r.Request.PostData!.Contains($"\"bits\":{bits}", StringComparison.Ordinal)));
+            && (bits is null || r.Request.PostData!.Contains($"\"bits\":{bits}", StringComparison.Ordinal)),
+            new PageRunAndWaitForResponseOptions { Timeout = 10 * 60_000 });
         Assert.Equal(200, response.Status);
         var sent = JsonSerializer.Deserialize<Sent>(response.Request.PostData!, Json)!;
         var received = JsonSerializer.Deserialize<Received>(await response.TextAsync(), Json)!;
@@ -103,7 +107,7 @@ public sealed class AutoencoderPageTests(StudioFixture studio)
         Assert.Equal(sum / 784, received.Mse, 6);
         await Assertions.Expect(page.GetByTestId("mse")).ToHaveAttributeAsync("data-value", received.Mse.ToString("R", CultureInfo.InvariantCulture));
 
-        // Independently: the cached model, weight-shared here with KMeans1D, gives the same reconstruction.
+        // Independently: the cached model, weight-shared here with WeightSharingQuantizer, gives the same reconstruction.
         var expected = LibraryReconstruction(sent.Pixels, sent.Bits);
         for (var i = 0; i < 784; i++) Assert.Equal(expected[i], received.Reconstruction[i], 4);
 
@@ -124,11 +128,9 @@ public sealed class AutoencoderPageTests(StudioFixture studio)
             var tensors = ModelFile.Weights(model).Select(t =>
             {
                 if (t.Shape.Length != 2) return t;
-                var w = t.ToFloat32();
-                var fit = KMeans1D.Fit(w, new KMeansOptions(1 << bits) { Seed = new StudioOptions().Seed });
-                var indices = new int[w.Length];
-                KMeans1D.Assign(w, fit.Centroids, indices);
-                return NamedTensor.FromFloat32(t.Name, indices.Select(j => (float)fit.Centroids[j]).ToArray(), t.Shape);
+                var q = new WeightSharingQuantizer(new WeightSharingOptions(bits) { Seed = new StudioOptions().Seed }).Quantize(t.ToFloat32(), t.Shape);
+                Assert.True(q.Reconstruct().Distinct().Count() <= 1 << bits);
+                return NamedTensor.FromFloat32(t.Name, q.Reconstruct(), t.Shape);
             }).ToList();
             ModelFile.SetWeights(model, tensors, "test");
             return Evaluator.Predict(model, pixels, 1, 784);

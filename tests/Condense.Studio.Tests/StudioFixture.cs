@@ -36,6 +36,7 @@ public sealed class StudioFixture : IAsyncLifetime
         Directory.CreateDirectory(ScreenshotDirectory);
         if (!File.Exists(ChromiumPath))
             throw new InvalidOperationException($"{ChromiumPath} is missing: the Studio's browser tests need Debian's chromium (scripts/setup.sh installs it)");
+        Assertions.SetDefaultExpectTimeout(60_000);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

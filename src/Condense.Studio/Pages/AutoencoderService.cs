@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using Condense.Data;
 using Condense.Formats;
 using Condense.Models;
+using Condense.Metrics;
 using Condense.Quantization;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
 namespace Condense.Studio.Pages;
@@ -11,20 +13,21 @@ namespace Condense.Studio.Pages;
 /// Page 4's network: the Foundation's 784-1000-256-256-1000-784 autoencoder, trained on first use
 /// on the bundled MNIST (a minute or two on two cores) and cached as a <see cref="ModelFile"/> in
 /// the Studio's cache folder, so later runs load it in a second. Each bit width's weight-shared
-/// copy is built once (k-means per layer, <see cref="KMeans1D"/>) and kept.
+/// copy is built once (<see cref="WeightSharingQuantizer"/>, one codebook per layer) and kept.
 /// </summary>
 internal sealed class AutoencoderService(StudioOptions options, ILogger<AutoencoderService> logger) : IDisposable
 {
     /// <summary>Epochs of training: enough for recognisable reconstructions (test MSE ≈ 0.01), short enough for a first visit.</summary>
     public const int Epochs = 3;
 
-    public sealed record Status(bool Ready, string Message, string? Error);
+    public sealed record Status(bool Ready, string Message, string? Error, int TestDigits);
 
     public sealed record Layer(string Name, int Rows, int Cols, double? Cond1, double? RelativeError);
 
     public sealed record Quantized(int Bits, MlpModel Model, IReadOnlyList<Layer> Layers);
 
-    sealed record Trained(MlpModel Model, Dataset Test, IReadOnlyList<NamedTensor> Weights);
+    /// <summary>The trained model, its test set and weights, and cond₁ of each weight matrix (a pseudo-inverse each, so computed once with the model and cached beside it).</summary>
+    sealed record Trained(MlpModel Model, Dataset Test, IReadOnlyList<NamedTensor> Weights, IReadOnlyDictionary<string, double> Cond1);
 
     readonly object gate = new();
     readonly ConcurrentDictionary<int, Lazy<Quantized>> quantized = new();
@@ -36,9 +39,9 @@ internal sealed class AutoencoderService(StudioOptions options, ILogger<Autoenco
     public Status GetStatus()
     {
         var task = Start();
-        if (task.IsCompletedSuccessfully) return new Status(true, message, null);
-        if (task.IsFaulted) return new Status(false, message, "training the autoencoder failed: " + task.Exception!.GetBaseException().Message);
-        return new Status(false, message, null);
+        if (task.IsCompletedSuccessfully) return new Status(true, message, null, task.Result.Test.Count);
+        if (task.IsFaulted) return new Status(false, message, "training the autoencoder failed: " + task.Exception!.GetBaseException().Message, 0);
+        return new Status(false, message, null, 0);
     }
 
     Task<Trained> Start()
@@ -84,7 +87,7 @@ internal sealed class AutoencoderService(StudioOptions options, ILogger<Autoenco
             {
                 model = ModelFile.Load(ModelPath).Model;
                 message = $"loaded {ModelPath}";
-                return new Trained(model, test, ModelFile.Weights(model));
+                return WithConditionNumbers(model, test);
             }
             catch (CondenseException ex)
             {
@@ -104,7 +107,35 @@ internal sealed class AutoencoderService(StudioOptions options, ILogger<Autoenco
         Directory.CreateDirectory(options.ResolveCacheDirectory());
         ModelFile.Save(ModelPath, model, new ModelCard(DataSets.Mnist10k, training, result.Final));
         message = $"trained and saved {ModelPath}";
-        return new Trained(model, test, ModelFile.Weights(model));
+        return WithConditionNumbers(model, test);
+    }
+
+    static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    string Cond1Path => Path.ChangeExtension(ModelPath, ".cond1.json");
+
+    Trained WithConditionNumbers(MlpModel model, Dataset test)
+    {
+        var weights = ModelFile.Weights(model);
+        var matrices = weights.Where(t => t.Shape.Length == 2).ToList();
+        Dictionary<string, double>? cond = null;
+        try
+        {
+            if (File.Exists(Cond1Path) && File.GetLastWriteTimeUtc(Cond1Path) >= File.GetLastWriteTimeUtc(ModelPath))
+                cond = JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(Cond1Path), Json);
+        }
+        catch (JsonException)
+        {
+            cond = null;
+        }
+        if (cond is null || matrices.Any(t => !cond.ContainsKey(t.Name)))
+        {
+            message = "computing each layer's condition number (first use only)";
+            cond = matrices.ToDictionary(t => t.Name, t => ConditionNumber.OneNorm(t.ToFloat32(), (int)t.Shape[0], (int)t.Shape[1]));
+            AtomicFile.Write(Cond1Path, stream => JsonSerializer.Serialize(stream, cond, Json));
+        }
+        message = "ready";
+        return new Trained(model, test, weights, cond);
     }
 
     Quantized Quantize(int bits, Trained t)
@@ -119,14 +150,11 @@ internal sealed class AutoencoderService(StudioOptions options, ILogger<Autoenco
                 continue;
             }
             var w = tensor.ToFloat32();
-            var fit = KMeans1D.Fit(w, new KMeansOptions(1 << bits) { Seed = options.Seed });
-            var indices = new int[w.Length];
-            KMeans1D.Assign(w, fit.Centroids, indices);
-            var q = new float[w.Length];
-            for (var i = 0; i < q.Length; i++) q[i] = (float)fit.Centroids[indices[i]];
+            var q = new WeightSharingQuantizer(new WeightSharingOptions(bits) { Seed = options.Seed }).Quantize(w, tensor.Shape).Reconstruct();
             tensors.Add(NamedTensor.FromFloat32(tensor.Name, q, tensor.Shape));
-            layers.Add(new Layer(tensor.Name.Replace(".weight", "", StringComparison.Ordinal), (int)tensor.Shape[0], (int)tensor.Shape[1],
-                null, null));
+            var (rows, cols) = ((int)tensor.Shape[0], (int)tensor.Shape[1]);
+            layers.Add(new Layer(tensor.Name.Replace(".weight", "", StringComparison.Ordinal), rows, cols,
+                t.Cond1[tensor.Name], MatrixNorms.RelativeOneNormError(w, q, rows, cols)));
         }
         var model = ModelFactory.Create(ModelKind.Autoencoder, options.Seed);
         ModelFile.SetWeights(model, tensors, $"autoencoder at {bits} bits");

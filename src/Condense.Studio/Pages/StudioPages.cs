@@ -16,7 +16,7 @@ internal static class StudioPages
     [
         new("colours", 1, "Sharing colours", true),
         new("error", 2, "Measuring error", true),
-        new("weights", 3, "Sharing weights", false),
+        new("weights", 3, "Sharing weights", true),
         new("autoencoder", 4, "Autoencoder", true),
         new("lowrank", 5, "Low rank", false),
         new("pruning", 6, "Pruning", false),
@@ -33,6 +33,7 @@ internal static class StudioPages
     public static IEnumerable<(string Page, Bench.PageBench Requests)> BenchRequests(IServiceProvider services)
     {
         yield return ("1-2 colours", ColoursPage.Bench());
+        yield return ("3 weights", WeightsPage.Bench());
         var autoencoder = services.GetRequiredService<AutoencoderService>();
         var (_, test) = autoencoder.ReadyAsync(CancellationToken.None).GetAwaiter().GetResult();
         yield return ("4 autoencoder", AutoencoderPage.Bench(test.Images.AsSpan(0, test.Features).ToArray()));
@@ -44,6 +45,7 @@ internal static class StudioPages
         app.MapGet("/api/health", () => new { status = "ok" });
         app.MapGet("/api/limits", (StudioOptions options) => new { maxUploadBytes = options.MaxUploadBytes });
         ColoursPage.Map(app);
+        WeightsPage.Map(app);
         AutoencoderPage.Map(app);
         ModelPage.Map(app);
         app.Map("/api/{**rest}", (HttpContext context) =>
