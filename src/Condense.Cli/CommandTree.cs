@@ -15,6 +15,8 @@ public static class CommandTree
             TrainCommand.Create(),
             EvalCommand.Create(),
             InfoCommand.Create(),
+            CompressCommand.Create(),
+            ExportCommand.Create(),
             QuantizeCommand.Create(),
             AnalyzeCommand.Create(),
             BenchCommand.Create(),

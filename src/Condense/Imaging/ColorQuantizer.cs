@@ -20,24 +20,28 @@ namespace Condense.Imaging;
 public sealed class ColorQuantizer
 {
     /// <summary>
-    /// Cap on the k-medians steps. Each step lowers the error less than the one before; on 512×512
-    /// photos 20 steps reach within ~0.5 % of the fixed point at a fraction of its time.
+    /// Cap on the k-medians steps: 20 for k ≤ 64, 10 above (a step costs more with more entries
+    /// and gains less). Each step lowers the error less than the one before; on 512×512 photos the
+    /// cap lands within ~0.5 % of the fixed point at a fraction of its time.
     /// </summary>
-    const int MaxRefineSteps = 20;
+    static int MaxRefineSteps(int k) => k <= 64 ? 20 : 10;
 
     /// <summary>
     /// Above this many distinct colours, Lloyd runs to convergence on a grid of colour means
-    /// (5 bits a channel for k ≤ 64, 6 bits above: ~10 grid cells per centre or more; see
-    /// <see cref="ColorKMeans.Coarse"/>), and then only <see cref="FullIterations"/> Lloyd
-    /// iterations on the full histogram polish it. Smaller histograms run Lloyd in full.
+    /// (6 bits a channel for k ≤ 64 — 10–20 k cells for a 512×512 photo, 3 seeded starts as the
+    /// default; 7 bits above, one start; see <see cref="ColorKMeans.Coarse"/>), and then only
+    /// <see cref="FullIterations"/> Lloyd iteration on the full histogram polishes it. Smaller
+    /// histograms run Lloyd in full. The grid sizes were chosen on four photos so that the
+    /// result is no worse than scikit-learn's full k-means (docs/imaging.md).
     /// </summary>
     const int CoarseAbove = 8192;
 
     /// <summary>
-    /// Lloyd iterations on the full histogram after the grid's converged start. More lower the
-    /// squared error further but barely move the absolute error after the k-medians steps.
+    /// Lloyd iterations on the full histogram after the grid's converged start: one moves each
+    /// centre to its exact colours' mean. More lower the squared error further but barely move
+    /// the absolute error after the k-medians steps (measured on astronaut.png: ≤ 0.2 %).
     /// </summary>
-    const int FullIterations = 3;
+    const int FullIterations = 1;
 
     public ColorQuantizer(ColorQuantizerOptions options)
     {
@@ -82,10 +86,10 @@ public sealed class ColorQuantizer
             var kmeans = ColorKMeans.FromHistogram(histogram);
             double[] centres;
             int[]? pointOfColor = null;
-            var coarse = n > CoarseAbove ? ColorKMeans.Coarse(histogram, k <= 64 ? 5 : 6, out pointOfColor) : null;
+            var coarse = n > CoarseAbove ? ColorKMeans.Coarse(histogram, k <= 64 ? 6 : 7, out pointOfColor) : null;
             if (coarse is not null && coarse.Count >= 8 * k)
             {
-                centres = coarse.Fit(k, Options, Options.Starts);
+                centres = coarse.Fit(k, Options, Options.Starts ?? (k <= 64 ? 3 : 1));
                 var coarseAssignment = coarse.Assignment!;
                 var hint = new int[n];
                 for (var i = 0; i < n; i++)
@@ -97,7 +101,7 @@ public sealed class ColorQuantizer
             }
             else
             {
-                centres = kmeans.Fit(k, Options, Options.Starts);
+                centres = kmeans.Fit(k, Options, Options.Starts ?? 1);
                 iterations = kmeans.Iterations;
             }
             palette = new int[k * 3];
@@ -105,7 +109,7 @@ public sealed class ColorQuantizer
             {
                 palette[c] = (int)Math.Clamp(Math.Round(centres[c], MidpointRounding.AwayFromZero), 0, 255);
             }
-            colorEntry = kmeans.RefineAbsolute(palette, k, Options.RefineAbsoluteError ? MaxRefineSteps : 0, kmeans.Assignment);
+            colorEntry = kmeans.RefineAbsolute(palette, k, Options.RefineAbsoluteError ? MaxRefineSteps(k) : 0, kmeans.Assignment);
         }
         return Assemble(image, histogram, palette, colorEntry, k, iterations);
     }

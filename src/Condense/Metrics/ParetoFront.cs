@@ -13,7 +13,7 @@ public static class ParetoFront
     /// </summary>
     /// <param name="sizes">Bytes (smaller is better).</param>
     /// <param name="quality">Accuracy (higher is better) or an error (set <paramref name="higherIsBetter"/> false).</param>
-    /// <param name="higherIsBetter">Whether a larger <paramref name="quality"/> is better.</param>
+    /// <param name="higherIsBetter">Whether a larger quality value is better (true for accuracy, false for an error).</param>
     public static IReadOnlyList<int> Indices(IReadOnlyList<double> sizes, IReadOnlyList<double> quality, bool higherIsBetter = true)
     {
         if (sizes.Count != quality.Count) throw new ArgumentException("sizes and quality differ in length");
