@@ -15,9 +15,12 @@ public static class CommandTree
             TrainCommand.Create(),
             EvalCommand.Create(),
             InfoCommand.Create(),
+            CompressCommand.Create(),
+            ExportCommand.Create(),
             QuantizeCommand.Create(),
             AnalyzeCommand.Create(),
             BenchCommand.Create(),
+            ImageCommand.Create(),
         })
         {
             root.Subcommands.Add(command);
