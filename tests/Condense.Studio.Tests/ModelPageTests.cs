@@ -63,6 +63,28 @@ public sealed class ModelPageTests(StudioFixture studio)
     }
 
     [Fact]
+    public async Task Uploaded_onnx_is_compressed_into_a_smaller_onnx_that_parses()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "lenet300.onnx");
+        using (var model = ModelFactory.Create(ModelKind.LeNet300, seed: 7))
+            await File.WriteAllBytesAsync(path, Google.Protobuf.MessageExtensions.ToByteArray(Condense.Formats.Onnx.OnnxExporter.Export(model)));
+        var (page, errors) = await studio.OpenAsync("model");
+        await page.GetByTestId("model-upload").SetInputFilesAsync(path);
+        await Assertions.Expect(page.GetByTestId("model-summary")).ToContainTextAsync("ONNX");
+        await Assertions.Expect(page.GetByTestId("model-layers").Locator("tbody tr").Filter(new() { HasText = "300×784" })).ToHaveCountAsync(1);
+        await Browser.SlideToAsync(page.GetByTestId("bits-slider"), 4);
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("download").ClickAsync());
+        Assert.Equal("lenet300.4bit.onnx", download.SuggestedFilename);
+        var saved = Path.Combine(AppContext.BaseDirectory, "lenet300.4bit.onnx");
+        await download.SaveAsAsync(saved);
+        Assert.True(new FileInfo(saved).Length < new FileInfo(path).Length / 4, "4-bit k-means should shrink the ONNX file over 4×");
+        var reread = Condense.Formats.Onnx.OnnxReader.Read(saved);
+        Assert.NotEmpty(reread.Proto.Graph.Node);
+        Assert.Empty(errors);
+        await StudioFixture.ScreenshotAsync(page, "7-your-model-onnx");
+    }
+
+    [Fact]
     public async Task Malformed_upload_gets_a_clear_message_and_the_server_keeps_running()
     {
         var bad = Path.Combine(AppContext.BaseDirectory, "broken.safetensors");
@@ -81,6 +103,12 @@ public sealed class ModelPageTests(StudioFixture studio)
             using var response = await studio.Http.PostAsync("/api/model/upload?name=x.safetensors", new ByteArrayContent(file));
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             Assert.Contains("x.safetensors", await response.Content.ReadAsStringAsync());
+        }
+        // A file named .onnx that is not a protobuf model.
+        using (var response = await studio.Http.PostAsync("/api/model/upload?name=y.onnx", new ByteArrayContent([0xFF, 0xFF, 0xFF, 0x0F, 1, 2, 3])))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains("y.onnx", await response.Content.ReadAsStringAsync());
         }
         using var health = await studio.Http.GetAsync("/api/health");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using Condense.Formats;
+using Condense.Formats.Onnx;
+using Google.Protobuf;
 using Condense.Quantization;
 using Condense.Studio.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -21,7 +23,7 @@ internal static class ModelPage
 
     public sealed record Analysis(string Id, string Name, string Format, int Tensors, long Parameters, long Bytes, IReadOnlyList<LayerInfo> Layers);
 
-    sealed record Upload(string Name, IReadOnlyList<NamedTensor> Tensors, IReadOnlyDictionary<string, string> Metadata);
+    sealed record Upload(string Name, IReadOnlyList<NamedTensor> Tensors, IReadOnlyDictionary<string, string> Metadata, OnnxModel? Onnx = null);
 
     public static void Map(WebApplication app)
     {
@@ -39,7 +41,7 @@ internal static class ModelPage
             if (!store.TryGet<Upload>(id, out var upload)) throw new CondenseException("that upload is no longer kept; upload the file again");
             var bytes = cache.GetOrCompute($"model/{id}/{bits}", () => Compress(upload, bits));
             var stem = Path.GetFileNameWithoutExtension(upload.Name);
-            return Results.File(bytes, "application/octet-stream", $"{stem}.{bits}bit.safetensors");
+            return Results.File(bytes, "application/octet-stream", $"{stem}.{bits}bit{(upload.Onnx is null ? ".safetensors" : ".onnx")}");
         });
     }
 
@@ -54,7 +56,17 @@ internal static class ModelPage
     static Upload Parse(byte[] bytes, string name)
     {
         if (name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
-            throw new InvalidFileException(name, "ONNX uploads are not in this build of the Studio yet; export the weights as .safetensors");
+        {
+            // Parsed from memory with external data refused (no directory): nothing is read from disk.
+            var model = OnnxReader.Parse(bytes, name, directory: null);
+            var parameters = model.Parameters
+                .Select(p => OnnxTensorData.IsFloat(p.Tensor.DataType)
+                    ? NamedTensor.FromFloat32(p.Name, OnnxTensorData.ToFloat32(p.Tensor), p.Shape)
+                    : new NamedTensor(p.Name, TensorDType.U8, [0], []))
+                .ToList();
+            if (parameters.Count == 0) throw new InvalidFileException(name, "the model has no weights to compress");
+            return new Upload(name, parameters, new Dictionary<string, string>(), model);
+        }
         if (bytes.Length < 8) throw new InvalidFileException(name, $"file of {bytes.Length} bytes is too short for a safetensors header");
         var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
         if (headerLength > (ulong)(bytes.Length - 8))
@@ -89,7 +101,7 @@ internal static class ModelPage
             var std = Math.Sqrt(Math.Max(0, sq / v.Length - mean * mean));
             layers.Add(new LayerInfo(t.Name, t.DType.ToSafetensorsName(), t.Shape, t.ElementCount, min, max, mean, std, Cond1(t, v)));
         }
-        return new Analysis(id, upload.Name, "safetensors", upload.Tensors.Count, upload.Tensors.Sum(t => t.ElementCount), bytes, layers);
+        return new Analysis(id, upload.Name, upload.Onnx is null ? "safetensors" : "ONNX", upload.Tensors.Count, upload.Tensors.Sum(t => t.ElementCount), bytes, layers);
     }
 
     static double? Cond1(NamedTensor t, float[] values) => null;
@@ -101,6 +113,8 @@ internal static class ModelPage
     /// </summary>
     static byte[] Compress(Upload upload, int bits)
     {
+        if (upload.Onnx is { } onnx)
+            return OnnxCompressor.Compress(onnx, new OnnxCompressionOptions(OnnxCompressionMethod.KMeans, bits)).Model.ToByteArray();
         var output = new List<NamedTensor>();
         var metadata = new Dictionary<string, string>(upload.Metadata, StringComparer.Ordinal)
         {
