@@ -21,6 +21,7 @@ public static class CommandTree
             AnalyzeCommand.Create(),
             BenchCommand.Create(),
             ImageCommand.Create(),
+            StudioCommand.Create(),
         })
         {
             root.Subcommands.Add(command);

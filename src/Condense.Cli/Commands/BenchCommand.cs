@@ -16,6 +16,7 @@ public static class BenchCommand
             BenchTrainCommand.Create(),
             KMeansBenchCommand.Create(),
             BenchImageCommand.Create(),
+            StudioBenchCommand.Create(),
         })
         {
             command.Subcommands.Add(sub);
