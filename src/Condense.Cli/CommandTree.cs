@@ -16,6 +16,9 @@ public static class CommandTree
             EvalCommand.Create(),
             InfoCommand.Create(),
             BenchCommand.Create(),
+            PruneCommand.Create(),
+            LotteryCommand.Create(),
+            StudyCommand.Create(),
         })
         {
             root.Subcommands.Add(command);
