@@ -36,7 +36,7 @@ public static class LotteryTicket
         var layers = model.Layers.Select(l => l.Layer).ToArray();
         for (var round = 1; round <= options.Rounds; round++)
         {
-            Prune.Global(layers, new L1Unstructured(PruningAmount.OfFraction(options.Rate)));
+            foreach (var m in Prune.Global(layers, new L1Unstructured(PruningAmount.OfFraction(options.Rate)))) m.Dispose();
             var masks = layers.Select(l => Prune.MaskOf(l)!).ToArray();
             ModelFile.SetWeights(model, rewind, "rewind point");
             for (var i = 0; i < layers.Length; i++) Prune.SetMask(layers[i], masks[i]);

@@ -152,7 +152,8 @@ public static class Prune
         model.Layers.Select(l =>
         {
             var w = WeightOf(l.Layer);
-            return new LayerDensity(l.Name, w.numel(), w.count_nonzero().item<long>());
+            using var nonzero = w.count_nonzero();
+            return new LayerDensity(l.Name, w.numel(), nonzero.item<long>());
         }).ToArray();
 
     /// <summary>Fraction of zero weights over all the layers (biases excluded).</summary>
