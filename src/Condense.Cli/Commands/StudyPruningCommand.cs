@@ -44,7 +44,7 @@ public static class StudyPruningCommand
                     CollapseSparsities = [0.9, 0.99, 0.999, 0.9999], SynFlowIterations = 20,
                 };
             }
-            if (parse.GetResult(model) is not null || !isQuick) options = options with { Model = ModelFactory.ParseKind(parse.GetValue(model)!) };
+            if (parse.GetResult(model) is { Implicit: false } || !isQuick) options = options with { Model = ModelFactory.ParseKind(parse.GetValue(model)!) };
             if (parse.GetValue(methods) is { } m)
                 options = options with { Methods = m.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(PruningCriteria.Parse).ToArray() };
             if (parse.GetValue(sparsities) is { } s)

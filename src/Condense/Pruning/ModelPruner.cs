@@ -35,7 +35,12 @@ public static class ModelPruner
                     break;
                 case PruningCriterion.Structured:
                     // Output neurons of the last layer are the classes (or pixels): never removed.
-                    foreach (var i in selected.Where(i => i + 1 < all.Length)) Prune.LnStructured(all[i], amount, options.StructuredNorm, 0);
+                    // A layer keeps at least one neuron: a layer of none is a broken model, not a small one.
+                    foreach (var i in selected.Where(i => i + 1 < all.Length))
+                    {
+                        var neurons = all[i].weight!.shape[0];
+                        Prune.LnStructured(all[i], PruningAmount.OfCount(Math.Min(amount.Resolve(neurons), neurons - 1)), options.StructuredNorm, 0);
+                    }
                     break;
                 case PruningCriterion.Snip:
                 {

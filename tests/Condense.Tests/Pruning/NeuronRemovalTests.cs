@@ -24,4 +24,25 @@ public class NeuronRemovalTests
         Assert.Equal(a.Length, b.Length);
         for (var i = 0; i < a.Length; i++) Assert.True(Math.Abs(a[i] - b[i]) < 1e-5, $"output {i}: {a[i]} vs {b[i]}");
     }
+
+    [Fact]
+    public void StructuredPruningAlwaysLeavesAHiddenLayerOneNeuron()
+    {
+        var model = ModelFactory.Create(ModelKind.LeNet300, 0);
+        ModelPruner.Apply(model, new ModelPruningOptions { Criterion = PruningCriterion.Structured, Sparsity = 0.999 });
+        var (small, _) = NeuronRemoval.Compact(model);
+        Assert.Equal([784, 1, 1, 10], small.Sizes);
+    }
+
+    [Fact]
+    public void RetrainingDropoutFollowsHanEtAlAndTheCopyKeepsWeightsAndMasks()
+    {
+        Assert.Equal(0.5 * Math.Sqrt(0.05), RetrainingDropout.For(0.5, 0.05), 12);
+        var model = ModelFactory.Create(ModelKind.Classifier, 0);
+        ModelPruner.Apply(model, new ModelPruningOptions { Criterion = PruningCriterion.Global, Sparsity = 0.9 });
+        var copy = RetrainingDropout.WithDropout(model, 0.1);
+        Assert.Equal(0.1, copy.Dropout);
+        Assert.Equal(ModelFile.Weights(model).Select(t => t.Data), ModelFile.Weights(copy).Select(t => t.Data));
+        Assert.All(copy.Layers, l => Assert.True(Prune.IsPruned(l.Layer)));
+    }
 }
