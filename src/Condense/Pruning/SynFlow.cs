@@ -6,8 +6,8 @@ namespace Condense.Pruning;
 
 /// <summary>
 /// SynFlow (Tanaka, Kunin, Yamins &amp; Ganguli, NeurIPS 2020, Algorithm 1): data-free pruning
-/// that avoids layer collapse. The network is linearised (every weight and bias replaced by its
-/// absolute value, input all ones, so ReLUs pass everything); R = 1ᵀ f(1) and the score of a
+/// that avoids layer collapse. The network is linearised (every weight replaced by its absolute
+/// value, biases left out — see <see cref="Scores"/> — input all ones, so ReLUs pass everything); R = 1ᵀ f(1) and the score of a
 /// weight is ∂R/∂θ ⊙ θ. Scores of a layer sum to R (for a bias-free network) whatever its size, so
 /// no layer is singled out. Pruning is iterated: over <c>iterations</c> rounds the kept fraction
 /// follows the exponential schedule (1 − s)^(k/n), re-scoring after each round.
@@ -19,7 +19,14 @@ public static class SynFlow
     public const int DefaultIterations = 100;
 
     /// <summary>Scores (float64, weight shapes) of the masked, linearised network, and R.</summary>
-    public static (Tensor[] Scores, double R) Scores(IReadOnlyList<Linear> layers, IReadOnlyList<Tensor> masks)
+    /// <remarks>
+    /// Biases are left out unless <paramref name="includeBiases"/>: the conservation law behind
+    /// SynFlow's no-collapse guarantee (Tanaka et al., Theorem 1–2) holds for the weights of a
+    /// bias-free network. The authors' code linearises biases too; then a hidden neuron receives
+    /// flow from its bias even when its incoming weights are gone, so at extreme sparsity the
+    /// first layer looks unimportant and can collapse.
+    /// </remarks>
+    public static (Tensor[] Scores, double R) Scores(IReadOnlyList<Linear> layers, IReadOnlyList<Tensor> masks, bool includeBiases = false)
     {
         using var scope = NewDisposeScope();
         using var _ = enable_grad();
@@ -28,7 +35,7 @@ public static class SynFlow
         for (var i = 0; i < layers.Count; i++)
         {
             x = x.matmul(abs[i].t());
-            if (layers[i].bias is { } b) x = x + b.detach().to(ScalarType.Float64).abs();
+            if (includeBiases && layers[i].bias is { } b) x = x + b.detach().to(ScalarType.Float64).abs();
         }
         var r = x.sum();
         var grads = autograd.grad([r], abs);
@@ -38,7 +45,7 @@ public static class SynFlow
 
     /// <summary>Prunes the model's layers globally to <paramref name="amount"/> of their alive weights, in <paramref name="iterations"/> rounds.</summary>
     /// <remarks><c>selected</c>: indices of the layers that may be pruned (all layers still carry flow); null = all.</remarks>
-    public static IReadOnlyList<Tensor> Prune(CondenseModel model, PruningAmount amount, int iterations = DefaultIterations, IReadOnlyList<int>? selected = null)
+    public static IReadOnlyList<Tensor> Prune(CondenseModel model, PruningAmount amount, int iterations = DefaultIterations, IReadOnlyList<int>? selected = null, bool includeBiases = false)
     {
         if (iterations is < 1 or > 10000) throw new CondenseException($"SynFlow iterations {iterations} must be in 1–10000");
         var layers = model.Layers.Select(l => l.Layer).ToArray();
@@ -52,7 +59,7 @@ public static class SynFlow
             using var round = NewDisposeScope();
             var keep = k == iterations ? target : (long)Math.Round(alive * Math.Pow((double)target / Math.Max(alive, 1), (double)k / iterations));
             var current = chosen.Sum(i => masks[i].count_nonzero().item<long>());
-            var (scores, _) = Scores(layers, masks);
+            var (scores, _) = Scores(layers, masks, includeBiases);
             var next = MaskSelection.PruneLowest(chosen.Select(i => scores[i]).ToArray(), chosen.Select(i => masks[i]).ToArray(), PruningAmount.OfCount(Math.Max(0, current - keep)));
             for (var j = 0; j < chosen.Length; j++)
             {
