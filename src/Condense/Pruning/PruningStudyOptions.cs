@@ -1,4 +1,3 @@
-using System.Globalization;
 using Condense.Models;
 
 namespace Condense.Pruning;
@@ -52,7 +51,6 @@ public sealed record PruningStudyOptions
         if (FineTune) FineTuning.Validate();
         if (TrainLimit is < 100) throw new CondenseException($"train limit {TrainLimit} must be ≥ 100 digits");
         if (SynFlowIterations is < 1 or > 10000) throw new CondenseException($"SynFlow iterations {SynFlowIterations} must be in 1–10000");
-        _ = Seed.ToString(CultureInfo.InvariantCulture);
     }
 }
 

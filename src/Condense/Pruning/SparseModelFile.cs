@@ -70,6 +70,9 @@ public static class SparseModelFile
             var start = stream.Position;
             var values = t.ToFloat32();
             var name = Encoding.UTF8.GetBytes(t.Name);
+            if (name.Length is 0 or > 1024) throw new CondenseException($"tensor name '{t.Name}' must be 1–1024 UTF-8 bytes");
+            if (t.Shape.Length is < 1 or > MaxRank || t.Shape.Any(d => d is < 1 or > uint.MaxValue))
+                throw new CondenseException($"tensor '{t.Name}': shape [{string.Join(", ", t.Shape)}] cannot be stored (rank 1–{MaxRank}, dimensions ≥ 1)");
             w.Write((ushort)name.Length);
             w.Write(name);
             w.Write((byte)t.Shape.Length);
