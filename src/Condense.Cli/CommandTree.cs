@@ -22,6 +22,9 @@ public static class CommandTree
             BenchCommand.Create(),
             ImageCommand.Create(),
             StudioCommand.Create(),
+            PruneCommand.Create(),
+            LotteryCommand.Create(),
+            StudyCommand.Create(),
         })
         {
             root.Subcommands.Add(command);
