@@ -16,6 +16,8 @@ public static class CommandTree
             EvalCommand.Create(),
             InfoCommand.Create(),
             BenchCommand.Create(),
+            StreamCommand.Create(),
+            ExpandCommand.Create(),
         })
         {
             root.Subcommands.Add(command);

@@ -15,6 +15,7 @@ public static class BenchCommand
         {
             BenchTrainCommand.Create(),
             KMeansBenchCommand.Create(),
+            BenchScaleCommand.Create(),
         })
         {
             command.Subcommands.Add(sub);
