@@ -101,14 +101,16 @@ public static class StreamCommand
         seconds = r.Seconds,
         mb_per_s = r.MegabytesPerSecond,
         cpu_percent = r.CpuPercent,
+        cpu_seconds = r.CpuSeconds,
+        mb_per_cpu_s = r.MegabytesPerCpuSecond,
     };
 
     internal static Table Table(IEnumerable<StreamReport> reports)
     {
-        var table = new Table().AddColumns("method", "input GB", "output GB", "ratio", "encoded GB", "seconds", "MB/s", "CPU %");
+        var table = new Table().AddColumns("method", "input GB", "output GB", "ratio", "encoded GB", "seconds", "MB/s", "CPU %", "MB/CPU-s");
         foreach (var r in reports)
             table.AddRow(r.Method, (r.InputBytes / 1e9).ToString("F2"), (r.OutputBytes / 1e9).ToString("F2"), r.Ratio.ToString("F2") + "×",
-                (r.ProcessedBytes / 1e9).ToString("F2"), r.Seconds.ToString("F1"), r.MegabytesPerSecond.ToString("F0"), r.CpuPercent.ToString("F0"));
+                (r.ProcessedBytes / 1e9).ToString("F2"), r.Seconds.ToString("F1"), r.MegabytesPerSecond.ToString("F0"), r.CpuPercent.ToString("F0"), r.MegabytesPerCpuSecond.ToString("F0"));
         return table;
     }
 }

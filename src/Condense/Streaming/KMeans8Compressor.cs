@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Condense.Formats;
 
 namespace Condense.Streaming;
@@ -102,17 +103,33 @@ public sealed class KMeans8Compressor : ITensorCompressor
 
         public void Add(ReadOnlySpan<float> values)
         {
-            float min = float.PositiveInfinity, max = float.NegativeInfinity;
-            var bad = false;
-            foreach (var v in values)
+            float min = float.PositiveInfinity, max = float.NegativeInfinity, poison = 0;
+            var i = 0;
+            if (Vector256.IsHardwareAccelerated && values.Length >= Vector256<float>.Count)
             {
-                if (!float.IsFinite(v)) { bad = true; continue; }
+                var lo = Vector256.Create(float.PositiveInfinity);
+                var hi = Vector256.Create(float.NegativeInfinity);
+                var p = Vector256<float>.Zero;
+                for (; i + Vector256<float>.Count <= values.Length; i += Vector256<float>.Count)
+                {
+                    var v = Vector256.Create(values.Slice(i, Vector256<float>.Count));
+                    lo = Vector256.Min(lo, v);
+                    hi = Vector256.Max(hi, v);
+                    // v·0 is NaN exactly when v is NaN or ±Inf.
+                    p += v * Vector256<float>.Zero;
+                }
+                for (var j = 0; j < Vector256<float>.Count; j++) { min = Math.Min(min, lo[j]); max = Math.Max(max, hi[j]); poison += p[j]; }
+            }
+            for (; i < values.Length; i++)
+            {
+                var v = values[i];
+                poison += v * 0;
                 if (v < min) min = v;
                 if (v > max) max = v;
             }
             Min = Math.Min(Min, min);
             Max = Math.Max(Max, max);
-            NonFinite |= bad;
+            NonFinite |= !float.IsFinite(poison) || !float.IsFinite(min) || !float.IsFinite(max);
         }
 
         public void Merge(ValueRange other)

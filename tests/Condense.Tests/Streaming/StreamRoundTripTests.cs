@@ -145,6 +145,22 @@ public class StreamRoundTripTests : IDisposable
         Assert.Equal("raw", result.EncodingOf("b"));
     }
 
+    [Theory]
+    [InlineData(StreamMethod.Int8)]
+    [InlineData(StreamMethod.KMeans)]
+    public void NaNIsRefusedNamingTheTensorAndNoOutputAppears(StreamMethod method)
+    {
+        var path = Path.Combine(_dir, "nan.safetensors");
+        var values = Enumerable.Range(0, 64 * 40).Select(i => i * 0.01f).ToArray();
+        values[1000] = float.NaN;
+        SafetensorsWriter.Write(path, [NamedTensor.FromFloat32("bad.weight", values, 64, 40)]);
+        var output = Path.Combine(_dir, "out");
+        var ex = Assert.ThrowsAny<CondenseException>(() => StreamCompressor.Run(path, output, StreamMethods.Create(method)));
+        Assert.Contains("bad.weight", ex.Message);
+        Assert.Contains("NaN", ex.Message);
+        Assert.Empty(Directory.GetFiles(output, "*", SearchOption.AllDirectories));
+    }
+
     [Fact]
     public void OutputNamesThatCollideAreRefused()
     {
