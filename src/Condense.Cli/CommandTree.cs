@@ -15,6 +15,8 @@ public static class CommandTree
             TrainCommand.Create(),
             EvalCommand.Create(),
             InfoCommand.Create(),
+            QuantizeCommand.Create(),
+            AnalyzeCommand.Create(),
             BenchCommand.Create(),
             StreamCommand.Create(),
             ExpandCommand.Create(),
