@@ -107,7 +107,7 @@ public static class StreamCommand
 
     internal static Table Table(IEnumerable<StreamReport> reports)
     {
-        var table = new Table().AddColumns("method", "input GB", "output GB", "ratio", "encoded GB", "seconds", "MB/s", "CPU %", "MB/CPU-s");
+        var table = new Table().AddColumns("method", "in GB", "out GB", "ratio", "done GB", "s", "MB/s", "CPU%", "MB/CPUs");
         foreach (var r in reports)
             table.AddRow(r.Method, (r.InputBytes / 1e9).ToString("F2"), (r.OutputBytes / 1e9).ToString("F2"), r.Ratio.ToString("F2") + "×",
                 (r.ProcessedBytes / 1e9).ToString("F2"), r.Seconds.ToString("F1"), r.MegabytesPerSecond.ToString("F0"), r.CpuPercent.ToString("F0"), r.MegabytesPerCpuSecond.ToString("F0"));
