@@ -15,11 +15,14 @@ public static class CommandTree
             TrainCommand.Create(),
             EvalCommand.Create(),
             InfoCommand.Create(),
+            CompressCommand.Create(),
+            ExportCommand.Create(),
             QuantizeCommand.Create(),
             AnalyzeCommand.Create(),
             BenchCommand.Create(),
             StreamCommand.Create(),
             ExpandCommand.Create(),
+            ImageCommand.Create(),
         })
         {
             root.Subcommands.Add(command);

@@ -16,6 +16,7 @@ public static class BenchCommand
             BenchTrainCommand.Create(),
             KMeansBenchCommand.Create(),
             BenchScaleCommand.Create(),
+            BenchImageCommand.Create(),
         })
         {
             command.Subcommands.Add(sub);

@@ -72,6 +72,22 @@ public static class KMeansBenchCommand
         var w = WeightGenerator.Generate(new WeightGeneratorOptions(WeightDistribution.Normal, n, n, 0.05, seed));
         JsonNode? peer = peers ? RunPeer(n, bitsList) : null;
         var rows = new JsonArray();
+        // cond₁ of W itself (issue 4: ≤ 0.35 s at 1000×1000; numpy pinv 0.33 s), best of the runs.
+        double cond1 = double.NaN, cond1S = double.PositiveInfinity, cond1Cpu = double.PositiveInfinity;
+        if (n <= 2048)
+        {
+            var process = Process.GetCurrentProcess();
+            for (int i = 0; i < repeat; i++)
+            {
+                process.Refresh();
+                var cpu0 = process.TotalProcessorTime;
+                var sw = Stopwatch.StartNew();
+                cond1 = ConditionNumber.OneNorm(w, n, n);
+                cond1S = Math.Min(cond1S, sw.Elapsed.TotalSeconds);
+                process.Refresh();
+                cond1Cpu = Math.Min(cond1Cpu, (process.TotalProcessorTime - cpu0).TotalSeconds);
+            }
+        }
         foreach (var b in bitsList)
         {
             int k = 1 << b;
@@ -106,6 +122,8 @@ public static class KMeansBenchCommand
         var result = new JsonObject
         {
             ["bench"] = "kmeans", ["n"] = n, ["weights"] = (long)n * n, ["distribution"] = "normal(0, 0.05)", ["seed"] = seed,
+            ["cond1"] = double.IsNaN(cond1) ? null : cond1, ["cond1_s"] = double.IsNaN(cond1) ? null : cond1S,
+            ["cond1_cpu_s"] = double.IsNaN(cond1) ? null : cond1Cpu,
             ["repeat"] = repeat, ["peers"] = peer is not null ? "live" : n == 1000 ? "quoted from issue 4" : "none",
             ["runs"] = rows,
         };
@@ -141,6 +159,8 @@ public static class KMeansBenchCommand
                 skS is { } s2 ? $"{s2 / fs:F0}×" : "–");
         }
         console.Write(table);
+        if (!double.IsNaN(cond1))
+            output.WriteLine($"cond₁(W) = {cond1:G6} in {cond1S:F3} s wall, {cond1Cpu:F3} s CPU (LU inverse via LibTorch; numpy pinv: 0.33 s per issue 4).");
         output.WriteLine(peer is not null ? "sklearn: measured live (../shared/peers/kmeans1d.py)."
             : n == 1000 ? "sklearn: figures quoted in issue 4 (scikit-learn 1.2 on this machine, different random W of the same law)." : "sklearn: no figures for this n (use --peers).");
         return 0;
