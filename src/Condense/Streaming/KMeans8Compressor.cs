@@ -207,7 +207,8 @@ public sealed class KMeans8Compressor : ITensorCompressor
                     var v = values[i];
                     var t = (v - min) * scale;
                     if (!(t > 0)) t = 0;
-                    var c = table[(int)Math.Min(t, last)];
+                    else if (t > last) t = last;
+                    var c = table[(int)t];
                     codes[i] = c >= 0 ? (byte)c : (byte)Quantization.KMeans1D.Nearest(_centroids, v);
                 }
             }

@@ -25,7 +25,7 @@ public sealed class ValueHistogram
     const double FixedOne = 1 << 24;
 
     readonly long[] _counts;
-    readonly ulong[]? _offsetSums;
+    readonly long[]? _offsetSums;
 
     ValueHistogram(TensorDType? exact, double min, double max, int bins)
     {
@@ -36,7 +36,7 @@ public sealed class ValueHistogram
         _counts = new long[bins];
         if (exact is null)
         {
-            _offsetSums = new ulong[bins];
+            _offsetSums = new long[bins];
             BinsPerUnit = max > min ? bins / (max - min) : 0;
         }
     }
@@ -87,16 +87,17 @@ public sealed class ValueHistogram
         if (ExactDType is not null) throw new InvalidOperationException("values go into a uniform histogram");
         var counts = _counts;
         var sums = _offsetSums!;
-        int last = Bins - 1;
         double min = Min, scale = BinsPerUnit;
+        // The largest t whose bin is the last one and whose offset stays below 1.
+        var top = Math.BitDecrement((double)Bins);
         foreach (var v in values)
         {
             var t = (v - min) * scale;
             if (!(t > 0)) t = 0;
-            var bin = (int)Math.Min(t, last);
-            var offset = Math.Min(t - bin, 1.0);
+            else if (t > top) t = top;
+            var bin = (int)t;
             counts[bin]++;
-            sums[bin] += (ulong)(offset * FixedOne);
+            sums[bin] += (long)((t - bin) * FixedOne);
         }
         Count += values.Length;
     }
