@@ -20,6 +20,8 @@ public static class CommandTree
             QuantizeCommand.Create(),
             AnalyzeCommand.Create(),
             BenchCommand.Create(),
+            StreamCommand.Create(),
+            ExpandCommand.Create(),
             ImageCommand.Create(),
             StudioCommand.Create(),
             PruneCommand.Create(),

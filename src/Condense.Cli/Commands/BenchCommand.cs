@@ -15,6 +15,7 @@ public static class BenchCommand
         {
             BenchTrainCommand.Create(),
             KMeansBenchCommand.Create(),
+            BenchScaleCommand.Create(),
             BenchImageCommand.Create(),
             StudioBenchCommand.Create(),
         })
