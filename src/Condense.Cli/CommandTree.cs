@@ -16,6 +16,7 @@ public static class CommandTree
             EvalCommand.Create(),
             InfoCommand.Create(),
             BenchCommand.Create(),
+            HashCommand.Create(),
         })
         {
             root.Subcommands.Add(command);
