@@ -17,6 +17,7 @@ public static class CommandTree
             InfoCommand.Create(),
             BenchCommand.Create(),
             HashCommand.Create(),
+            DistillCommand.Create(),
         })
         {
             root.Subcommands.Add(command);
