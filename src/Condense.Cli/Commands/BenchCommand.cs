@@ -14,6 +14,7 @@ public static class BenchCommand
         foreach (var sub in new Command[]
         {
             BenchTrainCommand.Create(),
+            KMeansBenchCommand.Create(),
         })
         {
             command.Subcommands.Add(sub);
