@@ -18,6 +18,7 @@ public static class CommandTree
             BenchCommand.Create(),
             HashCommand.Create(),
             DistillCommand.Create(),
+            DeepCompressCommand.Create(),
         })
         {
             root.Subcommands.Add(command);
