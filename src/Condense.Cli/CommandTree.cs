@@ -19,6 +19,7 @@ public static class CommandTree
             HashCommand.Create(),
             DistillCommand.Create(),
             DeepCompressCommand.Create(),
+            PlanCommand.Create(),
         })
         {
             root.Subcommands.Add(command);
