@@ -15,6 +15,7 @@ public static class BenchCommand
         {
             BenchTrainCommand.Create(),
             KMeansBenchCommand.Create(),
+            BenchImageCommand.Create(),
         })
         {
             command.Subcommands.Add(sub);

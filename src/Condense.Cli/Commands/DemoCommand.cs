@@ -39,7 +39,7 @@ public static class DemoCommand
                 return 0;
             }
             var table = new Table().AddColumns("method", "bytes", "ratio", "test accuracy", "file");
-            table.AddRow("fp32 (trained)", bytes.ToString("N0"), "1.0×", evaluation.ToString(), Markup.Escape(path));
+            table.AddRow("fp32 (trained)", bytes.ToString("N0"), "1.0×", $"{evaluation.Accuracy:P2}", Markup.Escape(path));
             console.Write(table);
             return 0;
         });

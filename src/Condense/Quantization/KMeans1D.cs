@@ -133,16 +133,9 @@ public static class KMeans1D
             // P[j] folds the terms that depend on j alone.
             for (int j = m; j < n; j++) P[j] = prev[j - 1] - S2[j];
             var arg = args[m] = new int[n];
-            int lo = m, hi = m == k - 1 ? n - 1 : n - 1;
-            if (m == k - 1)
-            {
-                // The last layer needs only the full prefix.
-                SolveRange(n - 1, n - 1, m, n - 1, P, W, S1, S2, cur, arg, m);
-            }
-            else
-            {
-                SolveRange(lo, hi, m, n - 1, P, W, S1, S2, cur, arg, m);
-            }
+            // The last layer needs only the full prefix; the others every prefix that can still hold the remaining clusters.
+            int lo = m == k - 1 ? n - 1 : m;
+            SolveRange(lo, n - 1, m, n - 1, P, W, S1, S2, cur, arg, m);
             (prev, cur) = (cur, prev);
         }
         var cuts = new int[k + 1];

@@ -54,18 +54,31 @@ internal sealed class SortedPoints
         foreach (var v in values)
             if (!float.IsFinite(v)) throw new CondenseException($"{what}: values contain {v} (NaN or ±Inf)");
         var sorted = RadixSort(values);
-        int distinct = 1;
-        for (int i = 1; i < sorted.Length; i++) if (sorted[i] != sorted[i - 1]) distinct++;
+        // One pass for the distinct count and the mean, one pass to fill the prefix sums directly
+        // (no intermediate arrays: on 16.8 M weights memory traffic is what costs).
+        int n = sorted.Length, distinct = 1;
+        double total = sorted[0];
+        for (int i = 1; i < n; i++) { if (sorted[i] != sorted[i - 1]) distinct++; total += sorted[i]; }
+        double shift = total / n;
         var x = new double[distinct];
-        var wt = new double[distinct];
-        int d = -1;
-        float last = float.NaN;
-        foreach (var v in sorted)
+        var w = new double[distinct + 1];
+        var s1 = new double[distinct + 1];
+        var s2 = new double[distinct + 1];
+        double cw = 0, c1 = 0, c2 = 0;
+        int d = 0;
+        for (int i = 0; i < n;)
         {
-            if (d < 0 || v != last) { d++; x[d] = v; last = v; }
-            wt[d] += 1;
+            float v = sorted[i];
+            int j = i + 1;
+            while (j < n && sorted[j] == v) j++;
+            double xi = v - shift, m = j - i;
+            x[d] = xi;
+            cw += m; c1 += m * xi; c2 += m * xi * xi;
+            d++;
+            w[d] = cw; s1[d] = c1; s2[d] = c2;
+            i = j;
         }
-        return Build(x, wt);
+        return new SortedPoints(x, w, s1, s2, shift);
     }
 
     /// <summary>
