@@ -16,8 +16,8 @@ public static class DeepCompressCommand
     {
         var model = new Argument<string>("model") { Description = "A classifier written by 'condense train' (.safetensors)" };
         var output = new Option<string?>("--output", "-o") { Description = "Container to write (default: MODEL with .cdz); the ONNX model goes beside it (.onnx)" };
-        var sparsity = new Option<string>("--sparsity") { Description = "Fraction pruned per layer, comma-separated (last repeats)", DefaultValueFactory = _ => "0.92,0.91,0.74" };
-        var bits = new Option<string>("--bits") { Description = "Shared-weight index bits per layer, 2–8, comma-separated (last repeats)", DefaultValueFactory = _ => "6" };
+        var sparsity = new Option<string>("--sparsity") { Description = "Fraction pruned per layer, comma-separated (last repeats)", DefaultValueFactory = _ => "0.93,0.91,0.74" };
+        var bits = new Option<string>("--bits") { Description = "Shared-weight index bits per layer, 2–8, comma-separated (last repeats)", DefaultValueFactory = _ => "4" };
         var gapBits = new Option<int>("--gap-bits") { Description = "Relative-index bits before Huffman coding", DefaultValueFactory = _ => 5 };
         var pruneSteps = new Option<int>("--prune-steps") { Description = "Pruning steps to reach the sparsity", DefaultValueFactory = _ => 3 };
         var pruneEpochs = new Option<int>("--prune-epochs") { Description = "Retraining epochs after each pruning step", DefaultValueFactory = _ => 2 };
