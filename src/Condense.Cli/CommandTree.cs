@@ -27,6 +27,10 @@ public static class CommandTree
             PruneCommand.Create(),
             LotteryCommand.Create(),
             StudyCommand.Create(),
+            HashCommand.Create(),
+            DistillCommand.Create(),
+            DeepCompressCommand.Create(),
+            PlanCommand.Create(),
         })
         {
             root.Subcommands.Add(command);
