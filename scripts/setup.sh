@@ -6,7 +6,7 @@
 #   dataset-fashion-mnist    the second data set (optional for users, used by tests when present)
 #   chromium                 the real browser the Studio's tests drive
 set -euo pipefail
-packages=(patchelf gcc binutils libonnx-dev libonnx-testdata dataset-fashion-mnist chromium)
+packages=(patchelf gcc binutils python3 libonnx-dev libonnx-testdata dataset-fashion-mnist chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

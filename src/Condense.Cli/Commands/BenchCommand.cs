@@ -14,6 +14,7 @@ public static class BenchCommand
         foreach (var sub in new Command[]
         {
             BenchLowRankCommand.Create(),
+            BenchTrainCommand.Create(),
         })
         {
             command.Subcommands.Add(sub);

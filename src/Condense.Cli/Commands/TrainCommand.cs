@@ -1,13 +1,105 @@
 using System.CommandLine;
+using Condense.Data;
+using Condense.Models;
+using Spectre.Console;
 
 namespace Condense.Cli.Commands;
 
+/// <summary><c>condense train</c>: train one of the MNIST networks and save it as safetensors.</summary>
 public static class TrainCommand
 {
     public static Command Create()
     {
-        var command = new Command("train", "(being built)");
-        command.SetAction(int (_) => throw new CondenseException("train: not implemented yet"));
+        var model = new Option<string>("--model") { Description = "classifier | autoencoder | lenet300", DefaultValueFactory = _ => "classifier" };
+        var data = new Option<string>("--data") { Description = "mnist10k (embedded) | fashion (Debian dataset-fashion-mnist)", DefaultValueFactory = _ => DataSets.Mnist10k };
+        var epochs = new Option<int?>("--epochs") { Description = "Epochs (default 5; 10 for lenet300)" };
+        var batch = new Option<int>("--batch-size") { Description = "Mini-batch size", DefaultValueFactory = _ => 64 };
+        var lr = new Option<double>("--lr") { Description = "Adam learning rate", DefaultValueFactory = _ => 1e-3 };
+        var gamma = new Option<double?>("--gamma") { Description = "StepLR decay per epoch (default 0.7; none for the autoencoder)" };
+        var dropout = new Option<double?>("--dropout") { Description = "Dropout after each hidden layer (default 0.5 for the classifier)" };
+        var l1 = new Option<double>("--l1") { Description = "L1 penalty on weights", DefaultValueFactory = _ => 0 };
+        var l2 = new Option<double>("--l2") { Description = "L2 penalty on weights", DefaultValueFactory = _ => 0 };
+        var seed = new Option<long>("--seed") { Description = "Random seed (same seed, same bytes)", DefaultValueFactory = _ => 0 };
+        var output = new Option<string>("--output", "-o") { Description = "Where to write the model (.safetensors)", Required = true };
+        var json = CliConsole.JsonOption();
+        var command = new Command("train", "Train an MNIST network and save it as safetensors.")
+        {
+            model, data, epochs, batch, lr, gamma, dropout, l1, l2, seed, output, json,
+        };
+        command.SetAction(parse =>
+        {
+            var kind = ModelFactory.ParseKind(parse.GetValue(model)!);
+            var defaults = TrainingOptions.For(kind);
+            var options = defaults with
+            {
+                Epochs = parse.GetValue(epochs) ?? (kind == ModelKind.LeNet300 ? 10 : defaults.Epochs),
+                BatchSize = parse.GetValue(batch),
+                LearningRate = parse.GetValue(lr),
+                StepGamma = parse.GetValue(gamma) ?? defaults.StepGamma,
+                L1 = parse.GetValue(l1),
+                L2 = parse.GetValue(l2),
+                Seed = parse.GetValue(seed),
+            };
+            options.Validate();
+            var (train, test) = DataSets.Load(parse.GetValue(data)!);
+            var console = CliConsole.For(parse);
+            var asJson = parse.GetValue(json);
+            var net = ModelFactory.Create(kind, options.Seed, parse.GetValue(dropout));
+            var result = TrainWithProgress(console, net, train, test, options, quiet: asJson);
+            var path = parse.GetValue(output)!;
+            ModelFile.Save(path, net, new ModelCard(parse.GetValue(data), options, result.Final));
+            if (asJson)
+            {
+                CliConsole.WriteJson(parse, new { model = kind.ToString(), data = parse.GetValue(data), options, epochs = result.Epochs, test = result.Final, output = path, bytes = new FileInfo(path).Length });
+                return 0;
+            }
+            console.Write(EpochTable(result.Epochs, net.IsClassifier));
+            console.MarkupLineInterpolated($"Saved [bold]{path}[/] ({new FileInfo(path).Length:N0} bytes, {net.ParameterCount:N0} parameters): test {result.Final}");
+            return 0;
+        });
         return command;
+    }
+
+    /// <summary>Trains with a Spectre progress bar (one task per epoch) when the console is interactive.</summary>
+    public static TrainingResult TrainWithProgress(IAnsiConsole console, CondenseModel net, Dataset train, Dataset test, TrainingOptions options, bool quiet = false, TrainingHooks? hooks = null)
+    {
+        hooks ??= new TrainingHooks();
+        if (quiet || !console.Profile.Capabilities.Interactive)
+        {
+            var plain = new TrainingHooks
+            {
+                Loss = hooks.Loss, AfterBackward = hooks.AfterBackward, AfterStep = hooks.AfterStep,
+                OnEpoch = (m, model) =>
+                {
+                    hooks.OnEpoch?.Invoke(m, model);
+                    if (!quiet) console.WriteLine($"epoch {m.Epoch}/{options.Epochs}: train loss {m.TrainLoss:F4}, test {(m.TestAccuracy is { } a ? $"accuracy {a:P2}" : $"MSE {m.TestLoss:F5}")}, {m.Seconds:F2} s");
+                },
+            };
+            return Trainer.Train(net, train, test, options, plain);
+        }
+        TrainingResult? result = null;
+        console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask($"training {net.GetName()}", maxValue: options.Epochs);
+                result = Trainer.Train(net, train, test, options, new TrainingHooks
+                {
+                    Loss = hooks.Loss, AfterBackward = hooks.AfterBackward, AfterStep = hooks.AfterStep,
+                    OnBatch = (b, n, e) => task.Value = e - 1 + (double)b / n,
+                    OnEpoch = (m, model) => { hooks.OnEpoch?.Invoke(m, model); task.Value = m.Epoch; },
+                });
+            });
+        return result!;
+    }
+
+    public static Table EpochTable(IReadOnlyList<EpochMetrics> epochs, bool classifier)
+    {
+        var table = new Table().AddColumns("epoch", "train loss", classifier ? "test loss" : "test MSE", classifier ? "test accuracy" : "", "lr", "seconds");
+        foreach (var e in epochs)
+        {
+            table.AddRow(e.Epoch.ToString(), e.TrainLoss.ToString("F4"), e.TestLoss.ToString(classifier ? "F4" : "F5"),
+                e.TestAccuracy is { } a ? a.ToString("P2") : "", e.LearningRate.ToString("G3"), e.Seconds.ToString("F2"));
+        }
+        return table;
     }
 }

@@ -1,0 +1,33 @@
+using System.CommandLine;
+using System.Text.Json;
+using Spectre.Console;
+
+namespace Condense.Cli;
+
+/// <summary>
+/// The console a command writes to: Spectre.Console over the invocation's output writer, so
+/// tests capture everything, and plain (no colours, no live progress) when output is redirected.
+/// </summary>
+public static class CliConsole
+{
+    public static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public static IAnsiConsole For(ParseResult parse)
+    {
+        var writer = parse.InvocationConfiguration.Output;
+        var interactive = ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected;
+        return AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = interactive ? InteractionSupport.Yes : InteractionSupport.No,
+        });
+    }
+
+    public static void WriteJson<T>(ParseResult parse, T value) =>
+        parse.InvocationConfiguration.Output.WriteLine(JsonSerializer.Serialize(value, Json));
+
+    /// <summary>The shared <c>--json</c> flag.</summary>
+    public static Option<bool> JsonOption() => new("--json") { Description = "Print machine-readable JSON instead of tables." };
+}

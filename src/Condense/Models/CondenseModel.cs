@@ -1,0 +1,27 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Condense.Models;
+
+/// <summary>
+/// The base of every network Condense trains and compresses. It adds to a TorchSharp module
+/// what compression needs to know: the task (so the trainer and evaluator pick the loss and the
+/// measure), and the named linear layers (so methods can work layer by layer).
+/// </summary>
+public abstract class CondenseModel : nn.Module<Tensor, Tensor>
+{
+    protected CondenseModel(string name, ModelTask task) : base(name) => Task = task;
+
+    public ModelTask Task { get; }
+
+    public bool IsClassifier => Task == ModelTask.Classification;
+
+    /// <summary>Linear layers in forward order, by the names their parameters carry (fc1, fc2, …).</summary>
+    public abstract IReadOnlyList<(string Name, Linear Layer)> Layers { get; }
+
+    /// <summary>Number of trainable parameters.</summary>
+    public long ParameterCount => parameters().Sum(p => p.numel());
+
+    /// <summary>Metadata that lets <see cref="ModelFile"/> rebuild this model from a file.</summary>
+    public abstract IReadOnlyDictionary<string, string> Describe();
+}

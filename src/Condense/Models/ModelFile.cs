@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text.Json;
+using Condense.Data;
+using Condense.Formats;
+using static TorchSharp.torch;
+
+namespace Condense.Models;
+
+/// <summary>
+/// Saves and loads models as safetensors: one F32 tensor per parameter (PyTorch's names, e.g.
+/// <c>fc1.weight</c>, so PyTorch's <c>safetensors.torch.load_file</c> reads them) and metadata
+/// that rebuilds the model (architecture, sizes, dropout, normalisation) and records where it
+/// came from (data set, training settings, metrics).
+/// </summary>
+public static class ModelFile
+{
+    public const string FormatKey = "condense.format";
+    public const string FormatVersion = "1";
+
+    public static void Save(string path, CondenseModel model, ModelCard? card = null)
+    {
+        var metadata = new Dictionary<string, string>(model.Describe()) { [FormatKey] = FormatVersion };
+        if (card is not null)
+        {
+            foreach (var (k, v) in card.ToMetadata()) metadata[k] = v;
+        }
+        SafetensorsWriter.Write(path, Weights(model), metadata);
+    }
+
+    /// <summary>The model's parameters as F32 tensors, in registration order.</summary>
+    public static IReadOnlyList<NamedTensor> Weights(CondenseModel model)
+    {
+        var list = new List<NamedTensor>();
+        foreach (var (name, p) in model.named_parameters())
+        {
+            using var cpu = p.detach().cpu().contiguous();
+            list.Add(NamedTensor.FromFloat32(name, cpu.data<float>().ToArray(), p.shape));
+        }
+        return list;
+    }
+
+    public static (MlpModel Model, ModelCard Card) Load(string path)
+    {
+        var (tensors, metadata) = SafetensorsReader.ReadAll(path);
+        var model = Build(metadata, path);
+        SetWeights(model, tensors, path);
+        return (model, ModelCard.FromMetadata(metadata));
+    }
+
+    /// <summary>Copies tensors into the parameters of the same names; shapes must match and every parameter must be given.</summary>
+    public static void SetWeights(CondenseModel model, IEnumerable<NamedTensor> tensors, string source)
+    {
+        var byName = tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        using var _ = no_grad();
+        foreach (var (name, p) in model.named_parameters())
+        {
+            if (!byName.TryGetValue(name, out var t))
+                throw new InvalidFileException(source, $"missing tensor '{name}'");
+            if (!t.Shape.SequenceEqual(p.shape))
+                throw new InvalidFileException(source, $"tensor '{name}' has shape [{string.Join(", ", t.Shape)}], the model needs [{string.Join(", ", p.shape)}]");
+            var values = t.ToFloat32();
+            if (values.Any(v => !float.IsFinite(v)))
+                throw new InvalidFileException(source, $"tensor '{name}' holds NaN or infinite values");
+            using var src = tensor(values, p.shape);
+            p.copy_(src);
+        }
+    }
+
+    static MlpModel Build(IReadOnlyDictionary<string, string> metadata, string source)
+    {
+        string Get(string key) => metadata.TryGetValue(key, out var v) ? v
+            : throw new InvalidFileException(source, $"not a Condense model: metadata has no '{key}' (use 'condense info' to look inside)");
+        if (!Enum.TryParse<ModelKind>(Get("architecture"), out var kind))
+            throw new InvalidFileException(source, $"unknown architecture '{Get("architecture")}'");
+        int[] sizes;
+        double dropout;
+        try
+        {
+            sizes = Get("sizes").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+            dropout = double.Parse(Get("dropout"), CultureInfo.InvariantCulture);
+        }
+        catch (FormatException)
+        {
+            throw new InvalidFileException(source, "model metadata 'sizes' or 'dropout' is not a number");
+        }
+        Normalization? normalization = null;
+        if (metadata.TryGetValue("normalization.mean", out var mean) && metadata.TryGetValue("normalization.std", out var std)
+            && float.TryParse(mean, CultureInfo.InvariantCulture, out var m) && float.TryParse(std, CultureInfo.InvariantCulture, out var s))
+            normalization = new Normalization(m, s);
+        try
+        {
+            return new MlpModel(kind, sizes, dropout, normalization);
+        }
+        catch (CondenseException ex)
+        {
+            throw new InvalidFileException(source, ex.Message);
+        }
+    }
+}
+
+/// <summary>Where a model came from and how well it did: kept in the file's metadata.</summary>
+public sealed record ModelCard(string? DataSet = null, TrainingOptions? Training = null, Evaluation? Test = null, IReadOnlyDictionary<string, string>? Extra = null)
+{
+    public IEnumerable<KeyValuePair<string, string>> ToMetadata()
+    {
+        if (DataSet is not null) yield return new("dataset", DataSet);
+        if (Training is not null) yield return new("training", JsonSerializer.Serialize(Training));
+        if (Test is not null) yield return new("test", JsonSerializer.Serialize(Test));
+        foreach (var kv in Extra ?? new Dictionary<string, string>()) yield return kv;
+    }
+
+    public static ModelCard FromMetadata(IReadOnlyDictionary<string, string> metadata)
+    {
+        static T? Parse<T>(IReadOnlyDictionary<string, string> m, string key) where T : class
+        {
+            if (!m.TryGetValue(key, out var json)) return null;
+            try { return JsonSerializer.Deserialize<T>(json); }
+            catch (JsonException) { return null; }
+        }
+        return new ModelCard(metadata.GetValueOrDefault("dataset"), Parse<TrainingOptions>(metadata, "training"), Parse<Evaluation>(metadata, "test"));
+    }
+}

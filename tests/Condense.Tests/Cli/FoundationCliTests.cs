@@ -1,0 +1,57 @@
+using System.Text.Json;
+
+namespace Condense.Tests.Cli;
+
+public class FoundationCliTests : IDisposable
+{
+    readonly string _dir = Directory.CreateTempSubdirectory("condense-cli-").FullName;
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void TrainEvalAndInfoAgreeOnTheSameFile()
+    {
+        var path = Path.Combine(_dir, "lenet.safetensors");
+        var (code, stdout, stderr) = CliHarness.Run("train", "--model", "lenet300", "--epochs", "1", "--seed", "2", "-o", path, "--json");
+        Assert.True(code == 0, stderr);
+        var trained = JsonDocument.Parse(stdout).RootElement;
+        var accuracy = trained.GetProperty("test").GetProperty("Accuracy").GetDouble();
+        Assert.InRange(accuracy, 0.85, 1.0);
+        Assert.Equal(new FileInfo(path).Length, trained.GetProperty("bytes").GetInt64());
+
+        (code, stdout, stderr) = CliHarness.Run("eval", path, "--json");
+        Assert.True(code == 0, stderr);
+        Assert.Equal(accuracy, JsonDocument.Parse(stdout).RootElement.GetProperty("accuracy").GetDouble(), 12);
+
+        (code, stdout, stderr) = CliHarness.Run("info", path, "--json");
+        Assert.True(code == 0, stderr);
+        var info = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(6, info.GetProperty("tensors").GetArrayLength());
+        Assert.Equal("LeNet300", info.GetProperty("metadata").GetProperty("architecture").GetString());
+        Assert.Equal(266_610 * 4, info.GetProperty("tensors").EnumerateArray().Sum(t => t.GetProperty("bytes").GetInt64()));
+    }
+
+    [Fact]
+    public void BadArgumentsGiveOneLineAndExitOneWithNothingWritten()
+    {
+        var path = Path.Combine(_dir, "x.safetensors");
+        var (code, _, stderr) = CliHarness.Run("train", "--model", "resnet", "-o", path);
+        Assert.Equal(1, code);
+        Assert.Equal("condense: error: unknown model 'resnet' (known: classifier, autoencoder, lenet300)", stderr.Trim());
+        Assert.False(File.Exists(path));
+        (code, _, stderr) = CliHarness.Run("train", "--epochs", "0", "-o", path);
+        Assert.Equal(1, code);
+        Assert.Contains("epochs 0", stderr);
+        Assert.Empty(Directory.GetFiles(_dir));
+    }
+
+    [Fact]
+    public void EveryCommandHasHelp()
+    {
+        foreach (var command in Condense.Cli.CommandTree.Build().Subcommands)
+        {
+            var (code, stdout, _) = CliHarness.Run(command.Name, "--help");
+            Assert.Equal(0, code);
+            Assert.Contains("Usage:", stdout);
+        }
+    }
+}
