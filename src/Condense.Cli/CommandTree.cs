@@ -16,6 +16,8 @@ public static class CommandTree
             EvalCommand.Create(),
             InfoCommand.Create(),
             BenchCommand.Create(),
+            LowRankCommand.Create(),
+            StudyCommand.Create(),
         })
         {
             root.Subcommands.Add(command);
