@@ -24,14 +24,23 @@ public static class StudyRankCommand
         var factorizedRank = new Option<int>("--factorized-rank") { Description = "Also train fc2 as U·V of this rank from the start and compare with SVD after training (0: skip)", DefaultValueFactory = _ => 50 };
         var plot = new Option<string?>("--plot") { Description = "Write effective rank per epoch to this PNG (and NAME-accuracy.png, NAME-spectrum.png beside it)" };
         var save = new Option<string?>("--save") { Description = "Folder to save the trained models in (safetensors)" };
+        var recipes = new Option<string>("--recipes") { Description = "Comma-separated subset of baseline, L2, L1 to train (e.g. to run recipes as separate processes)", DefaultValueFactory = _ => "baseline,L2,L1" };
+        var baselineFile = new Option<string?>("--baseline") { Description = "A saved baseline model (from --save) to sweep and compare with, when 'baseline' is not among --recipes" };
+        var trainItems = new Option<int?>("--train-items") { Description = "Train on the first N training items only (quick runs)" };
         var json = CliConsole.JsonOption();
         var command = new Command("rank", "Effective rank of fc2 under L1/L2 penalties; accuracy against rank; factorised training.")
         {
-            data, epochs, seed, sweepRanks, factorizedRank, plot, save, json,
+            data, epochs, seed, sweepRanks, factorizedRank, plot, save, recipes, baselineFile, trainItems, json,
         };
         command.SetAction(parse =>
         {
-            var configs = RankStudyConfig.Defaults(parse.GetValue(epochs), parse.GetValue(seed));
+            var all = RankStudyConfig.Defaults(parse.GetValue(epochs), parse.GetValue(seed));
+            var wanted = parse.GetValue(recipes)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            foreach (var w in wanted)
+                if (!all.Any(c => string.Equals(c.Name, w, StringComparison.OrdinalIgnoreCase)))
+                    throw new CondenseException($"--recipes: unknown recipe '{w}' (known: {string.Join(", ", all.Select(c => c.Name))})");
+            var configs = all.Where(c => wanted.Contains(c.Name, StringComparer.OrdinalIgnoreCase)).ToList();
+            var baselinePath = parse.GetValue(baselineFile);
             var ranks = LowRankCommand.ParseRanks(parse.GetValue(sweepRanks)!);
             var factorized = parse.GetValue(factorizedRank);
             if (factorized < 0 || factorized > 1000) throw new CondenseException($"--factorized-rank {factorized} must be in 0–1000");
@@ -44,7 +53,10 @@ public static class StudyRankCommand
             foreach (var name in names)
             {
                 var (train, test) = DataSets.Load(name);
+                if (parse.GetValue(trainItems) is { } items)
+                    train = items >= 1 ? train.Take(items) : throw new CondenseException($"--train-items {items} must be at least 1");
                 var runs = new List<RankStudyRun>();
+                CondenseModel? loaded = null;
                 try
                 {
                     foreach (var config in configs)
@@ -59,23 +71,28 @@ public static class StudyRankCommand
                             ModelFile.Save(Path.Combine(saveDir, $"rank-study-{name}-{config.Name}.safetensors"), run.Model,
                                 new ModelCard(name, config.Training, Evaluator.Evaluate(run.Model, test)));
                     }
-                    var baseline = runs[0];
-                    var sweep = RankSweep.Run(baseline.Model, "fc2", ranks.Where(r => r <= 1000).ToArray(), test);
+                    CondenseModel? baselineModel = runs.FirstOrDefault(r => r.Config.Name == "baseline")?.Model;
+                    if (baselineModel is null && baselinePath is not null) baselineModel = loaded = ModelFile.Load(baselinePath).Model;
+                    var baselineConfig = all[0];
+                    var sweep = baselineModel is null ? null : RankSweep.Run(baselineModel, "fc2", ranks.Where(r => r <= 1000).ToArray(), test);
                     object? factorizedReport = null;
-                    if (factorized > 0)
+                    if (factorized > 0 && baselineModel is not null)
                     {
                         if (!asJson) console.WriteLine($"[{name}] training baseline recipe with fc2 = U·V of rank {factorized} from the start");
-                        var (model, result) = RankStudy.TrainFactorized(baseline.Config, factorized, train, test);
+                        var (model, result) = RankStudy.TrainFactorized(baselineConfig, factorized, train, test, m =>
+                        {
+                            if (!asJson) console.WriteLine($"  epoch {m.Epoch}: test loss {m.TestLoss:F4}, accuracy {m.TestAccuracy:P2} ({m.Seconds:F1} s)");
+                        });
                         using (model)
                         {
-                            var svdAfter = RankSweep.Run(baseline.Model, "fc2", [factorized], test).Points[0];
+                            var svdAfter = RankSweep.Run(baselineModel, "fc2", [factorized], test).Points[0];
                             factorizedReport = new
                             {
                                 rank = factorized,
                                 fc2_parameters = LowRankLinear.ParameterCountFor(1000, 1000, factorized, hasBias: true),
                                 factorized_accuracy = result.Final.Accuracy, factorized_loss = result.Final.Loss,
                                 svd_after_training_accuracy = svdAfter.TestAccuracy, svd_after_training_loss = svdAfter.TestLoss,
-                                full_accuracy = sweep.FullAccuracy,
+                                full_accuracy = sweep!.FullAccuracy,
                             };
                         }
                     }
@@ -84,7 +101,7 @@ public static class StudyRankCommand
                         var stem = names.Count > 1 ? LowRankPlots.Sibling(plotPath, name) : plotPath;
                         LowRankPlots.Lines(stem, runs.Select(r => (r.Config.Name, r.Epochs.Select(e => (double)e.Epoch).ToArray(), r.Epochs.Select(e => e.EffectiveRank).ToArray())).ToList(),
                             "epoch", "effective rank of fc2", $"{name}: effective rank of fc2 (1000×1000) per epoch");
-                        LowRankPlots.AccuracyAndError(LowRankPlots.Sibling(stem, "accuracy"), sweep, $"{name}: baseline fc2 truncated to rank r");
+                        if (sweep is not null) LowRankPlots.AccuracyAndError(LowRankPlots.Sibling(stem, "accuracy"), sweep, $"{name}: baseline fc2 truncated to rank r");
                         LowRankPlots.Spectrum(LowRankPlots.Sibling(stem, "spectrum"),
                             runs.Select(r => ($"{r.Config.Name} (effective rank {r.Final.EffectiveRank:F1})", (IReadOnlyList<double>)TruncatedSvd.SingularValues(RankSweep.FindLayer(r.Model, "fc2").weight!.detach()))).ToList(),
                             $"{name}: singular values of fc2");
@@ -98,7 +115,7 @@ public static class StudyRankCommand
                             test_loss = r.Final.TestLoss, test_accuracy = r.Final.TestAccuracy, effective_rank = r.Final.EffectiveRank,
                         }).ToArray(),
                         ordered_l1_l2_baseline = runs.Count == 3 && runs[2].Final.EffectiveRank < runs[1].Final.EffectiveRank && runs[1].Final.EffectiveRank < runs[0].Final.EffectiveRank,
-                        baseline_sweep = new { full_accuracy = sweep.FullAccuracy, points = sweep.Points, smallest_rank_within_half_point = sweep.SmallestRankWithin(0.5) },
+                        baseline_sweep = sweep is null ? null : new { full_accuracy = sweep.FullAccuracy, points = sweep.Points, smallest_rank_within_half_point = sweep.SmallestRankWithin(0.5) },
                         factorized = factorizedReport,
                     };
                     reports.Add(report);
@@ -111,16 +128,20 @@ public static class StudyRankCommand
                                 r.Final.EffectiveRank.ToString("F1", CultureInfo.InvariantCulture));
                         console.Write(table);
                         console.WriteLine($"effective rank ordered L1 < L2 < baseline: {(report.ordered_l1_l2_baseline ? "yes" : "no")}");
-                        console.Write(LowRankCommand.SweepTable(sweep).Title($"{name}: baseline fc2 truncated to rank r (full {sweep.FullAccuracy:P2})"));
-                        console.WriteLine(sweep.SmallestRankWithin(0.5) is { } within
-                            ? $"smallest rank within 0.5 points of the full model: {within}"
-                            : "no swept rank is within 0.5 points of the full model");
+                        if (sweep is not null)
+                        {
+                            console.Write(LowRankCommand.SweepTable(sweep).Title($"{name}: baseline fc2 truncated to rank r (full {sweep.FullAccuracy:P2})"));
+                            console.WriteLine(sweep.SmallestRankWithin(0.5) is { } within
+                                ? $"smallest rank within 0.5 points of the full model: {within}"
+                                : "no swept rank is within 0.5 points of the full model");
+                        }
                         if (factorizedReport is not null) console.WriteLine($"factorised training vs SVD after training: {System.Text.Json.JsonSerializer.Serialize(factorizedReport)}");
                     }
                 }
                 finally
                 {
                     foreach (var r in runs) r.Model.Dispose();
+                    if (loaded is not null) loaded.Dispose();
                 }
             }
             if (asJson) CliConsole.WriteJson(parse, new { study = "rank", reports });
