@@ -16,13 +16,15 @@ public static class CliConsole
     {
         var writer = parse.InvocationConfiguration.Output;
         var interactive = ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected;
-        return AnsiConsole.Create(new AnsiConsoleSettings
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(writer),
             Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = interactive ? InteractionSupport.Yes : InteractionSupport.No,
         });
+        if (!interactive) console.Profile.Width = 200;   // logs and pipes: don't wrap tables at 80 columns
+        return console;
     }
 
     public static void WriteJson<T>(ParseResult parse, T value) =>

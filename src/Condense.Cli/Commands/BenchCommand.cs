@@ -15,6 +15,10 @@ public static class BenchCommand
         {
             BenchLowRankCommand.Create(),
             BenchTrainCommand.Create(),
+            KMeansBenchCommand.Create(),
+            BenchScaleCommand.Create(),
+            BenchImageCommand.Create(),
+            StudioBenchCommand.Create(),
         })
         {
             command.Subcommands.Add(sub);

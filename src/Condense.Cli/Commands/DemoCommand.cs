@@ -1,46 +1,43 @@
 using System.CommandLine;
-using Condense.Data;
-using Condense.Models;
+using Condense.Cli.Demo;
 using Spectre.Console;
 
 namespace Condense.Cli.Commands;
 
 /// <summary>
 /// <c>condense demo</c>: the README's main job, on the embedded MNIST-10k with no argument.
-/// It trains the classifier, saves it, reloads the file and evaluates it, so every step a user
-/// would take runs for real.
+/// Trains (or reuses) the classifier and autoencoder, compresses them with every method, loads
+/// every file back to measure it, and writes <c>out/demo/report.html</c> with its figures.
 /// </summary>
 public static class DemoCommand
 {
     public static Command Create()
     {
-        var output = new Option<string>("--output", "-o") { Description = "Folder for the demo's files", DefaultValueFactory = _ => Path.Combine("out", "demo") };
-        var quick = new Option<bool>("--quick") { Description = "Fewer epochs: a fast smoke run" };
+        var output = new Option<string>("--output", "-o") { Description = "Folder for the demo's files and report", DefaultValueFactory = _ => Path.Combine("out", "demo") };
+        var quick = new Option<bool>("--quick") { Description = "One training epoch and fewer settings: a run of about two minutes" };
+        var retrain = new Option<bool>("--retrain") { Description = "Train the models again even when the folder holds them" };
         var json = CliConsole.JsonOption();
-        var command = new Command("demo", "Train, save, reload and evaluate the MNIST classifier on the embedded data.") { output, quick, json };
+        var command = new Command("demo", "Train, compress with every method, measure every file, and write an HTML report.") { output, quick, retrain, json };
         command.SetAction(parse =>
         {
-            var folder = parse.GetValue(output)!;
-            Directory.CreateDirectory(folder);
             var console = CliConsole.For(parse);
             var asJson = parse.GetValue(json);
-            var (train, test) = DataSets.Load(DataSets.Mnist10k);
-            var options = new TrainingOptions { Epochs = parse.GetValue(quick) ? 1 : 3, Seed = 0 };
-            var net = ModelFactory.Create(ModelKind.Classifier, options.Seed);
-            var result = TrainCommand.TrainWithProgress(console, net, train, test, options, quiet: asJson);
-            var path = Path.Combine(folder, "classifier.safetensors");
-            ModelFile.Save(path, net, new ModelCard(DataSets.Mnist10k, options, result.Final));
-            var (reloaded, _) = ModelFile.Load(path);
-            var evaluation = Evaluator.Evaluate(reloaded, test);
-            var bytes = new FileInfo(path).Length;
+            var folder = parse.GetValue(output)!;
+            var runner = new DemoRunner(new DemoOptions(folder, parse.GetValue(quick), parse.GetValue(retrain)),
+                asJson ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) }) : console);
+            var result = runner.Run();
+            DemoReport.Write(folder, result);
             if (asJson)
             {
-                CliConsole.WriteJson(parse, new { rows = new[] { new { method = "fp32 (trained)", bytes, accuracy = evaluation.Accuracy, file = path } } });
+                CliConsole.WriteJson(parse, result);
                 return 0;
             }
-            var table = new Table().AddColumns("method", "bytes", "ratio", "test accuracy", "file");
-            table.AddRow("fp32 (trained)", bytes.ToString("N0"), "1.0×", evaluation.ToString(), Markup.Escape(path));
+            var table = new Table().AddColumns("model", "method", "setting", "bytes", "ratio", "accuracy / MSE", "output error", "file");
+            foreach (var r in result.Rows)
+                table.AddRow(r.Model, Markup.Escape(r.Method), Markup.Escape(r.Setting), r.Bytes.ToString("N0"), $"{r.Ratio:F1}×",
+                    r.Accuracy is { } a ? a.ToString("P2") : r.Mse!.Value.ToString("F5"), r.OutputError.ToString("G3"), Markup.Escape(r.File));
             console.Write(table);
+            console.MarkupLineInterpolated($"Report: [bold]{Path.Combine(folder, "report.html")}[/] ({result.Seconds:F0} s)");
             return 0;
         });
         return command;

@@ -15,6 +15,7 @@ public static class InfoCommand
         command.SetAction(parse =>
         {
             var path = parse.GetValue(file)!;
+            if (OnnxInfo.Handles(path)) return OnnxInfo.Run(parse, path, parse.GetValue(json));
             using var reader = SafetensorsReader.Open(path);
             var total = reader.Entries.Sum(e => e.ByteLength);
             if (parse.GetValue(json))

@@ -2,14 +2,15 @@ using System.CommandLine;
 
 namespace Condense.Cli.Commands;
 
-/// <summary><c>condense study …</c>: experiments that reproduce our sources' tables; each study is a subcommand.</summary>
+/// <summary><c>condense study …</c>: sweeps that measure what a compression method costs, with plots.</summary>
 public static class StudyCommand
 {
     public static Command Create()
     {
-        var command = new Command("study", "Reproduce the sources' experiments (train, compress, measure, plot).");
+        var command = new Command("study", "Sweep a compression method's settings and plot what they cost.");
         foreach (var sub in new Command[]
         {
+            StudyPruningCommand.Create(),
             StudyRankCommand.Create(),
         })
         {

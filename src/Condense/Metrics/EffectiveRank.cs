@@ -1,36 +1,46 @@
+using static TorchSharp.torch;
+
 namespace Condense.Metrics;
 
 /// <summary>
-/// The effective rank of a matrix (Roy &amp; Vetterli, "The effective rank: a measure of effective
-/// dimensionality", EUSIPCO 2007): exp of the Shannon entropy of the normalised singular values
-/// p_i = σ_i / Σσ_j. It lies between 1 (one dominant direction) and min(m, n) (a flat spectrum), and
-/// unlike the numerical rank it needs no threshold, which is why it tracks how regularisation (L1,
-/// L2 penalties) concentrates a layer's energy in fewer directions.
+/// Effective rank (Roy &amp; Vetterli, "The effective rank: a measure of effective
+/// dimensionality", EUSIPCO 2007): erank = exp(H(p)), pₖ = σₖ/Σσ, H = −Σ pₖ log pₖ with
+/// 0·log 0 = 0. It is n for an identity (all directions equal) and 1 for a rank-1 matrix, and
+/// tells how much a low-rank factorisation can drop.
 /// </summary>
 public static class EffectiveRank
 {
-    /// <summary>Effective rank from singular values (any order; all must be finite and ≥ 0).</summary>
-    /// <returns>A value in [1, count]; 0 for an all-zero matrix (it has no direction at all).</returns>
-    /// <exception cref="CondenseException">No values, or a negative or non-finite value.</exception>
+    /// <summary>From singular values (any order, all ≥ 0). 0 for an all-zero spectrum.</summary>
     public static double FromSingularValues(ReadOnlySpan<double> singularValues)
     {
-        if (singularValues.Length == 0)
-            throw new CondenseException("effective rank: no singular values given");
+        if (singularValues.IsEmpty) throw new CondenseException("effective rank: no singular values");
         double sum = 0;
         foreach (var s in singularValues)
         {
-            if (!double.IsFinite(s) || s < 0)
-                throw new CondenseException($"effective rank: singular value {s} is not a finite non-negative number");
+            if (!(s >= 0) || !double.IsFinite(s)) throw new CondenseException($"effective rank: singular value {s} is not a finite number ≥ 0");
             sum += s;
         }
         if (sum == 0) return 0;
-        double entropy = 0;
+        double h = 0;
         foreach (var s in singularValues)
         {
-            if (s == 0) continue; // 0·log 0 = 0
-            var p = s / sum;
-            entropy -= p * Math.Log(p);
+            if (s == 0) continue;   // 0·log 0 = 0
+            double p = s / sum;
+            h -= p * Math.Log(p);
         }
-        return Math.Exp(entropy);
+        return Math.Exp(h);
+    }
+
+    /// <summary>Of a row-major rows × columns matrix (singular values by LibTorch in float64).</summary>
+    public static double Compute(ReadOnlySpan<float> a, int rows, int columns) =>
+        FromSingularValues(SingularValues(a, rows, columns));
+
+    /// <summary>Singular values, descending, in float64.</summary>
+    public static double[] SingularValues(ReadOnlySpan<float> a, int rows, int columns)
+    {
+        MatrixNorms.CheckShape(a.Length, rows, columns);
+        using var scope = NewDisposeScope();
+        var t = tensor(a.ToArray(), new long[] { rows, columns }).to_type(ScalarType.Float64);
+        return linalg.svdvals(t).data<double>().ToArray();
     }
 }

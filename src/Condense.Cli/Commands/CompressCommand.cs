@@ -1,0 +1,127 @@
+using System.CommandLine;
+using Condense.Data;
+using Condense.Formats.Onnx;
+using Spectre.Console;
+
+namespace Condense.Cli.Commands;
+
+/// <summary>
+/// <c>condense compress IN.onnx --method kmeans|linear|fp16 --bits B -o OUT.onnx</c>: a smaller
+/// ONNX model that ONNX Runtime runs, with a per-tensor table, totals and the verifier's output
+/// difference. The output is written only after the compressed model has run in ONNX Runtime.
+/// </summary>
+public static class CompressCommand
+{
+    public static Command Create()
+    {
+        var input = new Argument<string>("model") { Description = "The ONNX model to compress (never modified)" };
+        var method = new Option<string>("--method") { Description = "kmeans (weight sharing) | linear (uint8 DequantizeLinear) | fp16", Required = true };
+        var bits = new Option<int?>("--bits") { Description = "Bits per weight: kmeans 1-8, linear 2-8 (default 8), fp16 16" };
+        var perChannel = new Option<bool>("--per-channel") { Description = "Linear: one scale per output channel" };
+        var minSize = new Option<long>("--min-size") { Description = "Leave tensors with fewer elements alone", DefaultValueFactory = _ => 1024 };
+        var noSparse = new Option<bool>("--no-sparse") { Description = "Never store pruned tensors sparsely" };
+        var seed = new Option<int>("--seed") { Description = "Seed for k-means initialisation and random verifier inputs", DefaultValueFactory = _ => 0 };
+        var output = new Option<string>("--output", "-o") { Description = "Where to write the compressed model (.onnx)", Required = true };
+        var json = CliConsole.JsonOption();
+        var command = new Command("compress", "Compress an ONNX model's weights into a smaller ONNX model that ONNX Runtime runs.")
+        {
+            input, method, bits, perChannel, minSize, noSparse, seed, output, json,
+        };
+        command.SetAction(parse =>
+        {
+            var inPath = parse.GetValue(input)!;
+            var outPath = parse.GetValue(output)!;
+            var options = new OnnxCompressionOptions(
+                ParseMethod(parse.GetValue(method)!), parse.GetValue(bits), parse.GetValue(perChannel),
+                parse.GetValue(minSize), !parse.GetValue(noSparse), parse.GetValue(seed));
+            options.Validate();
+            if (string.Equals(Path.GetFullPath(inPath), Path.GetFullPath(outPath), StringComparison.Ordinal))
+                throw new CondenseException($"{outPath}: the output would overwrite the input");
+
+            var model = OnnxReader.Read(inPath);
+            var original = model.Proto.Clone();
+            var result = OnnxCompressor.Compress(model, options);
+            var (known, knownSource) = KnownInputs(original, inPath);
+            var verification = OnnxVerifier.Compare(original, result.Model, inPath, known, options.Seed);
+            if (knownSource is not null) verification = verification with { InputSource = knownSource };
+            OnnxWriter.Write(outPath, result.Model);
+            var fileBefore = new FileInfo(inPath).Length;
+            var fileAfter = new FileInfo(outPath).Length;
+
+            if (parse.GetValue(json))
+            {
+                CliConsole.WriteJson(parse, new
+                {
+                    input = inPath,
+                    output = outPath,
+                    method = options.Method.ToString().ToLowerInvariant(),
+                    bits = options.EffectiveBits,
+                    perChannel = options.PerChannel,
+                    minSize = options.MinSize,
+                    opsetLifted = result.OpsetLifted,
+                    bytesBefore = fileBefore,
+                    bytesAfter = fileAfter,
+                    ratio = (double)fileAfter / fileBefore,
+                    tensors = result.Tensors.Select(t => new
+                    {
+                        name = t.Name, source = t.Source.ToString(), shape = t.Shape, dtype = t.DataType, encoding = t.Encoding,
+                        bytesBefore = t.BytesBefore, bytesAfter = t.BytesAfter, maxAbsError = t.MaxAbsError, relativeRmsError = t.RelativeRmsError,
+                    }),
+                    verification = new
+                    {
+                        inputs = verification.InputSource,
+                        outputs = verification.Outputs.Select(o => new { name = o.Name, maxAbs = o.MaxAbs, meanAbs = o.MeanAbs, maxRelative = o.MaxRelative, meanRelative = o.MeanRelative }),
+                    },
+                });
+                return 0;
+            }
+            var console = CliConsole.For(parse);
+            var table = new Table().AddColumns("tensor", "from", "shape", "encoding", "bytes before", "bytes after", "ratio", "max |Δw|", "rel. RMS");
+            foreach (var t in result.Tensors)
+            {
+                table.AddRow(Markup.Escape(t.Name), t.Source == OnnxParameterSource.Initializer ? "initializer" : "Constant",
+                    Markup.Escape($"[{string.Join(", ", t.Shape)}]"), Markup.Escape(t.Encoding), t.BytesBefore.ToString("N0"), t.BytesAfter.ToString("N0"),
+                    t.BytesBefore == 0 ? "-" : ((double)t.BytesAfter / t.BytesBefore).ToString("0.000"),
+                    t.MaxAbsError.ToString("G3"), t.RelativeRmsError.ToString("G3"));
+            }
+            console.Write(table);
+            console.WriteLine($"{inPath} -> {outPath}: {fileBefore:N0} -> {fileAfter:N0} bytes (ratio {(double)fileAfter / fileBefore:0.000}); " +
+                $"{result.Tensors.Count(t => t.Compressed)} of {result.Tensors.Count} tensors compressed" +
+                (result.OpsetLifted ? "; lifted to opset 7 (ONNX Runtime has no older kernels)" : ""));
+            var diff = new Table().AddColumns("output", "max |Δ|", "mean |Δ|", "max rel.", "mean rel.");
+            foreach (var o in verification.Outputs)
+                diff.AddRow(Markup.Escape(o.Name), o.MaxAbs.ToString("G3"), o.MeanAbs.ToString("G3"), o.MaxRelative.ToString("G3"), o.MeanRelative.ToString("G3"));
+            console.WriteLine($"ONNX Runtime, original vs compressed on {verification.InputSource}:");
+            console.Write(diff);
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// Real inputs where they are known: ONNX test data beside the model, or, for a model
+    /// exported by Condense, the first 256 test images of the data set it was trained on.
+    /// </summary>
+    static (IReadOnlyList<Onnx.TensorProto>? Inputs, string? Source) KnownInputs(Onnx.ModelProto model, string path)
+    {
+        if (OnnxVerifier.StoredInputs(path) is { } stored) return (stored, "test_data_set_0 beside the model");
+        var dataSet = model.MetadataProps.FirstOrDefault(m => m.Key == OnnxExporter.DataSetKey)?.Value;
+        if (dataSet is null || !DataSets.Names.Contains(dataSet) || (dataSet == DataSets.Fashion && !DataSets.FashionAvailable)) return (null, null);
+        var initializers = model.Graph.Initializer.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+        var inputs = model.Graph.Input.Where(i => !initializers.Contains(i.Name)).ToList();
+        var test = DataSets.Load(dataSet).Test;
+        if (inputs.Count != 1 || inputs[0].Type?.TensorType?.Shape?.Dim is not { Count: 2 } dims || dims[1].DimValue != test.Features)
+            return (null, null);
+        var count = Math.Min(256, test.Count);
+        var images = test.Images.AsSpan(0, count * test.Features);
+        return ([OnnxTensorData.FromFloat32(inputs[0].Name, images, [count, test.Features])], $"{dataSet} test images (first {count})");
+    }
+
+    static OnnxCompressionMethod ParseMethod(string name) => name.ToLowerInvariant() switch
+    {
+        "kmeans" or "k-means" => OnnxCompressionMethod.KMeans,
+        "linear" => OnnxCompressionMethod.Linear,
+        "fp16" => OnnxCompressionMethod.Fp16,
+        _ => throw new CondenseException($"unknown method '{name}' (kmeans, linear, fp16)"),
+    };
+}

@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using Condense.Cli.Commands;
+using Condense.Data;
+using Condense.Formats.Onnx;
+using Condense.Imaging;
+using Condense.Metrics;
+using Condense.Models;
+using Condense.Quantization;
+using Spectre.Console;
+
+namespace Condense.Cli.Demo;
+
+/// <summary>
+/// The main job: trains (or reuses) the MNIST classifier and autoencoder, compresses them with
+/// every method Condense has, writes each result as a file, loads every file back to measure it,
+/// and gathers rows, per-layer metrics and the colour sweep for the report.
+/// </summary>
+public sealed class DemoRunner
+{
+    readonly DemoOptions _options;
+    readonly IAnsiConsole _console;
+    readonly List<DemoRow> _rows = [];
+    readonly List<string> _notes = [];
+    readonly Stopwatch _clock = Stopwatch.StartNew();
+    Dataset _train = null!;
+    Dataset _test = null!;
+
+    public DemoRunner(DemoOptions options, IAnsiConsole console)
+    {
+        _options = options;
+        _console = console;
+    }
+
+    public DemoResult Run()
+    {
+        Directory.CreateDirectory(_options.Folder);
+        (_train, _test) = DataSets.Load(DataSets.Mnist10k);
+        var models = new List<DemoModel>();
+        foreach (var kind in new[] { ModelKind.Classifier, ModelKind.Autoencoder })
+            models.Add(TrainOrReuse(kind));
+
+        foreach (var model in models)
+            OnnxStage(model);
+        foreach (var stage in DemoStages.Extra)
+        {
+            foreach (var model in models)
+            {
+                Step($"{stage.Name}: {model.Name}");
+                foreach (var row in stage.Run(new DemoStageContext(_options, model, _train, _test, _console, _notes)))
+                    Add(model, row.Method, row.Setting, row.Path);
+            }
+        }
+        var layers = LayerStage(models[0]);
+        var sweep = ColourStage();
+        return new DemoResult(_rows, layers, sweep, _notes, _clock.Elapsed.TotalSeconds);
+    }
+
+    void Step(string what)
+    {
+        _console.MarkupLineInterpolated($"[grey]{_clock.Elapsed:mm\\:ss}[/] {what}");
+    }
+
+    DemoModel TrainOrReuse(ModelKind kind)
+    {
+        var name = kind.ToString().ToLowerInvariant();
+        var defaults = TrainingOptions.For(kind);
+        var options = defaults with { Epochs = _options.Quick ? 1 : 5, Seed = 0 };
+        var path = Path.Combine(_options.Folder, $"{name}.safetensors");
+        MlpModel net;
+        if (!_options.Retrain && File.Exists(path) && TryLoad(path, options) is { } cached)
+        {
+            Step($"reusing {path} (same settings; --retrain to train again)");
+            net = cached;
+        }
+        else
+        {
+            Step($"training the {name} ({options.Epochs} epochs)");
+            net = ModelFactory.Create(kind, options.Seed);
+            var result = TrainCommand.TrainWithProgress(_console, net, _train, _test, options);
+            Condense.Models.ModelFile.Save(path, net, new ModelCard(DataSets.Mnist10k, options, result.Final));
+        }
+        var onnx = Path.Combine(_options.Folder, $"{name}.fp32.onnx");
+        OnnxWriter.Write(onnx, OnnxExporter.Export(net));
+        var reference = DemoArtifacts.Outputs(onnx, _test, _options.OutputSamples);
+        var model = new DemoModel(name, kind, net, path, onnx, new FileInfo(onnx).Length, reference);
+        Add(model, "fp32", "ONNX", onnx);
+        return model;
+    }
+
+    static MlpModel? TryLoad(string path, TrainingOptions wanted)
+    {
+        try
+        {
+            var (net, card) = Condense.Models.ModelFile.Load(path);
+            if (card.Training == wanted) return net;
+            net.Dispose();
+        }
+        catch (CondenseException) { }
+        return null;
+    }
+
+    void OnnxStage(DemoModel model)
+    {
+        Step($"ONNX encodings of the {model.Name}");
+        var source = OnnxReader.Read(model.OnnxPath);
+        void Compress(string method, string setting, OnnxCompressionOptions options, string file)
+        {
+            var result = OnnxCompressor.Compress(source, options);
+            var path = Path.Combine(_options.Folder, $"{model.Name}.{file}.onnx");
+            OnnxWriter.Write(path, result.Model);
+            Add(model, method, setting, path);
+        }
+        Compress("fp16", "16 bits", new OnnxCompressionOptions(OnnxCompressionMethod.Fp16), "fp16");
+        foreach (var bits in _options.Quick ? new[] { 2, 4, 8 } : [2, 3, 4, 5, 6, 7, 8])
+            Compress("k-means", $"{bits} bits", new OnnxCompressionOptions(OnnxCompressionMethod.KMeans, bits), $"kmeans{bits}");
+        Compress("linear", "int8 per channel", new OnnxCompressionOptions(OnnxCompressionMethod.Linear, 8, PerChannel: true), "int8");
+        Compress("linear", "int4 per channel", new OnnxCompressionOptions(OnnxCompressionMethod.Linear, 4, PerChannel: true), "int4");
+    }
+
+    void Add(DemoModel model, string method, string setting, string path)
+    {
+        var evaluation = DemoArtifacts.Evaluate(path, _test, model.Net.Task);
+        var outputs = DemoArtifacts.Outputs(path, _test, _options.OutputSamples);
+        var bytes = new FileInfo(path).Length;
+        _rows.Add(new DemoRow(model.Name, method, setting, Path.GetRelativePath(_options.Folder, path), bytes,
+            (double)model.Fp32OnnxBytes / bytes, evaluation.Accuracy, model.Net.IsClassifier ? null : evaluation.Loss,
+            DemoArtifacts.RelativeOutputError(model.ReferenceOutputs, outputs),
+            path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? "onnxruntime" : "condense"));
+    }
+
+    /// <summary>Per-layer cond₁, effective rank, and the measured output error beside its bound, at each k-means bits.</summary>
+    IReadOnlyList<DemoLayerRow> LayerStage(DemoModel model)
+    {
+        Step($"per-layer metrics of the {model.Name}");
+        var inputs = QuantizeCommand.LayerInputs(model.Net, _test, Math.Min(500, _test.Count));
+        var rows = new List<DemoLayerRow>();
+        foreach (var ((name, layer), x) in model.Net.Layers.Zip(inputs))
+        {
+            var shape = layer.weight!.shape;
+            int r = (int)shape[0], c = (int)shape[1];
+            float[] w;
+            using (var t = layer.weight.detach().contiguous()) w = t.data<float>().ToArray();
+            var cond = ConditionNumber.OneNorm(w, r, c);
+            var effRank = EffectiveRank.Compute(w, r, c);
+            foreach (var bits in _options.Quick ? new[] { 2, 4, 8 } : [2, 3, 4, 5, 6, 8])
+            {
+                var q = new ModelQuantizationOptions(QuantizationMethod.KMeans, bits).Quantize(name + ".weight", w, shape).Reconstruct();
+                var m = LayerMetrics.Compute(name, w, q, r, c, x, cond);
+                rows.Add(new DemoLayerRow(name, r, c, bits, cond, effRank, m.RelativeOneNormError, m.Bound, m.MeasuredMean, m.MeasuredMax));
+            }
+        }
+        return rows;
+    }
+
+    IReadOnlyList<DemoColourRow> ColourStage()
+    {
+        Step("colour quantization sweep on the bundled photo (chelsea)");
+        var image = SampleImages.Load("chelsea");
+        var rows = new List<DemoColourRow>();
+        foreach (var k in _options.Quick ? new[] { 2, 8, 32, 256 } : [1, 2, 4, 8, 16, 32, 64, 128, 256])
+        {
+            var result = new ColorQuantizer(new ColorQuantizerOptions { Colors = k, Seed = 0 }).Quantize(image);
+            var path = Path.Combine(_options.Folder, "colours", $"chelsea-k{k}.png");
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var png = IndexedPngWriter.Encode(result);
+            Condense.Formats.AtomicFile.WriteAllBytes(path, png);
+            rows.Add(new DemoColourRow(k, result.MeanError, result.Sizes.RawRgbBytes, png.LongLength, Path.GetRelativePath(_options.Folder, path)));
+        }
+        return rows;
+    }
+}
+
+/// <summary>A trained model of the demo with its reference (fp32 ONNX) outputs.</summary>
+public sealed record DemoModel(string Name, ModelKind Kind, MlpModel Net, string SafetensorsPath, string OnnxPath, long Fp32OnnxBytes, float[] ReferenceOutputs);
+
+public sealed record DemoLayerRow(string Layer, int Rows, int Columns, int Bits, double Cond1, double EffectiveRank,
+    double RelativeOneNormError, double Bound, double MeasuredMean, double MeasuredMax);
+
+public sealed record DemoColourRow(int K, double MeanError, long RawBytes, long PngBytes, string File);
+
+public sealed record DemoResult(IReadOnlyList<DemoRow> Rows, IReadOnlyList<DemoLayerRow> Layers, IReadOnlyList<DemoColourRow> Colours,
+    IReadOnlyList<string> Notes, double Seconds);
+
+public sealed record DemoOptions(string Folder, bool Quick, bool Retrain, int OutputSamples = 500);

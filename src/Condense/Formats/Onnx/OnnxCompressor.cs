@@ -1,0 +1,193 @@
+using Google.Protobuf;
+using Onnx;
+using DataType = Onnx.TensorProto.Types.DataType;
+
+namespace Condense.Formats.Onnx;
+
+/// <summary>
+/// Compresses the weights of an ONNX model into a smaller ONNX model that ONNX Runtime runs as
+/// it is: each large float tensor (initializer or <c>Constant</c> node) is replaced by its
+/// compressed initializers and a few decoding nodes that produce the same value name, so no
+/// consumer changes. Per tensor, the smaller of the dense and the sparse encoding is chosen;
+/// tensors below <see cref="OnnxCompressionOptions.MinSize"/>, non-float tensors, and tensors
+/// no encoding makes smaller are kept as they are.
+/// </summary>
+public static class OnnxCompressor
+{
+    /// <summary>
+    /// Compresses a copy of <paramref name="model"/> (whose external data, if any, is first loaded
+    /// into it; nothing else of it changes). Models of opset &lt; 7 are lifted to 7 on the way.
+    /// </summary>
+    public static OnnxCompressionResult Compress(OnnxModel model, OnnxCompressionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        model.LoadExternalData();
+        var before = model.Proto.CalculateSize();
+        var proto = model.Proto.Clone();
+        var lifted = OnnxOpsetUpgrade.ToOpset7(proto, model.Source);
+        // IR 3 demands every initializer be a graph input; IR 4 (ONNX 1.5) lifted that, and
+        // every opset from 7 on is valid with it, so new initializers need no input entries.
+        if (proto.IrVersion < 4) proto.IrVersion = 4;
+        var graph = proto.Graph;
+        var opset = proto.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version).DefaultIfEmpty(1).Max();
+
+        var taken = AllNames(graph);
+        taken.Add(OnnxEncodings.BitTable);
+        var builder = new OnnxGraphBuilder(taken, opset);
+        var reports = new List<OnnxTensorReport>();
+        var replacedInitializers = new HashSet<string>(StringComparer.Ordinal);
+        var replacedConstants = new HashSet<NodeProto>();
+        var parameters = new OnnxModel(proto, model.Source, model.Directory).Parameters;
+        foreach (var p in parameters)
+        {
+            var t = p.Tensor;
+            var shape = t.Dims.ToArray();
+            // Serialised bytes of the tensor (and its Constant node), comparable with the
+            // encoding's initializers plus decoding nodes.
+            var bytesBefore = p.Source == OnnxParameterSource.Initializer ? t.CalculateSize() : ConstantNode(graph, p).CalculateSize();
+            OnnxTensorReport Kept(string why) => new(p.Name, p.Source, shape, p.TypeName, $"kept: {why}", bytesBefore, bytesBefore, 0, 0);
+            if ((DataType)t.DataType != DataType.Float) { reports.Add(Kept("not float32")); continue; }
+            if (p.ElementCount < Math.Max(options.MinSize, 1)) { reports.Add(Kept("below min size")); continue; }
+            var values = OnnxTensorData.ToFloat32(t);
+            if (values.Any(v => !float.IsFinite(v))) { reports.Add(Kept("has NaN or infinity")); continue; }
+
+            var (fork, decoded, encoding) = Best(builder, values, shape, p.Name, options, Axis(graph, p.Name, shape));
+            if (fork is null || fork.Bytes >= bytesBefore) { reports.Add(Kept("no encoding is smaller")); continue; }
+            builder.Adopt(fork);
+            if (p.Source == OnnxParameterSource.Initializer) replacedInitializers.Add(p.Name);
+            else replacedConstants.Add(ConstantNode(graph, p));
+            reports.Add(new OnnxTensorReport(p.Name, p.Source, shape, p.TypeName, encoding, bytesBefore, fork.Bytes,
+                MaxAbs(values, decoded!), RelativeRms(values, decoded!)));
+        }
+
+        // Rewrite: drop the replaced tensors (and their now-meaningless graph-input entries),
+        // then put the decoders first: they read only initializers, so order stays topological.
+        var kept = graph.Initializer.Where(i => !replacedInitializers.Contains(i.Name)).ToList();
+        graph.Initializer.Clear();
+        graph.Initializer.AddRange(kept);
+        var inputs = graph.Input.Where(i => !replacedInitializers.Contains(i.Name)).ToList();
+        graph.Input.Clear();
+        graph.Input.AddRange(inputs);
+        var usedShared = builder.Shared.Where(s => builder.Nodes.Any(n => n.Input.Contains(s.Name)));
+        graph.Initializer.AddRange(usedShared);
+        graph.Initializer.AddRange(builder.Initializers);
+        var nodes = builder.Nodes.Concat(graph.Node.Where(n => !replacedConstants.Contains(n))).ToList();
+        graph.Node.Clear();
+        graph.Node.AddRange(nodes);
+        return new OnnxCompressionResult(proto, reports, before, proto.CalculateSize(), lifted);
+    }
+
+    static (OnnxGraphBuilder? Fork, float[]? Decoded, string Encoding) Best(
+        OnnxGraphBuilder builder, float[] values, long[] shape, string name, OnnxCompressionOptions options, int? axis)
+    {
+        var bits = options.EffectiveBits;
+        Func<OnnxGraphBuilder, float[], long[], string, float[]> dense = options.Method switch
+        {
+            OnnxCompressionMethod.Fp16 => OnnxEncodings.Fp16,
+            OnnxCompressionMethod.KMeans => (g, v, s, o) => OnnxEncodings.KMeans(g, v, s, o, bits, options.Seed),
+            _ => (g, v, s, o) => OnnxEncodings.Linear(g, v, s, o, bits, null),
+        };
+        var label = options.Method switch
+        {
+            OnnxCompressionMethod.Fp16 => "fp16",
+            OnnxCompressionMethod.KMeans => $"kmeans {bits}-bit",
+            _ => $"linear {bits}-bit",
+        };
+        var denseFork = builder.Fork();
+        float[] denseDecoded;
+        string denseLabel = label;
+        if (options.Method == OnnxCompressionMethod.Linear && options.PerChannel && axis is not null && shape.Length >= 2)
+        {
+            denseDecoded = OnnxEncodings.Linear(denseFork, values, shape, name, bits, axis);
+            denseLabel = $"{label} per-axis {axis}";
+        }
+        else denseDecoded = dense(denseFork, values, shape, name);
+        if (Packed(denseFork)) denseLabel += " packed";
+
+        var zeros = values.Count(v => v == 0);
+        if (!options.Sparse || builder.Opset < 11 || zeros < values.Length / 2 || zeros == values.Length)
+            return (denseFork, denseDecoded, denseLabel);
+        var sparseFork = builder.Fork();
+        var sparseDecoded = OnnxEncodings.Sparse(sparseFork, values, shape, name, dense);
+        return sparseFork.Bytes < denseFork.Bytes
+            ? (sparseFork, sparseDecoded, $"sparse {100.0 * (values.Length - zeros) / values.Length:0.#}% + {label}{(Packed(sparseFork) ? " packed" : "")}")
+            : (denseFork, denseDecoded, denseLabel);
+    }
+
+    static bool Packed(OnnxGraphBuilder fork) => fork.Initializers.Any(t => t.Name.Contains("::indices_packed", StringComparison.Ordinal));
+
+    /// <summary>
+    /// The output-channel axis of a weight, from its consumer: Gemm's B is [out, in] when
+    /// transB = 1 (else [in, out]), MatMul's right operand is [in, out], ConvTranspose's weight
+    /// is [in, out/groups, …], Conv's and anything else's is axis 0.
+    /// </summary>
+    static int? Axis(GraphProto graph, string name, long[] shape)
+    {
+        if (shape.Length == 0) return null;
+        foreach (var node in graph.Node)
+        {
+            var index = node.Input.IndexOf(name);
+            if (index < 0) continue;
+            switch (node.OpType)
+            {
+                case "Gemm" when index == 1:
+                    return node.Attribute.FirstOrDefault(a => a.Name == "transB")?.I == 1 ? 0 : 1;
+                case "MatMul" when index == 1 && shape.Length >= 2:
+                    return shape.Length - 1;
+                case "ConvTranspose" when index == 1 && shape.Length >= 2:
+                    return 1;
+                default:
+                    return 0;
+            }
+        }
+        return 0;
+    }
+
+    static NodeProto ConstantNode(GraphProto graph, OnnxParameter p) =>
+        graph.Node.First(n => n.Output.Count == 1 && n.Output[0] == p.Name && ReferenceEquals(OnnxModel.ConstantTensor(n), p.Tensor));
+
+    static HashSet<string> AllNames(GraphProto graph)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        void Visit(GraphProto g)
+        {
+            foreach (var i in g.Input) names.Add(i.Name);
+            foreach (var o in g.Output) names.Add(o.Name);
+            foreach (var v in g.ValueInfo) names.Add(v.Name);
+            foreach (var t in g.Initializer) names.Add(t.Name);
+            foreach (var n in g.Node)
+            {
+                names.UnionWith(n.Input);
+                names.UnionWith(n.Output);
+                if (n.Name.Length > 0) names.Add(n.Name);
+                foreach (var a in n.Attribute)
+                {
+                    if (a.G is not null) Visit(a.G);
+                    foreach (var sub in a.Graphs) Visit(sub);
+                }
+            }
+        }
+        Visit(graph);
+        return names;
+    }
+
+    static double MaxAbs(float[] a, float[] b)
+    {
+        double m = 0;
+        for (int i = 0; i < a.Length; i++) m = Math.Max(m, Math.Abs((double)a[i] - b[i]));
+        return m;
+    }
+
+    static double RelativeRms(float[] a, float[] b)
+    {
+        double num = 0, den = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            var d = (double)a[i] - b[i];
+            num += d * d;
+            den += (double)a[i] * a[i];
+        }
+        return den > 0 ? Math.Sqrt(num / den) : 0;
+    }
+}

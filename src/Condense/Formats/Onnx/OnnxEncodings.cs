@@ -1,0 +1,217 @@
+using Condense.Quantization;
+using Onnx;
+using DataType = Onnx.TensorProto.Types.DataType;
+
+namespace Condense.Formats.Onnx;
+
+/// <summary>
+/// The compressed encodings of one float tensor as ONNX initializers plus the nodes that decode
+/// them back to a float tensor named <c>output</c>. Each returns the float values the decoder
+/// will produce, so the caller can measure the error without running a session.
+/// </summary>
+/// <remarks>
+/// All decoders read only initializers, so ONNX Runtime constant-folds them when it loads the
+/// model: the file is small, inference runs as fast as the original.
+/// </remarks>
+internal static class OnnxEncodings
+{
+    /// <summary>Name of the shared bit-unpacking table: LUT[v, j] = bit j of byte v (int32 [256, 8]).</summary>
+    public const string BitTable = "condense::bits_lut";
+
+    const int BitTableBytes = 256 * 8 * 4;
+
+    public static float[] Fp16(OnnxGraphBuilder g, float[] values, long[] shape, string output)
+    {
+        var raw = new byte[values.Length * 2];
+        var back = new float[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            var h = (Half)values[i];
+            BitConverter.TryWriteBytes(raw.AsSpan(i * 2), BitConverter.HalfToUInt16Bits(h));
+            back[i] = (float)h;
+        }
+        var stored = g.Add(OnnxTensorData.Raw(g.Name($"{output}::fp16"), DataType.Float16, raw, shape));
+        g.Node("Cast", [stored], output, OnnxGraphBuilder.Int("to", (long)DataType.Float));
+        return back;
+    }
+
+    public static float[] KMeans(OnnxGraphBuilder g, float[] values, long[] shape, string output, int bits, int seed)
+    {
+        // The quant branch's weight sharing (1-D k-means, Condense.Quantization) finds the
+        // codebook and indices; this file only lays them out as ONNX tensors.
+        var shared = new WeightSharingQuantizer(new WeightSharingOptions(bits) { Seed = seed }).Quantize(values, [values.Length]);
+        var indices = shared.Indices();
+        var codebook = shared.Codebooks;
+        var back = shared.Reconstruct();
+        var used = bits;
+        // Packing needs the shared 8 KiB bit table; below that saving, whole bytes are smaller.
+        if (!g.HasShared(BitTable) && (long)values.Length * (8 - used) / 8 < BitTableBytes) used = 8;
+        var book = g.Add(OnnxTensorData.FromFloat32(g.Name($"{output}::codebook"), codebook, [codebook.Length]));
+        var index = UnpackedIndices(g, indices, used, shape, output);
+        g.Node("Gather", [book, index], output, OnnxGraphBuilder.Int("axis", 0));
+        return back;
+    }
+
+    /// <summary>
+    /// Stores indices (each below 2^bits) and emits nodes yielding them as int32 of
+    /// <paramref name="shape"/>. At 8 bits: a uint8 tensor and a Cast. Below: bit planes, 8
+    /// indices per byte per plane (bits·n/8 bytes in all), unpacked by a Gather on the shared
+    /// 256×8 bit table, a weighted sum over planes, and a reshape.
+    /// </summary>
+    static string UnpackedIndices(OnnxGraphBuilder g, int[] indices, int bits, long[] shape, string output)
+    {
+        var n = indices.Length;
+        if (bits == 8)
+        {
+            var bytes = indices.Select(i => (byte)i).ToArray();
+            var stored = g.Add(OnnxTensorData.Raw(g.Name($"{output}::indices_u8"), DataType.Uint8, bytes, shape));
+            var cast = g.Name($"{output}::indices");
+            g.Node("Cast", [stored], cast, OnnxGraphBuilder.Int("to", (long)DataType.Int32));
+            return cast;
+        }
+        var groups = (n + 7) / 8;
+        var planes = new byte[groups * bits];
+        for (int i = 0; i < n; i++)
+            for (int b = 0; b < bits; b++)
+                if (((indices[i] >> b) & 1) != 0) planes[(i / 8) * bits + b] |= (byte)(1 << (i % 8));
+        var packed = g.Add(OnnxTensorData.Raw(g.Name($"{output}::indices_packed{bits}"), DataType.Uint8, planes, [groups, bits]));
+        var table = EnsureBitTable(g);
+        var weights = g.Add(OnnxTensorData.Int32(g.Name($"{output}::plane_weights"), Enumerable.Range(0, bits).Select(b => 1 << b).ToArray(), 1, bits, 1));
+        var asInt = g.Name($"{output}::packed_i32");
+        g.Node("Cast", [packed], asInt, OnnxGraphBuilder.Int("to", (long)DataType.Int32));
+        var bitsOut = g.Name($"{output}::bits");
+        g.Node("Gather", [table, asInt], bitsOut, OnnxGraphBuilder.Int("axis", 0));
+        var weighted = g.Name($"{output}::weighted_bits");
+        g.Node("Mul", [bitsOut, weights], weighted);
+        var summed = g.Name($"{output}::index_groups");
+        if (g.Opset >= 13)
+        {
+            var axes = g.Add(OnnxTensorData.Int64(g.Name($"{output}::plane_axis"), [1], 1));
+            g.Node("ReduceSum", [weighted, axes], summed, OnnxGraphBuilder.Int("keepdims", 0));
+        }
+        else g.Node("ReduceSum", [weighted], summed, OnnxGraphBuilder.Ints("axes", 1), OnnxGraphBuilder.Int("keepdims", 0));
+        var flat = g.Name($"{output}::index_flat");
+        var flatShape = g.Add(OnnxTensorData.Int64(g.Name($"{output}::flat_shape"), [-1], 1));
+        g.Node("Reshape", [summed, flatShape], flat);
+        var current = flat;
+        if (groups * 8 != n)
+        {
+            var sliced = g.Name($"{output}::index_trimmed");
+            if (g.Opset >= 10)
+            {
+                var starts = g.Add(OnnxTensorData.Int64(g.Name($"{output}::slice_start"), [0], 1));
+                var ends = g.Add(OnnxTensorData.Int64(g.Name($"{output}::slice_end"), [n], 1));
+                g.Node("Slice", [current, starts, ends], sliced);
+            }
+            else g.Node("Slice", [current], sliced, OnnxGraphBuilder.Ints("starts", 0), OnnxGraphBuilder.Ints("ends", n), OnnxGraphBuilder.Ints("axes", 0));
+            current = sliced;
+        }
+        var index = g.Name($"{output}::indices");
+        var target = g.Add(OnnxTensorData.Int64(g.Name($"{output}::shape"), shape, shape.Length));
+        g.Node("Reshape", [current, target], index);
+        return index;
+    }
+
+    static string EnsureBitTable(OnnxGraphBuilder g)
+    {
+        if (g.HasShared(BitTable)) return BitTable;
+        var lut = new int[256 * 8];
+        for (int v = 0; v < 256; v++)
+            for (int j = 0; j < 8; j++) lut[v * 8 + j] = (v >> j) & 1;
+        g.Shared.Add(OnnxTensorData.Int32(BitTable, lut, 256, 8));
+        return BitTable;
+    }
+
+    /// <summary>
+    /// Affine quantization to levels 0..2^bits−1: q = round(w/s) + z with the range widened to
+    /// include 0 so that zero (and so every pruned weight) is exact. One (s, z) per tensor, or per
+    /// slice along <paramref name="axis"/>.
+    /// </summary>
+    public static float[] Linear(OnnxGraphBuilder g, float[] values, long[] shape, string output, int bits, int? axis)
+    {
+        var qmax = (1 << bits) - 1;
+        long channels = axis is { } a ? shape[a] : 1;
+        long inner = axis is { } ax ? shape.Skip(ax + 1).Aggregate(1L, (p, d) => p * d) : values.Length;
+        var scales = new float[channels];
+        var zeros = new byte[channels];
+        var q = new byte[values.Length];
+        var back = new float[values.Length];
+        var lows = new float[channels];
+        var highs = new float[channels];
+        for (long i = 0; i < values.Length; i++)
+        {
+            var c = (i / inner) % channels;
+            lows[c] = Math.Min(lows[c], values[i]);
+            highs[c] = Math.Max(highs[c], values[i]);
+        }
+        for (long c = 0; c < channels; c++)
+        {
+            var scale = highs[c] > lows[c] ? (highs[c] - lows[c]) / qmax : 1f;
+            scales[c] = scale;
+            zeros[c] = (byte)Math.Clamp(Math.Round(-lows[c] / scale), 0, qmax);
+        }
+        for (long i = 0; i < values.Length; i++)
+        {
+            var c = (i / inner) % channels;
+            q[i] = (byte)Math.Clamp(Math.Round(values[i] / scales[c]) + zeros[c], 0, qmax);
+            back[i] = (q[i] - zeros[c]) * scales[c];
+        }
+        // Below 8 bits the levels are bit-packed like k-means indices (when that pays for the
+        // shared bit table) and cast back to uint8 for DequantizeLinear.
+        string quantized;
+        if (bits < 8 && (g.HasShared(BitTable) || (long)values.Length * (8 - bits) / 8 >= BitTableBytes))
+        {
+            var levels = UnpackedIndices(g, q.Select(b => (int)b).ToArray(), bits, shape, output);
+            quantized = g.Name($"{output}::q{bits}");
+            g.Node("Cast", [levels], quantized, OnnxGraphBuilder.Int("to", (long)DataType.Uint8));
+        }
+        else quantized = g.Add(OnnxTensorData.Raw(g.Name($"{output}::q{bits}"), DataType.Uint8, q, shape));
+        var useDequantize = axis is null ? g.Opset >= 10 : g.Opset >= 13;
+        if (useDequantize)
+        {
+            long[] paramShape = axis is null ? [] : [channels];
+            var s = g.Add(OnnxTensorData.FromFloat32(g.Name($"{output}::scale"), scales, paramShape));
+            var z = g.Add(OnnxTensorData.Raw(g.Name($"{output}::zero_point"), DataType.Uint8, zeros, paramShape));
+            if (axis is { } dqAxis) g.Node("DequantizeLinear", [quantized, s, z], output, OnnxGraphBuilder.Int("axis", dqAxis));
+            else g.Node("DequantizeLinear", [quantized, s, z], output);
+        }
+        else
+        {
+            // Opsets before DequantizeLinear: (float(q) − z) · s with numpy broadcasting.
+            var paramShape = axis is { } pa ? shape.Select((d, i) => i == pa ? d : 1L).ToArray() : [];
+            var s = g.Add(OnnxTensorData.FromFloat32(g.Name($"{output}::scale"), scales, paramShape));
+            var z = g.Add(OnnxTensorData.FromFloat32(g.Name($"{output}::zero_point"), zeros.Select(v => (float)v).ToArray(), paramShape));
+            var asFloat = g.Name($"{output}::q_float");
+            g.Node("Cast", [quantized], asFloat, OnnxGraphBuilder.Int("to", (long)DataType.Float));
+            var centred = g.Name($"{output}::q_centred");
+            g.Node("Sub", [asFloat, z], centred);
+            g.Node("Mul", [centred, s], output);
+        }
+        return back;
+    }
+
+    /// <summary>
+    /// Non-zero positions (int32) plus the non-zero values encoded by <paramref name="encodeValues"/>,
+    /// scattered into zeros by <c>ScatterElements</c> (opset ≥ 11) and reshaped.
+    /// </summary>
+    public static float[] Sparse(OnnxGraphBuilder g, float[] values, long[] shape, string output,
+        Func<OnnxGraphBuilder, float[], long[], string, float[]> encodeValues)
+    {
+        var positions = new List<int>();
+        for (int i = 0; i < values.Length; i++) if (values[i] != 0) positions.Add(i);
+        var nonZero = positions.Select(p => values[p]).ToArray();
+        var pos = g.Add(OnnxTensorData.Int32(g.Name($"{output}::positions"), positions.ToArray(), positions.Count));
+        var valuesName = g.Name($"{output}::nonzero");
+        var decoded = encodeValues(g, nonZero, [nonZero.Length], valuesName);
+        var length = g.Add(OnnxTensorData.Int64(g.Name($"{output}::dense_length"), [values.Length], 1));
+        var zerosName = g.Name($"{output}::zeros");
+        g.Node("ConstantOfShape", [length], zerosName, OnnxGraphBuilder.Tensor("value", OnnxTensorData.FromFloat32("", [0f], [1])));
+        var flat = g.Name($"{output}::scattered");
+        g.Node("ScatterElements", [zerosName, pos, valuesName], flat, OnnxGraphBuilder.Int("axis", 0));
+        var target = g.Add(OnnxTensorData.Int64(g.Name($"{output}::shape"), shape, shape.Length));
+        g.Node("Reshape", [flat, target], output);
+        var back = new float[values.Length];
+        for (int i = 0; i < positions.Count; i++) back[positions[i]] = decoded[i];
+        return back;
+    }
+}

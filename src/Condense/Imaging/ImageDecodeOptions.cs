@@ -1,0 +1,25 @@
+namespace Condense.Imaging;
+
+/// <summary>Limits that a decoder checks from an image's header before allocating pixels.</summary>
+public sealed record ImageDecodeOptions
+{
+    /// <summary>Default pixel budget: 50 megapixels (150 MB of RGB plus the decoder's RGBA buffer).</summary>
+    public const long DefaultMaxPixels = 50_000_000;
+
+    /// <summary>
+    /// Largest width × height accepted, 1 … 2³¹ − 1 (default 50 000 000). A header that claims
+    /// more is refused before any pixel memory is allocated, so a 100-byte file cannot ask for
+    /// 40 GB.
+    /// </summary>
+    public long MaxPixels { get; init; } = DefaultMaxPixels;
+
+    public static ImageDecodeOptions Default { get; } = new();
+
+    internal void Validate()
+    {
+        if (MaxPixels < 1 || MaxPixels > int.MaxValue)
+        {
+            throw new CondenseException($"MaxPixels must be between 1 and {int.MaxValue}, got {MaxPixels}");
+        }
+    }
+}

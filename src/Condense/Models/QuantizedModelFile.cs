@@ -1,0 +1,167 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Condense.Formats;
+using Condense.Quantization;
+
+namespace Condense.Models;
+
+/// <summary>
+/// A quantized model as a safetensors file that really is smaller: for each quantized parameter
+/// <c>p</c>, k-means stores <c>p.codebook</c> (F32 [groups, 2^bits]) and <c>p.indices</c> (U8,
+/// bit-packed) or <c>p.huffman</c> + <c>p.huffman_lengths</c> (U8); linear stores <c>p.q</c> (U8,
+/// bit-packed codes), <c>p.scale</c> (F32 [groups]) and, when asymmetric, <c>p.zero_point</c>
+/// (I32 [groups]). Parameters left alone stay F32 under their own names. The metadata keeps the
+/// model's own (so it can be rebuilt) plus <c>condense.quantization</c>, a JSON description of
+/// each parameter. The bytes of each parameter's tensors equal its <see cref="SizeBreakdown.TotalBytes"/>.
+/// </summary>
+public static class QuantizedModelFile
+{
+    public const string MetadataKey = "condense.quantization";
+
+    /// <summary>The tensors that store one quantized parameter (their bytes sum to its Size.TotalBytes).</summary>
+    public static IReadOnlyList<NamedTensor> Tensors(QuantizedParameter p)
+    {
+        var list = new List<NamedTensor>();
+        if (p.Shared is { } s)
+        {
+            list.Add(NamedTensor.FromFloat32(p.Name + ".codebook", s.Codebooks, s.Groups, s.CodebookSize));
+            if (s.Huffman is { } h)
+            {
+                list.Add(new NamedTensor(p.Name + ".huffman", TensorDType.U8, [h.Stream.Length], h.Stream));
+                list.Add(new NamedTensor(p.Name + ".huffman_lengths", TensorDType.U8, [h.CodeLengths.Length], h.CodeLengths));
+            }
+            else list.Add(new NamedTensor(p.Name + ".indices", TensorDType.U8, [s.PackedIndices.Length], s.PackedIndices));
+        }
+        else
+        {
+            var l = p.Linear!;
+            list.Add(new NamedTensor(p.Name + ".q", TensorDType.U8, [l.Packed.Length], l.Packed));
+            list.Add(NamedTensor.FromFloat32(p.Name + ".scale", l.Scales, l.Scales.Length));
+            if (!l.Symmetric)
+                list.Add(new NamedTensor(p.Name + ".zero_point", TensorDType.I32, [l.ZeroPoints.Length], MemoryMarshal.AsBytes(l.ZeroPoints.AsSpan()).ToArray()));
+        }
+        return list;
+    }
+
+    /// <summary>
+    /// Writes the file atomically: <paramref name="quantized"/> parameters in compressed form,
+    /// every other parameter of <paramref name="model"/> as F32.
+    /// </summary>
+    public static void Save(string path, CondenseModel model, IReadOnlyList<QuantizedParameter> quantized,
+        IReadOnlyDictionary<string, string> modelMetadata)
+    {
+        var byName = quantized.ToDictionary(q => q.Name, StringComparer.Ordinal);
+        var tensors = new List<NamedTensor>();
+        var description = new JsonObject();
+        foreach (var w in ModelFile.Weights(model))
+        {
+            if (byName.TryGetValue(w.Name, out var q))
+            {
+                tensors.AddRange(Tensors(q));
+                description[w.Name] = Describe(q);
+            }
+            else tensors.Add(w);
+        }
+        var metadata = new Dictionary<string, string>(modelMetadata) { [MetadataKey] = description.ToJsonString() };
+        SafetensorsWriter.Write(path, tensors, metadata);
+    }
+
+    static JsonObject Describe(QuantizedParameter q)
+    {
+        var o = new JsonObject { ["shape"] = new JsonArray(q.Shape.Select(d => (JsonNode)d).ToArray()), ["bits"] = q.Bits };
+        if (q.Shared is { } s)
+        {
+            o["method"] = "kmeans";
+            o["granularity"] = s.Granularity.ToString();
+            o["keep_zeros"] = s.KeepZeros;
+            o["kmeans"] = s.Method.ToString();
+            if (s.Huffman is { } h) { o["huffman_bits"] = h.BitLength; }
+        }
+        else
+        {
+            var l = q.Linear!;
+            o["method"] = "linear";
+            o["precision"] = l.Precision.ToString();
+            o["granularity"] = l.Granularity.ToString();
+            o["symmetric"] = l.Symmetric;
+        }
+        return o;
+    }
+
+    /// <summary>Reads a quantized model file and rebuilds the model with the reconstructed weights Q.</summary>
+    public static (MlpModel Model, ModelCard Card, IReadOnlyList<QuantizedParameter> Parameters) Load(string path)
+    {
+        var (tensors, metadata) = SafetensorsReader.ReadAll(path);
+        if (!metadata.TryGetValue(MetadataKey, out var json))
+            throw new InvalidFileException(path, $"not a quantized model: metadata has no '{MetadataKey}'");
+        JsonObject description;
+        try { description = JsonNode.Parse(json) as JsonObject ?? throw new JsonException("not an object"); }
+        catch (JsonException ex) { throw new InvalidFileException(path, $"'{MetadataKey}' is not valid JSON ({ex.Message})"); }
+        var byName = tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        NamedTensor Need(string name) => byName.TryGetValue(name, out var t) ? t : throw new InvalidFileException(path, $"missing tensor '{name}'");
+        var plain = new List<NamedTensor>();
+        var parameters = new List<QuantizedParameter>();
+        try
+        {
+            foreach (var (name, node) in description)
+            {
+                var d = node as JsonObject ?? throw new InvalidFileException(path, $"description of '{name}' is not an object");
+                var shape = d["shape"]!.AsArray().Select(x => x!.GetValue<long>()).ToArray();
+                int bits = d["bits"]!.GetValue<int>();
+                long count = shape.Aggregate(1L, (a, b) => checked(a * b));
+                var granularity = Enum.Parse<Granularity>(d["granularity"]!.GetValue<string>());
+                QuantizedParameter p;
+                if (d["method"]!.GetValue<string>() == "kmeans")
+                {
+                    var book = Need(name + ".codebook").ToFloat32();
+                    HuffmanCode? huffman = null;
+                    byte[] packed = [];
+                    if (byName.ContainsKey(name + ".huffman"))
+                        huffman = new HuffmanCode(Need(name + ".huffman_lengths").Data, Need(name + ".huffman").Data, d["huffman_bits"]!.GetValue<long>(), checked((int)count));
+                    else packed = Need(name + ".indices").Data;
+                    if (book.Length % (1 << bits) != 0) throw new InvalidFileException(path, $"codebook of '{name}' does not hold whole codebooks of {1 << bits}");
+                    var s = new SharedWeights(shape, bits, granularity, d["keep_zeros"]!.GetValue<bool>(), book, packed, huffman,
+                        Enum.Parse<KMeansMethod>(d["kmeans"]!.GetValue<string>()), double.NaN);
+                    if (huffman is null && packed.Length != BitPacking.PackedLength(count, bits))
+                        throw new InvalidFileException(path, $"indices of '{name}' hold {packed.Length} bytes, expected {BitPacking.PackedLength(count, bits)}");
+                    p = new QuantizedParameter(name, s, null);
+                }
+                else
+                {
+                    var precision = Enum.Parse<LinearPrecision>(d["precision"]!.GetValue<string>());
+                    bool symmetric = d["symmetric"]!.GetValue<bool>();
+                    var scales = Need(name + ".scale").ToFloat32();
+                    var zeros = symmetric
+                        ? Enumerable.Repeat(precision == LinearPrecision.UInt8 ? 128 : 0, scales.Length).ToArray()
+                        : MemoryMarshal.Cast<byte, int>(Need(name + ".zero_point").Data).ToArray();
+                    var packed = Need(name + ".q").Data;
+                    if (packed.Length != BitPacking.PackedLength(count, bits))
+                        throw new InvalidFileException(path, $"codes of '{name}' hold {packed.Length} bytes, expected {BitPacking.PackedLength(count, bits)}");
+                    p = new QuantizedParameter(name, null, new LinearQuantized(shape, precision, symmetric, granularity, scales, zeros, packed));
+                }
+                parameters.Add(p);
+                plain.Add(NamedTensor.FromFloat32(name, p.Reconstruct(), shape));
+            }
+        }
+        catch (Exception ex) when (ex is NullReferenceException or InvalidOperationException or FormatException or ArgumentException or OverflowException or IndexOutOfRangeException)
+        {
+            throw new InvalidFileException(path, $"malformed quantization description ({ex.Message})");
+        }
+        var quantizedNames = parameters.Select(p => p.Name).ToHashSet();
+        foreach (var t in tensors)
+            if (!quantizedNames.Any(n => t.Name.StartsWith(n + ".", StringComparison.Ordinal))) plain.Add(t);
+        var metaOnly = metadata.Where(kv => kv.Key != MetadataKey).ToDictionary(kv => kv.Key, kv => kv.Value);
+        // Rebuild through ModelFile so the architecture checks are the same as for a plain model.
+        var temp = new MemoryStream();
+        SafetensorsWriter.Write(temp, plain, metaOnly);
+        var tmpPath = Path.Combine(Path.GetTempPath(), $"condense-q-{Environment.ProcessId}-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            File.WriteAllBytes(tmpPath, temp.ToArray());
+            var (model, card) = ModelFile.Load(tmpPath);
+            return (model, card, parameters);
+        }
+        finally { File.Delete(tmpPath); }
+    }
+}

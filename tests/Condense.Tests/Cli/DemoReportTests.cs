@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Condense.Data;
+using Condense.Models;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace Condense.Tests.Cli;
+
+/// <summary>
+/// The report's numbers match the files: each size is the file's length, and each accuracy or MSE
+/// is recomputed here from the file alone, ONNX files through a bare ONNX Runtime session
+/// (independent of Condense's own runner), Condense files through <see cref="ModelFile"/>.
+/// </summary>
+[Trait("Category", "Slow")]
+public class DemoReportTests : IDisposable
+{
+    readonly string _dir = Directory.CreateTempSubdirectory("condense-demo-").FullName;
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void QuickDemoReportAgreesWithEveryFileItWrote()
+    {
+        var (code, _, stderr) = CliHarness.Run("demo", "--quick", "-o", _dir);
+        Assert.True(code == 0, stderr);
+        Assert.True(File.Exists(Path.Combine(_dir, "report.html")));
+        var html = File.ReadAllText(Path.Combine(_dir, "report.html"));
+        Assert.DoesNotContain("http://", html.Replace("http://www.w3.org", ""));
+        Assert.DoesNotContain("<script", html);
+
+        var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "report.json"))).RootElement;
+        var rows = report.GetProperty("Rows").EnumerateArray().ToList();
+        Assert.True(rows.Count >= 10, $"{rows.Count} rows");
+        var (_, test) = DataSets.Load(DataSets.Mnist10k);
+        foreach (var row in rows)
+        {
+            var path = Path.Combine(_dir, row.GetProperty("File").GetString()!);
+            Assert.Equal(new FileInfo(path).Length, row.GetProperty("Bytes").GetInt64());
+            var classifier = row.GetProperty("Model").GetString() == "classifier";
+            var (accuracy, mse) = path.EndsWith(".onnx") ? BareOnnxRuntime(path, test, classifier) : ViaModelFile(path, test);
+            if (classifier)
+                Assert.Equal(row.GetProperty("Accuracy").GetDouble(), accuracy, 9);
+            else
+                Assert.Equal(row.GetProperty("Mse").GetDouble(), mse, 6);
+        }
+        foreach (var figure in Condense.Cli.Demo.DemoReport.Figures)
+            Assert.True(new FileInfo(Path.Combine(_dir, figure)).Length > 10_000, figure);
+    }
+
+    static (double Accuracy, double Mse) BareOnnxRuntime(string path, Dataset test, bool classifier)
+    {
+        using var session = new InferenceSession(path);
+        var input = new DenseTensor<float>(test.Images, [test.Count, test.Features]);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor(session.InputMetadata.Keys.First(), input)]);
+        var y = results.First().AsEnumerable<float>().ToArray();
+        if (classifier)
+        {
+            var correct = 0;
+            for (var i = 0; i < test.Count; i++)
+            {
+                var row = y.AsSpan(i * 10, 10);
+                var best = 0;
+                for (var c = 1; c < 10; c++) if (row[c] > row[best]) best = c;
+                if (best == test.Labels[i]) correct++;
+            }
+            return ((double)correct / test.Count, double.NaN);
+        }
+        double sum = 0;
+        for (var i = 0; i < y.Length; i++) sum += (double)(y[i] - test.Images[i]) * (y[i] - test.Images[i]);
+        return (double.NaN, sum / y.Length);
+    }
+
+    static (double Accuracy, double Mse) ViaModelFile(string path, Dataset test)
+    {
+        var (model, _) = ModelFile.Load(path);
+        using (model)
+        {
+            var e = Evaluator.Evaluate(model, test);
+            return (e.Accuracy ?? double.NaN, e.Loss);
+        }
+    }
+}

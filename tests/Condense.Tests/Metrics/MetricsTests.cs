@@ -1,0 +1,99 @@
+using Condense.Metrics;
+using Condense.Quantization;
+
+namespace Condense.Tests.Metrics;
+
+public class MetricsTests
+{
+    [Fact]
+    public void InducedOneNormIsTheLargestColumnSum()
+    {
+        // [[1, -2], [3, 4]]: column sums 4 and 6.
+        Assert.Equal(6, MatrixNorms.InducedOneNorm([1, -2, 3, 4], 2, 2));
+        Assert.Equal(0.5, MatrixNorms.RelativeOneNormError([1, -2, 3, 4], [1, -2, 3, 1], 2, 2));
+    }
+
+    [Fact]
+    public void ElementWiseErrorsAndSqnr()
+    {
+        float[] w = [1, 2, 3, 4], q = [1, 2.5f, 3, 3];
+        Assert.Equal(0.375, ErrorMetrics.MeanAbsoluteError(w, q));
+        Assert.Equal(1, ErrorMetrics.MaxAbsoluteError(w, q));
+        Assert.Equal(10 * Math.Log10(30 / 1.25), ErrorMetrics.Sqnr(w, q), 10);
+        Assert.Equal([0f, 0.5f, 0f, 1f], ErrorMetrics.AbsoluteError(w, q));
+    }
+
+    [Fact]
+    public void Cond1OfADiagonalMatrixIsMaxOverMin()
+    {
+        var d = new float[] { 2, -0.5f, 8, 1 };
+        var a = new float[16];
+        for (int i = 0; i < 4; i++) a[i * 5] = d[i];
+        Assert.Equal(8 / 0.5, ConditionNumber.OneNorm(a, 4, 4), 9);
+        // Non-square (pinv): [[2, 0, 0], [0, 4, 0]] → ‖A‖₁ = 4, ‖A⁺‖₁ = 0.5.
+        Assert.Equal(2, ConditionNumber.OneNorm([2, 0, 0, 0, 4, 0], 2, 3), 9);
+    }
+
+    [Theory]
+    [InlineData(0, 4)] [InlineData(1, 3)] [InlineData(2, 8)] [InlineData(3, 2)]
+    public void MeasuredOutputErrorNeverExceedsTheCond1Bound(int seed, int bits)
+    {
+        int n = 60;
+        var w = WeightGenerator.Generate(new WeightGeneratorOptions(WeightDistribution.Normal, n, n, 0.05, seed));
+        var q = new WeightSharingQuantizer(new WeightSharingOptions(bits)).Quantize(w, [n, n]).Reconstruct();
+        var x = WeightGenerator.StandardNormal(n * 200, seed + 100).Select(v => (float)v).ToArray();
+        var m = LayerMetrics.Compute("w", w, q, n, n, x);
+        Assert.True(m.MeasuredMax <= m.Bound, $"measured {m.MeasuredMax} > bound {m.Bound}");
+        Assert.True(m.MeasuredMean <= m.MeasuredMax);
+        Assert.True(m.Cond1 >= 1);
+    }
+
+    [Fact]
+    public void EffectiveRankOfIdentityIsNAndOfRankOneIsOne()
+    {
+        int n = 12;
+        var eye = new float[n * n];
+        for (int i = 0; i < n; i++) eye[i * n + i] = 1;
+        Assert.Equal(n, EffectiveRank.Compute(eye, n, n), 9);
+        var u = Enumerable.Range(1, n).Select(i => (float)i).ToArray();
+        var v = Enumerable.Range(1, 7).Select(i => (float)(0.5 * i)).ToArray();
+        var r1 = new float[n * 7];
+        for (int i = 0; i < n; i++) for (int j = 0; j < 7; j++) r1[i * 7 + j] = u[i] * v[j];
+        Assert.Equal(1, EffectiveRank.Compute(r1, n, 7), 5);
+        Assert.Equal(1, EffectiveRank.FromSingularValues([3, 0, 0]));
+        Assert.Equal(2, EffectiveRank.FromSingularValues([1, 1]), 12);
+    }
+
+    [Fact]
+    public void HistogramKlIsZeroForIdenticalAndPositiveForQuantized()
+    {
+        var w = WeightGenerator.Generate(new WeightGeneratorOptions(WeightDistribution.Laplace, 50, 50));
+        Assert.Equal(0, HistogramDivergence.KlDivergence(w, w), 9);
+        var q = new WeightSharingQuantizer(new WeightSharingOptions(2)).Quantize(w, [50, 50]).Reconstruct();
+        Assert.True(HistogramDivergence.KlDivergence(w, q) > 0.5);
+    }
+
+    [Theory]
+    [InlineData(WeightDistribution.Normal)] [InlineData(WeightDistribution.Uniform)] [InlineData(WeightDistribution.Laplace)]
+    public void GeneratorsAreSeededAndHaveTheRequestedScale(WeightDistribution d)
+    {
+        var o = new WeightGeneratorOptions(d, 200, 300, 0.05, 42);
+        var a = WeightGenerator.Generate(o);
+        Assert.Equal(a, WeightGenerator.Generate(o));
+        Assert.NotEqual(a, WeightGenerator.Generate(new WeightGeneratorOptions(d, 200, 300, 0.05, 43)));
+        double mean = a.Average(v => (double)v), std = Math.Sqrt(a.Average(v => (double)v * v) - mean * mean);
+        Assert.InRange(std, 0.048, 0.052);
+    }
+
+    [Fact]
+    public void LowRankSparseAndSpikedLookLikeTheirNames()
+    {
+        var lr = WeightGenerator.Generate(new WeightGeneratorOptions(WeightDistribution.LowRank, 40, 30) { Rank = 3 });
+        var s = EffectiveRank.SingularValues(lr, 40, 30);
+        Assert.True(s[3] < 1e-5 * s[0]);
+        var sp = WeightGenerator.Generate(new WeightGeneratorOptions(WeightDistribution.Sparse, 100, 100) { Sparsity = 0.8 });
+        Assert.InRange(sp.Count(v => v == 0) / 10000.0, 0.77, 0.83);
+        var sk = WeightGenerator.Generate(new WeightGeneratorOptions(WeightDistribution.Spiked, 100, 100) { SpikeMagnitude = 40 });
+        Assert.Equal(2.0, sk.Max(Math.Abs), 6);
+    }
+}
