@@ -26,6 +26,7 @@ public static class CommandTree
             StudioCommand.Create(),
             PruneCommand.Create(),
             LotteryCommand.Create(),
+            LowRankCommand.Create(),
             StudyCommand.Create(),
             HashCommand.Create(),
             DistillCommand.Create(),

@@ -11,6 +11,7 @@ public static class StudyCommand
         foreach (var sub in new Command[]
         {
             StudyPruningCommand.Create(),
+            StudyRankCommand.Create(),
         })
         {
             command.Subcommands.Add(sub);
