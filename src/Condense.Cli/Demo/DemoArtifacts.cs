@@ -2,6 +2,8 @@ using Condense.Data;
 using Condense.Formats.Onnx;
 using Condense.Models;
 using Condense.Pruning;
+using Condense.DeepCompression;
+using Condense.LowRank;
 
 namespace Condense.Cli.Demo;
 
@@ -32,9 +34,15 @@ public static class DemoArtifacts
         return Evaluator.Evaluate(model, data);
     }
 
-    /// <summary>Condense's own files: dense safetensors models and compact sparse (.csparse) models.</summary>
-    public static MlpModel LoadCondenseModel(string path) =>
-        path.EndsWith(SparseModelFile.Extension, StringComparison.OrdinalIgnoreCase) ? SparseModelFile.Load(path) : ModelFile.Load(path).Model;
+    /// <summary>Condense's own files: dense and factorised safetensors models, sparse (.csparse) models, Deep Compression containers (.cdz).</summary>
+    public static CondenseModel LoadCondenseModel(string path)
+    {
+        if (path.EndsWith(SparseModelFile.Extension, StringComparison.OrdinalIgnoreCase)) return SparseModelFile.Load(path);
+        if (path.EndsWith(".cdz", StringComparison.OrdinalIgnoreCase)) return CompressedModelFile.Load(path);
+        string? architecture;
+        using (var reader = Condense.Formats.SafetensorsReader.Open(path)) architecture = reader.Metadata.GetValueOrDefault("architecture");
+        return architecture == "FactorizedMlp" ? FactorizedModelFile.Load(path) : ModelFile.Load(path).Model;
+    }
 
     /// <summary>Σ|y − y₀| / Σ|y₀|: how far a compressed model's outputs moved, relative to their size.</summary>
     public static double RelativeOutputError(ReadOnlySpan<float> reference, ReadOnlySpan<float> outputs)

@@ -12,6 +12,9 @@ public static class DemoStages
     public static IReadOnlyList<IDemoStage> Extra { get; } =
     [
         new PruningStage(),
+        new LowRankStage(),
+        new DistillationStage(),
+        new DeepCompressionStage(),
     ];
 }
 
