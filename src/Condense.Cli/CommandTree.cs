@@ -22,6 +22,8 @@ public static class CommandTree
             BenchCommand.Create(),
             ImageCommand.Create(),
             StudioCommand.Create(),
+            LowRankCommand.Create(),
+            StudyCommand.Create(),
         })
         {
             root.Subcommands.Add(command);

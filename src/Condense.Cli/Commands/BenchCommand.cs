@@ -13,6 +13,7 @@ public static class BenchCommand
         var command = new Command("bench", "Measure Condense's speed and quality against the peers.");
         foreach (var sub in new Command[]
         {
+            BenchLowRankCommand.Create(),
             BenchTrainCommand.Create(),
             KMeansBenchCommand.Create(),
             BenchImageCommand.Create(),
