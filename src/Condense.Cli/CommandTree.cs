@@ -23,6 +23,8 @@ public static class CommandTree
             ImageCommand.Create(),
             StudioCommand.Create(),
             LowRankCommand.Create(),
+            PruneCommand.Create(),
+            LotteryCommand.Create(),
             StudyCommand.Create(),
         })
         {
