@@ -2,16 +2,16 @@ using System.CommandLine;
 
 namespace Condense.Cli.Commands;
 
-/// <summary><c>condense study …</c>: sweeps that measure what a compression method costs, with plots.</summary>
+/// <summary><c>condense study …</c>: experiments that sweep a compression method's settings and measure what they cost; each study is a subcommand.</summary>
 public static class StudyCommand
 {
     public static Command Create()
     {
-        var command = new Command("study", "Sweep a compression method's settings and plot what they cost.");
+        var command = new Command("study", "Sweep a compression method's settings and measure what they cost (train, compress, measure, plot).");
         foreach (var sub in new Command[]
         {
-            StudyPruningCommand.Create(),
             StudyRankCommand.Create(),
+            StudyPruningCommand.Create(),
         })
         {
             command.Subcommands.Add(sub);

@@ -18,14 +18,17 @@ internal static class StudioPages
         new("error", 2, "Measuring error", true),
         new("weights", 3, "Sharing weights", true),
         new("autoencoder", 4, "Autoencoder", true),
-        new("lowrank", 5, "Low rank", false),
-        new("pruning", 6, "Pruning", false),
+        new("lowrank", 5, "Low rank", true),
+        new("pruning", 6, "Pruning", true),
         new("model", 7, "Your model", true),
     ];
 
     public static void AddServices(IServiceCollection services, StudioOptions options)
     {
         services.AddSingleton<AutoencoderService>();
+        services.AddSingleton<ClassifierService>();
+        services.AddSingleton<LowRankService>();
+        services.AddSingleton<PruningService>();
         ColoursPage.AddServices(services);
     }
 
@@ -47,6 +50,8 @@ internal static class StudioPages
         ColoursPage.Map(app);
         WeightsPage.Map(app);
         AutoencoderPage.Map(app);
+        LowRankPage.Map(app);
+        PruningPage.Map(app);
         ModelPage.Map(app);
         app.Map("/api/{**rest}", (HttpContext context) =>
             Results.Json(new Hosting.ErrorMiddleware.ErrorBody($"no endpoint {context.Request.Path.Value}"), statusCode: 404));
