@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace Condense.Quantization;
 
 /// <summary>
@@ -135,7 +138,7 @@ public static class KMeans1D
             var arg = args[m] = new int[n];
             // The last layer needs only the full prefix; the others every prefix that can still hold the remaining clusters.
             int lo = m == k - 1 ? n - 1 : m;
-            SolveRange(lo, n - 1, m, n - 1, P, W, S1, S2, cur, arg, m);
+            SolveRange(lo, n - 1, m, n - 1, P, W, S1, S2, cur, arg, m, m > 1 ? args[m - 1] : null);
             (prev, cur) = (cur, prev);
         }
         var cuts = new int[k + 1];
@@ -150,8 +153,14 @@ public static class KMeans1D
         return cuts;
     }
 
+    /// <summary>
+    /// One DP layer by divide and conquer on rows [lo, hi]. The leftmost best j is monotone in the
+    /// row (the cost is Monge) and across layers: with one more cluster the last one starts no
+    /// earlier (Knuth–Yao), so row i's search starts at <paramref name="argPrev"/>[i] — which on
+    /// many clusters narrows each window to a few dozen candidates.
+    /// </summary>
     static void SolveRange(int lo, int hi, int optLo, int optHi, double[] P, double[] W, double[] S1, double[] S2,
-        double[] cur, int[] arg, int m)
+        double[] cur, int[] arg, int m, int[]? argPrev)
     {
         // Iterative divide and conquer (explicit stack): depth is only log n, but this keeps the
         // inner loop free of call overhead.
@@ -165,20 +174,60 @@ public static class KMeans1D
             int mid = (int)((uint)(a + b) >> 1);
             int jEnd = Math.Min(mid, ohi);
             int jStart = Math.Max(olo, m);
+            if (argPrev is not null) jStart = Math.Max(jStart, Math.Min(argPrev[mid], jEnd));
             double wm = W[mid + 1], sm = S1[mid + 1];
-            double best = double.PositiveInfinity;
-            int bestJ = jStart;
-            for (int j = jStart; j <= jEnd; j++)
-            {
-                double s = sm - S1[j];
-                double v = P[j] - s * s / (wm - W[j]);
-                if (v < best) { best = v; bestJ = j; }
-            }
+            var (best, bestJ) = ArgMin(P, W, S1, wm, sm, jStart, jEnd);
             cur[mid] = best + S2[mid + 1];
             arg[mid] = bestJ;
             stack[sp++] = (a, mid - 1, olo, bestJ);
             stack[sp++] = (mid + 1, b, bestJ, ohi);
         }
+    }
+
+    /// <summary>
+    /// Leftmost j in [j0, j1] minimising P[j] − (sm − S1[j])² / (wm − W[j]). Four lanes at a time
+    /// where the hardware has them; the lanes do the scalar operations in the same order, so the
+    /// values, and the leftmost tie-break, are bit for bit those of the scalar loop.
+    /// </summary>
+    static (double Best, int BestJ) ArgMin(double[] P, double[] W, double[] S1, double wm, double sm, int j0, int j1)
+    {
+        double best = double.PositiveInfinity;
+        int bestJ = j0;
+        int j = j0;
+        if (Vector256.IsHardwareAccelerated && j1 - j0 >= 7)
+        {
+            ref double p0 = ref MemoryMarshal.GetArrayDataReference(P);
+            ref double w0 = ref MemoryMarshal.GetArrayDataReference(W);
+            ref double s0 = ref MemoryMarshal.GetArrayDataReference(S1);
+            var vwm = Vector256.Create(wm);
+            var vsm = Vector256.Create(sm);
+            var vBest = Vector256.Create(double.PositiveInfinity);
+            var vIdx = Vector256.Create((double)j0, j0 + 1, j0 + 2, j0 + 3);
+            var vBestIdx = vIdx;
+            var four = Vector256.Create(4.0);
+            for (; j + 3 <= j1; j += 4)
+            {
+                var s = vsm - Vector256.LoadUnsafe(ref s0, (nuint)j);
+                var v = Vector256.LoadUnsafe(ref p0, (nuint)j) - s * s / (vwm - Vector256.LoadUnsafe(ref w0, (nuint)j));
+                var lt = Vector256.LessThan(v, vBest);
+                vBest = Vector256.ConditionalSelect(lt, v, vBest);
+                vBestIdx = Vector256.ConditionalSelect(lt, vIdx, vBestIdx);
+                vIdx += four;
+            }
+            for (int l = 0; l < 4; l++)
+            {
+                double v = vBest.GetElement(l);
+                int idx = (int)vBestIdx.GetElement(l);
+                if (v < best || (v == best && idx < bestJ)) { best = v; bestJ = idx; }
+            }
+        }
+        for (; j <= j1; j++)
+        {
+            double s = sm - S1[j];
+            double v = P[j] - s * s / (wm - W[j]);
+            if (v < best) { best = v; bestJ = j; }
+        }
+        return (best, bestJ);
     }
 
     static double[] CentroidsOf(SortedPoints p, int[] cuts)

@@ -50,6 +50,59 @@ public class KMeans1DTests
         Assert.Equal(r.Sse, KMeans1D.Sse(x, r.Centroids), 9);
     }
 
+    /// <summary>Plain O(k·n²) DP over sorted values with sums recomputed per run: the reference for mid-sized n.</summary>
+    static double ReferenceDp(float[] values, int k)
+    {
+        var x = values.Select(v => (double)v).Distinct().Order().ToArray();
+        var w = x.Select(v => (double)values.Count(u => u == v)).ToArray();
+        int n = x.Length;
+        if (n <= k) return 0;
+        var cost = new double[n, n];
+        for (int a = 0; a < n; a++)
+        {
+            double sw = 0, s1 = 0;
+            for (int b = a; b < n; b++)
+            {
+                sw += w[b]; s1 += w[b] * x[b];
+                double mean = s1 / sw, c = 0;
+                for (int t = a; t <= b; t++) c += w[t] * (x[t] - mean) * (x[t] - mean);
+                cost[a, b] = c;
+            }
+        }
+        var d = new double[n];
+        for (int i = 0; i < n; i++) d[i] = cost[0, i];
+        for (int m = 1; m < k; m++)
+        {
+            var e = new double[n];
+            for (int i = 0; i < n; i++)
+            {
+                e[i] = double.PositiveInfinity;
+                for (int j = 1; j <= i; j++) e[i] = Math.Min(e[i], d[j - 1] + cost[j, i]);
+                if (i < m) e[i] = 0;
+            }
+            d = e;
+        }
+        return d[n - 1];
+    }
+
+    [Theory]
+    [InlineData(11, 120, 2, false)]
+    [InlineData(12, 150, 5, false)]
+    [InlineData(13, 150, 16, false)]
+    [InlineData(14, 200, 37, false)]
+    [InlineData(15, 200, 64, true)]
+    [InlineData(16, 180, 9, true)]
+    [InlineData(17, 90, 80, true)]
+    public void ExactDpEqualsQuadraticReferenceDp(int seed, int n, int k, bool coarse)
+    {
+        var x = Normal(n, seed);
+        if (coarse) for (int i = 0; i < n; i++) x[i] = MathF.Round(x[i] * 4) / 4; // many ties
+        var r = KMeans1D.Fit(x, new KMeansOptions(k, CentroidInit.Exact));
+        double reference = ReferenceDp(x, k);
+        Assert.Equal(reference, r.Sse, 1e-9 * Math.Max(1, reference));
+        Assert.Equal(r.Sse, KMeans1D.Sse(x, r.Centroids), 1e-9 * Math.Max(1, reference));
+    }
+
     [Fact]
     public void OnePointOneCluster()
     {
