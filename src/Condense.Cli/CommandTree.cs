@@ -32,12 +32,6 @@ public static class CommandTree
             DistillCommand.Create(),
             DeepCompressCommand.Create(),
             PlanCommand.Create(),
-            ImageCommand.Create(),
-            StudioCommand.Create(),
-            LowRankCommand.Create(),
-            PruneCommand.Create(),
-            LotteryCommand.Create(),
-            StudyCommand.Create(),
         })
         {
             root.Subcommands.Add(command);
