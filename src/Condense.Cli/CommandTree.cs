@@ -20,7 +20,18 @@ public static class CommandTree
             QuantizeCommand.Create(),
             AnalyzeCommand.Create(),
             BenchCommand.Create(),
+            StreamCommand.Create(),
+            ExpandCommand.Create(),
             ImageCommand.Create(),
+            StudioCommand.Create(),
+            PruneCommand.Create(),
+            LotteryCommand.Create(),
+            LowRankCommand.Create(),
+            StudyCommand.Create(),
+            HashCommand.Create(),
+            DistillCommand.Create(),
+            DeepCompressCommand.Create(),
+            PlanCommand.Create(),
         })
         {
             root.Subcommands.Add(command);

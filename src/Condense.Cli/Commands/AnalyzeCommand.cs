@@ -31,6 +31,7 @@ public static class AnalyzeCommand
                 return 0;
             }
             var console = CliConsole.For(parse);
+            console.Profile.Width = Math.Max(console.Profile.Width, 170);   // redirected output defaults to 80 columns
             var table = new Table().Title($"{path}: {net.Kind}");
             foreach (var h in new[] { "layer", "shape", "‖W‖₁", "‖W‖F", "cond₁", "eff. rank", "min", "max", "mean", "std", "zeros", "kurtosis" })
                 table.AddColumn(new TableColumn(h).RightAligned());

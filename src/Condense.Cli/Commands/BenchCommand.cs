@@ -13,9 +13,12 @@ public static class BenchCommand
         var command = new Command("bench", "Measure Condense's speed and quality against the peers.");
         foreach (var sub in new Command[]
         {
+            BenchLowRankCommand.Create(),
             BenchTrainCommand.Create(),
             KMeansBenchCommand.Create(),
+            BenchScaleCommand.Create(),
             BenchImageCommand.Create(),
+            StudioBenchCommand.Create(),
         })
         {
             command.Subcommands.Add(sub);

@@ -96,7 +96,7 @@ public static class BenchImageCommand
                 {
                     progress.WriteLine($"bench image: {name} k={k} …");
                     var (seconds, cpu, quantize, error, bytes) = TimeCondense(path, k, repeats, Path.Combine(work.FullName, $"condense-{k}.png"));
-                    double? skS = null, skE = null, pqS = null, pqE = null;
+                    double? skS = null, skE = null, pqS = null, pqCpu = null, pqE = null;
                     long? pqBytes = null;
                     var source = "none";
                     if (pngquant is not null && sklearn is not null)
@@ -106,7 +106,7 @@ public static class BenchImageCommand
                             (skS, skE) = (sk.Seconds, sk.MeanError);
                         }
                         var pq = ColorPeers.RunPngquant(pngquant, path, image, k, repeats, work.FullName);
-                        (pqS, pqE, pqBytes) = (pq.Seconds, pq.MeanError, pq.Bytes);
+                        (pqS, pqCpu, pqE, pqBytes) = (pq.Seconds, pq.CpuSeconds, pq.MeanError, pq.Bytes);
                         source = "live";
                     }
                     else if (name == "astronaut" && Quoted.TryGetValue(k, out var q))
@@ -114,7 +114,7 @@ public static class BenchImageCommand
                         (skS, skE, pqS, pqE) = (q.SklearnSeconds, q.SklearnError, q.PngquantSeconds, q.PngquantError);
                         source = "issue";
                     }
-                    rows.Add(new BenchImageRow(name, image.Width, image.Height, k, seconds, cpu, quantize, error, bytes, skS, skE, pqS, pqE, pqBytes, source));
+                    rows.Add(new BenchImageRow(name, image.Width, image.Height, k, seconds, cpu, quantize, error, bytes, skS, skE, pqS, pqCpu, pqE, pqBytes, source));
                 }
             }
             return rows;
@@ -198,7 +198,7 @@ public static class BenchImageCommand
     static void Print(IAnsiConsole console, IReadOnlyList<BenchImageRow> rows, int repeats)
     {
         var table = new Table().Title($"colour quantization: Condense (best of {repeats}: decode + quantize + write PNG) vs peers");
-        foreach (var h in new[] { "image", "k", "Condense s", "CPU s", "quantize s", "Condense error", "sklearn s", "sklearn error", "pngquant s", "pngquant error", "peers", "error ≤ sklearn", "time ≤ pngquant" })
+        foreach (var h in new[] { "image", "k", "Condense s", "CPU s", "quantize s", "Condense error", "sklearn s", "sklearn error", "pngquant s", "pngquant CPU s", "pngquant error", "peers", "error ≤ sklearn", "time ≤ pngquant", "CPU ≤ pngquant" })
         {
             table.AddColumn(new TableColumn(h).RightAligned());
         }
@@ -208,10 +208,13 @@ public static class BenchImageCommand
         {
             table.AddRow(Markup.Escape($"{r.Image} {r.Width}×{r.Height}"), r.K.ToString(Inv), F(r.CondenseSeconds, "F3"), F(r.CondenseCpuSeconds, "F3"),
                 F(r.CondenseQuantizeSeconds, "F3"), F(r.CondenseMeanError, "F2"), F(r.SklearnSeconds, "F3"), F(r.SklearnMeanError, "F2"),
-                F(r.PngquantSeconds, "F3"), F(r.PngquantMeanError, "F2"), r.PeerSource, B(r.ErrorAtMostSklearn), B(r.TimeAtMostPngquant));
+                F(r.PngquantSeconds, "F3"), F(r.PngquantCpuSeconds, "F3"), F(r.PngquantMeanError, "F2"), r.PeerSource,
+                B(r.ErrorAtMostSklearn), B(r.TimeAtMostPngquant), B(r.CpuAtMostPngquant));
         }
         console.Write(table);
-        console.WriteLine("peers: live = measured now on this machine (sklearn: one run of colorquant.py; pngquant --speed 4 --nofs: best of the same repeats, process start and PNG I/O included);");
+        console.WriteLine("Condense s / CPU s: best wall / CPU seconds of the whole job in this process; quantize s: the quantizer alone.");
+        console.WriteLine("peers: live = measured now on this machine (sklearn: one run of colorquant.py; pngquant --speed 4 --nofs: best of the same repeats,");
+        console.WriteLine("       process start and PNG I/O included; its CPU s from GNU time, user + system);");
         console.WriteLine("       issue = the issue's figures for astronaut.png on a quiet machine. Run with --peers to measure them here.");
     }
 }

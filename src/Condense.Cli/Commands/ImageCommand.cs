@@ -18,6 +18,9 @@ public static class ImageCommand
 {
     static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    /// <summary>One line of JSON, with "+" and "×" left as they are.</summary>
+    static readonly JsonSerializerOptions JsonLine = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static Command Create()
     {
         var input = new Argument<string>("input") { Description = "PNG, JPEG or WebP image, or sample:chelsea / sample:coffee (bundled CC0 photos)." };
@@ -133,7 +136,7 @@ public static class ImageCommand
                 errorMap = request.ErrorMap,
                 errorMapBytes,
                 palette = result.Palette.Select(c => c.ToString()).ToArray(),
-            }));
+            }, JsonLine));
             return 0;
         }
         var console = ConsoleFor(stdout);
@@ -190,7 +193,7 @@ public static class ImageCommand
                     bitsPerIndex = r.BitsPerIndex, packedBytes = r.PackedBytes, pngBytes = r.PngBytes,
                     rawRgbBytes = r.RawBytes, seconds = r.Seconds,
                 }),
-            }));
+            }, JsonLine));
             return 0;
         }
         var console = ConsoleFor(stdout);

@@ -33,13 +33,18 @@ public static class KMeansBenchCommand
         var seed = new Option<int>("--seed") { Description = "Seed of W.", DefaultValueFactory = _ => 0 };
         var peers = new Option<bool>("--peers") { Description = "Also run scikit-learn live via /usr/bin/python3 ../shared/peers/kmeans1d.py." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
+        var threads = new Option<int>("--threads") { Description = "LibTorch intra-op threads for cond₁ (0 = LibTorch's default).", DefaultValueFactory = _ => 0 };
         var command = new Command("kmeans", "1-D k-means of an n×n N(0, 0.05²) matrix: Condense fast and exact vs scikit-learn.")
         {
-            n, bits, exact, repeat, seed, peers, json,
+            n, bits, exact, repeat, seed, peers, json, threads,
         };
-        command.SetAction(int (parse) => Run(parse.GetValue(n), ParseBits(parse.GetValue(bits)!), parse.GetValue(exact)!,
+        command.SetAction(int (parse) =>
+        {
+            if (parse.GetValue(threads) is > 0 and var t) TorchSharp.torch.set_num_threads(t);
+            return Run(parse.GetValue(n), ParseBits(parse.GetValue(bits)!), parse.GetValue(exact)!,
             parse.GetValue(repeat), parse.GetValue(seed), parse.GetValue(peers), parse.GetValue(json),
-            parse.InvocationConfiguration.Output));
+            parse.InvocationConfiguration.Output);
+        });
         return command;
     }
 

@@ -193,6 +193,7 @@ public static class QuantizeCommand
     static void Print(ParseResult parse, JsonObject r)
     {
         var console = CliConsole.For(parse);
+        console.Profile.Width = Math.Max(console.Profile.Width, 170);   // redirected output defaults to 80 columns
         var table = new Table().Title($"{r["model"]} → {r["output"]}: {r["method"]} {r["bits"]}-bit {r["granularity"]}");
         foreach (var h in new[] { "layer", "quantizer", "levels", "bytes before", "bytes after", "ratio", "‖W−Q‖₁/‖W‖₁", "cond₁", "bound", "measured (mean / max)" })
             table.AddColumn(h);

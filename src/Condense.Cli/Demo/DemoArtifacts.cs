@@ -1,6 +1,7 @@
 using Condense.Data;
 using Condense.Formats.Onnx;
 using Condense.Models;
+using Condense.Pruning;
 
 namespace Condense.Cli.Demo;
 
@@ -19,17 +20,21 @@ public static class DemoArtifacts
             using var runner = new OnnxRuntimeRunner(File.ReadAllBytes(path), path, threads: 2);
             return OnnxTensorData.ToFloat32(runner.Run([OnnxTensorData.FromFloat32(runner.InputNames[0], x, [count, data.Features])])[0]);
         }
-        var (model, _) = ModelFile.Load(path);
-        using (model) return Evaluator.Predict(model, x, count, data.Features);
+        using var model = LoadCondenseModel(path);
+        return Evaluator.Predict(model, x, count, data.Features);
     }
 
     public static Evaluation Evaluate(string path, Dataset data, ModelTask task)
     {
         if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
             return OnnxEvaluator.Evaluate(path, data, task);
-        var (model, _) = ModelFile.Load(path);
-        using (model) return Evaluator.Evaluate(model, data);
+        using var model = LoadCondenseModel(path);
+        return Evaluator.Evaluate(model, data);
     }
+
+    /// <summary>Condense's own files: dense safetensors models and compact sparse (.csparse) models.</summary>
+    public static MlpModel LoadCondenseModel(string path) =>
+        path.EndsWith(SparseModelFile.Extension, StringComparison.OrdinalIgnoreCase) ? SparseModelFile.Load(path) : ModelFile.Load(path).Model;
 
     /// <summary>Σ|y − y₀| / Σ|y₀|: how far a compressed model's outputs moved, relative to their size.</summary>
     public static double RelativeOutputError(ReadOnlySpan<float> reference, ReadOnlySpan<float> outputs)

@@ -11,6 +11,7 @@ public static class DemoStages
 {
     public static IReadOnlyList<IDemoStage> Extra { get; } =
     [
+        new PruningStage(),
     ];
 }
 

@@ -5,7 +5,7 @@ public sealed record BenchImageRow(
     string Image, int Width, int Height, int K,
     double CondenseSeconds, double CondenseCpuSeconds, double CondenseQuantizeSeconds, double CondenseMeanError, long CondensePngBytes,
     double? SklearnSeconds, double? SklearnMeanError,
-    double? PngquantSeconds, double? PngquantMeanError, long? PngquantPngBytes,
+    double? PngquantSeconds, double? PngquantCpuSeconds, double? PngquantMeanError, long? PngquantPngBytes,
     string PeerSource)
 {
     /// <summary>Mean error no worse than scikit-learn's full k-means (null when it was not measured).</summary>
@@ -13,4 +13,7 @@ public sealed record BenchImageRow(
 
     /// <summary>Time no worse than pngquant's (null when it was not measured).</summary>
     public bool? TimeAtMostPngquant => PngquantSeconds is { } s ? CondenseSeconds <= s : null;
+
+    /// <summary>CPU seconds no more than pngquant's (null when they were not measured).</summary>
+    public bool? CpuAtMostPngquant => PngquantCpuSeconds is { } s ? CondenseCpuSeconds <= s : null;
 }

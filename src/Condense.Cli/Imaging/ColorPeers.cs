@@ -55,21 +55,40 @@ public static class ColorPeers
         return result;
     }
 
-    /// <summary>pngquant --speed 4 --nofs: best wall seconds of <paramref name="repeats"/> runs, mean error and file bytes.</summary>
-    public static (double Seconds, double MeanError, long Bytes) RunPngquant(string pngquant, string png, RgbImage original, int k, int repeats, string workDir)
+    /// <summary>GNU time, used to read pngquant's own CPU seconds (user + system).</summary>
+    public const string GnuTime = "/usr/bin/time";
+
+    /// <summary>
+    /// pngquant --speed 4 --nofs: best wall seconds of <paramref name="repeats"/> runs, best CPU
+    /// seconds (user + system, from GNU time when installed), mean error and file bytes.
+    /// </summary>
+    public static (double Seconds, double? CpuSeconds, double MeanError, long Bytes) RunPngquant(string pngquant, string png, RgbImage original, int k, int repeats, string workDir)
     {
         var output = Path.Combine(workDir, $"pngquant-{k}.png");
         var best = double.PositiveInfinity;
+        double? bestCpu = null;
+        string[] args = ["--force", "--speed", "4", "--nofs", "--output", output, k.ToString(CultureInfo.InvariantCulture), "--", png];
         for (var r = 0; r < repeats; r++)
         {
             var clock = Stopwatch.StartNew();
-            var (code, _, stderr) = Run(pngquant, ["--force", "--speed", "4", "--nofs", "--output", output, k.ToString(CultureInfo.InvariantCulture), "--", png], TimeSpan.FromMinutes(2));
+            var (code, _, stderr) = Run(pngquant, args, TimeSpan.FromMinutes(2));
             var seconds = clock.Elapsed.TotalSeconds;
             if (code != 0)
             {
                 throw new CondenseException($"pngquant {k} failed (exit {code}): {stderr.Trim()}");
             }
             best = Math.Min(best, seconds);
+            if (File.Exists(GnuTime))
+            {
+                var (timedCode, _, timed) = Run(GnuTime, ["-f", "condense-cpu %U %S", pngquant, .. args], TimeSpan.FromMinutes(2));
+                var line = timed.Split('\n').LastOrDefault(l => l.StartsWith("condense-cpu ", StringComparison.Ordinal));
+                if (timedCode == 0 && line is not null)
+                {
+                    var parts = line.Split(' ');
+                    var cpu = double.Parse(parts[1], CultureInfo.InvariantCulture) + double.Parse(parts[2], CultureInfo.InvariantCulture);
+                    bestCpu = Math.Min(bestCpu ?? double.PositiveInfinity, cpu);
+                }
+            }
         }
         var quantized = ImageDecoder.Decode(output);
         long total = 0;
@@ -77,7 +96,7 @@ public static class ColorPeers
         {
             total += Math.Abs(original.Pixels[i] - quantized.Pixels[i]);
         }
-        return (best, (double)total / original.PixelCount, new FileInfo(output).Length);
+        return (best, bestCpu, (double)total / original.PixelCount, new FileInfo(output).Length);
     }
 
     static (int Code, string Stdout, string Stderr) Run(string file, IEnumerable<string> args, TimeSpan timeout)

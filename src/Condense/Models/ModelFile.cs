@@ -66,7 +66,7 @@ public static class ModelFile
         }
     }
 
-    static MlpModel Build(IReadOnlyDictionary<string, string> metadata, string source)
+    internal static MlpModel Build(IReadOnlyDictionary<string, string> metadata, string source)
     {
         string Get(string key) => metadata.TryGetValue(key, out var v) ? v
             : throw new InvalidFileException(source, $"not a Condense model: metadata has no '{key}' (use 'condense info' to look inside)");

@@ -71,7 +71,7 @@ public class DemoReportTests : IDisposable
 
     static (double Accuracy, double Mse) ViaModelFile(string path, Dataset test)
     {
-        var (model, _) = ModelFile.Load(path);
+        var model = path.EndsWith(".csparse") ? Condense.Pruning.SparseModelFile.Load(path) : ModelFile.Load(path).Model;
         using (model)
         {
             var e = Evaluator.Evaluate(model, test);

@@ -109,6 +109,19 @@ public sealed class ImageCommandTests : IDisposable
     }
 
     [Fact]
+    public void BenchImageReportsCondenseFiguresAndTheIssuesWithoutPeers()
+    {
+        var (code, stdout, stderr) = Run("bench", "image", "--images", "chelsea", "--k", "8", "--repeat", "1", "--json");
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var row = Assert.Single(json.RootElement.GetProperty("rows").EnumerateArray());
+        Assert.Equal(8, row.GetProperty("K").GetInt32());
+        var expected = ColorQuantizer.Quantize(SampleImages.Load("chelsea"), 8).MeanError;
+        Assert.Equal(expected, row.GetProperty("CondenseMeanError").GetDouble(), 12);
+        Assert.Equal("none", row.GetProperty("PeerSource").GetString());
+    }
+
+    [Fact]
     public void MissingFileIsOneLine()
     {
         var (code, _, stderr) = Run("image", PathOf("nope.png"), "-k", "4");

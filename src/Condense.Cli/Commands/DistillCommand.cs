@@ -1,0 +1,70 @@
+using System.CommandLine;
+using Condense.Data;
+using Condense.Distillation;
+using Condense.Models;
+using Spectre.Console;
+
+namespace Condense.Cli.Commands;
+
+/// <summary><c>condense distill</c>: does a teacher make a small student more accurate? Trains the student alone and with the teacher over several seeds.</summary>
+public static class DistillCommand
+{
+    public static Command Create()
+    {
+        var teacher = new Option<string>("--teacher") { Description = "Teacher model (.safetensors from 'condense train')", Required = true };
+        var student = new Option<string>("--student") { Description = "Student: sizes like 784-100-10, or hashed:784-1000-1000-10@64", DefaultValueFactory = _ => "784-100-10" };
+        var temperature = new Option<double>("--temperature", "-T") { Description = "Softmax temperature T (> 0)", DefaultValueFactory = _ => 4 };
+        var alpha = new Option<double>("--alpha") { Description = "Weight of the soft loss, in [0, 1]", DefaultValueFactory = _ => 0.9 };
+        var seeds = new Option<int>("--seeds") { Description = "Seeds to repeat the comparison over", DefaultValueFactory = _ => 3 };
+        var epochs = new Option<int>("--epochs") { Description = "Student training epochs", DefaultValueFactory = _ => 5 };
+        var seed = new Option<long>("--seed") { Description = "First seed", DefaultValueFactory = _ => 0 };
+        var data = new Option<string?>("--data") { Description = "Data set (default: the teacher's)" };
+        var json = CliConsole.JsonOption();
+        var command = new Command("distill", "Train a student with and without a teacher (Hinton et al. knowledge distillation) and compare.")
+        {
+            teacher, student, temperature, alpha, seeds, epochs, seed, data, json,
+        };
+        command.SetAction(parse =>
+        {
+            var options = new DistillationOptions { Temperature = parse.GetValue(temperature), Alpha = parse.GetValue(alpha) };
+            options.Validate();
+            var spec = StudentSpec.Parse(parse.GetValue(student)!);
+            var training = new TrainingOptions { Epochs = parse.GetValue(epochs), Seed = parse.GetValue(seed) };
+            training.Validate();
+            var seedCount = parse.GetValue(seeds);
+            if (seedCount is < 1 or > 100) throw new CondenseException($"seeds {seedCount} must be in 1–100");
+            var teacherPath = parse.GetValue(teacher)!;
+            var (net, card) = ModelFile.Load(teacherPath);
+            using var _ = net;
+            if (!net.IsClassifier) throw new CondenseException($"{teacherPath}: the teacher must be a classifier, not {net.Kind}");
+            if (spec.Sizes[0] != net.Sizes[0] || spec.Sizes[^1] != net.Sizes[^1])
+                throw new CondenseException($"student {spec} must have the teacher's input and output sizes ({net.Sizes[0]} in, {net.Sizes[^1]} out)");
+            var dataName = parse.GetValue(data) ?? card.DataSet ?? DataSets.Mnist10k;
+            var (train, test) = DataSets.Load(dataName);
+            var asJson = parse.GetValue(json);
+            var console = CliConsole.For(parse);
+            var summary = DistillationStudy.Run(net, spec, train, test, options, training, seedCount, asJson ? null : console.WriteLine);
+            if (asJson)
+            {
+                CliConsole.WriteJson(parse, new
+                {
+                    teacher = teacherPath, data = dataName, student = summary.Student, studentParameters = summary.StudentParameters,
+                    teacherAccuracy = summary.TeacherAccuracy, temperature = options.Temperature, alpha = options.Alpha, epochs = summary.Epochs,
+                    seeds = summary.Seeds.Select(s => new { s.Seed, alone = s.Alone, distilled = s.Distilled, gain = s.Gain }),
+                    meanAlone = summary.MeanAlone, meanDistilled = summary.MeanDistilled, meanGain = summary.MeanGain, gainStd = summary.GainStd,
+                    seedsImproved = summary.SeedsImproved,
+                });
+                return 0;
+            }
+            var table = new Table().AddColumns("seed", "student alone", "with teacher", "gain (points)");
+            foreach (var s in summary.Seeds)
+                table.AddRow(s.Seed.ToString(), s.Alone.ToString("P2"), s.Distilled.ToString("P2"), (100 * s.Gain).ToString("+0.00;-0.00"));
+            table.AddRow("mean", summary.MeanAlone.ToString("P2"), summary.MeanDistilled.ToString("P2"),
+                $"{100 * summary.MeanGain:+0.00;-0.00} ± {100 * summary.GainStd:F2}");
+            console.Write(table);
+            console.WriteLine($"Teacher {teacherPath}: {summary.TeacherAccuracy:P2}; student {summary.Student} ({summary.StudentParameters:N0} parameters), T = {options.Temperature}, α = {options.Alpha}, {summary.Epochs} epochs; the teacher helped on {summary.SeedsImproved} of {summary.Seeds.Count} seeds.");
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Condense.Data;
+using Condense.Hashing;
+using Condense.Models;
+using Spectre.Console;
+
+namespace Condense.Cli.Commands;
+
+/// <summary><c>condense hash</c>: train a HashedNets network at a compression factor and compare it with an equal-size dense network.</summary>
+public static class HashCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "Architecture to hash: classifier (784-1000-1000-10) | lenet300", DefaultValueFactory = _ => "classifier" };
+        var factor = new Option<double>("--factor") { Description = "Compression factor, virtual / real weights per layer (> 1; the paper's 8, 16, 32, 64)", DefaultValueFactory = _ => 8 };
+        var hashes = new Option<int>("--hashes") { Description = "Hash functions per weight (multi-hashing), 1–16", DefaultValueFactory = _ => 1 };
+        var reduction = new Option<HashReduction>("--reduction") { Description = "How multiple hashes combine: Sum | Product | Max", DefaultValueFactory = _ => HashReduction.Sum };
+        var structured = new Option<bool>("--structured") { Description = "Also train the structured multi-hashing variant (θ = U·V reshaped)" };
+        var data = new Option<string>("--data") { Description = "mnist10k | fashion", DefaultValueFactory = _ => DataSets.Mnist10k };
+        var epochs = new Option<int>("--epochs") { Description = "Training epochs for every network", DefaultValueFactory = _ => 5 };
+        var dropout = new Option<double>("--dropout") { Description = "Dropout after hidden layers, same for every network", DefaultValueFactory = _ => 0.2 };
+        var seed = new Option<long>("--seed") { Description = "Seed for hashes, initial weights and shuffling", DefaultValueFactory = _ => 0 };
+        var json = CliConsole.JsonOption();
+        var command = new Command("hash", "Train a HashedNets network and compare it with an equal-size dense network.")
+        {
+            model, factor, hashes, reduction, structured, data, epochs, dropout, seed, json,
+        };
+        command.SetAction(parse =>
+        {
+            var kind = ModelFactory.ParseKind(parse.GetValue(model)!);
+            if (kind == ModelKind.Autoencoder) throw new CondenseException("hash: only the classifiers (classifier, lenet300) can be hashed");
+            var options = new HashingOptions
+            {
+                Factor = parse.GetValue(factor), Hashes = parse.GetValue(hashes), Reduction = parse.GetValue(reduction), Seed = parse.GetValue(seed),
+            };
+            options.Validate();
+            var training = TrainingOptions.For(kind) with { Epochs = parse.GetValue(epochs), Seed = parse.GetValue(seed) };
+            training.Validate();
+            var (train, test) = DataSets.Load(parse.GetValue(data)!);
+            var asJson = parse.GetValue(json);
+            var console = CliConsole.For(parse);
+            var sizes = kind == ModelKind.Classifier ? new[] { 784, 1000, 1000, 10 } : [784, 300, 100, 10];
+            var rows = HashingComparison.Run(sizes, options, train, test, training, parse.GetValue(dropout), parse.GetValue(structured),
+                asJson ? null : console.WriteLine);
+            if (asJson)
+            {
+                CliConsole.WriteJson(parse, new { model = kind.ToString(), data = parse.GetValue(data), factor = options.Factor, hashes = options.Hashes,
+                    reduction = options.Reduction.ToString(), epochs = training.Epochs, dropout = parse.GetValue(dropout), seed = training.Seed,
+                    lowRank = "not compared: Condense.LowRank is not on this branch", rows });
+                return 0;
+            }
+            var table = new Table().AddColumns("network", "sizes", "real params", "virtual params", "factor", "test accuracy", "seconds");
+            foreach (var r in rows)
+                table.AddRow(Markup.Escape(r.Network), r.Sizes, r.RealParameters.ToString("N0"), r.VirtualParameters.ToString("N0"),
+                    $"{r.CompressionFactor:F1}×", r.Accuracy.ToString("P2"), r.Seconds.ToString("F1"));
+            console.Write(table);
+            console.WriteLine("Low-rank at the same parameter count: not compared (Condense.LowRank is not on this branch).");
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,104 @@
+using System.CommandLine;
+using System.Globalization;
+using Condense.Data;
+using Condense.LowRank;
+using Condense.Models;
+using Spectre.Console;
+
+namespace Condense.Cli.Commands;
+
+/// <summary>
+/// <c>condense lowrank MODEL --layer fc2 --ranks 10,25,50,100,200,400 [--randomized] [--plot acc.png]</c>:
+/// replace one layer by its rank-r approximation for each r and report parameters, ratio, relative
+/// errors and test accuracy; optionally plot accuracy and error against rank and the spectrum.
+/// </summary>
+public static class LowRankCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("model") { Description = "A model written by 'condense train' (.safetensors)" };
+        var layer = new Option<string>("--layer") { Description = "The layer to factorise (fc1, fc2, …)", DefaultValueFactory = _ => "fc2" };
+        var ranks = new Option<string>("--ranks") { Description = "Comma-separated ranks", DefaultValueFactory = _ => "10,25,50,100,200,400" };
+        var randomized = new Option<bool>("--randomized") { Description = "Randomized SVD (p oversamples, q power iterations) instead of the exact SVD" };
+        var oversamples = new Option<int>("--oversamples") { Description = "p for --randomized", DefaultValueFactory = _ => 10 };
+        var iterations = new Option<int>("--power-iterations") { Description = "q for --randomized", DefaultValueFactory = _ => 2 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the randomized SVD", DefaultValueFactory = _ => 0 };
+        var data = new Option<string?>("--data") { Description = "Data set (default: the one the model was trained on)" };
+        var plot = new Option<string?>("--plot") { Description = "Write accuracy/error against rank to this PNG, and the spectrum beside it (NAME-spectrum.png)" };
+        var json = CliConsole.JsonOption();
+        var command = new Command("lowrank", "Replace a layer by rank-r factors and measure error and accuracy for each r.")
+        {
+            model, layer, ranks, randomized, oversamples, iterations, seed, data, plot, json,
+        };
+        command.SetAction(parse =>
+        {
+            var rankList = ParseRanks(parse.GetValue(ranks)!);
+            var options = new RandomizedSvdOptions
+            {
+                Oversamples = parse.GetValue(oversamples),
+                PowerIterations = parse.GetValue(iterations),
+                Seed = parse.GetValue(seed),
+            };
+            var path = parse.GetValue(model)!;
+            var (net, card) = ModelFile.Load(path);
+            using (net)
+            {
+                var dataName = parse.GetValue(data) ?? card.DataSet ?? DataSets.Mnist10k;
+                var (_, test) = DataSets.Load(dataName);
+                var layerName = parse.GetValue(layer)!;
+                var sweep = RankSweep.Run(net, layerName, rankList, test, parse.GetValue(randomized), options);
+                var plotPath = parse.GetValue(plot);
+                if (plotPath is not null)
+                {
+                    LowRankPlots.AccuracyAndError(plotPath, sweep, $"{Path.GetFileName(path)}: {layerName} ({sweep.Rows}×{sweep.Columns}) at rank r, {sweep.Method} SVD");
+                    LowRankPlots.Spectrum(LowRankPlots.Sibling(plotPath, "spectrum"), [($"{layerName}, effective rank {sweep.EffectiveRank:F1}", sweep.SingularValues)],
+                        $"{Path.GetFileName(path)}: singular values of {layerName}");
+                }
+                var notes = sweep.Points.Select(p => LowRankLinear.CompressionNote(sweep.Rows, sweep.Columns, p.Rank)).OfType<string>().ToList();
+                if (parse.GetValue(json))
+                {
+                    CliConsole.WriteJson(parse, new
+                    {
+                        model = path, data = dataName, layer = layerName, rows = sweep.Rows, columns = sweep.Columns, method = sweep.Method,
+                        full_accuracy = sweep.FullAccuracy, full_loss = sweep.FullLoss, effective_rank = sweep.EffectiveRank,
+                        break_even_rank = sweep.BreakEvenRank, smallest_rank_within_half_point = sweep.SmallestRankWithin(0.5),
+                        points = sweep.Points, notes, singular_values = sweep.SingularValues,
+                        plots = plotPath is null ? null : new[] { plotPath, LowRankPlots.Sibling(plotPath, "spectrum") },
+                    });
+                    return 0;
+                }
+                var console = CliConsole.For(parse);
+                console.Write(SweepTable(sweep));
+                console.WriteLine($"full model: {(sweep.FullAccuracy is { } a ? $"accuracy {a:P2}" : $"loss {sweep.FullLoss:F5}")}; {layerName} effective rank {sweep.EffectiveRank:F1}; break-even rank mn/(m+n) = {sweep.BreakEvenRank:F1}");
+                if (sweep.SmallestRankWithin(0.5) is { } within)
+                    console.WriteLine($"smallest rank within 0.5 points of the full model: {within}");
+                foreach (var note in notes) console.WriteLine($"note: {note}");
+                if (plotPath is not null) console.WriteLine($"wrote {plotPath} and {LowRankPlots.Sibling(plotPath, "spectrum")}");
+                return 0;
+            }
+        });
+        return command;
+    }
+
+    public static Table SweepTable(RankSweepResult sweep)
+    {
+        var table = new Table().AddColumns("rank", "parameters", "ratio", "energy kept", "rel. spectral err", "rel. Frobenius err", sweep.FullAccuracy is null ? "test loss" : "test accuracy");
+        foreach (var p in sweep.Points)
+        {
+            table.AddRow(p.Rank.ToString(CultureInfo.InvariantCulture), p.Parameters.ToString("N0", CultureInfo.InvariantCulture),
+                p.CompressionRatio.ToString("F2", CultureInfo.InvariantCulture) + (p.Compresses ? "" : " (none)"),
+                p.EnergyKept.ToString("F4", CultureInfo.InvariantCulture), p.RelativeSpectralError.ToString("F4", CultureInfo.InvariantCulture),
+                p.RelativeFrobeniusError.ToString("F4", CultureInfo.InvariantCulture),
+                p.TestAccuracy is { } a ? a.ToString("P2", CultureInfo.InvariantCulture) : p.TestLoss.ToString("F5", CultureInfo.InvariantCulture));
+        }
+        return table;
+    }
+
+    public static int[] ParseRanks(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 0) throw new CondenseException("--ranks: no ranks given");
+        return parts.Select(p => int.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out var r) && r > 0
+            ? r : throw new CondenseException($"--ranks: '{p}' is not a positive whole number")).ToArray();
+    }
+}

@@ -1,0 +1,165 @@
+using System.CommandLine;
+using System.Globalization;
+using Condense.Data;
+using Condense.Formats;
+using Condense.Models;
+using Condense.Pruning;
+using Spectre.Console;
+
+namespace Condense.Cli.Commands;
+
+/// <summary>
+/// <c>condense prune MODEL --method global --sparsity 0.9 [--finetune-epochs E] -o OUT --report r.json</c>:
+/// prunes a saved model, fine-tunes it with the masks enforced, writes it sparse (or, for
+/// structured pruning, as a smaller dense model) and reports density, accuracy and bytes.
+/// </summary>
+public static class PruneCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("model") { Description = "A model written by 'condense train' (.safetensors)" };
+        var method = new Option<string>("--method") { Description = "magnitude | global | structured | snip | grasp | synflow | random", DefaultValueFactory = _ => "global" };
+        var sparsity = new Option<double>("--sparsity") { Description = "Share of weights to prune, in [0, 1) (structured: share of hidden neurons)", DefaultValueFactory = _ => 0.9 };
+        var layers = new Option<string?>("--layers") { Description = "Comma-separated layers to prune (default: all), e.g. fc1,fc2" };
+        var finetune = new Option<int>("--finetune-epochs") { Description = "Epochs of fine-tuning with the masks enforced (0 = none)", DefaultValueFactory = _ => 0 };
+        var lr = new Option<double>("--finetune-lr") { Description = "Adam learning rate for fine-tuning", DefaultValueFactory = _ => 2e-3 };
+        var ftDropout = new Option<double?>("--finetune-dropout") { Description = "Dropout while fine-tuning (default: Han et al.'s D·√density)" };
+        var data = new Option<string?>("--data") { Description = "Data for SNIP/GraSP, evaluation and fine-tuning (default: the model's; 'none' prunes without data)" };
+        var format = new Option<string>("--format") { Description = "relative (Deep Compression's relative indices) | csr | dense", DefaultValueFactory = _ => "relative" };
+        var bits = new Option<int?>("--bits") { Description = "Relative-index width in bits, 1–8 (default: cheapest per layer)" };
+        var seed = new Option<long>("--seed") { Description = "Seed for random pruning, SNIP/GraSP samples and fine-tuning", DefaultValueFactory = _ => 0 };
+        var output = new Option<string>("--output", "-o") { Description = "Output: a .csparse file, or .safetensors for a dense file (structured: the smaller model)", Required = true };
+        var report = new Option<string?>("--report") { Description = "Write the report as JSON here" };
+        var json = CliConsole.JsonOption();
+        var command = new Command("prune", "Prune a model, fine-tune it, and write it in a file that really is smaller.")
+        {
+            model, method, sparsity, layers, finetune, lr, ftDropout, data, format, bits, seed, output, report, json,
+        };
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(model)!;
+            var criterion = PruningCriteria.Parse(parse.GetValue(method)!);
+            var storage = new SparseStorageOptions { Encoding = ParseFormat(parse.GetValue(format)!), Bits = parse.GetValue(bits) };
+            storage.Validate();
+            var epochs = parse.GetValue(finetune);
+            if (epochs is < 0 or > 1000) throw new CondenseException($"fine-tuning epochs {epochs} must be in 0–1000");
+            var fineTuning = new TrainingOptions { Epochs = Math.Max(1, epochs), LearningRate = parse.GetValue(lr), Seed = parse.GetValue(seed) };
+            fineTuning.Validate();
+            var layerNames = parse.GetValue(layers)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            PruningAmount.OfFraction(parse.GetValue(sparsity));
+            var outPath = parse.GetValue(output)!;
+
+            var (net, card) = ModelFile.Load(path);
+            var dataName = parse.GetValue(data) ?? card.DataSet ?? DataSets.Mnist10k;
+            (Dataset Train, Dataset Test)? sets = dataName == "none" ? null : DataSets.Load(dataName);
+            if (epochs > 0 && sets is null) throw new CondenseException("fine-tuning needs data: drop '--data none' or '--finetune-epochs'");
+            var pruner = new ModelPruningOptions
+            {
+                Criterion = criterion, Sparsity = parse.GetValue(sparsity), Seed = parse.GetValue(seed), Data = sets?.Train, Layers = layerNames,
+            };
+            pruner.Validate();
+
+            var before = sets is { } s0 ? Evaluator.Evaluate(net, s0.Test) : null;
+            var outcome = ModelPruner.Apply(net, pruner);
+            var after = sets is { } s1 ? Evaluator.Evaluate(net, s1.Test) : null;
+            Evaluation? tuned = null;
+            if (epochs > 0)
+            {
+                var dropout = parse.GetValue(ftDropout) ?? RetrainingDropout.For(net.Dropout, 1 - outcome.Sparsity);
+                if (!(dropout >= 0 && dropout < 1)) throw new CondenseException($"fine-tuning dropout {dropout} must be in [0, 1)");
+                var retrained = RetrainingDropout.WithDropout(net, dropout);
+                tuned = Prune.FineTune(retrained, sets!.Value.Train, sets.Value.Test, fineTuning with { Epochs = epochs }).Final;
+                net.Dispose();
+                net = retrained;
+            }
+            var finalLayers = Prune.Densities(net);
+
+            // Structured pruning becomes a smaller dense model; others are written sparse.
+            MlpModel written = net;
+            double? compactionError = null;
+            if (criterion == PruningCriterion.Structured)
+            {
+                written = NeuronRemoval.Compact(net).Model;
+                if (sets is { } s2)
+                {
+                    var n = Math.Min(500, s2.Test.Count);
+                    var a = Evaluator.Predict(net, s2.Test.Images.AsSpan(0, n * s2.Test.Features), n, s2.Test.Features);
+                    var b = Evaluator.Predict(written, s2.Test.Images.AsSpan(0, n * s2.Test.Features), n, s2.Test.Features);
+                    compactionError = a.Zip(b, (x, y) => (double)Math.Abs(x - y)).Max();
+                }
+            }
+            var extra = new Dictionary<string, string>
+            {
+                ["pruning.method"] = criterion.Name(),
+                ["pruning.sparsity"] = outcome.Sparsity.ToString("R", CultureInfo.InvariantCulture),
+            };
+            var denseTemp = Path.Combine(Path.GetTempPath(), $"condense-dense-{Environment.ProcessId}-{Guid.NewGuid():N}.safetensors");
+            long denseBytes;
+            try
+            {
+                ModelFile.Save(denseTemp, net, new ModelCard(sets is null ? null : dataName, Extra: extra));
+                denseBytes = new FileInfo(denseTemp).Length;
+            }
+            finally
+            {
+                File.Delete(denseTemp);
+            }
+            SparseFileReport? sparse = null;
+            if (outPath.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+                ModelFile.Save(outPath, written, new ModelCard(sets is null ? null : dataName, Test: tuned ?? after, Extra: extra));
+            else
+                sparse = SparseModelFile.Save(outPath, written, storage, extra);
+            var outBytes = new FileInfo(outPath).Length;
+
+            var result = new
+            {
+                model = path,
+                method = criterion.Name(),
+                requestedSparsity = pruner.Sparsity,
+                sparsity = outcome.Sparsity,
+                layers = finalLayers.Select(l => new { name = l.Name, total = l.Total, nonzero = l.Nonzero, density = l.Density, collapsed = l.Collapsed }),
+                accuracy = new { dense = before?.Accuracy, pruned = after?.Accuracy, fineTuned = tuned?.Accuracy },
+                score = new { dense = before?.Score, pruned = after?.Score, fineTuned = tuned?.Score },
+                fineTuneEpochs = epochs,
+                compacted = criterion == PruningCriterion.Structured ? new { sizes = written.Sizes, parameters = written.ParameterCount, maxAbsOutputDifference = compactionError } : null,
+                bytes = new
+                {
+                    denseSafetensors = denseBytes,
+                    output = outBytes,
+                    ratio = (double)outBytes / denseBytes,
+                    tensors = sparse?.Tensors.Select(t => new { name = t.Name, encoding = t.Encoding.ToString(), bits = t.Bits, nonzeros = t.Nonzeros, entries = t.Entries, bytes = t.Bytes }),
+                    headerBytes = sparse?.HeaderBytes,
+                },
+                output = outPath,
+                pruneSeconds = outcome.Seconds,
+            };
+            if (parse.GetValue(report) is { } reportPath)
+                AtomicFile.WriteAllText(reportPath, System.Text.Json.JsonSerializer.Serialize(result, CliConsole.Json));
+            if (parse.GetValue(json))
+            {
+                CliConsole.WriteJson(parse, result);
+                return 0;
+            }
+            var console = CliConsole.For(parse);
+            var table = new Table().AddColumns("layer", "weights", "nonzero", "density", "");
+            foreach (var l in finalLayers)
+                table.AddRow(l.Name, l.Total.ToString("N0"), l.Nonzero.ToString("N0"), l.Density.ToString("P2"), l.Collapsed ? "[red]collapsed[/]" : "");
+            console.Write(table);
+            string Show(Evaluation? e) => e?.ToString() ?? "n/a (no data)";
+            console.WriteLine($"{criterion.Name()} at {outcome.Sparsity:P2} sparsity: dense {Show(before)}, pruned {Show(after)}" + (tuned is null ? "" : $", after {epochs} epochs of fine-tuning {tuned}"));
+            if (criterion == PruningCriterion.Structured)
+                console.WriteLine($"compacted to sizes {string.Join("-", written.Sizes)} ({written.ParameterCount:N0} parameters), max output difference {compactionError:G3}");
+            console.WriteLine($"wrote {outPath}: {outBytes:N0} bytes; dense safetensors {denseBytes:N0} bytes; ratio {(double)outBytes / denseBytes:F3}");
+            return 0;
+        });
+        return command;
+    }
+
+    static SparseEncoding ParseFormat(string name) => name.ToLowerInvariant() switch
+    {
+        "relative" => SparseEncoding.RelativeIndex,
+        "csr" => SparseEncoding.Csr,
+        "dense" => SparseEncoding.Dense,
+        _ => throw new CondenseException($"unknown sparse format '{name}' (known: relative, csr, dense)"),
+    };
+}

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Condense.Studio;
+using Condense.Studio.Bench;
+using Spectre.Console;
+
+namespace Condense.Cli.Commands;
+
+/// <summary>
+/// <c>condense bench studio</c>: the Studio's responsiveness, measured by dragging each page's
+/// slider over HTTP on loopback (see <see cref="StudioBenchmark"/>). The target is p95 under
+/// 100 ms for pages 1–4.
+/// </summary>
+public static class StudioBenchCommand
+{
+    public static Command Create()
+    {
+        var json = new Option<bool>("--json") { Description = "Print the figures as JSON instead of a table." };
+        var cache = new Option<string?>("--cache") { Description = "Folder for the Studio's trained models (default ~/.cache/condense/studio)." };
+        var command = new Command("studio", "p50/p95 latency of each Studio page's slider requests.") { json, cache };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            var asJson = parse.GetValue(json);
+            var options = new StudioOptions { Port = 0, CacheDirectory = parse.GetValue(cache) };
+            var results = await StudioBenchmark.RunAsync(options, asJson ? null : m => error.WriteLine($"bench studio: {m}"), cancellationToken);
+            if (asJson)
+            {
+                output.WriteLine(JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+                return 0;
+            }
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Interactive = InteractionSupport.No });
+            var table = new Table().AddColumns("page", "requests", "p50 ms", "p95 ms", "p95 first visits ms", "max ms");
+            foreach (var r in results)
+                table.AddRow(r.Page, r.Requests.ToString(CultureInfo.InvariantCulture), F(r.P50), F(r.P95), F(r.ColdP95), F(r.Max));
+            console.Write(table);
+            console.WriteLine($"{Environment.ProcessorCount} cores; loopback HTTP, one request at a time; slider forward (computed) then back (cached).");
+            return 0;
+        });
+        return command;
+    }
+
+    static string F(double ms) => ms.ToString("0.0", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using Condense.Models;
+using Condense.Studio.Bench;
+using Microsoft.AspNetCore.Builder;
+
+namespace Condense.Studio.Pages;
+
+/// <summary>
+/// Page 4 (Autoencoder): a drawn or test digit through the trained autoencoder whose weights are
+/// shared at the slider's bits, with the MSE, per-layer figures and the model's size per bits.
+/// </summary>
+internal static class AutoencoderPage
+{
+    public sealed record Digit(int Index, int Label, float[] Pixels);
+
+    public sealed record ReconstructRequest(float[]? Pixels, int Bits);
+
+    public sealed record SizeAt(int Bits, long Bytes);
+
+    public sealed record Answer(int Bits, float[] Reconstruction, double Mse, double MseFull,
+        IReadOnlyList<AutoencoderService.Layer> Layers, IReadOnlyList<SizeAt> Sizes);
+
+    public static void Map(WebApplication app)
+    {
+        app.MapGet("/api/autoencoder/status", (AutoencoderService service) => service.GetStatus());
+        app.MapGet("/api/autoencoder/digit", async (int index, AutoencoderService service, CancellationToken token) =>
+        {
+            var (_, test) = await service.ReadyAsync(token);
+            if (index < 0 || index >= test.Count) throw new CondenseException($"digit index must be in 0…{test.Count - 1}, got {index}");
+            return new Digit(index, test.Labels[index], test.Images.AsSpan(index * test.Features, test.Features).ToArray());
+        });
+        app.MapPost("/api/autoencoder/reconstruct", async (ReconstructRequest request, AutoencoderService service, CancellationToken token) =>
+        {
+            var pixels = request.Pixels ?? throw new CondenseException("the request has no pixels");
+            if (pixels.Length != 784) throw new CondenseException($"a digit has 784 pixels (28×28), got {pixels.Length}");
+            var input = pixels.Select(p => float.IsFinite(p) ? Math.Clamp(p, 0f, 1f) : 0f).ToArray();
+            var quantized = await service.QuantizedAsync(request.Bits, token);
+            var (full, _) = await service.ReadyAsync(token);
+            var reconstruction = Predict(quantized.Model, input);
+            var fullReconstruction = Predict(full, input);
+            return new Answer(request.Bits, reconstruction, Mse(input, reconstruction), Mse(input, fullReconstruction), quantized.Layers, Sizes(full));
+        });
+    }
+
+    /// <summary>The slider's 8 values with one test digit, forward then back (see <see cref="StudioBenchmark"/>).</summary>
+    public static PageBench Bench(float[] digit)
+    {
+        BenchRequest At(int bits) => new("/api/autoencoder/reconstruct", JsonSerializer.Serialize(new { pixels = digit, bits }));
+        return new(At(8), Enumerable.Range(1, 8).Select(At).ToList());
+    }
+
+    static float[] Predict(MlpModel model, float[] input)
+    {
+        // Evaluator.Predict switches the module to eval mode and back: one caller at a time.
+        lock (model) return Evaluator.Predict(model, input, 1, input.Length);
+    }
+
+    static double Mse(float[] a, float[] b)
+    {
+        double sum = 0;
+        for (var i = 0; i < a.Length; i++) sum += (double)(a[i] - b[i]) * (a[i] - b[i]);
+        return sum / a.Length;
+    }
+
+    /// <summary>
+    /// Bytes of the model stored with shared weights: b bits an index for every weight, a 2^b-entry
+    /// F32 codebook per layer, biases kept as F32; at 32 bits, plain F32.
+    /// </summary>
+    static IReadOnlyList<SizeAt> Sizes(MlpModel model)
+    {
+        var layers = model.Layers.Select(l => (Weights: l.Layer.weight!.numel(), Biases: l.Layer.bias?.numel() ?? 0)).ToList();
+        var sizes = new List<SizeAt>();
+        foreach (var bits in new[] { 1, 2, 3, 4, 5, 6, 7, 8, 32 })
+        {
+            long bytes = 0;
+            foreach (var (weights, biases) in layers)
+                bytes += bits == 32 ? 4 * (weights + biases) : (bits * weights + 7) / 8 + 4L * (1 << bits) + 4 * biases;
+            sizes.Add(new SizeAt(bits, bytes));
+        }
+        return sizes;
+    }
+}

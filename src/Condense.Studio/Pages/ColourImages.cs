@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using Condense.Imaging;
+using Condense.Studio.Hosting;
+using SkiaSharp;
+
+namespace Condense.Studio.Pages;
+
+/// <summary>
+/// The photos pages 1–2 work on: the library's bundled samples and the reader's uploads. An
+/// upload is decoded in memory by <see cref="ImageDecoder"/> (which bounds the pixel count), scaled
+/// down to at most <see cref="MaxSide"/> pixels a side so every slider move stays interactive,
+/// and kept under an id the server made.
+/// </summary>
+internal sealed class ColourImages(UploadStore uploads)
+{
+    /// <summary>Longest side kept for an upload: the size of the larger bundled photo.</summary>
+    public const int MaxSide = 600;
+
+    /// <summary>Uploads larger than this in pixels are refused before decoding (a decompression bomb).</summary>
+    public const long MaxDecodedPixels = 40_000_000;
+
+    public sealed record ImageInfo(string Id, string Name, int Width, int Height);
+
+    readonly ConcurrentDictionary<string, RgbImage> samples = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<ImageInfo> Samples() =>
+        SampleImages.Names.Select(n => { var image = Get(n); return new ImageInfo(n, n, image.Width, image.Height); }).ToList();
+
+    /// <summary>The image for <paramref name="id"/>; a sample name or an upload id, nothing else.</summary>
+    public RgbImage Get(string id)
+    {
+        if (SampleImages.Names.Contains(id)) return samples.GetOrAdd(id, SampleImages.Load);
+        if (uploads.TryGet<RgbImage>(id, out var image)) return image;
+        throw new CondenseException($"no image '{Truncate(id)}' (uploads are kept for the last {UploadStore.Capacity} files)");
+    }
+
+    public ImageInfo Add(byte[] encoded, string name)
+    {
+        var image = ImageDecoder.Decode(encoded, name, new ImageDecodeOptions { MaxPixels = MaxDecodedPixels });
+        image = Shrink(image, MaxSide);
+        var id = "u" + uploads.Add(image);
+        return new ImageInfo(id, name, image.Width, image.Height);
+    }
+
+    static RgbImage Shrink(RgbImage image, int maxSide)
+    {
+        var longest = Math.Max(image.Width, image.Height);
+        if (longest <= maxSide) return image;
+        var scale = (double)maxSide / longest;
+        var w = Math.Max(1, (int)Math.Round(image.Width * scale));
+        var h = Math.Max(1, (int)Math.Round(image.Height * scale));
+        var rgba = new byte[image.PixelCount * 4];
+        for (int i = 0, j = 0; i < image.Pixels.Length; i += 3, j += 4)
+        {
+            rgba[j] = image.Pixels[i];
+            rgba[j + 1] = image.Pixels[i + 1];
+            rgba[j + 2] = image.Pixels[i + 2];
+            rgba[j + 3] = 255;
+        }
+        var scaled = new byte[w * h * 4];
+        unsafe
+        {
+            fixed (byte* src = rgba)
+            fixed (byte* dst = scaled)
+            {
+                using var from = new SKPixmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul), (nint)src);
+                using var to = new SKPixmap(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul), (nint)dst);
+                if (!from.ScalePixels(to, new SKSamplingOptions(SKCubicResampler.Mitchell)))
+                    throw new CondenseException($"could not scale a {image.Width}×{image.Height} upload to {w}×{h}");
+            }
+        }
+        var rgb = new byte[w * h * 3];
+        for (int i = 0, j = 0; i < rgb.Length; i += 3, j += 4)
+        {
+            rgb[i] = scaled[j];
+            rgb[i + 1] = scaled[j + 1];
+            rgb[i + 2] = scaled[j + 2];
+        }
+        return new RgbImage(w, h, rgb);
+    }
+
+    static string Truncate(string s) => s.Length <= 40 ? s : s[..40] + "…";
+}

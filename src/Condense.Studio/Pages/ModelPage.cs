@@ -1,0 +1,145 @@
+using System.Buffers.Binary;
+using Condense.Formats;
+using Condense.Formats.Onnx;
+using Google.Protobuf;
+using Condense.Quantization;
+using Condense.Studio.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Condense.Studio.Pages;
+
+/// <summary>
+/// Page 7 (Your model): a safetensors upload parsed in memory with the library's
+/// <see cref="SafetensorsHeader"/> (the same rules the file reader enforces), analysed tensor by
+/// tensor, and compressed by weight sharing into a download built in memory.
+/// </summary>
+internal static class ModelPage
+{
+    /// <summary>Tensors with fewer elements than this (biases, norms) are kept as they are.</summary>
+    public const int MinSharedElements = 256;
+
+    public sealed record LayerInfo(string Name, string Dtype, long[] Shape, long Elements, double Min, double Max, double Mean, double Std, double? Cond1);
+
+    public sealed record Analysis(string Id, string Name, string Format, int Tensors, long Parameters, long Bytes, IReadOnlyList<LayerInfo> Layers);
+
+    sealed record Upload(string Name, IReadOnlyList<NamedTensor> Tensors, IReadOnlyDictionary<string, string> Metadata, OnnxModel? Onnx = null);
+
+    public static void Map(WebApplication app)
+    {
+        app.MapPost("/api/model/upload", async (HttpContext context, string? name, UploadStore store, StudioOptions options) =>
+        {
+            var bytes = await RequestBody.ReadAsync(context, options.MaxUploadBytes);
+            var display = SafeName(name);
+            var upload = Parse(bytes, display);
+            var id = store.Add(upload);
+            return Analyse(id, upload, bytes.LongLength);
+        });
+        app.MapGet("/api/model/{id}/compressed", (string id, int bits, UploadStore store, ResultCache cache) =>
+        {
+            if (bits is < 1 or > 8) throw new CondenseException($"bits must be in 1…8, got {bits}");
+            if (!store.TryGet<Upload>(id, out var upload)) throw new CondenseException("that upload is no longer kept; upload the file again");
+            var bytes = cache.GetOrCompute($"model/{id}/{bits}", () => Compress(upload, bits));
+            var stem = Path.GetFileNameWithoutExtension(upload.Name);
+            return Results.File(bytes, "application/octet-stream", $"{stem}.{bits}bit{(upload.Onnx is null ? ".safetensors" : ".onnx")}");
+        });
+    }
+
+    /// <summary>A name for messages only: never used as a path.</summary>
+    static string SafeName(string? name)
+    {
+        var s = string.IsNullOrWhiteSpace(name) ? "upload" : Path.GetFileName(name.Trim());
+        s = new string(s.Where(c => !char.IsControl(c)).Take(80).ToArray());
+        return s.Length == 0 ? "upload" : s;
+    }
+
+    static Upload Parse(byte[] bytes, string name)
+    {
+        if (name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+        {
+            // Parsed from memory with external data refused (no directory): nothing is read from disk.
+            var model = OnnxReader.Parse(bytes, name, directory: null);
+            var parameters = model.Parameters
+                .Select(p => OnnxTensorData.IsFloat(p.Tensor.DataType)
+                    ? NamedTensor.FromFloat32(p.Name, OnnxTensorData.ToFloat32(p.Tensor), p.Shape)
+                    : new NamedTensor(p.Name, TensorDType.U8, [0], []))
+                .ToList();
+            if (parameters.Count == 0) throw new InvalidFileException(name, "the model has no weights to compress");
+            return new Upload(name, parameters, new Dictionary<string, string>(), model);
+        }
+        if (bytes.Length < 8) throw new InvalidFileException(name, $"file of {bytes.Length} bytes is too short for a safetensors header");
+        var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        if (headerLength > (ulong)(bytes.Length - 8))
+            throw new InvalidFileException(name, $"safetensors header length {headerLength} exceeds the file's {bytes.Length - 8} remaining bytes");
+        var dataStart = 8 + (int)headerLength;
+        var (entries, metadata) = SafetensorsHeader.Parse(bytes.AsSpan(8, (int)headerLength), bytes.Length - dataStart, name);
+        var tensors = entries.Select(e => new NamedTensor(e.Name, e.DType, e.Shape, bytes.AsSpan(dataStart + (int)e.Begin, (int)e.ByteLength).ToArray())).ToList();
+        if (tensors.Count == 0) throw new InvalidFileException(name, "the file holds no tensors");
+        return new Upload(name, tensors, metadata);
+    }
+
+    static Analysis Analyse(string id, Upload upload, long bytes)
+    {
+        var layers = new List<LayerInfo>();
+        foreach (var t in upload.Tensors)
+        {
+            if (!t.DType.IsFloat() || t.ElementCount == 0)
+            {
+                layers.Add(new LayerInfo(t.Name, t.DType.ToSafetensorsName(), t.Shape, t.ElementCount, double.NaN, double.NaN, double.NaN, double.NaN, null));
+                continue;
+            }
+            var v = t.ToFloat32();
+            double min = double.PositiveInfinity, max = double.NegativeInfinity, sum = 0, sq = 0;
+            foreach (var x in v)
+            {
+                min = Math.Min(min, x);
+                max = Math.Max(max, x);
+                sum += x;
+                sq += (double)x * x;
+            }
+            var mean = sum / v.Length;
+            var std = Math.Sqrt(Math.Max(0, sq / v.Length - mean * mean));
+            layers.Add(new LayerInfo(t.Name, t.DType.ToSafetensorsName(), t.Shape, t.ElementCount, min, max, mean, std, Cond1(t, v)));
+        }
+        return new Analysis(id, upload.Name, upload.Onnx is null ? "safetensors" : "ONNX", upload.Tensors.Count, upload.Tensors.Sum(t => t.ElementCount), bytes, layers);
+    }
+
+    static double? Cond1(NamedTensor t, float[] values) => null;
+
+    /// <summary>
+    /// Every float tensor of at least <see cref="MinSharedElements"/> elements becomes a U8 index
+    /// tensor (same name and shape) plus a <c>name.codebook</c> F32 tensor of 2^bits entries;
+    /// the metadata lists them (<c>condense.codebook.*</c>). Smaller tensors are copied.
+    /// </summary>
+    static byte[] Compress(Upload upload, int bits)
+    {
+        if (upload.Onnx is { } onnx)
+            return OnnxCompressor.Compress(onnx, new OnnxCompressionOptions(OnnxCompressionMethod.KMeans, bits)).Model.ToByteArray();
+        var output = new List<NamedTensor>();
+        var metadata = new Dictionary<string, string>(upload.Metadata, StringComparer.Ordinal)
+        {
+            ["condense.compression"] = "weight-sharing",
+            ["condense.bits"] = bits.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        foreach (var t in upload.Tensors)
+        {
+            if (!t.DType.IsFloat() || t.ElementCount < MinSharedElements)
+            {
+                output.Add(t);
+                continue;
+            }
+            var v = t.ToFloat32();
+            var fit = KMeans1D.Fit(v, new KMeansOptions(1 << bits));
+            var indices = new int[v.Length];
+            KMeans1D.Assign(v, fit.Centroids, indices);
+            var packed = new byte[v.Length];
+            for (var i = 0; i < v.Length; i++) packed[i] = (byte)indices[i];
+            output.Add(new NamedTensor(t.Name, TensorDType.U8, t.Shape, packed));
+            output.Add(NamedTensor.FromFloat32(t.Name + ".codebook", fit.Centroids.Select(c => (float)c).ToArray(), fit.Centroids.Length));
+            metadata["condense.codebook." + t.Name] = t.Name + ".codebook";
+        }
+        using var memory = new MemoryStream();
+        SafetensorsWriter.Write(memory, output, metadata);
+        return memory.ToArray();
+    }
+}

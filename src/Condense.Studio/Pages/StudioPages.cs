@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Condense.Studio.Pages;
+
+/// <summary>
+/// The Studio's pages in reading order. A page whose library has not landed yet is listed with
+/// <c>Available = false</c> and the front end shows it as "coming".
+/// </summary>
+internal static class StudioPages
+{
+    public sealed record PageInfo(string Id, int Number, string Title, bool Available);
+
+    public static IReadOnlyList<PageInfo> All { get; } =
+    [
+        new("colours", 1, "Sharing colours", true),
+        new("error", 2, "Measuring error", true),
+        new("weights", 3, "Sharing weights", true),
+        new("autoencoder", 4, "Autoencoder", true),
+        new("lowrank", 5, "Low rank", false),
+        new("pruning", 6, "Pruning", false),
+        new("model", 7, "Your model", true),
+    ];
+
+    public static void AddServices(IServiceCollection services, StudioOptions options)
+    {
+        services.AddSingleton<AutoencoderService>();
+        ColoursPage.AddServices(services);
+    }
+
+    /// <summary>The slider requests of each available page, for <see cref="Bench.StudioBenchmark"/>.</summary>
+    public static IEnumerable<(string Page, Bench.PageBench Requests)> BenchRequests(IServiceProvider services)
+    {
+        yield return ("1-2 colours", ColoursPage.Bench());
+        yield return ("3 weights", WeightsPage.Bench());
+        var autoencoder = services.GetRequiredService<AutoencoderService>();
+        var (_, test) = autoencoder.ReadyAsync(CancellationToken.None).GetAwaiter().GetResult();
+        yield return ("4 autoencoder", AutoencoderPage.Bench(test.Images.AsSpan(0, test.Features).ToArray()));
+    }
+
+    public static void MapEndpoints(WebApplication app)
+    {
+        app.MapGet("/api/pages", () => All);
+        app.MapGet("/api/health", () => new { status = "ok" });
+        app.MapGet("/api/limits", (StudioOptions options) => new { maxUploadBytes = options.MaxUploadBytes });
+        ColoursPage.Map(app);
+        WeightsPage.Map(app);
+        AutoencoderPage.Map(app);
+        ModelPage.Map(app);
+        app.Map("/api/{**rest}", (HttpContext context) =>
+            Results.Json(new Hosting.ErrorMiddleware.ErrorBody($"no endpoint {context.Request.Path.Value}"), statusCode: 404));
+    }
+}

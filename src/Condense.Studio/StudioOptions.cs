@@ -1,0 +1,49 @@
+namespace Condense.Studio;
+
+/// <summary>
+/// How the Studio listens and what it accepts. Defaults keep it a private, local tool:
+/// loopback only, uploads capped, a bounded cache.
+/// </summary>
+public sealed record StudioOptions
+{
+    /// <summary>TCP port, 0…65535; 0 picks a free one (the tests use that). Default 5000.</summary>
+    public int Port { get; init; } = 5000;
+
+    /// <summary>
+    /// Address to bind. Default 127.0.0.1: the Studio runs user-chosen computations and accepts
+    /// uploads, so it is not offered to the network unless someone asks for it by name.
+    /// </summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>Largest accepted upload in bytes (1 KiB … 2 GiB); larger ones get 413. Default 64 MiB.</summary>
+    public long MaxUploadBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Folder for computed artefacts that outlive a run (the Studio's trained autoencoder).
+    /// Default: <c>$XDG_CACHE_HOME/condense/studio</c> or <c>~/.cache/condense/studio</c>.
+    /// </summary>
+    public string? CacheDirectory { get; init; }
+
+    /// <summary>Seed for every random choice the Studio makes (training, generated matrices).</summary>
+    public int Seed { get; init; } = 1;
+
+    internal void Validate()
+    {
+        if (Port is < 0 or > 65535)
+            throw new CondenseException($"studio: port {Port} is outside 0…65535");
+        if (MaxUploadBytes is < 1024 or > 2L * 1024 * 1024 * 1024)
+            throw new CondenseException($"studio: upload limit {MaxUploadBytes} bytes is outside 1 KiB…2 GiB");
+        if (!System.Net.IPAddress.TryParse(Host, out _))
+            throw new CondenseException($"studio: host '{Host}' is not an IP address");
+    }
+
+    internal string ResolveCacheDirectory()
+    {
+        if (!string.IsNullOrEmpty(CacheDirectory)) return CacheDirectory;
+        var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        var root = !string.IsNullOrEmpty(xdg)
+            ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        return Path.Combine(root, "condense", "studio");
+    }
+}

@@ -1,0 +1,91 @@
+// Every call to the server goes through here: JSON in, JSON out, errors as Error(message).
+
+export async function getJson(url, init) {
+  const response = await fetch(url, init);
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    body = null;
+  }
+  if (!response.ok) {
+    const message = body && body.error ? body.error : `${response.status} ${response.statusText}`;
+    const error = new Error(message);
+    error.status = response.status;
+    throw error;
+  }
+  return body;
+}
+
+let limits = null;
+
+/**
+ * Uploads a file. Files over the server's limit are refused here with the same 413 the server
+ * would answer, since a browser that is still sending a large body often never sees the server's
+ * early answer (the connection is closed under it).
+ */
+export async function postBytes(url, file) {
+  limits ??= await getJson('/api/limits');
+  if (file.size > limits.maxUploadBytes) {
+    const error = new Error(`larger than the Studio accepts (${formatBytes(limits.maxUploadBytes)})`);
+    error.status = 413;
+    throw error;
+  }
+  return getJson(url, { method: 'POST', body: file, headers: { 'Content-Type': 'application/octet-stream' } });
+}
+
+export function postJson(url, value) {
+  return getJson(url, { method: 'POST', body: JSON.stringify(value), headers: { 'Content-Type': 'application/json' } });
+}
+
+/** Decodes the server's base64 byte arrays (palette indices, 8-bit pixels). */
+export function base64Bytes(text) {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/**
+ * Runs `load(value)` for the latest value only: while one request is in flight, newer slider
+ * values replace each other and the last one is sent when it returns. Keeps the page honest
+ * (what is shown belongs to the slider's current value) without flooding the server.
+ */
+export function latest(load, onResult, onError) {
+  let running = false;
+  let pending = null;
+  let hasPending = false;
+  async function pump() {
+    running = true;
+    while (hasPending) {
+      const value = pending;
+      hasPending = false;
+      try {
+        const result = await load(value);
+        if (!hasPending) onResult(result, value);
+      } catch (error) {
+        if (!hasPending) onError(error, value);
+      }
+    }
+    running = false;
+  }
+  return (value) => {
+    pending = value;
+    hasPending = true;
+    if (!running) pump();
+  };
+}
+
+export function formatBytes(n) {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(2)} MiB`;
+}
+
+export function fmt(x, digits = 4) {
+  if (x === null || x === undefined || Number.isNaN(x)) return '–';
+  if (!Number.isFinite(x)) return x > 0 ? '∞' : '-∞';
+  const a = Math.abs(x);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return x.toExponential(digits - 1);
+  return x.toPrecision(digits);
+}

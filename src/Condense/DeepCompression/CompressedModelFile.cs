@@ -1,0 +1,26 @@
+using Condense.Formats;
+using Condense.Models;
+
+namespace Condense.DeepCompression;
+
+/// <summary>
+/// Turns a Deep Compression container (.cdz) back into a runnable model: the metadata rebuilds
+/// the network, and each layer's Huffman-coded gaps and codebook indices decode to its weights.
+/// This is how a user (or a test) checks a container's accuracy from the file alone.
+/// </summary>
+public static class CompressedModelFile
+{
+    public static MlpModel Load(string path)
+    {
+        var (metadata, layers) = CompressedContainer.Read(path);
+        var model = ModelFile.Build(metadata, path);
+        var tensors = new List<NamedTensor>();
+        foreach (var layer in layers)
+        {
+            tensors.Add(NamedTensor.FromFloat32(layer.Name + ".weight", layer.DecodeWeights(), layer.Rows, layer.Columns));
+            tensors.Add(NamedTensor.FromFloat32(layer.Name + ".bias", layer.Bias, layer.Rows));
+        }
+        ModelFile.SetWeights(model, tensors, path);
+        return model;
+    }
+}

@@ -1,0 +1,129 @@
+using Condense.Data;
+using Condense.Models;
+using Condense.Quantization;
+using static TorchSharp.torch;
+
+namespace Condense.DeepCompression;
+
+/// <summary>
+/// Deep Compression (Han, Mao and Dally, ICLR 2016): prune the smallest weights and retrain,
+/// share the survivors' values through k-means with centroid fine-tuning, and Huffman-code the
+/// indices and the gaps between survivors. Works on the model in place (its weights end up as
+/// the decoded container's) and reports each stage's size and accuracy.
+/// </summary>
+public static class DeepCompressionPipeline
+{
+    public static DeepCompressionResult Run(CondenseModel model, Dataset train, Dataset test, DeepCompressionOptions options, Action<string>? progress = null)
+    {
+        options.Validate();
+        if (!model.IsClassifier) throw new CondenseException("deep compression: only classifiers are supported (accuracy is what the stages report)");
+        if (model.Layers.Count == 0) throw new CondenseException("deep compression: the model has no linear layers");
+        var layers = model.Layers;
+        var stages = new List<StageReport>();
+        long parameters = model.ParameterCount;
+        var denseBytes = 4 * parameters;
+        long biasBytes = 4L * layers.Sum(l => l.Layer.weight!.shape[0]);
+        var accuracy = Evaluator.Evaluate(model, test).Accuracy ?? double.NaN;
+        stages.Add(new StageReport("dense", denseBytes, 1, accuracy));
+        progress?.Invoke($"dense: {denseBytes:N0} bytes, accuracy {accuracy:P2}");
+
+        // 1. Iterative magnitude pruning with retraining.
+        var masks = new List<(Tensor Weight, Tensor Mask)>();
+        for (var step = 1; step <= options.PruneSteps; step++)
+        {
+            foreach (var (_, m) in masks) m.Dispose();
+            masks.Clear();
+            for (var l = 0; l < layers.Count; l++)
+            {
+                var w = layers[l].Layer.weight!;
+                var mask = MagnitudeMask.Compute(w, options.SparsityOf(l) * step / options.PruneSteps);
+                using (no_grad()) w.mul_(mask);
+                masks.Add((w, mask));
+            }
+            if (options.PruneEpochs > 0)
+            {
+                progress?.Invoke($"pruning step {step}/{options.PruneSteps}: retraining {options.PruneEpochs} epochs");
+                Trainer.Train(model, train, null, Retraining(options.PruneEpochs, options.PruneLearningRate, options.Seed + step), MagnitudeMask.Hooks(masks));
+            }
+        }
+        accuracy = Evaluator.Evaluate(model, test).Accuracy ?? double.NaN;
+        var nonZeros = layers.Select(l => l.Layer.weight!.count_nonzero().item<long>()).ToArray();
+        var entriesEstimate = layers.Select((l, i) => EntriesFor(l.Layer.weight!, options.GapBits)).ToArray();
+        var prunedBytes = entriesEstimate.Sum(e => (e * (32L + options.GapBits) + 7) / 8) + biasBytes;
+        stages.Add(new StageReport("pruned", prunedBytes, (double)denseBytes / prunedBytes, accuracy));
+        progress?.Invoke($"pruned: {nonZeros.Sum():N0} of {layers.Sum(l => l.Layer.weight!.numel()):N0} weights kept, {prunedBytes:N0} bytes, accuracy {accuracy:P2}");
+        foreach (var (_, m) in masks) m.Dispose();
+
+        // 2. Weight sharing: k-means over each layer's survivors, centroid 0 reserved for the pruned zeros.
+        using var tuning = new CentroidFineTuning();
+        var indices = new List<int[]>();
+        for (var l = 0; l < layers.Count; l++)
+        {
+            var w = layers[l].Layer.weight!;
+            var values = w.detach().contiguous().data<float>().ToArray();
+            var shared = new WeightSharingQuantizer(new WeightSharingOptions(options.BitsOf(l)) { KeepZeros = true, Seed = (int)options.Seed }).Quantize(values, w.shape);
+            var idx = shared.Indices();
+            using (no_grad())
+            using (var q = tensor(shared.Reconstruct(), w.shape))
+                w.copy_(q);
+            tuning.Add(w, idx, shared.CodebookSize, keepZeros: true);
+            indices.Add(idx);
+        }
+        if (options.ShareEpochs > 0)
+        {
+            progress?.Invoke($"centroid fine-tuning: {options.ShareEpochs} epochs");
+            Trainer.Train(model, train, null, Retraining(options.ShareEpochs, options.ShareLearningRate, options.Seed + 100), tuning.Hooks());
+        }
+        tuning.Snap();
+        accuracy = Evaluator.Evaluate(model, test).Accuracy ?? double.NaN;
+        var sharedBytes = biasBytes;
+        for (var l = 0; l < layers.Count; l++)
+            sharedBytes += (entriesEstimate[l] * (options.BitsOf(l) + (long)options.GapBits) + 7) / 8 + 4L * (1 << options.BitsOf(l));
+        stages.Add(new StageReport("shared", sharedBytes, (double)denseBytes / sharedBytes, accuracy));
+        progress?.Invoke($"shared: {sharedBytes:N0} bytes, accuracy {accuracy:P2}");
+
+        // 3. Huffman coding into the container; decoding it must give back the exact weights.
+        var encoded = new List<SparseSharedLayer>();
+        var layerReports = new List<LayerReport>();
+        var verified = true;
+        for (var l = 0; l < layers.Count; l++)
+        {
+            var (name, linear) = layers[l];
+            var w = linear.weight!;
+            int rows = (int)w.shape[0], columns = (int)w.shape[1];
+            var codebook = tuning.Centroids(l);
+            var bias = linear.bias!.detach().contiguous().data<float>().ToArray();
+            var layer = SparseSharedLayer.Encode(name, rows, columns, options.BitsOf(l), options.GapBits, codebook, indices[l], bias);
+            encoded.Add(layer);
+            var actual = w.detach().contiguous().data<float>().ToArray();
+            verified &= layer.DecodeWeights().AsSpan().SequenceEqual(actual);
+            layerReports.Add(new LayerReport(name, rows, columns, nonZeros[l], layer.Entries, options.BitsOf(l), (double)nonZeros[l] / ((long)rows * columns), layer.StoredBytes));
+        }
+        using var buffer = new MemoryStream();
+        CompressedContainer.Write(buffer, model.Describe(), encoded);
+        var containerBytes = buffer.Length;
+        var (_, reread) = CompressedContainer.Read(buffer.ToArray(), "container");
+        for (var l = 0; l < layers.Count; l++)
+            verified &= reread[l].DecodeWeights().AsSpan().SequenceEqual(encoded[l].DecodeWeights());
+        stages.Add(new StageReport("huffman", containerBytes, (double)denseBytes / containerBytes, accuracy));
+        progress?.Invoke($"huffman: {containerBytes:N0} bytes ({(double)denseBytes / containerBytes:F1}×), decodes to the same weights: {verified}");
+        return new DeepCompressionResult(stages, layerReports, encoded, verified);
+    }
+
+    static TrainingOptions Retraining(int epochs, double rate, long seed) =>
+        new() { Epochs = epochs, LearningRate = rate, StepGamma = 0.7, Seed = seed };
+
+    /// <summary>Stored entries for a pruned matrix: non-zeros plus the fillers long gaps need, plus the tail entry.</summary>
+    static long EntriesFor(Tensor weight, int gapBits)
+    {
+        var values = weight.detach().contiguous().data<float>().ToArray();
+        long maxGap = 1L << gapBits, entries = 0, previous = -1;
+        for (long p = 0; p < values.Length; p++)
+        {
+            if (values[p] == 0 && p != values.Length - 1) continue;
+            entries += Math.Max(0, (p - previous - 1) / maxGap) + 1;
+            previous = p;
+        }
+        return entries;
+    }
+}

@@ -1,0 +1,18 @@
+namespace Condense.DeepCompression;
+
+/// <summary>One stage of the pipeline: bytes the network would take stored that way, the ratio to float32, and test accuracy.</summary>
+/// <param name="Stage">dense, pruned, shared, huffman.</param>
+/// <param name="Bytes">Storage: float32 for dense; (32-bit value + gap) per entry for pruned; (index + gap) bits per entry plus codebooks for shared; the container file for huffman. Biases as float32 throughout.</param>
+/// <param name="Ratio">Dense float32 bytes ÷ <paramref name="Bytes"/>.</param>
+/// <param name="Accuracy">Test accuracy after the stage (and its fine-tuning).</param>
+public sealed record StageReport(string Stage, long Bytes, double Ratio, double Accuracy);
+
+/// <summary>Per-layer outcome: kept weights, stored entries (fillers included), bits, bytes in the container.</summary>
+public sealed record LayerReport(string Name, int Rows, int Columns, long NonZeros, int Entries, int Bits, double Density, long ContainerBytes);
+
+/// <summary>What <see cref="DeepCompressionPipeline"/> did: stages, layers, and whether the container decodes to the model's exact weights.</summary>
+public sealed record DeepCompressionResult(IReadOnlyList<StageReport> Stages, IReadOnlyList<LayerReport> Layers, IReadOnlyList<SparseSharedLayer> Encoded, bool Verified)
+{
+    public StageReport Final => Stages[^1];
+    public StageReport Dense => Stages[0];
+}

@@ -1,0 +1,41 @@
+using Condense.Data;
+using Condense.Models;
+using static TorchSharp.torch;
+
+namespace Condense.Distillation;
+
+/// <summary>
+/// Trains a student on a teacher's softened outputs through the <see cref="Trainer"/>'s loss
+/// hook: the teacher runs (in eval mode, without gradients) on each batch the student sees, so
+/// shuffling, dropout and the learning-rate schedule are exactly those of ordinary training and
+/// the comparison with a student trained alone changes one thing only.
+/// </summary>
+public static class Distiller
+{
+    public static TrainingResult Train(CondenseModel student, CondenseModel teacher, Dataset train, Dataset? test,
+        DistillationOptions options, TrainingOptions training)
+    {
+        options.Validate();
+        if (!student.IsClassifier || !teacher.IsClassifier)
+            throw new CondenseException("distillation needs a classifier teacher and a classifier student");
+        var wasTraining = teacher.training;
+        teacher.eval();
+        try
+        {
+            return Trainer.Train(student, train, test, training, new TrainingHooks
+            {
+                Loss = (output, input, target) =>
+                {
+                    // Created inside the trainer's per-batch dispose scope, which releases it.
+                    Tensor soft;
+                    using (no_grad()) soft = teacher.forward(input);
+                    return DistillationLoss.Compute(output, soft, target, options);
+                },
+            });
+        }
+        finally
+        {
+            teacher.train(wasTraining);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using System.Globalization;
+using Condense.Data;
+using Condense.Hashing;
+using Condense.Models;
+using static TorchSharp.torch;
+
+namespace Condense.Distillation;
+
+/// <summary>
+/// What network a student is, from a short text: <c>784-100-10</c> (dense, no dropout) or
+/// <c>hashed:784-1000-1000-10@64</c> (HashedNets at factor 64). Low-rank and pruned students
+/// come from their own branches' factorised or masked models and are not parsed here yet.
+/// </summary>
+public sealed record StudentSpec(IReadOnlyList<int> Sizes, double? HashFactor = null)
+{
+    public static StudentSpec Parse(string text)
+    {
+        var body = text.Trim();
+        double? factor = null;
+        if (body.StartsWith("hashed:", StringComparison.OrdinalIgnoreCase))
+        {
+            body = body["hashed:".Length..];
+            var at = body.IndexOf('@');
+            if (at < 0 || !double.TryParse(body[(at + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var f))
+                throw new CondenseException($"student '{text}': a hashed student reads hashed:SIZES@FACTOR, e.g. hashed:784-1000-1000-10@64");
+            factor = f;
+            body = body[..at];
+        }
+        var parts = body.Split('-');
+        var sizes = new int[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] <= 0 || sizes[i] > 100_000)
+                throw new CondenseException($"student '{text}': '{parts[i]}' is not a layer size (sizes read like 784-100-10)");
+        }
+        if (sizes.Length < 2) throw new CondenseException($"student '{text}': needs at least input and output sizes, like 784-100-10");
+        var spec = new StudentSpec(sizes, factor);
+        if (factor is { } hf) new HashingOptions { Factor = hf }.Validate();
+        return spec;
+    }
+
+    /// <summary>A fresh student with weights seeded by <paramref name="seed"/>.</summary>
+    public CondenseModel Create(long seed, Normalization? normalization = null)
+    {
+        manual_seed(seed);
+        return HashFactor is { } f
+            ? new HashedMlp(Sizes, new HashingOptions { Factor = f, Seed = seed }, 0, normalization)
+            : new MlpModel(ModelKind.Classifier, Sizes, 0, normalization ?? Normalization.Mnist);
+    }
+
+    public override string ToString() =>
+        (HashFactor is { } f ? "hashed:" : "") + string.Join("-", Sizes) + (HashFactor is { } g ? "@" + g.ToString(CultureInfo.InvariantCulture) : "");
+}

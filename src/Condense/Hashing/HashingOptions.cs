@@ -1,0 +1,35 @@
+namespace Condense.Hashing;
+
+/// <summary>
+/// Settings of a hashed network. <see cref="Factor"/> is the weight compression: each layer's
+/// pool holds ⌈in·out / Factor⌉ real parameters; biases stay real (they are a rounding error of
+/// the count, as in HashedNets §6).
+/// </summary>
+public sealed record HashingOptions
+{
+    /// <summary>Virtual / real weights per layer; (1, 1,000,000]. The paper's settings are 8, 16, 32, 64.</summary>
+    public double Factor { get; init; } = 8;
+
+    /// <summary>Hash functions per virtual weight (m); 1–16. HashedNets is m = 1.</summary>
+    public int Hashes { get; init; } = 1;
+
+    /// <summary>How the m reads combine; ignored when <see cref="Hashes"/> is 1.</summary>
+    public HashReduction Reduction { get; init; } = HashReduction.Sum;
+
+    public HashingVariant Variant { get; init; } = HashingVariant.Hashed;
+
+    /// <summary>Seeds the hash functions (and nothing else; weight init follows TorchSharp's seed).</summary>
+    public long Seed { get; init; }
+
+    public void Validate()
+    {
+        if (!(Factor > 1) || Factor > 1_000_000 || double.IsNaN(Factor))
+            throw new CondenseException($"compression factor {Factor} must be greater than 1 (and at most 1,000,000)");
+        if (Hashes is < 1 or > 16) throw new CondenseException($"hashes {Hashes} must be in 1–16");
+        if (!Enum.IsDefined(Reduction)) throw new CondenseException($"unknown reduction '{Reduction}'");
+        if (!Enum.IsDefined(Variant)) throw new CondenseException($"unknown hashing variant '{Variant}'");
+    }
+
+    /// <summary>Real weights a layer of <paramref name="virtualCount"/> virtual weights gets: at least one.</summary>
+    public long PoolSize(long virtualCount) => Math.Max(1, (long)Math.Ceiling(virtualCount / Factor));
+}

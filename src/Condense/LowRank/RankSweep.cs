@@ -1,0 +1,76 @@
+using Condense.Data;
+using Condense.Metrics;
+using Condense.Models;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Condense.LowRank;
+
+/// <summary>
+/// Replaces one layer's weight by its rank-r approximation for each r of a list and evaluates the
+/// model each time: the accuracy-against-rank curve of our sources' fc2 experiment. The rank-r
+/// weight is put in place as the product U_r·V_r (same outputs as the 784→r→1000-style pair, one
+/// matmul), and the original weight is restored afterwards, whatever happens.
+/// </summary>
+public static class RankSweep
+{
+    /// <param name="model">A trained model (left as it was found).</param>
+    /// <param name="layerName">One of <see cref="CondenseModel.Layers"/> (fc1, fc2, …).</param>
+    /// <param name="ranks">Ranks, each 1 ≤ r ≤ min(m, n).</param>
+    /// <param name="test">Evaluation data.</param>
+    /// <param name="randomized">Use <see cref="RandomizedSvd"/> per rank instead of one exact SVD.</param>
+    /// <param name="options">Randomized SVD settings (default p = 10, q = 2, seed 0).</param>
+    public static RankSweepResult Run(CondenseModel model, string layerName, IReadOnlyList<int> ranks, Dataset test,
+        bool randomized = false, RandomizedSvdOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(ranks);
+        var layer = FindLayer(model, layerName);
+        var weight = layer.weight!;
+        long m = weight.shape[0], n = weight.shape[1];
+        if (ranks.Count == 0) throw new CondenseException("rank sweep: no ranks given");
+        foreach (var r in ranks) MatrixGuard.RequireRank(r, m, n, $"layer {layerName}");
+
+        using var scope = NewDisposeScope();
+        var original = weight.detach().clone();
+        var full = Evaluator.Evaluate(model, test);
+        using var svd = TruncatedSvd.Decompose(original);
+        var points = new List<RankSweepPoint>();
+        try
+        {
+            foreach (var r in ranks)
+            {
+                using var approx = randomized ? RandomizedSvd.Compute(original, r, options) : svd.Truncate(RankSelection.Fixed(r));
+                var spectral = approx.RelativeSpectralError ?? LowRankError.Measure(original, approx).Spectral;
+                using (var inner = NewDisposeScope())
+                using (no_grad())
+                {
+                    weight.copy_(approx.Reconstruct());
+                }
+                var eval = Evaluator.Evaluate(model, test);
+                points.Add(new RankSweepPoint(r, approx.ParameterCount, approx.CompressionRatio, LowRankLinear.Compresses(m, n, r),
+                    approx.EnergyKept, spectral, approx.RelativeFrobeniusError, eval.Accuracy, eval.Loss));
+            }
+        }
+        finally
+        {
+            using (no_grad()) weight.copy_(original);
+        }
+        var values = svd.SingularValues.ToArray();
+        return new RankSweepResult(layerName, m, n, randomized ? "randomized" : "truncated", full.Accuracy, full.Loss,
+            EffectiveRank.FromSingularValues(values), LowRankLinear.BreakEvenRank(m, n), values, points);
+    }
+
+    /// <summary>The named linear layer, or an error listing the names there are.</summary>
+    public static Linear FindLayer(CondenseModel model, string layerName)
+    {
+        foreach (var (name, layer) in model.Layers)
+            if (name == layerName) return layer;
+        throw new CondenseException($"no layer '{layerName}' (layers: {string.Join(", ", model.Layers.Select(l => l.Name))})");
+    }
+
+    /// <summary>Effective rank of a layer's weight (exact singular values, float64).</summary>
+    public static double LayerEffectiveRank(CondenseModel model, string layerName) =>
+        EffectiveRank.FromSingularValues(TruncatedSvd.SingularValues(FindLayer(model, layerName).weight!.detach()));
+}

@@ -1,0 +1,63 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Condense.LowRank;
+
+/// <summary>
+/// The thin SVD W = U·diag(σ)·Vᵀ of a matrix, kept so that many ranks can be cut from one
+/// decomposition (a rank sweep costs one SVD, not one per rank). Made by <see cref="TruncatedSvd.Decompose"/>.
+/// Owns its tensors (dispose it).
+/// </summary>
+public sealed class SingularValueDecomposition : IDisposable
+{
+    readonly Tensor u;   // m×k, float64
+    readonly Tensor vh;  // k×n, float64
+    readonly double[] s;
+    readonly ScalarType dtype;
+
+    internal SingularValueDecomposition(Tensor u, double[] s, Tensor vh, ScalarType dtype)
+    {
+        this.u = u;
+        this.s = s;
+        this.vh = vh;
+        this.dtype = dtype;
+        foreach (var x in s) TotalSquared += x * x;
+    }
+
+    /// <summary>All min(m, n) singular values, descending.</summary>
+    public IReadOnlyList<double> SingularValues => s;
+
+    /// <summary>‖W‖_F² = Σσ_i².</summary>
+    public double TotalSquared { get; }
+
+    public long Rows => u.shape[0];
+
+    public long Columns => vh.shape[1];
+
+    /// <summary>The rank a selection picks on this spectrum.</summary>
+    public int ChooseRank(RankSelection selection)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        if (selection.Rule == RankRule.Fixed)
+            MatrixGuard.RequireRank((int)selection.Value, Rows, Columns, "truncated SVD");
+        return selection.Choose(s);
+    }
+
+    /// <summary>The best rank-r approximation (Eckart–Young–Mirsky) for the rank the selection picks.</summary>
+    public LowRankApproximation Truncate(RankSelection selection)
+    {
+        int r = ChooseRank(selection);
+        using var scope = NewDisposeScope();
+        var left = (u[.., ..r] * tensor(s.AsSpan(0, r).ToArray(), ScalarType.Float64)).to_type(dtype);
+        var right = vh[..r].to_type(dtype).contiguous();
+        double spectral = s[0] > 0 ? (r < s.Length ? s[r] : 0) / s[0] : 0;
+        return new LowRankApproximation(left.contiguous().DetachFromDisposeScope(), right.DetachFromDisposeScope(),
+            s[..r], s, TotalSquared, spectral, "truncated");
+    }
+
+    public void Dispose()
+    {
+        u.Dispose();
+        vh.Dispose();
+    }
+}

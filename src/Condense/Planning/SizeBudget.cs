@@ -1,0 +1,32 @@
+using System.Globalization;
+
+namespace Condense.Planning;
+
+/// <summary>A size target: bytes (<c>50KB</c>, <c>1.5MB</c>, <c>2048</c>; KB = 1000 bytes, KiB = 1024) or a ratio to float32 (<c>40</c>).</summary>
+public sealed record SizeBudget(long? Bytes, double? Ratio)
+{
+    public static SizeBudget ParseSize(string text)
+    {
+        var t = text.Trim();
+        var units = new (string Suffix, long Factor)[] { ("KiB", 1024), ("MiB", 1 << 20), ("KB", 1000), ("MB", 1_000_000), ("kB", 1000), ("B", 1) };
+        long factor = 1;
+        foreach (var (suffix, f) in units)
+        {
+            if (t.EndsWith(suffix, StringComparison.Ordinal)) { t = t[..^suffix.Length].Trim(); factor = f; break; }
+        }
+        if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !(value > 0) || double.IsInfinity(value))
+            throw new CondenseException($"target size '{text}' is not a positive size like 50KB");
+        return new SizeBudget((long)(value * factor), null);
+    }
+
+    public static SizeBudget FromRatio(double ratio)
+    {
+        if (!(ratio > 1) || double.IsInfinity(ratio)) throw new CondenseException($"target ratio {ratio} must be greater than 1");
+        return new SizeBudget(null, ratio);
+    }
+
+    /// <summary>The budget in bytes for a model of <paramref name="denseBytes"/> float32 bytes.</summary>
+    public long BytesFor(long denseBytes) => Bytes ?? (long)Math.Floor(denseBytes / Ratio!.Value);
+
+    public override string ToString() => Bytes is { } b ? $"{b:N0} bytes" : $"{Ratio}×";
+}

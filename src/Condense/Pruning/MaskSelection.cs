@@ -1,0 +1,41 @@
+using static TorchSharp.torch;
+
+namespace Condense.Pruning;
+
+/// <summary>
+/// The one selection every method shares: among the entries still alive in the masks, prune
+/// exactly the requested number with the lowest importance, across all the tensors at once.
+/// Ties are broken by <c>topk</c>, so the count is exact even when many scores are equal.
+/// </summary>
+public static class MaskSelection
+{
+    /// <summary>New masks (float32 0/1, fresh tensors) for the given importances and current masks.</summary>
+    public static Tensor[] PruneLowest(IReadOnlyList<Tensor> importances, IReadOnlyList<Tensor> currentMasks, PruningAmount amount)
+    {
+        if (importances.Count != currentMasks.Count) throw new ArgumentException("one mask per importance tensor");
+        if (importances.Count == 0) return [];
+        using var scope = NewDisposeScope();
+        var flat = cat(importances.Select(t => t.detach().flatten().to(ScalarType.Float64)).ToArray());
+        if (!flat.isfinite().all().item<bool>())
+            throw new CondenseException("pruning scores contain NaN or infinite values (the model's weights or gradients overflowed)");
+        var alive = cat(currentMasks.Select(m => m.flatten() > 0).ToArray());
+        var aliveIndex = alive.nonzero().flatten();
+        var k = amount.Resolve(aliveIndex.shape[0]);
+        var newFlat = alive.to(ScalarType.Float32);
+        if (k > 0)
+        {
+            var candidates = flat.index_select(0, aliveIndex);
+            var lowest = candidates.topk((int)k, largest: false, sorted: false).indexes;
+            newFlat.index_fill_(0, aliveIndex.index_select(0, lowest), 0f);
+        }
+        var result = new Tensor[importances.Count];
+        long offset = 0;
+        for (var i = 0; i < importances.Count; i++)
+        {
+            var n = importances[i].numel();
+            result[i] = newFlat.narrow(0, offset, n).reshape(importances[i].shape).clone().MoveToOuterDisposeScope();
+            offset += n;
+        }
+        return result;
+    }
+}

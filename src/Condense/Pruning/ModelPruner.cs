@@ -1,0 +1,73 @@
+using Condense.Models;
+using static TorchSharp.torch;
+
+namespace Condense.Pruning;
+
+/// <summary>
+/// Prunes a whole model with one of the <see cref="PruningCriterion"/> methods: the one seam the
+/// CLI, the study and the lottery share. Masks stay on the layers (see <see cref="Prune"/>), so
+/// <see cref="Prune.FineTune"/> afterwards keeps them.
+/// </summary>
+public static class ModelPruner
+{
+    public static PruningOutcome Apply(CondenseModel model, ModelPruningOptions options)
+    {
+        options.Validate();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var all = model.Layers.Select(l => l.Layer).ToArray();
+        var selected = options.Layers is null
+            ? Enumerable.Range(0, all.Length).ToArray()
+            : options.Layers.Select(name => Array.IndexOf(all, Prune.Layer(model, name))).Distinct().Order().ToArray();
+        var layers = selected.Select(i => all[i]).ToArray();
+        var amount = PruningAmount.OfFraction(options.Sparsity);
+        using (var scope = NewDisposeScope())
+        {
+            switch (options.Criterion)
+            {
+                case PruningCriterion.Magnitude:
+                    foreach (var layer in layers) Prune.L1Unstructured(layer, amount);
+                    break;
+                case PruningCriterion.Global:
+                    Prune.Global(layers, new L1Unstructured(amount));
+                    break;
+                case PruningCriterion.Random:
+                    for (var i = 0; i < layers.Length; i++) Prune.RandomUnstructured(layers[i], amount, options.Seed + i);
+                    break;
+                case PruningCriterion.Structured:
+                    // Output neurons of the last layer are the classes (or pixels): never removed.
+                    // A layer keeps at least one neuron: a layer of none is a broken model, not a small one.
+                    foreach (var i in selected.Where(i => i + 1 < all.Length))
+                    {
+                        var neurons = all[i].weight!.shape[0];
+                        Prune.LnStructured(all[i], PruningAmount.OfCount(Math.Min(amount.Resolve(neurons), neurons - 1)), options.StructuredNorm, 0);
+                    }
+                    break;
+                case PruningCriterion.Snip:
+                {
+                    var (x, y) = SaliencyBatch.Sample(options.Data, options.SaliencySamples, options.Seed, "snip");
+                    var scores = Snip.Scores(model, x, y);
+                    Prune.GlobalByScores(layers, selected.Select(i => scores[i]).ToArray(), amount);
+                    break;
+                }
+                case PruningCriterion.Grasp:
+                {
+                    var (x, y) = SaliencyBatch.Sample(options.Data, options.SaliencySamples, options.Seed, "grasp");
+                    var scores = Grasp.Importances(model, x, y);
+                    Prune.GlobalByScores(layers, selected.Select(i => scores[i]).ToArray(), amount);
+                    break;
+                }
+                case PruningCriterion.SynFlow:
+                    SynFlow.Prune(model, amount, options.SynFlowIterations, selected);
+                    break;
+            }
+        }
+        return new PruningOutcome(options.Criterion, options.Sparsity, Prune.Densities(model), clock.Elapsed.TotalSeconds);
+    }
+}
+
+/// <summary>What a model-level pruning did: per-layer densities (collapse shows as density 0) and time.</summary>
+public sealed record PruningOutcome(PruningCriterion Criterion, double RequestedSparsity, IReadOnlyList<LayerDensity> Layers, double Seconds)
+{
+    public double Sparsity => 1 - (double)Layers.Sum(l => l.Nonzero) / Math.Max(1, Layers.Sum(l => l.Total));
+    public IReadOnlyList<string> CollapsedLayers => Layers.Where(l => l.Collapsed).Select(l => l.Name).ToArray();
+}

@@ -1,0 +1,73 @@
+using Condense.Models;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Condense.Pruning;
+
+/// <summary>
+/// SynFlow (Tanaka, Kunin, Yamins &amp; Ganguli, NeurIPS 2020, Algorithm 1): data-free pruning
+/// that avoids layer collapse. The network is linearised (every weight replaced by its absolute
+/// value, biases left out — see <see cref="Scores"/> — input all ones, so ReLUs pass everything); R = 1ᵀ f(1) and the score of a
+/// weight is ∂R/∂θ ⊙ θ. Scores of a layer sum to R (for a bias-free network) whatever its size, so
+/// no layer is singled out. Pruning is iterated: over <c>iterations</c> rounds the kept fraction
+/// follows the exponential schedule (1 − s)^(k/n), re-scoring after each round.
+/// </summary>
+/// <remarks>Computed in float64: R is a product over layers and overflows float32 for deep or wide nets.
+/// The model's input normalisation and output activation play no part (the method never sees data).</remarks>
+public static class SynFlow
+{
+    public const int DefaultIterations = 100;
+
+    /// <summary>Scores (float64, weight shapes) of the masked, linearised network, and R.</summary>
+    /// <remarks>
+    /// Biases are left out unless <paramref name="includeBiases"/>: the conservation law behind
+    /// SynFlow's no-collapse guarantee (Tanaka et al., Theorem 1–2) holds for the weights of a
+    /// bias-free network. The authors' code linearises biases too; then a hidden neuron receives
+    /// flow from its bias even when its incoming weights are gone, so at extreme sparsity the
+    /// first layer looks unimportant and can collapse.
+    /// </remarks>
+    public static (Tensor[] Scores, double R) Scores(IReadOnlyList<Linear> layers, IReadOnlyList<Tensor> masks, bool includeBiases = false)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = enable_grad();
+        var abs = layers.Select((l, i) => (Pruning.Prune.WeightOf(l).detach().to(ScalarType.Float64).abs() * masks[i].to(ScalarType.Float64)).requires_grad_()).ToArray();
+        var x = ones(1, abs[0].shape[1], dtype: ScalarType.Float64);
+        for (var i = 0; i < layers.Count; i++)
+        {
+            x = x.matmul(abs[i].t());
+            if (includeBiases && layers[i].bias is { } b) x = x + b.detach().to(ScalarType.Float64).abs();
+        }
+        var r = x.sum();
+        var grads = autograd.grad([r], abs);
+        var scores = abs.Select((w, i) => (grads[i] * w.detach()).MoveToOuterDisposeScope()).ToArray();
+        return (scores, r.item<double>());
+    }
+
+    /// <summary>Prunes the model's layers globally to <paramref name="amount"/> of their alive weights, in <paramref name="iterations"/> rounds.</summary>
+    /// <remarks><c>selected</c>: indices of the layers that may be pruned (all layers still carry flow); null = all.</remarks>
+    public static IReadOnlyList<Tensor> Prune(CondenseModel model, PruningAmount amount, int iterations = DefaultIterations, IReadOnlyList<int>? selected = null, bool includeBiases = false)
+    {
+        if (iterations is < 1 or > 10000) throw new CondenseException($"SynFlow iterations {iterations} must be in 1–10000");
+        var layers = model.Layers.Select(l => l.Layer).ToArray();
+        var chosen = (selected ?? Enumerable.Range(0, layers.Length).ToArray()).ToArray();
+        using var scope = NewDisposeScope();
+        var masks = layers.Select(l => Pruning.Prune.MaskOf(l) ?? ones_like(Pruning.Prune.WeightOf(l), dtype: ScalarType.Float32)).ToArray();
+        long alive = chosen.Sum(i => masks[i].count_nonzero().item<long>());
+        var target = alive - amount.Resolve(alive);
+        for (var k = 1; k <= iterations; k++)
+        {
+            using var round = NewDisposeScope();
+            var keep = k == iterations ? target : (long)Math.Round(alive * Math.Pow((double)target / Math.Max(alive, 1), (double)k / iterations));
+            var current = chosen.Sum(i => masks[i].count_nonzero().item<long>());
+            var (scores, _) = Scores(layers, masks, includeBiases);
+            var next = MaskSelection.PruneLowest(chosen.Select(i => scores[i]).ToArray(), chosen.Select(i => masks[i]).ToArray(), PruningAmount.OfCount(Math.Max(0, current - keep)));
+            for (var j = 0; j < chosen.Length; j++)
+            {
+                masks[chosen[j]].Dispose();
+                masks[chosen[j]] = next[j].MoveToOuterDisposeScope();
+            }
+        }
+        foreach (var i in chosen) Pruning.Prune.SetMask(layers[i], masks[i]);
+        return masks.Select(m => m.MoveToOuterDisposeScope()).ToArray();
+    }
+}

@@ -1,0 +1,41 @@
+using static TorchSharp.torch;
+
+namespace Condense.Pruning;
+
+/// <summary>
+/// A method that scores each weight on its own and prunes the lowest scores. Such methods also
+/// work globally (<see cref="Prune.Global"/>): the scores of several layers compete.
+/// </summary>
+public abstract class UnstructuredPruningMethod(PruningAmount amount) : PruningMethod(amount)
+{
+    /// <summary>Importance of each weight (same shape); the lowest unpruned ones are pruned.</summary>
+    public abstract Tensor Importance(Tensor weight);
+
+    public override Tensor ComputeMask(Tensor weight, Tensor currentMask)
+    {
+        using var scope = NewDisposeScope();
+        var importance = Importance(weight);
+        return MaskSelection.PruneLowest([importance], [currentMask], Amount)[0].MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>Magnitude pruning: importance |w| (Han et al. 2015, "Learning both Weights and Connections").</summary>
+public sealed class L1Unstructured(PruningAmount amount) : UnstructuredPruningMethod(amount)
+{
+    public override Tensor Importance(Tensor weight) => weight.detach().abs();
+}
+
+/// <summary>
+/// Random pruning, the baseline every method must beat. <see cref="Seed"/> fixes the choice:
+/// the same seed prunes the same weights.
+/// </summary>
+public sealed class RandomUnstructured(PruningAmount amount, long seed = 0) : UnstructuredPruningMethod(amount)
+{
+    public long Seed { get; } = seed;
+
+    public override Tensor Importance(Tensor weight)
+    {
+        using var generator = new Generator((ulong)Seed);
+        return rand(weight.shape, generator: generator);
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Condense.Data;
+using Condense.Formats;
+using Condense.Models;
+using Condense.Pruning;
+
+namespace Condense.Tests.Pruning;
+
+/// <summary>The MNIST figures: global magnitude against PyTorch, fine-tuning, LeNet-300-100, the study.</summary>
+[Trait("Category", "Slow")]
+public class PruningAcceptanceTests : IDisposable
+{
+    readonly string _dir = Directory.CreateTempSubdirectory("condense-prune-slow-").FullName;
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    static readonly (Dataset Train, Dataset Test) Mnist = DataSets.Load(DataSets.Mnist10k);
+
+    /// <summary>PyTorch 1.13, <c>prune.global_unstructured</c> L1 on the same classifier, no fine-tuning (../shared/peers/prune.py).</summary>
+    static readonly Dictionary<double, double> PyTorch = new() { [0] = 0.9590, [0.5] = 0.9585, [0.8] = 0.9540, [0.9] = 0.9525, [0.95] = 0.9000 };
+
+    [Fact]
+    public void GlobalMagnitudeMatchesPyTorchAndFineTuningRecoversAt95Percent()
+    {
+        var model = ModelFactory.Create(ModelKind.Classifier, 0);
+        Trainer.Train(model, Mnist.Train, Mnist.Test, new TrainingOptions { Epochs = 5, Seed = 0 });
+        var trained = ModelFile.Weights(model);
+        MlpModel net = model;
+        foreach (var (sparsity, expected) in PyTorch)
+        {
+            net = ModelFactory.Create(ModelKind.Classifier, 0);
+            ModelFile.SetWeights(net, trained, "trained");
+            if (sparsity > 0) ModelPruner.Apply(net, new ModelPruningOptions { Criterion = PruningCriterion.Global, Sparsity = sparsity });
+            var accuracy = Evaluator.Evaluate(net, Mnist.Test).Accuracy!.Value;
+            Assert.True(Math.Abs(accuracy - expected) <= 0.005, $"{sparsity:P0}: Condense {accuracy:P2}, PyTorch {expected:P2}");
+        }
+        // net is the 95 % model: 2 epochs of fine-tuning with the masks enforced.
+        var retrained = RetrainingDropout.WithDropout(net, RetrainingDropout.For(net.Dropout, 0.05));
+        var tuned = Prune.FineTune(retrained, Mnist.Train, Mnist.Test, new TrainingOptions { Epochs = 2, LearningRate = 2e-3 }).Final.Accuracy!.Value;
+        Assert.True(tuned >= 0.955, $"fine-tuned {tuned:P2}");
+        Assert.Equal(0.95, Prune.Sparsity(retrained), 4);
+    }
+
+    [Fact]
+    public void LeNet300At92PercentStaysWithinAThirdOfAPointAndItsFileIsUnderAnEighth()
+    {
+        var model = ModelFactory.Create(ModelKind.LeNet300, 0);
+        var dense = Trainer.Train(model, Mnist.Train, Mnist.Test, new TrainingOptions { Epochs = 10, Seed = 0 }).Final.Accuracy!.Value;
+        var densePath = Path.Combine(_dir, "dense.safetensors");
+        ModelFile.Save(densePath, model);
+        ModelPruner.Apply(model, new ModelPruningOptions { Criterion = PruningCriterion.Global, Sparsity = 0.92 });
+        var tuned = Prune.FineTune(model, Mnist.Train, Mnist.Test, new TrainingOptions { Epochs = 3, LearningRate = 2e-3 }).Final.Accuracy!.Value;
+        Assert.True(tuned >= dense - 0.003, $"dense {dense:P2}, pruned and fine-tuned {tuned:P2}");
+        var sparsePath = Path.Combine(_dir, "sparse.csparse");
+        var report = SparseModelFile.Save(sparsePath, model);
+        Assert.True(report.FileBytes <= 0.15 * new FileInfo(densePath).Length, $"{report.FileBytes} vs {new FileInfo(densePath).Length}");
+        Assert.Equal(tuned, Evaluator.Evaluate(SparseModelFile.Load(sparsePath), Mnist.Test).Accuracy);
+    }
+
+    [Fact]
+    public void QuickStudyWritesPlotsAndFindsLayerCollapseOrSaysItDidNot()
+    {
+        var folder = Path.Combine(_dir, "study");
+        var (code, _, stderr) = CliHarness.Run("study", "pruning", "--quick", "-o", folder);
+        Assert.True(code == 0, stderr);
+        Assert.True(new FileInfo(Path.Combine(folder, "accuracy.png")).Length > 10_000);
+        Assert.True(File.Exists(Path.Combine(folder, "density-synflow.png")));
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "pruning-study.json")));
+        var findings = doc.RootElement.GetProperty("Findings").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        Assert.Contains(findings, f => f.Contains("where SynFlow keeps every layer") || f.Contains("no method collapsed a layer at a sparsity where SynFlow did not"));
+        var synflowAtInit = doc.RootElement.GetProperty("AtInit").EnumerateArray().Where(p => p.GetProperty("Method").GetString() == "synflow");
+        Assert.All(synflowAtInit, p => Assert.All(p.GetProperty("Layers").EnumerateArray(), l => Assert.True(l.GetProperty("Nonzero").GetInt64() > 0)));
+        var trained = doc.RootElement.GetProperty("Trained").EnumerateArray().ToArray();
+        Assert.Equal(7 * 3, trained.Length);
+    }
+}
