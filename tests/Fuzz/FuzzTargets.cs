@@ -1,7 +1,9 @@
 using Condense.Data;
+using Condense.DeepCompression;
 using Condense.Formats;
 using Condense.Formats.Onnx;
 using Condense.Imaging;
+using Condense.Pruning;
 
 namespace Condense.Fuzz;
 
@@ -13,7 +15,7 @@ namespace Condense.Fuzz;
 /// </summary>
 public static class FuzzTargets
 {
-    public static readonly string[] Names = ["safetensors", "idx", "onnx", "image"];
+    public static readonly string[] Names = ["safetensors", "idx", "onnx", "image", "container", "sparse"];
 
     /// <summary>Managed bytes one input may allocate: 64 MiB plus 1024× its size (gzip's best ratio is ~1032:1).</summary>
     public static long AllocationBudget(long inputBytes) => (64L << 20) + 1024 * inputBytes;
@@ -27,6 +29,8 @@ public static class FuzzTargets
         "idx" => Idx,
         "onnx" => Onnx,
         "image" => Image,
+        "container" => Container,
+        "sparse" => Sparse,
         _ => throw new ArgumentException($"unknown target '{name}' (one of {string.Join(", ", Names)})"),
     };
 
@@ -99,5 +103,19 @@ public static class FuzzTargets
     {
         var image = ImageDecoder.Decode(input, "input", SmallImages);
         _ = image.Width;
+    }
+
+    /// <summary>The Deep Compression container (pruned, shared, Huffman-coded layers), decoded to weights.</summary>
+    static void Container(byte[] input)
+    {
+        var (_, layers) = CompressedContainer.Read(input, "input.cdc");
+        foreach (var layer in layers) layer.DecodeWeights();
+    }
+
+    /// <summary>The pruned model's sparse file (relative-index CSR inside safetensors).</summary>
+    static void Sparse(byte[] input)
+    {
+        var (tensors, _) = SparseModelFile.Decode(input, "input.sparse");
+        foreach (var t in tensors) if (t.DType.IsFloat()) t.ToFloat32();
     }
 }

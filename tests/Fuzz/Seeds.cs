@@ -1,7 +1,9 @@
 using System.IO.Compression;
 using Condense.Formats;
 using Condense.Formats.Onnx;
+using Condense.DeepCompression;
 using Condense.Imaging;
+using Condense.Pruning;
 using Onnx;
 using SkiaSharp;
 
@@ -16,6 +18,30 @@ public static class Seeds
         IdxSeeds(Dir(root, "idx"));
         OnnxSeeds(Dir(root, "onnx"));
         ImageSeeds(Dir(root, "image"));
+        ContainerSeeds(Dir(root, "container"));
+        SparseSeeds(Dir(root, "sparse"));
+    }
+
+    static void ContainerSeeds(string dir)
+    {
+        const int rows = 6, cols = 8;
+        var indices = new int[rows * cols];
+        for (int i = 0; i < indices.Length; i++) indices[i] = i % 5 == 0 ? 1 + i % 3 : 0;   // mostly pruned
+        float[] book = [0f, -0.5f, 0.25f, 1f];
+        foreach (var gapBits in new[] { 1, 3 })
+        {
+            var layer = SparseSharedLayer.Encode("fc1", rows, cols, 2, gapBits, book, indices, new float[rows]);
+            CompressedContainer.Write(Path.Combine(dir, $"gap{gapBits}.cdc"), new Dictionary<string, string> { ["architecture"] = "LeNet300" }, [layer]);
+        }
+    }
+
+    static void SparseSeeds(string dir)
+    {
+        var w = new float[6 * 8];
+        for (int i = 0; i < w.Length; i += 3) w[i] = 0.125f * (i - 20);
+        SparseModelFile.Write(Path.Combine(dir, "pruned.safetensors"),
+            [NamedTensor.FromFloat32("fc1.weight", w, 6, 8), NamedTensor.FromFloat32("fc1.bias", new float[6], 6)],
+            new Dictionary<string, string> { ["condense.kind"] = "LeNet300" });
     }
 
     static string Dir(string root, string name) => Directory.CreateDirectory(Path.Combine(root, name)).FullName;

@@ -1,7 +1,9 @@
 using Condense.Data;
+using Condense.DeepCompression;
 using Condense.Formats;
 using Condense.Formats.Onnx;
 using Condense.Imaging;
+using Condense.Pruning;
 
 namespace Condense.Tests.Fuzz;
 
@@ -61,7 +63,7 @@ public sealed class FuzzRegressionTests : IDisposable
     public void Every_target_has_seeds()
     {
         var targets = Inputs().Select(row => (string)row[0]).Distinct().Order().ToArray();
-        Assert.Equal(["idx", "image", "onnx", "safetensors"], targets);
+        Assert.Equal(["container", "idx", "image", "onnx", "safetensors", "sparse"], targets);
     }
 
     void Read(string target, byte[] bytes)
@@ -99,6 +101,12 @@ public sealed class FuzzRegressionTests : IDisposable
             }
             case "image":
                 ImageDecoder.Decode(bytes, "input", new ImageDecodeOptions { MaxPixels = 1 << 20 });
+                break;
+            case "container":
+                foreach (var layer in CompressedContainer.Read(bytes, "input.cdc").Layers) layer.DecodeWeights();
+                break;
+            case "sparse":
+                foreach (var t in SparseModelFile.Decode(bytes, "input.sparse").Tensors) if (t.DType.IsFloat()) t.ToFloat32();
                 break;
             default:
                 throw new ArgumentException($"no reader for fuzz target folder '{target}'");
