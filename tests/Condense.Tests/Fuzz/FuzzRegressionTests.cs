@@ -60,6 +60,15 @@ public sealed class FuzzRegressionTests : IDisposable
     }
 
     [Fact]
+    public void Sparse_file_metadata_with_invalid_utf8_is_an_invalid_file()
+    {
+        // Found by AFL++ (pruning's sparse file): InvalidOperationException escaped SparseModelFile.Decode.
+        var bytes = File.ReadAllBytes(Path.Combine(TestPaths.RepoRoot, "tests/Condense.Tests/Fuzz/Regressions/sparse/invalid-utf8-in-metadata.sparse"));
+        var ex = Assert.Throws<InvalidFileException>(() => SparseModelFile.Decode(bytes, "fuzzed.sparse"));
+        Assert.Contains("not valid UTF-8", ex.Message);
+    }
+
+    [Fact]
     public void Every_target_has_seeds()
     {
         var targets = Inputs().Select(row => (string)row[0]).Distinct().Order().ToArray();
