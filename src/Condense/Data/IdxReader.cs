@@ -74,13 +74,33 @@ public static class IdxReader
         // compressed input is bounded by MaxBytes and checked by reading.
         if (ReferenceEquals(input, buffered) && stream.CanSeek && stream.Length - 4 - 4L * rank != total)
             throw new InvalidFileException(source, $"IDX header promises {total} bytes of data but the file holds {stream.Length - 4 - 4L * rank}");
-        var data = new byte[total];
-        if (ReadFully(input, data, source) != total)
+        var data = ReferenceEquals(input, buffered) ? new byte[total] : ReadCompressed(input, total, source);
+        if (ReferenceEquals(input, buffered) && ReadFully(input, data, source) != total)
             throw new InvalidFileException(source, $"IDX data is truncated (header promises {total} bytes)");
         Span<byte> trailing = stackalloc byte[1];
         if (ReadFully(input, trailing, source) != 0)
             throw new InvalidFileException(source, "IDX file has bytes after the data its header describes");
         return new IdxArray(dims, data);
+    }
+
+    /// <summary>
+    /// Decompressed data cannot be checked against the file's length, so it is read in chunks
+    /// into a buffer that grows with what actually arrives: a 1 KB gzip whose header promises a
+    /// gigabyte costs what it decompresses to, not what it claims.
+    /// </summary>
+    static byte[] ReadCompressed(Stream input, long total, string source)
+    {
+        var data = new byte[Math.Min(total, 1 << 16)];
+        long read = 0;
+        while (read < total)
+        {
+            if (read == data.Length) Array.Resize(ref data, (int)Math.Min(total, 2L * data.Length));
+            var n = ReadFully(input, data.AsSpan((int)read, (int)Math.Min(data.Length - read, 1 << 16)), source);
+            if (n == 0)
+                throw new InvalidFileException(source, $"IDX data is truncated (header promises {total} bytes, the gzip holds {read})");
+            read += n;
+        }
+        return data;
     }
 
     static int ReadFully(Stream s, Span<byte> buffer, string? source = null)

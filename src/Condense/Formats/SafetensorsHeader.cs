@@ -37,16 +37,25 @@ public static class SafetensorsHeader
             var entries = new List<SafetensorsEntry>();
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
             var names = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var property in doc.RootElement.EnumerateObject())
+            try
             {
-                if (!names.Add(property.Name))
-                    throw new InvalidFileException(source, $"safetensors header names '{property.Name}' twice");
-                if (property.Name == MetadataKey)
+                foreach (var property in doc.RootElement.EnumerateObject())
                 {
-                    ParseMetadata(property.Value, metadata, source);
-                    continue;
+                    if (!names.Add(property.Name))
+                        throw new InvalidFileException(source, $"safetensors header names '{property.Name}' twice");
+                    if (property.Name == MetadataKey)
+                    {
+                        ParseMetadata(property.Value, metadata, source);
+                        continue;
+                    }
+                    entries.Add(ParseEntry(property.Name, property.Value, source));
                 }
-                entries.Add(ParseEntry(property.Name, property.Value, source));
+            }
+            catch (InvalidOperationException ex)
+            {
+                // System.Text.Json checks a string's UTF-8 (and escaped surrogates) only when it is
+                // read, and says so with InvalidOperationException (found by fuzzing).
+                throw new InvalidFileException(source, $"safetensors header holds a string that is not valid UTF-8 ({ex.Message.TrimEnd('.')})");
             }
             CheckTiling(entries, dataLength, source);
             return (entries, metadata);

@@ -287,6 +287,11 @@ public static class SparseModelFile
         {
             throw r.Bad($"metadata is not valid JSON ({ex.Message.ReplaceLineEndings(" ")})");
         }
+        catch (InvalidOperationException ex)
+        {
+            // System.Text.Json checks a string's UTF-8 only when it is read (found by fuzzing).
+            throw r.Bad($"metadata holds a string that is not valid UTF-8 ({ex.Message.TrimEnd('.')})");
+        }
     }
 
     /// <summary>A bounds-checked reader over the file's bytes.</summary>

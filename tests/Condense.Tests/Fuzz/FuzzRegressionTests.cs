@@ -1,0 +1,124 @@
+using Condense.Data;
+using Condense.DeepCompression;
+using Condense.Formats;
+using Condense.Formats.Onnx;
+using Condense.Imaging;
+using Condense.Pruning;
+
+namespace Condense.Tests.Fuzz;
+
+/// <summary>
+/// Every input a fuzzer ever crashed a reader with (tests/Condense.Tests/Fuzz/Regressions/TARGET/)
+/// and every committed seed (tests/Fuzz/seeds/TARGET/): the reader either accepts it or throws
+/// <see cref="CondenseException"/>, never anything else, as tests/Fuzz's targets require.
+/// </summary>
+public sealed class FuzzRegressionTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("condense-fuzz-regression").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    public static TheoryData<string, string> Inputs()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var root in new[] { "tests/Condense.Tests/Fuzz/Regressions", "tests/Fuzz/seeds" })
+        {
+            var full = Path.Combine(TestPaths.RepoRoot, root);
+            if (!Directory.Exists(full)) continue;
+            foreach (var targetDir in Directory.GetDirectories(full).Order())
+                foreach (var file in Directory.GetFiles(targetDir).Order())
+                    data.Add(Path.GetFileName(targetDir), Path.GetRelativePath(TestPaths.RepoRoot, file));
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Inputs))]
+    public void Reader_accepts_or_throws_condense_exception(string target, string input)
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(TestPaths.RepoRoot, input));
+        try
+        {
+            Read(target, bytes);
+        }
+        catch (CondenseException)
+        {
+        }
+    }
+
+    [Theory]
+    [InlineData("invalid-utf8-in-tensor-name.safetensors")]
+    [InlineData("invalid-utf8-in-metadata.safetensors")]
+    [InlineData("invalid-utf8-in-entry-field.safetensors")]
+    public void Safetensors_header_with_invalid_utf8_is_an_invalid_file(string name)
+    {
+        // Found by AFL++ in its first second: System.Text.Json validates UTF-8 only when a string
+        // is read, and threw InvalidOperationException out of SafetensorsReader.Open.
+        var path = Path.Combine(TestPaths.RepoRoot, "tests/Condense.Tests/Fuzz/Regressions/safetensors", name);
+        var ex = Assert.Throws<InvalidFileException>(() => SafetensorsReader.Open(path));
+        Assert.Contains("not valid UTF-8", ex.Message);
+    }
+
+    [Fact]
+    public void Sparse_file_metadata_with_invalid_utf8_is_an_invalid_file()
+    {
+        // Found by AFL++ (pruning's sparse file): InvalidOperationException escaped SparseModelFile.Decode.
+        var bytes = File.ReadAllBytes(Path.Combine(TestPaths.RepoRoot, "tests/Condense.Tests/Fuzz/Regressions/sparse/invalid-utf8-in-metadata.sparse"));
+        var ex = Assert.Throws<InvalidFileException>(() => SparseModelFile.Decode(bytes, "fuzzed.sparse"));
+        Assert.Contains("not valid UTF-8", ex.Message);
+    }
+
+    [Fact]
+    public void Every_target_has_seeds()
+    {
+        var targets = Inputs().Select(row => (string)row[0]).Distinct().Order().ToArray();
+        Assert.Equal(["container", "idx", "image", "onnx", "safetensors", "sparse"], targets);
+    }
+
+    void Read(string target, byte[] bytes)
+    {
+        switch (target)
+        {
+            case "safetensors":
+            {
+                var path = Path.Combine(dir, "input.safetensors");
+                File.WriteAllBytes(path, bytes);
+                using var reader = SafetensorsReader.Open(path);
+                foreach (var e in reader.Entries)
+                {
+                    var t = reader.Read(e);
+                    if (t.DType.IsFloat()) t.ToFloat32();
+                }
+                break;
+            }
+            case "idx":
+                IdxReader.Read(new MemoryStream(bytes, writable: false), "input.idx");
+                break;
+            case "onnx":
+            {
+                var path = Path.Combine(dir, "model.onnx");
+                File.WriteAllBytes(path, bytes);
+                File.WriteAllBytes(Path.Combine(dir, "weights.bin"), Enumerable.Range(0, 64).Select(i => (byte)i).ToArray());
+                var model = OnnxReader.Read(path);
+                model.LoadExternalData();
+                foreach (var p in model.Parameters)
+                {
+                    _ = p.Bytes;
+                    if (OnnxTensorData.IsFloat(p.Tensor.DataType)) OnnxTensorData.ToFloat32(p.Tensor);
+                }
+                break;
+            }
+            case "image":
+                ImageDecoder.Decode(bytes, "input", new ImageDecodeOptions { MaxPixels = 1 << 20 });
+                break;
+            case "container":
+                foreach (var layer in CompressedContainer.Read(bytes, "input.cdc").Layers) layer.DecodeWeights();
+                break;
+            case "sparse":
+                foreach (var t in SparseModelFile.Decode(bytes, "input.sparse").Tensors) if (t.DType.IsFloat()) t.ToFloat32();
+                break;
+            default:
+                throw new ArgumentException($"no reader for fuzz target folder '{target}'");
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using Condense.Data;
+using Condense.DeepCompression;
+using Condense.Formats;
+using Condense.Formats.Onnx;
+using Condense.Imaging;
+using Condense.Pruning;
+
+namespace Condense.Fuzz;
+
+/// <summary>
+/// One fuzz target per reader. A target runs the reader the way Condense uses it (open, then read
+/// every tensor / every pixel) and lets only what a caller could not handle escape: an exception
+/// other than <see cref="CondenseException"/> (which <see cref="InvalidFileException"/> extends),
+/// or an allocation far beyond the input's size. Hangs are caught by afl-fuzz's timeout.
+/// </summary>
+public static class FuzzTargets
+{
+    public static readonly string[] Names = ["safetensors", "idx", "onnx", "image", "container", "sparse"];
+
+    /// <summary>Managed bytes one input may allocate: 64 MiB plus 1024× its size (gzip's best ratio is ~1032:1).</summary>
+    public static long AllocationBudget(long inputBytes) => (64L << 20) + 1024 * inputBytes;
+
+    static readonly string Scratch = Path.Combine(
+        Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath(), $"condense-fuzz-{Environment.ProcessId}");
+
+    public static Action<byte[]> Get(string name) => name switch
+    {
+        "safetensors" => Safetensors,
+        "idx" => Idx,
+        "onnx" => Onnx,
+        "image" => Image,
+        "container" => Container,
+        "sparse" => Sparse,
+        _ => throw new ArgumentException($"unknown target '{name}' (one of {string.Join(", ", Names)})"),
+    };
+
+    /// <summary>
+    /// Runs <paramref name="target"/> on one input; returns null when the reader accepted it, the
+    /// message when it refused it with <see cref="CondenseException"/>, and throws otherwise.
+    /// </summary>
+    public static string? RunOne(Action<byte[]> target, byte[] input)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        string? refusal = null;
+        try
+        {
+            target(input);
+        }
+        catch (CondenseException ex)
+        {
+            refusal = ex.Message;   // refused with the documented exception: what a caller handles
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // The sparse file legitimately expands (an all-zero matrix costs a few bytes): its reader
+        // bounds a file at max(2²⁴, 1024·bytes) elements, so its budget is that many floats, twice.
+        long budget = target == Sparse ? AllocationBudget(input.Length) + 8 * Math.Max(1L << 24, 1024L * input.Length) : AllocationBudget(input.Length);
+        if (allocated > budget)
+            throw new InsufficientExecutionStackException($"allocated {allocated} bytes for a {input.Length}-byte input");
+        return refusal;
+    }
+
+    static string ScratchFile(string name, byte[] input)
+    {
+        Directory.CreateDirectory(Scratch);
+        var path = Path.Combine(Scratch, name);
+        File.WriteAllBytes(path, input);
+        return path;
+    }
+
+    static void Safetensors(byte[] input)
+    {
+        using var reader = SafetensorsReader.Open(ScratchFile("input.safetensors", input));
+        foreach (var entry in reader.Entries)
+        {
+            var tensor = reader.Read(entry);
+            if (tensor.DType.IsFloat()) tensor.ToFloat32();
+        }
+        _ = reader.Metadata.Count;
+    }
+
+    static void Idx(byte[] input)
+    {
+        using var stream = new MemoryStream(input, writable: false);
+        var array = IdxReader.Read(stream, "input.idx");
+        _ = array.ItemSize;
+    }
+
+    static void Onnx(byte[] input)
+    {
+        // The model sits next to a 256-byte weights.bin, so external-data resolution is exercised too.
+        var path = ScratchFile("model.onnx", input);
+        var weights = Path.Combine(Scratch, "weights.bin");
+        if (!File.Exists(weights)) File.WriteAllBytes(weights, Enumerable.Range(0, 256).Select(i => (byte)i).ToArray());
+        var model = OnnxReader.Read(path);
+        model.LoadExternalData();
+        foreach (var p in model.Parameters)
+        {
+            _ = p.Bytes;
+            if (OnnxTensorData.IsFloat(p.Tensor.DataType)) OnnxTensorData.ToFloat32(p.Tensor);
+        }
+    }
+
+    static readonly ImageDecodeOptions SmallImages = new() { MaxPixels = 1 << 20 };
+
+    static void Image(byte[] input)
+    {
+        var image = ImageDecoder.Decode(input, "input", SmallImages);
+        _ = image.Width;
+    }
+
+    /// <summary>The Deep Compression container (pruned, shared, Huffman-coded layers), decoded to weights.</summary>
+    static void Container(byte[] input)
+    {
+        var (_, layers) = CompressedContainer.Read(input, "input.cdc");
+        foreach (var layer in layers) layer.DecodeWeights();
+    }
+
+    /// <summary>The pruned model's sparse file (relative-index CSR inside safetensors).</summary>
+    static void Sparse(byte[] input)
+    {
+        var (tensors, _) = SparseModelFile.Decode(input, "input.sparse");
+        foreach (var t in tensors) if (t.DType.IsFloat()) t.ToFloat32();
+    }
+}
