@@ -13,11 +13,11 @@ public static class DistillCommand
     {
         var teacher = new Option<string>("--teacher") { Description = "Teacher model (.safetensors from 'condense train')", Required = true };
         var student = new Option<string>("--student") { Description = "Student: sizes like 784-100-10, or hashed:784-1000-1000-10@64", DefaultValueFactory = _ => "784-100-10" };
-        var temperature = new Option<double>("--temperature", "-T") { Description = "Softmax temperature T (> 0)", DefaultValueFactory = _ => 4 };
-        var alpha = new Option<double>("--alpha") { Description = "Weight of the soft loss, in [0, 1]", DefaultValueFactory = _ => 0.9 };
+        var temperature = new Option<double>("--temperature", "-T") { Description = "Softmax temperature T (> 0)", DefaultValueFactory = _ => 8 };
+        var alpha = new Option<double>("--alpha") { Description = "Weight of the soft loss, in [0, 1]", DefaultValueFactory = _ => 0.5 };
         var shift = new Option<int>("--shift") { Description = "Also distil on copies shifted by up to this many pixels (0: off)", DefaultValueFactory = _ => 2 };
         var seeds = new Option<int>("--seeds") { Description = "Seeds to repeat the comparison over", DefaultValueFactory = _ => 3 };
-        var epochs = new Option<int>("--epochs") { Description = "Student training epochs", DefaultValueFactory = _ => 5 };
+        var epochs = new Option<int>("--epochs") { Description = "Student training epochs", DefaultValueFactory = _ => 10 };
         var seed = new Option<long>("--seed") { Description = "First seed", DefaultValueFactory = _ => 0 };
         var data = new Option<string?>("--data") { Description = "Data set (default: the teacher's)" };
         var json = CliConsole.JsonOption();
