@@ -1,5 +1,6 @@
 using Condense.Data;
 using Condense.Models;
+using Condense.Pruning;
 using Condense.Quantization;
 using static TorchSharp.torch;
 
@@ -27,24 +28,30 @@ public static class DeepCompressionPipeline
         stages.Add(new StageReport("dense", denseBytes, 1, accuracy));
         progress?.Invoke($"dense: {denseBytes:N0} bytes, accuracy {accuracy:P2}");
 
-        // 1. Iterative magnitude pruning with retraining.
-        var masks = new List<(Tensor Weight, Tensor Mask)>();
-        for (var step = 1; step <= options.PruneSteps; step++)
+        // 1. Iterative magnitude pruning with retraining (Condense.Pruning): each step prunes the
+        // ⌊s·n⌋ smallest |w| of the whole layer (the zeros of earlier steps are among them), and
+        // Prune.Hooks keeps them at zero while the survivors retrain.
+        try
         {
-            foreach (var (_, m) in masks) m.Dispose();
-            masks.Clear();
-            for (var l = 0; l < layers.Count; l++)
+            for (var step = 1; step <= options.PruneSteps; step++)
             {
-                var w = layers[l].Layer.weight!;
-                var mask = MagnitudeMask.Compute(w, options.SparsityOf(l) * step / options.PruneSteps);
-                using (no_grad()) w.mul_(mask);
-                masks.Add((w, mask));
+                Prune.RemoveAll(model);
+                for (var l = 0; l < layers.Count; l++)
+                {
+                    var layer = layers[l].Layer;
+                    var count = (long)Math.Floor(options.SparsityOf(l) * step / options.PruneSteps * layer.weight!.numel());
+                    using var _ = Prune.L1Unstructured(layer, PruningAmount.OfCount(count));
+                }
+                if (options.PruneEpochs > 0)
+                {
+                    progress?.Invoke($"pruning step {step}/{options.PruneSteps}: retraining {options.PruneEpochs} epochs");
+                    Prune.FineTune(model, train, null, Retraining(options.PruneEpochs, options.PruneLearningRate, options.Seed + step));
+                }
             }
-            if (options.PruneEpochs > 0)
-            {
-                progress?.Invoke($"pruning step {step}/{options.PruneSteps}: retraining {options.PruneEpochs} epochs");
-                Trainer.Train(model, train, null, Retraining(options.PruneEpochs, options.PruneLearningRate, options.Seed + step), MagnitudeMask.Hooks(masks));
-            }
+        }
+        finally
+        {
+            Prune.RemoveAll(model);
         }
         accuracy = Evaluator.Evaluate(model, test).Accuracy ?? double.NaN;
         var nonZeros = layers.Select(l => l.Layer.weight!.count_nonzero().item<long>()).ToArray();
@@ -52,7 +59,6 @@ public static class DeepCompressionPipeline
         var prunedBytes = entriesEstimate.Sum(e => (e * (32L + options.GapBits) + 7) / 8) + biasBytes;
         stages.Add(new StageReport("pruned", prunedBytes, (double)denseBytes / prunedBytes, accuracy));
         progress?.Invoke($"pruned: {nonZeros.Sum():N0} of {layers.Sum(l => l.Layer.weight!.numel()):N0} weights kept, {prunedBytes:N0} bytes, accuracy {accuracy:P2}");
-        foreach (var (_, m) in masks) m.Dispose();
 
         // 2. Weight sharing: k-means over each layer's survivors, centroid 0 reserved for the pruned zeros.
         using var tuning = new CentroidFineTuning();

@@ -21,10 +21,17 @@ public static class DistillationLoss
         var hard = nn.functional.cross_entropy(student, labels);
         if (options.Alpha == 0) return hard.MoveToOuterDisposeScope();
         var t = options.Temperature;
-        var logQ = nn.functional.log_softmax(student / t, 1);
-        var logP = nn.functional.log_softmax(teacher.detach() / t, 1);
-        var kl = (logP.exp() * (logP - logQ)).sum(1).mean();
+        var kl = SoftKl(student, teacher, t);
         var loss = options.Alpha * t * t * kl + (1 - options.Alpha) * hard;
         return loss.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Batch-mean KL(softmax(teacher/T) ‖ softmax(student/T)), without the T² factor; no gradient reaches the teacher.</summary>
+    public static Tensor SoftKl(Tensor student, Tensor teacher, double t)
+    {
+        using var scope = NewDisposeScope();
+        var logQ = nn.functional.log_softmax(student / t, 1);
+        var logP = nn.functional.log_softmax(teacher.detach() / t, 1);
+        return (logP.exp() * (logP - logQ)).sum(1).mean().MoveToOuterDisposeScope();
     }
 }

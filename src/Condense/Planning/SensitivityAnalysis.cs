@@ -2,6 +2,7 @@ using Condense.Data;
 using Condense.DeepCompression;
 using Condense.Metrics;
 using Condense.Models;
+using Condense.Pruning;
 using Condense.Quantization;
 using static TorchSharp.torch;
 
@@ -67,7 +68,7 @@ public static class SensitivityAnalysis
         if (setting.Sparsity > 0)
         {
             using var w = tensor(pruned, shape);
-            using var mask = MagnitudeMask.Compute(w, setting.Sparsity);
+            using var mask = Prune.MagnitudeMask(w, setting.Sparsity);
             using var masked = w * mask;
             pruned = masked.data<float>().ToArray();
         }

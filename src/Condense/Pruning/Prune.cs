@@ -29,6 +29,19 @@ public static class Prune
     /// <summary>Magnitude pruning of one layer: the smallest |w| go.</summary>
     public static Tensor L1Unstructured(Linear layer, PruningAmount amount) => Apply(layer, new L1Unstructured(amount));
 
+    /// <summary>
+    /// The magnitude mask of a bare weight tensor (no layer, nothing stored): float 0/1 of the
+    /// weight's shape zeroing exactly the ⌊<paramref name="sparsity"/>·n⌋ smallest |w|.
+    /// </summary>
+    public static Tensor MagnitudeMask(Tensor weight, double sparsity)
+    {
+        if (!(sparsity >= 0 && sparsity < 1)) throw new CondenseException($"sparsity {sparsity} must be in [0, 1)");
+        using var scope = NewDisposeScope();
+        var all = ones(weight.shape, ScalarType.Float32);
+        var count = (long)Math.Floor(sparsity * weight.numel());
+        return new L1Unstructured(PruningAmount.OfCount(count)).ComputeMask(weight, all).to(weight.dtype).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Random pruning of one layer (the baseline).</summary>
     public static Tensor RandomUnstructured(Linear layer, PruningAmount amount, long seed = 0) => Apply(layer, new RandomUnstructured(amount, seed));
 

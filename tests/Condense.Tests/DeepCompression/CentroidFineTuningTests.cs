@@ -1,6 +1,7 @@
 using Condense.Data;
 using Condense.DeepCompression;
 using Condense.Models;
+using Condense.Pruning;
 using Condense.Quantization;
 using static TorchSharp.torch;
 
@@ -21,7 +22,7 @@ public class CentroidFineTuningTests
         foreach (var (_, linear) in model.Layers)
         {
             var w = linear.weight!;
-            using (no_grad()) w.mul_(MagnitudeMask.Compute(w, 0.5));
+            using (no_grad()) w.mul_(Prune.MagnitudeMask(w, 0.5));
             var shared = new WeightSharingQuantizer(new WeightSharingOptions(3) { KeepZeros = true }).Quantize(w.detach().contiguous().data<float>().ToArray(), w.shape);
             using (no_grad()) w.copy_(tensor(shared.Reconstruct(), w.shape));
             var idx = shared.Indices();
@@ -59,9 +60,9 @@ public class CentroidFineTuningTests
     public void MagnitudeMaskPrunesTheSmallestFraction()
     {
         using var w = tensor(new float[] { 0.1f, -5f, 0.3f, -0.2f, 2f, 0.05f, 1f, -0.4f, 0.6f, 3f });
-        using var mask = MagnitudeMask.Compute(w, 0.5);
+        using var mask = Prune.MagnitudeMask(w, 0.5);
         Assert.Equal(new float[] { 0, 1, 0, 0, 1, 0, 1, 0, 1, 1 }, mask.data<float>().ToArray());
-        using var none = MagnitudeMask.Compute(w, 0);
+        using var none = Prune.MagnitudeMask(w, 0);
         Assert.Equal(10, none.sum().item<float>());
     }
 }

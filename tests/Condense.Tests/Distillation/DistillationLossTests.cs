@@ -71,6 +71,12 @@ public class DistillationLossTests
     }
 
     [Theory]
+    [InlineData(-1)]
+    [InlineData(9)]
+    public void ShiftOutsideZeroToEightIsRefused(int shift) =>
+        Assert.Contains($"shift {shift}", Assert.Throws<CondenseException>(() => new DistillationOptions { Shift = shift }.Validate()).Message);
+
+    [Theory]
     [InlineData("784-100-10", 3, null)]
     [InlineData("hashed:784-1000-1000-10@64", 4, 64.0)]
     public void StudentSpecsParse(string text, int layers, double? factor)
