@@ -71,7 +71,13 @@ public class DemoReportTests : IDisposable
 
     static (double Accuracy, double Mse) ViaModelFile(string path, Dataset test)
     {
-        var model = path.EndsWith(".csparse") ? Condense.Pruning.SparseModelFile.Load(path) : ModelFile.Load(path).Model;
+        CondenseModel model = Path.GetExtension(path) switch
+        {
+            ".csparse" => Condense.Pruning.SparseModelFile.Load(path),
+            ".cdz" => Condense.DeepCompression.CompressedModelFile.Load(path),
+            _ when Path.GetFileName(path).Contains(".rank") => Condense.LowRank.FactorizedModelFile.Load(path),
+            _ => ModelFile.Load(path).Model,
+        };
         using (model)
         {
             var e = Evaluator.Evaluate(model, test);
