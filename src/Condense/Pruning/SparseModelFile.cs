@@ -232,13 +232,15 @@ public static class SparseModelFile
         var pointers = new uint[rows + 1];
         for (var i = 0; i <= rows; i++) pointers[i] = r.U32();
         if (pointers[0] != 0 || pointers[rows] != nnz) throw r.Bad($"tensor '{name}': CSR row pointers must run from 0 to {nnz}");
+        for (var row = 0; row < rows; row++)
+            if (pointers[row + 1] < pointers[row] || pointers[row + 1] > nnz)
+                throw r.Bad($"tensor '{name}': CSR row pointers decrease or exceed {nnz} at row {row}");
         var columns = new uint[nnz];
         for (var k = 0; k < nnz; k++) columns[k] = r.U32();
         var nz = new float[nnz];
         ReadFloats(ref r, nz, name);
         for (var row = 0; row < rows; row++)
         {
-            if (pointers[row + 1] < pointers[row]) throw r.Bad($"tensor '{name}': CSR row pointers decrease at row {row}");
             long last = -1;
             for (var k = pointers[row]; k < pointers[row + 1]; k++)
             {

@@ -69,6 +69,16 @@ public sealed class FuzzRegressionTests : IDisposable
     }
 
     [Fact]
+    public void Sparse_csr_row_pointer_past_the_nonzeros_is_an_invalid_file()
+    {
+        // Found by AFL++ in CI's 30-second smoke run: a middle row pointer beyond nnz (0, 100, 1, 2)
+        // passed the first/last check and indexed past the column array (IndexOutOfRangeException).
+        var bytes = File.ReadAllBytes(Path.Combine(TestPaths.RepoRoot, "tests/Condense.Tests/Fuzz/Regressions/sparse/csr-row-pointer-past-nnz.sparse"));
+        var ex = Assert.Throws<InvalidFileException>(() => SparseModelFile.Decode(bytes, "fuzzed.sparse"));
+        Assert.Contains("row pointers decrease or exceed 2 at row 0", ex.Message);
+    }
+
+    [Fact]
     public void Every_target_has_seeds()
     {
         var targets = Inputs().Select(row => (string)row[0]).Distinct().Order().ToArray();
