@@ -70,6 +70,20 @@ public sealed class FuzzRegressionTests
         Assert.Contains("row pointers decrease or exceed 2 at row 0", ex.Message);
     }
 
+    [Theory]
+    [InlineData("invalid-utf8-in-tensor-name.index.json")]
+    [InlineData("invalid-utf8-in-metadata.index.json")]
+    [InlineData("invalid-utf8-in-shard-name.index.json")]
+    [InlineData("lone-surrogate-escape.index.json")]
+    public void Shard_index_with_invalid_utf8_is_an_invalid_file(string name)
+    {
+        // The safetensors header's lesson again, in the sharded index: found by the "shards" target's
+        // first replay, before any fuzzing (InvalidOperationException escaped ShardIndex.Parse).
+        var bytes = File.ReadAllBytes(Path.Combine(TestPaths.RepoRoot, "tests/Condense.Tests/Fuzz/Regressions/shards", name));
+        var ex = Assert.Throws<InvalidFileException>(() => ShardIndex.Parse(bytes, ShardIndex.FileName));
+        Assert.Contains("not valid UTF-8", ex.Message);
+    }
+
     [Fact]
     public void Every_target_has_seeds()
     {
