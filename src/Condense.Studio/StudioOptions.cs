@@ -27,6 +27,13 @@ public sealed record StudioOptions
     /// <summary>Seed for every random choice the Studio makes (training, generated matrices).</summary>
     public int Seed { get; init; } = 1;
 
+    /// <summary>
+    /// Solve pages 1–2's colour quantization for every k = 1…256 of the photo being viewed on one
+    /// background thread (the default photo from start-up), so slider steps are look-ups. Default
+    /// true; false solves each k only when a request asks for it.
+    /// </summary>
+    public bool WarmColours { get; init; } = true;
+
     internal void Validate()
     {
         if (Port is < 0 or > 65535)

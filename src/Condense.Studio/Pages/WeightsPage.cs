@@ -1,6 +1,5 @@
 using Condense.Metrics;
 using Condense.Quantization;
-using Condense.Studio.Bench;
 using Condense.Studio.Hosting;
 using Microsoft.AspNetCore.Builder;
 
@@ -36,9 +35,6 @@ internal static class WeightsPage
             Compute(distribution, bits, cache, options));
     }
 
-    public static PageBench Bench() => new(
-        new BenchRequest("/api/weights?distribution=normal&bits=8"),
-        Distributions.SelectMany(d => Enumerable.Range(1, 8).Select(b => new BenchRequest($"/api/weights?distribution={d}&bits={b}"))).ToList());
 
     /// <summary>
     /// The linear precision that fits in <paramref name="bits"/>: the library offers binary (1),
