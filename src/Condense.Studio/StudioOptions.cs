@@ -28,11 +28,12 @@ public sealed record StudioOptions
     public int Seed { get; init; } = 1;
 
     /// <summary>
-    /// Solve pages 1–2's colour quantization for every k = 1…256 of the photo being viewed on one
-    /// background thread (the default photo from start-up), so slider steps are look-ups. Default
-    /// true; false solves each k only when a request asks for it.
+    /// Solve ahead of the reader on one background thread, so slider steps are look-ups: page 3's
+    /// 6 distributions × 8 bits from start-up, and pages 1–2's colour quantization for every
+    /// k = 1…256 of the photo being viewed (the default photo from start-up). Default true; false
+    /// computes each answer only when a request asks for it.
     /// </summary>
-    public bool WarmColours { get; init; } = true;
+    public bool SolveAhead { get; init; } = true;
 
     internal void Validate()
     {

@@ -33,6 +33,7 @@ public static class StudioBenchCommand
                 return 0;
             }
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Interactive = InteractionSupport.No });
+            console.Profile.Width = Math.Max(console.Profile.Width, 150);
             var table = new Table().AddColumns("page", "step", "requests", "p50 ms", "p95 ms", "p95 first visits ms", "max ms", "ready after s");
             foreach (var r in results)
                 table.AddRow(Markup.Escape(r.Page), Markup.Escape(r.Step), r.Requests.ToString(CultureInfo.InvariantCulture), F(r.P50), F(r.P95), F(r.ColdP95), F(r.Max),

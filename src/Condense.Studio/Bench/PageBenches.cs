@@ -45,12 +45,16 @@ internal static class PageBenches
             });
     }
 
-    /// <summary>Page 3: open (distributions, normal at 2 bits), then every distribution × bits 1…8.</summary>
+    /// <summary>
+    /// Page 3: open (distributions, normal at 2 bits; wait until the background has computed every
+    /// answer), then every distribution × bits 1…8.
+    /// </summary>
     static PageBench Weights() => new([3], "3 weights", "distribution × bits 1…8",
         async (http, token) =>
         {
             await StudioBenchmark.SendAsync(http, new BenchRequest("/api/weights/distributions"), token);
             await StudioBenchmark.SendAsync(http, new BenchRequest("/api/weights?distribution=normal&bits=2"), token);
+            await StudioBenchmark.PollAsync(http, "/api/weights/progress", j => j.GetProperty("done").GetInt32() >= j.GetProperty("total").GetInt32(), token);
             return WeightsPage.Distributions.SelectMany(d => Enumerable.Range(1, 8).Select(b => new BenchRequest($"/api/weights?distribution={d}&bits={b}"))).ToList();
         });
 

@@ -44,7 +44,7 @@ internal sealed class ColourSolutions(ColourImages images, StudioOptions options
     readonly SemaphoreSlim wake = new(0);
     readonly object gate = new();
     readonly Dictionary<string, List<double>> solveTimes = new(StringComparer.Ordinal);
-    string? target = options.WarmColours ? DefaultImage : null;
+    string? target = options.SolveAhead ? DefaultImage : null;
 
     /// <summary>
     /// The order k is solved in the background: the pages' starting values (16 on page 1, 8 on
@@ -79,7 +79,7 @@ internal sealed class ColourSolutions(ColourImages images, StudioOptions options
     /// <summary>Asks the background thread to solve <paramref name="imageId"/>'s every k next (the photo the reader is on).</summary>
     public void Follow(string imageId)
     {
-        if (!options.WarmColours) return;
+        if (!options.SolveAhead) return;
         lock (gate)
         {
             if (target == imageId) return;
@@ -97,7 +97,7 @@ internal sealed class ColourSolutions(ColourImages images, StudioOptions options
         {
             p95 = solveTimes.TryGetValue(imageId, out var times) && times.Count > 0 ? Bench.StudioBenchmark.Percentile(times, 0.95) : null;
         }
-        return new Progress(imageId, solved, MaxK, options.WarmColours && solved < MaxK, p95);
+        return new Progress(imageId, solved, MaxK, options.SolveAhead && solved < MaxK, p95);
     }
 
     Solution Solve(string imageId, RgbImage image, int k)

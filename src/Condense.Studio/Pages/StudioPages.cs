@@ -30,6 +30,8 @@ internal static class StudioPages
         services.AddSingleton<LowRankService>();
         services.AddSingleton<PruningService>();
         ColoursPage.AddServices(services);
+        services.AddSingleton<WeightsAhead>();
+        services.AddHostedService(sp => sp.GetRequiredService<WeightsAhead>());
     }
 
     /// <summary>Each page's benchmark, in reading order (see <see cref="Bench.StudioBenchmark"/>).</summary>

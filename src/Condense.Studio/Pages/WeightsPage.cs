@@ -33,6 +33,7 @@ internal static class WeightsPage
         app.MapGet("/api/weights/distributions", () => Distributions);
         app.MapGet("/api/weights", (string distribution, int bits, ResultCache cache, StudioOptions options) =>
             Compute(distribution, bits, cache, options));
+        app.MapGet("/api/weights/progress", (WeightsAhead ahead) => new { done = ahead.Done, total = WeightsAhead.Total });
     }
 
 
