@@ -44,7 +44,12 @@ internal sealed class ColourSolutions(ColourImages images, StudioOptions options
     readonly SemaphoreSlim wake = new(0);
     readonly object gate = new();
     readonly Dictionary<string, List<double>> solveTimes = new(StringComparer.Ordinal);
-    string? target = options.SolveAhead ? DefaultImage : null;
+    // Photos to solve ahead, most recently viewed first; a photo left before it was finished is
+    // taken up again once the newer ones are done. Bounded: older photos are only solved on demand.
+    readonly List<string> followed = options.SolveAhead ? [DefaultImage] : [];
+
+    /// <summary>How many viewed photos the background keeps solving, newest first.</summary>
+    public const int FollowedPhotos = 4;
 
     /// <summary>
     /// The order k is solved in the background: the pages' starting values (16 on page 1, 8 on
@@ -82,8 +87,10 @@ internal sealed class ColourSolutions(ColourImages images, StudioOptions options
         if (!options.SolveAhead) return;
         lock (gate)
         {
-            if (target == imageId) return;
-            target = imageId;
+            if (followed.Count > 0 && followed[0] == imageId) return;
+            followed.Remove(imageId);
+            followed.Insert(0, imageId);
+            if (followed.Count > FollowedPhotos) followed.RemoveAt(followed.Count - 1);
         }
         wake.Release();
     }
@@ -93,11 +100,13 @@ internal sealed class ColourSolutions(ColourImages images, StudioOptions options
         images.Get(imageId);
         var solved = WarmOrder.Count(k => cache.TryGetValue(Key(imageId, k), out Lazy<Solution>? lazy) && lazy!.IsValueCreated);
         double? p95;
+        bool followedNow;
         lock (gate)
         {
+            followedNow = followed.Contains(imageId);
             p95 = solveTimes.TryGetValue(imageId, out var times) && times.Count > 0 ? Bench.StudioBenchmark.Percentile(times, 0.95) : null;
         }
-        return new Progress(imageId, solved, MaxK, options.SolveAhead && solved < MaxK, p95);
+        return new Progress(imageId, solved, MaxK, followedNow && solved < MaxK, p95);
     }
 
     Solution Solve(string imageId, RgbImage image, int k)
@@ -125,15 +134,9 @@ internal sealed class ColourSolutions(ColourImages images, StudioOptions options
         await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {
-            string? image;
-            lock (gate) image = target;
-            var next = image is null ? null : NextUnsolved(image);
+            var next = NextUnsolved();
             if (next is null)
             {
-                lock (gate)
-                {
-                    if (target == image) target = null;
-                }
                 try
                 {
                     await wake.WaitAsync(stoppingToken);
@@ -144,9 +147,10 @@ internal sealed class ColourSolutions(ColourImages images, StudioOptions options
                 }
                 continue;
             }
+            var (image, k) = next.Value;
             try
             {
-                await Task.Run(() => Get(image!, next.Value), stoppingToken);
+                await Task.Run(() => Get(image, k), stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -155,19 +159,22 @@ internal sealed class ColourSolutions(ColourImages images, StudioOptions options
             catch (CondenseException)
             {
                 // The upload was dropped (or is unreadable): stop following it.
-                lock (gate)
-                {
-                    if (target == image) target = null;
-                }
+                lock (gate) followed.Remove(image);
             }
         }
     }
 
-    int? NextUnsolved(string imageId)
+    /// <summary>The first photo, most recently viewed first, with a k not solved yet, and that k.</summary>
+    (string Image, int K)? NextUnsolved()
     {
-        foreach (var k in WarmOrder)
+        string[] photos;
+        lock (gate) photos = [.. followed];
+        foreach (var image in photos)
         {
-            if (!cache.TryGetValue(Key(imageId, k), out Lazy<Solution>? lazy) || !lazy!.IsValueCreated) return k;
+            foreach (var k in WarmOrder)
+            {
+                if (!cache.TryGetValue(Key(image, k), out Lazy<Solution>? lazy) || !lazy!.IsValueCreated) return (image, k);
+            }
         }
         return null;
     }
