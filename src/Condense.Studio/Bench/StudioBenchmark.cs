@@ -22,7 +22,7 @@ public static class StudioBenchmark
         StudioOptions options, IReadOnlyCollection<int>? pages = null, Action<string>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (pages?.FirstOrDefault(p => p is < 1 or > 7) is int bad and not 0)
+        if (pages?.Where(p => p is < 1 or > 7).Select(p => (int?)p).FirstOrDefault() is int bad)
             throw new CondenseException($"bench studio: page {bad} is outside 1…7");
         var (app, url) = await StudioHost.StartAsync(options with { Port = 0 }, cancellationToken);
         await using var _ = app;
