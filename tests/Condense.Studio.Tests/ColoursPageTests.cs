@@ -176,6 +176,7 @@ public sealed class ColoursPageTests(StudioFixture studio)
         await Assertions.Expect(page.GetByTestId("quantized")).ToBeVisibleAsync();
         await page.GetByTestId("image-upload").SetInputFilesAsync(path);
         await Assertions.Expect(page.GetByTestId("error")).ToContainTextAsync("larger than the Studio accepts");
+        await StudioFixture.ScreenshotAsync(page, "1-sharing-colours-too-large");
         using var health = await studio.Http.GetAsync("/api/colours/quantize?image=chelsea&k=2");
         Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
     }
