@@ -2,6 +2,7 @@ using Condense.Data;
 using Condense.DeepCompression;
 using Condense.Formats;
 using Condense.Formats.Onnx;
+using Condense.Hashing;
 using Condense.Imaging;
 using Condense.Pruning;
 using Condense.Streaming;
@@ -16,7 +17,7 @@ namespace Condense.Fuzz;
 /// </summary>
 public static class FuzzTargets
 {
-    public static readonly string[] Names = ["safetensors", "shards", "idx", "onnx", "image", "container", "sparse", "checkpoint"];
+    public static readonly string[] Names = ["safetensors", "shards", "idx", "onnx", "image", "container", "sparse", "checkpoint", "hashed"];
 
     /// <summary>Managed bytes one input may allocate: 64 MiB plus 1024× its size (gzip's best ratio is ~1032:1).</summary>
     public static long AllocationBudget(long inputBytes) => (64L << 20) + 1024 * inputBytes;
@@ -34,6 +35,7 @@ public static class FuzzTargets
         "sparse" => Sparse,
         "shards" => Shards,
         "checkpoint" => Checkpoint,
+        "hashed" => Hashed,
         _ => throw new ArgumentException($"unknown target '{name}' (one of {string.Join(", ", Names)})"),
     };
 
@@ -56,7 +58,10 @@ public static class FuzzTargets
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         // The sparse file legitimately expands (an all-zero matrix costs a few bytes): its reader
         // bounds a file at max(2²⁴, 1024·bytes) elements, so its budget is that many floats, twice.
-        long budget = target == Sparse ? AllocationBudget(input.Length) + 8 * Math.Max(1L << 24, 1024L * input.Length) : AllocationBudget(input.Length);
+        // A hashed file legitimately names a virtual network far larger than its pools: its loader
+        // bounds the index and sign tables (12 bytes per entry) at MaxTableEntries, so that much, twice.
+        long budget = AllocationBudget(input.Length) + (target == Sparse ? 8 * Math.Max(1L << 24, 1024L * input.Length)
+            : target == Hashed ? 2 * 12 * HashedModelFile.MaxTableEntries : 0);
         if (allocated > budget)
             throw new InsufficientExecutionStackException($"allocated {allocated} bytes for a {input.Length}-byte input");
         return refusal;
@@ -153,5 +158,12 @@ public static class FuzzTargets
         using var checkpoint = CompressedCheckpoint.Open(ScratchFile("compressed.safetensors", input));
         foreach (var name in checkpoint.Tensors)
             _ = checkpoint.ReadFloat32(name);
+    }
+
+    /// <summary>A HashedNets model: pools and biases in safetensors, hashing settings in its metadata.</summary>
+    static void Hashed(byte[] input)
+    {
+        using var model = HashedModelFile.Load(ScratchFile("hashed.safetensors", input));
+        _ = model.VirtualLayers.Count;
     }
 }

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using Condense.Formats;
 using Condense.Formats.Onnx;
 using Condense.DeepCompression;
+using Condense.Hashing;
 using Condense.Imaging;
 using Condense.Pruning;
 using Condense.Streaming;
@@ -23,6 +24,7 @@ public static class Seeds
         SparseSeeds(Dir(root, "sparse"));
         ShardSeeds(Dir(root, "shards"));
         CheckpointSeeds(Dir(root, "checkpoint"));
+        HashedSeeds(Dir(root, "hashed"));
     }
 
     static void ContainerSeeds(string dir)
@@ -84,6 +86,21 @@ public static class Seeds
         finally
         {
             Directory.Delete(work, recursive: true);
+        }
+    }
+
+    /// <summary>Small hashed networks: one hash and two (multi-hashing), and the structured variant.</summary>
+    static void HashedSeeds(string dir)
+    {
+        foreach (var (name, options) in new[]
+        {
+            ("hashed-8x", new HashingOptions { Factor = 8, Seed = 1 }),
+            ("hashed-4x-2hashes", new HashingOptions { Factor = 4, Hashes = 2, Seed = 2 }),
+            ("structured-4x", new HashingOptions { Factor = 4, Variant = HashingVariant.Structured, Seed = 3 }),
+        })
+        {
+            using var model = new HashedMlp([6, 5, 3], options);
+            HashedModelFile.Save(Path.Combine(dir, name + ".safetensors"), model);
         }
     }
 
