@@ -171,4 +171,26 @@ public sealed class OnnxExternalDataTests : IDisposable
         Assert.Equal(1, bad.Code);
         Assert.Contains("--external-data must be auto, always or never", bad.Stderr);
     }
+
+    [Fact]
+    public void TheSyntheticChainIsSeededRunsAndCompressesTensorByTensor()
+    {
+        var path = Path.Combine(dir, "synthetic", "model.onnx");
+        SyntheticOnnxModel.Write(path, layers: 4, hidden: 64, intermediate: 176, seed: 1);
+        var first = File.ReadAllBytes(path + ".data");
+        Assert.Equal(4 * 64 * 176 * 4, OnnxReader.Read(path).TensorBytes);
+        SyntheticOnnxModel.Write(path, layers: 4, hidden: 64, intermediate: 176, seed: 1);
+        Assert.Equal(first, File.ReadAllBytes(path + ".data"));
+        AssertNoLeftovers();
+
+        var model = OnnxReader.Read(path);
+        var output = Path.Combine(dir, "synthetic", "kmeans", "model.onnx");
+        OnnxVerification? verification = null;
+        var result = OnnxCompressor.CompressToExternal(model, new OnnxCompressionOptions(OnnxCompressionMethod.KMeans), output,
+            staged => verification = OnnxVerifier.CompareFiles(model, staged));
+        Assert.Equal(4, result.Tensors.Count(t => t.Compressed));
+        Assert.True(verification!.Outputs.Single().MeanRelative < 0.05, $"{verification.Outputs.Single().MeanRelative}");
+        // 8-bit codes (a quarter) plus codebooks, each tensor at a 4096-byte boundary.
+        Assert.True(new FileInfo(output + ".data").Length < first.Length / 2);
+    }
 }
