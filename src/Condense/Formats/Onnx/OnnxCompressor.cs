@@ -101,6 +101,10 @@ public static class OnnxCompressor
                 }
             }
             else if (external is not null && p.Source == OnnxParameterSource.Initializer) external.Move(t);
+            // The tensor's bytes, floats and encodings (several times its size, all on the large
+            // object heap) are garbage now; the GC would let them pile up across tensors, so the
+            // resident set grows with the model. Collecting here keeps it at about one tensor's worth.
+            if (external is not null) GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         }
 
         // Rewrite: drop the replaced tensors (and their now-meaningless graph-input entries),
