@@ -76,7 +76,7 @@ public static class Seeds
             var rng = new Random(3);
             var w = Enumerable.Range(0, 64).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
             SafetensorsWriter.Write(source, [NamedTensor.FromFloat32("w", w, 8, 8), NamedTensor.FromFloat32("b", [1f, 2f], 2)]);
-            foreach (ITensorCompressor compressor in new ITensorCompressor[] { new Int8PerChannelCompressor(minElements: 16), new KMeans8Compressor(bins: 64, minElements: 16) })
+            foreach (ITensorCompressor compressor in new ITensorCompressor[] { new Int8PerChannelCompressor(minElements: 16), new KMeans8Compressor(minElements: 16) })
             {
                 var output = Path.Combine(work, compressor.Method);
                 StreamCompressor.Run(source, output, compressor);

@@ -17,6 +17,7 @@ public static class BenchCommand
             BenchTrainCommand.Create(),
             KMeansBenchCommand.Create(),
             BenchScaleCommand.Create(),
+            BenchOnnxLargeCommand.Create(),
             BenchImageCommand.Create(),
             StudioBenchCommand.Create(),
             BenchAllCommand.Create(),
