@@ -106,8 +106,12 @@ public static class KMeansBenchCommand
             bool runExact = exactMode == "on" || (exactMode == "auto" && (double)k * n * n <= 1.3e8);
             if (runExact)
             {
-                var (ex, exS, exCpu) = Time(Math.Min(repeat, 2), () => KMeans1D.Fit(w, new KMeansOptions(k, CentroidInit.Exact)));
-                row["exact_s"] = exS; row["exact_cpu_s"] = exCpu; row["exact_sse"] = ex.Sse;
+                long alloc0 = GC.GetTotalAllocatedBytes(true);
+                var (ex, exS, exCpu) = Time(repeat, () => KMeans1D.Fit(w, new KMeansOptions(k, CentroidInit.Exact)));
+                long exAlloc = (GC.GetTotalAllocatedBytes(true) - alloc0) / repeat;
+                row["exact_s"] = exS; row["exact_cpu_s"] = exCpu; row["exact_sse"] = ex.Sse; row["exact_method"] = ex.Method.ToString();
+                if (ex.Method == KMeansMethod.ExactLagrangian) row["exact_solves"] = ex.Iterations;
+                row["exact_allocated_mb"] = exAlloc / 1048576.0;
                 row["fast_gap_percent"] = 100 * (fast.Sse - ex.Sse) / Math.Max(ex.Sse, 1e-300);
             }
             if (n == 1000 && Quoted.TryGetValue(b, out var q))

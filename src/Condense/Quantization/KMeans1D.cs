@@ -87,10 +87,7 @@ public static class KMeans1D
         switch (init)
         {
             case CentroidInit.Exact:
-            {
-                var cuts = OptimalCuts(p, k);
-                return Finish(p, CentroidsOf(p, cuts), KMeansMethod.ExactDp, 0, true, []);
-            }
+                return Exact(p, k);
             case CentroidInit.Auto:
             {
                 int bins = o.HistogramBins > 0 ? o.HistogramBins : Math.Clamp(32 * k, 2048, 65536);
@@ -117,7 +114,19 @@ public static class KMeans1D
     }
 
     /// <summary>
-    /// Exact DP. Returns the k+1 cut positions 0 = c₀ &lt; c₁ &lt; … &lt; c_k = n; cluster m is [c_m, c_{m+1}).
+    /// The optimum: the Lagrangian search (<see cref="KMeansLagrangian"/>, O(n) memory, a few
+    /// near-linear solves) and, only when no penalty gives exactly k clusters (ties), the layered
+    /// DP. The result's method says which ran; for the Lagrangian, Iterations = penalised solves.
+    /// </summary>
+    internal static KMeansResult Exact(SortedPoints p, int k)
+    {
+        var cuts = KMeansLagrangian.OptimalCuts(p, k, double.NaN, out int solves);
+        if (cuts is not null) return Finish(p, CentroidsOf(p, cuts), KMeansMethod.ExactLagrangian, solves, true, []);
+        return Finish(p, CentroidsOf(p, OptimalCuts(p, k)), KMeansMethod.ExactDp, 0, true, []);
+    }
+
+    /// <summary>
+    /// Layered exact DP. Returns the k+1 cut positions 0 = c₀ &lt; c₁ &lt; … &lt; c_k = n; cluster m is [c_m, c_{m+1}).
     /// Requires n &gt; k.
     /// </summary>
     internal static int[] OptimalCuts(SortedPoints p, int k)
