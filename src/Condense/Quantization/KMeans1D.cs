@@ -114,12 +114,22 @@ public static class KMeans1D
     }
 
     /// <summary>
-    /// The optimum: the Lagrangian search (<see cref="KMeansLagrangian"/>, O(n) memory, a few
-    /// near-linear solves) and, only when no penalty gives exactly k clusters (ties), the layered
-    /// DP. The result's method says which ran; for the Lagrangian, Iterations = penalised solves.
+    /// Up to this many clusters the layered DP is the cheaper exact method: its last layer needs
+    /// one row only, so k = 2 is a single O(n) scan and k ≤ 4 at most two O(n·log n) layers, while
+    /// the Lagrangian search needs two or three solves whose take-over searches are longest when
+    /// clusters are long.
+    /// </summary>
+    internal const int LayeredUpTo = 4;
+
+    /// <summary>
+    /// The optimum: for k &gt; <see cref="LayeredUpTo"/> the Lagrangian search
+    /// (<see cref="KMeansLagrangian"/>: O(n) memory, a few near-linear solves), and the layered DP
+    /// for small k or when no penalty gives exactly k clusters (tied counts). The result's method
+    /// says which ran; for the Lagrangian, Iterations = penalised solves.
     /// </summary>
     internal static KMeansResult Exact(SortedPoints p, int k)
     {
+        if (k <= LayeredUpTo) return Finish(p, CentroidsOf(p, OptimalCuts(p, k)), KMeansMethod.ExactDp, 0, true, []);
         var cuts = KMeansLagrangian.OptimalCuts(p, k, double.NaN, out int solves);
         if (cuts is not null) return Finish(p, CentroidsOf(p, cuts), KMeansMethod.ExactLagrangian, solves, true, []);
         return Finish(p, CentroidsOf(p, OptimalCuts(p, k)), KMeansMethod.ExactDp, 0, true, []);

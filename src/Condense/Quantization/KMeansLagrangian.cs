@@ -101,13 +101,14 @@ internal sealed class KMeansLagrangian
             sameSide = side == lastSide ? sameSide + 1 : 1;
             lastSide = side;
             double next;
-            // Unbracketed: the model's step (k ∝ λ^(−1/3)), a little past, doubled in log for every
-            // further step on the same side (the model fails near k ≈ n, where SSE(k) is not C/k²).
+            // Unbracketed: the model's step (k ∝ λ^(−1/3)), a third of k's window (≈ 3/k in log λ) past,
+            // doubled in log for every further step on the same side (the model fails near k ≈ n,
+            // where SSE(k) is not C/k²).
             double growth = 1 << Math.Min(sameSide - 1, 30);
             if (double.IsPositiveInfinity(hi))
-                next = Math.Min(lo * Math.Exp(growth * (3 * Math.Log((double)countLo / k) + 0.02)), 2 * total);
+                next = Math.Min(lo * Math.Exp(growth * (3 * Math.Log((double)countLo / k) + 1.0 / k)), 2 * total);
             else if (lo == 0)
-                next = hi * Math.Exp(growth * (3 * Math.Log((double)countHi / k) - 0.02));
+                next = hi * Math.Exp(growth * (3 * Math.Log((double)countHi / k) - 1.0 / k));
             else
             {
                 // Secant of log λ on log count between the bracket ends; bisect when it stalls.
@@ -168,9 +169,13 @@ internal sealed class KMeansLagrangian
         return cnt[n];
     }
 
+    /// <summary>Candidate comparisons made so far (each two cost evaluations): a few per point and solve, which the tests pin.</summary>
+    internal long Evaluations { get; private set; }
+
     /// <summary>Whether the later start <paramref name="late"/> beats <paramref name="early"/> for prefix <paramref name="at"/>: lower value, or equal value and fewer clusters.</summary>
     bool Prefers(int late, int early, int at)
     {
+        Evaluations++;
         var W = _p.W; var S1 = _p.S1;
         double sl = S1[at] - S1[late], se = S1[at] - S1[early];
         double vl = _g[late] - sl * sl / (W[at] - W[late]);

@@ -107,7 +107,7 @@ public class KMeansLagrangianTests
         var values = Normal(300, rng).Select(v => (double)(float)v).ToArray();
         var counts = values.Select(_ => (double)(1 + rng.Next(6))).ToArray();
         var repeated = values.SelectMany((v, i) => Enumerable.Repeat((float)v, (int)counts[i])).ToArray();
-        foreach (int k in new[] { 3, 16, 64 })
+        foreach (int k in new[] { 5, 16, 64 })
         {
             var w = KMeans1D.Fit(values, counts, new KMeansOptions(k, CentroidInit.Exact));
             var r = KMeans1D.Fit(repeated, new KMeansOptions(k, CentroidInit.Exact));
@@ -149,7 +149,7 @@ public class KMeansLagrangianTests
         Assert.Equal([0, p.Count], cuts!);
         Assert.Equal(0, solves);
         var r = KMeans1D.Fit(x, new KMeansOptions(1, CentroidInit.Exact));
-        Assert.Equal(KMeansMethod.ExactLagrangian, r.Method);
+        Assert.Equal(KMeansMethod.ExactDp, r.Method); // k ≤ LayeredUpTo: the layered DP is cheaper
         double mean = x.Average(v => (double)v);
         Assert.Equal(mean, r.Centroids.Single(), 1e-12);
         Assert.Equal(x.Sum(v => (v - mean) * (v - mean)), r.Sse, 1e-9 * r.Sse);
@@ -168,8 +168,9 @@ public class KMeansLagrangianTests
         }
         // One fewer cluster than distinct values: SSE(2) = 6.3, SSE(3) = 1.5 ({−1, ½, ½} merged), SSE(4) = 0,
         // a vertex of the convex hull, so a penalty reaches it.
+        var p = SortedPoints.FromValues(x, "test");
+        Assert.Equal([0, 2, 3, 4], KMeansLagrangian.OptimalCuts(p, 3, double.NaN, out _)!);
         var three = KMeans1D.Fit(x, new KMeansOptions(3, CentroidInit.Exact));
-        Assert.Equal(KMeansMethod.ExactLagrangian, three.Method);
         Assert.Equal(1.5, three.Sse, 12);
         Assert.Equal([0.0, 2.0, 7.0], three.Centroids.Select(c => Math.Round(c, 12)));
     }
@@ -225,11 +226,20 @@ public class KMeansLagrangianTests
     public void EvenlySpacedCountsOnTheHullStillUseTheLagrangian()
     {
         // SSE(3) = 4.5, SSE(4) = 2, SSE(5) = 1.5: k = 4 is a vertex of the hull (slopes 2.5 then ½), so a penalty reaches it.
-        float[] x = [0, 1, 2, 3, 4, 5, 6, 7];
-        var r = KMeans1D.Fit(x, new KMeansOptions(4, CentroidInit.Exact));
-        Assert.Equal(KMeansMethod.ExactLagrangian, r.Method);
-        Assert.Equal(2.0, r.Sse, 12);
-        Assert.Equal([0.5, 2.5, 4.5, 6.5], r.Centroids);
+        var p = SortedPoints.FromValues([0, 1, 2, 3, 4, 5, 6, 7], "test");
+        Assert.Equal([0, 2, 4, 6, 8], KMeansLagrangian.OptimalCuts(p, 4, double.NaN, out _)!);
+    }
+
+    [Fact]
+    public void SmallKUsesTheLayeredDpAndLargerKTheLagrangian()
+    {
+        var x = Normal(3000, new Random(71)).Select(v => (float)v).ToArray();
+        for (int k = 1; k <= 9; k++)
+        {
+            var r = KMeans1D.Fit(x, new KMeansOptions(k, CentroidInit.Exact));
+            Assert.Equal(k <= KMeans1D.LayeredUpTo ? KMeansMethod.ExactDp : KMeansMethod.ExactLagrangian, r.Method);
+            Assert.True(r.Method != KMeansMethod.ExactLagrangian || r.Iterations >= 1, "Iterations counts the penalised solves");
+        }
     }
 
     [Fact]
@@ -238,9 +248,12 @@ public class KMeansLagrangianTests
         // The bench's case at a twentieth of the size (the layered DP stays affordable as the reference).
         var x = Normal(50_000, new Random(61), 0.05).Select(v => (float)v).ToArray();
         var p = SortedPoints.FromValues(x, "test");
-        var cuts = KMeansLagrangian.OptimalCuts(p, 256, double.NaN, out int solves);
+        var solver = new KMeansLagrangian(p);
+        var cuts = solver.Search(256, double.NaN);
         Assert.NotNull(cuts);
-        Assert.InRange(solves, 1, 12);
+        Assert.InRange(solver.Solves, 1, 12);
+        // Near-linear per solve: the take-over search from the deque's back is a few steps, not log n.
+        Assert.InRange(solver.Evaluations / (double)solver.Solves / p.Count, 1, 10);
         Assert.Equal(KMeans1D.OptimalCuts(p, 256), cuts);
     }
 }
