@@ -11,7 +11,10 @@ namespace Condense.Quantization;
 /// prefix sums of w, w·x and w·x² the cost of any run is O(1) and the optimum follows from a
 /// dynamic programme over (clusters, prefix): D[m][i] = min_j D[m−1][j−1] + cost(j, i)
 /// (Wang &amp; Song 2011, "Ckmeans.1d.dp", R Journal 3(2)). The best j is monotone in i (the cost
-/// is Monge), so each layer is solved by divide and conquer in O(n·log n): O(k·n·log n) in all.</para>
+/// is Monge), so each layer is solved by divide and conquer in O(n·log n): O(k·n·log n) in all.
+/// That layered DP is kept for k ≤ 4 and as the fallback; the exact path otherwise drops the
+/// layers: <see cref="KMeansLagrangian"/> prices each cluster at λ and searches λ until the
+/// penalised optimum has exactly k clusters (a few near-linear solves, O(n) memory).</para>
 /// <para>The fast path (<see cref="CentroidInit.Auto"/> on large inputs) runs that DP on a
 /// weighted histogram of B ≪ n bins whose costs are still exact (sampled from the same prefix
 /// sums), then polishes the result with Lloyd on all points. On sorted data a Lloyd iteration is

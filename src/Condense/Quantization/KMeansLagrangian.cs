@@ -86,8 +86,11 @@ internal sealed class KMeansLagrangian
     {
         double total = _p.Cost(0, _p.Count);
         if (!(total > 0)) return null;
-        // With no hint, Panter–Dite for a Gaussian: SSE(k) ≈ (√3·π/2)·SSE(1)/k² ≈ 2.72·SSE(1)/k².
-        double sse = double.IsFinite(sseHint) && sseHint > 0 ? sseHint : 2.72 * total / ((double)k * k);
+        // With no hint, Panter–Dite for a Gaussian, SSE(k) ≈ (√3·π/2)·SSE(1)/k² ≈ 2.72·SSE(1)/k²,
+        // with a finite-k factor 1 − 1.6/k fitted to Max's (1960) optimal Gaussian quantizers
+        // (k²·SSE(k)/SSE(1) = 2.21 at k = 8, 2.44 at 16, 2.61 at 32).
+        double sse = double.IsFinite(sseHint) && sseHint > 0 ? sseHint
+            : 2.72 * Math.Max(0.25, 1 - 1.6 / k) * total / ((double)k * k);
         double lambda = 2 * sse / k;
         double lo = 0, hi = double.PositiveInfinity;   // count(lo) > k, count(hi) < k
         int countLo = 0, countHi = 0;
