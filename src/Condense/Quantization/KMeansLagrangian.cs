@@ -114,9 +114,10 @@ internal sealed class KMeansLagrangian
                 next = hi * Math.Exp(growth * (3 * Math.Log((double)countHi / k) - 1.0 / k));
             else
             {
-                // Secant of log λ on log count between the bracket ends; bisect when it stalls.
+                // Secant of log λ on log count between the bracket ends; bisect (geometrically) when it
+                // stalls, i.e. when the same end has moved twice running (regula falsi's failure mode).
                 double t = (Math.Log(k) - Math.Log(countLo)) / (Math.Log(countHi) - Math.Log(countLo));
-                next = sameSide >= 3 ? Math.Sqrt(lo * hi) : Math.Exp(Math.Log(lo) + t * (Math.Log(hi) - Math.Log(lo)));
+                next = sameSide >= 2 ? Math.Sqrt(lo * hi) : Math.Exp(Math.Log(lo) + t * (Math.Log(hi) - Math.Log(lo)));
             }
             if (!(next > lo && next < hi)) next = double.IsPositiveInfinity(hi) ? lo * 2 : lo == 0 ? hi / 2 : Math.Sqrt(lo * hi);
             // The bracket has collapsed to adjacent doubles: k sits strictly inside a tie of counts.
