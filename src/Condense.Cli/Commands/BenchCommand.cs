@@ -19,6 +19,7 @@ public static class BenchCommand
             BenchScaleCommand.Create(),
             BenchImageCommand.Create(),
             StudioBenchCommand.Create(),
+            BenchAllCommand.Create(),
         })
         {
             command.Subcommands.Add(sub);
