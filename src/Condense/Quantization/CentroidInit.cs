@@ -15,7 +15,13 @@ public enum CentroidInit
     /// </summary>
     Auto,
 
-    /// <summary>The optimal 1-D k-means (Wang &amp; Song 2011, Ckmeans.1d.dp) by a divide-and-conquer DP, O(k·n·log n) time, 4·k·n bytes.</summary>
+    /// <summary>
+    /// The optimal 1-D k-means. For k &gt; 4 by Lagrangian relaxation of the cluster count (a few
+    /// near-linear penalised solves, O(n) memory; Grønlund et al. 2017); for k ≤ 4, and when tied
+    /// counts leave no penalty with exactly k clusters, by the layered divide-and-conquer DP
+    /// (Wang &amp; Song 2011, Ckmeans.1d.dp; O(k·n·log n) time, 4·k·n bytes).
+    /// <see cref="KMeansResult.Method"/> says which ran.
+    /// </summary>
     Exact,
 
     /// <summary>Centroids evenly spaced between min and max (Deep Compression's choice, Han et al. 2016 §3.2), then Lloyd.</summary>

@@ -11,7 +11,10 @@ namespace Condense.Quantization;
 /// prefix sums of w, w·x and w·x² the cost of any run is O(1) and the optimum follows from a
 /// dynamic programme over (clusters, prefix): D[m][i] = min_j D[m−1][j−1] + cost(j, i)
 /// (Wang &amp; Song 2011, "Ckmeans.1d.dp", R Journal 3(2)). The best j is monotone in i (the cost
-/// is Monge), so each layer is solved by divide and conquer in O(n·log n): O(k·n·log n) in all.</para>
+/// is Monge), so each layer is solved by divide and conquer in O(n·log n): O(k·n·log n) in all.
+/// That layered DP is kept for k ≤ 4 and as the fallback; the exact path otherwise drops the
+/// layers: <see cref="KMeansLagrangian"/> prices each cluster at λ and searches λ until the
+/// penalised optimum has exactly k clusters (a few near-linear solves, O(n) memory).</para>
 /// <para>The fast path (<see cref="CentroidInit.Auto"/> on large inputs) runs that DP on a
 /// weighted histogram of B ≪ n bins whose costs are still exact (sampled from the same prefix
 /// sums), then polishes the result with Lloyd on all points. On sorted data a Lloyd iteration is
@@ -87,10 +90,7 @@ public static class KMeans1D
         switch (init)
         {
             case CentroidInit.Exact:
-            {
-                var cuts = OptimalCuts(p, k);
-                return Finish(p, CentroidsOf(p, cuts), KMeansMethod.ExactDp, 0, true, []);
-            }
+                return Exact(p, k);
             case CentroidInit.Auto:
             {
                 int bins = o.HistogramBins > 0 ? o.HistogramBins : Math.Clamp(32 * k, 2048, 65536);
@@ -117,7 +117,29 @@ public static class KMeans1D
     }
 
     /// <summary>
-    /// Exact DP. Returns the k+1 cut positions 0 = c₀ &lt; c₁ &lt; … &lt; c_k = n; cluster m is [c_m, c_{m+1}).
+    /// Up to this many clusters the layered DP is the cheaper exact method: its last layer needs
+    /// one row only, so k = 2 is a single O(n) scan and k ≤ 4 at most two O(n·log n) layers, while
+    /// the Lagrangian search needs two or three solves whose take-over searches are longest when
+    /// clusters are long.
+    /// </summary>
+    internal const int LayeredUpTo = 4;
+
+    /// <summary>
+    /// The optimum: for k &gt; <see cref="LayeredUpTo"/> the Lagrangian search
+    /// (<see cref="KMeansLagrangian"/>: O(n) memory, a few near-linear solves), and the layered DP
+    /// for small k or when no penalty gives exactly k clusters (tied counts). The result's method
+    /// says which ran; for the Lagrangian, Iterations = penalised solves.
+    /// </summary>
+    internal static KMeansResult Exact(SortedPoints p, int k)
+    {
+        if (k <= LayeredUpTo) return Finish(p, CentroidsOf(p, OptimalCuts(p, k)), KMeansMethod.ExactDp, 0, true, []);
+        var cuts = KMeansLagrangian.OptimalCuts(p, k, double.NaN, out int solves);
+        if (cuts is not null) return Finish(p, CentroidsOf(p, cuts), KMeansMethod.ExactLagrangian, solves, true, []);
+        return Finish(p, CentroidsOf(p, OptimalCuts(p, k)), KMeansMethod.ExactDp, 0, true, []);
+    }
+
+    /// <summary>
+    /// Layered exact DP. Returns the k+1 cut positions 0 = c₀ &lt; c₁ &lt; … &lt; c_k = n; cluster m is [c_m, c_{m+1}).
     /// Requires n &gt; k.
     /// </summary>
     internal static int[] OptimalCuts(SortedPoints p, int k)

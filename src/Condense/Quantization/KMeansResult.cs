@@ -7,7 +7,7 @@ namespace Condense.Quantization;
 /// <param name="Centroids">Ascending centroids (the codebook).</param>
 /// <param name="Sse">Σ wᵢ (xᵢ − c(xᵢ))² with each point assigned to its nearest centroid.</param>
 /// <param name="Method">The algorithm that produced it.</param>
-/// <param name="Iterations">Lloyd iterations run (0 for the exact DP).</param>
+/// <param name="Iterations">Lloyd iterations run; for <see cref="KMeansMethod.ExactLagrangian"/> the penalised problems solved; 0 for the layered DP.</param>
 /// <param name="Converged">Whether Lloyd reached a fixed point (true for the exact DP).</param>
 /// <param name="SseTrace">SSE after each Lloyd iteration (non-increasing); empty for the DP.</param>
 public sealed record KMeansResult(

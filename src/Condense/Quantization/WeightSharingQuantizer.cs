@@ -49,7 +49,7 @@ public sealed class WeightSharingQuantizer
 
     static int Rank(KMeansMethod m) => m switch
     {
-        KMeansMethod.Trivial => 0, KMeansMethod.ExactDp => 1, KMeansMethod.HistogramDpLloyd => 2, _ => 3,
+        KMeansMethod.Trivial => 0, KMeansMethod.ExactDp or KMeansMethod.ExactLagrangian => 1, KMeansMethod.HistogramDpLloyd => 2, _ => 3,
     };
 
     (float[] Book, KMeansResult? Result) FitGroup(ReadOnlySpan<float> slice, int bits)

@@ -114,6 +114,10 @@ public sealed class QuantizeCliTests : IDisposable
         Assert.Equal(2, runs.Count);
         foreach (var r in runs)
             Assert.True(r!["fast_sse"]!.GetValue<double>() <= r["exact_sse"]!.GetValue<double>() * 1.001);
+        // Which exact solver ran is reported: the layered DP at k = 4, the Lagrangian search (with its solves) at k = 32.
+        Assert.Equal("ExactDp", runs[0]!["exact_method"]!.GetValue<string>());
+        Assert.Equal("ExactLagrangian", runs[1]!["exact_method"]!.GetValue<string>());
+        Assert.True(runs[1]!["exact_solves"]!.GetValue<int>() >= 1);
         Assert.Equal(1, CliHarness.Run("bench", "kmeans", "--bits", "0..3").Code);
     }
 }
