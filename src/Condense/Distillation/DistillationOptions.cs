@@ -16,17 +16,8 @@ public sealed record DistillationOptions
     /// T² keeps the soft gradients' scale independent of T (paper, end of §2).</summary>
     public double Alpha { get; init; } = 0.5;
 
-    /// <summary>Transfer set: when &gt; 0, every batch is also shown to teacher and student shifted
-    /// by a random (dx, dy) ∈ [−Shift, Shift]² pixels (28 × 28 images only), and the student matches
-    /// the teacher's soft targets there too (an extra α·T²·KL term; no labels are used). A teacher
-    /// that has memorised its training images gives nearly one-hot targets on them; on shifted
-    /// copies its targets carry the "dark knowledge" the paper's transfer set supplies. 0 turns it off.</summary>
-    public int Shift { get; init; } = 2;
-
     public void Validate()
     {
-        if (Shift is < 0 or > 8)
-            throw new CondenseException($"shift {Shift} must be in 0–8 pixels");
         if (!(Temperature > 0) || Temperature > 1000)
             throw new CondenseException($"temperature {Temperature} must be greater than 0 (and at most 1000)");
         if (!(Alpha >= 0 && Alpha <= 1))
