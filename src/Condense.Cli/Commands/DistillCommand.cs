@@ -11,14 +11,14 @@ public static class DistillCommand
 {
     public static Command Create()
     {
-        var teacher = new Option<string>("--teacher") { Description = "Teacher model (.safetensors from 'condense train')", Required = true };
+        var teacher = new Option<string>("--teacher") { Description = "Teacher model (.safetensors from 'condense train'; best trained with --shift 2 --epochs 15 --gamma 0.85)", Required = true };
         var student = new Option<string>("--student") { Description = "Student: sizes like 784-100-10, or hashed:784-1000-1000-10@64", DefaultValueFactory = _ => "784-100-10" };
-        var temperature = new Option<double>("--temperature", "-T") { Description = "Softmax temperature T (> 0)", DefaultValueFactory = _ => 8 };
-        var alpha = new Option<double>("--alpha") { Description = "Weight of the soft loss, in [0, 1]", DefaultValueFactory = _ => 0.5 };
-        var shift = new Option<int>("--shift") { Description = "Augment both runs: every image shifted by a random offset of up to this many pixels (0: off)", DefaultValueFactory = _ => 2 };
-        var seeds = new Option<int>("--seeds") { Description = "Seeds to repeat the comparison over", DefaultValueFactory = _ => 3 };
-        var epochs = new Option<int>("--epochs") { Description = "Student training epochs", DefaultValueFactory = _ => 10 };
-        var gamma = new Option<double>("--gamma") { Description = "StepLR decay of the learning rate per epoch, (0, 1]; both runs", DefaultValueFactory = _ => 0.7 };
+        var temperature = new Option<double>("--temperature", "-T") { Description = "Softmax temperature T (> 0)", DefaultValueFactory = _ => DistillationRecipe.Options.Temperature };
+        var alpha = new Option<double>("--alpha") { Description = "Weight of the soft loss, in [0, 1]", DefaultValueFactory = _ => DistillationRecipe.Options.Alpha };
+        var shift = new Option<int>("--shift") { Description = "Augment both runs: every image shifted by a random offset of up to this many pixels (0: off)", DefaultValueFactory = _ => DistillationRecipe.StudentTraining.Shift };
+        var seeds = new Option<int>("--seeds") { Description = "Seeds to repeat the comparison over", DefaultValueFactory = _ => 5 };
+        var epochs = new Option<int>("--epochs") { Description = "Student training epochs, both runs", DefaultValueFactory = _ => DistillationRecipe.StudentTraining.Epochs };
+        var gamma = new Option<double>("--gamma") { Description = "StepLR decay of the learning rate per epoch, (0, 1]; both runs", DefaultValueFactory = _ => DistillationRecipe.StudentTraining.StepGamma ?? 1 };
         var seed = new Option<long>("--seed") { Description = "First seed", DefaultValueFactory = _ => 0 };
         var data = new Option<string?>("--data") { Description = "Data set (default: the teacher's)" };
         var json = CliConsole.JsonOption();
