@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzz one Condense reader with AFL++ and SharpFuzz.
 #
-#   scripts/fuzz.sh TARGET MINUTES     TARGET: safetensors | idx | onnx | image | container | sparse
+#   scripts/fuzz.sh TARGET MINUTES     TARGET: safetensors | shards | idx | onnx | image | container | sparse | checkpoint | hashed
 #
 # Publishes tests/Fuzz, instruments Condense.dll (and Google.Protobuf.dll, which parses ONNX)
 # with the sharpfuzz tool from the repo's tool manifest, then runs afl-fuzz from the committed
@@ -9,13 +9,14 @@
 # A crashing input is replayed with: dotnet artifacts/fuzz/plain/Condense.Fuzz.dll TARGET FILE.
 # Findings go to artifacts/fuzz/TARGET (override with FUZZ_OUT). Prints executions, paths,
 # crashes and hangs, replays every crash for its stack trace, and exits 1 if there were any.
+# FUZZ_SEED=N fixes afl-fuzz's random seed (CI sets it, so a smoke run mutates the same way each time).
 # Needs: afl++ (Debian package afl++), the .NET 10 SDK.
 set -euo pipefail
 target=${1:?usage: scripts/fuzz.sh TARGET MINUTES}
 minutes=${2:?usage: scripts/fuzz.sh TARGET MINUTES}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-case "$target" in safetensors|idx|onnx|image|container|sparse) ;; *) echo "fuzz.sh: unknown target '$target'" >&2; exit 2;; esac
+case "$target" in safetensors|shards|idx|onnx|image|container|sparse|checkpoint|hashed) ;; *) echo "fuzz.sh: unknown target '$target'" >&2; exit 2;; esac
 command -v afl-fuzz >/dev/null || { echo "fuzz.sh: afl-fuzz not found (apt-get install afl++)" >&2; exit 2; }
 out=${FUZZ_OUT:-$root/artifacts/fuzz}
 build="$out/build"
@@ -39,7 +40,8 @@ export AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AF
        AFL_NO_AFFINITY=1 AFL_SHUFFLE_QUEUE=0 AFL_FORKSRV_INIT_TMOUT=120000 DOTNET_TieredPGO=0
 # -t: a hang is 10 s of one input on a busy 2-core machine (the readers take milliseconds);
 # -m none: the .NET runtime reserves far more virtual memory than AFL's default limit.
-afl-fuzz -i "tests/Fuzz/seeds/$target" -o "$findings" -t 10000 -m none -V "$seconds" \
+seed_args=(); [ -n "${FUZZ_SEED:-}" ] && seed_args=(-s "$FUZZ_SEED")
+afl-fuzz "${seed_args[@]}" -i "tests/Fuzz/seeds/$target" -o "$findings" -t 10000 -m none -V "$seconds" \
   -- dotnet "$build/Condense.Fuzz.dll" "$target" >"$out/$target.log" 2>&1 || {
   echo "fuzz.sh: afl-fuzz failed; last lines of $out/$target.log:" >&2; tail -20 "$out/$target.log" >&2; exit 2; }
 

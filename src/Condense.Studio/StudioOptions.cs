@@ -27,6 +27,14 @@ public sealed record StudioOptions
     /// <summary>Seed for every random choice the Studio makes (training, generated matrices).</summary>
     public int Seed { get; init; } = 1;
 
+    /// <summary>
+    /// Solve ahead of the reader on one background thread, so slider steps are look-ups: page 3's
+    /// 6 distributions × 8 bits from start-up, and pages 1–2's colour quantization for every
+    /// k = 1…256 of the photo being viewed (the default photo from start-up). Default true; false
+    /// computes each answer only when a request asks for it.
+    /// </summary>
+    public bool SolveAhead { get; init; } = true;
+
     internal void Validate()
     {
         if (Port is < 0 or > 65535)

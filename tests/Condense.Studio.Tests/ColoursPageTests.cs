@@ -1,6 +1,7 @@
 using System.Globalization;
 using Condense.Imaging;
 using Microsoft.Playwright;
+using SkiaSharp;
 
 namespace Condense.Studio.Tests;
 
@@ -90,10 +91,110 @@ public sealed class ColoursPageTests(StudioFixture studio)
         await Browser.HoverPixelAsync(page.GetByTestId("error-map"), 100, 50, q16.Width, q16.Height);
         var (x, y) = await HoveredPixelAsync(page.GetByTestId("hover-pixel"));
         await Assertions.Expect(page.GetByTestId("hover-error")).ToHaveTextAsync(Fmt(q16.Errors[y * q16.Width + x]));
+        // The map is drawn from E_i the browser computes (original vs the PNG it was sent): its mean is the library's.
+        Assert.Equal(q16.MeanError, double.Parse((await page.GetByTestId("error-map").GetAttributeAsync("data-map-mean"))!, CultureInfo.InvariantCulture), 9);
 
         await Assertions.Expect(page.GetByTestId("error-curve").Locator("svg")).ToBeVisibleAsync();
         Assert.Empty(errors);
         await StudioFixture.ScreenshotAsync(page, "2-measuring-error");
+    }
+
+    [Fact]
+    public async Task Uploaded_photo_is_quantized_by_the_library_as_the_slider_moves()
+    {
+        // A real photo the Studio does not bundle: a mirrored 320×240 crop of coffee, as a JPEG.
+        var path = Path.Combine(AppContext.BaseDirectory, "upload-coffee-crop.jpg");
+        await File.WriteAllBytesAsync(path, CropJpeg(SampleImages.Load("coffee"), 140, 80, 320, 240));
+        var photo = ImageDecoder.Decode(await File.ReadAllBytesAsync(path), path);
+        Assert.Equal((320, 240), (photo.Width, photo.Height));
+
+        var (page, errors) = await studio.OpenAsync("colours");
+        await Assertions.Expect(page.GetByTestId("quantized")).ToBeVisibleAsync();
+        await page.GetByTestId("image-upload").SetInputFilesAsync(path);
+        await Assertions.Expect(page.GetByTestId("image-select").Locator("option:checked")).ToHaveTextAsync("upload (320×240)");
+        await Assertions.Expect(page.GetByText("original, 320×240")).ToBeVisibleAsync();
+
+        foreach (var k in new[] { 5, 9 })
+        {
+            await Browser.SlideToAsync(page.GetByTestId("k-slider"), k);
+            var expected = new ColorQuantizer(new ColorQuantizerOptions { Colors = k, Seed = new StudioOptions().Seed }).Quantize(photo);
+            await Assertions.Expect(page.Locator("[data-testid=palette] .swatch")).ToHaveCountAsync(expected.Palette.Count);
+            await Assertions.Expect(page.GetByTestId("mean-error")).ToHaveAttributeAsync("data-value", expected.MeanError.ToString("R", CultureInfo.InvariantCulture));
+
+            // The canvas shows at most k colours, and every pixel is the library's Q.
+            var drawn = Convert.FromBase64String(await page.EvaluateAsync<string>(@"() => {
+                const c = document.querySelector('[data-testid=quantized]');
+                const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                let s = '';
+                for (let i = 0; i < d.length; i += 4) s += String.fromCharCode(d[i], d[i + 1], d[i + 2]);
+                return btoa(s); }"));
+            var distinct = Enumerable.Range(0, drawn.Length / 3).Select(i => (drawn[3 * i] << 16) | (drawn[3 * i + 1] << 8) | drawn[3 * i + 2]).Distinct().Count();
+            Assert.InRange(distinct, 2, k);
+            Assert.Equal(expected.Palette.Count, distinct);
+            Assert.Equal(expected.Reconstruct().Pixels, drawn);
+        }
+        Assert.Empty(errors);
+        await StudioFixture.ScreenshotAsync(page, "1-sharing-colours-upload");
+    }
+
+    [Fact]
+    public async Task Malformed_photo_upload_gets_a_clear_message_and_the_page_keeps_working()
+    {
+        var bad = Path.Combine(AppContext.BaseDirectory, "not-a-photo.png");
+        await File.WriteAllBytesAsync(bad, [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 1, 2, 3]);
+        var (page, _) = await studio.OpenAsync("colours");
+        await Assertions.Expect(page.GetByTestId("quantized")).ToBeVisibleAsync();
+        await page.GetByTestId("image-upload").SetInputFilesAsync(bad);
+        await Assertions.Expect(page.GetByTestId("error")).ToContainTextAsync("not-a-photo.png");
+        var message = await page.GetByTestId("error").InnerTextAsync();
+        Assert.DoesNotContain("\n", message.Trim());
+        await StudioFixture.ScreenshotAsync(page, "1-sharing-colours-malformed");
+
+        // Over HTTP: 400 with a one-line JSON message, and the server still answers slider steps.
+        using (var response = await studio.Http.PostAsync("/api/colours/upload", new ByteArrayContent([1, 2, 3, 4, 5])))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains("\"error\"", await response.Content.ReadAsStringAsync());
+        }
+        await Browser.SlideToAsync(page.GetByTestId("k-slider"), 3);
+        await Assertions.Expect(page.Locator("[data-testid=palette] .swatch")).ToHaveCountAsync(Library(3).Palette.Count);
+    }
+
+    [Fact]
+    public async Task Photo_upload_over_the_limit_is_refused_with_413()
+    {
+        var big = new byte[studio.Options.MaxUploadBytes + 1];
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "/api/colours/upload") { Content = new ByteArrayContent(big) })
+        {
+            request.Headers.ExpectContinue = true;
+            using var response = await studio.Http.SendAsync(request);
+            Assert.Equal(System.Net.HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        }
+        var path = Path.Combine(AppContext.BaseDirectory, "too-big-photo.png");
+        await File.WriteAllBytesAsync(path, big);
+        var (page, _) = await studio.OpenAsync("colours");
+        await Assertions.Expect(page.GetByTestId("quantized")).ToBeVisibleAsync();
+        await page.GetByTestId("image-upload").SetInputFilesAsync(path);
+        await Assertions.Expect(page.GetByTestId("error")).ToContainTextAsync("larger than the Studio accepts");
+        await StudioFixture.ScreenshotAsync(page, "1-sharing-colours-too-large");
+        using var health = await studio.Http.GetAsync("/api/colours/quantize?image=chelsea&k=2");
+        Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+    }
+
+    /// <summary>A mirrored crop of <paramref name="image"/> encoded as a JPEG (quality 90) by SkiaSharp.</summary>
+    static byte[] CropJpeg(RgbImage image, int x0, int y0, int width, int height)
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                var s = (((y0 + y) * image.Width) + x0 + (width - 1 - x)) * 3;
+                bitmap.SetPixel(x, y, new SKColor(image.Pixels[s], image.Pixels[s + 1], image.Pixels[s + 2]));
+            }
+        }
+        using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, 90);
+        return data.ToArray();
     }
 
     static async Task<(int X, int Y)> HoveredPixelAsync(ILocator caption)

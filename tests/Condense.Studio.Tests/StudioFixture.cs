@@ -32,7 +32,10 @@ public sealed class StudioFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         (app, Url) = await StudioHost.StartAsync(Options);
-        Http = new HttpClient { BaseAddress = Url };
+        // A client that announces a body (Expect: 100-continue) waits this long for the server's
+        // answer before sending it anyway; the default 1 s is too short on a loaded machine, and a
+        // body sent after an early 413 ends in a broken pipe instead of the 413 the tests check.
+        Http = new HttpClient(new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromSeconds(60) }) { BaseAddress = Url };
         Directory.CreateDirectory(ScreenshotDirectory);
         if (!File.Exists(ChromiumPath))
             throw new InvalidOperationException($"{ChromiumPath} is missing: the Studio's browser tests need Debian's chromium (scripts/setup.sh installs it)");

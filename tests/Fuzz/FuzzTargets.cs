@@ -2,8 +2,10 @@ using Condense.Data;
 using Condense.DeepCompression;
 using Condense.Formats;
 using Condense.Formats.Onnx;
+using Condense.Hashing;
 using Condense.Imaging;
 using Condense.Pruning;
+using Condense.Streaming;
 
 namespace Condense.Fuzz;
 
@@ -15,7 +17,7 @@ namespace Condense.Fuzz;
 /// </summary>
 public static class FuzzTargets
 {
-    public static readonly string[] Names = ["safetensors", "idx", "onnx", "image", "container", "sparse"];
+    public static readonly string[] Names = ["safetensors", "shards", "idx", "onnx", "image", "container", "sparse", "checkpoint", "hashed"];
 
     /// <summary>Managed bytes one input may allocate: 64 MiB plus 1024× its size (gzip's best ratio is ~1032:1).</summary>
     public static long AllocationBudget(long inputBytes) => (64L << 20) + 1024 * inputBytes;
@@ -31,6 +33,9 @@ public static class FuzzTargets
         "image" => Image,
         "container" => Container,
         "sparse" => Sparse,
+        "shards" => Shards,
+        "checkpoint" => Checkpoint,
+        "hashed" => Hashed,
         _ => throw new ArgumentException($"unknown target '{name}' (one of {string.Join(", ", Names)})"),
     };
 
@@ -53,7 +58,10 @@ public static class FuzzTargets
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         // The sparse file legitimately expands (an all-zero matrix costs a few bytes): its reader
         // bounds a file at max(2²⁴, 1024·bytes) elements, so its budget is that many floats, twice.
-        long budget = target == Sparse ? AllocationBudget(input.Length) + 8 * Math.Max(1L << 24, 1024L * input.Length) : AllocationBudget(input.Length);
+        // A hashed file legitimately names a virtual network far larger than its pools: its loader
+        // bounds the index and sign tables (12 bytes per entry) at MaxTableEntries, so that much, twice.
+        long budget = AllocationBudget(input.Length) + (target == Sparse ? 8 * Math.Max(1L << 24, 1024L * input.Length)
+            : target == Hashed ? 2 * 12 * HashedModelFile.MaxTableEntries : 0);
         if (allocated > budget)
             throw new InsufficientExecutionStackException($"allocated {allocated} bytes for a {input.Length}-byte input");
         return refusal;
@@ -120,5 +128,42 @@ public static class FuzzTargets
     {
         var (tensors, _) = SparseModelFile.Decode(input, "input.sparse");
         foreach (var t in tensors) if (t.DType.IsFloat()) t.ToFloat32();
+    }
+
+    /// <summary>Shard names the "shards" target's folder holds; the fuzzed index may name them or others.</summary>
+    public static readonly string[] ShardFiles = [ShardIndex.ShardName(1, 2), ShardIndex.ShardName(2, 2)];
+
+    /// <summary>
+    /// A sharded checkpoint: the input is <c>model.safetensors.index.json</c>, beside two small valid
+    /// shards; the checkpoint is opened (index checked against the shards) and every tensor read.
+    /// </summary>
+    static void Shards(byte[] input)
+    {
+        var folder = Path.Combine(Scratch, "sharded");
+        if (!Directory.Exists(folder))
+        {
+            Directory.CreateDirectory(folder);
+            Seeds.WriteShards(folder);
+        }
+        File.WriteAllBytes(Path.Combine(folder, ShardIndex.FileName), input);
+        using var checkpoint = ShardedCheckpoint.Open(folder);
+        foreach (var shard in checkpoint.Shards)
+            foreach (var entry in shard.Entries)
+                _ = shard.Read(entry);
+    }
+
+    /// <summary>The streaming compressor's output (int8 or k-means codes + metadata), decoded to float32.</summary>
+    static void Checkpoint(byte[] input)
+    {
+        using var checkpoint = CompressedCheckpoint.Open(ScratchFile("compressed.safetensors", input));
+        foreach (var name in checkpoint.Tensors)
+            _ = checkpoint.ReadFloat32(name);
+    }
+
+    /// <summary>A HashedNets model: pools and biases in safetensors, hashing settings in its metadata.</summary>
+    static void Hashed(byte[] input)
+    {
+        using var model = HashedModelFile.Load(ScratchFile("hashed.safetensors", input));
+        _ = model.VirtualLayers.Count;
     }
 }

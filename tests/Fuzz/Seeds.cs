@@ -2,8 +2,10 @@ using System.IO.Compression;
 using Condense.Formats;
 using Condense.Formats.Onnx;
 using Condense.DeepCompression;
+using Condense.Hashing;
 using Condense.Imaging;
 using Condense.Pruning;
+using Condense.Streaming;
 using Onnx;
 using SkiaSharp;
 
@@ -20,6 +22,9 @@ public static class Seeds
         ImageSeeds(Dir(root, "image"));
         ContainerSeeds(Dir(root, "container"));
         SparseSeeds(Dir(root, "sparse"));
+        ShardSeeds(Dir(root, "shards"));
+        CheckpointSeeds(Dir(root, "checkpoint"));
+        HashedSeeds(Dir(root, "hashed"));
     }
 
     static void ContainerSeeds(string dir)
@@ -42,6 +47,61 @@ public static class Seeds
         SparseModelFile.Write(Path.Combine(dir, "pruned.safetensors"),
             [NamedTensor.FromFloat32("fc1.weight", w, 6, 8), NamedTensor.FromFloat32("fc1.bias", new float[6], 6)],
             new Dictionary<string, string> { ["condense.kind"] = "LeNet300" });
+    }
+
+    /// <summary>The two shards the "shards" target places beside every fuzzed index.</summary>
+    public static void WriteShards(string folder)
+    {
+        SafetensorsWriter.Write(Path.Combine(folder, FuzzTargets.ShardFiles[0]),
+            [NamedTensor.FromFloat32("fc1.weight", [0.5f, -1f, 2f, 0f, 1.5f, -0.25f], 2, 3), NamedTensor.FromFloat32("fc1.bias", [1f, -1f], 2)]);
+        SafetensorsWriter.Write(Path.Combine(folder, FuzzTargets.ShardFiles[1]),
+            [new NamedTensor("fc2.weight", TensorDType.BF16, [1, 2], [0x80, 0x3f, 0x00, 0xc0])]);
+    }
+
+    static void ShardSeeds(string dir)
+    {
+        var index = new ShardIndex(
+            [new("fc1.weight", FuzzTargets.ShardFiles[0]), new("fc1.bias", FuzzTargets.ShardFiles[0]), new("fc2.weight", FuzzTargets.ShardFiles[1])],
+            new Dictionary<string, string> { ["total_size"] = "36" });
+        File.WriteAllBytes(Path.Combine(dir, ShardIndex.FileName), index.ToJson());
+    }
+
+    /// <summary>A small checkpoint compressed by the streaming pipeline with each method.</summary>
+    static void CheckpointSeeds(string dir)
+    {
+        var work = Directory.CreateTempSubdirectory("condense-fuzz-seeds").FullName;
+        try
+        {
+            var source = Path.Combine(work, "model.safetensors");
+            var rng = new Random(3);
+            var w = Enumerable.Range(0, 64).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+            SafetensorsWriter.Write(source, [NamedTensor.FromFloat32("w", w, 8, 8), NamedTensor.FromFloat32("b", [1f, 2f], 2)]);
+            foreach (ITensorCompressor compressor in new ITensorCompressor[] { new Int8PerChannelCompressor(minElements: 16), new KMeans8Compressor(minElements: 16) })
+            {
+                var output = Path.Combine(work, compressor.Method);
+                StreamCompressor.Run(source, output, compressor);
+                File.Copy(Directory.GetFiles(output, "*.safetensors").Single(), Path.Combine(dir, compressor.Method + ".safetensors"), overwrite: true);
+            }
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    /// <summary>Small hashed networks: one hash and two (multi-hashing), and the structured variant.</summary>
+    static void HashedSeeds(string dir)
+    {
+        foreach (var (name, options) in new[]
+        {
+            ("hashed-8x", new HashingOptions { Factor = 8, Seed = 1 }),
+            ("hashed-4x-2hashes", new HashingOptions { Factor = 4, Hashes = 2, Seed = 2 }),
+            ("structured-4x", new HashingOptions { Factor = 4, Variant = HashingVariant.Structured, Seed = 3 }),
+        })
+        {
+            using var model = new HashedMlp([6, 5, 3], options);
+            HashedModelFile.Save(Path.Combine(dir, name + ".safetensors"), model);
+        }
     }
 
     static string Dir(string root, string name) => Directory.CreateDirectory(Path.Combine(root, name)).FullName;

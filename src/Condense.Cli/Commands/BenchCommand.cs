@@ -17,8 +17,10 @@ public static class BenchCommand
             BenchTrainCommand.Create(),
             KMeansBenchCommand.Create(),
             BenchScaleCommand.Create(),
+            BenchOnnxLargeCommand.Create(),
             BenchImageCommand.Create(),
             StudioBenchCommand.Create(),
+            BenchAllCommand.Create(),
         })
         {
             command.Subcommands.Add(sub);

@@ -22,10 +22,12 @@ public static class CompressCommand
         var noSparse = new Option<bool>("--no-sparse") { Description = "Never store pruned tensors sparsely" };
         var seed = new Option<int>("--seed") { Description = "Seed for k-means initialisation and random verifier inputs", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--output", "-o") { Description = "Where to write the compressed model (.onnx)", Required = true };
+        var external = new Option<string>("--external-data") { Description = "auto | always | never: keep weights in OUT.onnx.data beside the model, compressing tensor by tensor (auto: when the input's tensors reach --external-threshold or the input has external data; needed over 2 GiB)", DefaultValueFactory = _ => "auto" };
+        var threshold = new Option<long>("--external-threshold") { Description = "Input tensor bytes from which --external-data auto writes external data", DefaultValueFactory = _ => 1L << 30 };
         var json = CliConsole.JsonOption();
         var command = new Command("compress", "Compress an ONNX model's weights into a smaller ONNX model that ONNX Runtime runs.")
         {
-            input, method, bits, perChannel, minSize, noSparse, seed, output, json,
+            input, method, bits, perChannel, minSize, noSparse, seed, output, external, threshold, json,
         };
         command.SetAction(parse =>
         {
@@ -33,20 +35,34 @@ public static class CompressCommand
             var outPath = parse.GetValue(output)!;
             var options = new OnnxCompressionOptions(
                 ParseMethod(parse.GetValue(method)!), parse.GetValue(bits), parse.GetValue(perChannel),
-                parse.GetValue(minSize), !parse.GetValue(noSparse), parse.GetValue(seed));
+                parse.GetValue(minSize), !parse.GetValue(noSparse), parse.GetValue(seed),
+                ParseExternal(parse.GetValue(external)!), parse.GetValue(threshold));
             options.Validate();
             if (string.Equals(Path.GetFullPath(inPath), Path.GetFullPath(outPath), StringComparison.Ordinal))
                 throw new CondenseException($"{outPath}: the output would overwrite the input");
 
             var model = OnnxReader.Read(inPath);
-            var original = model.Proto.Clone();
-            var result = OnnxCompressor.Compress(model, options);
-            var (known, knownSource) = KnownInputs(original, inPath);
-            var verification = OnnxVerifier.Compare(original, result.Model, inPath, known, options.Seed);
-            if (knownSource is not null) verification = verification with { InputSource = knownSource };
-            OnnxWriter.Write(outPath, result.Model);
-            var fileBefore = new FileInfo(inPath).Length;
-            var fileAfter = new FileInfo(outPath).Length;
+            var fileBefore = model.FileBytes;
+            OnnxCompressionResult result;
+            OnnxVerification? verification = null;
+            var (known, knownSource) = KnownInputs(model.Proto, inPath);
+            string? dataPath = null;
+            if (options.WritesExternal(model))
+            {
+                // Tensor by tensor into OUT.onnx + OUT.onnx.data; both run in ONNX Runtime before they appear.
+                result = OnnxCompressor.CompressToExternal(model, options, outPath,
+                    staged => verification = OnnxVerifier.CompareFiles(model, staged, known, options.Seed));
+                dataPath = outPath + ".data";
+            }
+            else
+            {
+                var original = model.Proto.Clone();
+                result = OnnxCompressor.Compress(model, options);
+                verification = OnnxVerifier.Compare(original, result.Model, inPath, known, options.Seed);
+                OnnxWriter.Write(outPath, result.Model);
+            }
+            if (knownSource is not null) verification = verification! with { InputSource = knownSource };
+            var fileAfter = new FileInfo(outPath).Length + (dataPath is null ? 0 : new FileInfo(dataPath).Length);
 
             if (parse.GetValue(json))
             {
@@ -54,6 +70,7 @@ public static class CompressCommand
                 {
                     input = inPath,
                     output = outPath,
+                    externalData = dataPath,
                     method = options.Method.ToString().ToLowerInvariant(),
                     bits = options.EffectiveBits,
                     perChannel = options.PerChannel,
@@ -69,7 +86,7 @@ public static class CompressCommand
                     }),
                     verification = new
                     {
-                        inputs = verification.InputSource,
+                        inputs = verification!.InputSource,
                         outputs = verification.Outputs.Select(o => new { name = o.Name, maxAbs = o.MaxAbs, meanAbs = o.MeanAbs, maxRelative = o.MaxRelative, meanRelative = o.MeanRelative }),
                     },
                 });
@@ -85,11 +102,11 @@ public static class CompressCommand
                     t.MaxAbsError.ToString("G3"), t.RelativeRmsError.ToString("G3"));
             }
             console.Write(table);
-            console.WriteLine($"{inPath} -> {outPath}: {fileBefore:N0} -> {fileAfter:N0} bytes (ratio {(double)fileAfter / fileBefore:0.000}); " +
+            console.WriteLine($"{inPath} -> {outPath}{(dataPath is null ? "" : " + " + Path.GetFileName(dataPath))}: {fileBefore:N0} -> {fileAfter:N0} bytes (ratio {(double)fileAfter / fileBefore:0.000}); " +
                 $"{result.Tensors.Count(t => t.Compressed)} of {result.Tensors.Count} tensors compressed" +
                 (result.OpsetLifted ? "; lifted to opset 7 (ONNX Runtime has no older kernels)" : ""));
             var diff = new Table().AddColumns("output", "max |Δ|", "mean |Δ|", "max rel.", "mean rel.");
-            foreach (var o in verification.Outputs)
+            foreach (var o in verification!.Outputs)
                 diff.AddRow(Markup.Escape(o.Name), o.MaxAbs.ToString("G3"), o.MeanAbs.ToString("G3"), o.MaxRelative.ToString("G3"), o.MeanRelative.ToString("G3"));
             console.WriteLine($"ONNX Runtime, original vs compressed on {verification.InputSource}:");
             console.Write(diff);
@@ -116,6 +133,14 @@ public static class CompressCommand
         var images = test.Images.AsSpan(0, count * test.Features);
         return ([OnnxTensorData.FromFloat32(inputs[0].Name, images, [count, test.Features])], $"{dataSet} test images (first {count})");
     }
+
+    static OnnxExternalDataMode ParseExternal(string name) => name.ToLowerInvariant() switch
+    {
+        "auto" => OnnxExternalDataMode.Auto,
+        "always" or "yes" or "true" => OnnxExternalDataMode.Always,
+        "never" or "no" or "false" => OnnxExternalDataMode.Never,
+        _ => throw new CondenseException($"--external-data must be auto, always or never, not '{name}'"),
+    };
 
     static OnnxCompressionMethod ParseMethod(string name) => name.ToLowerInvariant() switch
     {

@@ -18,25 +18,31 @@ public static class StudioBenchCommand
     {
         var json = new Option<bool>("--json") { Description = "Print the figures as JSON instead of a table." };
         var cache = new Option<string?>("--cache") { Description = "Folder for the Studio's trained models (default ~/.cache/condense/studio)." };
-        var command = new Command("studio", "p50/p95 latency of each Studio page's slider requests.") { json, cache };
+        var pages = new Option<int[]>("--page") { Description = "Measure only these pages (1…7; repeat the option). Default: all.", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("studio", "p50/p95 latency of each Studio page's slider requests, after the page has loaded.") { json, cache, pages };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
             var asJson = parse.GetValue(json);
             var options = new StudioOptions { Port = 0, CacheDirectory = parse.GetValue(cache) };
-            var results = await StudioBenchmark.RunAsync(options, asJson ? null : m => error.WriteLine($"bench studio: {m}"), cancellationToken);
+            var results = await StudioBenchmark.RunAsync(options, parse.GetValue(pages), asJson ? null : m => error.WriteLine($"bench studio: {m}"), cancellationToken);
             if (asJson)
             {
-                output.WriteLine(JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+                output.WriteLine(JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
                 return 0;
             }
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Interactive = InteractionSupport.No });
-            var table = new Table().AddColumns("page", "requests", "p50 ms", "p95 ms", "p95 first visits ms", "max ms");
+            console.Profile.Width = Math.Max(console.Profile.Width, 150);
+            var table = new Table().AddColumns("page", "step", "requests", "p50 ms", "p95 ms", "p95 first visits ms", "max ms", "ready after s");
             foreach (var r in results)
-                table.AddRow(r.Page, r.Requests.ToString(CultureInfo.InvariantCulture), F(r.P50), F(r.P95), F(r.ColdP95), F(r.Max));
+                table.AddRow(Markup.Escape(r.Page), Markup.Escape(r.Step), r.Requests.ToString(CultureInfo.InvariantCulture), F(r.P50), F(r.P95), F(r.ColdP95), F(r.Max),
+                    (r.LoadMilliseconds / 1000).ToString("0.0", CultureInfo.InvariantCulture));
             console.Write(table);
-            console.WriteLine($"{Environment.ProcessorCount} cores; loopback HTTP, one request at a time; slider forward (computed) then back (cached).");
+            foreach (var r in results.Where(r => r.Note is not null))
+                console.WriteLine($"{r.Page}: {r.Note}");
+            var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+            console.WriteLine($"{Environment.ProcessorCount} cores, load average {load}; loopback HTTP, one request at a time; each page opened first (not timed), then its steps forward and back.");
             return 0;
         });
         return command;

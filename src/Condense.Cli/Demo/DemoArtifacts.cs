@@ -4,6 +4,7 @@ using Condense.Models;
 using Condense.Pruning;
 using Condense.DeepCompression;
 using Condense.LowRank;
+using Condense.Hashing;
 
 namespace Condense.Cli.Demo;
 
@@ -34,14 +35,19 @@ public static class DemoArtifacts
         return Evaluator.Evaluate(model, data);
     }
 
-    /// <summary>Condense's own files: dense and factorised safetensors models, sparse (.csparse) models, Deep Compression containers (.cdz).</summary>
+    /// <summary>Condense's own files: dense, factorised and hashed safetensors models, sparse (.csparse) models, Deep Compression containers (.cdz).</summary>
     public static CondenseModel LoadCondenseModel(string path)
     {
         if (path.EndsWith(SparseModelFile.Extension, StringComparison.OrdinalIgnoreCase)) return SparseModelFile.Load(path);
         if (path.EndsWith(".cdz", StringComparison.OrdinalIgnoreCase)) return CompressedModelFile.Load(path);
         string? architecture;
         using (var reader = Condense.Formats.SafetensorsReader.Open(path)) architecture = reader.Metadata.GetValueOrDefault("architecture");
-        return architecture == "FactorizedMlp" ? FactorizedModelFile.Load(path) : ModelFile.Load(path).Model;
+        return architecture switch
+        {
+            "FactorizedMlp" => FactorizedModelFile.Load(path),
+            HashedModelFile.Architecture => HashedModelFile.Load(path),
+            _ => ModelFile.Load(path).Model,
+        };
     }
 
     /// <summary>Σ|y − y₀| / Σ|y₀|: how far a compressed model's outputs moved, relative to their size.</summary>

@@ -13,6 +13,7 @@ public static class DemoStages
     [
         new PruningStage(),
         new LowRankStage(),
+        new HashingStage(),
         new DistillationStage(),
         new DeepCompressionStage(),
     ];

@@ -1,4 +1,4 @@
 namespace Condense.Studio.Bench;
 
-/// <summary>One request a page's front end sends when its slider moves: GET, or POST with a JSON body.</summary>
-public sealed record BenchRequest(string Path, string? JsonBody = null);
+/// <summary>One request a page's front end sends: GET, or POST with a JSON body or with raw bytes (an upload).</summary>
+public sealed record BenchRequest(string Path, string? JsonBody = null, byte[]? Bytes = null);

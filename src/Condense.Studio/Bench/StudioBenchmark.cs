@@ -6,55 +6,101 @@ using Condense.Studio.Pages;
 namespace Condense.Studio.Bench;
 
 /// <summary>
-/// Drives the Studio's endpoints the way a reader drags a slider: every page's value range once
-/// forward (each value computed for the first time) and once back (answered from the cache),
-/// one request at a time, after one warm-up request per page (model training, data loading).
-/// Reports percentiles per page. This is a benchmark, not a test: numbers depend on the machine.
+/// Drives the Studio's endpoints the way a reader uses each page: open the page (its front end's
+/// first requests, then wait until it reports ready), then step its slider or picker through
+/// every value once forward (each value asked for the first time) and once back, one request at a
+/// time. Only the steps are timed into the percentiles; the opening is reported apart. This is a
+/// benchmark, not a test: the numbers depend on the machine and its load.
 /// </summary>
 public static class StudioBenchmark
 {
-    public static async Task<IReadOnlyList<PageLatency>> RunAsync(StudioOptions options, Action<string>? progress = null, CancellationToken cancellationToken = default)
+    /// <param name="options">The server's options (its port is replaced by a free one).</param>
+    /// <param name="pages">Page numbers to measure (1…7); null or empty: all.</param>
+    /// <param name="progress">Receives one line per phase.</param>
+    /// <param name="cancellationToken">Stops between requests.</param>
+    public static async Task<IReadOnlyList<PageLatency>> RunAsync(
+        StudioOptions options, IReadOnlyCollection<int>? pages = null, Action<string>? progress = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        if (pages?.Where(p => p is < 1 or > 7).Select(p => (int?)p).FirstOrDefault() is int bad)
+            throw new CondenseException($"bench studio: page {bad} is outside 1…7");
         var (app, url) = await StudioHost.StartAsync(options with { Port = 0 }, cancellationToken);
         await using var _ = app;
-        using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromMinutes(10) };
+        using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromMinutes(15) };
         var results = new List<PageLatency>();
-        foreach (var (page, requests) in StudioPages.BenchRequests(app.Services))
+        foreach (var bench in StudioPages.Benches())
         {
-            progress?.Invoke($"{page}: warming up");
-            await SendAsync(http, requests.Warmup, cancellationToken);
+            if (pages is { Count: > 0 } && !bench.Numbers.Any(pages.Contains)) continue;
+            progress?.Invoke($"{bench.Page}: opening the page");
+            var load = Stopwatch.StartNew();
+            var sweep = await bench.LoadAsync(http, cancellationToken);
+            var loadMs = load.Elapsed.TotalMilliseconds;
             var cold = new List<double>();
             var all = new List<double>();
-            progress?.Invoke($"{page}: {requests.Sweep.Count} slider values, forward and back");
-            foreach (var request in requests.Sweep)
+            progress?.Invoke($"{bench.Page}: ready after {loadMs / 1000:0.0} s; {sweep.Count} steps ({bench.Step}), forward and back");
+            foreach (var request in sweep)
             {
                 var ms = await SendAsync(http, request, cancellationToken);
                 cold.Add(ms);
                 all.Add(ms);
             }
-            for (var i = requests.Sweep.Count - 1; i >= 0; i--)
-                all.Add(await SendAsync(http, requests.Sweep[i], cancellationToken));
-            results.Add(new PageLatency(page, all.Count, Percentile(all, 0.50), Percentile(all, 0.95), Percentile(cold, 0.95), all.Max()));
+            for (var i = sweep.Count - 1; i >= 0; i--)
+                all.Add(await SendAsync(http, sweep[i], cancellationToken));
+            var note = bench.NoteAsync is null ? null : await bench.NoteAsync(http, cancellationToken);
+            results.Add(new PageLatency(bench.Page, bench.Step, all.Count, Percentile(all, 0.50), Percentile(all, 0.95),
+                Percentile(cold, 0.95), all.Max(), loadMs, note));
         }
         await app.StopAsync(CancellationToken.None);
         return results;
     }
 
-    static async Task<double> SendAsync(HttpClient http, BenchRequest request, CancellationToken cancellationToken)
+    /// <summary>Sends one request and returns its time to the last byte of the answer, in ms; a failure is an error.</summary>
+    public static async Task<double> SendAsync(HttpClient http, BenchRequest request, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        using var message = new HttpRequestMessage(request.JsonBody is null ? HttpMethod.Get : HttpMethod.Post, request.Path);
+        using var response = await SendRawAsync(http, request, cancellationToken);
+        await response.Content.LoadIntoBufferAsync(cancellationToken);
+        watch.Stop();
+        return watch.Elapsed.TotalMilliseconds;
+    }
+
+    /// <summary>Sends one request and returns its (successful) response, buffered.</summary>
+    public static async Task<HttpResponseMessage> SendRawAsync(HttpClient http, BenchRequest request, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(request.JsonBody is null && request.Bytes is null ? HttpMethod.Get : HttpMethod.Post, request.Path);
         if (request.JsonBody is not null)
         {
             message.Content = new StringContent(request.JsonBody, Encoding.UTF8);
             message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         }
-        using var response = await http.SendAsync(message, cancellationToken);
+        else if (request.Bytes is not null)
+        {
+            message.Content = new ByteArrayContent(request.Bytes);
+            message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        }
+        var response = await http.SendAsync(message, cancellationToken);
         await response.Content.LoadIntoBufferAsync(cancellationToken);
-        watch.Stop();
         if (!response.IsSuccessStatusCode)
-            throw new CondenseException($"bench studio: {request.Path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
-        return watch.Elapsed.TotalMilliseconds;
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            response.Dispose();
+            throw new CondenseException($"bench studio: {request.Path} answered {(int)response.StatusCode}: {body}");
+        }
+        return response;
+    }
+
+    /// <summary>GETs <paramref name="path"/> until <paramref name="ready"/> holds for its JSON, every 200 ms.</summary>
+    public static async Task<System.Text.Json.JsonElement> PollAsync(HttpClient http, string path, Func<System.Text.Json.JsonElement, bool> ready, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            using var response = await SendRawAsync(http, new BenchRequest(path), cancellationToken);
+            var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken)).RootElement.Clone();
+            if (json.TryGetProperty("error", out var error) && error.ValueKind == System.Text.Json.JsonValueKind.String)
+                throw new CondenseException($"bench studio: {path}: {error.GetString()}");
+            if (ready(json)) return json;
+            await Task.Delay(200, cancellationToken);
+        }
     }
 
     /// <summary>Nearest-rank percentile (the value at rank ⌈p·n⌉).</summary>
@@ -65,6 +111,3 @@ public static class StudioBenchmark
         return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
     }
 }
-
-/// <summary>What a page's benchmark sends: one warm-up request, then the slider's values in order.</summary>
-public sealed record PageBench(BenchRequest Warmup, IReadOnlyList<BenchRequest> Sweep);

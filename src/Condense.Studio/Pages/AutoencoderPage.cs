@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Condense.Models;
-using Condense.Studio.Bench;
 using Microsoft.AspNetCore.Builder;
 
 namespace Condense.Studio.Pages;
@@ -42,12 +41,6 @@ internal static class AutoencoderPage
         });
     }
 
-    /// <summary>The slider's 8 values with one test digit, forward then back (see <see cref="StudioBenchmark"/>).</summary>
-    public static PageBench Bench(float[] digit)
-    {
-        BenchRequest At(int bits) => new("/api/autoencoder/reconstruct", JsonSerializer.Serialize(new { pixels = digit, bits }));
-        return new(At(8), Enumerable.Range(1, 8).Select(At).ToList());
-    }
 
     static float[] Predict(MlpModel model, float[] input)
     {

@@ -30,7 +30,9 @@ internal sealed class ColourImages(UploadStore uploads)
     public RgbImage Get(string id)
     {
         if (SampleImages.Names.Contains(id)) return samples.GetOrAdd(id, SampleImages.Load);
-        if (uploads.TryGet<RgbImage>(id, out var image)) return image;
+        // Upload ids are "u" + the store's id (so they never clash with a sample's name); the store
+        // knows them without the prefix. Before this was stripped no upload could be viewed.
+        if (id.StartsWith('u') && uploads.TryGet<RgbImage>(id[1..], out var image)) return image;
         throw new CondenseException($"no image '{Truncate(id)}' (uploads are kept for the last {UploadStore.Capacity} files)");
     }
 

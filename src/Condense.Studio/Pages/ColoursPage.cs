@@ -1,6 +1,4 @@
-using System.Runtime.InteropServices;
 using Condense.Imaging;
-using Condense.Studio.Bench;
 using Condense.Studio.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -22,13 +20,24 @@ internal static class ColoursPage
 
     public sealed record Sizes(long Raw, long PaletteAndIndices, long Png);
 
+    /// <summary>
+    /// One slider step's answer. <c>Png</c> is the real indexed PNG (base64) whose size page 1
+    /// reports: the browser draws it and reads each pixel's index back through the palette, and
+    /// page 2 computes E_i from it and the original pixels. <c>Solved</c>: k values of this photo
+    /// solved so far (the background solving's progress).
+    /// </summary>
     public sealed record Answer(
-        int K, int Width, int Height, int[][] Palette, string Indices, string Errors,
-        double MeanError, int MaxError, int MaxPossibleError, int DistinctColors, Sizes Sizes);
+        int K, int Width, int Height, int[][] Palette, string Png,
+        double MeanError, int MaxError, int MaxPossibleError, int DistinctColors, Sizes Sizes, int Solved);
 
     public sealed record CurvePoint(int K, double MeanError, int PaletteSize);
 
-    public static void AddServices(IServiceCollection services) => services.AddSingleton<ColourImages>();
+    public static void AddServices(IServiceCollection services)
+    {
+        services.AddSingleton<ColourImages>();
+        services.AddSingleton<ColourSolutions>();
+        services.AddHostedService(sp => sp.GetRequiredService<ColourSolutions>());
+    }
 
     public static void Map(WebApplication app)
     {
@@ -39,44 +48,32 @@ internal static class ColoursPage
                 var image = images.Get(id);
                 return new { width = image.Width, height = image.Height, rgb = Convert.ToBase64String(image.Pixels) };
             }));
-        app.MapGet("/api/colours/quantize", (string image, int k, ColourImages images, ResultCache cache, StudioOptions options) =>
-            Quantize(image, k, images, cache, options));
-        app.MapGet("/api/colours/curve", (string image, ColourImages images, ResultCache cache, StudioOptions options) =>
+        app.MapGet("/api/colours/quantize", (string image, int k, ColourSolutions solutions) => Quantize(image, k, solutions));
+        app.MapGet("/api/colours/progress", (string image, ColourSolutions solutions) => solutions.GetProgress(image));
+        app.MapGet("/api/colours/curve", (string image, ColourSolutions solutions) =>
             CurveK.AsParallel().AsOrdered().WithDegreeOfParallelism(2)
-                .Select(k => Quantized(image, k, images, cache, options))
-                .Select((q, i) => new CurvePoint(CurveK[i], q.MeanError, q.Palette.Count))
+                .Select(k => solutions.Get(image, k))
+                .Select((q, i) => new CurvePoint(CurveK[i], q.MeanError, q.Palette.Length))
                 .ToList());
-        app.MapPost("/api/colours/upload", async (HttpContext context, ColourImages images, StudioOptions options) =>
+        app.MapPost("/api/colours/upload", async (HttpContext context, ColourImages images, ColourSolutions solutions, StudioOptions options) =>
         {
             var bytes = await RequestBody.ReadAsync(context, options.MaxUploadBytes);
-            return images.Add(bytes, "upload");
+            var info = images.Add(bytes, "upload");
+            solutions.Follow(info.Id);
+            return info;
         });
     }
 
-    public static PageBench Bench(string imageId = "chelsea") => new(
-        new BenchRequest($"/api/colours/images/{imageId}/pixels"),
-        Enumerable.Range(1, 64).Select(i => new BenchRequest($"/api/colours/quantize?image={imageId}&k={i * 4}")).ToList());
-
-    static QuantizedImage Quantized(string imageId, int k, ColourImages images, ResultCache cache, StudioOptions options)
+    internal static Answer Quantize(string imageId, int k, ColourSolutions solutions)
     {
-        if (k is < 1 or > 256) throw new CondenseException($"k must be in 1…256, got {k}");
-        return cache.GetOrCompute($"colours/q/{imageId}/{k}", () =>
-            new ColorQuantizer(new ColorQuantizerOptions { Colors = k, Seed = options.Seed }).Quantize(images.Get(imageId)));
+        var q = solutions.Get(imageId, k);
+        solutions.Follow(imageId);
+        return new Answer(
+            k, q.Width, q.Height,
+            q.Palette.Select(c => new[] { (int)c.R, c.G, c.B }).ToArray(),
+            Convert.ToBase64String(q.Png),
+            q.MeanError, q.MaxError, MaxPossibleError, q.DistinctColors,
+            new Sizes(q.RawBytes, q.PackedBytes, q.Png.LongLength),
+            solutions.GetProgress(imageId).Solved);
     }
-
-    internal static Answer Quantize(string imageId, int k, ColourImages images, ResultCache cache, StudioOptions options) =>
-        cache.GetOrCompute($"colours/answer/{imageId}/{k}", () =>
-        {
-            var q = Quantized(imageId, k, images, cache, options);
-            var errors = new float[q.Errors.Length];
-            for (var i = 0; i < errors.Length; i++) errors[i] = q.Errors[i];
-            var png = IndexedPngWriter.Encode(q).LongLength;
-            return new Answer(
-                k, q.Width, q.Height,
-                q.Palette.Select(c => new[] { (int)c.R, c.G, c.B }).ToArray(),
-                Convert.ToBase64String(q.Indices),
-                Convert.ToBase64String(MemoryMarshal.AsBytes(errors.AsSpan())),
-                q.MeanError, q.MaxError, MaxPossibleError, q.DistinctColors,
-                new Sizes(q.Sizes.RawRgbBytes, q.Sizes.PackedBytes, png));
-        });
 }

@@ -30,17 +30,12 @@ internal static class StudioPages
         services.AddSingleton<LowRankService>();
         services.AddSingleton<PruningService>();
         ColoursPage.AddServices(services);
+        services.AddSingleton<WeightsAhead>();
+        services.AddHostedService(sp => sp.GetRequiredService<WeightsAhead>());
     }
 
-    /// <summary>The slider requests of each available page, for <see cref="Bench.StudioBenchmark"/>.</summary>
-    public static IEnumerable<(string Page, Bench.PageBench Requests)> BenchRequests(IServiceProvider services)
-    {
-        yield return ("1-2 colours", ColoursPage.Bench());
-        yield return ("3 weights", WeightsPage.Bench());
-        var autoencoder = services.GetRequiredService<AutoencoderService>();
-        var (_, test) = autoencoder.ReadyAsync(CancellationToken.None).GetAwaiter().GetResult();
-        yield return ("4 autoencoder", AutoencoderPage.Bench(test.Images.AsSpan(0, test.Features).ToArray()));
-    }
+    /// <summary>Each page's benchmark, in reading order (see <see cref="Bench.StudioBenchmark"/>).</summary>
+    public static IReadOnlyList<Bench.PageBench> Benches() => Bench.PageBenches.All;
 
     public static void MapEndpoints(WebApplication app)
     {

@@ -1,6 +1,5 @@
 using Condense.Metrics;
 using Condense.Quantization;
-using Condense.Studio.Bench;
 using Condense.Studio.Hosting;
 using Microsoft.AspNetCore.Builder;
 
@@ -34,11 +33,9 @@ internal static class WeightsPage
         app.MapGet("/api/weights/distributions", () => Distributions);
         app.MapGet("/api/weights", (string distribution, int bits, ResultCache cache, StudioOptions options) =>
             Compute(distribution, bits, cache, options));
+        app.MapGet("/api/weights/progress", (WeightsAhead ahead) => new { done = ahead.Done, total = WeightsAhead.Total });
     }
 
-    public static PageBench Bench() => new(
-        new BenchRequest("/api/weights?distribution=normal&bits=8"),
-        Distributions.SelectMany(d => Enumerable.Range(1, 8).Select(b => new BenchRequest($"/api/weights?distribution={d}&bits={b}"))).ToList());
 
     /// <summary>
     /// The linear precision that fits in <paramref name="bits"/>: the library offers binary (1),

@@ -78,8 +78,8 @@ public static class CompressedContainer
 
     public static (IReadOnlyDictionary<string, string> Metadata, IReadOnlyList<SparseSharedLayer> Layers) Read(ReadOnlySpan<byte> data, string source)
     {
-        var r = new Reader(data, source);
-        if (!r.Bytes(4).SequenceEqual(Magic)) throw new InvalidFileException(source, "not a Condense container (no CNDZ magic)");
+        var r = new ByteCursor(data, source);
+        if (!r.Take(4).SequenceEqual(Magic)) throw new InvalidFileException(source, "not a Condense container (no CNDZ magic)");
         var version = r.U8();
         if (version != Version) throw new InvalidFileException(source, $"container version {version} is not supported (expected {Version})");
         var metaLength = r.U32();
@@ -87,7 +87,7 @@ public static class CompressedContainer
         Dictionary<string, string> metadata;
         try
         {
-            metadata = JsonSerializer.Deserialize<Dictionary<string, string>>(r.Bytes((int)metaLength))
+            metadata = JsonSerializer.Deserialize<Dictionary<string, string>>(r.Take((int)metaLength))
                 ?? throw new InvalidFileException(source, "metadata is null");
         }
         catch (JsonException ex) { throw new InvalidFileException(source, $"metadata is not a JSON object of strings ({ex.Message.ReplaceLineEndings(" ")})"); }
@@ -99,12 +99,12 @@ public static class CompressedContainer
         return (metadata, layers);
     }
 
-    static SparseSharedLayer ReadLayer(ref Reader r, string source)
+    static SparseSharedLayer ReadLayer(ref ByteCursor r, string source)
     {
         var nameLength = r.U16();
         if (nameLength is 0 or > MaxName) throw new InvalidFileException(source, $"layer name length {nameLength} is not in 1–{MaxName}");
         string name;
-        try { name = new UTF8Encoding(false, true).GetString(r.Bytes(nameLength)); }
+        try { name = new UTF8Encoding(false, true).GetString(r.Take(nameLength)); }
         catch (DecoderFallbackException) { throw new InvalidFileException(source, "a layer name is not UTF-8"); }
         var rows = r.U32();
         var columns = r.U32();
@@ -134,9 +134,9 @@ public static class CompressedContainer
         return layer;
     }
 
-    static HuffmanCode ReadCode(ref Reader r, string source, string layer, int alphabet, int count)
+    static HuffmanCode ReadCode(ref ByteCursor r, string source, string layer, int alphabet, int count)
     {
-        var lengths = r.Bytes(alphabet).ToArray();
+        var lengths = r.Take(alphabet).ToArray();
         // Kraft: Σ 2^−len ≤ 1, and at least one symbol when there is anything to decode.
         double kraft = 0;
         var used = 0;
@@ -151,39 +151,6 @@ public static class CompressedContainer
         var streamBytes = (bitLength + 7) / 8;
         if (streamBytes > (ulong)r.Remaining) throw new InvalidFileException(source, $"{layer}: a {bitLength}-bit stream runs past the end of the file");
         if (used > 1 && bitLength < (ulong)count) throw new InvalidFileException(source, $"{layer}: {bitLength} bits cannot hold {count} symbols");
-        return new HuffmanCode(lengths, r.Bytes((int)streamBytes).ToArray(), (long)bitLength, count);
-    }
-
-    ref struct Reader(ReadOnlySpan<byte> data, string source)
-    {
-        readonly ReadOnlySpan<byte> _data = data;
-        int _at;
-
-        public readonly int Remaining => _data.Length - _at;
-
-        public ReadOnlySpan<byte> Bytes(int n)
-        {
-            if (n < 0 || n > Remaining) throw new InvalidFileException(source, $"truncated: needs {n} more bytes at offset {_at}, has {Remaining}");
-            var s = _data.Slice(_at, n);
-            _at += n;
-            return s;
-        }
-
-        public byte U8() => Bytes(1)[0];
-        public ushort U16() => BinaryPrimitives.ReadUInt16LittleEndian(Bytes(2));
-        public uint U32() => BinaryPrimitives.ReadUInt32LittleEndian(Bytes(4));
-        public ulong U64() => BinaryPrimitives.ReadUInt64LittleEndian(Bytes(8));
-
-        public float[] Floats(int n, string layer)
-        {
-            if ((long)n * 4 > Remaining) throw new InvalidFileException(source, $"{layer}: truncated: {n} floats need {4L * n} bytes, {Remaining} left");
-            var values = new float[n];
-            for (var i = 0; i < n; i++)
-            {
-                values[i] = BinaryPrimitives.ReadSingleLittleEndian(Bytes(4));
-                if (!float.IsFinite(values[i])) throw new InvalidFileException(source, $"{layer}: NaN or infinite value");
-            }
-            return values;
-        }
+        return new HuffmanCode(lengths, r.Take((int)streamBytes).ToArray(), (long)bitLength, count);
     }
 }

@@ -61,34 +61,48 @@ public sealed class ShardIndex
         }
         using (doc)
         {
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
-                throw new InvalidFileException(source, "index is not a JSON object");
-            var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-            if (doc.RootElement.TryGetProperty("metadata", out var meta))
+            try
             {
-                if (meta.ValueKind != JsonValueKind.Object)
-                    throw new InvalidFileException(source, "index metadata is not an object");
-                foreach (var kv in meta.EnumerateObject())
-                    metadata[kv.Name] = kv.Value.ValueKind == JsonValueKind.String ? kv.Value.GetString()! : kv.Value.GetRawText();
+                return FromDocument(doc, source);
             }
-            if (!doc.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
-                throw new InvalidFileException(source, "index has no weight_map object");
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            var weights = new List<KeyValuePair<string, string>>();
-            foreach (var kv in map.EnumerateObject())
+            catch (InvalidOperationException ex)
             {
-                if (!seen.Add(kv.Name))
-                    throw new InvalidFileException(source, $"index names tensor '{kv.Name}' twice");
-                if (kv.Value.ValueKind != JsonValueKind.String)
-                    throw new InvalidFileException(source, $"index maps tensor '{kv.Name}' to a non-string");
-                var shard = kv.Value.GetString()!;
-                CheckShardName(shard, source);
-                weights.Add(new(kv.Name, shard));
+                // System.Text.Json checks a string's UTF-8 (and escaped surrogates) only when it is
+                // read, and says so with InvalidOperationException (found by fuzzing).
+                throw new InvalidFileException(source, $"index holds a string that is not valid UTF-8 ({ex.Message.TrimEnd('.')})");
             }
-            if (weights.Count == 0)
-                throw new InvalidFileException(source, "index weight_map is empty");
-            return new ShardIndex(weights, metadata);
         }
+    }
+
+    static ShardIndex FromDocument(JsonDocument doc, string source)
+    {
+        if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            throw new InvalidFileException(source, "index is not a JSON object");
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (doc.RootElement.TryGetProperty("metadata", out var meta))
+        {
+            if (meta.ValueKind != JsonValueKind.Object)
+                throw new InvalidFileException(source, "index metadata is not an object");
+            foreach (var kv in meta.EnumerateObject())
+                metadata[kv.Name] = kv.Value.ValueKind == JsonValueKind.String ? kv.Value.GetString()! : kv.Value.GetRawText();
+        }
+        if (!doc.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
+            throw new InvalidFileException(source, "index has no weight_map object");
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var weights = new List<KeyValuePair<string, string>>();
+        foreach (var kv in map.EnumerateObject())
+        {
+            if (!seen.Add(kv.Name))
+                throw new InvalidFileException(source, $"index names tensor '{kv.Name}' twice");
+            if (kv.Value.ValueKind != JsonValueKind.String)
+                throw new InvalidFileException(source, $"index maps tensor '{kv.Name}' to a non-string");
+            var shard = kv.Value.GetString()!;
+            CheckShardName(shard, source);
+            weights.Add(new(kv.Name, shard));
+        }
+        if (weights.Count == 0)
+            throw new InvalidFileException(source, "index weight_map is empty");
+        return new ShardIndex(weights, metadata);
     }
 
     static void CheckShardName(string shard, string source)

@@ -5,7 +5,9 @@ namespace Condense.Pruning;
 /// <summary>
 /// The one selection every method shares: among the entries still alive in the masks, prune
 /// exactly the requested number with the lowest importance, across all the tensors at once.
-/// Ties are broken by <c>topk</c>, so the count is exact even when many scores are equal.
+/// The count is exact even when many scores are equal, and ties go to the lowest flat index, so
+/// the choice is a function of the scores alone: pruning to s and then on to s′ leaves the same
+/// mask as pruning straight to s′ (<c>topk</c>'s tie order would not: it depends on k).
 /// </summary>
 public static class MaskSelection
 {
@@ -25,7 +27,7 @@ public static class MaskSelection
         if (k > 0)
         {
             var candidates = flat.index_select(0, aliveIndex);
-            var lowest = candidates.topk((int)k, largest: false, sorted: false).indexes;
+            var lowest = candidates.sort(stable: true).Indices.narrow(0, 0, k);
             newFlat.index_fill_(0, aliveIndex.index_select(0, lowest), 0f);
         }
         var result = new Tensor[importances.Count];

@@ -160,7 +160,7 @@ public static class SparseModelFile
 
     public static (IReadOnlyList<NamedTensor> Tensors, IReadOnlyDictionary<string, string> Metadata) Decode(ReadOnlySpan<byte> bytes, string source)
     {
-        var r = new SpanCursor(bytes, source);
+        var r = new ByteCursor(bytes, source);
         if (!r.Take(Magic.Length).SequenceEqual(Magic)) throw r.Bad("not a Condense sparse model (bad magic)");
         var version = r.U32();
         if (version != Version) throw r.Bad($"format version {version} is not supported (this reader knows {Version})");
@@ -197,7 +197,7 @@ public static class SparseModelFile
             switch ((SparseEncoding)encoding)
             {
                 case SparseEncoding.Dense:
-                    ReadFloats(ref r, values.AsSpan(), name);
+                    r.Floats(values, $"tensor '{name}'");
                     break;
                 case SparseEncoding.Csr:
                     ReadCsr(ref r, values, shape, name);
@@ -214,15 +214,7 @@ public static class SparseModelFile
         return (tensors, metadata);
     }
 
-    static void ReadFloats(ref SpanCursor r, Span<float> into, string name)
-    {
-        var raw = r.Take(checked(into.Length * 4));
-        MemoryMarshal.Cast<byte, float>(raw).CopyTo(into);
-        foreach (var v in into)
-            if (!float.IsFinite(v)) throw r.Bad($"tensor '{name}' holds NaN or infinite values");
-    }
-
-    static void ReadCsr(ref SpanCursor r, float[] values, long[] shape, string name)
+    static void ReadCsr(ref ByteCursor r, float[] values, long[] shape, string name)
     {
         if (shape.Length != 2) throw r.Bad($"tensor '{name}': CSR needs a 2-D tensor");
         long rows = shape[0], cols = shape[1];
@@ -238,7 +230,7 @@ public static class SparseModelFile
         var columns = new uint[nnz];
         for (var k = 0; k < nnz; k++) columns[k] = r.U32();
         var nz = new float[nnz];
-        ReadFloats(ref r, nz, name);
+        r.Floats(nz, $"tensor '{name}'");
         for (var row = 0; row < rows; row++)
         {
             long last = -1;
@@ -251,7 +243,7 @@ public static class SparseModelFile
         }
     }
 
-    static void ReadRelative(ref SpanCursor r, float[] values, string name)
+    static void ReadRelative(ref ByteCursor r, float[] values, string name)
     {
         var bits = r.U8();
         if (bits is < RelativeIndexSparse.MinBits or > RelativeIndexSparse.MaxBits) throw r.Bad($"tensor '{name}': relative index width {bits} must be 1–8");
@@ -261,7 +253,7 @@ public static class SparseModelFile
         if (packedBytes + 4L * entries > r.Remaining) throw r.Bad($"tensor '{name}': relative-index arrays run past the end of the file");
         var gaps = RelativeIndexSparse.Unpack(r.Take((int)packedBytes), (int)entries, bits);
         var nz = new float[entries];
-        ReadFloats(ref r, nz, name);
+        r.Floats(nz, $"tensor '{name}'");
         long position = -1;
         for (var j = 0; j < entries; j++)
         {
@@ -271,7 +263,7 @@ public static class SparseModelFile
         }
     }
 
-    static Dictionary<string, string> ParseMetadata(ReadOnlySpan<byte> json, SpanCursor r)
+    static Dictionary<string, string> ParseMetadata(ReadOnlySpan<byte> json, ByteCursor r)
     {
         try
         {
@@ -294,28 +286,5 @@ public static class SparseModelFile
             // System.Text.Json checks a string's UTF-8 only when it is read (found by fuzzing).
             throw r.Bad($"metadata holds a string that is not valid UTF-8 ({ex.Message.TrimEnd('.')})");
         }
-    }
-
-    /// <summary>A bounds-checked reader over the file's bytes.</summary>
-    ref struct SpanCursor(ReadOnlySpan<byte> bytes, string source)
-    {
-        readonly ReadOnlySpan<byte> _bytes = bytes;
-        int _position;
-
-        public readonly long Remaining => _bytes.Length - _position;
-
-        public readonly InvalidFileException Bad(string problem) => new(source, problem);
-
-        public ReadOnlySpan<byte> Take(int n)
-        {
-            if (n < 0 || n > Remaining) throw Bad($"file ends early (needed {n} bytes at offset {_position}, {Remaining} left)");
-            var s = _bytes.Slice(_position, n);
-            _position += n;
-            return s;
-        }
-
-        public byte U8() => Take(1)[0];
-        public ushort U16() => BinaryPrimitives.ReadUInt16LittleEndian(Take(2));
-        public uint U32() => BinaryPrimitives.ReadUInt32LittleEndian(Take(4));
     }
 }

@@ -22,8 +22,8 @@ internal static class TensorValues
             }
             case TensorDType.F16:
             {
-                var h = MemoryMarshal.Cast<byte, Half>(raw);
-                for (var i = 0; i < h.Length; i++) destination[i] = (float)h[i];
+                // Vectorised (F16C where the CPU has it) by System.Numerics.Tensors, which ONNX Runtime already brings.
+                System.Numerics.Tensors.TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<byte, Half>(raw), destination);
                 break;
             }
             case TensorDType.BF16:

@@ -30,6 +30,14 @@ public class DemoReportTests : IDisposable
         var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "report.json"))).RootElement;
         var rows = report.GetProperty("Rows").EnumerateArray().ToList();
         Assert.True(rows.Count >= 10, $"{rows.Count} rows");
+        // Every method's rows are present, so the loop below measures each of them from its file.
+        var methods = rows.Select(r => r.GetProperty("Method").GetString()).ToHashSet();
+        foreach (var method in new[] { "fp32", "k-means", "linear", "pruning (sparse file)", "low rank", "hashing", "distillation", "Deep Compression" })
+            Assert.Contains(method, methods);
+        var hashed = rows.Where(r => r.GetProperty("Method").GetString() == "hashing").ToList();
+        Assert.Equal(2, hashed.Count);
+        // The hashed files hold the pools only: 8× and 64× fewer weights than the fp32 model.
+        Assert.All(hashed, r => Assert.True(r.GetProperty("Ratio").GetDouble() > 6, $"{r.GetProperty("File")}: ratio {r.GetProperty("Ratio")}"));
         var (_, test) = DataSets.Load(DataSets.Mnist10k);
         foreach (var row in rows)
         {
@@ -76,6 +84,7 @@ public class DemoReportTests : IDisposable
             ".csparse" => Condense.Pruning.SparseModelFile.Load(path),
             ".cdz" => Condense.DeepCompression.CompressedModelFile.Load(path),
             _ when Path.GetFileName(path).Contains(".rank") => Condense.LowRank.FactorizedModelFile.Load(path),
+            _ when Path.GetFileName(path).Contains(".hashed") => Condense.Hashing.HashedModelFile.Load(path),
             _ => ModelFile.Load(path).Model,
         };
         using (model)

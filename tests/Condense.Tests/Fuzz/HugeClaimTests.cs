@@ -1,9 +1,11 @@
 using System.IO.Compression;
 using System.Text;
 using Condense.Data;
+using Condense.DeepCompression;
 using Condense.Formats;
 using Condense.Formats.Onnx;
 using Condense.Imaging;
+using Condense.Pruning;
 using Condense.Tests.Imaging;
 using Google.Protobuf;
 using Onnx;
@@ -156,5 +158,49 @@ public sealed class HugeClaimTests : IDisposable
         var path = Write("huge.png", [.. png, .. new byte[Math.Max(0, 1024 - png.Length)]]);
         RefusedWithinBudget(() => ImageDecoder.Decode(path));
         RefusedWithinBudget(() => ImageDecoder.Decode(png, "huge.png"));
+    }
+
+    [Fact]
+    public void Sparse_model_file_refuses_a_1KB_file_claiming_100GB()
+    {
+        // One dense tensor of 100,000 × 250,000 float32 = 100 GB, then padding to 1 KB.
+        var bytes = new List<byte>("CONDSPRS"u8.ToArray());
+        bytes.AddRange(BitConverter.GetBytes(1u));           // version
+        bytes.AddRange(BitConverter.GetBytes(2u));           // metadata length
+        bytes.AddRange("{}"u8.ToArray());
+        bytes.AddRange(BitConverter.GetBytes(1u));           // one tensor
+        bytes.AddRange(BitConverter.GetBytes((ushort)1));
+        bytes.Add((byte)'w');
+        bytes.Add(2);                                        // rank
+        bytes.AddRange(BitConverter.GetBytes(100_000u));
+        bytes.AddRange(BitConverter.GetBytes(250_000u));
+        bytes.Add(0);                                        // dense
+        bytes.AddRange(new byte[1024 - bytes.Count]);
+        var path = Write("huge.csparse", [.. bytes]);
+        RefusedWithinBudget(() => SparseModelFile.Read(path));
+        Assert.Contains("claims more elements than this file may hold", Assert.Throws<InvalidFileException>(() => SparseModelFile.Read(path)).Message);
+    }
+
+    [Fact]
+    public void Deep_compression_container_refuses_a_1KB_file_claiming_100GB()
+    {
+        // A 2²⁰ × 2²⁰ layer (4 TB as float32) whose "entries" field claims 100 G entries.
+        var bytes = new List<byte>("CNDZ"u8.ToArray()) { CompressedContainer.Version };
+        bytes.AddRange(BitConverter.GetBytes(2u));
+        bytes.AddRange("{}"u8.ToArray());
+        bytes.AddRange(BitConverter.GetBytes((ushort)1));    // one layer
+        bytes.AddRange(BitConverter.GetBytes((ushort)3));
+        bytes.AddRange("fc1"u8.ToArray());
+        bytes.AddRange(BitConverter.GetBytes(1u << 20));     // rows
+        bytes.AddRange(BitConverter.GetBytes(1u << 20));     // columns
+        bytes.Add(1);                                        // bits
+        bytes.Add(8);                                        // gap bits
+        bytes.AddRange(BitConverter.GetBytes(0f));           // codebook
+        bytes.AddRange(BitConverter.GetBytes(1f));
+        bytes.AddRange(BitConverter.GetBytes(uint.MaxValue)); // entries
+        bytes.AddRange(new byte[1024 - bytes.Count]);
+        var path = Write("huge.cdc", [.. bytes]);
+        RefusedWithinBudget(() => CompressedContainer.Read(path));
+        Assert.Contains("entries cannot fit", Assert.Throws<InvalidFileException>(() => CompressedContainer.Read(path)).Message);
     }
 }

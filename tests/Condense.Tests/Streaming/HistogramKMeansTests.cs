@@ -8,16 +8,20 @@ namespace Condense.Tests.Streaming;
 /// <summary>
 /// 8-bit k-means from a one-pass histogram costs at most 0.5 % more SSE than the exact optimum.
 /// The exact optimum comes from an independent dynamic programme (below) over the distinct values;
-/// to make it computable on 10^6 and 1.7·10^7 values, the test matrices' values lie on the float16
-/// grid (≤ 63 488 distinct values) but are stored as F32, so the histogram under test is the
-/// uniform 2^16-bin one that knows nothing of that grid.
+/// to make it computable on 10^6 and 1.7·10^7 values, the test matrices' values lie on a fixed
+/// grid of step 2^-20 (a few hundred thousand distinct values) but are stored as F32, so the
+/// histograms under test (the one-pass float32-keyed one the streaming compressor uses, and the
+/// uniform 2^16-bin one) know nothing of that grid. (A float16 grid would not do for the keyed
+/// histogram: its 10 mantissa bits are coarser than a key's 11, so every key would hold one
+/// distinct value and the test would be trivially exact.) Above |x| ≈ 0.004, where nearly all
+/// the mass is, a key holds several grid values.
 /// </summary>
 public class HistogramKMeansTests(ITestOutputHelper output)
 {
     const int K = 256;
 
-    /// <summary>Seeded weights: Gaussian (σ 0.02) with 1 in 1000 values 6× larger, or Laplacian; rounded to float16.</summary>
-    static float[] Matrix(int rows, int cols, int seed, bool laplace)
+    /// <summary>Seeded weights: Gaussian (σ 0.02) with 1 in 1000 values 6× larger, or Laplacian; rounded to multiples of 2^-20 (or to float16).</summary>
+    static float[] Matrix(int rows, int cols, int seed, bool laplace, bool float16 = false)
     {
         var rng = new Random(seed);
         var v = new float[rows * cols];
@@ -34,13 +38,27 @@ public class HistogramKMeansTests(ITestOutputHelper output)
                 x = 0.02 * Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
                 if (rng.Next(1000) == 0) x *= 6;
             }
-            v[i] = (float)(Half)x;
+            v[i] = float16 ? (float)(Half)x : (float)(Math.Round(x * (1 << 20)) / (1 << 20));
         }
         return v;
     }
 
-    /// <summary>The histogram path exactly as the streaming compressor runs it on an F32 tensor (range pass, histogram pass, fit).</summary>
+    /// <summary>The histogram path exactly as the streaming compressor runs it on an F32 tensor (one keyed pass, two workers' partials merged, fit).</summary>
     static double[] HistogramCentroids(float[] values)
+    {
+        var h = ValueHistogram.Float32Keys();
+        var half = values.Length / 2;
+        var other = h.CreateEmpty();
+        h.Add(values.AsSpan(0, half));
+        other.Add(values.AsSpan(half));
+        h.Merge(other);
+        Assert.Equal(values.Length, h.Count);
+        Assert.False(h.HasNonFinite);
+        return HistogramKMeans.Fit(h, K).Centroids;
+    }
+
+    /// <summary>The uniform-bin path (range pass, histogram pass, fit).</summary>
+    static double[] UniformCentroids(float[] values)
     {
         var min = values.Min();
         var max = values.Max();
@@ -124,11 +142,12 @@ public class HistogramKMeansTests(ITestOutputHelper output)
         return prev[n - 1];
     }
 
-    void AssertWithinHalfPercent(float[] values)
+    void AssertWithinHalfPercent(float[] values, Func<float[], double[]> fit)
     {
-        var centroids = HistogramCentroids(values);
+        var centroids = fit(values);
         var sse = KMeans1D.Sse(values, centroids);
         var exact = ExactOptimum(values);
+        output.WriteLine($"{Distinct(values).X.Length} distinct values");
         Assert.True(exact > 0);
         output.WriteLine($"{values.Length} values: histogram SSE {sse:G6}, exact optimum {exact:G6}, excess {100 * (sse / exact - 1):F4} %");
         Assert.True(sse >= exact * (1 - 1e-9), $"histogram SSE {sse} below the optimum {exact}: the reference is wrong");
@@ -153,11 +172,56 @@ public class HistogramKMeansTests(ITestOutputHelper output)
 
     [Fact]
     [Trait("Category", "Slow")]
-    public void Within05PercentOfTheOptimumOn1000x1000() => AssertWithinHalfPercent(Matrix(1000, 1000, 1, laplace: false));
+    public void Within05PercentOfTheOptimumOn1000x1000() => AssertWithinHalfPercent(Matrix(1000, 1000, 1, laplace: false), HistogramCentroids);
 
     [Fact]
     [Trait("Category", "Slow")]
-    public void Within05PercentOfTheOptimumOn4096x4096() => AssertWithinHalfPercent(Matrix(4096, 4096, 2, laplace: true));
+    public void Within05PercentOfTheOptimumOn4096x4096() => AssertWithinHalfPercent(Matrix(4096, 4096, 2, laplace: true), HistogramCentroids);
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void UniformBinsAreWithin05PercentOfTheOptimumOn1000x1000() => AssertWithinHalfPercent(Matrix(1000, 1000, 1, laplace: false), UniformCentroids);
+
+    [Fact]
+    public void KeyedBinsKeepTheirExactMeansAndOrder()
+    {
+        // 1.0 and 1.0 + 2^-23 share a key (2^-11 wide); −3 and 0.5 have keys of their own; ±0 is one value.
+        var h = ValueHistogram.Float32Keys();
+        h.Add([1f, BitConverter.Int32BitsToSingle(0x3F80_0001), -3f, 0.5f, 0f, -0f]);
+        var (x, w) = h.Points();
+        Assert.Equal([-3.0, 0.0, 0.5, 1.0 + Math.ScaleB(1, -24)], x);
+        Assert.Equal([1.0, 2, 1, 2], w);
+    }
+
+    [Fact]
+    public void KeyedHistogramFlagsNaNAndInfinity()
+    {
+        foreach (var bad in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
+        {
+            var h = ValueHistogram.Float32Keys();
+            h.Add([1f, bad]);
+            Assert.True(h.HasNonFinite);
+        }
+        var ok = ValueHistogram.Float32Keys();
+        ok.Add([float.MaxValue, -float.MaxValue, float.Epsilon]);
+        Assert.False(ok.HasNonFinite);
+    }
+
+    [Fact]
+    public void WideTensorsAreCoarsenedToAtMost65536PointsKeepingTotals()
+    {
+        // Values spread log-uniformly over 40 octaves fill far more than 2^16 keys.
+        var rng = new Random(5);
+        var values = Enumerable.Range(0, 400_000).Select(_ => (float)((rng.Next(2) * 2 - 1) * Math.Pow(2, -30 + 40 * rng.NextDouble()))).ToArray();
+        var h = ValueHistogram.Float32Keys();
+        h.Add(values);
+        var (x, w) = h.Points();
+        Assert.True(x.Length <= ValueHistogram.MaxPoints, $"{x.Length} points");
+        Assert.True(x.Length > ValueHistogram.MaxPoints / 2);
+        Assert.Equal(values.Length, w.Sum());
+        Assert.Equal(values.Sum(v => (double)v), x.Zip(w, (a, b) => a * b).Sum(), 6);
+        for (var i = 1; i < x.Length; i++) Assert.True(x[i] > x[i - 1]);
+    }
 
     [Fact]
     public void Bf16HistogramIsExact()

@@ -16,14 +16,31 @@ namespace Condense.Formats.Onnx;
 /// <param name="Sparse">Store a tensor as positions + compressed non-zero values scattered into
 /// zeros (<c>ScatterElements</c>, opset ≥ 11) whenever that is smaller than the dense encoding.</param>
 /// <param name="Seed">Seed of every random choice (k-means++ initialisation).</param>
+/// <param name="ExternalData">Whether the output keeps its weights in <c>{model}.data</c> beside it
+/// (<see cref="OnnxExternalDataMode.Auto"/>: when the input's tensors reach
+/// <paramref name="ExternalThresholdBytes"/> or the input already has external data). With external
+/// data the model is compressed tensor by tensor: one tensor's bytes are in memory at a time.</param>
+/// <param name="ExternalThresholdBytes">Input tensor bytes from which <see cref="OnnxExternalDataMode.Auto"/>
+/// writes external data (default 1 GiB: comfortably below protobuf's 2 GiB limit, and a model that
+/// size is worth not holding twice in memory).</param>
 public sealed record OnnxCompressionOptions(
     OnnxCompressionMethod Method,
     int? Bits = null,
     bool PerChannel = false,
     long MinSize = 1024,
     bool Sparse = true,
-    int Seed = 0)
+    int Seed = 0,
+    OnnxExternalDataMode ExternalData = OnnxExternalDataMode.Auto,
+    long ExternalThresholdBytes = 1L << 30)
 {
+    /// <summary>Whether compressing <paramref name="model"/> writes external data.</summary>
+    public bool WritesExternal(OnnxModel model) => ExternalData switch
+    {
+        OnnxExternalDataMode.Always => true,
+        OnnxExternalDataMode.Never => false,
+        _ => model.HasExternalData || model.TensorBytes >= ExternalThresholdBytes,
+    };
+
     /// <summary>The bits in force (the default for the method when <see cref="Bits"/> is null).</summary>
     public int EffectiveBits => Bits ?? (Method == OnnxCompressionMethod.Fp16 ? 16 : 8);
 
@@ -43,5 +60,7 @@ public sealed record OnnxCompressionOptions(
             throw new CondenseException($"--per-channel applies to linear quantization only, not {Method.ToString().ToLowerInvariant()}");
         if (MinSize < 0) throw new CondenseException($"min size must be ≥ 0, not {MinSize}");
         if (!Enum.IsDefined(Method)) throw new CondenseException($"unknown method {(int)Method}");
+        if (!Enum.IsDefined(ExternalData)) throw new CondenseException($"unknown external data mode {(int)ExternalData}");
+        if (ExternalThresholdBytes < 0) throw new CondenseException($"external data threshold must be ≥ 0 bytes, not {ExternalThresholdBytes}");
     }
 }

@@ -18,13 +18,57 @@ public static class OnnxCompressor
     /// Compresses a copy of <paramref name="model"/> (whose external data, if any, is first loaded
     /// into it; nothing else of it changes). Models of opset &lt; 7 are lifted to 7 on the way.
     /// </summary>
-    public static OnnxCompressionResult Compress(OnnxModel model, OnnxCompressionOptions options)
+    public static OnnxCompressionResult Compress(OnnxModel model, OnnxCompressionOptions options) => Compress(model, options, null);
+
+    /// <summary>
+    /// Compresses <paramref name="model"/> into <paramref name="outputPath"/> plus
+    /// <c>{name}.data</c> beside it, tensor by tensor: each weight is read from the input (its
+    /// external file or the protobuf), compressed, and its initializers are appended to the data
+    /// file before the next is read, so memory holds one tensor and the small graph, however large
+    /// the model (ONNX caps one protobuf at 2 GiB; models over that must be written like this).
+    /// Both files are written in a staging folder; <paramref name="verify"/> (e.g. running the
+    /// staged model in ONNX Runtime) sees the staged model's path, and only then are they renamed
+    /// into place, the data first.
+    /// </summary>
+    /// <param name="model">The model to compress (not modified; its external data is read, never loaded whole).</param>
+    /// <param name="options">Method, bits and the rest, as for the in-memory compression.</param>
+    /// <param name="outputPath">Where the model goes; its data file is <c>{outputPath}.data</c>.</param>
+    /// <param name="verify">Called with the staged model's path before anything is renamed into place; throw to abandon.</param>
+    /// <param name="minExternalBytes">Initializers with fewer bytes stay inside the protobuf.</param>
+    public static OnnxCompressionResult CompressToExternal(OnnxModel model, OnnxCompressionOptions options, string outputPath,
+        Action<string>? verify = null, long minExternalBytes = 1024)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        model.LoadExternalData();
-        var before = model.Proto.CalculateSize();
+        using var staged = new OnnxStagedOutput(outputPath);
+        OnnxCompressionResult result;
+        using (var data = new OnnxExternalDataWriter(staged.DataPath, staged.DataLocation, minExternalBytes))
+        {
+            result = Compress(model, options, data);
+            data.Complete();
+        }
+        OnnxWriter.Write(staged.ModelPath, result.Model);
+        verify?.Invoke(staged.ModelPath);
+        staged.Commit();
+        return result;
+    }
+
+    static OnnxCompressionResult Compress(OnnxModel model, OnnxCompressionOptions options, OnnxExternalDataWriter? external)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (external is null) model.LoadExternalData();
+        var before = model.Proto.CalculateSize() + OnnxValidator.AllTensors(model.Proto.Graph).Where(OnnxTensorData.IsExternal).Sum(OnnxTensorData.StoredBytes);
         var proto = model.Proto.Clone();
+        // Reads the copy's external tensors (same references as the input's, same folder) one at a time.
+        var source = new OnnxModel(proto, model.Source, model.Directory);
+        if (external is not null)
+        {
+            // Only main-graph initializers go (back) to external data; anything else external is loaded inline.
+            var initializers = new HashSet<TensorProto>(proto.Graph.Initializer, ReferenceEqualityComparer.Instance);
+            foreach (var t in OnnxValidator.AllTensors(proto.Graph).Where(OnnxTensorData.IsExternal).ToList())
+                if (!initializers.Contains(t)) source.LoadExternalData(t);
+        }
         var lifted = OnnxOpsetUpgrade.ToOpset7(proto, model.Source);
         // IR 3 demands every initializer be a graph input; IR 4 (ONNX 1.5) lifted that, and
         // every opset from 7 on is valid with it, so new initializers need no input entries.
@@ -38,27 +82,29 @@ public static class OnnxCompressor
         var reports = new List<OnnxTensorReport>();
         var replacedInitializers = new HashSet<string>(StringComparer.Ordinal);
         var replacedConstants = new HashSet<NodeProto>();
-        var parameters = new OnnxModel(proto, model.Source, model.Directory).Parameters;
+        var parameters = source.Parameters;
         foreach (var p in parameters)
         {
             var t = p.Tensor;
-            var shape = t.Dims.ToArray();
-            // Serialised bytes of the tensor (and its Constant node), comparable with the
-            // encoding's initializers plus decoding nodes.
-            var bytesBefore = p.Source == OnnxParameterSource.Initializer ? t.CalculateSize() : ConstantNode(graph, p).CalculateSize();
-            OnnxTensorReport Kept(string why) => new(p.Name, p.Source, shape, p.TypeName, $"kept: {why}", bytesBefore, bytesBefore, 0, 0);
-            if ((DataType)t.DataType != DataType.Float) { reports.Add(Kept("not float32")); continue; }
-            if (p.ElementCount < Math.Max(options.MinSize, 1)) { reports.Add(Kept("below min size")); continue; }
-            var values = OnnxTensorData.ToFloat32(t);
-            if (values.Any(v => !float.IsFinite(v))) { reports.Add(Kept("has NaN or infinity")); continue; }
-
-            var (fork, decoded, encoding) = Best(builder, values, shape, p.Name, options, Axis(graph, p.Name, shape));
-            if (fork is null || fork.Bytes >= bytesBefore) { reports.Add(Kept("no encoding is smaller")); continue; }
-            builder.Adopt(fork);
-            if (p.Source == OnnxParameterSource.Initializer) replacedInitializers.Add(p.Name);
-            else replacedConstants.Add(ConstantNode(graph, p));
-            reports.Add(new OnnxTensorReport(p.Name, p.Source, shape, p.TypeName, encoding, bytesBefore, fork.Bytes,
-                MaxAbs(values, decoded!), RelativeRms(values, decoded!)));
+            source.LoadExternalData(t);
+            var (report, fork) = CompressOne(p, graph, builder, options);
+            reports.Add(report);
+            if (fork is not null)
+            {
+                builder.Adopt(fork);
+                if (p.Source == OnnxParameterSource.Initializer) replacedInitializers.Add(p.Name);
+                else replacedConstants.Add(ConstantNode(graph, p));
+                if (external is not null)
+                {
+                    foreach (var i in fork.Initializers) external.Move(i);
+                    t.RawData = ByteString.Empty;
+                }
+            }
+            else if (external is not null && p.Source == OnnxParameterSource.Initializer) external.Move(t);
+            // The tensor's bytes, floats and encodings (several times its size, all on the large
+            // object heap) are garbage now; the GC would let them pile up across tensors, so the
+            // resident set grows with the model. Collecting here keeps it at about one tensor's worth.
+            if (external is not null) GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         }
 
         // Rewrite: drop the replaced tensors (and their now-meaningless graph-input entries),
@@ -75,7 +121,30 @@ public static class OnnxCompressor
         var nodes = builder.Nodes.Concat(graph.Node.Where(n => !replacedConstants.Contains(n))).ToList();
         graph.Node.Clear();
         graph.Node.AddRange(nodes);
-        return new OnnxCompressionResult(proto, reports, before, proto.CalculateSize(), lifted);
+        if (external is not null)
+            foreach (var i in graph.Initializer) external.Move(i);
+        var after = proto.CalculateSize() + (external?.Length ?? 0);
+        return new OnnxCompressionResult(proto, reports, before, after, lifted);
+    }
+
+    /// <summary>One weight: its report, and the graph fork that replaces it (null when it is kept).</summary>
+    static (OnnxTensorReport Report, OnnxGraphBuilder? Fork) CompressOne(OnnxParameter p, GraphProto graph, OnnxGraphBuilder builder, OnnxCompressionOptions options)
+    {
+        var t = p.Tensor;
+        var shape = t.Dims.ToArray();
+        // Serialised bytes of the tensor (and its Constant node), comparable with the
+        // encoding's initializers plus decoding nodes.
+        var bytesBefore = p.Source == OnnxParameterSource.Initializer ? t.CalculateSize() : ConstantNode(graph, p).CalculateSize();
+        (OnnxTensorReport, OnnxGraphBuilder?) Kept(string why) => (new(p.Name, p.Source, shape, p.TypeName, $"kept: {why}", bytesBefore, bytesBefore, 0, 0), null);
+        if ((DataType)t.DataType != DataType.Float) return Kept("not float32");
+        if (p.ElementCount < Math.Max(options.MinSize, 1)) return Kept("below min size");
+        var values = OnnxTensorData.ToFloat32(t);
+        if (values.Any(v => !float.IsFinite(v))) return Kept("has NaN or infinity");
+
+        var (fork, decoded, encoding) = Best(builder, values, shape, p.Name, options, Axis(graph, p.Name, shape));
+        if (fork is null || fork.Bytes >= bytesBefore) return Kept("no encoding is smaller");
+        return (new OnnxTensorReport(p.Name, p.Source, shape, p.TypeName, encoding, bytesBefore, fork.Bytes,
+            MaxAbs(values, decoded!), RelativeRms(values, decoded!)), fork);
     }
 
     static (OnnxGraphBuilder? Fork, float[]? Decoded, string Encoding) Best(

@@ -60,22 +60,71 @@ public sealed class OnnxModel
     public void LoadExternalData()
     {
         foreach (var t in OnnxValidator.AllTensors(Proto.Graph).Where(OnnxTensorData.IsExternal))
+            LoadExternalData(t);
+    }
+
+    /// <summary>Copies one external tensor's bytes into its <c>raw_data</c> (one tensor in memory, not the model).</summary>
+    public void LoadExternalData(TensorProto t)
+    {
+        if (!OnnxTensorData.IsExternal(t)) return;
+        var bytes = ReadExternal(t);
+        t.RawData = UnsafeByteOperations.UnsafeWrap(bytes);
+        t.ExternalData.Clear();
+        t.ClearDataLocation();
+    }
+
+    /// <summary>
+    /// Reads one external tensor's payload with positioned reads (the reader checked its path,
+    /// offset and length; a data file that shrank since is an <see cref="InvalidFileException"/>
+    /// naming it).
+    /// </summary>
+    public byte[] ReadExternal(TensorProto t)
+    {
+        if (Directory is null) throw new InvalidFileException(Source, $"tensor '{t.Name}' has external data but the model has no folder");
+        var path = OnnxValidator.ResolveExternal(Source, Directory, t);
+        var offset = long.TryParse(OnnxTensorData.ExternalValue(t, "offset"), out var o) ? o : 0;
+        var length = OnnxTensorData.DenseBytes(t);
+        if (length < 0 || length > Array.MaxLength)
+            throw new InvalidFileException(path, $"tensor '{t.Name}' of {length} bytes is too large to read as one array");
+        var bytes = new byte[length];
+        try
         {
-            if (Directory is null) throw new InvalidFileException(Source, $"tensor '{t.Name}' has external data but the model has no folder");
-            var path = OnnxValidator.ResolveExternal(Source, Directory, t);
-            var offset = long.TryParse(OnnxTensorData.ExternalValue(t, "offset"), out var o) ? o : 0;
-            var length = OnnxTensorData.DenseBytes(t);
-            var bytes = new byte[length];
-            using (var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read))
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            var span = bytes.AsSpan();
+            var at = offset;
+            while (span.Length > 0)
             {
-                f.Seek(offset, SeekOrigin.Begin);
-                f.ReadExactly(bytes);
+                var n = RandomAccess.Read(handle, span, at);
+                if (n == 0) throw new InvalidFileException(path, $"external data of tensor '{t.Name}' ({offset}+{length}) runs past the end of the file");
+                span = span[n..];
+                at += n;
             }
-            t.RawData = ByteString.CopyFrom(bytes);
-            t.ExternalData.Clear();
-            t.ClearDataLocation();
+        }
+        catch (IOException ex)
+        {
+            throw new InvalidFileException(path, $"cannot read external data of tensor '{t.Name}': {ex.Message}");
+        }
+        return bytes;
+    }
+
+    /// <summary>True when some tensor keeps its bytes in an external file.</summary>
+    public bool HasExternalData => OnnxValidator.AllTensors(Proto.Graph).Any(OnnxTensorData.IsExternal);
+
+    /// <summary>Bytes on disk: the model file plus every distinct external data file its initializers read (0 for a model from memory).</summary>
+    public long FileBytes
+    {
+        get
+        {
+            if (Directory is null || !File.Exists(Source)) return 0;
+            var files = new HashSet<string>(StringComparer.Ordinal) { Path.GetFullPath(Source) };
+            foreach (var t in OnnxValidator.AllTensors(Proto.Graph).Where(OnnxTensorData.IsExternal))
+                files.Add(OnnxValidator.ResolveExternal(Source, Directory, t));
+            return files.Sum(f => new FileInfo(f).Length);
         }
     }
+
+    /// <summary>Payload bytes of every tensor, wherever it is stored.</summary>
+    public long TensorBytes => OnnxValidator.AllTensors(Proto.Graph).Sum(OnnxTensorData.StoredBytes);
 
     /// <summary>The model serialised as protobuf bytes.</summary>
     public byte[] ToByteArray() => Proto.ToByteArray();

@@ -16,6 +16,18 @@ public sealed class OnnxRuntimeRunner : IDisposable
 
     /// <summary>Loads <paramref name="model"/> (serialised ONNX) into a new session.</summary>
     public OnnxRuntimeRunner(byte[] model, string source, int threads = 1)
+        : this(options => new InferenceSession(model, options), source, threads)
+    {
+    }
+
+    /// <summary>
+    /// Loads the model file at <paramref name="path"/> into a new session; ONNX Runtime resolves
+    /// external data files relative to it (the only way to run a model over 2 GiB).
+    /// </summary>
+    public static OnnxRuntimeRunner FromFile(string path, string? source = null, int threads = 1) =>
+        new(options => new InferenceSession(path, options), source ?? path, threads);
+
+    OnnxRuntimeRunner(Func<SessionOptions, InferenceSession> create, string source, int threads)
     {
         this.source = source;
         using var options = new SessionOptions
@@ -26,7 +38,7 @@ public sealed class OnnxRuntimeRunner : IDisposable
         };
         try
         {
-            session = new InferenceSession(model, options);
+            session = create(options);
         }
         catch (OnnxRuntimeException ex)
         {

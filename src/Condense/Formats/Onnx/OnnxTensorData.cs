@@ -71,7 +71,7 @@ public static class OnnxTensorData
 
     /// <summary>
     /// The tensor's values as float32. External data must have been loaded first
-    /// (<see cref="OnnxModel.LoadExternalData"/>); the reader has already checked sizes.
+    /// (<see cref="OnnxModel.LoadExternalData()"/>); the reader has already checked sizes.
     /// </summary>
     public static float[] ToFloat32(TensorProto t)
     {

@@ -28,6 +28,38 @@ public static class OnnxVerifier
         return new OnnxVerification(diffs, inputSource);
     }
 
+    /// <summary>
+    /// Runs <paramref name="original"/> and the model file at <paramref name="compressedPath"/>
+    /// (with its external data) in ONNX Runtime, one session at a time, on the same inputs. The
+    /// original runs from its own file when it has external data (so neither model is ever a
+    /// protobuf in memory), else from its bytes (lifted to opset 7 when older).
+    /// </summary>
+    public static OnnxVerification CompareFiles(OnnxModel original, string compressedPath,
+        IReadOnlyList<TensorProto>? inputs = null, int seed = 0)
+    {
+        var inputSource = inputs is null ? $"random (seed {seed})" : "given inputs";
+        inputs ??= RandomInputs(original.Proto.Graph, seed);
+        IReadOnlyList<TensorProto> a, b;
+        if (original.HasExternalData)
+        {
+            if (original.DefaultOpset < 7)
+                throw new CondenseException($"{original.Source}: a model with external data must be opset 7 or later to run in ONNX Runtime, not {original.DefaultOpset}");
+            using var runner = OnnxRuntimeRunner.FromFile(original.Source);
+            a = runner.Run(inputs);
+        }
+        else
+        {
+            var runnable = original.Proto.Clone();
+            OnnxOpsetUpgrade.ToOpset7(runnable, original.Source);
+            using var runner = new OnnxRuntimeRunner(runnable.ToByteArray(), original.Source);
+            a = runner.Run(inputs);
+        }
+        using (var runner = OnnxRuntimeRunner.FromFile(compressedPath, original.Source + " (compressed)")) b = runner.Run(inputs);
+        var diffs = new List<OnnxOutputDifference>();
+        for (int i = 0; i < a.Count; i++) diffs.Add(Difference(a[i].Name, OnnxTensorData.ToFloat32(a[i]), OnnxTensorData.ToFloat32(b[i])));
+        return new OnnxVerification(diffs, inputSource);
+    }
+
     /// <summary>Inputs stored beside a model as ONNX test data (<c>test_data_set_0/input_*.pb</c>), or null.</summary>
     public static IReadOnlyList<TensorProto>? StoredInputs(string modelPath)
     {

@@ -27,6 +27,9 @@ public sealed class OnnxHostileTests : IDisposable
         { "external-escapes", "leaves the model's folder" },
         { "external-absolute", "must be relative" },
         { "external-too-short", "runs past the end" },
+        { "external-offset-past-end", "external offset 100 is past the end of its 12-byte file" },
+        { "external-length-mismatch", "external data holds 8 bytes but dims [4] of FLOAT need 16" },
+        { "external-negative-offset", "is not a non-negative integer" },
         { "cyclic", "cycle" },
         { "dangling-input", "dangling input" },
         { "dangling-output", "dangling output" },
@@ -53,6 +56,9 @@ public sealed class OnnxHostileTests : IDisposable
             "external-escapes" => WithInitializer(External("w", "../secret.bin")),
             "external-absolute" => WithInitializer(External("w", "/etc/hostname")),
             "external-too-short" => WithInitializer(External("w", "weights.bin")),
+            "external-offset-past-end" => WithInitializer(External("w", "weights.bin", entries: [("offset", "100")])),
+            "external-length-mismatch" => WithInitializer(External("w", "weights.bin", entries: [("offset", "0"), ("length", "8")])),
+            "external-negative-offset" => WithInitializer(External("w", "weights.bin", entries: [("offset", "-4")])),
             "cyclic" => Graph(g =>
             {
                 g.Node.Add(Node("Relu", "b", "a"));
@@ -188,8 +194,16 @@ public sealed class OnnxHostileTests : IDisposable
         return t;
     }
 
-    static TensorProto External(string name, string location, long[]? dims = null)
+    static TensorProto External(string name, string location, long[]? dims = null, (string Key, string Value)[]? entries = null)
     {
+        if (entries is not null)
+        {
+            var e = new TensorProto { Name = name, DataType = 1, DataLocation = TensorProto.Types.DataLocation.External };
+            e.Dims.AddRange(dims ?? [4]);
+            e.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = location });
+            foreach (var (key, value) in entries) e.ExternalData.Add(new StringStringEntryProto { Key = key, Value = value });
+            return e;
+        }
         var t = new TensorProto { Name = name, DataType = 1, DataLocation = TensorProto.Types.DataLocation.External };
         t.Dims.AddRange(dims ?? [4]);
         t.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = location });

@@ -89,3 +89,44 @@ export function fmt(x, digits = 4) {
   if (a !== 0 && (a < 1e-3 || a >= 1e5)) return x.toExponential(digits - 1);
   return x.toPrecision(digits);
 }
+
+/**
+ * Decodes a PNG sent as base64 into RGBA pixels with the browser's own decoder, without colour
+ * management (an untagged PNG's bytes are the colours), so palette colours come back exactly.
+ */
+export async function decodePng(base64) {
+  const blob = new Blob([base64Bytes(base64)], { type: 'image/png' });
+  const bitmap = await createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+  const canvas = document.createElement('canvas');
+  canvas.width = bitmap.width;
+  canvas.height = bitmap.height;
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  ctx.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  return ctx.getImageData(0, 0, canvas.width, canvas.height);
+}
+
+/** Each pixel's palette index, read back from its colour (a quantized image's palette colours are distinct). */
+export function paletteIndices(rgba, palette) {
+  const index = new Map(palette.map((c, i) => [(c[0] << 16) | (c[1] << 8) | c[2], i]));
+  const n = rgba.length / 4;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const j = index.get((rgba[4 * i] << 16) | (rgba[4 * i + 1] << 8) | rgba[4 * i + 2]);
+    if (j === undefined) throw new Error(`pixel ${i} has a colour outside the palette`);
+    out[i] = j;
+  }
+  return out;
+}
+
+const originals = new Map();
+
+/** A photo's original pixels ({ width, height, rgb }), fetched once per photo and kept. */
+export function originalPixels(id) {
+  if (!originals.has(id)) {
+    const p = getJson(`/api/colours/images/${encodeURIComponent(id)}/pixels`).then((o) => ({ width: o.width, height: o.height, rgb: base64Bytes(o.rgb) }));
+    p.catch(() => originals.delete(id));
+    originals.set(id, p);
+  }
+  return originals.get(id);
+}

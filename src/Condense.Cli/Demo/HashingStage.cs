@@ -1,0 +1,58 @@
+using Condense.Formats.Onnx;
+using Condense.Hashing;
+using Condense.Models;
+using static TorchSharp.torch;
+
+namespace Condense.Cli.Demo;
+
+/// <summary>
+/// HashedNets (Chen et al., ICML 2015): the classifier's architecture, 784-1000-1000-10, trained
+/// from scratch with every weight matrix a hashed view of a pool 8× and 64× smaller, saved as the
+/// pools alone (<see cref="HashedModelFile"/>: the index tables are rebuilt from the seeds), and
+/// exported to ONNX (<see cref="HashedOnnxExporter"/>: ONNX Runtime gathers the virtual matrix from
+/// the pool through a stored index table, so that file is about as large as the dense one). At
+/// 64× it is joined by the dense network with the same number of real parameters (784-h-h-10),
+/// the baseline the paper compares against.
+/// </summary>
+public sealed class HashingStage : IDemoStage
+{
+    /// <summary>Dropout of the hashed networks (condense hash's default; 0.5 trains too slowly in a few epochs).</summary>
+    const double Dropout = 0.2;
+
+    public string Name => "hashing";
+
+    public IEnumerable<DemoArtifact> Run(DemoStageContext c)
+    {
+        if (!c.Model.Net.IsClassifier) yield break;
+        var sizes = c.Model.Net.Sizes;
+        var training = TrainingOptions.For(ModelKind.Classifier) with { Epochs = c.Options.Quick ? 1 : 3, Seed = 0 };
+        foreach (var factor in new[] { 8, 64 })
+        {
+            var options = new HashingOptions { Factor = factor, Seed = 0 };
+            manual_seed(training.Seed);
+            long real;
+            var path = Path.Combine(c.Options.Folder, $"{c.Model.Name}.hashed{factor}.safetensors");
+            using (var model = new HashedMlp(sizes, options, Dropout, c.Model.Net.Normalization))
+            {
+                Trainer.Train(model, c.Train, null, training);
+                HashedModelFile.Save(path, model);
+                OnnxWriter.Write(Path.ChangeExtension(path, ".onnx"), HashedOnnxExporter.Export(model));
+                real = model.RealParameterCount;
+            }
+            yield return new DemoArtifact("hashing", $"HashedNets {factor}×, {training.Epochs} epoch{(training.Epochs == 1 ? "" : "s")} from scratch", path);
+            // The same network for ONNX Runtime: no hash operator there, so the index table is stored.
+            yield return new DemoArtifact("hashing (ONNX, index table)", $"HashedNets {factor}×, Gather over the pool", Path.ChangeExtension(path, ".onnx"));
+
+            if (factor == 64)
+            {
+                var denseSizes = EqualSizeDense.Sizes(sizes, real);
+                manual_seed(training.Seed);
+                using var dense = new MlpModel(ModelKind.Classifier, denseSizes, Dropout, c.Model.Net.Normalization);
+                Trainer.Train(dense, c.Train, null, training);
+                var densePath = Path.Combine(c.Options.Folder, $"{c.Model.Name}.equal-dense{factor}.onnx");
+                OnnxWriter.Write(densePath, OnnxExporter.Export(dense));
+                yield return new DemoArtifact("small dense (no teacher)", $"{string.Join("-", denseSizes)}: as many parameters as hashing {factor}×", densePath);
+            }
+        }
+    }
+}

@@ -1,0 +1,148 @@
+using System.Buffers.Binary;
+using Condense.Hashing;
+using Onnx;
+using DataType = Onnx.TensorProto.Types.DataType;
+
+namespace Condense.Formats.Onnx;
+
+/// <summary>
+/// Exports a <see cref="HashedMlp"/> to ONNX so that ONNX Runtime, not Condense, rebuilds each
+/// virtual matrix from the pool: <c>Gather(Concat(pool, −pool), index)</c> for HashedNets (the
+/// sign ξ is folded into the index: entry K + b reads −w[b]), <c>MatMul(U, V)</c> cut and reshaped
+/// for the structured variant; then <c>Gemm</c> as in <see cref="OnnxExporter"/>.
+/// </summary>
+/// <remarks>
+/// ONNX has no hash operator, so HashedNets' index table must be stored: 2 bytes per virtual
+/// weight when 2K ≤ 65,536 (uint16, cast to int32 in the graph), else 4. The file is therefore
+/// about as large as the dense model's — it exists so that a standard runtime verifies the hashed
+/// network's outputs; the compact form is <see cref="HashedModelFile"/> (pools and seeds only).
+/// Multi-hashing (m &gt; 1) is not exported.
+/// </remarks>
+public static class HashedOnnxExporter
+{
+    public static ModelProto Export(HashedMlp model)
+    {
+        if (model.Options.Variant == HashingVariant.Hashed && model.Options.Hashes != 1)
+            throw new CondenseException($"ONNX export of hashed networks supports one hash function, not {model.Options.Hashes}");
+        var graph = new GraphProto { Name = "HashedMlp" };
+        graph.Input.Add(Value("input", model.Sizes[0]));
+        graph.Output.Add(Value("output", model.Sizes[^1]));
+        var n = model.Normalization;
+        graph.Initializer.Add(OnnxTensorData.FromFloat32("normalization.mean", [n.Mean], []));
+        graph.Initializer.Add(OnnxTensorData.FromFloat32("normalization.std", [n.Std], []));
+        graph.Node.Add(Node("Sub", ["input", "normalization.mean"], "centred"));
+        graph.Node.Add(Node("Div", ["centred", "normalization.std"], "normalized"));
+        var x = "normalized";
+        for (var i = 0; i < model.VirtualLayers.Count; i++)
+        {
+            var (name, layer) = model.VirtualLayers[i];
+            var weight = $"{name}.weight";
+            switch (layer)
+            {
+                case HashedLinear hashed:
+                    AddHashed(graph, name, hashed, weight);
+                    break;
+                case StructuredHashedLinear structured:
+                    AddStructured(graph, name, structured, weight);
+                    break;
+                default:
+                    throw new CondenseException($"layer {name}: cannot export {layer.GetType().Name} to ONNX");
+            }
+            graph.Initializer.Add(OnnxTensorData.FromFloat32($"{name}.bias", Floats(layer.Bias), [layer.OutFeatures]));
+            var gemm = Node("Gemm", [x, weight, $"{name}.bias"], name);
+            gemm.Attribute.Add(new AttributeProto { Name = "transB", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
+            graph.Node.Add(gemm);
+            x = name;
+            if (i + 1 < model.VirtualLayers.Count)
+            {
+                graph.Node.Add(Node("Relu", [x], $"{name}.relu"));
+                x = $"{name}.relu";
+            }
+        }
+        var softmax = Node("LogSoftmax", [x], "output");
+        softmax.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
+        graph.Node.Add(softmax);
+
+        var proto = new ModelProto { IrVersion = 8, ProducerName = "condense", ProducerVersion = "1", Graph = graph };
+        proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OnnxExporter.Opset });
+        foreach (var (k, v) in model.Describe().OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            proto.MetadataProps.Add(new StringStringEntryProto { Key = $"condense.{k}", Value = v });
+        return proto;
+    }
+
+    static void AddHashed(GraphProto graph, string name, HashedLinear layer, string output)
+    {
+        var pool = layer.PoolSize;
+        graph.Initializer.Add(OnnxTensorData.FromFloat32($"{name}.pool", Floats(layer.Pool), [pool]));
+        graph.Node.Add(Node("Neg", [$"{name}.pool"], $"{name}.pool.negated"));
+        var concat = Node("Concat", [$"{name}.pool", $"{name}.pool.negated"], $"{name}.pool.signed");
+        concat.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 0 });
+        graph.Node.Add(concat);
+
+        long[] index;
+        float[] sign;
+        using (var i = layer.Index.contiguous()) index = i.data<long>().ToArray();
+        using (var s = layer.Sign.contiguous()) sign = s.data<float>().ToArray();
+        long[] dims = [layer.OutFeatures, layer.InFeatures];
+        var indices = $"{name}.index";
+        if (2 * pool <= 65_536)
+        {
+            var bytes = new byte[index.Length * 2];
+            for (var k = 0; k < index.Length; k++)
+                BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(2 * k), (ushort)(index[k] + (sign[k] < 0 ? pool : 0)));
+            graph.Initializer.Add(OnnxTensorData.Raw($"{name}.index.u16", DataType.Uint16, bytes, dims));
+            var cast = Node("Cast", [$"{name}.index.u16"], indices);
+            cast.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = (long)DataType.Int32 });
+            graph.Node.Add(cast);
+        }
+        else
+        {
+            var folded = new int[index.Length];
+            for (var k = 0; k < index.Length; k++) folded[k] = (int)(index[k] + (sign[k] < 0 ? pool : 0));
+            graph.Initializer.Add(OnnxTensorData.Int32(indices, folded, dims));
+        }
+        var gather = Node("Gather", [$"{name}.pool.signed", indices], output);
+        gather.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 0 });
+        graph.Node.Add(gather);
+    }
+
+    static void AddStructured(GraphProto graph, string name, StructuredHashedLinear layer, string output)
+    {
+        graph.Initializer.Add(OnnxTensorData.FromFloat32($"{name}.u", Floats(layer.U), [layer.Rows, layer.Rank]));
+        graph.Initializer.Add(OnnxTensorData.FromFloat32($"{name}.v", Floats(layer.V), [layer.Rank, layer.Columns]));
+        graph.Initializer.Add(OnnxTensorData.Int64($"{name}.flat", [-1], 1));
+        graph.Initializer.Add(OnnxTensorData.Int64($"{name}.start", [0], 1));
+        graph.Initializer.Add(OnnxTensorData.Int64($"{name}.end", [(long)layer.OutFeatures * layer.InFeatures], 1));
+        graph.Initializer.Add(OnnxTensorData.Int64($"{name}.shape", [layer.OutFeatures, layer.InFeatures], 2));
+        graph.Node.Add(Node("MatMul", [$"{name}.u", $"{name}.v"], $"{name}.theta"));
+        graph.Node.Add(Node("Reshape", [$"{name}.theta", $"{name}.flat"], $"{name}.theta.flat"));
+        graph.Node.Add(Node("Slice", [$"{name}.theta.flat", $"{name}.start", $"{name}.end"], $"{name}.theta.cut"));
+        graph.Node.Add(Node("Reshape", [$"{name}.theta.cut", $"{name}.shape"], output));
+    }
+
+    static float[] Floats(TorchSharp.torch.Tensor t)
+    {
+        using var c = t.detach().cpu().contiguous();
+        return c.data<float>().ToArray();
+    }
+
+    static NodeProto Node(string op, string[] inputs, string output)
+    {
+        var node = new NodeProto { OpType = op, Name = output };
+        node.Input.AddRange(inputs);
+        node.Output.Add(output);
+        return node;
+    }
+
+    static ValueInfoProto Value(string name, long features)
+    {
+        var shape = new TensorShapeProto();
+        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "batch" });
+        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = features });
+        return new ValueInfoProto
+        {
+            Name = name,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)DataType.Float, Shape = shape } },
+        };
+    }
+}

@@ -1,0 +1,115 @@
+using System.Text.Json.Nodes;
+using Condense.Cli.Bench;
+
+namespace Condense.Tests.Cli;
+
+/// <summary>
+/// <c>condense bench all</c>: each suite's JSON becomes the issue's figures with the right verdicts
+/// (checked on recorded outputs, where the answer is known), the Markdown keeps its shape, and a
+/// real run of one suite writes the file.
+/// </summary>
+public class BenchAllTests : IDisposable
+{
+    readonly string _dir = Directory.CreateTempSubdirectory("condense-bench-all-").FullName;
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    static BenchSuite Suite(string name) => BenchSuites.All(peers: false).Single(s => s.Name == name);
+
+    [Fact]
+    public void EverySuiteAsksForJsonAndPeersOnlyWhereTheyCanRun()
+    {
+        var quoted = BenchSuites.All(peers: false);
+        var live = BenchSuites.All(peers: true);
+        Assert.Equal(new[] { "train", "kmeans", "kmeans-4096", "image", "lowrank", "scale", "studio" }, quoted.Select(s => s.Name));
+        Assert.All(quoted, s => Assert.Equal("--json", s.Arguments[^1]));
+        Assert.All(quoted, s => Assert.DoesNotContain("--peers", s.Arguments));
+        Assert.Equal(new[] { "kmeans", "image", "lowrank" }, live.Where(s => s.Arguments.Contains("--peers")).Select(s => s.Name));
+        // Every suite names a real bench subcommand.
+        var bench = Condense.Cli.Commands.BenchCommand.Create();
+        Assert.All(quoted, s => Assert.Contains(bench.Subcommands, c => c.Name == s.Arguments[1]));
+    }
+
+    [Fact]
+    public void KMeansFiguresJudgeTheIssueTargets()
+    {
+        var json = JsonNode.Parse("""
+            {"bench":"kmeans","n":1000,"cond1":1234.5,"cond1_s":0.5,"peers":"live","runs":[
+              {"bits":2,"k":4,"fast_s":0.01,"fast_sse":294.6,"fast_gap_percent":0.0,"exact_s":0.2,"exact_sse":294.6,"sklearn_s":0.275,"sklearn_sse":295.0},
+              {"bits":8,"k":256,"fast_s":0.4,"fast_sse":0.1012,"fast_gap_percent":0.2,"exact_s":1.5,"exact_sse":0.101,"sklearn_s":10.98,"sklearn_sse":0.1069}]}
+            """)!;
+        var figures = Suite("kmeans").Figures(json);
+        Assert.Equal(6, figures.Count);   // 2 bits × (time, SSE), the exact DP at 8 bits, cond₁
+        Assert.True(figures[0].Met);                               // 2 bits: faster than sklearn
+        Assert.True(figures[1].Met);                               // SSE ≤ sklearn, gap 0 %
+        Assert.Equal("0.400", figures[2].Condense);
+        Assert.True(figures[2].Met);                               // 8 bits: 0.4 s ≤ 0.5 s and 27× ≥ 20×
+        Assert.False(figures[3].Met);                              // gap 0.2 % > 0.1 %
+        Assert.True(figures[4].Met);                               // exact 1.5 s ≤ 2 s
+        Assert.False(figures[5].Met);                              // cond₁ 0.5 s > 0.35 s
+        Assert.Contains("(live)", figures[0].Peer);
+    }
+
+    [Fact]
+    public void LowRankAndImageFiguresCompareWithThePeerOrSayThereIsNone()
+    {
+        var lowrank = JsonNode.Parse("""
+            {"runs":[{"matrix":"decay","r":50,"condense_time_s":0.012,"condense_rel_spec":0.02,"torch_source":"issue","torch_lowrank_time_s":0.009,"torch_lowrank_rel_spec":0.0224}]}
+            """)!;
+        var f = Suite("lowrank").Figures(lowrank);
+        Assert.False(f[0].Met);   // 0.012 > 1.2 × 0.009
+        Assert.True(f[1].Met);    // 0.02 ≤ 0.0224
+        Assert.Contains("(issue)", f[0].Peer);
+
+        var image = JsonNode.Parse("""
+            {"rows":[{"Image":"chelsea-512","K":8,"CondenseSeconds":0.1,"CondenseMeanError":30.0,"SklearnSeconds":null,"SklearnMeanError":null,"PngquantSeconds":null,"PngquantMeanError":null,"PeerSource":"none"}]}
+            """)!;
+        var g = Suite("image").Figures(image);
+        Assert.Equal(2, g.Count);
+        Assert.All(g, x => Assert.Null(x.Met));
+        Assert.All(g, x => Assert.Equal("–", x.Peer));
+    }
+
+    [Fact]
+    public void MarkdownHasOneLinePerFigureUnderTheDateMachineAndLoad()
+    {
+        var figures = new[]
+        {
+            new BenchFigure("#3", "s / epoch", "1.400", "1.320 (issue)", "1.06× (≤ 1.45 s)", true),
+            new BenchFigure("#7", "a | b", "1", "–", "–", null),
+        };
+        var md = BenchResults.Markdown(figures, [("train", 12.3, "ok")], new DateTimeOffset(2026, 11, 24, 3, 0, 0, TimeSpan.Zero),
+            "2 cores", "1.00, 2.00, 3.00", "4.00, 5.00, 6.00", "condense bench all");
+        var lines = md.Split('\n');
+        Assert.Contains("- Date: 2026-11-24 03:00 UTC", lines);
+        Assert.Contains("- Load average (1, 5, 15 min): 1.00, 2.00, 3.00 before, 4.00, 5.00, 6.00 after", lines);
+        Assert.Contains("| issue | figure | Condense | peer | ratio / target | met? |", lines);
+        Assert.Contains("| #3 | s / epoch | 1.400 | 1.320 (issue) | 1.06× (≤ 1.45 s) | yes |", lines);
+        Assert.Contains("| #7 | a \\| b | 1 | – | – | – |", lines);
+        Assert.Contains("- Met: 1 of 1 figures with a verdict", lines);
+        Assert.Contains("2 cores", BenchResults.Machine());
+    }
+
+    [Fact]
+    public void AnUnknownSuiteIsAOneLineError()
+    {
+        var (code, _, stderr) = CliHarness.Run("bench", "all", "--only", "nonsense", "--out", Path.Combine(_dir, "r.md"));
+        Assert.Equal(1, code);
+        Assert.Contains("unknown suite 'nonsense'", stderr);
+        Assert.False(File.Exists(Path.Combine(_dir, "r.md")));
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void ARealRunOfOneSuiteWritesTheTableAndTheFile()
+    {
+        var path = Path.Combine(_dir, "results.md");
+        var (code, stdout, stderr) = CliHarness.Run("bench", "all", "--only", "train", "--no-peers", "--out", path);
+        Assert.True(code == 0, stderr);
+        var md = File.ReadAllText(path);
+        var line = md.Split('\n').Single(l => l.StartsWith("| #3 |", StringComparison.Ordinal));
+        var seconds = double.Parse(line.Split('|')[3].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(seconds, 0.05, 60);
+        Assert.Contains("| train |", md);
+        Assert.Contains("classifier s / epoch", stdout);
+    }
+}
