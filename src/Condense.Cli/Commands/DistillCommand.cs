@@ -11,26 +11,27 @@ public static class DistillCommand
 {
     public static Command Create()
     {
-        var teacher = new Option<string>("--teacher") { Description = "Teacher model (.safetensors from 'condense train')", Required = true };
+        var teacher = new Option<string>("--teacher") { Description = "Teacher model (.safetensors from 'condense train'; best trained with --shift 2 --epochs 15 --gamma 0.85)", Required = true };
         var student = new Option<string>("--student") { Description = "Student: sizes like 784-100-10, or hashed:784-1000-1000-10@64", DefaultValueFactory = _ => "784-100-10" };
-        var temperature = new Option<double>("--temperature", "-T") { Description = "Softmax temperature T (> 0)", DefaultValueFactory = _ => 8 };
-        var alpha = new Option<double>("--alpha") { Description = "Weight of the soft loss, in [0, 1]", DefaultValueFactory = _ => 0.5 };
-        var shift = new Option<int>("--shift") { Description = "Also distil on copies shifted by up to this many pixels (0: off)", DefaultValueFactory = _ => 2 };
-        var seeds = new Option<int>("--seeds") { Description = "Seeds to repeat the comparison over", DefaultValueFactory = _ => 3 };
-        var epochs = new Option<int>("--epochs") { Description = "Student training epochs", DefaultValueFactory = _ => 10 };
+        var temperature = new Option<double>("--temperature", "-T") { Description = "Softmax temperature T (> 0)", DefaultValueFactory = _ => DistillationRecipe.Options.Temperature };
+        var alpha = new Option<double>("--alpha") { Description = "Weight of the soft loss, in [0, 1]", DefaultValueFactory = _ => DistillationRecipe.Options.Alpha };
+        var shift = new Option<int>("--shift") { Description = "Augment both runs: every image shifted by a random offset of up to this many pixels (0: off)", DefaultValueFactory = _ => DistillationRecipe.StudentTraining.Shift };
+        var seeds = new Option<int>("--seeds") { Description = "Seeds to repeat the comparison over", DefaultValueFactory = _ => 5 };
+        var epochs = new Option<int>("--epochs") { Description = "Student training epochs, both runs", DefaultValueFactory = _ => DistillationRecipe.StudentTraining.Epochs };
+        var gamma = new Option<double>("--gamma") { Description = "StepLR decay of the learning rate per epoch, (0, 1]; both runs", DefaultValueFactory = _ => DistillationRecipe.StudentTraining.StepGamma ?? 1 };
         var seed = new Option<long>("--seed") { Description = "First seed", DefaultValueFactory = _ => 0 };
         var data = new Option<string?>("--data") { Description = "Data set (default: the teacher's)" };
         var json = CliConsole.JsonOption();
         var command = new Command("distill", "Train a student with and without a teacher (Hinton et al. knowledge distillation) and compare.")
         {
-            teacher, student, temperature, alpha, shift, seeds, epochs, seed, data, json,
+            teacher, student, temperature, alpha, shift, seeds, epochs, gamma, seed, data, json,
         };
         command.SetAction(parse =>
         {
-            var options = new DistillationOptions { Temperature = parse.GetValue(temperature), Alpha = parse.GetValue(alpha), Shift = parse.GetValue(shift) };
+            var options = new DistillationOptions { Temperature = parse.GetValue(temperature), Alpha = parse.GetValue(alpha) };
             options.Validate();
             var spec = StudentSpec.Parse(parse.GetValue(student)!);
-            var training = new TrainingOptions { Epochs = parse.GetValue(epochs), Seed = parse.GetValue(seed) };
+            var training = new TrainingOptions { Epochs = parse.GetValue(epochs), StepGamma = parse.GetValue(gamma), Shift = parse.GetValue(shift), Seed = parse.GetValue(seed) };
             training.Validate();
             var seedCount = parse.GetValue(seeds);
             if (seedCount is < 1 or > 100) throw new CondenseException($"seeds {seedCount} must be in 1–100");
@@ -50,7 +51,7 @@ public static class DistillCommand
                 CliConsole.WriteJson(parse, new
                 {
                     teacher = teacherPath, data = dataName, student = summary.Student, studentParameters = summary.StudentParameters,
-                    teacherAccuracy = summary.TeacherAccuracy, temperature = options.Temperature, alpha = options.Alpha, shift = options.Shift, epochs = summary.Epochs,
+                    teacherAccuracy = summary.TeacherAccuracy, temperature = options.Temperature, alpha = options.Alpha, shift = training.Shift, epochs = summary.Epochs, gamma = training.StepGamma,
                     seeds = summary.Seeds.Select(s => new { s.Seed, alone = s.Alone, distilled = s.Distilled, gain = s.Gain }),
                     meanAlone = summary.MeanAlone, meanDistilled = summary.MeanDistilled, meanGain = summary.MeanGain, gainStd = summary.GainStd,
                     seedsImproved = summary.SeedsImproved,
@@ -63,7 +64,7 @@ public static class DistillCommand
             table.AddRow("mean", summary.MeanAlone.ToString("P2"), summary.MeanDistilled.ToString("P2"),
                 $"{100 * summary.MeanGain:+0.00;-0.00} ± {100 * summary.GainStd:F2}");
             console.Write(table);
-            console.WriteLine($"Teacher {teacherPath}: {summary.TeacherAccuracy:P2}; student {summary.Student} ({summary.StudentParameters:N0} parameters), T = {options.Temperature}, α = {options.Alpha}, shift ±{options.Shift} px, {summary.Epochs} epochs; the teacher helped on {summary.SeedsImproved} of {summary.Seeds.Count} seeds.");
+            console.WriteLine($"Teacher {teacherPath}: {summary.TeacherAccuracy:P2}; student {summary.Student} ({summary.StudentParameters:N0} parameters), T = {options.Temperature}, α = {options.Alpha}, shift ±{training.Shift} px (both runs), {summary.Epochs} epochs, StepLR {training.StepGamma}; the teacher helped on {summary.SeedsImproved} of {summary.Seeds.Count} seeds.");
             return 0;
         });
         return command;

@@ -19,12 +19,13 @@ public static class TrainCommand
         var dropout = new Option<double?>("--dropout") { Description = "Dropout after each hidden layer (default 0.5 for the classifier)" };
         var l1 = new Option<double>("--l1") { Description = "L1 penalty on weights", DefaultValueFactory = _ => 0 };
         var l2 = new Option<double>("--l2") { Description = "L2 penalty on weights", DefaultValueFactory = _ => 0 };
+        var shift = new Option<int>("--shift") { Description = "Augment: shift every training image by a random offset of up to this many pixels, 0–8 (0: off)", DefaultValueFactory = _ => 0 };
         var seed = new Option<long>("--seed") { Description = "Random seed (same seed, same bytes)", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--output", "-o") { Description = "Where to write the model (.safetensors)", Required = true };
         var json = CliConsole.JsonOption();
         var command = new Command("train", "Train an MNIST network and save it as safetensors.")
         {
-            model, data, epochs, batch, lr, gamma, dropout, l1, l2, seed, output, json,
+            model, data, epochs, batch, lr, gamma, dropout, l1, l2, shift, seed, output, json,
         };
         command.SetAction(parse =>
         {
@@ -38,6 +39,7 @@ public static class TrainCommand
                 StepGamma = parse.GetValue(gamma) ?? defaults.StepGamma,
                 L1 = parse.GetValue(l1),
                 L2 = parse.GetValue(l2),
+                Shift = parse.GetValue(shift),
                 Seed = parse.GetValue(seed),
             };
             options.Validate();

@@ -29,8 +29,10 @@ public sealed record DistillationSummary(string Student, long StudentParameters,
 
 /// <summary>
 /// Does the teacher help? For each seed the student starts from the same weights and sees the
-/// same batches twice: once on the labels alone, once with the distillation loss. Seeds differ in
-/// both, so the spread across seeds says how much of the gain is noise.
+/// same batches (and the same shifted copies) twice: once on the labels alone, once with the
+/// distillation loss; same epochs, optimiser and learning-rate schedule, and both are scored on
+/// the test set once, after their last epoch (no selection). Seeds differ in both, so the spread
+/// across seeds says how much of the gain is noise.
 /// </summary>
 public static class DistillationStudy
 {

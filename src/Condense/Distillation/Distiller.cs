@@ -6,20 +6,22 @@ namespace Condense.Distillation;
 
 /// <summary>
 /// Trains a student on a teacher's softened outputs through the <see cref="Trainer"/>'s loss
-/// hook: the teacher runs (in eval mode, without gradients) on each batch the student sees, so
-/// shuffling, dropout and the learning-rate schedule are exactly those of ordinary training and
-/// the comparison with a student trained alone changes one thing only.
+/// hook: the teacher runs (in eval mode, without gradients) on each batch the student sees,
+/// shifted copies included when <see cref="TrainingOptions.Shift"/> augments the data, so
+/// shuffling, augmentation and the learning-rate schedule are exactly those of ordinary training
+/// and the comparison with a student trained alone (<see cref="Trainer.Train"/> with the same
+/// options) changes one thing only: the teacher's soft term.
 /// </summary>
 public static class Distiller
 {
     public static TrainingResult Train(CondenseModel student, CondenseModel teacher, Dataset train, Dataset? test,
         DistillationOptions options, TrainingOptions training)
     {
+        ArgumentNullException.ThrowIfNull(teacher);
         options.Validate();
         if (!student.IsClassifier || !teacher.IsClassifier)
             throw new CondenseException("distillation needs a classifier teacher and a classifier student");
         var wasTraining = teacher.training;
-        var random = new Random(unchecked((int)training.Seed) ^ 0x5eed);
         teacher.eval();
         try
         {
@@ -30,13 +32,7 @@ public static class Distiller
                     // Created inside the trainer's per-batch dispose scope, which releases it.
                     Tensor soft;
                     using (no_grad()) soft = teacher.forward(input);
-                    var loss = DistillationLoss.Compute(output, soft, target, options);
-                    if (options.Shift == 0 || options.Alpha == 0) return loss;
-                    var shifted = Shift(input, random.Next(-options.Shift, options.Shift + 1), random.Next(-options.Shift, options.Shift + 1));
-                    Tensor softShifted;
-                    using (no_grad()) softShifted = teacher.forward(shifted);
-                    var t = options.Temperature;
-                    return loss + options.Alpha * t * t * DistillationLoss.SoftKl(student.forward(shifted), softShifted, t);
+                    return DistillationLoss.Compute(output, soft, target, options);
                 },
             });
         }
@@ -44,13 +40,5 @@ public static class Distiller
         {
             teacher.train(wasTraining);
         }
-    }
-
-    /// <summary>The batch of 28 × 28 images moved by (dx, dy) pixels (wrapping round; MNIST's border is background).</summary>
-    static Tensor Shift(Tensor input, int dx, int dy)
-    {
-        if (input.shape[1] != 784)
-            throw new CondenseException($"distillation with shifted copies needs 28 × 28 images (784 inputs), not {input.shape[1]}; set the shift to 0");
-        return input.view(-1, 28, 28).roll([dy, dx], [1, 2]).reshape(-1, 784);
     }
 }

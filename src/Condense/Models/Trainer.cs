@@ -20,6 +20,9 @@ public static class Trainer
 
         manual_seed(options.Seed);
         using var generator = new Generator((ulong)options.Seed);
+        if (options.Shift > 0 && train.Features != 784)
+            throw new CondenseException($"{train.Name}: shifted copies need 28 × 28 images (784 inputs), not {train.Features}; set the shift to 0");
+        using var shifts = options.Shift > 0 ? new Generator((ulong)options.Seed ^ 0x5eedUL) : null;
         using var x = tensor(train.Images, [train.Count, train.Features]);
         using var y = model.IsClassifier ? tensor(train.Labels.Select(l => (long)l).ToArray(), [train.Count]) : null;
         var weights = model.parameters().Where(p => p.dim() >= 2).ToArray();
@@ -47,6 +50,7 @@ public static class Trainer
                     var start = b * options.BatchSize;
                     var n = Math.Min(options.BatchSize, train.Count - start);
                     var xb = xs.narrow(0, start, n);
+                    if (shifts is not null) xb = RandomShift.Apply(xb, options.Shift, shifts);
                     var target = ys?.narrow(0, start, n) ?? xb;
                     optimizer.zero_grad();
                     var output = model.forward(xb);

@@ -25,6 +25,12 @@ public sealed record TrainingOptions
     /// <summary>L2 penalty λ·Σw² on weight matrices (not biases); shrinks weights, lowers effective rank.</summary>
     public double L2 { get; init; }
 
+    /// <summary>Augmentation: when &gt; 0 every training batch is replaced by a copy whose images are each
+    /// shifted by a random whole-pixel (dx, dy) ∈ [−Shift, Shift]² (<see cref="Data.RandomShift"/>; 28 × 28
+    /// images only); 0–8, default 0 (off). The offsets are drawn from their own generator seeded by
+    /// <see cref="Seed"/>, so runs with the same seed see the same shifted batches.</summary>
+    public int Shift { get; init; }
+
     /// <summary>Seeds the shuffling and dropout; the same seed and data give byte-identical weights.</summary>
     public long Seed { get; init; }
 
@@ -38,6 +44,7 @@ public sealed record TrainingOptions
         if (BatchSize is < 1 or > 65536) throw new CondenseException($"batch size {BatchSize} must be in 1–65536");
         if (!(LearningRate > 0 && LearningRate <= 1)) throw new CondenseException($"learning rate {LearningRate} must be in (0, 1]");
         if (StepGamma is { } g && !(g > 0 && g <= 1)) throw new CondenseException($"StepLR gamma {g} must be in (0, 1]");
+        if (Shift is < 0 or > 8) throw new CondenseException($"shift {Shift} must be in 0–8 pixels");
         if (!(L1 >= 0) || double.IsInfinity(L1)) throw new CondenseException($"L1 penalty {L1} must be ≥ 0");
         if (!(L2 >= 0) || double.IsInfinity(L2)) throw new CondenseException($"L2 penalty {L2} must be ≥ 0");
     }

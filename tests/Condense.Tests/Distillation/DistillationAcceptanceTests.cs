@@ -8,8 +8,8 @@ namespace Condense.Tests.Distillation;
 /// The study compares like with like: with α = 0 and T = 1 the "distilled" student is trained on
 /// the labels alone, from the same initial weights and batches, so it must land where the student
 /// trained alone does; and a real distillation run changes the result (the teacher is used).
-/// (Whether the teacher *helps* is a measurement, reported in docs/distillation.md: on MNIST-10k
-/// it did not.)
+/// (Whether the teacher *helps* is a measurement, seed-sensitive, reported in docs/distillation.md
+/// and deliberately not asserted here.)
 /// </summary>
 [Trait("Category", "Slow")]
 public class DistillationAcceptanceTests
@@ -21,7 +21,8 @@ public class DistillationAcceptanceTests
         using var teacher = ModelFactory.Create(ModelKind.LeNet300, 0);
         Trainer.Train(teacher, train, null, new TrainingOptions { Epochs = 2, Seed = 0 });
         var student = StudentSpec.Parse("784-30-10");
-        var training = new TrainingOptions { Epochs = 2, Seed = 1 };
+        // Shifted copies too: both runs must see the very same augmented batches.
+        var training = new TrainingOptions { Epochs = 2, Seed = 1, Shift = 2 };
         var plain = DistillationStudy.Run(teacher, student, train, test, new DistillationOptions { Temperature = 1, Alpha = 0 }, training, seeds: 1);
         Assert.True(Math.Abs(plain.MeanGain) <= 0.001, $"alone {plain.MeanAlone:P2}, α = 0 {plain.MeanDistilled:P2}");
         Assert.True(plain.MeanAlone > 0.85, $"alone {plain.MeanAlone:P2}");

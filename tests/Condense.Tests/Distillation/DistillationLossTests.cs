@@ -58,6 +58,50 @@ public class DistillationLossTests
         Assert.Null(teacher.grad);
     }
 
+    [Fact]
+    public void LogProbabilitiesAndLogitsGiveTheSameLoss()
+    {
+        // The classifiers output log_softmax(z); the loss must not depend on whether it gets z or
+        // log_softmax(z) (softmax is applied once per temperature, not twice).
+        manual_seed(2);
+        using var zs = randn(12, 10) * 3;
+        using var zt = randn(12, 10) * 5;
+        using var labels = randint(0, 10, [12]);
+        foreach (var (t, a) in new[] { (1.0, 0.5), (4.0, 0.9), (8.0, 1.0) })
+        {
+            var options = new DistillationOptions { Temperature = t, Alpha = a };
+            using var fromLogits = DistillationLoss.Compute(zs, zt, labels, options);
+            using var ls = nn.functional.log_softmax(zs, 1);
+            using var lt = nn.functional.log_softmax(zt, 1);
+            using var fromLogProbabilities = DistillationLoss.Compute(ls, lt, labels, options);
+            Assert.Equal(fromLogits.item<float>(), fromLogProbabilities.item<float>(), 4);
+            // And against a float64 hand computation of α·T²·KL(p_t ‖ p_s) + (1 − α)·CE.
+            var s = zs.data<float>().ToArray();
+            var u = zt.data<float>().ToArray();
+            var y = labels.data<long>().ToArray();
+            double total = 0;
+            for (var i = 0; i < 12; i++)
+            {
+                var ps = Softmax(s.AsSpan(i * 10, 10), t);
+                var pt = Softmax(u.AsSpan(i * 10, 10), t);
+                var kl = 0.0;
+                for (var k = 0; k < 10; k++) kl += pt[k] * Math.Log(pt[k] / ps[k]);
+                total += a * t * t * kl - (1 - a) * Math.Log(Softmax(s.AsSpan(i * 10, 10), 1)[y[i]]);
+            }
+            Assert.Equal(total / 12, fromLogits.item<float>(), 3);
+        }
+    }
+
+    static double[] Softmax(ReadOnlySpan<float> z, double t)
+    {
+        var max = double.MinValue;
+        foreach (var v in z) max = Math.Max(max, v / t);
+        var e = new double[z.Length];
+        for (var k = 0; k < z.Length; k++) e[k] = Math.Exp(z[k] / t - max);
+        var sum = e.Sum();
+        return e.Select(v => v / sum).ToArray();
+    }
+
     [Theory]
     [InlineData(0.0)]
     [InlineData(-1.0)]
@@ -74,7 +118,7 @@ public class DistillationLossTests
     [InlineData(-1)]
     [InlineData(9)]
     public void ShiftOutsideZeroToEightIsRefused(int shift) =>
-        Assert.Contains($"shift {shift}", Assert.Throws<CondenseException>(() => new DistillationOptions { Shift = shift }.Validate()).Message);
+        Assert.Contains($"shift {shift}", Assert.Throws<CondenseException>(() => new Condense.Models.TrainingOptions { Shift = shift }.Validate()).Message);
 
     [Theory]
     [InlineData("784-100-10", 3, null)]
