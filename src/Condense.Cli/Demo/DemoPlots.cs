@@ -15,6 +15,7 @@ public static class DemoPlots
         var classifier = mine.Any(r => r.Accuracy is not null);
         double Y(DemoRow r) => classifier ? 100 * r.Accuracy!.Value : r.Mse!.Value;
         var plot = new Plot();
+        plot.Add.Palette = new ScottPlot.Palettes.Category20();   // a dozen methods: ten colours would repeat
         foreach (var group in mine.GroupBy(r => r.Method))
         {
             var s = plot.Add.Scatter(group.Select(r => Math.Log10(r.Bytes)).ToArray(), group.Select(Y).ToArray());
