@@ -25,13 +25,13 @@ public static class HashedOnnxExporter
         if (model.Options.Variant == HashingVariant.Hashed && model.Options.Hashes != 1)
             throw new CondenseException($"ONNX export of hashed networks supports one hash function, not {model.Options.Hashes}");
         var graph = new GraphProto { Name = "HashedMlp" };
-        graph.Input.Add(Value("input", model.Sizes[0]));
-        graph.Output.Add(Value("output", model.Sizes[^1]));
+        graph.Input.Add(OnnxExporter.Value("input", model.Sizes[0]));
+        graph.Output.Add(OnnxExporter.Value("output", model.Sizes[^1]));
         var n = model.Normalization;
         graph.Initializer.Add(OnnxTensorData.FromFloat32("normalization.mean", [n.Mean], []));
         graph.Initializer.Add(OnnxTensorData.FromFloat32("normalization.std", [n.Std], []));
-        graph.Node.Add(Node("Sub", ["input", "normalization.mean"], "centred"));
-        graph.Node.Add(Node("Div", ["centred", "normalization.std"], "normalized"));
+        graph.Node.Add(OnnxExporter.Node("Sub", ["input", "normalization.mean"], "centred"));
+        graph.Node.Add(OnnxExporter.Node("Div", ["centred", "normalization.std"], "normalized"));
         var x = "normalized";
         for (var i = 0; i < model.VirtualLayers.Count; i++)
         {
@@ -49,17 +49,17 @@ public static class HashedOnnxExporter
                     throw new CondenseException($"layer {name}: cannot export {layer.GetType().Name} to ONNX");
             }
             graph.Initializer.Add(OnnxTensorData.FromFloat32($"{name}.bias", Floats(layer.Bias), [layer.OutFeatures]));
-            var gemm = Node("Gemm", [x, weight, $"{name}.bias"], name);
+            var gemm = OnnxExporter.Node("Gemm", [x, weight, $"{name}.bias"], name);
             gemm.Attribute.Add(new AttributeProto { Name = "transB", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
             graph.Node.Add(gemm);
             x = name;
             if (i + 1 < model.VirtualLayers.Count)
             {
-                graph.Node.Add(Node("Relu", [x], $"{name}.relu"));
+                graph.Node.Add(OnnxExporter.Node("Relu", [x], $"{name}.relu"));
                 x = $"{name}.relu";
             }
         }
-        var softmax = Node("LogSoftmax", [x], "output");
+        var softmax = OnnxExporter.Node("LogSoftmax", [x], "output");
         softmax.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
         graph.Node.Add(softmax);
 
@@ -74,8 +74,8 @@ public static class HashedOnnxExporter
     {
         var pool = layer.PoolSize;
         graph.Initializer.Add(OnnxTensorData.FromFloat32($"{name}.pool", Floats(layer.Pool), [pool]));
-        graph.Node.Add(Node("Neg", [$"{name}.pool"], $"{name}.pool.negated"));
-        var concat = Node("Concat", [$"{name}.pool", $"{name}.pool.negated"], $"{name}.pool.signed");
+        graph.Node.Add(OnnxExporter.Node("Neg", [$"{name}.pool"], $"{name}.pool.negated"));
+        var concat = OnnxExporter.Node("Concat", [$"{name}.pool", $"{name}.pool.negated"], $"{name}.pool.signed");
         concat.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 0 });
         graph.Node.Add(concat);
 
@@ -91,7 +91,7 @@ public static class HashedOnnxExporter
             for (var k = 0; k < index.Length; k++)
                 BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(2 * k), (ushort)(index[k] + (sign[k] < 0 ? pool : 0)));
             graph.Initializer.Add(OnnxTensorData.Raw($"{name}.index.u16", DataType.Uint16, bytes, dims));
-            var cast = Node("Cast", [$"{name}.index.u16"], indices);
+            var cast = OnnxExporter.Node("Cast", [$"{name}.index.u16"], indices);
             cast.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = (long)DataType.Int32 });
             graph.Node.Add(cast);
         }
@@ -101,7 +101,7 @@ public static class HashedOnnxExporter
             for (var k = 0; k < index.Length; k++) folded[k] = (int)(index[k] + (sign[k] < 0 ? pool : 0));
             graph.Initializer.Add(OnnxTensorData.Int32(indices, folded, dims));
         }
-        var gather = Node("Gather", [$"{name}.pool.signed", indices], output);
+        var gather = OnnxExporter.Node("Gather", [$"{name}.pool.signed", indices], output);
         gather.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 0 });
         graph.Node.Add(gather);
     }
@@ -114,35 +114,15 @@ public static class HashedOnnxExporter
         graph.Initializer.Add(OnnxTensorData.Int64($"{name}.start", [0], 1));
         graph.Initializer.Add(OnnxTensorData.Int64($"{name}.end", [(long)layer.OutFeatures * layer.InFeatures], 1));
         graph.Initializer.Add(OnnxTensorData.Int64($"{name}.shape", [layer.OutFeatures, layer.InFeatures], 2));
-        graph.Node.Add(Node("MatMul", [$"{name}.u", $"{name}.v"], $"{name}.theta"));
-        graph.Node.Add(Node("Reshape", [$"{name}.theta", $"{name}.flat"], $"{name}.theta.flat"));
-        graph.Node.Add(Node("Slice", [$"{name}.theta.flat", $"{name}.start", $"{name}.end"], $"{name}.theta.cut"));
-        graph.Node.Add(Node("Reshape", [$"{name}.theta.cut", $"{name}.shape"], output));
+        graph.Node.Add(OnnxExporter.Node("MatMul", [$"{name}.u", $"{name}.v"], $"{name}.theta"));
+        graph.Node.Add(OnnxExporter.Node("Reshape", [$"{name}.theta", $"{name}.flat"], $"{name}.theta.flat"));
+        graph.Node.Add(OnnxExporter.Node("Slice", [$"{name}.theta.flat", $"{name}.start", $"{name}.end"], $"{name}.theta.cut"));
+        graph.Node.Add(OnnxExporter.Node("Reshape", [$"{name}.theta.cut", $"{name}.shape"], output));
     }
 
     static float[] Floats(TorchSharp.torch.Tensor t)
     {
         using var c = t.detach().cpu().contiguous();
         return c.data<float>().ToArray();
-    }
-
-    static NodeProto Node(string op, string[] inputs, string output)
-    {
-        var node = new NodeProto { OpType = op, Name = output };
-        node.Input.AddRange(inputs);
-        node.Output.Add(output);
-        return node;
-    }
-
-    static ValueInfoProto Value(string name, long features)
-    {
-        var shape = new TensorShapeProto();
-        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "batch" });
-        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = features });
-        return new ValueInfoProto
-        {
-            Name = name,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)DataType.Float, Shape = shape } },
-        };
     }
 }

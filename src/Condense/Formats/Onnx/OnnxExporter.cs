@@ -78,7 +78,8 @@ public static class OnnxExporter
         return proto;
     }
 
-    static NodeProto Node(string op, string[] inputs, string output)
+    /// <summary>A node named after its one output (the graphs Condense writes have one output per node).</summary>
+    internal static NodeProto Node(string op, string[] inputs, string output)
     {
         var node = new NodeProto { OpType = op, Name = output };
         node.Input.AddRange(inputs);
@@ -86,7 +87,8 @@ public static class OnnxExporter
         return node;
     }
 
-    static ValueInfoProto Value(string name, long features)
+    /// <summary>A float input or output of shape [batch, features].</summary>
+    internal static ValueInfoProto Value(string name, long features)
     {
         var shape = new TensorShapeProto();
         shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "batch" });
