@@ -382,34 +382,17 @@ internal sealed class ColorKMeans
         var cz = new float[padded];
         LoadCentres(centres, k, cx, cy, cz);
 
-        var assign = new int[_n];
         var upper = new float[_n];
         var lower = new float[_n];
-        var sums = new double[k * 4];
         var neighbours = new CentreNeighbours(k);
-        if (hint is not null)
-        {
-            neighbours.Update<Euclidean>(cx, cy, cz);
-        }
+        var assign = AssignNearest<Euclidean>(cx, cy, cz, padded, neighbours, hint, upper, lower);
+        var sums = new double[k * 4];
         for (var i = 0; i < _n; i++)
         {
-            int a;
-            float b1, b2;
-            if (hint is null)
-            {
-                a = Nearest2<Euclidean>(_x[i], _y[i], _z[i], cx, cy, cz, padded, out b1, out b2);
-            }
-            else
-            {
-                var h = hint[i];
-                var u = Euclidean.Finish(Euclidean.Distance(_x[i] - cx[h], _y[i] - cy[h], _z[i] - cz[h]));
-                a = neighbours.Nearest2<Euclidean>(_x[i], _y[i], _z[i], h, u, cx, cy, cz, out b1, out b2);
-            }
-            assign[i] = a;
-            upper[i] = b1;
-            lower[i] = b2;
-            Accumulate(sums, a, i, 1);
+            Accumulate(sums, assign[i], i, 1);
         }
+        var moved = new int[_n];
+        var from = new int[_n];
 
         var tolerance = options.Tolerance * MeanVariance();
         var move = new float[k];
@@ -420,8 +403,6 @@ internal sealed class ColorKMeans
             iteration++;
             // Centres from the sums; an empty centre stays where it is.
             double shift = 0;
-            float maxMove = 0, secondMove = 0;
-            var maxAt = -1;
             for (var c = 0; c < k; c++)
             {
                 var w = sums[(c * 4) + 3];
@@ -440,59 +421,19 @@ internal sealed class ColorKMeans
                     centres[(c * 3) + 2] = nz;
                 }
                 move[c] = m;
-                if (m > maxMove)
-                {
-                    secondMove = maxMove;
-                    maxMove = m;
-                    maxAt = c;
-                }
-                else if (m > secondMove)
-                {
-                    secondMove = m;
-                }
             }
-            for (var c = 0; c < k; c++)
-            {
-                dropFor[c] = c == maxAt ? secondMove : maxMove;
-            }
+            LowerBoundDrops(move, dropFor);
             LoadCentres(centres, k, cx, cy, cz);
             if (iteration >= options.MaxIterations || shift <= tolerance)
             {
                 break;
             }
             neighbours.Update<Euclidean>(cx, cy, cz);
-
-            var changed = 0;
-            for (var i = 0; i < _n; i++)
+            var changed = Reassign<Euclidean>(cx, cy, cz, neighbours, move, dropFor, assign, upper, lower, moved, from);
+            for (var j = 0; j < changed; j++)
             {
-                var a = assign[i];
-                var u = upper[i] + move[a];
-                var l = lower[i] - dropFor[a];
-                var bound = MathF.Max(neighbours.HalfGap(a), l);
-                if (u <= bound)
-                {
-                    upper[i] = u;
-                    lower[i] = l;
-                    continue;
-                }
-                float dx = _x[i] - cx[a], dy = _y[i] - cy[a], dz = _z[i] - cz[a];
-                u = MathF.Sqrt((dx * dx) + (dy * dy) + (dz * dz));
-                if (u <= bound)
-                {
-                    upper[i] = u;
-                    lower[i] = l;
-                    continue;
-                }
-                var b = neighbours.Nearest2<Euclidean>(_x[i], _y[i], _z[i], a, u, cx, cy, cz, out var b1, out var b2);
-                upper[i] = b1;
-                lower[i] = b2;
-                if (b != a)
-                {
-                    assign[i] = b;
-                    Accumulate(sums, a, i, -1);
-                    Accumulate(sums, b, i, 1);
-                    changed++;
-                }
+                Accumulate(sums, from[j], moved[j], -1);
+                Accumulate(sums, assign[moved[j]], moved[j], 1);
             }
             if (changed == 0)
             {
@@ -550,41 +491,22 @@ internal sealed class ColorKMeans
         }
         LoadCentres(centres, k, cx, cy, cz);
 
-        var assign = new int[_n];
         var upper = new float[_n];
         var lower = new float[_n];
-        var histogram = new long[k * 3 * 256];
         var neighbours = new CentreNeighbours(k);
-        if (hint is not null)
-        {
-            neighbours.Update<Manhattan>(cx, cy, cz);
-        }
+        var assign = AssignNearest<Manhattan>(cx, cy, cz, padded, neighbours, hint, upper, lower);
+        var histogram = new long[k * 3 * 256];
         for (var i = 0; i < _n; i++)
         {
-            int a;
-            float b1, b2;
-            if (hint is null)
-            {
-                a = Nearest2<Manhattan>(_x[i], _y[i], _z[i], cx, cy, cz, padded, out b1, out b2);
-            }
-            else
-            {
-                var h = hint[i];
-                var u = Manhattan.Distance(_x[i] - cx[h], _y[i] - cy[h], _z[i] - cz[h]);
-                a = neighbours.Nearest2<Manhattan>(_x[i], _y[i], _z[i], h, u, cx, cy, cz, out b1, out b2);
-            }
-            assign[i] = a;
-            upper[i] = b1;
-            lower[i] = b2;
-            Tally(histogram, a, i, 1);
+            Tally(histogram, assign[i], i, 1);
         }
+        var moved = new int[_n];
+        var from = new int[_n];
 
         var move = new float[k];
         var dropFor = new float[k];
         for (var step = 0; step < maxSteps; step++)
         {
-            float maxMove = 0, secondMove = 0;
-            var maxAt = -1;
             for (var c = 0; c < k; c++)
             {
                 var m = 0f;
@@ -604,57 +526,18 @@ internal sealed class ColorKMeans
                     }
                 }
                 move[c] = m;
-                if (m > maxMove)
-                {
-                    secondMove = maxMove;
-                    maxMove = m;
-                    maxAt = c;
-                }
-                else if (m > secondMove)
-                {
-                    secondMove = m;
-                }
             }
-            if (maxMove == 0)
+            if (LowerBoundDrops(move, dropFor) == 0)
             {
                 break;
             }
-            for (var c = 0; c < k; c++)
-            {
-                dropFor[c] = c == maxAt ? secondMove : maxMove;
-            }
             LoadCentres(centres, k, cx, cy, cz);
             neighbours.Update<Manhattan>(cx, cy, cz);
-            var changed = 0;
-            for (var i = 0; i < _n; i++)
+            var changed = Reassign<Manhattan>(cx, cy, cz, neighbours, move, dropFor, assign, upper, lower, moved, from);
+            for (var j = 0; j < changed; j++)
             {
-                var a = assign[i];
-                var u = upper[i] + move[a];
-                var l = lower[i] - dropFor[a];
-                var bound = MathF.Max(neighbours.HalfGap(a), l);
-                if (u <= bound)
-                {
-                    upper[i] = u;
-                    lower[i] = l;
-                    continue;
-                }
-                u = Manhattan.Distance(_x[i] - cx[a], _y[i] - cy[a], _z[i] - cz[a]);
-                if (u <= bound)
-                {
-                    upper[i] = u;
-                    lower[i] = l;
-                    continue;
-                }
-                var b = neighbours.Nearest2<Manhattan>(_x[i], _y[i], _z[i], a, u, cx, cy, cz, out var b1, out var b2);
-                upper[i] = b1;
-                lower[i] = b2;
-                if (b != a)
-                {
-                    assign[i] = b;
-                    Tally(histogram, a, i, -1);
-                    Tally(histogram, b, i, 1);
-                    changed++;
-                }
+                Tally(histogram, from[j], moved[j], -1);
+                Tally(histogram, assign[moved[j]], moved[j], 1);
             }
             if (changed == 0)
             {
@@ -662,6 +545,112 @@ internal sealed class ColorKMeans
             }
         }
         return assign;
+    }
+
+    /// <summary>
+    /// Every point's nearest centre under <typeparamref name="TMetric"/> with Hamerly's bounds
+    /// (upper: distance to it, lower: to the second nearest); with a hint (the previous k's
+    /// assignment) the search starts from the hinted centre.
+    /// </summary>
+    int[] AssignNearest<TMetric>(float[] cx, float[] cy, float[] cz, int padded, CentreNeighbours neighbours, int[]? hint, float[] upper, float[] lower)
+        where TMetric : struct, IMetric
+    {
+        if (hint is not null)
+        {
+            neighbours.Update<TMetric>(cx, cy, cz);
+        }
+        var assign = new int[_n];
+        for (var i = 0; i < _n; i++)
+        {
+            int a;
+            float b1, b2;
+            if (hint is null)
+            {
+                a = Nearest2<TMetric>(_x[i], _y[i], _z[i], cx, cy, cz, padded, out b1, out b2);
+            }
+            else
+            {
+                var h = hint[i];
+                var u = TMetric.Finish(TMetric.Distance(_x[i] - cx[h], _y[i] - cy[h], _z[i] - cz[h]));
+                a = neighbours.Nearest2<TMetric>(_x[i], _y[i], _z[i], h, u, cx, cy, cz, out b1, out b2);
+            }
+            assign[i] = a;
+            upper[i] = b1;
+            lower[i] = b2;
+        }
+        return assign;
+    }
+
+    /// <summary>
+    /// How far each point's lower bound may fall after centre c moved by move[c]: the largest move
+    /// of any other centre. Returns the largest move (0: nothing moved).
+    /// </summary>
+    static float LowerBoundDrops(float[] move, float[] dropFor)
+    {
+        float maxMove = 0, secondMove = 0;
+        var maxAt = -1;
+        for (var c = 0; c < move.Length; c++)
+        {
+            if (move[c] > maxMove)
+            {
+                secondMove = maxMove;
+                maxMove = move[c];
+                maxAt = c;
+            }
+            else if (move[c] > secondMove)
+            {
+                secondMove = move[c];
+            }
+        }
+        for (var c = 0; c < move.Length; c++)
+        {
+            dropFor[c] = c == maxAt ? secondMove : maxMove;
+        }
+        return maxMove;
+    }
+
+    /// <summary>
+    /// One Hamerly pass after the centres moved: bounds are loosened by the moves, and only points
+    /// whose bounds overlap are measured and, if needed, searched. Writes the points that changed
+    /// centre to <paramref name="moved"/> (their old centre to <paramref name="from"/>) and returns
+    /// how many, so the caller updates its own sums.
+    /// </summary>
+    int Reassign<TMetric>(float[] cx, float[] cy, float[] cz, CentreNeighbours neighbours, float[] move, float[] dropFor,
+        int[] assign, float[] upper, float[] lower, int[] moved, int[] from)
+        where TMetric : struct, IMetric
+    {
+        var changed = 0;
+        for (var i = 0; i < _n; i++)
+        {
+            var a = assign[i];
+            var u = upper[i] + move[a];
+            var l = lower[i] - dropFor[a];
+            var bound = MathF.Max(neighbours.HalfGap(a), l);
+            if (u <= bound)
+            {
+                upper[i] = u;
+                lower[i] = l;
+                continue;
+            }
+            u = TMetric.Finish(TMetric.Distance(_x[i] - cx[a], _y[i] - cy[a], _z[i] - cz[a]));
+            if (u <= bound)
+            {
+                upper[i] = u;
+                lower[i] = l;
+                continue;
+            }
+            var b = neighbours.Nearest2<TMetric>(_x[i], _y[i], _z[i], a, u, cx, cy, cz, out var b1, out var b2);
+            upper[i] = b1;
+            lower[i] = b2;
+            if (b != a)
+            {
+                assign[i] = b;
+                moved[changed] = i;
+                from[changed] = a;
+                changed++;
+            }
+        }
+        return changed;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
