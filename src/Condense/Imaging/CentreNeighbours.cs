@@ -37,48 +37,64 @@ internal sealed class CentreNeighbours
         {
             return;
         }
-        for (var a = 0; a < _k; a++)
+        // Rows are independent, so large palettes sort theirs in parallel (same result either way).
+        if (_k >= 64)
         {
-            var start = a * row;
-            if (!_built)
+            Parallel.For(0, _k, a => SortRow<TMetric>(a, cx, cy, cz));
+        }
+        else
+        {
+            for (var a = 0; a < _k; a++)
             {
-                var j = start;
-                for (var c = 0; c < _k; c++)
-                {
-                    if (c != a)
-                    {
-                        _index[j++] = c;
-                    }
-                }
-            }
-            for (var j = start; j < start + row; j++)
-            {
-                var c = _index[j];
-                _distance[j] = TMetric.Finish(TMetric.Distance(cx[a] - cx[c], cy[a] - cy[c], cz[a] - cz[c]));
-            }
-            if (!_built)
-            {
-                Array.Sort(_distance, _index, start, row);
-            }
-            else
-            {
-                for (var j = start + 1; j < start + row; j++)
-                {
-                    var d = _distance[j];
-                    var c = _index[j];
-                    var m = j - 1;
-                    while (m >= start && _distance[m] > d)
-                    {
-                        _distance[m + 1] = _distance[m];
-                        _index[m + 1] = _index[m];
-                        m--;
-                    }
-                    _distance[m + 1] = d;
-                    _index[m + 1] = c;
-                }
+                SortRow<TMetric>(a, cx, cy, cz);
             }
         }
         _built = true;
+    }
+
+    /// <summary>Centre a's distances to the others, sorted (fully the first time, by insertion after).</summary>
+    void SortRow<TMetric>(int a, float[] cx, float[] cy, float[] cz)
+        where TMetric : struct, ColorKMeans.IMetric
+    {
+        var row = _k - 1;
+        var start = a * row;
+        if (!_built)
+        {
+            var j = start;
+            for (var c = 0; c < _k; c++)
+            {
+                if (c != a)
+                {
+                    _index[j++] = c;
+                }
+            }
+        }
+        for (var j = start; j < start + row; j++)
+        {
+            var c = _index[j];
+            _distance[j] = TMetric.Finish(TMetric.Distance(cx[a] - cx[c], cy[a] - cy[c], cz[a] - cz[c]));
+        }
+        if (!_built)
+        {
+            Array.Sort(_distance, _index, start, row);
+        }
+        else
+        {
+            for (var j = start + 1; j < start + row; j++)
+            {
+                var d = _distance[j];
+                var c = _index[j];
+                var m = j - 1;
+                while (m >= start && _distance[m] > d)
+                {
+                    _distance[m + 1] = _distance[m];
+                    _index[m + 1] = _index[m];
+                    m--;
+                }
+                _distance[m + 1] = d;
+                _index[m + 1] = c;
+            }
+        }
     }
 
     /// <summary>

@@ -7,7 +7,8 @@ namespace Condense.Imaging;
 /// <summary>
 /// Weighted k-means in RGB over a <see cref="ColorHistogram"/>: k-means++ or median-cut start,
 /// then Lloyd's iterations with Hamerly's bounds, then optional weighted k-medians steps for the
-/// absolute (L1) error. Single-threaded and free of runtime-dependent randomness, so the result
+/// absolute (L1) error. Free of runtime-dependent randomness, and its passes over the points run in
+/// fixed chunks (<see cref="PointChunks"/>) combined in order, so the result
 /// is a pure function of the histogram and the options.
 /// </summary>
 /// <remarks>
@@ -59,48 +60,47 @@ internal sealed class ColorKMeans
     public static ColorKMeans Coarse(ColorHistogram histogram, int bits, out int[] pointOfColor)
     {
         var shift = 8 - bits;
-        var cells = 1 << (3 * bits);
-        var sums = new double[cells * 4];
-        for (var i = 0; i < histogram.Count; i++)
+        var count = histogram.Count;
+        // Occupied cells as a bitset (256 KiB at 7 bits, where dense per-cell sums would take
+        // 64 MiB); a cell's point is its rank among the occupied cells, so points stay in cell order.
+        var cellOfColor = new int[count];
+        var occupied = new ulong[((1 << (3 * bits)) + 63) / 64];
+        for (var i = 0; i < count; i++)
         {
             var c = histogram.Colors[i];
-            int r = (c >> 16) & 0xFF, g = (c >> 8) & 0xFF, b = c & 0xFF;
-            var cell = ((r >> shift) << (2 * bits)) | ((g >> shift) << bits) | (b >> shift);
-            double w = histogram.Counts[i];
-            sums[cell * 4] += w * r;
-            sums[(cell * 4) + 1] += w * g;
-            sums[(cell * 4) + 2] += w * b;
-            sums[(cell * 4) + 3] += w;
+            var cell = ((((c >> 16) & 0xFF) >> shift) << (2 * bits)) | ((((c >> 8) & 0xFF) >> shift) << bits) | ((c & 0xFF) >> shift);
+            cellOfColor[i] = cell;
+            occupied[cell >> 6] |= 1UL << (cell & 63);
         }
+        var rankBefore = new int[occupied.Length];
         var used = 0;
-        for (var cell = 0; cell < cells; cell++)
+        for (var word = 0; word < occupied.Length; word++)
         {
-            if (sums[(cell * 4) + 3] > 0)
-            {
-                used++;
-            }
+            rankBefore[word] = used;
+            used += BitOperations.PopCount(occupied[word]);
+        }
+        pointOfColor = new int[count];
+        var sums = new double[used * 4];
+        for (var i = 0; i < count; i++)
+        {
+            var cell = cellOfColor[i];
+            var p = rankBefore[cell >> 6] + BitOperations.PopCount(occupied[cell >> 6] & ((1UL << (cell & 63)) - 1));
+            pointOfColor[i] = p;
+            var c = histogram.Colors[i];
+            double w = histogram.Counts[i];
+            sums[p * 4] += w * ((c >> 16) & 0xFF);
+            sums[(p * 4) + 1] += w * ((c >> 8) & 0xFF);
+            sums[(p * 4) + 2] += w * (c & 0xFF);
+            sums[(p * 4) + 3] += w;
         }
         var (x, y, z, wt) = (new float[used], new float[used], new float[used], new float[used]);
-        var point = new int[cells];
-        var j = 0;
-        for (var cell = 0; cell < cells; cell++)
+        for (var j = 0; j < used; j++)
         {
-            var w = sums[(cell * 4) + 3];
-            if (w > 0)
-            {
-                point[cell] = j;
-                x[j] = (float)(sums[cell * 4] / w);
-                y[j] = (float)(sums[(cell * 4) + 1] / w);
-                z[j] = (float)(sums[(cell * 4) + 2] / w);
-                wt[j] = (float)w;
-                j++;
-            }
-        }
-        pointOfColor = new int[histogram.Count];
-        for (var i = 0; i < histogram.Count; i++)
-        {
-            var c = histogram.Colors[i];
-            pointOfColor[i] = point[((((c >> 16) & 0xFF) >> shift) << (2 * bits)) | ((((c >> 8) & 0xFF) >> shift) << bits) | ((c & 0xFF) >> shift)];
+            var w = sums[(j * 4) + 3];
+            x[j] = (float)(sums[j * 4] / w);
+            y[j] = (float)(sums[(j * 4) + 1] / w);
+            z[j] = (float)(sums[(j * 4) + 2] / w);
+            wt[j] = (float)w;
         }
         return new ColorKMeans(x, y, z, wt);
     }
@@ -154,11 +154,19 @@ internal sealed class ColorKMeans
         var padded = ((k + width - 1) / width) * width;
         var (cx, cy, cz) = (new float[padded], new float[padded], new float[padded]);
         LoadCentres(centres, k, cx, cy, cz);
-        double total = 0;
-        for (var i = 0; i < _n; i++)
+        var terms = new double[_n];
+        PointChunks.For(_n, (_, start, end) =>
         {
-            Nearest2<Euclidean>(_x[i], _y[i], _z[i], cx, cy, cz, padded, out var d, out _);
-            total += _w[i] * (double)d * d;
+            for (var i = start; i < end; i++)
+            {
+                Nearest2<Euclidean>(_x[i], _y[i], _z[i], cx, cy, cz, padded, out var d, out float _);
+                terms[i] = _w[i] * (double)d * d;
+            }
+        });
+        double total = 0;
+        foreach (var term in terms)
+        {
+            total += term;
         }
         return total;
     }
@@ -560,24 +568,27 @@ internal sealed class ColorKMeans
             neighbours.Update<TMetric>(cx, cy, cz);
         }
         var assign = new int[_n];
-        for (var i = 0; i < _n; i++)
+        PointChunks.For(_n, (_, start, end) =>
         {
-            int a;
-            float b1, b2;
-            if (hint is null)
+            for (var i = start; i < end; i++)
             {
-                a = Nearest2<TMetric>(_x[i], _y[i], _z[i], cx, cy, cz, padded, out b1, out b2);
+                int a;
+                float b1, b2;
+                if (hint is null)
+                {
+                    a = Nearest2<TMetric>(_x[i], _y[i], _z[i], cx, cy, cz, padded, out b1, out b2);
+                }
+                else
+                {
+                    var h = hint[i];
+                    var u = TMetric.Finish(TMetric.Distance(_x[i] - cx[h], _y[i] - cy[h], _z[i] - cz[h]));
+                    a = neighbours.Nearest2<TMetric>(_x[i], _y[i], _z[i], h, u, cx, cy, cz, out b1, out b2);
+                }
+                assign[i] = a;
+                upper[i] = b1;
+                lower[i] = b2;
             }
-            else
-            {
-                var h = hint[i];
-                var u = TMetric.Finish(TMetric.Distance(_x[i] - cx[h], _y[i] - cy[h], _z[i] - cz[h]));
-                a = neighbours.Nearest2<TMetric>(_x[i], _y[i], _z[i], h, u, cx, cy, cz, out b1, out b2);
-            }
-            assign[i] = a;
-            upper[i] = b1;
-            lower[i] = b2;
-        }
+        });
         return assign;
     }
 
@@ -619,38 +630,56 @@ internal sealed class ColorKMeans
         int[] assign, float[] upper, float[] lower, int[] moved, int[] from)
         where TMetric : struct, IMetric
     {
-        var changed = 0;
-        for (var i = 0; i < _n; i++)
+        // Each chunk lists its changes in its own stretch of moved/from; the stretches are then
+        // closed up in chunk order, so the list is in point order as a sequential pass makes it.
+        var changedIn = new int[PointChunks.Count(_n)];
+        PointChunks.For(_n, (chunk, start, end) =>
         {
-            var a = assign[i];
-            var u = upper[i] + move[a];
-            var l = lower[i] - dropFor[a];
-            var bound = MathF.Max(neighbours.HalfGap(a), l);
-            if (u <= bound)
+            var changed = start;
+            for (var i = start; i < end; i++)
             {
-                upper[i] = u;
-                lower[i] = l;
-                continue;
+                var a = assign[i];
+                var u = upper[i] + move[a];
+                var l = lower[i] - dropFor[a];
+                var bound = MathF.Max(neighbours.HalfGap(a), l);
+                if (u <= bound)
+                {
+                    upper[i] = u;
+                    lower[i] = l;
+                    continue;
+                }
+                u = TMetric.Finish(TMetric.Distance(_x[i] - cx[a], _y[i] - cy[a], _z[i] - cz[a]));
+                if (u <= bound)
+                {
+                    upper[i] = u;
+                    lower[i] = l;
+                    continue;
+                }
+                var b = neighbours.Nearest2<TMetric>(_x[i], _y[i], _z[i], a, u, cx, cy, cz, out var b1, out var b2);
+                upper[i] = b1;
+                lower[i] = b2;
+                if (b != a)
+                {
+                    assign[i] = b;
+                    moved[changed] = i;
+                    from[changed] = a;
+                    changed++;
+                }
             }
-            u = TMetric.Finish(TMetric.Distance(_x[i] - cx[a], _y[i] - cy[a], _z[i] - cz[a]));
-            if (u <= bound)
+            changedIn[chunk] = changed - start;
+        });
+        var total = 0;
+        for (var chunk = 0; chunk < changedIn.Length; chunk++)
+        {
+            var start = chunk * PointChunks.Size;
+            if (start != total)
             {
-                upper[i] = u;
-                lower[i] = l;
-                continue;
+                Array.Copy(moved, start, moved, total, changedIn[chunk]);
+                Array.Copy(from, start, from, total, changedIn[chunk]);
             }
-            var b = neighbours.Nearest2<TMetric>(_x[i], _y[i], _z[i], a, u, cx, cy, cz, out var b1, out var b2);
-            upper[i] = b1;
-            lower[i] = b2;
-            if (b != a)
-            {
-                assign[i] = b;
-                moved[changed] = i;
-                from[changed] = a;
-                changed++;
-            }
+            total += changedIn[chunk];
         }
-        return changed;
+        return total;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -37,6 +37,14 @@ public sealed class ColorQuantizer
     const int CoarseAbove = 8192;
 
     /// <summary>
+    /// Cap on Lloyd's iterations on the 7-bit grid (k &gt; 64). Its last iterations move centres
+    /// by fractions of a level that the full-histogram Lloyd step and the k-medians steps move
+    /// anyway; capping them saves about a fifth of the time at k = 256 and changes the mean error of the four
+    /// benchmark photos by at most 0.01 (docs/imaging.md).
+    /// </summary>
+    const int LargeKCoarseIterations = 20;
+
+    /// <summary>
     /// Lloyd iterations on the full histogram after the grid's converged start: one moves each
     /// centre to its exact colours' mean. More lower the squared error further but barely move
     /// the absolute error after the k-medians steps (measured on astronaut.png: ≤ 0.2 %).
@@ -89,7 +97,8 @@ public sealed class ColorQuantizer
             var coarse = n > CoarseAbove ? ColorKMeans.Coarse(histogram, k <= 64 ? 6 : 7, out pointOfColor) : null;
             if (coarse is not null && coarse.Count >= 8 * k)
             {
-                centres = coarse.Fit(k, Options, Options.Starts ?? (k <= 64 ? 3 : 1));
+                var coarseOptions = k <= 64 ? Options : Options with { MaxIterations = Math.Min(Options.MaxIterations, LargeKCoarseIterations) };
+                centres = coarse.Fit(k, coarseOptions, Options.Starts ?? (k <= 64 ? 3 : 1));
                 var coarseAssignment = coarse.Assignment!;
                 var hint = new int[n];
                 for (var i = 0; i < n; i++)
