@@ -26,9 +26,17 @@ public static class MaskSelection
         var newFlat = alive.to(ScalarType.Float32);
         if (k > 0)
         {
+            // What a stable ascending sort would put first, in O(n) instead of O(n log n): every
+            // score below the k-th smallest, then as many of the scores equal to it as are still
+            // needed, lowest index first. (SynFlow selects 100 times per sparsity: the sort was
+            // most of its time.)
             var candidates = flat.index_select(0, aliveIndex);
-            var lowest = candidates.sort(stable: true).Indices.narrow(0, 0, k);
-            newFlat.index_fill_(0, aliveIndex.index_select(0, lowest), 0f);
+            var threshold = candidates.kthvalue(k, 0).values;
+            var below = candidates.lt(threshold);
+            var tied = candidates.eq(threshold);
+            var needed = k - below.sum().item<long>();
+            var chosen = below.logical_or(tied.logical_and(tied.to(ScalarType.Int64).cumsum(0).le(needed)));
+            newFlat.index_fill_(0, aliveIndex.masked_select(chosen), 0f);
         }
         var result = new Tensor[importances.Count];
         long offset = 0;

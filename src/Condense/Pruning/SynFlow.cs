@@ -29,18 +29,41 @@ public static class SynFlow
     public static (Tensor[] Scores, double R) Scores(IReadOnlyList<Linear> layers, IReadOnlyList<Tensor> masks, bool includeBiases = false)
     {
         using var scope = NewDisposeScope();
-        using var _ = enable_grad();
-        var abs = layers.Select((l, i) => (Pruning.Prune.WeightOf(l).detach().to(ScalarType.Float64).abs() * masks[i].to(ScalarType.Float64)).requires_grad_()).ToArray();
-        var x = ones(1, abs[0].shape[1], dtype: ScalarType.Float64);
-        for (var i = 0; i < layers.Count; i++)
+        var (weights, biases) = Linearised(layers, includeBiases);
+        var (scores, r) = ClosedFormScores(weights, biases, masks);
+        return (scores.Select(t => t.MoveToOuterDisposeScope()).ToArray(), r);
+    }
+
+    /// <summary>|W| (and |b| when biases are included) in float64: fixed while the masks change, so taken once per pruning.</summary>
+    static (Tensor[] Weights, Tensor?[] Biases) Linearised(IReadOnlyList<Linear> layers, bool includeBiases) =>
+        (layers.Select(l => Pruning.Prune.WeightOf(l).detach().to(ScalarType.Float64).abs()).ToArray(),
+         layers.Select(l => includeBiases && l.bias is { } b ? b.detach().to(ScalarType.Float64).abs() : null).ToArray());
+
+    /// <summary>
+    /// The scores in closed form rather than by autograd: with a_l the activation into layer l
+    /// (a_0 = 1) and g_l = ∂R/∂(output of layer l) (g_L = 1, g_{l−1} = M_lᵀ g_l), ∂R/∂M_l = g_l a_{l−1}ᵀ,
+    /// so the score of M_l is M_l ⊙ (g_l ⊗ a_{l−1}): two matrix–vector products per layer.
+    /// </summary>
+    static (Tensor[] Scores, double R) ClosedFormScores(Tensor[] weights, Tensor?[] biases, IReadOnlyList<Tensor> masks)
+    {
+        using var _ = no_grad();
+        var masked = weights.Select((w, i) => w * masks[i].to(ScalarType.Float64)).ToArray();
+        var activations = new Tensor[masked.Length + 1];
+        activations[0] = ones(masked[0].shape[1], dtype: ScalarType.Float64);
+        for (var i = 0; i < masked.Length; i++)
         {
-            x = x.matmul(abs[i].t());
-            if (includeBiases && layers[i].bias is { } b) x = x + b.detach().to(ScalarType.Float64).abs();
+            activations[i + 1] = masked[i].mv(activations[i]);
+            if (biases[i] is { } b) activations[i + 1] = activations[i + 1] + b;
         }
-        var r = x.sum();
-        var grads = autograd.grad([r], abs);
-        var scores = abs.Select((w, i) => (grads[i] * w.detach()).MoveToOuterDisposeScope()).ToArray();
-        return (scores, r.item<double>());
+        var r = activations[^1].sum().item<double>();
+        var scores = new Tensor[masked.Length];
+        var g = ones(masked[^1].shape[0], dtype: ScalarType.Float64);
+        for (var i = masked.Length - 1; i >= 0; i--)
+        {
+            scores[i] = masked[i] * g.outer(activations[i]);
+            g = masked[i].t().mv(g);
+        }
+        return (scores, r);
     }
 
     /// <summary>Prunes the model's layers globally to <paramref name="amount"/> of their alive weights, in <paramref name="iterations"/> rounds.</summary>
@@ -52,6 +75,7 @@ public static class SynFlow
         var chosen = (selected ?? Enumerable.Range(0, layers.Length).ToArray()).ToArray();
         using var scope = NewDisposeScope();
         var masks = layers.Select(l => Pruning.Prune.MaskOf(l) ?? ones_like(Pruning.Prune.WeightOf(l), dtype: ScalarType.Float32)).ToArray();
+        var (weights, biases) = Linearised(layers, includeBiases);
         long alive = chosen.Sum(i => masks[i].count_nonzero().item<long>());
         var target = alive - amount.Resolve(alive);
         for (var k = 1; k <= iterations; k++)
@@ -59,7 +83,7 @@ public static class SynFlow
             using var round = NewDisposeScope();
             var keep = k == iterations ? target : (long)Math.Round(alive * Math.Pow((double)target / Math.Max(alive, 1), (double)k / iterations));
             var current = chosen.Sum(i => masks[i].count_nonzero().item<long>());
-            var (scores, _) = Scores(layers, masks, includeBiases);
+            var (scores, _) = ClosedFormScores(weights, biases, masks);
             var next = MaskSelection.PruneLowest(chosen.Select(i => scores[i]).ToArray(), chosen.Select(i => masks[i]).ToArray(), PruningAmount.OfCount(Math.Max(0, current - keep)));
             for (var j = 0; j < chosen.Length; j++)
             {

@@ -109,6 +109,39 @@ public class SaliencyTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SynFlowScoresEqualAutogradsGradientTimesWeight(bool includeBiases)
+    {
+        // Independent check of the closed form: R = 1ᵀ f(1) of the masked |W| network built by
+        // hand, differentiated by autograd.
+        manual_seed(11);
+        var model = new MlpModel(ModelKind.LeNet300, [12, 9, 7, 4], 0, null);
+        var layers = model.Layers.Select(l => l.Layer).ToArray();
+        var masks = layers.Select(l => (rand_like(l.weight!) > 0.3).to(ScalarType.Float32)).ToArray();
+        var (scores, r) = SynFlow.Scores(layers, masks, includeBiases);
+        using var grad = enable_grad();
+        var abs = layers.Select((l, i) => (l.weight!.detach().to(ScalarType.Float64).abs() * masks[i].to(ScalarType.Float64)).requires_grad_()).ToArray();
+        var x = ones(1, 12, dtype: ScalarType.Float64);
+        for (var i = 0; i < layers.Length; i++)
+        {
+            x = x.matmul(abs[i].t());
+            if (includeBiases) x = x + layers[i].bias!.detach().to(ScalarType.Float64).abs();
+        }
+        var expectedR = x.sum();
+        var grads = autograd.grad([expectedR], abs);
+        Assert.True(Math.Abs(expectedR.item<double>() - r) <= 1e-12 * r, $"R {r} vs {expectedR.item<double>()}");
+        for (var i = 0; i < layers.Length; i++)
+        {
+            var expected = (grads[i] * abs[i].detach()).data<double>().ToArray();
+            var actual = scores[i].contiguous().data<double>().ToArray();
+            Assert.Equal(expected.Length, actual.Length);
+            for (var j = 0; j < expected.Length; j++)
+                Assert.True(Math.Abs(expected[j] - actual[j]) <= 1e-12 * r, $"layer {i} [{j}]: {actual[j]} vs {expected[j]}");
+        }
+    }
+
     [Fact]
     public void SynFlowIsDataFreeExactAndKeepsEveryLayerAtExtremeSparsity()
     {
