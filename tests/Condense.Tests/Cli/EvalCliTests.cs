@@ -1,6 +1,9 @@
 using System.Text.Json;
 using Condense.Data;
+using Condense.DeepCompression;
 using Condense.Formats.Onnx;
+using Condense.Hashing;
+using Condense.LowRank;
 using Condense.Models;
 using Condense.Pruning;
 
@@ -86,6 +89,19 @@ public sealed class EvalCliTests : IDisposable
         using (var pruned = SparseModelFile.Load(sparse)) sparseAccuracy = Evaluator.Evaluate(pruned, test).Accuracy!.Value;
         Assert.Equal(sparseAccuracy, json.GetProperty("accuracy").GetDouble(), 12);
 
+        // Deep Compression container (and the sparse k-means ONNX graph written beside it): the
+        // decoded TorchSharp model, and ONNX Runtime on the graph within 0.1 point of it.
+        var container = In("dc.cdz");
+        (code, _, stderr) = CliHarness.Run("deep-compress", dense, "--prune-steps", "1", "--prune-epochs", "0", "--share-epochs", "0", "-o", container);
+        Assert.True(code == 0, stderr);
+        json = Eval(container);
+        AssertFile(json, container, "cdz");
+        double containerAccuracy;
+        using (var decoded = CompressedModelFile.Load(container)) containerAccuracy = Evaluator.Evaluate(decoded, test).Accuracy!.Value;
+        Assert.Equal(containerAccuracy, json.GetProperty("accuracy").GetDouble(), 12);
+        json = Eval(In("dc.onnx"));
+        Assert.InRange(json.GetProperty("accuracy").GetDouble(), containerAccuracy - 0.001, containerAccuracy + 0.001);
+
         // A renamed file is recognised from its bytes.
         var renamed = In("lenet-sparse.bin");
         File.Copy(sparse, renamed);
@@ -121,6 +137,30 @@ public sealed class EvalCliTests : IDisposable
             else
                 Assert.InRange(json.GetProperty("accuracy").GetDouble(), expected.Accuracy!.Value - 0.001, expected.Accuracy.Value + 0.001);
         }
+    }
+
+    [Fact]
+    public void FactorisedAndHashedSafetensorsRunAsTheirOwnModels()
+    {
+        var (_, test) = DataSets.Load(DataSets.Mnist10k);
+        var factorised = In("rank.safetensors");
+        using (var model = FactorizedMlp.ClassifierWithFactorizedFc2(rank: 20, seed: 3))
+            FactorizedModelFile.Save(factorised, model, new ModelCard(DataSets.Mnist10k));
+        var hashed = In("hashed.safetensors");
+        using (var model = new HashedMlp([784, 300, 100, 10], new HashingOptions { Factor = 8 }))
+            HashedModelFile.Save(hashed, model, new ModelCard(DataSets.Mnist10k));
+
+        var json = Eval(factorised);
+        AssertFile(json, factorised, "safetensors");
+        Assert.Equal("FactorizedMlp", json.GetProperty("architecture").GetString());
+        using (var loaded = FactorizedModelFile.Load(factorised))
+            Assert.Equal(Evaluator.Evaluate(loaded, test).Accuracy!.Value, json.GetProperty("accuracy").GetDouble(), 12);
+
+        json = Eval(hashed);
+        AssertFile(json, hashed, "safetensors");
+        Assert.Equal(HashedModelFile.Architecture, json.GetProperty("architecture").GetString());
+        using (var loaded = HashedModelFile.Load(hashed))
+            Assert.Equal(Evaluator.Evaluate(loaded, test).Accuracy!.Value, json.GetProperty("accuracy").GetDouble(), 12);
     }
 
     [Fact]
