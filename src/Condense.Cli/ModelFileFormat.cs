@@ -9,6 +9,6 @@ public enum ModelFileFormat
     Csparse,
     /// <summary>A Deep Compression container (<c>.cdz</c>): Huffman-decoded, run in TorchSharp.</summary>
     Cdz,
-    /// <summary>A dense, factorised or hashed model in safetensors: run in TorchSharp.</summary>
+    /// <summary>A dense, quantized (codebooks and packed codes, decoded), factorised or hashed model in safetensors: run in TorchSharp.</summary>
     Safetensors,
 }

@@ -12,7 +12,7 @@ namespace Condense.Cli;
 
 /// <summary>
 /// Opens any model file Condense writes and runs it where a user would: ONNX graphs in ONNX
-/// Runtime, Condense's own files (dense, factorised and hashed safetensors, sparse
+/// Runtime, Condense's own files (dense, quantized, factorised and hashed safetensors, sparse
 /// <c>.csparse</c>, Deep Compression <c>.cdz</c>) as TorchSharp models. <c>condense eval</c> and
 /// the demo report both measure files through here, so the two can never disagree on how a
 /// file is read or scored.
@@ -87,6 +87,7 @@ public static class ModelFiles
             case ModelFileFormat.Safetensors:
                 IReadOnlyDictionary<string, string> metadata;
                 using (var reader = SafetensorsReader.Open(path)) metadata = reader.Metadata;
+                if (metadata.ContainsKey(QuantizedModelFile.MetadataKey)) return (QuantizedModelFile.Load(path).Model, metadata);
                 CondenseModel model = metadata.GetValueOrDefault(ArchitectureKey) switch
                 {
                     "FactorizedMlp" => FactorizedModelFile.Load(path),
@@ -99,7 +100,7 @@ public static class ModelFiles
         }
     }
 
-    /// <summary>Condense's own files (dense, factorised, hashed, .csparse, .cdz) as a TorchSharp model.</summary>
+    /// <summary>Condense's own files (dense, quantized, factorised, hashed, .csparse, .cdz) as a TorchSharp model.</summary>
     public static CondenseModel LoadCondenseModel(string path) => Load(path, FormatOf(path)).Model;
 
     /// <summary>The file's outputs for the first <paramref name="count"/> items of <paramref name="data"/>, row-major.</summary>

@@ -20,7 +20,7 @@ public static class EvalCommand
         var data = new Option<string?>("--data") { Description = "Data set: mnist10k | fashion (default: the one the file records, else mnist10k)" };
         var json = CliConsole.JsonOption();
         var command = new Command("eval", "Measure a model file's accuracy (classifiers) or MSE (autoencoders) on the test split: ONNX graphs in ONNX Runtime, " +
-            "sparse, Deep Compression, factorised, hashed and dense models in TorchSharp.") { model, data, json };
+            "sparse, Deep Compression, quantized, factorised, hashed and dense models in TorchSharp.") { model, data, json };
         command.SetAction(parse =>
         {
             var m = ModelFiles.Measure(parse.GetValue(model)!, parse.GetValue(data));

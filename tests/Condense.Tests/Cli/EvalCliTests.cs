@@ -38,7 +38,7 @@ public sealed class EvalCliTests : IDisposable
     }
 
     [Fact]
-    public void EvalMeasuresSafetensorsOnnxCompressedOnnxAndCsparseAsTheirRuntimesDo()
+    public void EvalMeasuresEachFormatAsAnIndependentRuntimeDoes()
     {
         var dense = In("lenet.safetensors");
         var (code, _, stderr) = CliHarness.Run("train", "--model", "lenet300", "--epochs", "1", "--seed", "2", "-o", dense);
@@ -101,6 +101,16 @@ public sealed class EvalCliTests : IDisposable
         Assert.Equal(containerAccuracy, json.GetProperty("accuracy").GetDouble(), 12);
         json = Eval(In("dc.onnx"));
         Assert.InRange(json.GetProperty("accuracy").GetDouble(), containerAccuracy - 0.001, containerAccuracy + 0.001);
+
+        // Quantized safetensors (5-bit k-means codes): the model QuantizedModelFile decodes, and the quantize report's figure.
+        var quantized = In("lenet.k5.safetensors");
+        (code, var report, stderr) = CliHarness.Run("quantize", dense, "--method", "kmeans", "--bits", "5", "-o", quantized, "--json");
+        Assert.True(code == 0, stderr);
+        json = Eval(quantized);
+        AssertFile(json, quantized, "safetensors");
+        var (decodedQuantized, _, _) = QuantizedModelFile.Load(quantized);
+        using (decodedQuantized) Assert.Equal(Evaluator.Evaluate(decodedQuantized, test).Accuracy!.Value, json.GetProperty("accuracy").GetDouble(), 12);
+        Assert.Equal(JsonDocument.Parse(report).RootElement.GetProperty("accuracy_after").GetDouble(), json.GetProperty("accuracy").GetDouble(), 9);
 
         // A renamed file is recognised from its bytes.
         var renamed = In("lenet-sparse.bin");
