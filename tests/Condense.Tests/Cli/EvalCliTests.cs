@@ -82,6 +82,13 @@ public sealed class EvalCliTests : IDisposable
         Assert.InRange(kmeansAccuracy, torchAccuracy - 0.02, torchAccuracy + 0.02);
         Assert.True(new FileInfo(kmeans).Length < new FileInfo(onnx).Length / 3);
 
+        // The same compression with its weights in external data (OUT.onnx.data): ONNX Runtime finds them beside the model.
+        var external = In("lenet.k8x.onnx");
+        (code, _, stderr) = CliHarness.Run("compress", onnx, "--method", "kmeans", "--bits", "8", "--external-data", "always", "-o", external);
+        Assert.True(code == 0, stderr);
+        Assert.True(File.Exists(external + ".data"));
+        Assert.Equal(kmeansAccuracy, Eval(external).GetProperty("accuracy").GetDouble(), 12);
+
         // Sparse model: TorchSharp on the model SparseModelFile decodes.
         json = Eval(sparse);
         AssertFile(json, sparse, "csparse");
