@@ -206,6 +206,13 @@ public sealed class EvalCliTests : IDisposable
         var sparse = In("full.csparse");
         using (var model = ModelFactory.Create(ModelKind.LeNet300, 1)) SparseModelFile.Save(sparse, model);
         File.WriteAllBytes(truncated, File.ReadAllBytes(sparse)[..3000]);
+        var broken = In("broken.onnx");      // well-formed, but ONNX Runtime knows no such operator
+        using (var model = ModelFactory.Create(ModelKind.LeNet300, 1))
+        {
+            var proto = OnnxExporter.Export(model, DataSets.Mnist10k);
+            proto.Graph.Node[0].OpType = "NoSuchOp";
+            OnnxWriter.Write(broken, proto);
+        }
         var before = Directory.GetFiles(_dir).Order().ToArray();
 
         void Fails(string path, string? message)
@@ -221,6 +228,8 @@ public sealed class EvalCliTests : IDisposable
         Fails(fakeOnnx, null);       // OnnxReader's own error
         Fails(truncated, null);      // the sparse reader's
         Fails(In("missing.bin"), "no such file");
+        Fails(broken, null);         // ONNX Runtime's refusal, on one line
+
         Assert.Equal(before, Directory.GetFiles(_dir).Order().ToArray());
     }
 }
