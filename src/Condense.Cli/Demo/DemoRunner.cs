@@ -81,7 +81,7 @@ public sealed class DemoRunner
         }
         var onnx = Path.Combine(_options.Folder, $"{name}.fp32.onnx");
         OnnxWriter.Write(onnx, OnnxExporter.Export(net));
-        var reference = DemoArtifacts.Outputs(onnx, _test, _options.OutputSamples);
+        var reference = ModelFiles.Outputs(onnx, _test, _options.OutputSamples);
         var model = new DemoModel(name, kind, net, path, onnx, new FileInfo(onnx).Length, reference);
         Add(model, "fp32", "ONNX", onnx);
         return model;
@@ -119,8 +119,8 @@ public sealed class DemoRunner
 
     void Add(DemoModel model, string method, string setting, string path)
     {
-        var evaluation = DemoArtifacts.Evaluate(path, _test, model.Net.Task);
-        var outputs = DemoArtifacts.Outputs(path, _test, _options.OutputSamples);
+        var evaluation = ModelFiles.Evaluate(path, _test, model.Net.Task);
+        var outputs = ModelFiles.Outputs(path, _test, _options.OutputSamples);
         var bytes = new FileInfo(path).Length;
         _rows.Add(new DemoRow(model.Name, method, setting, Path.GetRelativePath(_options.Folder, path), bytes,
             (double)model.Fp32OnnxBytes / bytes, evaluation.Accuracy, model.Net.IsClassifier ? null : evaluation.Loss,

@@ -12,7 +12,7 @@ public static class OnnxEvaluator
 {
     public static Evaluation Evaluate(string path, Dataset data, ModelTask task, int threads = 2, int batch = 1000)
     {
-        using var runner = new OnnxRuntimeRunner(File.ReadAllBytes(path), path, threads);
+        using var runner = OnnxRuntimeRunner.FromFile(path, threads: threads);   // from the path, so external data next to it loads
         var input = runner.InputNames[0];
         double sum = 0;
         long correct = 0;
