@@ -8,9 +8,11 @@ using Spectre.Console;
 namespace Condense.Cli.Commands;
 
 /// <summary>
-/// <c>condense lowrank MODEL --layer fc2 --ranks 10,25,50,100,200,400 [--randomized] [--plot acc.png]</c>:
+/// <c>condense lowrank MODEL --layer fc2 --ranks 10,25,50,100,200,400 [--randomized] [--plus-sparse 0.01] [--plot acc.png]</c>:
 /// replace one layer by its rank-r approximation for each r and report parameters, ratio, relative
-/// errors and test accuracy; optionally plot accuracy and error against rank and the spectrum.
+/// errors and test accuracy; with <c>--plus-sparse F</c> also by the low-rank + sparse split L + S
+/// (S holding the fraction F of the entries) beside each rank; optionally plot accuracy and error
+/// against rank and the spectrum.
 /// </summary>
 public static class LowRankCommand
 {
@@ -24,11 +26,12 @@ public static class LowRankCommand
         var iterations = new Option<int>("--power-iterations") { Description = "q for --randomized", DefaultValueFactory = _ => 2 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the randomized SVD", DefaultValueFactory = _ => 0 };
         var data = new Option<string?>("--data") { Description = "Data set (default: the one the model was trained on)" };
+        var plusSparse = new Option<double?>("--plus-sparse") { Description = "Also split W ≈ L + S at each rank (GoDec), S keeping this fraction of the entries (e.g. 0.01)" };
         var plot = new Option<string?>("--plot") { Description = "Write accuracy/error against rank to this PNG, and the spectrum beside it (NAME-spectrum.png)" };
         var json = CliConsole.JsonOption();
         var command = new Command("lowrank", "Replace a layer by rank-r factors and measure error and accuracy for each r.")
         {
-            model, layer, ranks, randomized, oversamples, iterations, seed, data, plot, json,
+            model, layer, ranks, randomized, oversamples, iterations, seed, plusSparse, data, plot, json,
         };
         command.SetAction(parse =>
         {
@@ -39,6 +42,7 @@ public static class LowRankCommand
                 PowerIterations = parse.GetValue(iterations),
                 Seed = parse.GetValue(seed),
             };
+            var budget = parse.GetValue(plusSparse) is { } fraction ? SparseBudget.OfFraction(fraction) : (SparseBudget?)null;
             var path = parse.GetValue(model)!;
             var (net, card) = ModelFile.Load(path);
             using (net)
@@ -46,7 +50,7 @@ public static class LowRankCommand
                 var dataName = parse.GetValue(data) ?? card.DataSet ?? DataSets.Mnist10k;
                 var (_, test) = DataSets.Load(dataName);
                 var layerName = parse.GetValue(layer)!;
-                var sweep = RankSweep.Run(net, layerName, rankList, test, parse.GetValue(randomized), options);
+                var sweep = RankSweep.Run(net, layerName, rankList, test, parse.GetValue(randomized), options, budget);
                 var plotPath = parse.GetValue(plot);
                 if (plotPath is not null)
                 {
@@ -55,11 +59,13 @@ public static class LowRankCommand
                         $"{Path.GetFileName(path)}: singular values of {layerName}");
                 }
                 var notes = sweep.Points.Select(p => LowRankLinear.CompressionNote(sweep.Rows, sweep.Columns, p.Rank)).OfType<string>().ToList();
+                notes.AddRange(PlusSparseNotes(sweep));
                 if (parse.GetValue(json))
                 {
                     CliConsole.WriteJson(parse, new
                     {
                         model = path, data = dataName, layer = layerName, rows = sweep.Rows, columns = sweep.Columns, method = sweep.Method,
+                        plus_sparse_fraction = sweep.PlusSparse?.Fraction,
                         full_accuracy = sweep.FullAccuracy, full_loss = sweep.FullLoss, effective_rank = sweep.EffectiveRank,
                         break_even_rank = sweep.BreakEvenRank, smallest_rank_within_half_point = sweep.SmallestRankWithin(0.5),
                         points = sweep.Points, notes, singular_values = sweep.SingularValues,
@@ -80,6 +86,7 @@ public static class LowRankCommand
         return command;
     }
 
+    /// <summary>One row per rank; with a sparse budget, an "r + S" row under each (parameters r(m + n) + s, ratio by bytes with int32 indices).</summary>
     public static Table SweepTable(RankSweepResult sweep)
     {
         var table = new Table().AddColumns("rank", "parameters", "ratio", "energy kept", "rel. spectral err", "rel. Frobenius err", sweep.FullAccuracy is null ? "test loss" : "test accuracy");
@@ -88,10 +95,32 @@ public static class LowRankCommand
             table.AddRow(p.Rank.ToString(CultureInfo.InvariantCulture), p.Parameters.ToString("N0", CultureInfo.InvariantCulture),
                 p.CompressionRatio.ToString("F2", CultureInfo.InvariantCulture) + (p.Compresses ? "" : " (none)"),
                 p.EnergyKept.ToString("F4", CultureInfo.InvariantCulture), p.RelativeSpectralError.ToString("F4", CultureInfo.InvariantCulture),
-                p.RelativeFrobeniusError.ToString("F4", CultureInfo.InvariantCulture),
-                p.TestAccuracy is { } a ? a.ToString("P2", CultureInfo.InvariantCulture) : p.TestLoss.ToString("F5", CultureInfo.InvariantCulture));
+                p.RelativeFrobeniusError.ToString("F4", CultureInfo.InvariantCulture), Score(p.TestAccuracy, p.TestLoss));
+            if (p.PlusSparse is { } s)
+                table.AddRow($"{p.Rank.ToString(CultureInfo.InvariantCulture)} + S", s.Parameters.ToString("N0", CultureInfo.InvariantCulture),
+                    s.CompressionRatio.ToString("F2", CultureInfo.InvariantCulture) + (s.Compresses ? "" : " (none)"), "—",
+                    s.RelativeSpectralError.ToString("F4", CultureInfo.InvariantCulture), s.RelativeFrobeniusError.ToString("F4", CultureInfo.InvariantCulture),
+                    Score(s.TestAccuracy, s.TestLoss));
         }
         return table;
+    }
+
+    static string Score(double? accuracy, double loss) =>
+        accuracy is { } a ? a.ToString("P2", CultureInfo.InvariantCulture) : loss.ToString("F5", CultureInfo.InvariantCulture);
+
+    /// <summary>What the "r + S" rows count, and each split's compact size and GoDec iterations.</summary>
+    static IEnumerable<string> PlusSparseNotes(RankSweepResult sweep)
+    {
+        if (sweep.PlusSparse is not { } budget) yield break;
+        var first = sweep.Points.Select(p => p.PlusSparse).OfType<LowRankPlusSparsePoint>().FirstOrDefault();
+        if (first is null) yield break;
+        yield return $"r + S: W ≈ L + S by GoDec ({sweep.Method} SVD), S holding {budget} of the weights ({first.SparseCount.ToString("N0", CultureInfo.InvariantCulture)} entries); "
+            + "parameters r(m + n) + s; ratio by bytes, each entry of S a value and an int32 index";
+        foreach (var p in sweep.Points)
+            if (p.PlusSparse is { } s)
+                yield return $"r = {p.Rank.ToString(CultureInfo.InvariantCulture)} + S: {s.StorageBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes; "
+                    + $"{s.CompactStorageBytes.ToString("N0", CultureInfo.InvariantCulture)} with relative indices (ratio {s.CompactCompressionRatio.ToString("F2", CultureInfo.InvariantCulture)}); "
+                    + $"{s.Iterations.ToString(CultureInfo.InvariantCulture)} GoDec iterations{(s.Converged ? "" : " (iteration limit reached)")}";
     }
 
     public static int[] ParseRanks(string text)

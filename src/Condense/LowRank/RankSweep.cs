@@ -11,7 +11,9 @@ namespace Condense.LowRank;
 /// Replaces one layer's weight by its rank-r approximation for each r of a list and evaluates the
 /// model each time: the accuracy-against-rank curve of our sources' fc2 experiment. The rank-r
 /// weight is put in place as the product U_r·V_r (same outputs as the 784→r→1000-style pair, one
-/// matmul), and the original weight is restored afterwards, whatever happens.
+/// matmul), and the original weight is restored afterwards, whatever happens. With a sparse budget,
+/// each rank is also evaluated as the low-rank + sparse split L + S of <see cref="LowRankPlusSparse"/>
+/// (same rank, s entries in S), put in place the same way, beside the plain rank-r point.
 /// </summary>
 public static class RankSweep
 {
@@ -21,8 +23,12 @@ public static class RankSweep
     /// <param name="test">Evaluation data.</param>
     /// <param name="randomized">Use <see cref="RandomizedSvd"/> per rank instead of one exact SVD.</param>
     /// <param name="options">Randomized SVD settings (default p = 10, q = 2, seed 0).</param>
+    /// <param name="plusSparse">When set, also split W ≈ L + S at each rank with S holding this many entries.</param>
+    /// <param name="plusSparseOptions">GoDec's tolerance and iteration limit (default <see cref="LowRankPlusSparseOptions.Default"/>);
+    /// its SVD follows the sweep's: exact, or randomized with <paramref name="options"/> when <paramref name="randomized"/>.</param>
     public static RankSweepResult Run(CondenseModel model, string layerName, IReadOnlyList<int> ranks, Dataset test,
-        bool randomized = false, RandomizedSvdOptions? options = null)
+        bool randomized = false, RandomizedSvdOptions? options = null,
+        SparseBudget? plusSparse = null, LowRankPlusSparseOptions? plusSparseOptions = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(ranks);
@@ -31,6 +37,11 @@ public static class RankSweep
         long m = weight.shape[0], n = weight.shape[1];
         if (ranks.Count == 0) throw new CondenseException("rank sweep: no ranks given");
         foreach (var r in ranks) MatrixGuard.RequireRank(r, m, n, $"layer {layerName}");
+        plusSparse?.Resolve(m * n); // a budget too large for the layer fails before any SVD is paid for
+        var splitOptions = (plusSparseOptions ?? LowRankPlusSparseOptions.Default) with
+        {
+            Randomized = randomized ? options ?? RandomizedSvdOptions.Default : null,
+        };
 
         using var scope = NewDisposeScope();
         var original = weight.detach().clone();
@@ -43,14 +54,19 @@ public static class RankSweep
             {
                 using var approx = randomized ? RandomizedSvd.Compute(original, r, options) : svd.Truncate(RankSelection.Fixed(r));
                 var spectral = approx.RelativeSpectralError ?? LowRankError.Measure(original, approx).Spectral;
-                using (var inner = NewDisposeScope())
-                using (no_grad())
+                var eval = EvaluateWith(model, weight, approx.Reconstruct, test);
+                LowRankPlusSparsePoint? split = null;
+                if (plusSparse is { } budget)
                 {
-                    weight.copy_(approx.Reconstruct());
+                    using var lps = LowRankPlusSparse.Compute(original, r, budget, splitOptions);
+                    var splitEval = EvaluateWith(model, weight, lps.Reconstruct, test);
+                    split = new LowRankPlusSparsePoint(lps.SparseCount, lps.ParameterCount, lps.StorageBytes, lps.CompressionRatio,
+                        lps.CompactStorageBytes, lps.CompactCompressionRatio, lps.StorageBytes < lps.DenseBytes,
+                        lps.RelativeSpectralError, lps.RelativeFrobeniusError, lps.Iterations, lps.Converged,
+                        splitEval.Accuracy, splitEval.Loss);
                 }
-                var eval = Evaluator.Evaluate(model, test);
                 points.Add(new RankSweepPoint(r, approx.ParameterCount, approx.CompressionRatio, LowRankLinear.Compresses(m, n, r),
-                    approx.EnergyKept, spectral, approx.RelativeFrobeniusError, eval.Accuracy, eval.Loss));
+                    approx.EnergyKept, spectral, approx.RelativeFrobeniusError, eval.Accuracy, eval.Loss, split));
             }
         }
         finally
@@ -58,8 +74,19 @@ public static class RankSweep
             using (no_grad()) weight.copy_(original);
         }
         var values = svd.SingularValues.ToArray();
-        return new RankSweepResult(layerName, m, n, randomized ? "randomized" : "truncated", full.Accuracy, full.Loss,
+        return new RankSweepResult(layerName, m, n, randomized ? "randomized" : "truncated", plusSparse, full.Accuracy, full.Loss,
             EffectiveRank.FromSingularValues(values), LowRankLinear.BreakEvenRank(m, n), values, points);
+    }
+
+    /// <summary>Puts the approximation in place of the weight (restored by the caller) and evaluates.</summary>
+    static Evaluation EvaluateWith(CondenseModel model, Tensor weight, Func<Tensor> approximation, Dataset test)
+    {
+        using (var inner = NewDisposeScope())
+        using (no_grad())
+        {
+            weight.copy_(approximation());
+        }
+        return Evaluator.Evaluate(model, test);
     }
 
     /// <summary>The named linear layer, or an error listing the names there are.</summary>

@@ -1,11 +1,12 @@
 namespace Condense.LowRank;
 
-/// <summary>A layer's rank sweep: the full model's test score, the layer's spectrum, and one point per rank.</summary>
+/// <summary>A layer's rank sweep: the full model's test score, the layer's spectrum, and one point per rank (with an L + S row beside each when <see cref="PlusSparse"/> is set).</summary>
 public sealed record RankSweepResult(
     string Layer,
     long Rows,
     long Columns,
     string Method,
+    SparseBudget? PlusSparse,
     double? FullAccuracy,
     double FullLoss,
     double EffectiveRank,
