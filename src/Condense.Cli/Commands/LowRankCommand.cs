@@ -120,7 +120,9 @@ public static class LowRankCommand
             if (p.PlusSparse is { } s)
                 yield return $"r = {p.Rank.ToString(CultureInfo.InvariantCulture)} + S: {s.StorageBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes; "
                     + $"{s.CompactStorageBytes.ToString("N0", CultureInfo.InvariantCulture)} with relative indices (ratio {s.CompactCompressionRatio.ToString("F2", CultureInfo.InvariantCulture)}); "
-                    + $"{s.Iterations.ToString(CultureInfo.InvariantCulture)} GoDec iterations{(s.Converged ? "" : " (iteration limit reached)")}";
+                    + $"{s.Iterations.ToString(CultureInfo.InvariantCulture)} GoDec iterations{(s.Converged ? "" : " (iteration limit reached)")}; "
+                    + $"the same bytes as plain rank {s.EqualStorageRank.ToString(CultureInfo.InvariantCulture)}: rel. Frobenius err "
+                    + $"{s.EqualStorageRelativeFrobeniusError.ToString("F4", CultureInfo.InvariantCulture)} vs {s.RelativeFrobeniusError.ToString("F4", CultureInfo.InvariantCulture)}";
     }
 
     public static int[] ParseRanks(string text)

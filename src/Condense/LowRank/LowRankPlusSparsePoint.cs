@@ -5,7 +5,10 @@ namespace Condense.LowRank;
 /// in S) and what that costs. <see cref="Parameters"/> is r(m + n) + s; <see cref="StorageBytes"/> adds
 /// an int32 index per entry of S; <see cref="CompactStorageBytes"/> stores those indices as Deep
 /// Compression relative gaps instead (see <see cref="LowRankPlusSparseResult"/>). <see cref="Compresses"/>
-/// is false when <see cref="StorageBytes"/> is not below the dense layer's.
+/// is false when <see cref="StorageBytes"/> is not below the dense layer's. <see cref="EqualStorageRank"/>
+/// is the largest plain rank whose factors fit in <see cref="StorageBytes"/> (the same bytes spent on
+/// rank instead of on S), with that truncated SVD's exact errors beside it: the comparison that says
+/// whether S was worth its bytes.
 /// </summary>
 public sealed record LowRankPlusSparsePoint(
     long SparseCount,
@@ -20,4 +23,7 @@ public sealed record LowRankPlusSparsePoint(
     int Iterations,
     bool Converged,
     double? TestAccuracy,
-    double TestLoss);
+    double TestLoss,
+    int EqualStorageRank,
+    double EqualStorageRelativeSpectralError,
+    double EqualStorageRelativeFrobeniusError);

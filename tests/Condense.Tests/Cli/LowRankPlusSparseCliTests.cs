@@ -44,6 +44,14 @@ public class LowRankPlusSparseCliTests : IDisposable
             Assert.Equal(split.RelativeFrobeniusError, row.GetProperty("RelativeFrobeniusError").GetDouble(), 12);
             Assert.Equal(split.RelativeSpectralError, row.GetProperty("RelativeSpectralError").GetDouble(), 12);
             Assert.True(split.RelativeFrobeniusError < points[i].GetProperty("RelativeFrobeniusError").GetDouble());
+            // The same bytes spent on rank: (r·400 + 600)·4 + 600·4 bytes over 400·4 bytes per rank.
+            int equalRank = (r * 400 * 4 + 600 * 8) / 1600;
+            Assert.Equal(equalRank, row.GetProperty("EqualStorageRank").GetInt32());
+            using (var plain = TruncatedSvd.Compute(original, equalRank))
+            {
+                Assert.Equal(plain.RelativeFrobeniusError, row.GetProperty("EqualStorageRelativeFrobeniusError").GetDouble(), 12);
+                Assert.Equal(plain.RelativeSpectralError!.Value, row.GetProperty("EqualStorageRelativeSpectralError").GetDouble(), 12);
+            }
             using (no_grad()) weight.copy_(split.Reconstruct());
             Assert.Equal(Evaluator.Evaluate(model, test).Accuracy!.Value, row.GetProperty("TestAccuracy").GetDouble(), 12);
             using (no_grad()) weight.copy_(original);
