@@ -70,8 +70,8 @@ public static class LowRankPlusSparse
                 converged = true;
                 break;
             }
-            left?.Dispose();
-            right?.Dispose();
+            // Replace the previous iterate, freeing it now rather than at the end (an m×n float64 S per iteration).
+            foreach (var old in new[] { left, right, indices, values, sparsePart }) old?.Dispose();
             left = approx.Left.to_type(dtype).contiguous().MoveToOuterDisposeScope();
             right = approx.Right.to_type(dtype).contiguous().MoveToOuterDisposeScope();
             indices = chosen.MoveToOuterDisposeScope();
