@@ -36,6 +36,29 @@ internal static class LowRankPlots
         var frob = plot.Add.Scatter(ranks, sweep.Points.Select(p => p.RelativeFrobeniusError).ToArray());
         frob.Axes.YAxis = right;
         frob.LegendText = "relative Frobenius error";
+        var split = sweep.Points.Where(p => p.PlusSparse is not null).ToArray();
+        if (split.Length > 0)
+        {
+            // L + S at the same ranks: dashed, so each plain curve has its split twin.
+            var xs = split.Select(p => (double)p.Rank).ToArray();
+            var label = $" (L + S, S {sweep.PlusSparse})";
+            var score = sweep.FullAccuracy is not null
+                ? plot.Add.Scatter(xs, split.Select(p => 100 * (p.PlusSparse!.TestAccuracy ?? double.NaN)).ToArray())
+                : plot.Add.Scatter(xs, split.Select(p => p.PlusSparse!.TestLoss).ToArray());
+            score.LinePattern = LinePattern.Dashed;
+            score.LegendText = (sweep.FullAccuracy is not null ? "test accuracy (%)" : "test loss") + label;
+            foreach (var (name, values) in new[]
+            {
+                ("relative spectral error", split.Select(p => p.PlusSparse!.RelativeSpectralError).ToArray()),
+                ("relative Frobenius error", split.Select(p => p.PlusSparse!.RelativeFrobeniusError).ToArray()),
+            })
+            {
+                var series = plot.Add.Scatter(xs, values);
+                series.Axes.YAxis = right;
+                series.LinePattern = LinePattern.Dashed;
+                series.LegendText = name + label;
+            }
+        }
         right.Label.Text = "relative error";
         var breakEven = plot.Add.VerticalLine(sweep.BreakEvenRank);
         breakEven.LinePattern = LinePattern.Dotted;

@@ -18,8 +18,10 @@ public class LowRankPlusSparseCliTests : IDisposable
         var path = Path.Combine(_dir, "lenet.safetensors");
         var (code, _, stderr) = CliHarness.Run("train", "--model", "lenet300", "--epochs", "1", "--seed", "3", "-o", path);
         Assert.True(code == 0, stderr);
-        (code, var stdout, stderr) = CliHarness.Run("lowrank", path, "--layer", "fc2", "--ranks", "5,20", "--plus-sparse", "0.02", "--json");
+        var plot = Path.Combine(_dir, "acc.png");
+        (code, var stdout, stderr) = CliHarness.Run("lowrank", path, "--layer", "fc2", "--ranks", "5,20", "--plus-sparse", "0.02", "--plot", plot, "--json");
         Assert.True(code == 0, stderr);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(plot)[..4]);
         var root = JsonDocument.Parse(stdout).RootElement;
         Assert.Equal(0.02, root.GetProperty("plus_sparse_fraction").GetDouble());
         var points = root.GetProperty("points").EnumerateArray().ToArray();
