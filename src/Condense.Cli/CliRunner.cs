@@ -5,7 +5,9 @@ namespace Condense.Cli;
 
 /// <summary>
 /// Parses, runs, and turns every error a user can cause into one line on stderr with a
-/// non-zero exit code: 1 for bad input or settings, 2 for a command line that does not parse.
+/// non-zero exit code: 1 for bad input or settings, 2 for a command line that does not parse,
+/// 70 (EX_SOFTWARE) for a bug in Condense itself — said in one line too, with the stack trace only
+/// when <c>CONDENSE_DEBUG=1</c>, so a user sees what failed rather than a wall of frames.
 /// </summary>
 public static class CliRunner
 {
@@ -30,7 +32,16 @@ public static class CliRunner
             error.WriteLine($"condense: error: {OneLine(ex.Message)}");
             return 1;
         }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            error.WriteLine($"condense: internal error: {ex.GetType().Name}: {OneLine(ex.Message)} (a bug in Condense: please report the command; CONDENSE_DEBUG=1 prints the stack trace)");
+            if (Environment.GetEnvironmentVariable("CONDENSE_DEBUG") == "1") error.WriteLine(ex);
+            return InternalError;
+        }
     }
+
+    /// <summary>Exit code of an unexpected exception (sysexits.h EX_SOFTWARE).</summary>
+    public const int InternalError = 70;
 
     static string OneLine(string s) => s.ReplaceLineEndings(" ");
 }

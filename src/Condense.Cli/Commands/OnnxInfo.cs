@@ -8,8 +8,6 @@ namespace Condense.Cli.Commands;
 /// <summary>The ONNX branch of <c>condense info</c>: opset, IR version, inputs, outputs, nodes, parameter tensors.</summary>
 public static class OnnxInfo
 {
-    public static bool Handles(string path) => path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
-
     public static int Run(ParseResult parse, string path, bool json)
     {
         var model = OnnxReader.Read(path);
