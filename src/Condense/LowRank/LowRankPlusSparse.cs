@@ -100,19 +100,13 @@ public static class LowRankPlusSparse
     /// <summary>
     /// Flat indices (int64, ascending) of the <paramref name="count"/> largest |v|: every magnitude
     /// above the count-th largest, then as many of those equal to it as are needed, lowest index first
-    /// (what a stable descending sort would take, in linear time). Mirrors <see cref="Pruning.MaskSelection"/>'s rule.
+    /// (what a stable descending sort would take, in linear time): <see cref="Pruning.MaskSelection"/>'s rule, on −|v|.
     /// </summary>
     internal static Tensor LargestMagnitudes(Tensor flat, long count)
     {
         if (count == 0) return zeros(0, dtype: ScalarType.Int64);
         using var scope = NewDisposeScope();
-        var negated = flat.abs().neg();
-        var threshold = negated.kthvalue(count, 0).values;
-        var above = negated.lt(threshold);
-        var tied = negated.eq(threshold);
-        var needed = count - above.sum().item<long>();
-        var chosen = above.logical_or(tied.logical_and(tied.to(ScalarType.Int64).cumsum(0).le(needed)));
-        return chosen.nonzero().flatten().MoveToOuterDisposeScope();
+        return Pruning.MaskSelection.LowestK(flat.abs().neg(), count).nonzero().flatten().MoveToOuterDisposeScope();
     }
 
     /// <summary>The cheapest Deep Compression relative-index width for these positions and its entry count (padding included).</summary>

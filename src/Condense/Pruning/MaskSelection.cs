@@ -26,17 +26,7 @@ public static class MaskSelection
         var newFlat = alive.to(ScalarType.Float32);
         if (k > 0)
         {
-            // What a stable ascending sort would put first, in O(n) instead of O(n log n): every
-            // score below the k-th smallest, then as many of the scores equal to it as are still
-            // needed, lowest index first. (SynFlow selects 100 times per sparsity: the sort was
-            // most of its time.)
-            var candidates = flat.index_select(0, aliveIndex);
-            var threshold = candidates.kthvalue(k, 0).values;
-            var below = candidates.lt(threshold);
-            var tied = candidates.eq(threshold);
-            var needed = k - below.sum().item<long>();
-            var chosen = below.logical_or(tied.logical_and(tied.to(ScalarType.Int64).cumsum(0).le(needed)));
-            newFlat.index_fill_(0, aliveIndex.masked_select(chosen), 0f);
+            newFlat.index_fill_(0, aliveIndex.masked_select(LowestK(flat.index_select(0, aliveIndex), k)), 0f);
         }
         var result = new Tensor[importances.Count];
         long offset = 0;
@@ -47,5 +37,21 @@ public static class MaskSelection
             offset += n;
         }
         return result;
+    }
+
+    /// <summary>
+    /// Which k entries of a 1-D tensor a stable ascending sort would put first (a bool mask), in
+    /// O(n) instead of O(n log n): every value below the k-th smallest, then as many of the values
+    /// equal to it as are still needed, lowest index first. (SynFlow selects 100 times per
+    /// sparsity: the sort was most of its time.) 1 ≤ k ≤ n.
+    /// </summary>
+    internal static Tensor LowestK(Tensor values, long k)
+    {
+        using var scope = NewDisposeScope();
+        var threshold = values.kthvalue(k, 0).values;
+        var below = values.lt(threshold);
+        var tied = values.eq(threshold);
+        var needed = k - below.sum().item<long>();
+        return below.logical_or(tied.logical_and(tied.to(ScalarType.Int64).cumsum(0).le(needed))).MoveToOuterDisposeScope();
     }
 }
