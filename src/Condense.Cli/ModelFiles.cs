@@ -81,9 +81,9 @@ public static class ModelFiles
         switch (format)
         {
             case ModelFileFormat.Csparse:
-                return (SparseModelFile.Load(path), SparseModelFile.Read(path).Metadata);
+                return SparseModelFile.LoadWithMetadata(path);
             case ModelFileFormat.Cdz:
-                return (CompressedModelFile.Load(path), CompressedContainer.Read(path).Metadata);
+                return CompressedModelFile.LoadWithMetadata(path);
             case ModelFileFormat.Safetensors:
                 IReadOnlyDictionary<string, string> metadata;
                 using (var reader = SafetensorsReader.Open(path)) metadata = reader.Metadata;

@@ -10,7 +10,10 @@ namespace Condense.DeepCompression;
 /// </summary>
 public static class CompressedModelFile
 {
-    public static MlpModel Load(string path)
+    public static MlpModel Load(string path) => LoadWithMetadata(path).Model;
+
+    /// <summary><see cref="Load"/>, and the container's metadata (its data set, settings), from one read.</summary>
+    public static (MlpModel Model, IReadOnlyDictionary<string, string> Metadata) LoadWithMetadata(string path)
     {
         var (metadata, layers) = CompressedContainer.Read(path);
         var model = ModelFile.Build(metadata, path);
@@ -21,6 +24,6 @@ public static class CompressedModelFile
             tensors.Add(NamedTensor.FromFloat32(layer.Name + ".bias", layer.Bias, layer.Rows));
         }
         ModelFile.SetWeights(model, tensors, path);
-        return model;
+        return (model, metadata);
     }
 }

@@ -19,13 +19,20 @@ public sealed class LowRankApproximation : IDisposable
         Spectrum = spectrum;
         double kept = 0;
         foreach (var s in singularValues) kept += s * s;
-        EnergyKept = totalSquared > 0 ? Math.Min(1, kept / totalSquared) : 1;
-        // ‖W − W_r‖_F² = ‖W‖_F² − Σ_{i≤r} σ_i² holds for the truncated SVD and, because the residual
-        // of the projection QQᵀW is orthogonal to Q, for the randomized one too.
-        RelativeFrobeniusError = Math.Sqrt(Math.Max(0, 1 - EnergyKept));
+        EnergyKept = Energy(kept, totalSquared);
+        RelativeFrobeniusError = FrobeniusFromEnergy(kept, totalSquared);
         RelativeSpectralError = relativeSpectralError;
         Method = method;
     }
+
+    static double Energy(double kept, double totalSquared) => totalSquared > 0 ? Math.Min(1, kept / totalSquared) : 1;
+
+    /// <summary>
+    /// ‖W − W_r‖_F / ‖W‖_F from the squared singular values kept: ‖W − W_r‖_F² = ‖W‖_F² − Σ_{i≤r} σ_i²
+    /// holds for the truncated SVD and, because the residual of the projection QQᵀW is orthogonal
+    /// to Q, for the randomized one too.
+    /// </summary>
+    internal static double FrobeniusFromEnergy(double kept, double totalSquared) => Math.Sqrt(Math.Max(0, 1 - Energy(kept, totalSquared)));
 
     /// <summary>U_r·diag(σ), m×r.</summary>
     public Tensor Left { get; }

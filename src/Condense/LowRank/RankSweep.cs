@@ -61,7 +61,7 @@ public static class RankSweep
                     using var lps = LowRankPlusSparse.Compute(original, r, budget, splitOptions);
                     var splitEval = EvaluateWith(model, weight, lps.Reconstruct, test);
                     var equalRank = (int)Math.Min(Math.Min(m, n), lps.StorageBytes / ((m + n) * lps.BytesPerValue));
-                    var (equalSpectral, equalFrobenius) = TruncationErrors(svd.SingularValues, equalRank);
+                    var (equalSpectral, equalFrobenius) = svd.ErrorsAt(equalRank);
                     split = new LowRankPlusSparsePoint(lps.SparseCount, lps.ParameterCount, lps.StorageBytes, lps.CompressionRatio,
                         lps.CompactStorageBytes, lps.CompactCompressionRatio, lps.StorageBytes < lps.DenseBytes,
                         lps.RelativeSpectralError, lps.RelativeFrobeniusError, lps.Iterations, lps.Converged,
@@ -78,19 +78,6 @@ public static class RankSweep
         var values = svd.SingularValues.ToArray();
         return new RankSweepResult(layerName, m, n, randomized ? "randomized" : "truncated", plusSparse, full.Accuracy, full.Loss,
             EffectiveRank.FromSingularValues(values), LowRankLinear.BreakEvenRank(m, n), values, points);
-    }
-
-    /// <summary>Exact relative errors of the rank-k truncated SVD from the spectrum: σ_{k+1}/σ_1 and √(Σ_{i&gt;k}σ_i²)/‖W‖_F.</summary>
-    static (double Spectral, double Frobenius) TruncationErrors(IReadOnlyList<double> sigma, int k)
-    {
-        double total = 0, tail = 0;
-        for (int i = 0; i < sigma.Count; i++)
-        {
-            total += sigma[i] * sigma[i];
-            if (i >= k) tail += sigma[i] * sigma[i];
-        }
-        if (total == 0) return (0, 0);
-        return ((k < sigma.Count ? sigma[k] : 0) / sigma[0], Math.Sqrt(tail / total));
     }
 
     /// <summary>Puts the approximation in place of the weight (restored by the caller) and evaluates.</summary>

@@ -50,9 +50,21 @@ public sealed class SingularValueDecomposition : IDisposable
         using var scope = NewDisposeScope();
         var left = (u[.., ..r] * tensor(s.AsSpan(0, r).ToArray(), ScalarType.Float64)).to_type(dtype);
         var right = vh[..r].to_type(dtype).contiguous();
-        double spectral = s[0] > 0 ? (r < s.Length ? s[r] : 0) / s[0] : 0;
         return new LowRankApproximation(left.contiguous().DetachFromDisposeScope(), right.DetachFromDisposeScope(),
-            s[..r], s, TotalSquared, spectral, "truncated");
+            s[..r], s, TotalSquared, ErrorsAt(r).Spectral, "truncated");
+    }
+
+    /// <summary>
+    /// The exact relative errors of the rank-r truncation read off the spectrum, with no factors
+    /// made: σ_{r+1}/σ_1, and the Frobenius error as <see cref="LowRankApproximation"/> gives it
+    /// from the energy kept. (0 ≤ r ≤ min(m, n).)
+    /// </summary>
+    public RelativeErrors ErrorsAt(int r)
+    {
+        double kept = 0;
+        for (var i = 0; i < r; i++) kept += s[i] * s[i];
+        double spectral = s[0] > 0 ? (r < s.Length ? s[r] : 0) / s[0] : 0;
+        return new RelativeErrors(spectral, LowRankApproximation.FrobeniusFromEnergy(kept, TotalSquared));
     }
 
     public void Dispose()

@@ -150,12 +150,15 @@ public static class SparseModelFile
     }
 
     /// <summary>Reads a model written by <see cref="Save"/>: its weights, zeros and all.</summary>
-    public static MlpModel Load(string path)
+    public static MlpModel Load(string path) => LoadWithMetadata(path).Model;
+
+    /// <summary><see cref="Load"/>, and the metadata the file carries (its data set, training settings), from one read.</summary>
+    public static (MlpModel Model, IReadOnlyDictionary<string, string> Metadata) LoadWithMetadata(string path)
     {
         var (tensors, metadata) = Read(path);
         var model = ModelFile.Build(metadata, path);
         ModelFile.SetWeights(model, tensors, path);
-        return model;
+        return (model, metadata);
     }
 
     public static (IReadOnlyList<NamedTensor> Tensors, IReadOnlyDictionary<string, string> Metadata) Decode(ReadOnlySpan<byte> bytes, string source)
