@@ -436,7 +436,6 @@ internal sealed class ColorKMeans
             {
                 break;
             }
-            neighbours.Update<Euclidean>(cx, cy, cz);
             var changed = Reassign<Euclidean>(cx, cy, cz, neighbours, move, dropFor, assign, upper, lower, moved, from);
             for (var j = 0; j < changed; j++)
             {
@@ -540,7 +539,6 @@ internal sealed class ColorKMeans
                 break;
             }
             LoadCentres(centres, k, cx, cy, cz);
-            neighbours.Update<Manhattan>(cx, cy, cz);
             var changed = Reassign<Manhattan>(cx, cy, cz, neighbours, move, dropFor, assign, upper, lower, moved, from);
             for (var j = 0; j < changed; j++)
             {
@@ -621,7 +619,7 @@ internal sealed class ColorKMeans
     }
 
     /// <summary>
-    /// One Hamerly pass after the centres moved: bounds are loosened by the moves, and only points
+    /// One Hamerly pass after the centres moved: the neighbour lists are brought up to date, bounds are loosened by the moves, and only points
     /// whose bounds overlap are measured and, if needed, searched. Writes the points that changed
     /// centre to <paramref name="moved"/> (their old centre to <paramref name="from"/>) and returns
     /// how many, so the caller updates its own sums.
@@ -630,6 +628,7 @@ internal sealed class ColorKMeans
         int[] assign, float[] upper, float[] lower, int[] moved, int[] from)
         where TMetric : struct, IMetric
     {
+        neighbours.Update<TMetric>(cx, cy, cz);
         // Each chunk lists its changes in its own stretch of moved/from; the stretches are then
         // closed up in chunk order, so the list is in point order as a sequential pass makes it.
         var changedIn = new int[PointChunks.Count(_n)];
