@@ -15,7 +15,7 @@ public static class CompressCommand
     public static Command Create()
     {
         var input = new Argument<string>("model") { Description = "The ONNX model to compress (never modified)" };
-        var method = new Option<string>("--method") { Description = "kmeans (weight sharing) | linear (uint8 DequantizeLinear) | fp16", Required = true };
+        var method = new Option<string>("--method") { Description = "kmeans | linear | fp16 (smaller files) | int8-static | int8-dynamic | nbits (faster/lighter in ONNX Runtime; absent: --goal picks)" };
         var bits = new Option<int?>("--bits") { Description = "Bits per weight: kmeans 1-8, linear 2-8 (default 8), fp16 16" };
         var perChannel = new Option<bool>("--per-channel") { Description = "Linear: one scale per output channel" };
         var minSize = new Option<long>("--min-size") { Description = "Leave tensors with fewer elements alone", DefaultValueFactory = _ => 1024 };
@@ -29,10 +29,13 @@ public static class CompressCommand
         {
             input, method, bits, perChannel, minSize, noSparse, seed, output, external, threshold, json,
         };
+        RuntimeCompressOptions.Add(command);
         command.SetAction(parse =>
         {
             var inPath = parse.GetValue(input)!;
             var outPath = parse.GetValue(output)!;
+            if (RuntimeCompressOptions.Handles(parse.GetValue(method)))
+                return RuntimeCompressOptions.Run(parse, inPath, outPath, parse.GetValue(method), parse.GetValue(bits), parse.GetValue(seed), parse.GetValue(json));
             var options = new OnnxCompressionOptions(
                 ParseMethod(parse.GetValue(method)!), parse.GetValue(bits), parse.GetValue(perChannel),
                 parse.GetValue(minSize), !parse.GetValue(noSparse), parse.GetValue(seed),
@@ -63,7 +66,6 @@ public static class CompressCommand
             }
             if (knownSource is not null) verification = verification! with { InputSource = knownSource };
             var fileAfter = new FileInfo(outPath).Length + (dataPath is null ? 0 : new FileInfo(dataPath).Length);
-
             if (parse.GetValue(json))
             {
                 CliConsole.WriteJson(parse, new
@@ -103,8 +105,7 @@ public static class CompressCommand
             }
             console.Write(table);
             console.WriteLine($"{inPath} -> {outPath}{(dataPath is null ? "" : " + " + Path.GetFileName(dataPath))}: {fileBefore:N0} -> {fileAfter:N0} bytes (ratio {(double)fileAfter / fileBefore:0.000}); " +
-                $"{result.Tensors.Count(t => t.Compressed)} of {result.Tensors.Count} tensors compressed" +
-                (result.OpsetLifted ? "; lifted to opset 7 (ONNX Runtime has no older kernels)" : ""));
+                $"{result.Tensors.Count(t => t.Compressed)} of {result.Tensors.Count} tensors compressed" + (result.OpsetLifted ? "; lifted to opset 7 (ONNX Runtime has no older kernels)" : ""));
             var diff = new Table().AddColumns("output", "max |Δ|", "mean |Δ|", "max rel.", "mean rel.");
             foreach (var o in verification!.Outputs)
                 diff.AddRow(Markup.Escape(o.Name), o.MaxAbs.ToString("G3"), o.MeanAbs.ToString("G3"), o.MaxRelative.ToString("G3"), o.MeanRelative.ToString("G3"));
