@@ -247,7 +247,8 @@ public static class QdqQuantizer
                 var input = n.Input[0];
                 if (seen.Add(output)) shared.Add((output, input));
             }
-            else Want(output);
+            // A graph output stays float: requantizing it would only add rounding to the result.
+            else if (!graphOutputs.Contains(output)) Want(output);
         }
         // MaxPool's input must be calibrated before its output borrows its parameters.
         var calibrated = values.ToList();

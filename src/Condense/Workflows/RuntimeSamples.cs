@@ -26,7 +26,13 @@ public static class RuntimeSamples
         string? preprocessModel, int seed)
     {
         if (photos.Count == 0) throw new CondenseException("no photos given");
-        var images = photos.Select(p => ImageDecoder.Decode(p)).ToList();
+        return FromImages(photos.Select(p => ImageDecoder.Decode(p)).ToList(), count, side, inputName, preprocessModel, seed);
+    }
+
+    /// <summary>As <see cref="FromPhotos"/>, for decoded images.</summary>
+    public static IReadOnlyList<IReadOnlyList<TensorProto>> FromImages(IReadOnlyList<RgbImage> images, int count, int side, string inputName,
+        string? preprocessModel, int seed)
+    {
         var random = new Random(seed);
         OnnxRuntimeRunner? prep = preprocessModel is null ? null : OnnxRuntimeRunner.FromFile(preprocessModel);
         try
