@@ -16,6 +16,7 @@ public static class CommandTree
             EvalCommand.Create(),
             InfoCommand.Create(),
             CompressCommand.Create(),
+            FoldCommand.Create(),
             ExportCommand.Create(),
             QuantizeCommand.Create(),
             AnalyzeCommand.Create(),
