@@ -78,7 +78,8 @@ public static class ImageCalibration
             var description = $"{calibration.Count + heldOut.Count} {what} of {(photos < folder.Files.Count ? $"{photos} of " : "")}{folder.Files.Count} photos in {path}"
                 + $" ({calibration.Count} calibration from {split.Calibration.Length} photos, {heldOut.Count} held out from {split.HeldOut.Length} others"
                 + (labelled ? $", {folder.ClassNames.Count} classes" : "") + ")"
-                + (spec.PreprocessModel is null ? "" : $" through {Path.GetFileName(spec.PreprocessModel)}");
+                + (spec.PreprocessModel is null ? "" : $" through {Path.GetFileName(spec.PreprocessModel)}")
+                + (folder.SkippedText.Count == 0 ? "" : $"; skipped {folder.SkippedText.Count} text file{(folder.SkippedText.Count == 1 ? "" : "s")} ({string.Join(", ", folder.SkippedText.Take(3).Select(Path.GetFileName))})");
             return new CalibrationData(calibration, heldOut, description, false,
                 labelled ? calPairs.Select(p => folder.Files[p.Photo].Label!.Value).ToList() : null,
                 labelled ? heldPairs.Select(p => folder.Files[p.Photo].Label!.Value).ToList() : null)

@@ -3,8 +3,9 @@ namespace Condense.Formats.Images;
 /// <summary>
 /// Lists a folder of photos: either files directly inside it, or one sub-folder per class whose
 /// files carry that class's label (sub-folders sorted by ordinal name, as torchvision's
-/// ImageFolder does). Hidden files (a leading dot) are skipped; every other file must be an image,
-/// which the decoder checks by content when it is read. Order is ordinal by path, so the same
+/// ImageFolder does). Hidden files (a leading dot) and text files (a README or licence beside the
+/// photos, recognised by content) are skipped; every other file must be an image, which the
+/// decoder checks by content when it is read, so a corrupt photo is an error naming it. Order is ordinal by path, so the same
 /// folder always lists the same way.
 /// </summary>
 public static class ImageFolderReader
@@ -38,9 +39,20 @@ public static class ImageFolderReader
                 if (entries.Count > MaxFiles) break;
             }
         }
+        var skipped = entries.Where(e => IsText(e.Path)).Select(e => e.Path).ToList();
+        if (skipped.Count > 0) entries.RemoveAll(e => skipped.Contains(e.Path));
         if (entries.Count == 0) throw new CondenseException($"{path}: the folder holds no images");
         if (entries.Count > MaxFiles) throw new CondenseException($"{path}: more than {MaxFiles} files");
-        return new ImageFolder(path, entries, classes);
+        return new ImageFolder(path, entries, classes) { SkippedText = skipped };
+    }
+
+    static bool IsText(string file)
+    {
+        var head = new byte[512];
+        int n;
+        using (var stream = File.OpenRead(file)) n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        var span = head.AsSpan(0, n);
+        return n > 0 && !DataFiles.DataFileSniffer.IsImage(span) && DataFiles.DataFileSniffer.LooksLikeText(span);
     }
 
     static List<string> Visible(IEnumerable<string> paths) =>

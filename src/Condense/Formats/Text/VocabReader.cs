@@ -6,7 +6,7 @@ namespace Condense.Formats.Text;
 /// Loads a BERT WordPiece vocabulary (<c>vocab.txt</c>: one token a line, the line number is the
 /// id) into Microsoft.ML.Tokenizers' <see cref="BertTokenizer"/>, after checking what the
 /// tokenizer assumes and would otherwise fail on obscurely: strict UTF-8, a bounded size, no
-/// duplicate or empty tokens, and the special tokens [UNK], [CLS], [SEP] and [PAD] present.
+/// duplicate or empty tokens, and the special tokens [UNK], [CLS], [SEP], [PAD] and [MASK] present.
 /// </summary>
 public static class VocabReader
 {
@@ -16,7 +16,7 @@ public static class VocabReader
     /// <summary>The most tokens a vocabulary may hold.</summary>
     public const int MaxTokens = 1 << 20;
 
-    static readonly string[] Special = ["[UNK]", "[CLS]", "[SEP]", "[PAD]"];
+    static readonly string[] Special = ["[UNK]", "[CLS]", "[SEP]", "[PAD]", "[MASK]"];
 
     /// <summary>The tokenizer for the vocabulary at <paramref name="path"/>, lower-casing when asked (uncased models).</summary>
     public static BertTokenizer Load(string path, bool lowerCase = true)
