@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using Condense.Cli.Bench;
 using Condense.Cli.Imaging;
 using Condense.Workflows;
 using Spectre.Console;
@@ -27,7 +26,7 @@ public static class BenchRuntimeCommand
             var console = CliConsole.For(parse);
             var quiet = parse.GetValue(json);
             var load = LoadAverage();
-            var rows = RuntimeBench.Run(parse.GetValue(folder)!, BenchSentences.All, parse.GetValue(runs), quiet ? null : m => console.MarkupLine($"[grey]{Markup.Escape(m)}[/]"));
+            var rows = RuntimeBench.Run(parse.GetValue(folder)!, Condense.Calibration.SampleSentences.All.Take(32).ToList(), parse.GetValue(runs), quiet ? null : m => console.MarkupLine($"[grey]{Markup.Escape(m)}[/]"));
             var (peer, note) = parse.GetValue(noPeer) ? (null, "skipped (--no-peer)") : Peer(parse.GetValue(runs));
             if (quiet)
             {

@@ -41,6 +41,7 @@ public static class CompressCommand
                 parse.GetValue(minSize), !parse.GetValue(noSparse), parse.GetValue(seed),
                 ParseExternal(parse.GetValue(external)!), parse.GetValue(threshold));
             options.Validate();
+            var shapes = OnnxInputShapes.Parse(parse.GetValue<string[]>("--input-shape") ?? []);
             if (string.Equals(Path.GetFullPath(inPath), Path.GetFullPath(outPath), StringComparison.Ordinal))
                 throw new CondenseException($"{outPath}: the output would overwrite the input");
 
@@ -54,14 +55,15 @@ public static class CompressCommand
             {
                 // Tensor by tensor into OUT.onnx + OUT.onnx.data; both run in ONNX Runtime before they appear.
                 result = OnnxCompressor.CompressToExternal(model, options, outPath,
-                    staged => verification = OnnxVerifier.CompareFiles(model, staged, known, options.Seed));
+                    staged => verification = OnnxVerifier.CompareFiles(model, staged, known, options.Seed, shapes));
                 dataPath = outPath + ".data";
             }
             else
             {
                 var original = model.Proto.Clone();
                 result = OnnxCompressor.Compress(model, options);
-                verification = OnnxVerifier.Compare(original, result.Model, inPath, known, options.Seed);
+                result.ThrowIfNothingCompressed(inPath);
+                verification = OnnxVerifier.Compare(original, result.Model, inPath, known, options.Seed, shapes);
                 OnnxWriter.Write(outPath, result.Model);
             }
             if (knownSource is not null) verification = verification! with { InputSource = knownSource };
@@ -83,13 +85,14 @@ public static class CompressCommand
                     ratio = (double)fileAfter / fileBefore,
                     tensors = result.Tensors.Select(t => new
                     {
-                        name = t.Name, source = t.Source.ToString(), shape = t.Shape, dtype = t.DataType, encoding = t.Encoding,
+                        name = t.Name, graph = t.GraphPath, source = t.Source.ToString(), shape = t.Shape, dtype = t.DataType, encoding = t.Encoding,
                         bytesBefore = t.BytesBefore, bytesAfter = t.BytesAfter, maxAbsError = t.MaxAbsError, relativeRmsError = t.RelativeRmsError,
                     }),
+                    untouched_nodes = result.Untouched.Select(u => new { node = u.Node, op_type = u.OpType, graph = u.GraphPath, reason = u.Reason }),
                     verification = new
                     {
                         inputs = verification!.InputSource,
-                        outputs = verification.Outputs.Select(o => new { name = o.Name, maxAbs = o.MaxAbs, meanAbs = o.MeanAbs, maxRelative = o.MaxRelative, meanRelative = o.MeanRelative }),
+                        outputs = verification.Outputs.Select(o => new { name = o.Name, dtype = o.DataType, mismatched = o.Mismatched, maxAbs = o.MaxAbs, meanAbs = o.MeanAbs, maxRelative = o.MaxRelative, meanRelative = o.MeanRelative }),
                     },
                 });
                 return 0;
@@ -98,7 +101,7 @@ public static class CompressCommand
             var table = new Table().AddColumns("tensor", "from", "shape", "encoding", "bytes before", "bytes after", "ratio", "max |Δw|", "rel. RMS");
             foreach (var t in result.Tensors)
             {
-                table.AddRow(Markup.Escape(t.Name), t.Source == OnnxParameterSource.Initializer ? "initializer" : "Constant",
+                table.AddRow(Markup.Escape(t.GraphPath.Length > 0 ? $"{t.GraphPath}/{t.Name}" : t.Name), t.Source == OnnxParameterSource.Initializer ? "initializer" : "Constant",
                     Markup.Escape($"[{string.Join(", ", t.Shape)}]"), Markup.Escape(t.Encoding), t.BytesBefore.ToString("N0"), t.BytesAfter.ToString("N0"),
                     t.BytesBefore == 0 ? "-" : ((double)t.BytesAfter / t.BytesBefore).ToString("0.000"),
                     t.MaxAbsError.ToString("G3"), t.RelativeRmsError.ToString("G3"));
@@ -106,6 +109,7 @@ public static class CompressCommand
             console.Write(table);
             console.WriteLine($"{inPath} -> {outPath}{(dataPath is null ? "" : " + " + Path.GetFileName(dataPath))}: {fileBefore:N0} -> {fileAfter:N0} bytes (ratio {(double)fileAfter / fileBefore:0.000}); " +
                 $"{result.Tensors.Count(t => t.Compressed)} of {result.Tensors.Count} tensors compressed" + (result.OpsetLifted ? "; lifted to opset 7 (ONNX Runtime has no older kernels)" : ""));
+            foreach (var u in result.Untouched) console.WriteLine($"left as it was: {u}");
             var diff = new Table().AddColumns("output", "max |Δ|", "mean |Δ|", "max rel.", "mean rel.");
             foreach (var o in verification!.Outputs)
                 diff.AddRow(Markup.Escape(o.Name), o.MaxAbs.ToString("G3"), o.MeanAbs.ToString("G3"), o.MaxRelative.ToString("G3"), o.MeanRelative.ToString("G3"));

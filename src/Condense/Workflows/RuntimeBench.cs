@@ -34,8 +34,7 @@ public static class RuntimeBench
         // MiniLM.
         progress?.Invoke("MiniLM: int8-dynamic, nbits 4");
         var minilm = OnnxReader.Read(PackagedModels.MiniLm);
-        var names = minilm.Proto.Graph.Input.Select(i => i.Name).ToList();
-        var texts = RuntimeSamples.FromSentences(sentences, PackagedModels.MiniLmVocab, names);
+        var texts = RuntimeSamples.FromSentences(minilm, sentences, PackagedModels.MiniLmVocab);
         rows.AddRange(Variants("minilm", minilm, [], texts, [RuntimeMethod.Int8Dynamic, RuntimeMethod.NBits], folder, runs, "last_hidden_state", progress));
         // MNIST classifier.
         progress?.Invoke("classifier: training 2 epochs, int8-static");

@@ -83,9 +83,9 @@ public static class RuntimeCompression
             {
                 if (request.Calibration.Count == 0) throw new CondenseException($"{model.Source}: int8-static needs calibration data (--data)");
                 var lifted = OpsetLift.To13(proto, model.Source);
-                OpsetLift.DropInitializerInputs(proto.Graph);
-                var folded = ConvBatchNormShim.Fold(proto.Graph);
-                var prepared = OnnxReader.Parse(proto.ToByteArray(), model.Source);
+                var (prepared, fold) = GraphFolding.Fold(new OnnxModel(proto, model.Source, model.Directory));
+                proto = prepared.Proto;
+                var folded = fold.BatchNormsFolded;
                 var names = QdqQuantizer.ValuesToCalibrate(proto.Graph);
                 progress?.Invoke($"calibrating {names.Count} activations on {request.Calibration.Count} samples ({request.Ranges})");
                 var ranges = ActivationRanges.Collect(prepared, names, request.Calibration, request.Ranges, request.Percentile);
