@@ -23,6 +23,7 @@ public static class BenchSuites
         new("lowrank", ["bench", "lowrank", "--reps", "3", .. Peers(peers), "--json"], LowRank),
         new("scale", ["bench", "scale", "--size", "1GB", "--clean", "--json"], Scale),
         new("studio", ["bench", "studio", "--json"], Studio),
+        new("runtime", ["bench", "runtime", "--runs", "20", .. (peers ? Array.Empty<string>() : ["--no-peer"]), "--json"], BenchRuntimeFigures.Figures),
     ];
 
     static string[] Peers(bool on) => on ? ["--peers"] : [];
