@@ -1,3 +1,4 @@
+using Condense.Calibration;
 using Condense.Data;
 using Condense.Formats;
 using Condense.Formats.Onnx;
@@ -14,7 +15,7 @@ namespace Condense.Workflows;
 /// <c>condense bench runtime</c>: the three models Condense ships or trains, each as fp32 and as
 /// the runtime encodings, measured alike in ONNX Runtime (median latency at batch 1 with 1 and 2
 /// threads, session memory) with their agreement to fp32 on held-out real inputs: ResNet18 on
-/// crops of the two embedded photos (even crops calibrate, odd ones check), MiniLM on real
+/// crops of the two embedded photos (one calibrates, the other is held out), MiniLM on real
 /// sentences, the MNIST classifier (trained here, 2 epochs) on its test set.
 /// </summary>
 public static class RuntimeBench
@@ -27,9 +28,13 @@ public static class RuntimeBench
         // ResNet18.
         progress?.Invoke("ResNet18: crops, calibration, int8-static");
         var resnet = OnnxReader.Read(PackagedModels.ResNet18);
-        var images = SampleImages.Names.Select(SampleImages.Load).ToList();
-        var crops = RuntimeSamples.FromImages(images, 48, 224, resnet.Proto.Graph.Input[0].Name, PackagedModels.ResNet18Preprocess, seed: 0);
-        var (cal, held) = RuntimeSamples.Split(crops);
+        // The embedded photos, through the shared loader exactly as `compress --data photos/ --augment 24`
+        // reads a folder: one photo calibrates, the other is held out.
+        var photos = Path.Combine(folder, "photos");
+        Directory.CreateDirectory(photos);
+        foreach (var name in SampleImages.Names) AtomicFile.WriteAllBytes(Path.Combine(photos, name + ".png"), SampleImages.LoadPng(name));
+        var data = CalibrationDataLoader.Load(resnet, new DataSpec(photos, PackagedModels.ResNet18Preprocess, Count: 50, Augment: 24));
+        var (cal, held) = (data.Calibration, data.HeldOut);
         rows.AddRange(Variants("resnet18", resnet, cal, held, [RuntimeMethod.Int8Static], folder, runs, null, progress));
         // MiniLM.
         progress?.Invoke("MiniLM: int8-dynamic, nbits 4");
