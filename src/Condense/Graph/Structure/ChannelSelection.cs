@@ -24,16 +24,26 @@ public static class ChannelSelection
             options.Kind == BudgetKind.Channels ? counts.Values.Sum() / channels
             : before <= 0 ? 0 : 1 - Measure(costs.Total(counts), options.Kind) / before;
         var counts = options.Scope == BudgetScope.Uniform
-            ? Uniform(prunable, options.Fraction, Removed)
+            ? Uniform(prunable, options.Fraction, options.RoundTo, Removed)
             : Global(prunable, scores, options.Fraction, Removed);
+        if (options.Scope == BudgetScope.Global && options.RoundTo > 1)
+            foreach (var g in prunable) counts[g.Id] = Rounded(g.Width, counts[g.Id], options.RoundTo);
         return counts.Where(p => p.Value > 0).ToDictionary(p => p.Key, p => Lowest(scores[p.Key], p.Value));
     }
 
     static double Measure((double Flops, double Parameters) c, BudgetKind kind) => kind == BudgetKind.Flops ? c.Flops : c.Parameters;
 
-    static Dictionary<int, int> Uniform(IReadOnlyList<ChannelGroup> groups, double target, Func<IReadOnlyDictionary<int, int>, double> removed)
+    /// <summary>The removal count nearest <paramref name="count"/> that leaves a multiple of <paramref name="roundTo"/> (at least one channel).</summary>
+    static int Rounded(int width, int count, int roundTo)
     {
-        Dictionary<int, int> At(double share) => groups.ToDictionary(g => g.Id, g => Math.Min(g.Width - 1, (int)Math.Round(share * g.Width)));
+        if (roundTo <= 1 || width <= roundTo) return Math.Min(width - 1, count);
+        var kept = (int)Math.Round((width - count) / (double)roundTo) * roundTo;
+        return width - Math.Clamp(kept, roundTo, width);
+    }
+
+    static Dictionary<int, int> Uniform(IReadOnlyList<ChannelGroup> groups, double target, int roundTo, Func<IReadOnlyDictionary<int, int>, double> removed)
+    {
+        Dictionary<int, int> At(double share) => groups.ToDictionary(g => g.Id, g => Rounded(g.Width, (int)Math.Round(share * g.Width), roundTo));
         double lo = 0, hi = 1;
         for (int i = 0; i < 40; i++)
         {

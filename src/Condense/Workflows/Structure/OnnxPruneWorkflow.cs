@@ -29,7 +29,9 @@ public static class OnnxPruneWorkflow
         var heldOut = request.HeldOut.Count > 0 ? request.HeldOut : [OnnxVerifier.RandomInputs(graph, 0)];
         var shapes = ValueShapes.Capture(folded, request.Calibration.Count > 0 ? request.Calibration[0] : heldOut[0]);
         var deps = DependencyAnalysis.Analyze(graph, shapes);
-        var prunable = deps.Prunable.ToList();
+        var prunable = deps.Prunable.Where(g => !(options.KeepTied && g.Producers.Count > 1)).ToList();
+        var leftWhole = deps.LeftWhole.Select(l => new LeftWholeRow(l.Group.Name, l.Group.Width, l.Reason))
+            .Concat(deps.Prunable.Where(g => !prunable.Contains(g)).Select(g => new LeftWholeRow(g.Name, g.Width, "tied by a residual connection (kept whole as asked)"))).ToList();
         if (prunable.Count == 0)
             throw new CondenseException($"{request.ModelPath}: no channel group can be pruned ({string.Join("; ", deps.LeftWhole.Select(l => $"{l.Group.Name}: {l.Reason}").Take(5))})");
 
@@ -63,13 +65,13 @@ public static class OnnxPruneWorkflow
         };
         return new OnnxPruneReport(request.ModelPath, request.OutputPath, request.DataDescription, request.DataIsRandom, Describe(options),
             prunable.Select(g => new PrunedGroupRow(g.Name, g.Width, counts.GetValueOrDefault(g.Id), g.Producers, g.Consumers)).ToList(),
-            deps.LeftWhole.Select(l => new LeftWholeRow(l.Group.Name, l.Group.Width, l.Reason)).ToList(), layers,
+            leftWhole, layers,
             removedFraction, flopsBefore, flopsAfter, Parameters(original.Proto), Parameters(pruned),
             original.FileBytes, new FileInfo(request.OutputPath).Length, agreement, plain, latency?.Item1, latency?.Item2);
     }
 
     internal static string Describe(StructuredPruningOptions o) =>
-        $"{o.Fraction:P0} of {o.Kind.ToString().ToLowerInvariant()}, {o.Scope.ToString().ToLowerInvariant()}, {o.Importance.ToString().ToLowerInvariant()} scores, {(o.Refit ? "least-squares refit" : "no refit")}";
+        $"{o.Fraction:P0} of {o.Kind.ToString().ToLowerInvariant()}, {o.Scope.ToString().ToLowerInvariant()}{(o.KeepTied ? ", residual groups whole" : "")}{(o.RoundTo > 1 ? $", kept channels multiple of {o.RoundTo}" : "")}, {o.Importance.ToString().ToLowerInvariant()} scores, {(o.Refit ? "least-squares refit" : "no refit")}";
 
     internal static long Parameters(ModelProto model) =>
         model.Graph.Initializer.Where(t => OnnxTensorData.IsFloat(t.DataType)).Sum(t => OnnxTensorData.ElementCount(t.Dims));
