@@ -7,15 +7,26 @@ namespace Condense.Tests.Graph.Structure;
 
 public sealed class ScratchTests
 {
+    static void Save(string name, object report) =>
+        File.WriteAllText($"/tmp/measure/{name}.json", JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+
     [Fact]
     [Trait("Category", "Scratch")]
-    public void Scratch()
+    public void Measure()
     {
-        var cal = int.Parse(Environment.GetEnvironmentVariable("CAL") ?? "8");
-        var calibration = RealInputs.ResNetCrops(cal, seed: 1);
-        var heldOut = RealInputs.ResNetCrops(8, seed: 99);
-        var report = OnnxPruneWorkflow.Run(new OnnxPruneRequest(PackagedModels.ResNet18, "/tmp/r.onnx",
-            new StructuredPruningOptions(0.25, roundTo: int.Parse(Environment.GetEnvironmentVariable("ROUND") ?? "1"), keepTied: Environment.GetEnvironmentVariable("TIED") == "1"), calibration, heldOut, "photo crops", LatencyRuns: 10));
-        File.WriteAllText("/tmp/scratch.json", JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+        Directory.CreateDirectory("/tmp/measure");
+        var imgCal = RealInputs.ResNetCrops(64, seed: 1);
+        var imgHeld = RealInputs.ResNetCrops(16, seed: 99);
+        var txtCal = RealInputs.MiniLmSentences(64, skip: 0);
+        var txtHeld = RealInputs.MiniLmSentences(16, skip: 200);
+        Save("resnet-prune", OnnxPruneWorkflow.Run(new OnnxPruneRequest(PackagedModels.ResNet18, "/tmp/measure/resnet-pruned.onnx",
+            new StructuredPruningOptions(0.25, roundTo: 16, keepTied: true), imgCal, imgHeld, "64 crops / 16 held out", LatencyRuns: 20)));
+        Save("minilm-prune", OnnxPruneWorkflow.Run(new OnnxPruneRequest(PackagedModels.MiniLm, "/tmp/measure/minilm-pruned.onnx",
+            new StructuredPruningOptions(0.25, BudgetKind.Channels, roundTo: 16), txtCal, txtHeld, "64 sentences / 16 held out", LatencyRuns: 20)));
+        foreach (var f in new[] { 0.25, 0.5, 0.75 })
+        {
+            Save($"resnet-lowrank-{f}", OnnxLowRankWorkflow.Run(new OnnxLowRankRequest(PackagedModels.ResNet18, $"/tmp/measure/resnet-lr-{f}.onnx", f, true, imgCal, imgHeld, LatencyRuns: f == 0.5 ? 20 : 0)));
+            Save($"minilm-lowrank-{f}", OnnxLowRankWorkflow.Run(new OnnxLowRankRequest(PackagedModels.MiniLm, $"/tmp/measure/minilm-lr-{f}.onnx", f, true, txtCal, txtHeld, LatencyRuns: f == 0.5 ? 20 : 0)));
+        }
     }
 }
