@@ -55,7 +55,7 @@ public static class ImageCalibration
             foreach (var group in calPairs.Concat(heldPairs).GroupBy(p => p.Photo).OrderBy(g => g.Key))
             {
                 var entry = folder.Files[group.Key];
-                var image = ImageDecoder.Decode(entry.Path);
+                var image = ImageDecoder.Decode(entry.Path, new ImageDecodeOptions { MaxPixels = options.MaxPixels });
                 foreach (var (photo, variant) in group)
                 {
                     var region = Region(image, geometry, resize, spec.Seed, photo, variant);
