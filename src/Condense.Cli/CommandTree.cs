@@ -17,6 +17,7 @@ public static class CommandTree
             InfoCommand.Create(),
             DataCommand.Create(),
             CompressCommand.Create(),
+            FoldCommand.Create(),
             ExportCommand.Create(),
             QuantizeCommand.Create(),
             AnalyzeCommand.Create(),

@@ -24,10 +24,11 @@ public static class CompressCommand
         var output = new Option<string>("--output", "-o") { Description = "Where to write the compressed model (.onnx)", Required = true };
         var external = new Option<string>("--external-data") { Description = "auto | always | never: keep weights in OUT.onnx.data beside the model, compressing tensor by tensor (auto: when the input's tensors reach --external-threshold or the input has external data; needed over 2 GiB)", DefaultValueFactory = _ => "auto" };
         var threshold = new Option<long>("--external-threshold") { Description = "Input tensor bytes from which --external-data auto writes external data", DefaultValueFactory = _ => 1L << 30 };
+        var inputShape = InputShapeOption.Create();
         var json = CliConsole.JsonOption();
         var command = new Command("compress", "Compress an ONNX model's weights into a smaller ONNX model that ONNX Runtime runs.")
         {
-            input, method, bits, perChannel, minSize, noSparse, seed, output, external, threshold, json,
+            input, method, bits, perChannel, minSize, noSparse, seed, output, external, threshold, inputShape, json,
         };
         command.SetAction(parse =>
         {
@@ -38,6 +39,7 @@ public static class CompressCommand
                 parse.GetValue(minSize), !parse.GetValue(noSparse), parse.GetValue(seed),
                 ParseExternal(parse.GetValue(external)!), parse.GetValue(threshold));
             options.Validate();
+            var shapes = InputShapeOption.Parse(parse, inputShape);
             if (string.Equals(Path.GetFullPath(inPath), Path.GetFullPath(outPath), StringComparison.Ordinal))
                 throw new CondenseException($"{outPath}: the output would overwrite the input");
 
@@ -51,14 +53,15 @@ public static class CompressCommand
             {
                 // Tensor by tensor into OUT.onnx + OUT.onnx.data; both run in ONNX Runtime before they appear.
                 result = OnnxCompressor.CompressToExternal(model, options, outPath,
-                    staged => verification = OnnxVerifier.CompareFiles(model, staged, known, options.Seed));
+                    staged => verification = OnnxVerifier.CompareFiles(model, staged, known, options.Seed, shapes));
                 dataPath = outPath + ".data";
             }
             else
             {
                 var original = model.Proto.Clone();
                 result = OnnxCompressor.Compress(model, options);
-                verification = OnnxVerifier.Compare(original, result.Model, inPath, known, options.Seed);
+                result.ThrowIfNothingCompressed(inPath);
+                verification = OnnxVerifier.Compare(original, result.Model, inPath, known, options.Seed, shapes);
                 OnnxWriter.Write(outPath, result.Model);
             }
             if (knownSource is not null) verification = verification! with { InputSource = knownSource };
@@ -81,13 +84,14 @@ public static class CompressCommand
                     ratio = (double)fileAfter / fileBefore,
                     tensors = result.Tensors.Select(t => new
                     {
-                        name = t.Name, source = t.Source.ToString(), shape = t.Shape, dtype = t.DataType, encoding = t.Encoding,
+                        name = t.Name, graph = t.GraphPath, source = t.Source.ToString(), shape = t.Shape, dtype = t.DataType, encoding = t.Encoding,
                         bytesBefore = t.BytesBefore, bytesAfter = t.BytesAfter, maxAbsError = t.MaxAbsError, relativeRmsError = t.RelativeRmsError,
                     }),
+                    untouched_nodes = result.Untouched.Select(u => new { node = u.Node, op_type = u.OpType, graph = u.GraphPath, reason = u.Reason }),
                     verification = new
                     {
                         inputs = verification!.InputSource,
-                        outputs = verification.Outputs.Select(o => new { name = o.Name, maxAbs = o.MaxAbs, meanAbs = o.MeanAbs, maxRelative = o.MaxRelative, meanRelative = o.MeanRelative }),
+                        outputs = verification.Outputs.Select(o => new { name = o.Name, dtype = o.DataType, mismatched = o.Mismatched, maxAbs = o.MaxAbs, meanAbs = o.MeanAbs, maxRelative = o.MaxRelative, meanRelative = o.MeanRelative }),
                     },
                 });
                 return 0;
@@ -96,7 +100,7 @@ public static class CompressCommand
             var table = new Table().AddColumns("tensor", "from", "shape", "encoding", "bytes before", "bytes after", "ratio", "max |Δw|", "rel. RMS");
             foreach (var t in result.Tensors)
             {
-                table.AddRow(Markup.Escape(t.Name), t.Source == OnnxParameterSource.Initializer ? "initializer" : "Constant",
+                table.AddRow(Markup.Escape(t.GraphPath.Length > 0 ? $"{t.GraphPath}/{t.Name}" : t.Name), t.Source == OnnxParameterSource.Initializer ? "initializer" : "Constant",
                     Markup.Escape($"[{string.Join(", ", t.Shape)}]"), Markup.Escape(t.Encoding), t.BytesBefore.ToString("N0"), t.BytesAfter.ToString("N0"),
                     t.BytesBefore == 0 ? "-" : ((double)t.BytesAfter / t.BytesBefore).ToString("0.000"),
                     t.MaxAbsError.ToString("G3"), t.RelativeRmsError.ToString("G3"));
@@ -105,6 +109,7 @@ public static class CompressCommand
             console.WriteLine($"{inPath} -> {outPath}{(dataPath is null ? "" : " + " + Path.GetFileName(dataPath))}: {fileBefore:N0} -> {fileAfter:N0} bytes (ratio {(double)fileAfter / fileBefore:0.000}); " +
                 $"{result.Tensors.Count(t => t.Compressed)} of {result.Tensors.Count} tensors compressed" +
                 (result.OpsetLifted ? "; lifted to opset 7 (ONNX Runtime has no older kernels)" : ""));
+            foreach (var u in result.Untouched) console.WriteLine($"left as it was: {u}");
             var diff = new Table().AddColumns("output", "max |Δ|", "mean |Δ|", "max rel.", "mean rel.");
             foreach (var o in verification!.Outputs)
                 diff.AddRow(Markup.Escape(o.Name), o.MaxAbs.ToString("G3"), o.MeanAbs.ToString("G3"), o.MaxRelative.ToString("G3"), o.MeanRelative.ToString("G3"));

@@ -36,7 +36,7 @@ public static class OnnxInfo
                 ops = ops.Select(o => new { op = o.Op, count = o.Count }),
                 parameters = parameterCount,
                 parameterBytes,
-                tensors = parameters.Select(p => new { name = p.Name, source = p.Source.ToString(), dtype = p.TypeName, shape = p.Shape, elements = p.ElementCount, bytes = p.Bytes }),
+                tensors = parameters.Select(p => new { name = p.Name, graph = p.GraphPath, source = p.Source.ToString(), dtype = p.TypeName, shape = p.Shape, elements = p.ElementCount, bytes = p.Bytes }),
                 metadata = proto.MetadataProps.ToDictionary(m => m.Key, m => m.Value),
             });
             return 0;
@@ -49,7 +49,7 @@ public static class OnnxInfo
         console.WriteLine($"nodes: {proto.Graph.Node.Count} ({string.Join(", ", ops.Select(o => $"{o.Op} ×{o.Count}"))})");
         var table = new Table().AddColumns("tensor", "from", "dtype", "shape", "elements", "bytes");
         foreach (var p in parameters)
-            table.AddRow(Markup.Escape(p.Name), p.Source == OnnxParameterSource.Initializer ? "initializer" : "Constant", p.TypeName,
+            table.AddRow(Markup.Escape(p.GraphPath.Length > 0 ? $"{p.GraphPath}/{p.Name}" : p.Name), p.Source == OnnxParameterSource.Initializer ? "initializer" : "Constant", p.TypeName,
                 Markup.Escape($"[{string.Join(", ", p.Shape)}]"), p.ElementCount.ToString("N0"), p.Bytes.ToString("N0"));
         console.Write(table);
         console.WriteLine($"{parameters.Count} parameter tensors, {parameterCount:N0} elements, {parameterBytes:N0} bytes of {bytes:N0} in the file");

@@ -5,7 +5,7 @@ namespace Condense.Calibration;
 
 /// <summary>
 /// The explicit fallback when no data is given: seeded random inputs exactly as
-/// <see cref="OnnxVerifier.RandomInputs"/> makes them (standard normal floats, zero integers,
+/// <see cref="OnnxVerifier.RandomInputs(Onnx.GraphProto, int)"/> makes them (standard normal floats, zero integers,
 /// dynamic dims 1 unless <c>--input-shape</c> sets them), one seed per sample. Figures measured on
 /// them say little about real inputs, and the description says so.
 /// </summary>
