@@ -15,6 +15,7 @@ public static class CommandTree
             TrainCommand.Create(),
             EvalCommand.Create(),
             InfoCommand.Create(),
+            DataCommand.Create(),
             CompressCommand.Create(),
             FoldCommand.Create(),
             ExportCommand.Create(),

@@ -6,16 +6,15 @@ using Spectre.Console;
 namespace Condense.Cli.Commands;
 
 /// <summary>
-/// <c>condense compress IN.onnx --method kmeans|linear|fp16 --bits B -o OUT.onnx</c>: a smaller
-/// ONNX model that ONNX Runtime runs, with a per-tensor table, totals and the verifier's output
-/// difference. The output is written only after the compressed model has run in ONNX Runtime.
+/// <c>condense compress IN.onnx --method kmeans|linear|fp16 --bits B [--data PATH] -o OUT.onnx</c>: a
+/// smaller ONNX model that ONNX Runtime runs, written only after it ran. With --data, data-aware (GPTQ).
 /// </summary>
 public static class CompressCommand
 {
     public static Command Create()
     {
         var input = new Argument<string>("model") { Description = "The ONNX model to compress (never modified)" };
-        var method = new Option<string>("--method") { Description = "kmeans (weight sharing) | linear (uint8 DequantizeLinear) | fp16", Required = true };
+        var method = new Option<string>("--method") { Description = "kmeans | linear | fp16 (smaller files) | int8-static | int8-dynamic | nbits (faster/lighter in ONNX Runtime; absent: --goal picks)" };
         var bits = new Option<int?>("--bits") { Description = "Bits per weight: kmeans 1-8, linear 2-8 (default 8), fp16 16" };
         var perChannel = new Option<bool>("--per-channel") { Description = "Linear: one scale per output channel" };
         var minSize = new Option<long>("--min-size") { Description = "Leave tensors with fewer elements alone", DefaultValueFactory = _ => 1024 };
@@ -28,16 +27,25 @@ public static class CompressCommand
         var command = new Command("compress", "Compress an ONNX model's weights into a smaller ONNX model that ONNX Runtime runs.")
         {
             input, method, bits, perChannel, minSize, noSparse, seed, output, external, threshold, json,
+            CompressDataAware.DataFree, CompressDataAware.Block, CompressDataAware.CodebookRows, CompressDataAware.ActOrder,
         };
+        DataOptions.Add(command);
+        RuntimeCompressOptions.Add(command);
         command.SetAction(parse =>
         {
             var inPath = parse.GetValue(input)!;
             var outPath = parse.GetValue(output)!;
+            if (RuntimeCompressOptions.Handles(parse.GetValue(method)))
+                return RuntimeCompressOptions.Run(parse, inPath, outPath, parse.GetValue(method), parse.GetValue(bits), parse.GetValue(seed), parse.GetValue(json));
+            if (parse.GetValue<string>("--data") is not null)
+                return CompressDataAware.Run(parse, ParseMethod(parse.GetValue(method)!), parse.GetValue(bits), inPath, outPath, parse.GetValue(minSize), parse.GetValue(seed), parse.GetValue(json));
+            if (parse.GetValue(CompressDataAware.Block) is not null) throw new CondenseException("--block needs --data with kmeans or linear (blocks are quantized data-aware), or --method nbits");
             var options = new OnnxCompressionOptions(
                 ParseMethod(parse.GetValue(method)!), parse.GetValue(bits), parse.GetValue(perChannel),
                 parse.GetValue(minSize), !parse.GetValue(noSparse), parse.GetValue(seed),
                 ParseExternal(parse.GetValue(external)!), parse.GetValue(threshold));
             options.Validate();
+            var shapes = DataOptions.InputShapes(parse);
             if (string.Equals(Path.GetFullPath(inPath), Path.GetFullPath(outPath), StringComparison.Ordinal))
                 throw new CondenseException($"{outPath}: the output would overwrite the input");
 
@@ -51,19 +59,19 @@ public static class CompressCommand
             {
                 // Tensor by tensor into OUT.onnx + OUT.onnx.data; both run in ONNX Runtime before they appear.
                 result = OnnxCompressor.CompressToExternal(model, options, outPath,
-                    staged => verification = OnnxVerifier.CompareFiles(model, staged, known, options.Seed));
+                    staged => verification = OnnxVerifier.CompareFiles(model, staged, known, options.Seed, shapes));
                 dataPath = outPath + ".data";
             }
             else
             {
                 var original = model.Proto.Clone();
                 result = OnnxCompressor.Compress(model, options);
-                verification = OnnxVerifier.Compare(original, result.Model, inPath, known, options.Seed);
+                result.ThrowIfNothingCompressed(inPath);
+                verification = OnnxVerifier.Compare(original, result.Model, inPath, known, options.Seed, shapes);
                 OnnxWriter.Write(outPath, result.Model);
             }
             if (knownSource is not null) verification = verification! with { InputSource = knownSource };
             var fileAfter = new FileInfo(outPath).Length + (dataPath is null ? 0 : new FileInfo(dataPath).Length);
-
             if (parse.GetValue(json))
             {
                 CliConsole.WriteJson(parse, new
@@ -81,13 +89,14 @@ public static class CompressCommand
                     ratio = (double)fileAfter / fileBefore,
                     tensors = result.Tensors.Select(t => new
                     {
-                        name = t.Name, source = t.Source.ToString(), shape = t.Shape, dtype = t.DataType, encoding = t.Encoding,
+                        name = t.Name, graph = t.GraphPath, source = t.Source.ToString(), shape = t.Shape, dtype = t.DataType, encoding = t.Encoding,
                         bytesBefore = t.BytesBefore, bytesAfter = t.BytesAfter, maxAbsError = t.MaxAbsError, relativeRmsError = t.RelativeRmsError,
                     }),
+                    untouched_nodes = result.Untouched.Select(u => new { node = u.Node, op_type = u.OpType, graph = u.GraphPath, reason = u.Reason }),
                     verification = new
                     {
                         inputs = verification!.InputSource,
-                        outputs = verification.Outputs.Select(o => new { name = o.Name, maxAbs = o.MaxAbs, meanAbs = o.MeanAbs, maxRelative = o.MaxRelative, meanRelative = o.MeanRelative }),
+                        outputs = verification.Outputs.Select(o => new { name = o.Name, dtype = o.DataType, mismatched = o.Mismatched, maxAbs = o.MaxAbs, meanAbs = o.MeanAbs, maxRelative = o.MaxRelative, meanRelative = o.MeanRelative }),
                     },
                 });
                 return 0;
@@ -96,7 +105,7 @@ public static class CompressCommand
             var table = new Table().AddColumns("tensor", "from", "shape", "encoding", "bytes before", "bytes after", "ratio", "max |Δw|", "rel. RMS");
             foreach (var t in result.Tensors)
             {
-                table.AddRow(Markup.Escape(t.Name), t.Source == OnnxParameterSource.Initializer ? "initializer" : "Constant",
+                table.AddRow(Markup.Escape(t.GraphPath.Length > 0 ? $"{t.GraphPath}/{t.Name}" : t.Name), t.Source == OnnxParameterSource.Initializer ? "initializer" : "Constant",
                     Markup.Escape($"[{string.Join(", ", t.Shape)}]"), Markup.Escape(t.Encoding), t.BytesBefore.ToString("N0"), t.BytesAfter.ToString("N0"),
                     t.BytesBefore == 0 ? "-" : ((double)t.BytesAfter / t.BytesBefore).ToString("0.000"),
                     t.MaxAbsError.ToString("G3"), t.RelativeRmsError.ToString("G3"));
@@ -105,6 +114,7 @@ public static class CompressCommand
             console.WriteLine($"{inPath} -> {outPath}{(dataPath is null ? "" : " + " + Path.GetFileName(dataPath))}: {fileBefore:N0} -> {fileAfter:N0} bytes (ratio {(double)fileAfter / fileBefore:0.000}); " +
                 $"{result.Tensors.Count(t => t.Compressed)} of {result.Tensors.Count} tensors compressed" +
                 (result.OpsetLifted ? "; lifted to opset 7 (ONNX Runtime has no older kernels)" : ""));
+            foreach (var u in result.Untouched) console.WriteLine($"left as it was: {u}");
             var diff = new Table().AddColumns("output", "max |Δ|", "mean |Δ|", "max rel.", "mean rel.");
             foreach (var o in verification!.Outputs)
                 diff.AddRow(Markup.Escape(o.Name), o.MaxAbs.ToString("G3"), o.MeanAbs.ToString("G3"), o.MaxRelative.ToString("G3"), o.MeanRelative.ToString("G3"));

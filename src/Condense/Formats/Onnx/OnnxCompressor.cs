@@ -18,7 +18,18 @@ public static class OnnxCompressor
     /// Compresses a copy of <paramref name="model"/> (whose external data, if any, is first loaded
     /// into it; nothing else of it changes). Models of opset &lt; 7 are lifted to 7 on the way.
     /// </summary>
-    public static OnnxCompressionResult Compress(OnnxModel model, OnnxCompressionOptions options) => Compress(model, options, null);
+    public static OnnxCompressionResult Compress(OnnxModel model, OnnxCompressionOptions options) => Compress(model, options, null, null);
+
+    /// <summary>
+    /// As <see cref="Compress(OnnxModel, OnnxCompressionOptions)"/>, but the weights named in
+    /// <paramref name="quantized"/> are written from the codes given (data-aware quantization decided
+    /// them); every other tensor is encoded by <paramref name="options"/> as usual.
+    /// </summary>
+    public static OnnxCompressionResult Compress(OnnxModel model, OnnxCompressionOptions options, IReadOnlyDictionary<string, OnnxQuantizedMatrix> quantized)
+    {
+        ArgumentNullException.ThrowIfNull(quantized);
+        return Compress(model, options, null, quantized);
+    }
 
     /// <summary>
     /// Compresses <paramref name="model"/> into <paramref name="outputPath"/> plus
@@ -44,7 +55,8 @@ public static class OnnxCompressor
         OnnxCompressionResult result;
         using (var data = new OnnxExternalDataWriter(staged.DataPath, staged.DataLocation, minExternalBytes))
         {
-            result = Compress(model, options, data);
+            result = Compress(model, options, data, null);
+            result.ThrowIfNothingCompressed(model.Source);
             data.Complete();
         }
         OnnxWriter.Write(staged.ModelPath, result.Model);
@@ -53,7 +65,8 @@ public static class OnnxCompressor
         return result;
     }
 
-    static OnnxCompressionResult Compress(OnnxModel model, OnnxCompressionOptions options, OnnxExternalDataWriter? external)
+    static OnnxCompressionResult Compress(OnnxModel model, OnnxCompressionOptions options, OnnxExternalDataWriter? external,
+        IReadOnlyDictionary<string, OnnxQuantizedMatrix>? quantized)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -70,6 +83,13 @@ public static class OnnxCompressor
                 if (!initializers.Contains(t)) source.LoadExternalData(t);
         }
         var lifted = OnnxOpsetUpgrade.ToOpset7(proto, model.Source);
+        OnnxRuntimeDomains.Check(proto, model.Source);
+        // Under IR 4 and later an initializer that is also a graph input is a default callers may
+        // override; replacing it would change the model's interface. Under IR 3 every initializer
+        // is an input, and the entries mean nothing.
+        var overridable = proto.IrVersion >= 4
+            ? proto.Graph.Input.Select(i => i.Name).ToHashSet(StringComparer.Ordinal)
+            : new HashSet<string>(StringComparer.Ordinal);
         // IR 3 demands every initializer be a graph input; IR 4 (ONNX 1.5) lifted that, and
         // every opset from 7 on is valid with it, so new initializers need no input entries.
         if (proto.IrVersion < 4) proto.IrVersion = 4;
@@ -80,71 +100,97 @@ public static class OnnxCompressor
         taken.Add(OnnxEncodings.BitTable);
         var builder = new OnnxGraphBuilder(taken, opset);
         var reports = new List<OnnxTensorReport>();
-        var replacedInitializers = new HashSet<string>(StringComparer.Ordinal);
-        var replacedConstants = new HashSet<NodeProto>();
+        var untouched = new List<OnnxUntouchedNode>();
+        var edits = new OnnxGraphEdits();
         var parameters = source.Parameters;
         foreach (var p in parameters)
         {
             var t = p.Tensor;
+            var owner = p.Graph ?? graph;
+            var inMain = ReferenceEquals(owner, graph);
             source.LoadExternalData(t);
-            var (report, fork) = CompressOne(p, graph, builder, options);
-            reports.Add(report);
+            OnnxTensorReport report;
+            OnnxGraphBuilder? fork;
+            string? why = null;
+            if (inMain && quantized is not null && p.Source == OnnxParameterSource.Initializer && quantized.TryGetValue(p.Name, out var given))
+                (report, fork) = EncodeGiven(p, given, builder);
+            else
+                (report, fork, why) = CompressOne(p, owner, builder, options, inMain && overridable.Contains(p.Name));
+            reports.Add(report with { GraphPath = p.GraphPath });
+            if (why is not null)
+                untouched.AddRange(OnnxSubgraphs.Consumers(owner, p.GraphPath, p.Name).Select(c =>
+                    new OnnxUntouchedNode(OnnxSubgraphs.Label(c.Graph, c.Node), OpLabel(c.Node), why) { GraphPath = c.Path }));
             if (fork is not null)
             {
                 builder.Adopt(fork);
-                if (p.Source == OnnxParameterSource.Initializer) replacedInitializers.Add(p.Name);
-                else replacedConstants.Add(ConstantNode(graph, p));
+                edits.Replace(owner, p.Name, p.Source == OnnxParameterSource.Initializer ? null : ConstantNode(owner, p), fork);
                 if (external is not null)
                 {
-                    foreach (var i in fork.Initializers) external.Move(i);
+                    // Only main-graph initializers go to the data file; a body's stay inside it.
+                    if (inMain) foreach (var i in fork.Initializers) external.Move(i);
                     t.RawData = ByteString.Empty;
                 }
             }
-            else if (external is not null && p.Source == OnnxParameterSource.Initializer) external.Move(t);
+            else if (external is not null && inMain && p.Source == OnnxParameterSource.Initializer) external.Move(t);
             // The tensor's bytes, floats and encodings (several times its size, all on the large
             // object heap) are garbage now; the GC would let them pile up across tensors, so the
             // resident set grows with the model. Collecting here keeps it at about one tensor's worth.
             if (external is not null) GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         }
-
-        // Rewrite: drop the replaced tensors (and their now-meaningless graph-input entries),
-        // then put the decoders first: they read only initializers, so order stays topological.
-        var kept = graph.Initializer.Where(i => !replacedInitializers.Contains(i.Name)).ToList();
-        graph.Initializer.Clear();
-        graph.Initializer.AddRange(kept);
-        var inputs = graph.Input.Where(i => !replacedInitializers.Contains(i.Name)).ToList();
-        graph.Input.Clear();
-        graph.Input.AddRange(inputs);
-        var usedShared = builder.Shared.Where(s => builder.Nodes.Any(n => n.Input.Contains(s.Name)));
-        graph.Initializer.AddRange(usedShared);
-        graph.Initializer.AddRange(builder.Initializers);
-        var nodes = builder.Nodes.Concat(graph.Node.Where(n => !replacedConstants.Contains(n))).ToList();
-        graph.Node.Clear();
-        graph.Node.AddRange(nodes);
+        edits.Apply(graph, builder.Shared);
         if (external is not null)
             foreach (var i in graph.Initializer) external.Move(i);
         var after = proto.CalculateSize() + (external?.Length ?? 0);
-        return new OnnxCompressionResult(proto, reports, before, after, lifted);
+        return new OnnxCompressionResult(proto, reports, before, after, lifted) { Untouched = untouched };
     }
 
-    /// <summary>One weight: its report, and the graph fork that replaces it (null when it is kept).</summary>
-    static (OnnxTensorReport Report, OnnxGraphBuilder? Fork) CompressOne(OnnxParameter p, GraphProto graph, OnnxGraphBuilder builder, OnnxCompressionOptions options)
+    /// <summary>A weight whose codes were decided elsewhere; kept when its encoding is not smaller.</summary>
+    static (OnnxTensorReport Report, OnnxGraphBuilder? Fork) EncodeGiven(OnnxParameter p, OnnxQuantizedMatrix given, OnnxGraphBuilder builder)
+    {
+        var t = p.Tensor;
+        var shape = t.Dims.ToArray();
+        var bytesBefore = t.CalculateSize();
+        var fork = builder.Fork();
+        given.Encode(fork, shape, p.Name);
+        if (fork.Bytes >= bytesBefore)
+            return (new(p.Name, p.Source, shape, p.TypeName, "kept: no encoding is smaller", bytesBefore, bytesBefore, 0, 0), null);
+        var values = OnnxTensorData.ToFloat32(t);
+        var decoded = given.Decoded();
+        return (new OnnxTensorReport(p.Name, p.Source, shape, p.TypeName, given.Label + (Packed(fork) ? " packed" : ""), bytesBefore, fork.Bytes,
+            MaxAbs(values, decoded), RelativeRms(values, decoded)), fork);
+    }
+
+    static string OpLabel(NodeProto node) => node.Domain is "" or "ai.onnx" ? node.OpType : $"{node.Domain}.{node.OpType}";
+
+    /// <summary>
+    /// One weight: its report, the graph fork that replaces it (null when it is kept), and, when
+    /// it is kept for a reason a user can act on, that reason (its consumers are then named).
+    /// </summary>
+    static (OnnxTensorReport Report, OnnxGraphBuilder? Fork, string? Why) CompressOne(OnnxParameter p, GraphProto graph, OnnxGraphBuilder builder,
+        OnnxCompressionOptions options, bool overridable)
     {
         var t = p.Tensor;
         var shape = t.Dims.ToArray();
         // Serialised bytes of the tensor (and its Constant node), comparable with the
         // encoding's initializers plus decoding nodes.
         var bytesBefore = p.Source == OnnxParameterSource.Initializer ? t.CalculateSize() : ConstantNode(graph, p).CalculateSize();
-        (OnnxTensorReport, OnnxGraphBuilder?) Kept(string why) => (new(p.Name, p.Source, shape, p.TypeName, $"kept: {why}", bytesBefore, bytesBefore, 0, 0), null);
-        if ((DataType)t.DataType != DataType.Float) return Kept("not float32");
+        (OnnxTensorReport, OnnxGraphBuilder?, string?) Kept(string why, string? named = null) =>
+            (new(p.Name, p.Source, shape, p.TypeName, $"kept: {why}", bytesBefore, bytesBefore, 0, 0), null, named);
         if (p.ElementCount < Math.Max(options.MinSize, 1)) return Kept("below min size");
+        if ((DataType)t.DataType != DataType.Float)
+            return Kept("not float32", $"weight '{p.Name}' is {p.TypeName}; the methods encode float32 weights only");
+        if (overridable)
+            return Kept("graph input", $"weight '{p.Name}' is also a graph input that callers may override; compressing it would change the model's inputs");
+        if (p.Source == OnnxParameterSource.Initializer && !OnnxSubgraphs.Consumers(graph, p.GraphPath, p.Name).Any() && !graph.Output.Any(o => o.Name == p.Name))
+            return Kept("not used by any node");
         var values = OnnxTensorData.ToFloat32(t);
-        if (values.Any(v => !float.IsFinite(v))) return Kept("has NaN or infinity");
+        if (values.Any(v => !float.IsFinite(v)))
+            return Kept("has NaN or infinity", $"weight '{p.Name}' holds NaN or infinity, which no encoding keeps");
 
         var (fork, decoded, encoding) = Best(builder, values, shape, p.Name, options, Axis(graph, p.Name, shape));
         if (fork is null || fork.Bytes >= bytesBefore) return Kept("no encoding is smaller");
         return (new OnnxTensorReport(p.Name, p.Source, shape, p.TypeName, encoding, bytesBefore, fork.Bytes,
-            MaxAbs(values, decoded!), RelativeRms(values, decoded!)), fork);
+            MaxAbs(values, decoded!), RelativeRms(values, decoded!)), fork, null);
     }
 
     static (OnnxGraphBuilder? Fork, float[]? Decoded, string Encoding) Best(
@@ -194,10 +240,9 @@ public static class OnnxCompressor
     static int? Axis(GraphProto graph, string name, long[] shape)
     {
         if (shape.Length == 0) return null;
-        foreach (var node in graph.Node)
+        foreach (var (node, _, _) in OnnxSubgraphs.Consumers(graph, "", name))
         {
             var index = node.Input.IndexOf(name);
-            if (index < 0) continue;
             switch (node.OpType)
             {
                 case "Gemm" when index == 1:

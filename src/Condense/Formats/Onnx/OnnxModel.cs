@@ -31,18 +31,24 @@ public sealed class OnnxModel
         Proto.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version).DefaultIfEmpty(1).Max();
 
     /// <summary>
-    /// Every weight tensor of the main graph: initializers, then <c>Constant</c> nodes' values.
+    /// Every weight tensor of the model: per graph (the main graph first, then the bodies of
+    /// <c>If</c>/<c>Loop</c>/<c>Scan</c> nodes, nested to any depth, each tagged with its
+    /// <see cref="OnnxParameter.GraphPath"/>), initializers, then <c>Constant</c> nodes' values.
     /// </summary>
     public IReadOnlyList<OnnxParameter> Parameters
     {
         get
         {
-            var list = Proto.Graph.Initializer
-                .Select(t => new OnnxParameter(t.Name, OnnxParameterSource.Initializer, t)).ToList();
-            foreach (var node in Proto.Graph.Node)
+            var list = new List<OnnxParameter>();
+            foreach (var (graph, path) in OnnxSubgraphs.Walk(Proto.Graph))
             {
-                if (ConstantTensor(node) is { } t && node.Output.Count == 1)
-                    list.Add(new OnnxParameter(node.Output[0], OnnxParameterSource.ConstantNode, t));
+                foreach (var t in graph.Initializer)
+                    list.Add(new OnnxParameter(t.Name, OnnxParameterSource.Initializer, t) { GraphPath = path, Graph = graph });
+                foreach (var node in graph.Node)
+                {
+                    if (ConstantTensor(node) is { } t && node.Output.Count == 1)
+                        list.Add(new OnnxParameter(node.Output[0], OnnxParameterSource.ConstantNode, t) { GraphPath = path, Graph = graph });
+                }
             }
             return list;
         }

@@ -10,4 +10,11 @@ namespace Condense.Formats.Onnx;
 /// <param name="MeanAbs">mean |a − b|.</param>
 /// <param name="MaxRelative">max |a − b| / max |a|.</param>
 /// <param name="MeanRelative">mean |a − b| / mean |a|.</param>
-public sealed record OnnxOutputDifference(string Name, double MaxAbs, double MeanAbs, double MaxRelative, double MeanRelative);
+public sealed record OnnxOutputDifference(string Name, double MaxAbs, double MeanAbs, double MaxRelative, double MeanRelative)
+{
+    /// <summary>The output's ONNX type name (outputs need not be floats: class indices, masks, strings).</summary>
+    public string DataType { get; init; } = "FLOAT";
+
+    /// <summary>Elements that differ at all; for integer, boolean and string outputs the figure that matters.</summary>
+    public long Mismatched { get; init; }
+}

@@ -8,6 +8,16 @@ namespace Condense.Formats.Onnx;
 /// </summary>
 public sealed record OnnxParameter(string Name, OnnxParameterSource Source, TensorProto Tensor)
 {
+    /// <summary>
+    /// The graph the tensor lives in: <c>""</c> for the main graph, else the path of a
+    /// control-flow body such as <c>Loop_3/body</c> (node name, or op type and index, then the
+    /// attribute), so a user can tell weights of different branches with the same name apart.
+    /// </summary>
+    public string GraphPath { get; init; } = "";
+
+    /// <summary>The graph message holding the tensor (the main graph when null).</summary>
+    internal GraphProto? Graph { get; init; }
+
     /// <summary>The tensor's dimensions.</summary>
     public long[] Shape => Tensor.Dims.ToArray();
 

@@ -30,6 +30,7 @@ public sealed class OnnxRuntimeRunner : IDisposable
     OnnxRuntimeRunner(Func<SessionOptions, InferenceSession> create, string source, int threads)
     {
         this.source = source;
+        OnnxRuntimeEnvironment.Ensure();
         using var options = new SessionOptions
         {
             IntraOpNumThreads = threads,
@@ -89,9 +90,18 @@ public sealed class OnnxRuntimeRunner : IDisposable
         return value;
     }
 
-    static TensorProto FromOrtValue(string name, OrtValue value)
+    TensorProto FromOrtValue(string name, OrtValue value)
     {
+        if (value.OnnxType != OnnxValueType.ONNX_TYPE_TENSOR)
+            throw new CondenseException($"{source}: output '{name}' is a {value.OnnxType.ToString().Replace("ONNX_TYPE_", "", StringComparison.Ordinal).ToLowerInvariant()}, not a tensor; Condense compares tensor outputs only");
         var info = value.GetTensorTypeAndShape();
+        if (info.ElementDataType == TensorElementType.String)
+        {
+            var strings = new TensorProto { Name = name, DataType = (int)TensorElementType.String };
+            strings.Dims.AddRange(info.Shape);
+            strings.StringData.AddRange(value.GetStringTensorAsArray().Select(ByteString.CopyFromUtf8));
+            return strings;
+        }
         var bytes = value.GetTensorMutableRawData().ToArray();
         var t = new TensorProto { Name = name, DataType = (int)info.ElementDataType, RawData = ByteString.CopyFrom(bytes) };
         t.Dims.AddRange(info.Shape);

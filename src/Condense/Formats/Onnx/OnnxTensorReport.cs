@@ -25,6 +25,9 @@ public sealed record OnnxTensorReport(
     double MaxAbsError,
     double RelativeRmsError)
 {
+    /// <summary>The graph the tensor lives in: <c>""</c> for the main graph, else e.g. <c>Loop_3/body</c>.</summary>
+    public string GraphPath { get; init; } = "";
+
     /// <summary>Whether the tensor was re-encoded.</summary>
     public bool Compressed => !Encoding.StartsWith("kept", StringComparison.Ordinal);
 }

@@ -53,5 +53,20 @@ public sealed class HessianAccumulator : IDisposable
         return h.to_type(ScalarType.Float64).data<double>().ToArray();
     }
 
+    /// <summary>
+    /// tr(A H Aᵀ) = Σ‖A x‖² over the rows added, for each matrix A (rows × n, row-major) in
+    /// <paramref name="matrices"/>: one float32 product for all of them, without copying H out.
+    /// </summary>
+    public double[] Quadratics(int rows, params float[][] matrices)
+    {
+        ArgumentNullException.ThrowIfNull(matrices);
+        foreach (var m in matrices)
+            if (m.Length != (long)rows * Size) throw new CondenseException($"{m.Length} values are not {rows} rows of {Size} features");
+        using var scope = NewDisposeScope();
+        var a = cat(matrices.Select(m => tensor(m, new long[] { rows, Size })).ToArray(), 0);
+        var perRow = (a.mm(h) * a).sum(1).to_type(ScalarType.Float64).view(matrices.Length, rows).sum(1);
+        return perRow.data<double>().ToArray();
+    }
+
     public void Dispose() => h.Dispose();
 }

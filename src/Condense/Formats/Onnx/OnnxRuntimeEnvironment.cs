@@ -1,0 +1,59 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace Condense.Formats.Onnx;
+
+/// <summary>
+/// The process-wide ONNX Runtime environment, created once, here, before any session: its log
+/// goes to a callback instead of the native runtime's own stderr lines ("[W:onnxruntime:…]
+/// Removing initializer …", schema warnings), which would otherwise interleave with Condense's
+/// tables and JSON. Anything the runtime reports as an error also comes back as an exception,
+/// which Condense turns into one line of its own; the log itself is kept (the last few messages,
+/// for <see cref="RecentMessages"/>) and echoed to stderr only when <c>CONDENSE_DEBUG=1</c>.
+/// </summary>
+public static class OnnxRuntimeEnvironment
+{
+    static readonly object Gate = new();
+    static readonly Queue<string> Recent = new();
+    // Held in a static so the garbage collector never frees the delegate native code calls.
+    static readonly DOrtLoggingFunction Callback = Log;
+    static bool ensured;
+
+    /// <summary>
+    /// Creates the environment with the log routed here, unless something already created it
+    /// (then sessions still log at error level only: <see cref="OnnxRuntimeRunner"/> sets that).
+    /// Cheap after the first call.
+    /// </summary>
+    public static void Ensure()
+    {
+        lock (Gate)
+        {
+            if (ensured) return;
+            ensured = true;
+            if (OrtEnv.IsCreated) return;
+            var options = new EnvironmentCreationOptions
+            {
+                logId = "condense",
+                logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING,
+                loggingFunction = Callback,
+            };
+            OrtEnv.CreateInstanceWithOptions(ref options);
+        }
+    }
+
+    /// <summary>The runtime's last log messages (at most 20), oldest first.</summary>
+    public static IReadOnlyList<string> RecentMessages
+    {
+        get { lock (Recent) return Recent.ToArray(); }
+    }
+
+    static void Log(IntPtr param, OrtLoggingLevel severity, string category, string logId, string codeLocation, string message)
+    {
+        var line = $"onnxruntime {severity.ToString().Replace("ORT_LOGGING_LEVEL_", "", StringComparison.Ordinal).ToLowerInvariant()}: {message.ReplaceLineEndings(" ")}";
+        lock (Recent)
+        {
+            Recent.Enqueue(line);
+            while (Recent.Count > 20) Recent.Dequeue();
+        }
+        if (Environment.GetEnvironmentVariable("CONDENSE_DEBUG") == "1") Console.Error.WriteLine($"condense: {line}");
+    }
+}
