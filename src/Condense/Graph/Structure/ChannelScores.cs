@@ -56,7 +56,7 @@ public static class ChannelScores
         var nodes = graph.Node.ToDictionary(DependencyAnalysis.NodeName, StringComparer.Ordinal);
         foreach (var consumer in byNode)
         {
-            var layer = LinearLayer.Of(nodes[consumer.Key], tensors);
+            var layer = MatrixLayer.Of(nodes[consumer.Key], tensors);
             if (layer is null || !grams.Has(layer.Node.Name)) continue;
             var g = grams.For(layer.Node.Name);
             var m = layer.Matrix();

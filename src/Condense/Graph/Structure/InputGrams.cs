@@ -19,13 +19,13 @@ public sealed class InputGrams : IDisposable
     InputGrams() { }
 
     /// <summary>Streams <paramref name="samples"/> through <paramref name="model"/> and accumulates G for each of <paramref name="layers"/>.</summary>
-    public static InputGrams Collect(OnnxModel model, IReadOnlyList<LinearLayer> layers, IEnumerable<IReadOnlyList<TensorProto>> samples)
+    public static InputGrams Collect(OnnxModel model, IReadOnlyList<MatrixLayer> layers, IEnumerable<IReadOnlyList<TensorProto>> samples)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(layers);
         ArgumentNullException.ThrowIfNull(samples);
         var grams = new InputGrams();
-        var first = new Dictionary<string, LinearLayer>(StringComparer.Ordinal);
+        var first = new Dictionary<string, MatrixLayer>(StringComparer.Ordinal);
         foreach (var layer in layers)
         {
             var key = Key(layer);
@@ -56,7 +56,7 @@ public sealed class InputGrams : IDisposable
     public double[] For(string node) =>
         keyOfNode.TryGetValue(node, out var key) ? byKey[key].ToArray() : throw new CondenseException($"no input statistics for node '{node}'");
 
-    static string Key(LinearLayer layer) => layer.Kind == LinearLayerKind.Conv
+    static string Key(MatrixLayer layer) => layer.Kind == MatrixLayerKind.Conv
         ? $"{layer.Input}|conv|{string.Join(",", layer.Weight.Dims.Skip(2))}|{string.Join(";", layer.Node.Attribute.Where(a => a.Name != "group").Select(a => $"{a.Name}={string.Join(",", a.Ints)}{a.S.ToStringUtf8()}"))}"
         : $"{layer.Input}|{layer.K}";
 

@@ -12,7 +12,7 @@ namespace Condense.Graph.Structure;
 public static class LowRankRewriter
 {
     /// <summary>One layer's factors: A (K×r) and B (r×N), row-major.</summary>
-    public sealed record Factors(LinearLayer Layer, int Rank, float[] A, float[] B);
+    public sealed record Factors(MatrixLayer Layer, int Rank, float[] A, float[] B);
 
     /// <summary>A copy of <paramref name="model"/> with each layer factorised.</summary>
     public static ModelProto Apply(ModelProto model, IReadOnlyList<Factors> factors)
@@ -27,16 +27,16 @@ public static class LowRankRewriter
             var weight = f.Layer.Weight;
             var aName = weight.Name + ".lowrank_a";
             var mid = node.Output[0] + ".lowrank";
-            var first = new NodeProto { Name = node.Name + ".lowrank_a", OpType = f.Layer.Kind == LinearLayerKind.Conv ? "Conv" : "MatMul" };
+            var first = new NodeProto { Name = node.Name + ".lowrank_a", OpType = f.Layer.Kind == MatrixLayerKind.Conv ? "Conv" : "MatMul" };
             first.Input.Add(node.Input[0]);
             first.Input.Add(aName);
             first.Output.Add(mid);
             int k = f.Layer.K, n = f.Layer.N, r = f.Rank;
-            if (f.Layer.Kind == LinearLayerKind.Conv)
+            if (f.Layer.Kind == MatrixLayerKind.Conv)
             {
-                graph.Initializer.Add(OnnxTensorData.FromFloat32(aName, LinearLayer.Transpose(f.A, k, r), [r, k / f.Layer.KernelArea, weight.Dims[2], weight.Dims[3]]));
+                graph.Initializer.Add(OnnxTensorData.FromFloat32(aName, MatrixLayer.Transpose(f.A, k, r), [r, k / f.Layer.KernelArea, weight.Dims[2], weight.Dims[3]]));
                 first.Attribute.AddRange(node.Attribute.Select(a => a.Clone()));
-                Replace(graph, OnnxTensorData.FromFloat32(weight.Name, LinearLayer.Transpose(f.B, r, n), [n, r, 1, 1]));
+                Replace(graph, OnnxTensorData.FromFloat32(weight.Name, MatrixLayer.Transpose(f.B, r, n), [n, r, 1, 1]));
                 node.Attribute.Clear();
                 node.Attribute.Add(Ints("kernel_shape", 1, 1));
             }

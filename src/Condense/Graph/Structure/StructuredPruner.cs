@@ -57,7 +57,7 @@ public static class StructuredPruner
         foreach (var name in consumers)
         {
             var initializers = graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
-            var layer = LinearLayer.Of(nodes[name], initializers);
+            var layer = MatrixLayer.Of(nodes[name], initializers);
             if (layer is null || !grams.Has(name) || !cuts.TryGetValue((layer.Weight.Name, layer.InputAxis), out var inputs)) continue;
             var removedFeatures = inputs.SelectMany(c => Enumerable.Range(0, layer.KernelArea).Select(t => c * layer.KernelArea + t)).ToHashSet();
             var kept = Enumerable.Range(0, layer.K).Where(f => !removedFeatures.Contains(f)).ToArray();
@@ -92,13 +92,13 @@ public static class StructuredPruner
     }
 
     /// <summary>Adds δ to the layer's bias: Conv/Gemm's own input, a MatMul's following Add, or a new one.</summary>
-    static void AddToBias(GraphProto graph, LinearLayer layer, float[] delta)
+    static void AddToBias(GraphProto graph, MatrixLayer layer, float[] delta)
     {
         if (delta.All(d => d == 0)) return;
         var node = layer.Node;
         string? biasName = null;
-        if (layer.Kind != LinearLayerKind.MatMul && node.Input.Count > 2 && node.Input[2].Length > 0) biasName = node.Input[2];
-        if (layer.Kind == LinearLayerKind.MatMul)
+        if (layer.Kind != MatrixLayerKind.MatMul && node.Input.Count > 2 && node.Input[2].Length > 0) biasName = node.Input[2];
+        if (layer.Kind == MatrixLayerKind.MatMul)
         {
             var readers = graph.Node.Where(n => n.Input.Contains(node.Output[0])).ToList();
             if (readers.Count == 1 && readers[0].OpType == "Add")
@@ -118,7 +118,7 @@ public static class StructuredPruner
             return;
         }
         var name = Unique(graph, $"{node.Name}.refit_bias");
-        if (layer.Kind == LinearLayerKind.Conv)
+        if (layer.Kind == MatrixLayerKind.Conv)
         {
             if (node.Input.Count > 2 && node.Input[2].Length > 0) AddAfter(graph, node, name, [1, layer.N, 1, 1], delta);
             else

@@ -62,15 +62,15 @@ public static class OnnxLowRankWorkflow
     }
 
     /// <summary>Layers with their own stored weight and a rank that saves parameters; the rest with the reason.</summary>
-    static (List<(LinearLayer Layer, int Rank)> Layers, List<string> Skipped) Choose(GraphProto graph, double fraction)
+    static (List<(MatrixLayer Layer, int Rank)> Layers, List<string> Skipped) Choose(GraphProto graph, double fraction)
     {
         var initializers = graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
         var readers = graph.Node.SelectMany(n => n.Input).GroupBy(i => i).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        var layers = new List<(LinearLayer, int)>();
+        var layers = new List<(MatrixLayer, int)>();
         var skipped = new List<string>();
         foreach (var node in graph.Node.Where(n => n.OpType is "Conv" or "Gemm" or "MatMul"))
         {
-            var layer = LinearLayer.Of(node, initializers);
+            var layer = MatrixLayer.Of(node, initializers);
             if (layer is null) { skipped.Add($"{node.Name}: not a linear layer over a stored weight (or a grouped conv)"); continue; }
             if (readers[layer.Weight.Name] > 1) { skipped.Add($"{node.Name}: weight '{layer.Weight.Name}' is shared"); continue; }
             var rank = (int)Math.Floor((1 - fraction) * layer.K * (double)layer.N / (layer.K + layer.N));

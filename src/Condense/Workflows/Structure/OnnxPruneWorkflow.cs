@@ -76,9 +76,9 @@ public static class OnnxPruneWorkflow
     internal static long Parameters(ModelProto model) =>
         model.Graph.Initializer.Where(t => OnnxTensorData.IsFloat(t.DataType)).Sum(t => OnnxTensorData.ElementCount(t.Dims));
 
-    static List<LinearLayer> ConsumerLayers(IReadOnlyList<ChannelGroup> prunable, Dictionary<string, NodeProto> nodes, Dictionary<string, TensorProto> initializers) =>
+    static List<MatrixLayer> ConsumerLayers(IReadOnlyList<ChannelGroup> prunable, Dictionary<string, NodeProto> nodes, Dictionary<string, TensorProto> initializers) =>
         prunable.SelectMany(g => g.Slices.Where(s => s.Role == SliceRole.ConsumerInput).Select(s => s.Node)).Distinct()
-            .Select(n => LinearLayer.Of(nodes[n], initializers)).OfType<LinearLayer>().ToList();
+            .Select(n => MatrixLayer.Of(nodes[n], initializers)).OfType<MatrixLayer>().ToList();
 
     /// <summary>A layer's output as the model uses it: after its bias Add when one follows.</summary>
     internal static string LayerOutput(GraphProto graph, NodeProto node)

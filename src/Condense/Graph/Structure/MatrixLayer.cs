@@ -10,9 +10,9 @@ namespace Condense.Graph.Structure;
 /// (channel refit, low rank, importance) reads and writes the weight through this one view, so the
 /// layout rules of the three ops live in one place.
 /// </summary>
-public sealed class LinearLayer
+public sealed class MatrixLayer
 {
-    LinearLayer(NodeProto node, TensorProto weight, LinearLayerKind kind, int k, int n, int kernelArea, bool transB)
+    MatrixLayer(NodeProto node, TensorProto weight, MatrixLayerKind kind, int k, int n, int kernelArea, bool transB)
     {
         Node = node;
         Weight = weight;
@@ -30,7 +30,7 @@ public sealed class LinearLayer
     public TensorProto Weight { get; }
 
     /// <summary>Which op.</summary>
-    public LinearLayerKind Kind { get; }
+    public MatrixLayerKind Kind { get; }
 
     /// <summary>Input features (rows of M).</summary>
     public int K { get; }
@@ -48,10 +48,10 @@ public sealed class LinearLayer
     public string Input => Node.Input[0];
 
     /// <summary>Axis of the stored weight that indexes input channels.</summary>
-    public int InputAxis => Kind switch { LinearLayerKind.Conv => 1, LinearLayerKind.Gemm => TransB ? 1 : 0, _ => 0 };
+    public int InputAxis => Kind switch { MatrixLayerKind.Conv => 1, MatrixLayerKind.Gemm => TransB ? 1 : 0, _ => 0 };
 
     /// <summary>The view of <paramref name="node"/>, or null when it is not a plain linear layer over a stored float weight.</summary>
-    public static LinearLayer? Of(NodeProto node, IReadOnlyDictionary<string, TensorProto> initializers)
+    public static MatrixLayer? Of(NodeProto node, IReadOnlyDictionary<string, TensorProto> initializers)
     {
         ArgumentNullException.ThrowIfNull(node);
         if (node.Input.Count < 2 || !initializers.TryGetValue(node.Input[1], out var w) || w.DataType != (int)TensorProto.Types.DataType.Float) return null;
@@ -60,12 +60,12 @@ public sealed class LinearLayer
         {
             case "Conv" when w.Dims.Count == 4 && Attr("group", 1) == 1:
                 var area = (int)(w.Dims[2] * w.Dims[3]);
-                return new LinearLayer(node, w, LinearLayerKind.Conv, (int)w.Dims[1] * area, (int)w.Dims[0], area, false);
+                return new MatrixLayer(node, w, MatrixLayerKind.Conv, (int)w.Dims[1] * area, (int)w.Dims[0], area, false);
             case "Gemm" when w.Dims.Count == 2 && Attr("transA", 0) == 0:
                 var t = Attr("transB", 0) != 0;
-                return new LinearLayer(node, w, LinearLayerKind.Gemm, (int)(t ? w.Dims[1] : w.Dims[0]), (int)(t ? w.Dims[0] : w.Dims[1]), 1, t);
+                return new MatrixLayer(node, w, MatrixLayerKind.Gemm, (int)(t ? w.Dims[1] : w.Dims[0]), (int)(t ? w.Dims[0] : w.Dims[1]), 1, t);
             case "MatMul" when w.Dims.Count == 2:
-                return new LinearLayer(node, w, LinearLayerKind.MatMul, (int)w.Dims[0], (int)w.Dims[1], 1, false);
+                return new MatrixLayer(node, w, MatrixLayerKind.MatMul, (int)w.Dims[0], (int)w.Dims[1], 1, false);
             default:
                 return null;
         }
@@ -76,7 +76,7 @@ public sealed class LinearLayer
 
     float[] ToMatrix(float[] w)
     {
-        if (Kind == LinearLayerKind.MatMul || (Kind == LinearLayerKind.Gemm && !TransB)) return w;
+        if (Kind == MatrixLayerKind.MatMul || (Kind == MatrixLayerKind.Gemm && !TransB)) return w;
         return Transpose(w, N, K); // stored N×K (Conv's [C_out, C_in, kh, kw] is N×K row-major)
     }
 
@@ -86,9 +86,9 @@ public sealed class LinearLayer
         if (m.Length != (long)k * n) throw new CondenseException($"{k}×{n} matrix expected, got {m.Length} values");
         return Kind switch
         {
-            LinearLayerKind.MatMul => OnnxTensorData.FromFloat32(Weight.Name, m, [k, n]),
-            LinearLayerKind.Gemm when !TransB => OnnxTensorData.FromFloat32(Weight.Name, m, [k, n]),
-            LinearLayerKind.Gemm => OnnxTensorData.FromFloat32(Weight.Name, Transpose(m, k, n), [n, k]),
+            MatrixLayerKind.MatMul => OnnxTensorData.FromFloat32(Weight.Name, m, [k, n]),
+            MatrixLayerKind.Gemm when !TransB => OnnxTensorData.FromFloat32(Weight.Name, m, [k, n]),
+            MatrixLayerKind.Gemm => OnnxTensorData.FromFloat32(Weight.Name, Transpose(m, k, n), [n, k]),
             _ => OnnxTensorData.FromFloat32(Weight.Name, Transpose(m, k, n), [n, k / KernelArea, Weight.Dims[2], Weight.Dims[3]]),
         };
     }
@@ -115,7 +115,7 @@ public sealed class LinearLayer
     public (float[] Rows, int Count) Rows(TensorProto input)
     {
         var x = OnnxTensorData.ToFloat32(input);
-        if (Kind != LinearLayerKind.Conv) return (x, x.Length / K);
+        if (Kind != MatrixLayerKind.Conv) return (x, x.Length / K);
         var shape = input.Dims.ToArray();
         var g = Geometry(shape);
         var image = g.InChannels * g.Height * g.Width;

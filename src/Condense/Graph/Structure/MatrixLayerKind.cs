@@ -1,7 +1,7 @@
 namespace Condense.Graph.Structure;
 
 /// <summary>The three ONNX ops whose stored weight is a matrix product: what structured pruning and low rank rewrite.</summary>
-public enum LinearLayerKind
+public enum MatrixLayerKind
 {
     /// <summary>Conv with group 1, seen through im2col: each output position is a row of C_in·kh·kw features.</summary>
     Conv,
