@@ -5,8 +5,11 @@
 #   libonnx-testdata         the ONNX project's backend test models, which the tests run
 #   dataset-fashion-mnist    the second data set (optional for users, used by tests when present)
 #   chromium                 the real browser the Studio's tests drive
+#   python3-skimage          CC0/public-domain sample photos (skimage/data) for calibration tests
+#                            and benchmarks (credits in docs/data.md); pulls in python3-numpy,
+#                            which the .npy tests use to write files independently of Condense
 set -euo pipefail
-packages=(patchelf gcc binutils python3 libonnx-dev libonnx-testdata dataset-fashion-mnist chromium)
+packages=(patchelf gcc binutils python3 libonnx-dev libonnx-testdata dataset-fashion-mnist chromium python3-skimage)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -12,6 +12,19 @@ public static class CliConsole
 {
     public static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
+    /// <summary>The one JSON style for new commands: snake_case keys, enums as snake_case strings, indented.</summary>
+    public static readonly JsonSerializerOptions SnakeJson = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>Writes a typed report as snake_case JSON (<see cref="SnakeJson"/>).</summary>
+    public static void WriteReport<T>(ParseResult parse, T report) =>
+        parse.InvocationConfiguration.Output.WriteLine(JsonSerializer.Serialize(report, SnakeJson));
+
     public static IAnsiConsole For(ParseResult parse)
     {
         var writer = parse.InvocationConfiguration.Output;

@@ -18,6 +18,12 @@ public static class CliRunner
         var root = CommandTree.Build();
         var parsed = root.Parse(args);
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var problem in parsed.Errors) error.WriteLine($"condense: error: {OneLine(problem.Message)}");
+            error.WriteLine($"Try '{string.Join(' ', CommandPath(parsed.CommandResult).Prepend("condense"))} --help'.");
+            return ParseError;
+        }
         try
         {
             return parsed.Invoke(config);
@@ -38,6 +44,17 @@ public static class CliRunner
             if (Environment.GetEnvironmentVariable("CONDENSE_DEBUG") == "1") error.WriteLine(ex);
             return InternalError;
         }
+    }
+
+    /// <summary>Exit code of a command line that does not parse.</summary>
+    public const int ParseError = 2;
+
+    static IEnumerable<string> CommandPath(System.CommandLine.Parsing.CommandResult result)
+    {
+        var names = new Stack<string>();
+        for (var r = result; r is not null && r.Command is not RootCommand; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+            names.Push(r.Command.Name);
+        return names;
     }
 
     /// <summary>Exit code of an unexpected exception (sysexits.h EX_SOFTWARE).</summary>

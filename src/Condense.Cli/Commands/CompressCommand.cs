@@ -15,7 +15,7 @@ public static class CompressCommand
     public static Command Create()
     {
         var input = new Argument<string>("model") { Description = "The ONNX model to compress (never modified)" };
-        var method = new Option<string>("--method") { Description = "kmeans (weight sharing) | linear (uint8 DequantizeLinear) | fp16", Required = true };
+        var method = new Option<string>("--method") { Description = "kmeans | linear | fp16 (smaller files) | int8-static | int8-dynamic | nbits (faster/lighter in ONNX Runtime; absent: --goal picks)" };
         var bits = new Option<int?>("--bits") { Description = "Bits per weight: kmeans 1-8, linear 2-8 (default 8), fp16 16" };
         var perChannel = new Option<bool>("--per-channel") { Description = "Linear: one scale per output channel" };
         var minSize = new Option<long>("--min-size") { Description = "Leave tensors with fewer elements alone", DefaultValueFactory = _ => 1024 };
@@ -30,10 +30,13 @@ public static class CompressCommand
         {
             input, method, bits, perChannel, minSize, noSparse, seed, output, external, threshold, inputShape, json,
         };
+        RuntimeCompressOptions.Add(command);
         command.SetAction(parse =>
         {
             var inPath = parse.GetValue(input)!;
             var outPath = parse.GetValue(output)!;
+            if (RuntimeCompressOptions.Handles(parse.GetValue(method)))
+                return RuntimeCompressOptions.Run(parse, inPath, outPath, parse.GetValue(method), parse.GetValue(bits), parse.GetValue(seed), parse.GetValue(json));
             var options = new OnnxCompressionOptions(
                 ParseMethod(parse.GetValue(method)!), parse.GetValue(bits), parse.GetValue(perChannel),
                 parse.GetValue(minSize), !parse.GetValue(noSparse), parse.GetValue(seed),
@@ -66,7 +69,6 @@ public static class CompressCommand
             }
             if (knownSource is not null) verification = verification! with { InputSource = knownSource };
             var fileAfter = new FileInfo(outPath).Length + (dataPath is null ? 0 : new FileInfo(dataPath).Length);
-
             if (parse.GetValue(json))
             {
                 CliConsole.WriteJson(parse, new

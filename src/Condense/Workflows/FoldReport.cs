@@ -1,0 +1,7 @@
+using Condense.Formats.Onnx;
+using Condense.Graph;
+
+namespace Condense.Workflows;
+
+/// <summary>What folding changed, the file sizes, and the verifier's output difference (original vs folded, in ONNX Runtime).</summary>
+public sealed record FoldReport(string ModelPath, string OutputPath, GraphFoldReport Graph, long BytesBefore, long BytesAfter, OnnxVerification Verification);

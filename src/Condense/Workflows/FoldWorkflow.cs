@@ -1,0 +1,25 @@
+using Condense.Formats.Onnx;
+using Condense.Graph;
+
+namespace Condense.Workflows;
+
+/// <summary>
+/// <c>condense fold</c> as a library call: read, fold (<see cref="GraphFolding"/>), run original
+/// and folded in ONNX Runtime on the same inputs, and only then write the folded file.
+/// </summary>
+public static class FoldWorkflow
+{
+    public static FoldReport Run(FoldRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (string.Equals(Path.GetFullPath(request.ModelPath), Path.GetFullPath(request.OutputPath), StringComparison.Ordinal))
+            throw new CondenseException($"{request.OutputPath}: the output would overwrite the input");
+        var model = OnnxReader.Read(request.ModelPath);
+        var (folded, graph) = GraphFolding.Fold(model);
+        var inputs = request.Inputs ?? OnnxVerifier.StoredInputs(request.ModelPath);
+        var verification = OnnxVerifier.Compare(model.Proto, folded.Proto, request.ModelPath, inputs, request.Seed);
+        if (request.Inputs is null && inputs is not null) verification = verification with { InputSource = "test_data_set_0 beside the model" };
+        OnnxWriter.Write(request.OutputPath, folded.Proto);
+        return new FoldReport(request.ModelPath, request.OutputPath, graph, model.FileBytes, new FileInfo(request.OutputPath).Length, verification);
+    }
+}
