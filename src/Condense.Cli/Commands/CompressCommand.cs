@@ -24,13 +24,13 @@ public static class CompressCommand
         var output = new Option<string>("--output", "-o") { Description = "Where to write the compressed model (.onnx)", Required = true };
         var external = new Option<string>("--external-data") { Description = "auto | always | never: keep weights in OUT.onnx.data beside the model, compressing tensor by tensor (auto: when the input's tensors reach --external-threshold or the input has external data; needed over 2 GiB)", DefaultValueFactory = _ => "auto" };
         var threshold = new Option<long>("--external-threshold") { Description = "Input tensor bytes from which --external-data auto writes external data", DefaultValueFactory = _ => 1L << 30 };
-        var inputShape = InputShapeOption.Create();
         var json = CliConsole.JsonOption();
         var command = new Command("compress", "Compress an ONNX model's weights into a smaller ONNX model that ONNX Runtime runs.")
         {
-            input, method, bits, perChannel, minSize, noSparse, seed, output, external, threshold, inputShape, json,
+            input, method, bits, perChannel, minSize, noSparse, seed, output, external, threshold, json,
         };
         RuntimeCompressOptions.Add(command);
+        InputShapeOption.Add(command);
         command.SetAction(parse =>
         {
             var inPath = parse.GetValue(input)!;
@@ -42,7 +42,7 @@ public static class CompressCommand
                 parse.GetValue(minSize), !parse.GetValue(noSparse), parse.GetValue(seed),
                 ParseExternal(parse.GetValue(external)!), parse.GetValue(threshold));
             options.Validate();
-            var shapes = InputShapeOption.Parse(parse, inputShape);
+            var shapes = InputShapeOption.Parse(parse);
             if (string.Equals(Path.GetFullPath(inPath), Path.GetFullPath(outPath), StringComparison.Ordinal))
                 throw new CondenseException($"{outPath}: the output would overwrite the input");
 
