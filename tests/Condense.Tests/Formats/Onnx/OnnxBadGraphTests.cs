@@ -85,6 +85,9 @@ public sealed class OnnxBadGraphTests : IDisposable
         var x = OnnxTensorData.ToFloat32(a.Run(inputs)[0]);
         var y = OnnxTensorData.ToFloat32(b.Run(inputs)[0]);
         Assert.Equal(x.Zip(y).Count(p => p.First != p.Second), output.GetProperty("mismatched").GetInt64());
+        var (code, table, _) = CliHarness.Run("compress", input, "--method", "kmeans", "--bits", "4", "--min-size", "100", "-o", Path.Combine(dir, "t.onnx"));
+        Assert.Equal(0, code);
+        Assert.Contains("elements differing", table);
     }
 
     [Fact]
