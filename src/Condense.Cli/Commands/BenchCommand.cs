@@ -19,6 +19,7 @@ public static class BenchCommand
             BenchScaleCommand.Create(),
             BenchOnnxLargeCommand.Create(),
             BenchImageCommand.Create(),
+            BenchRuntimeCommand.Create(),
             StudioBenchCommand.Create(),
             BenchAllCommand.Create(),
         })

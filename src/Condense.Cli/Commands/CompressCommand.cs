@@ -6,16 +6,15 @@ using Spectre.Console;
 namespace Condense.Cli.Commands;
 
 /// <summary>
-/// <c>condense compress IN.onnx --method kmeans|linear|fp16 --bits B -o OUT.onnx</c>: a smaller
-/// ONNX model that ONNX Runtime runs, with a per-tensor table, totals and the verifier's output
-/// difference. The output is written only after the compressed model has run in ONNX Runtime.
+/// <c>condense compress IN.onnx --method kmeans|linear|fp16 --bits B [--data PATH] -o OUT.onnx</c>: a
+/// smaller ONNX model that ONNX Runtime runs, written only after it ran. With --data, data-aware (GPTQ).
 /// </summary>
 public static class CompressCommand
 {
     public static Command Create()
     {
         var input = new Argument<string>("model") { Description = "The ONNX model to compress (never modified)" };
-        var method = new Option<string>("--method") { Description = "kmeans (weight sharing) | linear (uint8 DequantizeLinear) | fp16", Required = true };
+        var method = new Option<string>("--method") { Description = "kmeans | linear | fp16 (smaller files) | int8-static | int8-dynamic | nbits (faster/lighter in ONNX Runtime; absent: --goal picks)" };
         var bits = new Option<int?>("--bits") { Description = "Bits per weight: kmeans 1-8, linear 2-8 (default 8), fp16 16" };
         var perChannel = new Option<bool>("--per-channel") { Description = "Linear: one scale per output channel" };
         var minSize = new Option<long>("--min-size") { Description = "Leave tensors with fewer elements alone", DefaultValueFactory = _ => 1024 };
@@ -24,22 +23,29 @@ public static class CompressCommand
         var output = new Option<string>("--output", "-o") { Description = "Where to write the compressed model (.onnx)", Required = true };
         var external = new Option<string>("--external-data") { Description = "auto | always | never: keep weights in OUT.onnx.data beside the model, compressing tensor by tensor (auto: when the input's tensors reach --external-threshold or the input has external data; needed over 2 GiB)", DefaultValueFactory = _ => "auto" };
         var threshold = new Option<long>("--external-threshold") { Description = "Input tensor bytes from which --external-data auto writes external data", DefaultValueFactory = _ => 1L << 30 };
-        var inputShape = InputShapeOption.Create();
         var json = CliConsole.JsonOption();
         var command = new Command("compress", "Compress an ONNX model's weights into a smaller ONNX model that ONNX Runtime runs.")
         {
-            input, method, bits, perChannel, minSize, noSparse, seed, output, external, threshold, inputShape, json,
+            input, method, bits, perChannel, minSize, noSparse, seed, output, external, threshold, json,
+            CompressDataAware.DataFree, CompressDataAware.Block, CompressDataAware.CodebookRows, CompressDataAware.ActOrder,
         };
+        DataOptions.Add(command);
+        RuntimeCompressOptions.Add(command);
         command.SetAction(parse =>
         {
             var inPath = parse.GetValue(input)!;
             var outPath = parse.GetValue(output)!;
+            if (RuntimeCompressOptions.Handles(parse.GetValue(method)))
+                return RuntimeCompressOptions.Run(parse, inPath, outPath, parse.GetValue(method), parse.GetValue(bits), parse.GetValue(seed), parse.GetValue(json));
+            if (parse.GetValue<string>("--data") is not null)
+                return CompressDataAware.Run(parse, ParseMethod(parse.GetValue(method)!), parse.GetValue(bits), inPath, outPath, parse.GetValue(minSize), parse.GetValue(seed), parse.GetValue(json));
+            if (parse.GetValue(CompressDataAware.Block) is not null) throw new CondenseException("--block needs --data with kmeans or linear (blocks are quantized data-aware), or --method nbits");
             var options = new OnnxCompressionOptions(
                 ParseMethod(parse.GetValue(method)!), parse.GetValue(bits), parse.GetValue(perChannel),
                 parse.GetValue(minSize), !parse.GetValue(noSparse), parse.GetValue(seed),
                 ParseExternal(parse.GetValue(external)!), parse.GetValue(threshold));
             options.Validate();
-            var shapes = InputShapeOption.Parse(parse, inputShape);
+            var shapes = DataOptions.InputShapes(parse);
             if (string.Equals(Path.GetFullPath(inPath), Path.GetFullPath(outPath), StringComparison.Ordinal))
                 throw new CondenseException($"{outPath}: the output would overwrite the input");
 
@@ -66,7 +72,6 @@ public static class CompressCommand
             }
             if (knownSource is not null) verification = verification! with { InputSource = knownSource };
             var fileAfter = new FileInfo(outPath).Length + (dataPath is null ? 0 : new FileInfo(dataPath).Length);
-
             if (parse.GetValue(json))
             {
                 CliConsole.WriteJson(parse, new

@@ -99,7 +99,7 @@ public static class ColorPeers
         return (best, bestCpu, (double)total / original.PixelCount, new FileInfo(output).Length);
     }
 
-    static (int Code, string Stdout, string Stderr) Run(string file, IEnumerable<string> args, TimeSpan timeout)
+    internal static (int Code, string Stdout, string Stderr) Run(string file, IEnumerable<string> args, TimeSpan timeout)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args)

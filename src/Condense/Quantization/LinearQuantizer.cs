@@ -146,6 +146,18 @@ public sealed class LinearQuantizer
         var hist = new double[bins];
         double width = max / bins;
         foreach (var v in x) hist[Math.Min(bins - 1, (int)(Math.Abs(v) / width))]++;
+        return KlThreshold(hist, width, levels);
+    }
+
+    /// <summary>
+    /// The entropy threshold on a histogram of |x| whose bins are <paramref name="width"/> wide
+    /// (shared with activation calibration, which accumulates the histogram over many inputs).
+    /// </summary>
+    internal static double KlThreshold(double[] hist, double width, int levels)
+    {
+        int bins = hist.Length;
+        double max = bins * width;
+        if (max == 0) return 0;
         if (bins <= levels) return max;
         double bestKl = double.PositiveInfinity;
         int bestI = bins;

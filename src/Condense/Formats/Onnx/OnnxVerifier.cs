@@ -107,6 +107,28 @@ public static class OnnxVerifier
             $"({string.Join(" | ", tried)}): {Reason(last!.Message, source)}; pass --input-shape NAME=D1,D2,… for its dynamic dims (or --data)");
     }
 
+    /// <summary>
+    /// Runs <paramref name="model"/> once on seeded random inputs chosen as <see cref="Compare"/>
+    /// chooses them (given shapes, then guesses), so a user can see whether and how it runs before
+    /// compressing it: the inputs used and each output's name, type and dims.
+    /// </summary>
+    public static OnnxProbe Probe(OnnxModel model, OnnxInputShapes? shapes = null, int seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        using var runner = model.HasExternalData
+            ? OnnxRuntimeRunner.FromFile(model.Source)
+            : new OnnxRuntimeRunner(Runnable(model).ToByteArray(), model.Source);
+        var (_, outputs, source) = RunOnRandomInputs(runner, model.Proto.Graph, model.Source, seed, shapes ?? OnnxInputShapes.None);
+        return new OnnxProbe(source, outputs.Select(o => new OnnxProbeOutput(o.Name, OnnxTensorData.TypeName(o.DataType), o.Dims.ToArray())).ToList());
+    }
+
+    static ModelProto Runnable(OnnxModel model)
+    {
+        var proto = model.Proto.Clone();
+        OnnxOpsetUpgrade.ToOpset7(proto, model.Source);
+        return proto;
+    }
+
     static string Reason(string message, string source) =>
         message.StartsWith(source + ": ", StringComparison.Ordinal) ? message[(source.Length + 2)..] : message;
 

@@ -1,0 +1,83 @@
+using Condense.Formats.Onnx;
+using Onnx;
+using DataType = Onnx.TensorProto.Types.DataType;
+
+namespace Condense.Graph;
+
+/// <summary>
+/// Dynamic int8 quantization for transformers, where activation ranges vary per input: every
+/// MatMul by a 2-D float initializer becomes <c>com.microsoft.DynamicQuantizeMatMul</c>, which
+/// quantizes its input to uint8 per run and multiplies by int8 weights (symmetric, one scale per
+/// output column) on integer kernels. A following Add of a 1-D constant [N] that only it feeds is
+/// moved into the node's bias input, saving a pass over the output.
+/// </summary>
+public static class DynamicQuantizer
+{
+    /// <summary>Rewrites <paramref name="model"/> in place; returns the number of MatMuls rewritten.</summary>
+    public static int Quantize(ModelProto model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var graph = model.Graph;
+        var init = graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        var readers = new Dictionary<string, List<NodeProto>>(StringComparer.Ordinal);
+        foreach (var n in graph.Node)
+            foreach (var i in n.Input.Where(i => i.Length > 0))
+                (readers.TryGetValue(i, out var l) ? l : readers[i] = []).Add(n);
+        var outputs = graph.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        var taken = new HashSet<string>(graph.Node.SelectMany(n => n.Input.Concat(n.Output)).Concat(init.Keys), StringComparer.Ordinal);
+        string Fresh(string stem) { var n = stem; for (int i = 1; !taken.Add(n); i++) n = $"{stem}_{i}"; return n; }
+        var dropped = new HashSet<NodeProto>();
+        var nodes = new List<NodeProto>();
+        var added = new List<TensorProto>();
+        int count = 0;
+        foreach (var node in graph.Node)
+        {
+            if (dropped.Contains(node)) continue;
+            if (!(node.Domain is "" or "ai.onnx" && node.OpType == "MatMul" && init.TryGetValue(node.Input[1], out var w)
+                  && w.Dims.Count == 2 && w.DataType == (int)DataType.Float))
+            {
+                nodes.Add(node);
+                continue;
+            }
+            var dims = w.Dims.ToArray();
+            var (codes, scales) = QdqQuantizer.SymmetricPerChannel(OnnxTensorData.ToFloat32(w), dims, 1);
+            var stem = Fresh(w.Name);
+            var q = new NodeProto { OpType = "DynamicQuantizeMatMul", Domain = MatMulNBitsWriter.Domain, Name = node.Name };
+            q.Input.Add(node.Input[0]);
+            q.Input.Add(added.AddName(OnnxTensorData.Raw($"{stem}_int8", DataType.Int8, codes, dims)));
+            q.Input.Add(added.AddName(OnnxTensorData.FromFloat32($"{stem}_scale", scales, [dims[1]])));
+            q.Input.Add(added.AddName(OnnxTensorData.Raw($"{stem}_zero_point", DataType.Int8, new byte[dims[1]], [dims[1]])));
+            var output = node.Output[0];
+            if (!outputs.Contains(output) && readers.TryGetValue(output, out var r) && r.Count == 1 && r[0].OpType == "Add" && r[0].Domain is "" or "ai.onnx")
+            {
+                var add = r[0];
+                var other = add.Input[0] == output ? add.Input[1] : add.Input[0];
+                if (init.TryGetValue(other, out var bias) && bias.Dims.Count == 1 && bias.Dims[0] == dims[1] && bias.DataType == (int)DataType.Float)
+                {
+                    q.Input.Add(other);
+                    output = add.Output[0];
+                    dropped.Add(add);
+                }
+            }
+            q.Output.Add(output);
+            nodes.Add(q);
+            count++;
+        }
+        graph.Node.Clear();
+        graph.Node.AddRange(nodes);
+        graph.Initializer.AddRange(added);
+        var used = graph.Node.SelectMany(n => n.Input).Concat(graph.Output.Select(o => o.Name)).ToHashSet(StringComparer.Ordinal);
+        for (int i = graph.Initializer.Count - 1; i >= 0; i--)
+            if (!used.Contains(graph.Initializer[i].Name)) graph.Initializer.RemoveAt(i);
+        OpsetLift.DropInitializerInputs(graph);
+        if (!model.OpsetImport.Any(o => o.Domain == MatMulNBitsWriter.Domain))
+            model.OpsetImport.Add(new OperatorSetIdProto { Domain = MatMulNBitsWriter.Domain, Version = 1 });
+        return count;
+    }
+
+    static string AddName(this List<TensorProto> list, TensorProto t)
+    {
+        list.Add(t);
+        return t.Name;
+    }
+}
