@@ -13,15 +13,18 @@ public static class InputShapeOption
 {
     public const string Name = "--input-shape";
 
+    /// <summary>The option itself (for <see cref="DataOptions.Add"/>, which puts it on commands that take data).</summary>
+    public static Option<string[]> Create() => new(Name)
+    {
+        Description = "NAME=D1,D2,…: dims of an input for running the model on random data when its dims are dynamic (repeatable)",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
     /// <summary>Adds the option to <paramref name="command"/> unless it already has it (e.g. from <see cref="DataOptions.Add"/>).</summary>
     public static void Add(Command command)
     {
         if (command.Options.Any(o => o.Name == Name)) return;
-        command.Options.Add(new Option<string[]>(Name)
-        {
-            Description = "NAME=D1,D2,…: dims of an input for running the model on random data when its dims are dynamic (repeatable)",
-            Arity = ArgumentArity.ZeroOrMore,
-        });
+        command.Options.Add(Create());
     }
 
     /// <summary>The parsed shapes, or null when the option is absent; bad specs are a one-line error quoting them.</summary>

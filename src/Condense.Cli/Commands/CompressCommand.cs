@@ -6,9 +6,8 @@ using Spectre.Console;
 namespace Condense.Cli.Commands;
 
 /// <summary>
-/// <c>condense compress IN.onnx --method kmeans|linear|fp16 --bits B -o OUT.onnx</c>: a smaller
-/// ONNX model that ONNX Runtime runs, with a per-tensor table, totals and the verifier's output
-/// difference. The output is written only after the compressed model has run in ONNX Runtime.
+/// <c>condense compress IN.onnx --method kmeans|linear|fp16 --bits B [--data PATH] -o OUT.onnx</c>: a
+/// smaller ONNX model that ONNX Runtime runs, written only after it ran. With --data, data-aware (GPTQ).
 /// </summary>
 public static class CompressCommand
 {
@@ -28,7 +27,9 @@ public static class CompressCommand
         var command = new Command("compress", "Compress an ONNX model's weights into a smaller ONNX model that ONNX Runtime runs.")
         {
             input, method, bits, perChannel, minSize, noSparse, seed, output, external, threshold, json,
+            CompressDataAware.DataFree, CompressDataAware.Block, CompressDataAware.CodebookRows, CompressDataAware.ActOrder,
         };
+        DataOptions.Add(command);
         RuntimeCompressOptions.Add(command);
         InputShapeOption.Add(command);
         command.SetAction(parse =>
@@ -37,12 +38,15 @@ public static class CompressCommand
             var outPath = parse.GetValue(output)!;
             if (RuntimeCompressOptions.Handles(parse.GetValue(method)))
                 return RuntimeCompressOptions.Run(parse, inPath, outPath, parse.GetValue(method), parse.GetValue(bits), parse.GetValue(seed), parse.GetValue(json));
+            if (parse.GetValue<string>("--data") is not null)
+                return CompressDataAware.Run(parse, ParseMethod(parse.GetValue(method)!), parse.GetValue(bits), inPath, outPath, parse.GetValue(minSize), parse.GetValue(seed), parse.GetValue(json));
+            if (parse.GetValue(CompressDataAware.Block) is not null) throw new CondenseException("--block needs --data with kmeans or linear (blocks are quantized data-aware), or --method nbits");
             var options = new OnnxCompressionOptions(
                 ParseMethod(parse.GetValue(method)!), parse.GetValue(bits), parse.GetValue(perChannel),
                 parse.GetValue(minSize), !parse.GetValue(noSparse), parse.GetValue(seed),
                 ParseExternal(parse.GetValue(external)!), parse.GetValue(threshold));
             options.Validate();
-            var shapes = InputShapeOption.Parse(parse);
+            var shapes = DataOptions.InputShapes(parse);
             if (string.Equals(Path.GetFullPath(inPath), Path.GetFullPath(outPath), StringComparison.Ordinal))
                 throw new CondenseException($"{outPath}: the output would overwrite the input");
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Condense.Calibration;
 using Condense.Formats.Onnx;
 using Condense.Quantization;
 using Condense.Workflows;
@@ -14,14 +15,9 @@ namespace Condense.Cli.Commands;
 /// </summary>
 internal static class RuntimeCompressOptions
 {
-    static readonly Option<string> Data = new("--data") { Description = "int8-static/verification inputs: a photo, a folder of photos, a float32 .npy [n, ...] or a .txt of sentences (with --vocab)" };
-    static readonly Option<string> Preprocess = new("--preprocess") { Description = "An ONNX model turning RGB planes 0..255 [1,3,H,W] into the model's input" };
-    static readonly Option<string> Vocab = new("--vocab") { Description = "WordPiece vocabulary for --data sentences" };
-    static readonly Option<int> Count = new("--count") { Description = "Samples to take from --data (half calibrate, half are held out)", DefaultValueFactory = _ => 64 };
     static readonly Option<string> Calibration = new("--calibration") { Description = "int8-static activation ranges: minmax | percentile | entropy", DefaultValueFactory = _ => "minmax" };
     static readonly Option<double> Percentile = new("--percentile") { Description = "Percentile calibration: the |x| quantile kept", DefaultValueFactory = _ => 99.999 };
     static readonly Option<string> Activations = new("--activations") { Description = "int8-static activation type: uint8 | int8", DefaultValueFactory = _ => "uint8" };
-    static readonly Option<int> Block = new("--block") { Description = "nbits: block size along K (power of 2, >= 16)", DefaultValueFactory = _ => 32 };
     static readonly Option<int> Accuracy = new("--accuracy-level") { Description = "nbits: MatMulNBits accuracy_level (4 = int8 compute, fastest on CPU)", DefaultValueFactory = _ => 4 };
     static readonly Option<bool> Symmetric = new("--symmetric") { Description = "nbits: symmetric blocks (no zero points)" };
     static readonly Option<string> Goal = new("--goal") { Description = "size | speed | balanced: picks the method when --method is absent, and its details", DefaultValueFactory = _ => "balanced" };
@@ -32,7 +28,7 @@ internal static class RuntimeCompressOptions
 
     public static void Add(Command command)
     {
-        foreach (var o in new Option[] { Data, Preprocess, Vocab, Count, Calibration, Percentile, Activations, Block, Accuracy, Symmetric, Goal, Batch, NoMeasure })
+        foreach (var o in new Option[] { Calibration, Percentile, Activations, Accuracy, Symmetric, Goal, Batch, NoMeasure })
             command.Options.Add(o);
     }
 
@@ -48,9 +44,9 @@ internal static class RuntimeCompressOptions
             _ => RuntimeMethod.NBits,
         };
         var model = OnnxReader.Read(inPath);
-        var (samples, description) = LoadSamples(parse, model, seed);
-        var (calibration, heldOut) = RuntimeSamples.Split(samples);
-        var request = new RuntimeCompressionRequest(inPath, outPath, method, calibration, heldOut, description,
+        var data = CalibrationDataLoader.Load(model, DataOptions.Spec(parse, seed));
+        var description = data.IsRandom ? data.Description + " (no --data: calibration and figures on random inputs mean little)" : data.Description;
+        var request = new RuntimeCompressionRequest(inPath, outPath, method, data.Calibration, data.HeldOut, description,
             Enum.TryParse<RuntimeGoal>(parse.GetValue(Goal), true, out var g) ? g : throw new CondenseException($"--goal must be size, speed or balanced, not '{parse.GetValue(Goal)}'"),
             parse.GetValue(Calibration)!.ToLowerInvariant() switch
             {
@@ -61,7 +57,7 @@ internal static class RuntimeCompressOptions
             },
             parse.GetValue(Percentile),
             parse.GetValue(Activations) switch { "int8" => true, "uint8" => false, var a => throw new CondenseException($"--activations must be uint8 or int8, not '{a}'") },
-            bits ?? 4, parse.GetValue(Block), parse.GetValue(Accuracy), parse.GetValue(Symmetric), !parse.GetValue(NoMeasure), parse.GetValue(Batch));
+            bits ?? 4, parse.GetValue(CompressDataAware.Block) ?? 32, parse.GetValue(Accuracy), parse.GetValue(Symmetric), !parse.GetValue(NoMeasure), parse.GetValue(Batch));
         var console = CliConsole.For(parse);
         var report = RuntimeCompression.Run(request, json ? null : m => console.MarkupLine($"[grey]{Markup.Escape(m)}[/]"));
         if (json)
@@ -71,33 +67,5 @@ internal static class RuntimeCompressOptions
         }
         RuntimeReportTable.Write(console, report);
         return 0;
-    }
-
-    static (IReadOnlyList<IReadOnlyList<Onnx.TensorProto>> Samples, string Description) LoadSamples(ParseResult parse, OnnxModel model, int seed)
-    {
-        var graph = model.Proto.Graph;
-        var initializers = graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
-        var inputs = graph.Input.Where(i => !initializers.Contains(i.Name)).ToList();
-        var data = parse.GetValue(Data);
-        var count = parse.GetValue(Count);
-        if (data is null)
-        {
-            var random = Enumerable.Range(0, 8).Select(i => OnnxVerifier.RandomInputs(graph, seed + i)).ToList();
-            return (random, "8 seeded random inputs (no --data: calibration and figures on random inputs mean little)");
-        }
-        if (data.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
-            return (RuntimeSamples.FromNpy(data, inputs[0].Name, count), $"rows of {data}");
-        if (data.EndsWith(".txt", StringComparison.OrdinalIgnoreCase))
-        {
-            var vocab = parse.GetValue(Vocab) ?? throw new CondenseException("--data sentences need --vocab");
-            var lines = File.ReadAllLines(data).Where(l => l.Trim().Length > 0).Take(count).ToList();
-            return (RuntimeSamples.FromSentences(lines, vocab, inputs.Select(i => i.Name).ToList()), $"{lines.Count} sentences of {data}");
-        }
-        var photos = Directory.Exists(data)
-            ? Directory.GetFiles(data).Where(f => f.EndsWith(".png", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".jpeg", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToList()
-            : [data];
-        var dims = inputs[0].Type?.TensorType?.Shape?.Dim;
-        var side = dims is { Count: 4 } && dims[3].DimValue > 0 ? (int)dims[3].DimValue : 224;
-        return (RuntimeSamples.FromPhotos(photos, count, side, inputs[0].Name, parse.GetValue(Preprocess), seed), $"{count} crops of {photos.Count} photo(s) in {data}");
     }
 }

@@ -18,7 +18,18 @@ public static class OnnxCompressor
     /// Compresses a copy of <paramref name="model"/> (whose external data, if any, is first loaded
     /// into it; nothing else of it changes). Models of opset &lt; 7 are lifted to 7 on the way.
     /// </summary>
-    public static OnnxCompressionResult Compress(OnnxModel model, OnnxCompressionOptions options) => Compress(model, options, null);
+    public static OnnxCompressionResult Compress(OnnxModel model, OnnxCompressionOptions options) => Compress(model, options, null, null);
+
+    /// <summary>
+    /// As <see cref="Compress(OnnxModel, OnnxCompressionOptions)"/>, but the weights named in
+    /// <paramref name="quantized"/> are written from the codes given (data-aware quantization decided
+    /// them); every other tensor is encoded by <paramref name="options"/> as usual.
+    /// </summary>
+    public static OnnxCompressionResult Compress(OnnxModel model, OnnxCompressionOptions options, IReadOnlyDictionary<string, OnnxQuantizedMatrix> quantized)
+    {
+        ArgumentNullException.ThrowIfNull(quantized);
+        return Compress(model, options, null, quantized);
+    }
 
     /// <summary>
     /// Compresses <paramref name="model"/> into <paramref name="outputPath"/> plus
@@ -44,7 +55,7 @@ public static class OnnxCompressor
         OnnxCompressionResult result;
         using (var data = new OnnxExternalDataWriter(staged.DataPath, staged.DataLocation, minExternalBytes))
         {
-            result = Compress(model, options, data);
+            result = Compress(model, options, data, null);
             result.ThrowIfNothingCompressed(model.Source);
             data.Complete();
         }
@@ -54,7 +65,8 @@ public static class OnnxCompressor
         return result;
     }
 
-    static OnnxCompressionResult Compress(OnnxModel model, OnnxCompressionOptions options, OnnxExternalDataWriter? external)
+    static OnnxCompressionResult Compress(OnnxModel model, OnnxCompressionOptions options, OnnxExternalDataWriter? external,
+        IReadOnlyDictionary<string, OnnxQuantizedMatrix>? quantized)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -91,7 +103,13 @@ public static class OnnxCompressor
             var owner = p.Graph ?? graph;
             var inMain = ReferenceEquals(owner, graph);
             source.LoadExternalData(t);
-            var (report, fork, why) = CompressOne(p, owner, builder, options);
+            OnnxTensorReport report;
+            OnnxGraphBuilder? fork;
+            string? why = null;
+            if (inMain && quantized is not null && p.Source == OnnxParameterSource.Initializer && quantized.TryGetValue(p.Name, out var given))
+                (report, fork) = EncodeGiven(p, given, builder);
+            else
+                (report, fork, why) = CompressOne(p, owner, builder, options);
             reports.Add(report with { GraphPath = p.GraphPath });
             if (why is not null)
                 untouched.AddRange(OnnxSubgraphs.Consumers(owner, p.GraphPath, p.Name).Select(c =>
@@ -118,6 +136,22 @@ public static class OnnxCompressor
             foreach (var i in graph.Initializer) external.Move(i);
         var after = proto.CalculateSize() + (external?.Length ?? 0);
         return new OnnxCompressionResult(proto, reports, before, after, lifted) { Untouched = untouched };
+    }
+
+    /// <summary>A weight whose codes were decided elsewhere; kept when its encoding is not smaller.</summary>
+    static (OnnxTensorReport Report, OnnxGraphBuilder? Fork) EncodeGiven(OnnxParameter p, OnnxQuantizedMatrix given, OnnxGraphBuilder builder)
+    {
+        var t = p.Tensor;
+        var shape = t.Dims.ToArray();
+        var bytesBefore = t.CalculateSize();
+        var fork = builder.Fork();
+        given.Encode(fork, shape, p.Name);
+        if (fork.Bytes >= bytesBefore)
+            return (new(p.Name, p.Source, shape, p.TypeName, "kept: no encoding is smaller", bytesBefore, bytesBefore, 0, 0), null);
+        var values = OnnxTensorData.ToFloat32(t);
+        var decoded = given.Decoded();
+        return (new OnnxTensorReport(p.Name, p.Source, shape, p.TypeName, given.Label + (Packed(fork) ? " packed" : ""), bytesBefore, fork.Bytes,
+            MaxAbs(values, decoded), RelativeRms(values, decoded)), fork);
     }
 
     static string OpLabel(NodeProto node) => node.Domain is "" or "ai.onnx" ? node.OpType : $"{node.Domain}.{node.OpType}";
