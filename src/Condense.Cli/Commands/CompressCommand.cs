@@ -31,7 +31,6 @@ public static class CompressCommand
         };
         DataOptions.Add(command);
         RuntimeCompressOptions.Add(command);
-        InputShapeOption.Add(command);
         command.SetAction(parse =>
         {
             var inPath = parse.GetValue(input)!;
@@ -46,7 +45,7 @@ public static class CompressCommand
                 parse.GetValue(minSize), !parse.GetValue(noSparse), parse.GetValue(seed),
                 ParseExternal(parse.GetValue(external)!), parse.GetValue(threshold));
             options.Validate();
-            var shapes = DataOptions.InputShapes(parse);
+            var shapes = InputShapeOption.Parse(parse);
             if (string.Equals(Path.GetFullPath(inPath), Path.GetFullPath(outPath), StringComparison.Ordinal))
                 throw new CondenseException($"{outPath}: the output would overwrite the input");
 
