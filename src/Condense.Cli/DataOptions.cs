@@ -19,7 +19,7 @@ public static class DataOptions
         command.Options.Add(new Option<string>("--data") { Description = "Calibration/evaluation data, recognised by content: a folder of images (optional class sub-folders), a .txt of sentences, a .npy or .npz. Without it: seeded random inputs, whose figures mean little." });
         command.Options.Add(new Option<string>("--preprocess") { Description = "An ONNX model run on each image first (its input shape sets the image size; values 0..255 unless --range says otherwise)" });
         command.Options.Add(new Option<string>("--vocab") { Description = "The text model's WordPiece vocab.txt (required with sentences)" });
-        command.Options.Add(InputShapeOption.Create());
+        InputShapeOption.Add(command);
         command.Options.Add(new Option<int>("--calibration-count") { Description = "The most samples in all, calibration and held out together", DefaultValueFactory = _ => 256 });
         command.Options.Add(new Option<double>("--held-out") { Description = "Share of photos/sentences/rows held out for evaluation, never calibrated on", DefaultValueFactory = _ => 0.25 });
         command.Options.Add(new Option<int>("--augment") { Description = "Images: seeded random crops with flips per photo, beside its centre crop (e.g. 20: a dozen photos give 256 samples)" });
@@ -68,9 +68,6 @@ public static class DataOptions
     /// <summary>Parses repeated NAME=D1,D2,... values (the library's one parser, <see cref="OnnxInputShapes"/>).</summary>
     public static IReadOnlyDictionary<string, long[]>? Shapes(string[]? values) =>
         values is null || values.Length == 0 ? null : OnnxInputShapes.Parse(values).Shapes;
-
-    /// <summary>The parsed <c>--input-shape</c> values as the verifier takes them.</summary>
-    public static OnnxInputShapes InputShapes(ParseResult parse) => OnnxInputShapes.Parse(parse.GetValue<string[]>("--input-shape") ?? []);
 
     static float[]? Floats(string option, string? text)
     {

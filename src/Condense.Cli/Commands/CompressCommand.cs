@@ -45,7 +45,7 @@ public static class CompressCommand
                 parse.GetValue(minSize), !parse.GetValue(noSparse), parse.GetValue(seed),
                 ParseExternal(parse.GetValue(external)!), parse.GetValue(threshold));
             options.Validate();
-            var shapes = DataOptions.InputShapes(parse);
+            var shapes = InputShapeOption.Parse(parse);
             if (string.Equals(Path.GetFullPath(inPath), Path.GetFullPath(outPath), StringComparison.Ordinal))
                 throw new CondenseException($"{outPath}: the output would overwrite the input");
 
@@ -115,9 +115,9 @@ public static class CompressCommand
                 $"{result.Tensors.Count(t => t.Compressed)} of {result.Tensors.Count} tensors compressed" +
                 (result.OpsetLifted ? "; lifted to opset 7 (ONNX Runtime has no older kernels)" : ""));
             foreach (var u in result.Untouched) console.WriteLine($"left as it was: {u}");
-            var diff = new Table().AddColumns("output", "max |Δ|", "mean |Δ|", "max rel.", "mean rel.");
+            var diff = new Table().AddColumns("output", "max |Δ|", "mean |Δ|", "max rel.", "mean rel.", "elements differing");
             foreach (var o in verification!.Outputs)
-                diff.AddRow(Markup.Escape(o.Name), o.MaxAbs.ToString("G3"), o.MeanAbs.ToString("G3"), o.MaxRelative.ToString("G3"), o.MeanRelative.ToString("G3"));
+                diff.AddRow(Markup.Escape(o.Name), o.MaxAbs.ToString("G3"), o.MeanAbs.ToString("G3"), o.MaxRelative.ToString("G3"), o.MeanRelative.ToString("G3"), o.Mismatched.ToString("N0"));
             console.WriteLine($"ONNX Runtime, original vs compressed on {verification.InputSource}:");
             console.Write(diff);
             return 0;

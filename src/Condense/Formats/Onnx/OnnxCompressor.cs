@@ -84,12 +84,6 @@ public static class OnnxCompressor
         }
         var lifted = OnnxOpsetUpgrade.ToOpset7(proto, model.Source);
         OnnxRuntimeDomains.Check(proto, model.Source);
-        // Under IR 4 and later an initializer that is also a graph input is a default callers may
-        // override; replacing it would change the model's interface. Under IR 3 every initializer
-        // is an input, and the entries mean nothing.
-        var overridable = proto.IrVersion >= 4
-            ? proto.Graph.Input.Select(i => i.Name).ToHashSet(StringComparer.Ordinal)
-            : new HashSet<string>(StringComparer.Ordinal);
         // IR 3 demands every initializer be a graph input; IR 4 (ONNX 1.5) lifted that, and
         // every opset from 7 on is valid with it, so new initializers need no input entries.
         if (proto.IrVersion < 4) proto.IrVersion = 4;
@@ -115,7 +109,7 @@ public static class OnnxCompressor
             if (inMain && quantized is not null && p.Source == OnnxParameterSource.Initializer && quantized.TryGetValue(p.Name, out var given))
                 (report, fork) = EncodeGiven(p, given, builder);
             else
-                (report, fork, why) = CompressOne(p, owner, builder, options, inMain && overridable.Contains(p.Name));
+                (report, fork, why) = CompressOne(p, owner, builder, options);
             reports.Add(report with { GraphPath = p.GraphPath });
             if (why is not null)
                 untouched.AddRange(OnnxSubgraphs.Consumers(owner, p.GraphPath, p.Name).Select(c =>
@@ -167,7 +161,7 @@ public static class OnnxCompressor
     /// it is kept for a reason a user can act on, that reason (its consumers are then named).
     /// </summary>
     static (OnnxTensorReport Report, OnnxGraphBuilder? Fork, string? Why) CompressOne(OnnxParameter p, GraphProto graph, OnnxGraphBuilder builder,
-        OnnxCompressionOptions options, bool overridable)
+        OnnxCompressionOptions options)
     {
         var t = p.Tensor;
         var shape = t.Dims.ToArray();
@@ -179,8 +173,6 @@ public static class OnnxCompressor
         if (p.ElementCount < Math.Max(options.MinSize, 1)) return Kept("below min size");
         if ((DataType)t.DataType != DataType.Float)
             return Kept("not float32", $"weight '{p.Name}' is {p.TypeName}; the methods encode float32 weights only");
-        if (overridable)
-            return Kept("graph input", $"weight '{p.Name}' is also a graph input that callers may override; compressing it would change the model's inputs");
         if (p.Source == OnnxParameterSource.Initializer && !OnnxSubgraphs.Consumers(graph, p.GraphPath, p.Name).Any() && !graph.Output.Any(o => o.Name == p.Name))
             return Kept("not used by any node");
         var values = OnnxTensorData.ToFloat32(t);

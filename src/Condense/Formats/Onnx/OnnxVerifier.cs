@@ -229,16 +229,21 @@ public static class OnnxVerifier
         var a = OnnxTensorData.ToFloat32(original);
         var b = OnnxTensorData.ToFloat32(compressed);
         if (a.Length != b.Length) throw new CondenseException($"output '{name}' has {a.Length} elements in the original but {b.Length} compressed");
+        // NaN and infinities (masks, −∞ logits) carry no distance: they are left out of the figures
+        // (which stay finite, as JSON needs) and show up in Mismatched when the two disagree.
         double maxAbs = 0, sumAbs = 0, maxA = 0, sumA = 0;
+        long finite = 0;
         for (int i = 0; i < a.Length; i++)
         {
+            if (!float.IsFinite(a[i]) || !float.IsFinite(b[i])) continue;
+            finite++;
             var d = Math.Abs((double)a[i] - b[i]);
             maxAbs = Math.Max(maxAbs, d);
             sumAbs += d;
             maxA = Math.Max(maxA, Math.Abs((double)a[i]));
             sumA += Math.Abs((double)a[i]);
         }
-        var n = Math.Max(a.Length, 1);
+        var n = Math.Max(finite, 1);
         return new OnnxOutputDifference(name, maxAbs, sumAbs / n, maxA > 0 ? maxAbs / maxA : maxAbs, sumA > 0 ? sumAbs / sumA : sumAbs / n)
         {
             DataType = type,
