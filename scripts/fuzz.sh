@@ -2,8 +2,10 @@
 # Fuzz one Condense reader with AFL++ and SharpFuzz.
 #
 #   scripts/fuzz.sh TARGET MINUTES     TARGET: safetensors | shards | idx | onnx | image | container | sparse | checkpoint | hashed
+#                                              | npy | npz | vocab | imagefolder
 #
 # Publishes tests/Fuzz, instruments Condense.dll (and Google.Protobuf.dll, which parses ONNX)
+# (and Microsoft.ML.Tokenizers.dll, which the vocab target drives)
 # with the sharpfuzz tool from the repo's tool manifest, then runs afl-fuzz from the committed
 # seed corpus tests/Fuzz/seeds/TARGET for MINUTES minutes (decimals allowed: 0.5 = 30 s).
 # A crashing input is replayed with: dotnet artifacts/fuzz/plain/Condense.Fuzz.dll TARGET FILE.
@@ -16,7 +18,7 @@ target=${1:?usage: scripts/fuzz.sh TARGET MINUTES}
 minutes=${2:?usage: scripts/fuzz.sh TARGET MINUTES}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-case "$target" in safetensors|shards|idx|onnx|image|container|sparse|checkpoint|hashed) ;; *) echo "fuzz.sh: unknown target '$target'" >&2; exit 2;; esac
+case "$target" in safetensors|shards|idx|onnx|image|container|sparse|checkpoint|hashed|npy|npz|vocab|imagefolder) ;; *) echo "fuzz.sh: unknown target '$target'" >&2; exit 2;; esac
 command -v afl-fuzz >/dev/null || { echo "fuzz.sh: afl-fuzz not found (apt-get install afl++)" >&2; exit 2; }
 out=${FUZZ_OUT:-$root/artifacts/fuzz}
 build="$out/build"
@@ -29,7 +31,8 @@ if [ ! -f "$build/.instrumented" ]; then
     dotnet publish tests/Fuzz/Condense.Fuzz.csproj -c Release -o "$build" --nologo -v quiet &&
     rm -rf "$out/plain" && cp -r "$build" "$out/plain" &&
     dotnet tool run sharpfuzz "$build/Condense.dll" &&
-    dotnet tool run sharpfuzz "$build/Google.Protobuf.dll"; } >"$out/build.log" 2>&1 || {
+    dotnet tool run sharpfuzz "$build/Google.Protobuf.dll" &&
+    dotnet tool run sharpfuzz "$build/Microsoft.ML.Tokenizers.dll"; } >"$out/build.log" 2>&1 || {
     echo "fuzz.sh: build or instrumentation failed; see $out/build.log" >&2; tail -20 "$out/build.log" >&2; exit 2; }
   touch "$build/.instrumented"
 fi

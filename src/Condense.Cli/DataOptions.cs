@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Condense.Calibration;
+using Condense.Formats.Onnx;
 
 namespace Condense.Cli;
 
@@ -18,7 +19,7 @@ public static class DataOptions
         command.Options.Add(new Option<string>("--data") { Description = "Calibration/evaluation data, recognised by content: a folder of images (optional class sub-folders), a .txt of sentences, a .npy or .npz. Without it: seeded random inputs, whose figures mean little." });
         command.Options.Add(new Option<string>("--preprocess") { Description = "An ONNX model run on each image first (its input shape sets the image size; values 0..255 unless --range says otherwise)" });
         command.Options.Add(new Option<string>("--vocab") { Description = "The text model's WordPiece vocab.txt (required with sentences)" });
-        command.Options.Add(new Option<string[]>("--input-shape") { Description = "NAME=D1,D2,...: the shape of an input whose dims are dynamic (repeat for several inputs)" });
+        InputShapeOption.Add(command);
         command.Options.Add(new Option<int>("--calibration-count") { Description = "The most samples in all, calibration and held out together", DefaultValueFactory = _ => 256 });
         command.Options.Add(new Option<double>("--held-out") { Description = "Share of photos/sentences/rows held out for evaluation, never calibrated on", DefaultValueFactory = _ => 0.25 });
         command.Options.Add(new Option<int>("--augment") { Description = "Images: seeded random crops with flips per photo, beside its centre crop (e.g. 20: a dozen photos give 256 samples)" });
@@ -64,24 +65,9 @@ public static class DataOptions
         return spec;
     }
 
-    /// <summary>Parses repeated NAME=D1,D2,... values.</summary>
-    public static IReadOnlyDictionary<string, long[]>? Shapes(string[]? values)
-    {
-        if (values is null || values.Length == 0) return null;
-        var shapes = new Dictionary<string, long[]>(StringComparer.Ordinal);
-        foreach (var value in values)
-        {
-            var eq = value.LastIndexOf('=');
-            if (eq <= 0) throw new CondenseException($"--input-shape '{value}': expected NAME=D1,D2,...");
-            var dims = value[(eq + 1)..].Split(',', StringSplitOptions.TrimEntries);
-            var parsed = new long[dims.Length];
-            for (int i = 0; i < dims.Length; i++)
-                if (!long.TryParse(dims[i], NumberStyles.None, CultureInfo.InvariantCulture, out parsed[i]) || parsed[i] < 1)
-                    throw new CondenseException($"--input-shape '{value}': '{dims[i]}' is not a positive integer");
-            if (!shapes.TryAdd(value[..eq], parsed)) throw new CondenseException($"--input-shape names '{value[..eq]}' twice");
-        }
-        return shapes;
-    }
+    /// <summary>Parses repeated NAME=D1,D2,... values (the library's one parser, <see cref="OnnxInputShapes"/>).</summary>
+    public static IReadOnlyDictionary<string, long[]>? Shapes(string[]? values) =>
+        values is null || values.Length == 0 ? null : OnnxInputShapes.Parse(values).Shapes;
 
     static float[]? Floats(string option, string? text)
     {

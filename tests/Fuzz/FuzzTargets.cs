@@ -17,12 +17,12 @@ namespace Condense.Fuzz;
 /// </summary>
 public static class FuzzTargets
 {
-    public static readonly string[] Names = ["safetensors", "shards", "idx", "onnx", "image", "container", "sparse", "checkpoint", "hashed"];
+    public static readonly string[] Names = ["safetensors", "shards", "idx", "onnx", "image", "container", "sparse", "checkpoint", "hashed", "npy", "npz", "vocab", "imagefolder"];
 
     /// <summary>Managed bytes one input may allocate: 64 MiB plus 1024× its size (gzip's best ratio is ~1032:1).</summary>
     public static long AllocationBudget(long inputBytes) => (64L << 20) + 1024 * inputBytes;
 
-    static readonly string Scratch = Path.Combine(
+    internal static readonly string Scratch = Path.Combine(
         Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath(), $"condense-fuzz-{Environment.ProcessId}");
 
     public static Action<byte[]> Get(string name) => name switch
@@ -36,6 +36,10 @@ public static class FuzzTargets
         "shards" => Shards,
         "checkpoint" => Checkpoint,
         "hashed" => Hashed,
+        "npy" => DataTargets.Npy,
+        "npz" => DataTargets.Npz,
+        "vocab" => DataTargets.Vocab,
+        "imagefolder" => DataTargets.ImageFolder,
         _ => throw new ArgumentException($"unknown target '{name}' (one of {string.Join(", ", Names)})"),
     };
 
@@ -61,13 +65,14 @@ public static class FuzzTargets
         // A hashed file legitimately names a virtual network far larger than its pools: its loader
         // bounds the index and sign tables (12 bytes per entry) at MaxTableEntries, so that much, twice.
         long budget = AllocationBudget(input.Length) + (target == Sparse ? 8 * Math.Max(1L << 24, 1024L * input.Length)
-            : target == Hashed ? 2 * 12 * HashedModelFile.MaxTableEntries : 0);
+            : target == Hashed ? 2 * 12 * HashedModelFile.MaxTableEntries
+            : target == DataTargets.Npz ? DataTargets.NpzBudget(input.Length) : 0);
         if (allocated > budget)
             throw new InsufficientExecutionStackException($"allocated {allocated} bytes for a {input.Length}-byte input");
         return refusal;
     }
 
-    static string ScratchFile(string name, byte[] input)
+    internal static string ScratchFile(string name, byte[] input)
     {
         Directory.CreateDirectory(Scratch);
         var path = Path.Combine(Scratch, name);

@@ -25,6 +25,7 @@ public static class Seeds
         ShardSeeds(Dir(root, "shards"));
         CheckpointSeeds(Dir(root, "checkpoint"));
         HashedSeeds(Dir(root, "hashed"));
+        DataSeeds.Write(name => Dir(root, name));
     }
 
     static void ContainerSeeds(string dir)

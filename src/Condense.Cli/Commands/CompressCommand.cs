@@ -6,9 +6,8 @@ using Spectre.Console;
 namespace Condense.Cli.Commands;
 
 /// <summary>
-/// <c>condense compress IN.onnx --method kmeans|linear|fp16 --bits B -o OUT.onnx</c>: a smaller
-/// ONNX model that ONNX Runtime runs, with a per-tensor table, totals and the verifier's output
-/// difference. The output is written only after the compressed model has run in ONNX Runtime.
+/// <c>condense compress IN.onnx --method kmeans|linear|fp16 --bits B [--data PATH] -o OUT.onnx</c>: a
+/// smaller ONNX model that ONNX Runtime runs, written only after it ran. With --data, data-aware (GPTQ).
 /// </summary>
 public static class CompressCommand
 {
@@ -28,7 +27,9 @@ public static class CompressCommand
         var command = new Command("compress", "Compress an ONNX model's weights into a smaller ONNX model that ONNX Runtime runs.")
         {
             input, method, bits, perChannel, minSize, noSparse, seed, output, external, threshold, json,
+            CompressDataAware.DataFree, CompressDataAware.Block, CompressDataAware.CodebookRows, CompressDataAware.ActOrder,
         };
+        DataOptions.Add(command);
         RuntimeCompressOptions.Add(command);
         command.SetAction(parse =>
         {
@@ -36,12 +37,15 @@ public static class CompressCommand
             var outPath = parse.GetValue(output)!;
             if (RuntimeCompressOptions.Handles(parse.GetValue(method)))
                 return RuntimeCompressOptions.Run(parse, inPath, outPath, parse.GetValue(method), parse.GetValue(bits), parse.GetValue(seed), parse.GetValue(json));
+            if (parse.GetValue<string>("--data") is not null)
+                return CompressDataAware.Run(parse, ParseMethod(parse.GetValue(method)!), parse.GetValue(bits), inPath, outPath, parse.GetValue(minSize), parse.GetValue(seed), parse.GetValue(json));
+            if (parse.GetValue(CompressDataAware.Block) is not null) throw new CondenseException("--block needs --data with kmeans or linear (blocks are quantized data-aware), or --method nbits");
             var options = new OnnxCompressionOptions(
                 ParseMethod(parse.GetValue(method)!), parse.GetValue(bits), parse.GetValue(perChannel),
                 parse.GetValue(minSize), !parse.GetValue(noSparse), parse.GetValue(seed),
                 ParseExternal(parse.GetValue(external)!), parse.GetValue(threshold));
             options.Validate();
-            var shapes = OnnxInputShapes.Parse(parse.GetValue<string[]>("--input-shape") ?? []);
+            var shapes = InputShapeOption.Parse(parse);
             if (string.Equals(Path.GetFullPath(inPath), Path.GetFullPath(outPath), StringComparison.Ordinal))
                 throw new CondenseException($"{outPath}: the output would overwrite the input");
 
@@ -108,11 +112,12 @@ public static class CompressCommand
             }
             console.Write(table);
             console.WriteLine($"{inPath} -> {outPath}{(dataPath is null ? "" : " + " + Path.GetFileName(dataPath))}: {fileBefore:N0} -> {fileAfter:N0} bytes (ratio {(double)fileAfter / fileBefore:0.000}); " +
-                $"{result.Tensors.Count(t => t.Compressed)} of {result.Tensors.Count} tensors compressed" + (result.OpsetLifted ? "; lifted to opset 7 (ONNX Runtime has no older kernels)" : ""));
+                $"{result.Tensors.Count(t => t.Compressed)} of {result.Tensors.Count} tensors compressed" +
+                (result.OpsetLifted ? "; lifted to opset 7 (ONNX Runtime has no older kernels)" : ""));
             foreach (var u in result.Untouched) console.WriteLine($"left as it was: {u}");
-            var diff = new Table().AddColumns("output", "max |Δ|", "mean |Δ|", "max rel.", "mean rel.");
+            var diff = new Table().AddColumns("output", "max |Δ|", "mean |Δ|", "max rel.", "mean rel.", "elements differing");
             foreach (var o in verification!.Outputs)
-                diff.AddRow(Markup.Escape(o.Name), o.MaxAbs.ToString("G3"), o.MeanAbs.ToString("G3"), o.MaxRelative.ToString("G3"), o.MeanRelative.ToString("G3"));
+                diff.AddRow(Markup.Escape(o.Name), o.MaxAbs.ToString("G3"), o.MeanAbs.ToString("G3"), o.MaxRelative.ToString("G3"), o.MeanRelative.ToString("G3"), o.Mismatched.ToString("N0"));
             console.WriteLine($"ONNX Runtime, original vs compressed on {verification.InputSource}:");
             console.Write(diff);
             return 0;

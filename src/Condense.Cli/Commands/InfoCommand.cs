@@ -12,12 +12,13 @@ public static class InfoCommand
         var file = new Argument<string>("file") { Description = "A model file: .safetensors, .onnx, .csparse or .cdz (recognised by its bytes when renamed)" };
         var json = CliConsole.JsonOption();
         var command = new Command("info", "List the tensors, dtypes, shapes, sizes and metadata of a file.") { file, json };
+        InputShapeOption.Add(command);
         command.SetAction(parse =>
         {
             var path = parse.GetValue(file)!;
             switch (ModelFiles.FormatOf(path))
             {
-                case ModelFileFormat.Onnx: return OnnxInfo.Run(parse, path, parse.GetValue(json));
+                case ModelFileFormat.Onnx: return OnnxInfo.Run(parse, path, parse.GetValue(json), InputShapeOption.Parse(parse));
                 case ModelFileFormat.Csparse: return CompressedInfo.Sparse(parse, path, parse.GetValue(json));
                 case ModelFileFormat.Cdz: return CompressedInfo.DeepCompression(parse, path, parse.GetValue(json));
             }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Condense.Formats.Onnx;
 using System.Globalization;
 using Condense.Data;
 using Condense.LowRank;
@@ -18,7 +19,7 @@ public static class LowRankCommand
 {
     public static Command Create()
     {
-        var model = new Argument<string>("model") { Description = "A model written by 'condense train' (.safetensors)" };
+        var model = new Argument<string>("model") { Description = "A model written by 'condense train' (.safetensors), or any ONNX model (recognised by content)" };
         var layer = new Option<string>("--layer") { Description = "The layer to factorise (fc1, fc2, …)", DefaultValueFactory = _ => "fc2" };
         var ranks = new Option<string>("--ranks") { Description = "Comma-separated ranks", DefaultValueFactory = _ => "10,25,50,100,200,400" };
         var randomized = new Option<bool>("--randomized") { Description = "Randomized SVD (p oversamples, q power iterations) instead of the exact SVD" };
@@ -33,8 +34,11 @@ public static class LowRankCommand
         {
             model, layer, ranks, randomized, oversamples, iterations, seed, plusSparse, data, plot, json,
         };
+        var onnx = new OnnxLowRank();
+        onnx.AddTo(command);
         command.SetAction(parse =>
         {
+            if (OnnxSniffer.LooksLikeOnnx(parse.GetValue(model)!)) return onnx.Run(parse, parse.GetValue(model)!, (int)parse.GetValue(seed), parse.GetValue(json));
             var rankList = ParseRanks(parse.GetValue(ranks)!);
             var options = new RandomizedSvdOptions
             {

@@ -8,9 +8,14 @@ namespace Condense.Cli.Commands;
 /// <summary>The ONNX branch of <c>condense info</c>: opset, IR version, inputs, outputs, nodes, parameter tensors.</summary>
 public static class OnnxInfo
 {
-    public static int Run(ParseResult parse, string path, bool json)
+    /// <param name="parse">The parsed command line (for the output writer).</param>
+    /// <param name="path">The model file.</param>
+    /// <param name="json">JSON instead of tables.</param>
+    /// <param name="shapes">When given (<c>--input-shape</c>), the model is also run once on random inputs of those shapes and its outputs listed.</param>
+    public static int Run(ParseResult parse, string path, bool json, OnnxInputShapes? shapes = null)
     {
         var model = OnnxReader.Read(path);
+        var probe = shapes is null ? null : OnnxVerifier.Probe(model, shapes);
         var proto = model.Proto;
         var parameters = model.Parameters;
         var ops = proto.Graph.Node.GroupBy(n => string.IsNullOrEmpty(n.Domain) ? n.OpType : $"{n.Domain}.{n.OpType}")
@@ -38,6 +43,7 @@ public static class OnnxInfo
                 parameterBytes,
                 tensors = parameters.Select(p => new { name = p.Name, graph = p.GraphPath, source = p.Source.ToString(), dtype = p.TypeName, shape = p.Shape, elements = p.ElementCount, bytes = p.Bytes }),
                 metadata = proto.MetadataProps.ToDictionary(m => m.Key, m => m.Value),
+                run = probe is null ? null : new { inputs = probe.InputSource, outputs = probe.Outputs.Select(o => new { name = o.Name, dtype = o.DataType, shape = o.Shape }) },
             });
             return 0;
         }
@@ -54,6 +60,8 @@ public static class OnnxInfo
         console.Write(table);
         console.WriteLine($"{parameters.Count} parameter tensors, {parameterCount:N0} elements, {parameterBytes:N0} bytes of {bytes:N0} in the file");
         foreach (var m in proto.MetadataProps) console.WriteLine($"  {m.Key} = {m.Value}");
+        if (probe is not null)
+            console.WriteLine($"runs in ONNX Runtime on {probe.InputSource}: {string.Join("; ", probe.Outputs.Select(o => $"{o.Name} {o.DataType} [{string.Join(", ", o.Shape)}]"))}");
         return 0;
     }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Condense.Data;
 using Condense.Formats;
+using Condense.Formats.Onnx;
 using Condense.Models;
 using Condense.Pruning;
 using Spectre.Console;
@@ -17,7 +18,7 @@ public static class PruneCommand
 {
     public static Command Create()
     {
-        var model = new Argument<string>("model") { Description = "A model written by 'condense train' (.safetensors)" };
+        var model = new Argument<string>("model") { Description = "A model written by 'condense train' (.safetensors), or any ONNX model (recognised by content)" };
         var method = new Option<string>("--method") { Description = "magnitude | global | structured | snip | grasp | synflow | random", DefaultValueFactory = _ => "global" };
         var sparsity = new Option<double>("--sparsity") { Description = "Share of weights to prune, in [0, 1) (structured: share of hidden neurons)", DefaultValueFactory = _ => 0.9 };
         var layers = new Option<string?>("--layers") { Description = "Comma-separated layers to prune (default: all), e.g. fc1,fc2" };
@@ -35,9 +36,12 @@ public static class PruneCommand
         {
             model, method, sparsity, layers, finetune, lr, ftDropout, data, format, bits, seed, output, report, json,
         };
+        var onnx = new OnnxPrune();
+        onnx.AddTo(command);
         command.SetAction(parse =>
         {
             var path = parse.GetValue(model)!;
+            if (OnnxSniffer.LooksLikeOnnx(path)) return onnx.Run(parse, path, parse.GetValue(output)!, parse.GetValue(sparsity), (int)parse.GetValue(seed), parse.GetValue(json));
             var criterion = PruningCriteria.Parse(parse.GetValue(method)!);
             var storage = new SparseStorageOptions { Encoding = ParseFormat(parse.GetValue(format)!), Bits = parse.GetValue(bits) };
             storage.Validate();

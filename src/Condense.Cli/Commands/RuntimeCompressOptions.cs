@@ -18,7 +18,6 @@ internal static class RuntimeCompressOptions
     static readonly Option<string> Calibration = new("--calibration") { Description = "int8-static activation ranges: minmax | percentile | entropy", DefaultValueFactory = _ => "minmax" };
     static readonly Option<double> Percentile = new("--percentile") { Description = "Percentile calibration: the |x| quantile kept", DefaultValueFactory = _ => 99.999 };
     static readonly Option<string> Activations = new("--activations") { Description = "int8-static activation type: uint8 | int8", DefaultValueFactory = _ => "uint8" };
-    static readonly Option<int> Block = new("--block") { Description = "nbits: block size along K (power of 2, >= 16)", DefaultValueFactory = _ => 32 };
     static readonly Option<int> Accuracy = new("--accuracy-level") { Description = "nbits: MatMulNBits accuracy_level (4 = int8 compute, fastest on CPU)", DefaultValueFactory = _ => 4 };
     static readonly Option<bool> Symmetric = new("--symmetric") { Description = "nbits: symmetric blocks (no zero points)" };
     static readonly Option<string> Goal = new("--goal") { Description = "size | speed | balanced: picks the method when --method is absent, and its details", DefaultValueFactory = _ => "balanced" };
@@ -29,9 +28,8 @@ internal static class RuntimeCompressOptions
 
     public static void Add(Command command)
     {
-        foreach (var o in new Option[] { Calibration, Percentile, Activations, Block, Accuracy, Symmetric, Goal, Batch, NoMeasure })
+        foreach (var o in new Option[] { Calibration, Percentile, Activations, Accuracy, Symmetric, Goal, Batch, NoMeasure })
             command.Options.Add(o);
-        DataOptions.Add(command);
     }
 
     public static bool Handles(string? method) => method is null || Methods.Contains(method.ToLowerInvariant());
@@ -45,8 +43,9 @@ internal static class RuntimeCompressOptions
             "int8-dynamic" => RuntimeMethod.Int8Dynamic,
             _ => RuntimeMethod.NBits,
         };
-        var data = CalibrationDataLoader.Load(OnnxReader.Read(inPath), DataOptions.Spec(parse, seed));
-        var description = data.IsRandom ? data.Description + " (random inputs: the figures mean little)" : data.Description;
+        var model = OnnxReader.Read(inPath);
+        var data = CalibrationDataLoader.Load(model, DataOptions.Spec(parse, seed));
+        var description = data.IsRandom ? data.Description + " (no --data: calibration and figures on random inputs mean little)" : data.Description;
         var request = new RuntimeCompressionRequest(inPath, outPath, method, data.Calibration, data.HeldOut, description,
             Enum.TryParse<RuntimeGoal>(parse.GetValue(Goal), true, out var g) ? g : throw new CondenseException($"--goal must be size, speed or balanced, not '{parse.GetValue(Goal)}'"),
             parse.GetValue(Calibration)!.ToLowerInvariant() switch
@@ -58,7 +57,7 @@ internal static class RuntimeCompressOptions
             },
             parse.GetValue(Percentile),
             parse.GetValue(Activations) switch { "int8" => true, "uint8" => false, var a => throw new CondenseException($"--activations must be uint8 or int8, not '{a}'") },
-            bits ?? 4, parse.GetValue(Block), parse.GetValue(Accuracy), parse.GetValue(Symmetric), !parse.GetValue(NoMeasure), parse.GetValue(Batch));
+            bits ?? 4, parse.GetValue(CompressDataAware.Block) ?? 32, parse.GetValue(Accuracy), parse.GetValue(Symmetric), !parse.GetValue(NoMeasure), parse.GetValue(Batch));
         var console = CliConsole.For(parse);
         var report = RuntimeCompression.Run(request, json ? null : m => console.MarkupLine($"[grey]{Markup.Escape(m)}[/]"));
         if (json)

@@ -59,10 +59,12 @@ internal static class ModelPage
         {
             // Parsed from memory with external data refused (no directory): nothing is read from disk.
             var model = OnnxReader.Parse(bytes, name, directory: null);
+            // Weights of control-flow bodies carry their graph's path: two If branches may both hold a "W".
             var parameters = model.Parameters
-                .Select(p => OnnxTensorData.IsFloat(p.Tensor.DataType)
-                    ? NamedTensor.FromFloat32(p.Name, OnnxTensorData.ToFloat32(p.Tensor), p.Shape)
-                    : new NamedTensor(p.Name, TensorDType.U8, [0], []))
+                .Select(p => (Name: p.GraphPath.Length > 0 ? $"{p.GraphPath}/{p.Name}" : p.Name, p))
+                .Select(x => OnnxTensorData.IsFloat(x.p.Tensor.DataType)
+                    ? NamedTensor.FromFloat32(x.Name, OnnxTensorData.ToFloat32(x.p.Tensor), x.p.Shape)
+                    : new NamedTensor(x.Name, TensorDType.U8, [0], []))
                 .ToList();
             if (parameters.Count == 0) throw new InvalidFileException(name, "the model has no weights to compress");
             return new Upload(name, parameters, new Dictionary<string, string>(), model);

@@ -14,6 +14,16 @@ namespace Condense.Calibration;
 /// </summary>
 public static class CalibrationDataLoader
 {
+    /// <summary>The most bytes of samples held in memory at once (calibration and held out together).</summary>
+    public const long MaxSampleBytes = 4L << 30;
+
+    /// <summary>Refuses a request whose samples would not fit <see cref="MaxSampleBytes"/>, before making any.</summary>
+    public static void CheckMemory(long samples, long bytesPerSample, string source)
+    {
+        if (bytesPerSample > 0 && samples > MaxSampleBytes / bytesPerSample)
+            throw new CondenseException($"{source}: {samples} samples of {bytesPerSample:N0} bytes exceed the {MaxSampleBytes >> 30} GiB limit for data in memory; lower --calibration-count");
+    }
+
     /// <summary>The data <paramref name="spec"/> describes, for <paramref name="model"/>.</summary>
     public static CalibrationData Load(OnnxModel model, DataSpec spec)
     {

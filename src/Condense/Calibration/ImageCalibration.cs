@@ -48,6 +48,7 @@ public static class ImageCalibration
             var variants = 1 + spec.Augment;
             var split = SourceSplit.Make(folder.Files.Count, spec.Count, spec.HeldOutFraction, spec.Seed);
             var heldCap = split.HeldOut.Length == 0 ? 0 : Math.Clamp((int)Math.Round(spec.Count * spec.HeldOutFraction, MidpointRounding.AwayFromZero), 1, Math.Max(spec.Count - 1, 1));
+            CalibrationDataLoader.CheckMemory(Math.Min(spec.Count, (long)folder.Files.Count * variants), 4L * geometry.Channels * geometry.Height * geometry.Width, path);
             var calPairs = Pairs(split.Calibration, variants, spec.Count - heldCap);
             var heldPairs = Pairs(split.HeldOut, variants, heldCap);
 
@@ -55,7 +56,7 @@ public static class ImageCalibration
             foreach (var group in calPairs.Concat(heldPairs).GroupBy(p => p.Photo).OrderBy(g => g.Key))
             {
                 var entry = folder.Files[group.Key];
-                var image = ImageDecoder.Decode(entry.Path);
+                var image = ImageDecoder.Decode(entry.Path, new ImageDecodeOptions { MaxPixels = options.MaxPixels });
                 foreach (var (photo, variant) in group)
                 {
                     var region = Region(image, geometry, resize, spec.Seed, photo, variant);

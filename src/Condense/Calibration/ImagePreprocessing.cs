@@ -27,6 +27,9 @@ public sealed record ImagePreprocessing
     /// <summary>Layout of the input; null = NCHW when the second axis has 1 or 3 entries, NHWC when the last does.</summary>
     public TensorLayout? Layout { get; init; }
 
+    /// <summary>The largest photo decoded (width × height); a header claiming more is refused before any pixel buffer exists.</summary>
+    public long MaxPixels { get; init; } = Condense.Imaging.ImageDecodeOptions.DefaultMaxPixels;
+
     /// <summary>The defaults: centre crop, 0..1, no mean or std, RGB, layout from the shape.</summary>
     public static ImagePreprocessing Default { get; } = new();
 
@@ -36,6 +39,7 @@ public sealed record ImagePreprocessing
     /// <summary>Checks ranges; bad values are a <see cref="CondenseException"/> quoting them.</summary>
     public void Validate()
     {
+        if (MaxPixels < 1) throw new CondenseException($"the pixel limit must be positive, not {MaxPixels}");
         if (Resize is < 1 or > 16384) throw new CondenseException($"--resize must be between 1 and 16384, not {Resize}");
         if (Range is not (null or 1f or 255f)) throw new CondenseException($"--range must be 1 or 255, not {Range}");
         if (Mean is { Length: not (1 or 3) }) throw new CondenseException($"--mean needs 1 or 3 values, not {Mean.Length}");

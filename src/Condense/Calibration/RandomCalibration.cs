@@ -21,6 +21,8 @@ public static class RandomCalibration
             foreach (var d in input.Dims) shape.Dim.Add(d > 0 ? new TensorShapeProto.Types.Dimension { DimValue = d } : new TensorShapeProto.Types.Dimension { DimParam = "dynamic" });
             graph.Input.Add(new ValueInfoProto { Name = input.Name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)input.Type, Shape = shape } } });
         }
+        var bytes = inputs.Sum(i => Math.Max(OnnxTensorData.ElementCount(i.Dims.Select(d => Math.Max(d, 1L)).ToArray(), 1L << 40), 0) * Math.Max(OnnxTensorData.ElementSize((int)i.Type), 1));
+        CalibrationDataLoader.CheckMemory(spec.Count, bytes, "random inputs");
         var split = SourceSplit.Make(spec.Count, spec.Count, spec.HeldOutFraction, spec.Seed);
         var calibration = split.Calibration.Select(i => OnnxVerifier.RandomInputs(graph, spec.Seed + i)).ToList();
         var heldOut = split.HeldOut.Select(i => OnnxVerifier.RandomInputs(graph, spec.Seed + i)).ToList();

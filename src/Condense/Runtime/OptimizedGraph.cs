@@ -12,6 +12,7 @@ public static class OptimizedGraph
     /// <summary>Op type → count in the optimised graph of the model at <paramref name="modelPath"/>.</summary>
     public static IReadOnlyDictionary<string, int> OpCounts(string modelPath)
     {
+        Formats.Onnx.OnnxRuntimeEnvironment.Ensure();
         var temp = Path.Combine(Path.GetTempPath(), $"condense-optimized-{Environment.ProcessId}-{Guid.NewGuid():N}.onnx");
         try
         {

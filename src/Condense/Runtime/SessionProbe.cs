@@ -21,6 +21,7 @@ public static class SessionProbe
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
+        OnnxRuntimeEnvironment.Ensure();
         var values = new List<OrtValue>();
         try
         {

@@ -193,4 +193,12 @@ public class CalibrationDataLoaderTests
         Assert.NotEqual(data.Calibration[0][0].ToByteArray(), data.Calibration[1][0].ToByteArray());
         Assert.Contains("names 'nope'", Assert.Throws<CondenseException>(() => CalibrationDataLoader.Load(model, new DataSpec(null, InputShapes: new Dictionary<string, long[]> { ["nope"] = [1] }))).Message);
     }
+
+    [Fact]
+    public void Samples_that_would_not_fit_memory_are_refused_before_any_is_made()
+    {
+        var model = TinyModels.Image(size: 224);
+        var ex = Assert.Throws<CondenseException>(() => CalibrationDataLoader.Load(model, new DataSpec(null, Count: 100_000)));
+        Assert.Contains("--calibration-count", ex.Message);
+    }
 }

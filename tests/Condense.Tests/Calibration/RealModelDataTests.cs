@@ -29,6 +29,22 @@ public class RealModelDataTests
     }
 
     [Fact]
+    public void ResNet18_features_of_a_photos_crops_agree_more_than_those_of_two_photos()
+    {
+        using var dir = new TempFolder();
+        foreach (var name in Condense.Imaging.SampleImages.Names)
+            File.WriteAllBytes(dir.File(name + ".png"), Condense.Imaging.SampleImages.LoadPng(name));
+        var data = CalibrationDataLoader.Load(OnnxReader.Read(PackagedModels.ResNet18),
+            new DataSpec(dir.Path, PackagedModels.ResNet18Preprocess, HeldOutFraction: 0, Augment: 1, Seed: 2));
+        // Variant-major order: chelsea, coffee (centre crops), then chelsea, coffee (random crop, maybe mirrored).
+        using var runner = OnnxRuntimeRunner.FromFile(PackagedModels.ResNet18);
+        var f = data.Calibration.Select(s => OnnxTensorData.ToFloat32(runner.Run(s)[0])).ToList();
+        static double Cos(float[] a, float[] b) => a.Zip(b, (x, y) => (double)x * y).Sum() / Math.Sqrt(a.Sum(x => (double)x * x) * b.Sum(x => (double)x * x));
+        Assert.True(Cos(f[0], f[2]) > Cos(f[0], f[1]) + 0.1, $"same photo {Cos(f[0], f[2]):F3}, two photos {Cos(f[0], f[1]):F3}");
+        Assert.True(Cos(f[1], f[3]) > Cos(f[1], f[2]) + 0.1, $"same photo {Cos(f[1], f[3]):F3}, two photos {Cos(f[1], f[2]):F3}");
+    }
+
+    [Fact]
     public void MiniLm_sentences_tokenized_with_its_vocab_run_in_onnx_runtime()
     {
         using var dir = new TempFolder();

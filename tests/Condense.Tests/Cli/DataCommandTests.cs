@@ -57,21 +57,27 @@ public class DataCommandTests
     [InlineData("novocab")]
     [InlineData("empty")]
     [InlineData("badshape")]
+    [InlineData("corrupt")]
     public void Bad_data_is_one_line_and_exit_1(string which)
     {
         using var dir = new TempFolder();
         var model = WriteModel(dir, which == "novocab" ? TinyModels.Text() : TinyModels.Image());
         Directory.CreateDirectory(dir.File("empty"));
         File.WriteAllText(dir.File("s.txt"), "a sentence\n");
+        Directory.CreateDirectory(dir.File("photos"));
+        File.WriteAllBytes(Path.Combine(dir.File("photos"), "good.png"), PhotoFiles.Uniform(9, 9, 1, 2, 3));
+        File.WriteAllBytes(Path.Combine(dir.File("photos"), "bad.png"), PhotoFiles.Uniform(9, 9, 1, 2, 3)[..40]);
         string[] args = which switch
         {
             "novocab" => ["data", model, "--data", dir.File("s.txt"), "--vocab", dir.File("missing.txt")],
             "empty" => ["data", model, "--data", dir.File("empty")],
+            "corrupt" => ["data", model, "--data", dir.File("photos")],
             _ => ["data", model, "--input-shape", "pixels=1,3,8"],
         };
         var (code, _, stderr) = CliHarness.Run(args);
         Assert.Equal(1, code);
         Assert.Single(stderr.Trim().Split('\n'));
         Assert.StartsWith("condense: error: ", stderr);
+        if (which == "corrupt") Assert.Contains("bad.png", stderr);
     }
 }

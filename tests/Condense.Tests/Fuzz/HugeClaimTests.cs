@@ -203,4 +203,30 @@ public sealed class HugeClaimTests : IDisposable
         RefusedWithinBudget(() => CompressedContainer.Read(path));
         Assert.Contains("entries cannot fit", Assert.Throws<InvalidFileException>(() => CompressedContainer.Read(path)).Message);
     }
+
+    [Fact]
+    public void Npy_refuses_a_1KB_file_claiming_100GB()
+    {
+        var npy = Condense.Tests.Formats.Npy.NpyReaderTests.HandMade("{'descr': '<f4', 'fortran_order': False, 'shape': (25000000000,), }", new byte[1024 - 128]);
+        var path = Write("huge.npy", npy);
+        RefusedWithinBudget(() => Condense.Formats.Npy.NpyReader.Read(path));
+    }
+
+    [Fact]
+    public void Npz_refuses_a_1KB_archive_whose_member_claims_100GB()
+    {
+        // A member whose header claims 4 GiB (zip32's limit) and an .npy inside claiming 100 GB.
+        var inner = Condense.Tests.Formats.Npy.NpyReaderTests.HandMade("{'descr': '<f4', 'fortran_order': False, 'shape': (25000000000,), }", new byte[512]);
+        var zip = Condense.Tests.Formats.Npy.NpzReaderTests.Zip(CompressionLevel.Optimal, ("x.npy", inner));
+        var path = Write("inner.npz", zip);
+        RefusedWithinBudget(() => Condense.Formats.Npy.NpzReader.Read(path));
+        for (int i = 0; i + 4 <= zip.Length; i++)
+        {
+            var sig = BitConverter.ToUInt32(zip, i);
+            if (sig == 0x04034b50) BitConverter.GetBytes(0xFFFFFFF0u).CopyTo(zip, i + 22);
+            if (sig == 0x02014b50) BitConverter.GetBytes(0xFFFFFFF0u).CopyTo(zip, i + 24);
+        }
+        var claimed = Write("claimed.npz", zip);
+        RefusedWithinBudget(() => Condense.Formats.Npy.NpzReader.Read(claimed));
+    }
 }

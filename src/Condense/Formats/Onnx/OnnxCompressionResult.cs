@@ -17,7 +17,7 @@ public sealed record OnnxCompressionResult(
 {
     /// <summary>
     /// Nodes whose weights were left as they were for a reason a user can act on (not float32,
-    /// overridable graph input, NaN or infinity), one per node; tensors merely below the minimum
+    /// NaN or infinity), one per node; tensors merely below the minimum
     /// size or that no encoding makes smaller are not listed here (see <see cref="Tensors"/>).
     /// </summary>
     public IReadOnlyList<OnnxUntouchedNode> Untouched { get; init; } = [];

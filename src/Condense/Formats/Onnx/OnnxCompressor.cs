@@ -18,7 +18,18 @@ public static class OnnxCompressor
     /// Compresses a copy of <paramref name="model"/> (whose external data, if any, is first loaded
     /// into it; nothing else of it changes). Models of opset &lt; 7 are lifted to 7 on the way.
     /// </summary>
-    public static OnnxCompressionResult Compress(OnnxModel model, OnnxCompressionOptions options) => Compress(model, options, null);
+    public static OnnxCompressionResult Compress(OnnxModel model, OnnxCompressionOptions options) => Compress(model, options, null, null);
+
+    /// <summary>
+    /// As <see cref="Compress(OnnxModel, OnnxCompressionOptions)"/>, but the weights named in
+    /// <paramref name="quantized"/> are written from the codes given (data-aware quantization decided
+    /// them); every other tensor is encoded by <paramref name="options"/> as usual.
+    /// </summary>
+    public static OnnxCompressionResult Compress(OnnxModel model, OnnxCompressionOptions options, IReadOnlyDictionary<string, OnnxQuantizedMatrix> quantized)
+    {
+        ArgumentNullException.ThrowIfNull(quantized);
+        return Compress(model, options, null, quantized);
+    }
 
     /// <summary>
     /// Compresses <paramref name="model"/> into <paramref name="outputPath"/> plus
@@ -44,7 +55,7 @@ public static class OnnxCompressor
         OnnxCompressionResult result;
         using (var data = new OnnxExternalDataWriter(staged.DataPath, staged.DataLocation, minExternalBytes))
         {
-            result = Compress(model, options, data);
+            result = Compress(model, options, data, null);
             result.ThrowIfNothingCompressed(model.Source);
             data.Complete();
         }
@@ -54,7 +65,8 @@ public static class OnnxCompressor
         return result;
     }
 
-    static OnnxCompressionResult Compress(OnnxModel model, OnnxCompressionOptions options, OnnxExternalDataWriter? external)
+    static OnnxCompressionResult Compress(OnnxModel model, OnnxCompressionOptions options, OnnxExternalDataWriter? external,
+        IReadOnlyDictionary<string, OnnxQuantizedMatrix>? quantized)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -72,12 +84,6 @@ public static class OnnxCompressor
         }
         var lifted = OnnxOpsetUpgrade.ToOpset7(proto, model.Source);
         OnnxRuntimeDomains.Check(proto, model.Source);
-        // Under IR 4 and later an initializer that is also a graph input is a default callers may
-        // override; replacing it would change the model's interface. Under IR 3 every initializer
-        // is an input, and the entries mean nothing.
-        var overridable = proto.IrVersion >= 4
-            ? proto.Graph.Input.Select(i => i.Name).ToHashSet(StringComparer.Ordinal)
-            : new HashSet<string>(StringComparer.Ordinal);
         // IR 3 demands every initializer be a graph input; IR 4 (ONNX 1.5) lifted that, and
         // every opset from 7 on is valid with it, so new initializers need no input entries.
         if (proto.IrVersion < 4) proto.IrVersion = 4;
@@ -97,7 +103,13 @@ public static class OnnxCompressor
             var owner = p.Graph ?? graph;
             var inMain = ReferenceEquals(owner, graph);
             source.LoadExternalData(t);
-            var (report, fork, why) = CompressOne(p, owner, builder, options, inMain && overridable.Contains(p.Name));
+            OnnxTensorReport report;
+            OnnxGraphBuilder? fork;
+            string? why = null;
+            if (inMain && quantized is not null && p.Source == OnnxParameterSource.Initializer && quantized.TryGetValue(p.Name, out var given))
+                (report, fork) = EncodeGiven(p, given, builder);
+            else
+                (report, fork, why) = CompressOne(p, owner, builder, options);
             reports.Add(report with { GraphPath = p.GraphPath });
             if (why is not null)
                 untouched.AddRange(OnnxSubgraphs.Consumers(owner, p.GraphPath, p.Name).Select(c =>
@@ -126,6 +138,22 @@ public static class OnnxCompressor
         return new OnnxCompressionResult(proto, reports, before, after, lifted) { Untouched = untouched };
     }
 
+    /// <summary>A weight whose codes were decided elsewhere; kept when its encoding is not smaller.</summary>
+    static (OnnxTensorReport Report, OnnxGraphBuilder? Fork) EncodeGiven(OnnxParameter p, OnnxQuantizedMatrix given, OnnxGraphBuilder builder)
+    {
+        var t = p.Tensor;
+        var shape = t.Dims.ToArray();
+        var bytesBefore = t.CalculateSize();
+        var fork = builder.Fork();
+        given.Encode(fork, shape, p.Name);
+        if (fork.Bytes >= bytesBefore)
+            return (new(p.Name, p.Source, shape, p.TypeName, "kept: no encoding is smaller", bytesBefore, bytesBefore, 0, 0), null);
+        var values = OnnxTensorData.ToFloat32(t);
+        var decoded = given.Decoded();
+        return (new OnnxTensorReport(p.Name, p.Source, shape, p.TypeName, given.Label + (Packed(fork) ? " packed" : ""), bytesBefore, fork.Bytes,
+            MaxAbs(values, decoded), RelativeRms(values, decoded)), fork);
+    }
+
     static string OpLabel(NodeProto node) => node.Domain is "" or "ai.onnx" ? node.OpType : $"{node.Domain}.{node.OpType}";
 
     /// <summary>
@@ -133,7 +161,7 @@ public static class OnnxCompressor
     /// it is kept for a reason a user can act on, that reason (its consumers are then named).
     /// </summary>
     static (OnnxTensorReport Report, OnnxGraphBuilder? Fork, string? Why) CompressOne(OnnxParameter p, GraphProto graph, OnnxGraphBuilder builder,
-        OnnxCompressionOptions options, bool overridable)
+        OnnxCompressionOptions options)
     {
         var t = p.Tensor;
         var shape = t.Dims.ToArray();
@@ -145,8 +173,6 @@ public static class OnnxCompressor
         if (p.ElementCount < Math.Max(options.MinSize, 1)) return Kept("below min size");
         if ((DataType)t.DataType != DataType.Float)
             return Kept("not float32", $"weight '{p.Name}' is {p.TypeName}; the methods encode float32 weights only");
-        if (overridable)
-            return Kept("graph input", $"weight '{p.Name}' is also a graph input that callers may override; compressing it would change the model's inputs");
         if (p.Source == OnnxParameterSource.Initializer && !OnnxSubgraphs.Consumers(graph, p.GraphPath, p.Name).Any() && !graph.Output.Any(o => o.Name == p.Name))
             return Kept("not used by any node");
         var values = OnnxTensorData.ToFloat32(t);

@@ -13,7 +13,7 @@ namespace Condense.Formats.Onnx;
 /// All decoders read only initializers, so ONNX Runtime constant-folds them when it loads the
 /// model: the file is small, inference runs as fast as the original.
 /// </remarks>
-internal static class OnnxEncodings
+internal static partial class OnnxEncodings
 {
     /// <summary>Name of the shared bit-unpacking table: LUT[v, j] = bit j of byte v (int32 [256, 8]).</summary>
     public const string BitTable = "condense::bits_lut";

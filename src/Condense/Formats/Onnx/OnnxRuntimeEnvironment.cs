@@ -36,7 +36,14 @@ public static class OnnxRuntimeEnvironment
                 logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING,
                 loggingFunction = Callback,
             };
-            OrtEnv.CreateInstanceWithOptions(ref options);
+            try
+            {
+                OrtEnv.CreateInstanceWithOptions(ref options);
+            }
+            catch (OnnxRuntimeException)
+            {
+                // Created meanwhile by a caller outside Condense: sessions still log at error level only.
+            }
         }
     }
 

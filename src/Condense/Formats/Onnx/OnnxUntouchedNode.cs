@@ -2,7 +2,7 @@ namespace Condense.Formats.Onnx;
 
 /// <summary>
 /// A node whose weight a compression method left as it was, and why: a weight that is not
-/// float32, that callers may override as a graph input, that holds NaN or infinity. The model
+/// float32 (float16, an integer lookup table), that holds NaN or infinity. The model
 /// still runs and is still smaller elsewhere; the report names these so a user knows which
 /// layers kept their size and need another method (one line per node, never a crash).
 /// </summary>

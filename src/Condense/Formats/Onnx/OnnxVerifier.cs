@@ -107,6 +107,28 @@ public static class OnnxVerifier
             $"({string.Join(" | ", tried)}): {Reason(last!.Message, source)}; pass --input-shape NAME=D1,D2,… for its dynamic dims (or --data)");
     }
 
+    /// <summary>
+    /// Runs <paramref name="model"/> once on seeded random inputs chosen as <see cref="Compare"/>
+    /// chooses them (given shapes, then guesses), so a user can see whether and how it runs before
+    /// compressing it: the inputs used and each output's name, type and dims.
+    /// </summary>
+    public static OnnxProbe Probe(OnnxModel model, OnnxInputShapes? shapes = null, int seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        using var runner = model.HasExternalData
+            ? OnnxRuntimeRunner.FromFile(model.Source)
+            : new OnnxRuntimeRunner(Runnable(model).ToByteArray(), model.Source);
+        var (_, outputs, source) = RunOnRandomInputs(runner, model.Proto.Graph, model.Source, seed, shapes ?? OnnxInputShapes.None);
+        return new OnnxProbe(source, outputs.Select(o => new OnnxProbeOutput(o.Name, OnnxTensorData.TypeName(o.DataType), o.Dims.ToArray())).ToList());
+    }
+
+    static ModelProto Runnable(OnnxModel model)
+    {
+        var proto = model.Proto.Clone();
+        OnnxOpsetUpgrade.ToOpset7(proto, model.Source);
+        return proto;
+    }
+
     static string Reason(string message, string source) =>
         message.StartsWith(source + ": ", StringComparison.Ordinal) ? message[(source.Length + 2)..] : message;
 
@@ -207,16 +229,21 @@ public static class OnnxVerifier
         var a = OnnxTensorData.ToFloat32(original);
         var b = OnnxTensorData.ToFloat32(compressed);
         if (a.Length != b.Length) throw new CondenseException($"output '{name}' has {a.Length} elements in the original but {b.Length} compressed");
+        // NaN and infinities (masks, −∞ logits) carry no distance: they are left out of the figures
+        // (which stay finite, as JSON needs) and show up in Mismatched when the two disagree.
         double maxAbs = 0, sumAbs = 0, maxA = 0, sumA = 0;
+        long finite = 0;
         for (int i = 0; i < a.Length; i++)
         {
+            if (!float.IsFinite(a[i]) || !float.IsFinite(b[i])) continue;
+            finite++;
             var d = Math.Abs((double)a[i] - b[i]);
             maxAbs = Math.Max(maxAbs, d);
             sumAbs += d;
             maxA = Math.Max(maxA, Math.Abs((double)a[i]));
             sumA += Math.Abs((double)a[i]);
         }
-        var n = Math.Max(a.Length, 1);
+        var n = Math.Max(finite, 1);
         return new OnnxOutputDifference(name, maxAbs, sumAbs / n, maxA > 0 ? maxAbs / maxA : maxAbs, sumA > 0 ? sumAbs / sumA : sumAbs / n)
         {
             DataType = type,

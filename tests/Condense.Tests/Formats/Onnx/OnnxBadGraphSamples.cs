@@ -34,23 +34,37 @@ public static class OnnxBadGraphSamples
 
     /// <summary>
     /// A float32 weight W [64, 64] that compresses, a float16 weight H [64, 64] (cast up before its
-    /// MatMul) and a float32 weight O [64, 64] that is also a graph input (overridable): H's Cast
-    /// and O's MatMul are left as they were and named.
+    /// MatMul) and a float32 weight N [64] holding one +∞ (a Min's ceiling): the Cast and the Min
+    /// are left as they were and named.
     /// </summary>
     public static ModelProto MixedWeights()
     {
         var graph = new GraphProto { Name = "mixed" };
         graph.Input.Add(Value("X", DataType.Float, 2, 64));
-        graph.Input.Add(Value("O", DataType.Float, 64, 64));
         graph.Output.Add(Value("Y", DataType.Float, 2, 64));
         graph.Initializer.Add(OnnxTensorData.FromFloat32("W", Weights(64 * 64, 51), [64, 64]));
         var half = Weights(64 * 64, 52).SelectMany(v => BitConverter.GetBytes((Half)v)).ToArray();
         graph.Initializer.Add(OnnxTensorData.Raw("H", DataType.Float16, half, [64, 64]));
-        graph.Initializer.Add(OnnxTensorData.FromFloat32("O", Weights(64 * 64, 53), [64, 64]));
+        var ceiling = Weights(64 * 2, 53);
+        ceiling[7] = float.PositiveInfinity;
+        graph.Initializer.Add(OnnxTensorData.FromFloat32("N", ceiling, [2, 64]));
         graph.Node.Add(Node("MatMul", "first", ["X", "W"], ["a"]));
         graph.Node.Add(Node("Cast", "widen", ["H"], ["H32"], Int("to", (long)DataType.Float)));
         graph.Node.Add(Node("MatMul", "second", ["a", "H32"], ["b"]));
-        graph.Node.Add(Node("MatMul", "third", ["b", "O"], ["Y"]));
+        graph.Node.Add(Node("Min", "ceiling", ["b", "N"], ["Y"]));
+        return Wrap(graph);
+    }
+
+    /// <summary>Y = log(relu(X·W)): −∞ wherever X·W ≤ 0, in the original and the compressed model alike.</summary>
+    public static ModelProto LogOfRelu()
+    {
+        var graph = new GraphProto { Name = "log_relu" };
+        graph.Input.Add(Value("X", DataType.Float, 4, 64));
+        graph.Output.Add(Value("Y", DataType.Float, 4, 32));
+        graph.Initializer.Add(OnnxTensorData.FromFloat32("W", Weights(64 * 32, 71), [64, 32]));
+        graph.Node.Add(Node("MatMul", "project", ["X", "W"], ["P"]));
+        graph.Node.Add(Node("Relu", "relu", ["P"], ["R"]));
+        graph.Node.Add(Node("Log", "log", ["R"], ["Y"]));
         return Wrap(graph);
     }
 

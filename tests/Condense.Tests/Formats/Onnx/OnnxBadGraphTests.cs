@@ -85,6 +85,23 @@ public sealed class OnnxBadGraphTests : IDisposable
         var x = OnnxTensorData.ToFloat32(a.Run(inputs)[0]);
         var y = OnnxTensorData.ToFloat32(b.Run(inputs)[0]);
         Assert.Equal(x.Zip(y).Count(p => p.First != p.Second), output.GetProperty("mismatched").GetInt64());
+        var (code, table, _) = CliHarness.Run("compress", input, "--method", "kmeans", "--bits", "4", "--min-size", "100", "-o", Path.Combine(dir, "t.onnx"));
+        Assert.Equal(0, code);
+        Assert.Contains("elements differing", table);
+    }
+
+    [Fact]
+    public void Outputs_with_infinities_give_finite_figures_and_valid_json()
+    {
+        var input = Save("log_relu.onnx", OnnxBadGraphSamples.LogOfRelu());
+        var run = Compress(input, "--json");
+        Assert.True(run.Code == 0, run.Stderr);
+        using var json = JsonDocument.Parse(run.Stdout);
+        var output = Assert.Single(json.RootElement.GetProperty("verification").GetProperty("outputs").EnumerateArray());
+        Assert.True(double.IsFinite(output.GetProperty("maxAbs").GetDouble()));
+        Assert.InRange(output.GetProperty("maxRelative").GetDouble(), 1e-6, 1.0);
+        // Roughly half of X·W is ≤ 0 (−∞ after the log); only where the sign flipped do the two disagree there.
+        Assert.InRange(output.GetProperty("mismatched").GetInt64(), 1, 4 * 32);
     }
 
     [Fact]
@@ -99,14 +116,17 @@ public sealed class OnnxBadGraphTests : IDisposable
         Assert.Equal(2, untouched.Count);
         Assert.Equal(("widen", "Cast"), (untouched[0].Item1, untouched[0].Item2));
         Assert.Contains("'H' is FLOAT16", untouched[0].Item3);
-        Assert.Equal(("third", "MatMul"), (untouched[1].Item1, untouched[1].Item2));
-        Assert.Contains("graph input", untouched[1].Item3);
+        Assert.Equal(("ceiling", "Min"), (untouched[1].Item1, untouched[1].Item2));
+        Assert.Contains("'N' holds NaN or infinity", untouched[1].Item3);
         var tensors = json.RootElement.GetProperty("tensors").EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!, t => t.GetProperty("encoding").GetString()!);
         Assert.StartsWith("kmeans 4-bit", tensors["W"]);
         Assert.StartsWith("kept", tensors["H"]);
-        Assert.StartsWith("kept", tensors["O"]);
-        // The model keeps its interface: O is still an input callers may feed.
-        Assert.Contains(OnnxReader.Read(run.Output).Proto.Graph.Input, i => i.Name == "O");
+        Assert.StartsWith("kept", tensors["N"]);
+        // The untouched tensors are still there, byte for byte.
+        var written = OnnxReader.Read(run.Output).Proto.Graph.Initializer;
+        var original = OnnxBadGraphSamples.MixedWeights().Graph.Initializer;
+        foreach (var name in new[] { "H", "N" })
+            Assert.Equal(original.Single(i => i.Name == name), written.Single(i => i.Name == name));
 
         var (code, table, _) = CliHarness.Run("compress", input, "--method", "kmeans", "--bits", "4", "--min-size", "100", "-o", Path.Combine(dir, "t.onnx"));
         Assert.Equal(0, code);

@@ -1,0 +1,87 @@
+using Condense.Quantization.Gptq;
+using DataType = Onnx.TensorProto.Types.DataType;
+
+namespace Condense.Formats.Onnx;
+
+/// <summary>
+/// Encodings of a weight already quantized as a matrix (rows = outputs, columns = inputs), as
+/// data-aware quantization produces it: integer codes with per-(row, block) grids, or codes into
+/// per-row codebooks. The decoders rebuild the matrix and, where the ONNX tensor stores it
+/// transposed (MatMul's [in, out]) or with more dimensions (Conv), transpose and reshape it.
+/// </summary>
+internal static partial class OnnxEncodings
+{
+    /// <summary>ŵ = (code − zero[r, b]) · scale[r, b]; scales and zero points expanded over columns by a Gather when blocked.</summary>
+    public static void GridMatrix(OnnxGraphBuilder g, GridCodes codes, long[] shape, bool transposed, string output)
+    {
+        long rows = codes.Rows, columns = codes.Columns;
+        var levels = Levels(g, codes.Codes, codes.Bits, rows, columns, output);
+        var asFloat = g.Name($"{output}::q_float");
+        g.Node("Cast", [levels], asFloat, OnnxGraphBuilder.Int("to", (long)DataType.Float));
+        long blocks = codes.Blocks;
+        var scale = g.Add(OnnxTensorData.FromFloat32(g.Name($"{output}::scale"), codes.Scales, [rows, blocks]));
+        var zeroStored = g.Add(OnnxTensorData.Raw(g.Name($"{output}::zero_point"), DataType.Uint8, codes.ZeroPoints, [rows, blocks]));
+        var zero = g.Name($"{output}::zero_float");
+        g.Node("Cast", [zeroStored], zero, OnnxGraphBuilder.Int("to", (long)DataType.Float));
+        if (blocks > 1)
+        {
+            var blockOf = g.Add(OnnxTensorData.Int32(g.Name($"{output}::block_of_column"),
+                Enumerable.Range(0, (int)columns).Select(c => c / codes.BlockSize).ToArray(), columns));
+            var scaleWide = g.Name($"{output}::scale_columns");
+            g.Node("Gather", [scale, blockOf], scaleWide, OnnxGraphBuilder.Int("axis", 1));
+            var zeroWide = g.Name($"{output}::zero_columns");
+            g.Node("Gather", [zero, blockOf], zeroWide, OnnxGraphBuilder.Int("axis", 1));
+            (scale, zero) = (scaleWide, zeroWide);
+        }
+        var centred = g.Name($"{output}::q_centred");
+        g.Node("Sub", [asFloat, zero], centred);
+        var matrix = g.Name($"{output}::matrix");
+        g.Node("Mul", [centred, scale], matrix);
+        ToLayout(g, matrix, rows, columns, shape, transposed, output);
+    }
+
+    /// <summary>ŵ = centroids[(r / rowsPerCodebook)·2^bits + code]: the codes offset per row into one flat table, one Gather.</summary>
+    public static void CodebookMatrix(OnnxGraphBuilder g, CodebookCodes codes, long[] shape, bool transposed, string output)
+    {
+        long rows = codes.Rows, columns = codes.Columns;
+        var index = Levels(g, codes.Codes, codes.Bits, rows, columns, output);
+        var table = g.Add(OnnxTensorData.FromFloat32(g.Name($"{output}::codebooks"), codes.Centroids, [codes.Centroids.Length]));
+        if (codes.RowsPerCodebook < rows)
+        {
+            var offsets = g.Add(OnnxTensorData.Int32(g.Name($"{output}::codebook_offset"),
+                Enumerable.Range(0, (int)rows).Select(r => r / codes.RowsPerCodebook * codes.Size).ToArray(), rows, 1));
+            var shifted = g.Name($"{output}::table_index");
+            g.Node("Add", [index, offsets], shifted);
+            index = shifted;
+        }
+        var matrix = g.Name($"{output}::matrix");
+        g.Node("Gather", [table, index], matrix, OnnxGraphBuilder.Int("axis", 0));
+        ToLayout(g, matrix, rows, columns, shape, transposed, output);
+    }
+
+    /// <summary>Codes as int32 [rows, columns]: bit-packed below 8 bits when that pays for the shared bit table.</summary>
+    static string Levels(OnnxGraphBuilder g, byte[] codes, int bits, long rows, long columns, string output)
+    {
+        var used = bits;
+        if (!g.HasShared(BitTable) && (long)codes.Length * (8 - used) / 8 < BitTableBytes) used = 8;
+        return UnpackedIndices(g, codes.Select(c => (int)c).ToArray(), used, [rows, columns], output);
+    }
+
+    static void ToLayout(OnnxGraphBuilder g, string matrix, long rows, long columns, long[] shape, bool transposed, string output)
+    {
+        if (transposed)
+        {
+            if (shape.Length == 2) { g.Node("Transpose", [matrix], output, OnnxGraphBuilder.Ints("perm", 1, 0)); return; }
+            var t = g.Name($"{output}::transposed");
+            g.Node("Transpose", [matrix], t, OnnxGraphBuilder.Ints("perm", 1, 0));
+            matrix = t;
+        }
+        else if (shape.Length == 2 && shape[0] == rows && shape[1] == columns)
+        {
+            g.Node("Identity", [matrix], output);
+            return;
+        }
+        var target = g.Add(OnnxTensorData.Int64(g.Name($"{output}::shape"), shape, shape.Length));
+        g.Node("Reshape", [matrix, target], output);
+    }
+}

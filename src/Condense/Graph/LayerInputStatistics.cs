@@ -1,0 +1,82 @@
+using Condense.Formats.Onnx;
+using Condense.Quantization.Gptq;
+using Onnx;
+
+namespace Condense.Graph;
+
+/// <summary>
+/// H = Σ x xᵀ of every layer's input (per conv group, over im2col rows), gathered by running the
+/// samples through ONNX Runtime one at a time with the layers' inputs exposed
+/// (<see cref="ActivationCapture"/>). Memory: the accumulators (4·columns² bytes per layer and
+/// group, stated by <see cref="Bytes"/>) plus one sample's activations.
+/// </summary>
+public sealed class LayerInputStatistics : IDisposable
+{
+    readonly Dictionary<string, HessianAccumulator[]> byWeight;
+
+    LayerInputStatistics(Dictionary<string, HessianAccumulator[]> byWeight) => this.byWeight = byWeight;
+
+    /// <summary>Samples seen.</summary>
+    public int Samples { get; private set; }
+
+    /// <summary>Bytes held by all accumulators.</summary>
+    public long Bytes => byWeight.Values.SelectMany(a => a).Sum(a => a.Bytes);
+
+    /// <summary>The accumulators of one layer (one per group).</summary>
+    public IReadOnlyList<HessianAccumulator> Of(LinearLayer layer) => byWeight[layer.Weight];
+
+    /// <summary>Runs every sample (a complete input set) and folds each layer's input into its H.</summary>
+    /// <param name="model">The model (not modified).</param>
+    /// <param name="layers">Layers from <see cref="LinearLayers.Find"/>.</param>
+    /// <param name="samples">Input sets, enumerated once.</param>
+    /// <param name="threads">ONNX Runtime threads.</param>
+    public static LayerInputStatistics Gather(OnnxModel model, IReadOnlyList<LinearLayer> layers,
+        IEnumerable<IReadOnlyList<TensorProto>> samples, int threads = 1)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        ArgumentNullException.ThrowIfNull(samples);
+        var stats = new LayerInputStatistics(layers.ToDictionary(l => l.Weight,
+            l => Enumerable.Range(0, l.Groups).Select(_ => new HessianAccumulator(l.Columns)).ToArray(), StringComparer.Ordinal));
+        try
+        {
+            using var capture = new ActivationCapture(model, layers.Select(l => l.Input).Distinct(StringComparer.Ordinal).ToList(), threads);
+            foreach (var sample in samples)
+            {
+                var values = capture.Run(sample);
+                foreach (var layer in layers) stats.Add(layer, values[layer.Input]);
+                stats.Samples++;
+            }
+            return stats;
+        }
+        catch
+        {
+            stats.Dispose();
+            throw;
+        }
+    }
+
+    void Add(LinearLayer layer, TensorProto input)
+    {
+        var x = OnnxTensorData.ToFloat32(input);
+        var h = byWeight[layer.Weight];
+        if (layer.Kind != LinearLayerKind.Conv)
+        {
+            if (input.Dims.Count == 0 || input.Dims[^1] != layer.Columns)
+                throw new CondenseException($"{layer.Node}: its input [{string.Join(", ", input.Dims)}] does not end in {layer.Columns} features");
+            h[0].Add(x, x.Length / layer.Columns);
+            return;
+        }
+        if (input.Dims.Count != 4) throw new CondenseException($"{layer.Node}: its input [{string.Join(", ", input.Dims)}] is not NCHW");
+        int n = (int)input.Dims[0], c = (int)input.Dims[1], height = (int)input.Dims[2], width = (int)input.Dims[3];
+        var g = LinearLayers.Geometry(layer, c, height, width);
+        var image = c * height * width;
+        for (int i = 0; i < n; i++)
+            for (int group = 0; group < layer.Groups; group++)
+                h[group].Add(Im2Col.Patches(x.AsSpan(i * image, image), g, group), g.Patches);
+    }
+
+    public void Dispose()
+    {
+        foreach (var a in byWeight.Values.SelectMany(a => a)) a.Dispose();
+    }
+}

@@ -1,0 +1,14 @@
+namespace Condense.Graph;
+
+/// <summary>How a layer's weight multiplies its input.</summary>
+public enum LinearLayerKind
+{
+    /// <summary>MatMul with the weight as the second input: y = x·W, W [in, out] (columns are outputs).</summary>
+    MatMul,
+
+    /// <summary>Gemm: y = A·Bᵀ (transB = 1, B [out, in]) or A·B (B [in, out]).</summary>
+    Gemm,
+
+    /// <summary>2-D Conv, weight [C_out, C_in/group, kh, kw], input NCHW (im2col rows).</summary>
+    Conv,
+}

@@ -1,0 +1,76 @@
+namespace Condense.Quantization.Gptq;
+
+/// <summary>
+/// k-means weight sharing as GPTQ's element quantizer: a codebook of 2^bits centroids per row (or
+/// group of rows) is fitted first, on the original weights weighted by each column's input energy
+/// diag(H) (a weight that sees large inputs matters more to the output), then GPTQ rounds every
+/// value to its nearest centroid and compensates the error in the columns not yet rounded.
+/// </summary>
+public sealed class CodebookQuantizer : IGptqQuantizer
+{
+    readonly int bits;
+    readonly int rowsPerCodebook;
+    readonly int seed;
+    int rows, columns, rowsPer;
+    byte[] codes = [];
+    double[][] books = [];
+
+    /// <param name="bits">1..8: codebooks of 2^bits entries.</param>
+    /// <param name="rowsPerCodebook">Rows sharing one codebook (1: per output channel; 0: the whole matrix).</param>
+    /// <param name="seed">k-means initialisation seed.</param>
+    public CodebookQuantizer(int bits, int rowsPerCodebook = 1, int seed = 0)
+    {
+        if (bits is < 1 or > 8) throw new CondenseException($"k-means bits must be in 1..8, not {bits}");
+        if (rowsPerCodebook < 0) throw new CondenseException($"rows per codebook must be ≥ 0, not {rowsPerCodebook}");
+        this.bits = bits;
+        this.rowsPerCodebook = rowsPerCodebook;
+        this.seed = seed;
+    }
+
+    /// <inheritdoc/>
+    public int GroupWidth => 0;
+
+    /// <inheritdoc/>
+    public void Fit(ReadOnlySpan<double> weights, int rows, int columns, ReadOnlySpan<double> columnEnergy)
+    {
+        this.rows = rows;
+        this.columns = columns;
+        rowsPer = rowsPerCodebook == 0 ? rows : Math.Min(rowsPerCodebook, rows);
+        codes = new byte[rows * columns];
+        var groups = (rows + rowsPer - 1) / rowsPer;
+        books = new double[groups][];
+        var k = 1 << bits;
+        double meanEnergy = 0;
+        foreach (var e in columnEnergy) meanEnergy += e;
+        meanEnergy = meanEnergy > 0 ? meanEnergy / columnEnergy.Length : 1;
+        for (int g = 0; g < groups; g++)
+        {
+            int first = g * rowsPer, count = Math.Min(rowsPer, rows - first);
+            var values = weights.Slice(first * columns, count * columns).ToArray();
+            // A small floor keeps columns without input from vanishing entirely from the fit.
+            var weightsOf = new double[values.Length];
+            for (int i = 0; i < values.Length; i++) weightsOf[i] = columnEnergy[i % columns] / meanEnergy + 1e-3;
+            var distinct = values.Distinct().Count();
+            var result = KMeans1D.Fit(values, weightsOf, new KMeansOptions(Math.Max(1, Math.Min(k, distinct))) { Seed = seed });
+            var centroids = result.Centroids.Select(c => (double)(float)c).ToList();
+            while (centroids.Count < k) centroids.Add(centroids[^1]);
+            books[g] = [.. centroids.Order()];
+        }
+    }
+
+    /// <inheritdoc/>
+    public void FitGroup(int firstColumn, ReadOnlySpan<double> current, int rows, int width) { }
+
+    /// <inheritdoc/>
+    public double Quantize(int row, int column, double value)
+    {
+        var book = books[row / rowsPer];
+        var code = KMeans1D.Nearest(book, value);
+        codes[row * columns + column] = (byte)code;
+        return book[code];
+    }
+
+    /// <summary>The codes and codebooks of the last solve.</summary>
+    public CodebookCodes Result() =>
+        new(bits, rows, columns, rowsPer, codes, books.SelectMany(b => b.Select(c => (float)c)).ToArray());
+}

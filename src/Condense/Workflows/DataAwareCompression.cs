@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using Condense.Formats.Onnx;
+using Condense.Graph;
+using Condense.Metrics;
+using Condense.Quantization.Gptq;
+using Onnx;
+
+namespace Condense.Workflows;
+
+/// <summary>
+/// The data-aware compress use case: find the MatMul/Gemm/Conv layers, gather H = Σ x xᵀ of their
+/// inputs on the calibration and the held-out samples (one pass each through ONNX Runtime, one
+/// sample at a time), quantize each weight with GPTQ (or round to nearest for the data-free
+/// comparison) on per-channel or per-block grids or per-row codebooks, write the codes through the
+/// ONNX encodings, run the result in ONNX Runtime on the held-out samples, and only then write it.
+/// </summary>
+/// <remarks>
+/// Every layer's H comes from the original model's activations (not the partly quantized one's),
+/// so all layers are gathered in one pass; memory is one set of accumulators (stated in the
+/// report: calibration first, freed before the held-out set is gathered) plus one sample's activations.
+/// </remarks>
+public static class DataAwareCompression
+{
+    public static DataAwareCompressionReport Run(DataAwareCompressionRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Validate();
+        if (string.Equals(Path.GetFullPath(request.ModelPath), Path.GetFullPath(request.OutputPath), StringComparison.Ordinal))
+            throw new CondenseException($"{request.OutputPath}: the output would overwrite the input");
+        var model = OnnxReader.Read(request.ModelPath);
+        model.LoadExternalData();
+        var (layers, skipped) = LinearLayers.Find(model, request.MinSize);
+        var untouched = skipped.ToList();
+        if (layers.Count == 0)
+            throw new CondenseException($"{request.ModelPath}: no MatMul, Gemm or Conv with a float initializer weight of ≥ {request.MinSize} elements; nothing to quantize with data");
+        var data = request.Data;
+        var options = request.Gptq ?? new GptqOptions();
+
+        // Calibration statistics first, freed before the held-out ones are gathered: the peak holds one set.
+        var clock = Stopwatch.StartNew();
+        var calibration = request.DataFree ? null : LayerInputStatistics.Gather(model, layers, data.Calibration, request.Threads);
+        var captureTime = clock.Elapsed;
+        var statisticsBytes = calibration?.Bytes ?? 0;
+
+        clock.Restart();
+        var written = new Dictionary<string, OnnxQuantizedMatrix>(StringComparer.Ordinal);
+        var roundedOnly = new Dictionary<string, OnnxQuantizedMatrix>(StringComparer.Ordinal);
+        var solved = new List<(LinearLayer Layer, float[] W, Quantized Chosen, Quantized Rounded)>();
+        var initializers = model.Proto.Graph.Initializer.ToDictionary(i => i.Name, StringComparer.Ordinal);
+        using (calibration)
+        {
+            foreach (var layer in layers)
+            {
+                var w = Matrix(layer, OnnxTensorData.ToFloat32(initializers[layer.Weight]));
+                if (w.Any(v => !float.IsFinite(v))) { untouched.Add($"{layer.Node} ({layer.Kind}): its weight has NaN or infinity; left as it is"); continue; }
+                var rtn = Quantize(layer, w, null, request, options);
+                var chosen = calibration is null ? rtn : Quantize(layer, w, calibration.Of(layer), request, options);
+                written[layer.Weight] = chosen.Encoding;
+                roundedOnly[layer.Weight] = rtn.Encoding;
+                solved.Add((layer, w, chosen, rtn));
+                // H copies of the largest layers (hundreds of MB) would otherwise pile up until a full collection.
+                GC.Collect();
+            }
+        }
+        var quantizeTime = clock.Elapsed;
+
+        clock.Restart();
+        var reports = new List<DataAwareLayerReport>();
+        using (var held = LayerInputStatistics.Gather(model, layers, data.HeldOut, request.Threads))
+        {
+            statisticsBytes = Math.Max(statisticsBytes, held.Bytes);
+            foreach (var (layer, w, chosen, rtn) in solved)
+            {
+                int rows = layer.Rows * layer.Groups;
+                var errors = HeldOutErrors(layer, w, held, chosen.Values, rtn.Values);
+                reports.Add(new DataAwareLayerReport(layer.Node, layer.Kind.ToString(), layer.Weight, rows, layer.Columns, chosen.Encoding.Label,
+                    errors[0], errors[1], SeedsBound(w, chosen.Values, rows, layer.Columns)));
+            }
+        }
+        captureTime += clock.Elapsed;
+
+        var compression = new OnnxCompressionOptions(request.Method, request.Bits,
+            PerChannel: request.Method == OnnxCompressionMethod.Linear, MinSize: request.MinSize, Seed: request.Seed);
+        var result = OnnxCompressor.Compress(model, compression, written);
+        var labels = data.HeldOutLabels;
+        var original = HeldOutQuality.Outputs(model.Proto, request.ModelPath, data.HeldOut, request.Threads);
+        double Figure(ModelProto m)
+        {
+            var outputs = HeldOutQuality.Outputs(m, request.OutputPath, data.HeldOut, request.Threads);
+            return labels is not null ? HeldOutQuality.Accuracy(outputs, labels) : HeldOutQuality.MeanCosine(original, outputs);
+        }
+        var quality = Figure(result.Model);
+        double? dataFreeQuality = request.CompareDataFree && !request.DataFree
+            ? Figure(OnnxCompressor.Compress(model, compression, roundedOnly).Model) : null;
+        var originalQuality = labels is not null ? HeldOutQuality.Accuracy(original, labels) : 1.0;
+        OnnxWriter.Write(request.OutputPath, result.Model);
+
+        return new DataAwareCompressionReport(request.ModelPath, request.OutputPath, request.DataFree ? "data-free" : "gptq",
+            data.Description, data.IsRandom, request.DataFree ? 0 : data.Calibration.Count, data.HeldOut.Count,
+            model.FileBytes, new FileInfo(request.OutputPath).Length, reports, untouched, result.Tensors,
+            labels is not null ? "accuracy" : "mean cosine", quality, dataFreeQuality, originalQuality,
+            statisticsBytes, captureTime, quantizeTime);
+    }
+
+    sealed record Quantized(OnnxQuantizedMatrix Encoding, float[] Values);
+
+    /// <summary>GPTQ against <paramref name="hessians"/> (one per group), or round to nearest when null; groups stacked by rows.</summary>
+    static Quantized Quantize(LinearLayer layer, float[] w, IReadOnlyList<HessianAccumulator>? hessians, DataAwareCompressionRequest request, GptqOptions options)
+    {
+        int rows = layer.Rows, columns = layer.Columns, size = rows * columns;
+        var values = new float[w.Length];
+        var grids = new List<GridCodes>();
+        var books = new List<CodebookCodes>();
+        for (int g = 0; g < layer.Groups; g++)
+        {
+            var slice = w.AsSpan(g * size, size);
+            IGptqQuantizer quantizer = request.Method == OnnxCompressionMethod.Linear
+                ? new LinearGridQuantizer(request.Bits, request.BlockSize)
+                : new CodebookQuantizer(request.Bits, request.RowsPerCodebook == 0 ? rows : request.RowsPerCodebook, request.Seed);
+            var q = hessians is null ? RoundToNearest.Solve(slice, rows, columns, quantizer)
+                : GptqSolver.Solve(slice, rows, columns, hessians[g].ToArray(), quantizer, options);
+            q.CopyTo(values, g * size);
+            if (quantizer is LinearGridQuantizer grid) grids.Add(grid.Result());
+            else books.Add(((CodebookQuantizer)quantizer).Result());
+        }
+        var how = hessians is null ? "rtn" : "gptq";
+        if (grids.Count > 0)
+        {
+            var first = grids[0];
+            var stacked = first with
+            {
+                Rows = rows * layer.Groups,
+                Codes = [.. grids.SelectMany(c => c.Codes)], Scales = [.. grids.SelectMany(c => c.Scales)], ZeroPoints = [.. grids.SelectMany(c => c.ZeroPoints)],
+            };
+            var shape = first.BlockSize >= columns ? "per-channel" : $"block {first.BlockSize}";
+            return new(new OnnxQuantizedMatrix($"{how} linear {request.Bits}-bit {shape}", layer.Transposed, Grid: stacked), values);
+        }
+        var book = books[0];
+        var codebooks = book.RowsPerCodebook >= rows ? (layer.Groups > 1 ? "per group" : "per tensor") : book.RowsPerCodebook == 1 ? "per row" : $"per {book.RowsPerCodebook} rows";
+        // Groups stack by rows; rows per codebook divides each group's rows only when it is 1 or the group's rows.
+        var stackedBook = book with
+        {
+            Rows = rows * layer.Groups, RowsPerCodebook = Math.Min(book.RowsPerCodebook, rows),
+            Codes = [.. books.SelectMany(c => c.Codes)], Centroids = [.. books.SelectMany(c => c.Centroids)],
+        };
+        return new(new OnnxQuantizedMatrix($"{how} kmeans {request.Bits}-bit {codebooks}", layer.Transposed, Codebook: stackedBook), values);
+    }
+
+    /// <summary>The weight as rows = outputs, columns = inputs (transposing MatMul's [in, out]).</summary>
+    static float[] Matrix(LinearLayer layer, float[] tensor)
+    {
+        if (!layer.Transposed) return tensor;
+        int rows = layer.Rows, columns = layer.Columns;
+        var m = new float[tensor.Length];
+        for (int c = 0; c < columns; c++)
+            for (int r = 0; r < rows; r++) m[r * columns + c] = tensor[c * rows + r];
+        return m;
+    }
+
+    /// <summary>Held-out relative output errors of each candidate Ŵ, from the held-out H (one product per group for all candidates).</summary>
+    static double[] HeldOutErrors(LinearLayer layer, float[] w, LayerInputStatistics held, params float[][] candidates)
+    {
+        int size = layer.Rows * layer.Columns;
+        var error = new double[candidates.Length];
+        double signal = 0;
+        for (int g = 0; g < layer.Groups; g++)
+        {
+            var wg = w.AsSpan(g * size, size).ToArray();
+            var deltas = candidates.Select(q => { var d = new float[size]; for (int i = 0; i < size; i++) d[i] = wg[i] - q[g * size + i]; return d; });
+            var forms = held.Of(layer)[g].Quadratics(layer.Rows, [wg, .. deltas]);
+            signal += forms[0];
+            for (int k = 0; k < candidates.Length; k++) error[k] += forms[k + 1];
+        }
+        return error.Select(e => signal > 0 ? Math.Sqrt(Math.Max(0, e) / signal) : 0).ToArray();
+    }
+
+    static double SeedsBound(float[] w, float[] q, int rows, int columns) =>
+        ConditionNumber.OneNorm(w, rows, columns) * MatrixNorms.RelativeOneNormError(w, q, rows, columns);
+}

@@ -1,0 +1,114 @@
+using Condense.Formats.Onnx;
+using Condense.Graph;
+using Condense.Graph.Dependency;
+using Condense.Graph.Structure;
+using Onnx;
+
+namespace Condense.Workflows.Structure;
+
+/// <summary>
+/// <c>condense prune MODEL.onnx --structured</c> as a library call: fold, find the channel groups
+/// (<see cref="DependencyAnalysis"/>), collect the consumers' input statistics on calibration data,
+/// score, choose channels to meet the budget, cut (refitting the consumers), run the result in
+/// ONNX Runtime on held-out inputs, and only then write it.
+/// </summary>
+public static class OnnxPruneWorkflow
+{
+    public static OnnxPruneReport Run(OnnxPruneRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (string.Equals(Path.GetFullPath(request.ModelPath), Path.GetFullPath(request.OutputPath), StringComparison.Ordinal))
+            throw new CondenseException($"{request.OutputPath}: the output would overwrite the input");
+        var options = request.Options;
+        if (options.NeedsData && request.Calibration.Count == 0)
+            throw new CondenseException($"{request.ModelPath}: refit and reconstruction scores need calibration data (--data), or use --no-refit --importance l2");
+        var original = OnnxReader.Read(request.ModelPath);
+        var (folded, _) = GraphFolding.Fold(original);
+        var graph = folded.Proto.Graph;
+        NodeNames.Ensure(graph);
+        var heldOut = request.HeldOut.Count > 0 ? request.HeldOut : [OnnxVerifier.RandomInputs(graph, 0)];
+        var shapes = ValueShapes.Capture(folded, request.Calibration.Count > 0 ? request.Calibration[0] : heldOut[0]);
+        var deps = DependencyAnalysis.Analyze(graph, shapes);
+        var prunable = deps.Prunable.Where(g => !(options.KeepTied && g.Producers.Count > 1)).ToList();
+        var leftWhole = deps.LeftWhole.Select(l => new LeftWholeRow(l.Group.Name, l.Group.Width, l.Reason))
+            .Concat(deps.Prunable.Where(g => !prunable.Contains(g)).Select(g => new LeftWholeRow(g.Name, g.Width, "tied by a residual connection (kept whole as asked)"))).ToList();
+        if (prunable.Count == 0)
+            throw new CondenseException($"{request.ModelPath}: no channel group can be pruned ({string.Join("; ", deps.LeftWhole.Select(l => $"{l.Group.Name}: {l.Reason}").Take(5))})");
+
+        var initializers = graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        var nodes = graph.Node.ToDictionary(n => n.Name, StringComparer.Ordinal);
+        using var grams = options.NeedsData ? InputGrams.Collect(folded, ConsumerLayers(prunable, nodes, initializers), request.Calibration) : null;
+        var scores = ChannelScores.Compute(graph, prunable, options.Importance, grams);
+        var costs = new PruningCosts(graph, prunable, shapes);
+        var removed = ChannelSelection.Choose(prunable, scores, costs, options);
+        var (pruned, refitted) = StructuredPruner.Apply(folded.Proto, prunable, removed, options.Refit ? grams : null, options.Ridge);
+
+        var reference = original.Proto.Clone();
+        OnnxOpsetUpgrade.ToOpset7(reference, request.ModelPath);
+        var agreement = OutputAgreement.Measure(reference, pruned, request.ModelPath, heldOut);
+        OutputAgreement? plain = null;
+        if (options.Refit && request.CompareWithoutRefit)
+            plain = OutputAgreement.Measure(reference, StructuredPruner.Apply(folded.Proto, prunable, removed, null, 0).Model, request.ModelPath, heldOut);
+        (double, double)? latency = request.LatencyRuns > 0 ? LatencyProbe.Compare(reference, pruned, heldOut[0], request.LatencyRuns, request.ModelPath) : null;
+
+        var counts = removed.ToDictionary(p => p.Key, p => p.Value.Length);
+        var layers = LayerRows(folded, new OnnxModel(pruned, request.ModelPath, null), prunable, removed, costs, counts, refitted, shapes, heldOut);
+        OnnxWriter.Write(request.OutputPath, pruned);
+
+        var (flopsBefore, _) = costs.Total(new Dictionary<int, int>());
+        var (flopsAfter, _) = costs.Total(counts);
+        var removedFraction = options.Kind switch
+        {
+            BudgetKind.Channels => counts.Values.Sum() / (double)prunable.Sum(g => g.Width),
+            BudgetKind.Flops => 1 - flopsAfter / flopsBefore,
+            _ => 1 - costs.Total(counts).Parameters / costs.Total(new Dictionary<int, int>()).Parameters,
+        };
+        return new OnnxPruneReport(request.ModelPath, request.OutputPath, request.DataDescription, request.DataIsRandom, Describe(options),
+            prunable.Select(g => new PrunedGroupRow(g.Name, g.Width, counts.GetValueOrDefault(g.Id), g.Producers, g.Consumers)).ToList(),
+            leftWhole, layers,
+            removedFraction, flopsBefore, flopsAfter, Parameters(original.Proto), Parameters(pruned),
+            original.FileBytes, new FileInfo(request.OutputPath).Length, agreement, plain, latency?.Item1, latency?.Item2);
+    }
+
+    internal static string Describe(StructuredPruningOptions o) =>
+        $"{o.Fraction:P0} of {o.Kind.ToString().ToLowerInvariant()}, {o.Scope.ToString().ToLowerInvariant()}{(o.KeepTied ? ", residual groups whole" : "")}{(o.RoundTo > 1 ? $", kept channels multiple of {o.RoundTo}" : "")}, {o.Importance.ToString().ToLowerInvariant()} scores, {(o.Refit ? "least-squares refit" : "no refit")}";
+
+    internal static long Parameters(ModelProto model) =>
+        model.Graph.Initializer.Where(t => OnnxTensorData.IsFloat(t.DataType)).Sum(t => OnnxTensorData.ElementCount(t.Dims));
+
+    static List<MatrixLayer> ConsumerLayers(IReadOnlyList<ChannelGroup> prunable, Dictionary<string, NodeProto> nodes, Dictionary<string, TensorProto> initializers) =>
+        prunable.SelectMany(g => g.Slices.Where(s => s.Role == SliceRole.ConsumerInput).Select(s => s.Node)).Distinct()
+            .Select(n => MatrixLayer.Of(nodes[n], initializers)).OfType<MatrixLayer>().ToList();
+
+    /// <summary>A layer's output as the model uses it: after its bias Add when one follows.</summary>
+    internal static string LayerOutput(GraphProto graph, NodeProto node)
+    {
+        var readers = graph.Node.Where(n => n.Input.Contains(node.Output[0])).ToList();
+        var init = graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        return node.OpType == "MatMul" && readers.Count == 1 && readers[0].OpType == "Add" && readers[0].Input.Any(init.Contains)
+            ? readers[0].Output[0] : node.Output[0];
+    }
+
+    static List<StructureLayerRow> LayerRows(OnnxModel folded, OnnxModel pruned, IReadOnlyList<ChannelGroup> prunable,
+        IReadOnlyDictionary<int, int[]> removed, PruningCosts costs, Dictionary<int, int> counts, IReadOnlyList<string> refitted,
+        IReadOnlyDictionary<string, long[]> shapes, IReadOnlyList<IReadOnlyList<TensorProto>> heldOut)
+    {
+        var graph = folded.Proto.Graph;
+        var nodes = graph.Node.ToDictionary(n => n.Name, StringComparer.Ordinal);
+        var cut = new Dictionary<string, (int Axis, HashSet<long> Removed)>(StringComparer.Ordinal);
+        foreach (var g in prunable.Where(g => removed.ContainsKey(g.Id)))
+            foreach (var s in g.Slices.Where(s => s.Role == SliceRole.ProducerOutput))
+            {
+                var node = nodes[s.Node];
+                var output = LayerOutput(graph, node);
+                var rank = shapes.TryGetValue(output, out var d) ? d.Length : 2;
+                cut[output] = (node.OpType == "Conv" ? 1 : rank - 1, removed[g.Id].Select(i => (long)i).ToHashSet());
+            }
+        var perLayer = costs.PerLayer(counts).Where(l => l.FlopsAfter != l.FlopsBefore || refitted.Contains(l.Node)).ToList();
+        var outputs = perLayer.Select(l => LayerOutput(graph, nodes[l.Node])).ToList();
+        var errors = LayerErrors.Measure(folded, pruned, outputs, cut, heldOut);
+        return perLayer.Select((l, i) => new StructureLayerRow(l.Node, l.Op, l.FlopsBefore, l.FlopsAfter, l.ParamsBefore, l.ParamsAfter,
+            4 * l.ParamsBefore, 4 * l.ParamsAfter, errors.TryGetValue(outputs[i], out var e) ? e : null,
+            refitted.Contains(l.Node) ? "pruned, refitted" : "pruned")).ToList();
+    }
+}

@@ -1,0 +1,158 @@
+using Condense.Quantization.Gptq;
+
+namespace Condense.Tests.Quantization.Gptq;
+
+public sealed class GptqSolverTests
+{
+    static float[] Gaussian(Random rng, int n, double scale = 1)
+    {
+        var v = new float[n];
+        for (int i = 0; i < n; i++)
+            v[i] = (float)(scale * Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble()));
+        return v;
+    }
+
+    /// <summary>X (samples × columns) with strongly correlated columns: a few latent factors plus noise.</summary>
+    static float[] CorrelatedInputs(Random rng, int samples, int columns)
+    {
+        var latent = Gaussian(rng, samples * 4);
+        var mix = Gaussian(rng, 4 * columns);
+        var noise = Gaussian(rng, samples * columns, 0.1);
+        var x = new float[samples * columns];
+        for (int s = 0; s < samples; s++)
+            for (int c = 0; c < columns; c++)
+            {
+                double v = noise[s * columns + c];
+                for (int k = 0; k < 4; k++) v += latent[s * 4 + k] * mix[k * columns + c];
+                x[s * columns + c] = (float)v;
+            }
+        return x;
+    }
+
+    static double[] Hessian(float[] x, int columns)
+    {
+        using var acc = new HessianAccumulator(columns);
+        acc.Add(x, x.Length / columns);
+        return acc.ToArray();
+    }
+
+    static double OutputError(float[] w, float[] q, int rows, int columns, float[] x)
+    {
+        double sum = 0;
+        int samples = x.Length / columns;
+        for (int s = 0; s < samples; s++)
+            for (int r = 0; r < rows; r++)
+            {
+                double d = 0;
+                for (int c = 0; c < columns; c++) d += (w[r * columns + c] - q[r * columns + c]) * (double)x[s * columns + c];
+                sum += d * d;
+            }
+        return sum;
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(8)]
+    public void With_H_the_identity_GPTQ_is_round_to_nearest(int block)
+    {
+        var rng = new Random(1);
+        int rows = 6, columns = 32;
+        var w = Gaussian(rng, rows * columns);
+        var identity = new double[columns * columns];
+        for (int i = 0; i < columns; i++) identity[i * columns + i] = 1;
+        var gptq = new LinearGridQuantizer(3, block);
+        var rtn = new LinearGridQuantizer(3, block);
+        var a = GptqSolver.Solve(w, rows, columns, identity, gptq, new GptqOptions(BlockSize: 5));
+        var b = RoundToNearest.Solve(w, rows, columns, rtn);
+        Assert.Equal(b, a);
+        Assert.Equal(rtn.Result().Codes, gptq.Result().Codes);
+        Assert.Equal(a, gptq.Result().Dequantize());
+    }
+
+    [Theory]
+    [InlineData("grid", 0, false)]
+    [InlineData("grid", 8, false)]
+    [InlineData("grid", 0, true)]
+    [InlineData("codebook", 0, false)]
+    [InlineData("codebook", 0, true)]
+    public void With_correlated_inputs_GPTQ_beats_round_to_nearest_on_the_output(string kind, int block, bool actOrder)
+    {
+        int wins = 0, seeds = 12;
+        for (int seed = 0; seed < seeds; seed++)
+        {
+            var rng = new Random(100 + seed);
+            int rows = 8, columns = 24, samples = 200;
+            var w = Gaussian(rng, rows * columns);
+            var x = CorrelatedInputs(rng, samples, columns);
+            var h = Hessian(x, columns);
+            IGptqQuantizer Make() => kind == "grid" ? new LinearGridQuantizer(3, block) : new CodebookQuantizer(2, 1, seed);
+            var gptq = GptqSolver.Solve(w, rows, columns, h, Make(), new GptqOptions(BlockSize: 7, ActOrder: actOrder));
+            var rtn = RoundToNearest.Solve(w, rows, columns, Make());
+            if (OutputError(w, gptq, rows, columns, x) <= OutputError(w, rtn, rows, columns, x)) wins++;
+        }
+        Assert.Equal(seeds, wins);
+    }
+
+    [Fact]
+    public void Columns_without_input_are_zeroed_and_the_rest_still_quantized()
+    {
+        var rng = new Random(5);
+        int rows = 4, columns = 10;
+        var w = Gaussian(rng, rows * columns);
+        var x = CorrelatedInputs(rng, 50, columns);
+        for (int s = 0; s < 50; s++) x[s * columns + 3] = 0;
+        var q = GptqSolver.Solve(w, rows, columns, Hessian(x, columns), new LinearGridQuantizer(4), new GptqOptions());
+        for (int r = 0; r < rows; r++) Assert.Equal(0f, q[r * columns + 3]);
+        Assert.True(HessianError.Relative(w, q, rows, columns, Hessian(x, columns)) < 0.2);
+    }
+
+    [Fact]
+    public void Output_error_is_the_trace_of_the_Hessian_form()
+    {
+        var rng = new Random(9);
+        int rows = 5, columns = 12, samples = 40;
+        var w = Gaussian(rng, rows * columns);
+        var q = RoundToNearest.Solve(w, rows, columns, new LinearGridQuantizer(2));
+        var x = Gaussian(rng, samples * columns);
+        var direct = OutputError(w, q, rows, columns, x);
+        var delta = w.Zip(q, (a, b) => a - b).ToArray();
+        var trace = HessianError.Quadratic(delta, rows, columns, Hessian(x, columns));
+        Assert.Equal(direct, trace, direct * 1e-5);
+    }
+
+    [Fact]
+    public void Blocked_grids_hold_one_scale_per_row_and_block_with_zero_exact()
+    {
+        var rng = new Random(3);
+        int rows = 3, columns = 20;
+        var w = Gaussian(rng, rows * columns);
+        w[7] = 0;
+        var quantizer = new LinearGridQuantizer(4, 8);
+        var q = RoundToNearest.Solve(w, rows, columns, quantizer);
+        var codes = quantizer.Result();
+        Assert.Equal(3, codes.Blocks);
+        Assert.Equal(rows * 3, codes.Scales.Length);
+        Assert.Equal(0f, q[7]);
+        Assert.Equal(q, codes.Dequantize());
+        // Each element within half a step of its original (no clipping: the range covers the block).
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < columns; c++)
+                Assert.True(Math.Abs(w[r * columns + c] - q[r * columns + c]) <= codes.Scales[r * 3 + c / 8] / 2 + 1e-6);
+    }
+
+    [Fact]
+    public void Codebooks_are_per_row_and_decode_to_what_the_solver_returned()
+    {
+        var rng = new Random(4);
+        int rows = 4, columns = 30;
+        var w = Gaussian(rng, rows * columns);
+        for (int c = 0; c < columns; c++) w[columns + c] *= 100;
+        var x = CorrelatedInputs(rng, 80, columns);
+        var quantizer = new CodebookQuantizer(3);
+        var q = GptqSolver.Solve(w, rows, columns, Hessian(x, columns), quantizer, new GptqOptions());
+        var codes = quantizer.Result();
+        Assert.Equal(rows * 8, codes.Centroids.Length);
+        Assert.Equal(q, codes.Dequantize());
+        Assert.True(codes.Centroids.Skip(8).Take(8).Max() > 10 * codes.Centroids.Take(8).Max());
+    }
+}
