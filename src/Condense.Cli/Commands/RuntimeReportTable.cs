@@ -13,7 +13,7 @@ internal static class RuntimeReportTable
         console.WriteLine($"ONNX Runtime runs: {string.Join(", ", r.RuntimeOps.Take(8).Select(p => $"{p.Key} ×{p.Value}"))}");
         var agree = new Table().AddColumns("output", "mean cosine", "min cosine", "max rel. Δ");
         foreach (var a in r.Agreement) agree.AddRow(Markup.Escape(a.Name), a.MeanCosine.ToString("0.00000"), a.MinCosine.ToString("0.00000"), a.MaxRelative.ToString("G3"));
-        console.WriteLine($"original vs result on {r.DataDescription} (held-out half):");
+        console.WriteLine($"original vs result, held-out samples of {r.DataDescription}:");
         console.Write(agree);
         if (r.Timing.Count > 0)
         {
