@@ -63,8 +63,8 @@ public static class DataAwareCompression
                 written[layer.Weight] = chosen.Encoding;
                 roundedOnly[layer.Weight] = rtn.Encoding;
                 solved.Add((layer, w, chosen, rtn));
-                // H copies of the largest layers (hundreds of MB) would otherwise pile up until a full collection.
-                GC.Collect();
+                // Weight copies of the largest layers would otherwise pile up until a full collection.
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
             }
         }
         var quantizeTime = quantizeClock.Elapsed - captureTime;
@@ -139,7 +139,7 @@ public static class DataAwareCompression
                 ? new LinearGridQuantizer(request.Bits, request.BlockSize)
                 : new CodebookQuantizer(request.Bits, request.RowsPerCodebook == 0 ? rows : request.RowsPerCodebook, request.Seed);
             var q = hessians is null ? RoundToNearest.Solve(slice, rows, columns, quantizer)
-                : GptqSolver.Solve(slice, rows, columns, hessians[g].ToArray(), quantizer, options);
+                : GptqSolver.Solve(slice, rows, columns, hessians[g], quantizer, options);
             q.CopyTo(values, g * size);
             if (quantizer is LinearGridQuantizer grid) grids.Add(grid.Result());
             else books.Add(((CodebookQuantizer)quantizer).Result());
