@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Condense.Data;
 using Condense.Formats.Onnx;
 using Spectre.Console;
 

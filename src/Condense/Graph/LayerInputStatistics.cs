@@ -14,6 +14,8 @@ public sealed class LayerInputStatistics : IDisposable
 {
     readonly Dictionary<string, HessianAccumulator[]> byWeight;
 
+    const long CollectEveryBytes = 256L << 20;
+
     LayerInputStatistics(Dictionary<string, HessianAccumulator[]> byWeight) => this.byWeight = byWeight;
 
     /// <summary>Samples seen.</summary>
@@ -40,11 +42,20 @@ public sealed class LayerInputStatistics : IDisposable
         try
         {
             using var capture = new ActivationCapture(model, layers.Select(l => l.Input).Distinct(StringComparer.Ordinal).ToList(), threads);
+            var allocated = GC.GetTotalAllocatedBytes();
             foreach (var sample in samples)
             {
                 var values = capture.Run(sample);
                 foreach (var layer in layers) stats.Add(layer, values[layer.Input]);
                 stats.Samples++;
+                // Samples leave tens of MB of activations and im2col rows on the large object heap;
+                // collected every 256 MB allocated, the resident set stays near the accumulators.
+                values = null;
+                if (GC.GetTotalAllocatedBytes() - allocated > CollectEveryBytes)
+                {
+                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+                    allocated = GC.GetTotalAllocatedBytes();
+                }
             }
             return stats;
         }

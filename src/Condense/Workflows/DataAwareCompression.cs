@@ -16,8 +16,9 @@ namespace Condense.Workflows;
 /// </summary>
 /// <remarks>
 /// Every layer's H comes from the original model's activations (not the partly quantized one's),
-/// so all layers are gathered in one pass; memory is one set of accumulators (stated in the
-/// report: calibration first, freed before the held-out set is gathered) plus one sample's activations.
+/// so the layers are independent: they are gathered in groups whose accumulators fit
+/// <see cref="DataAwareCompressionRequest.StatisticsBudgetBytes"/> (one pass over the samples per
+/// group), so memory is one group's accumulators plus one sample's activations, whatever the model.
 /// </remarks>
 public static class DataAwareCompression
 {
@@ -36,20 +37,24 @@ public static class DataAwareCompression
         var data = request.Data;
         var options = request.Gptq ?? new GptqOptions();
 
-        // Calibration statistics first, freed before the held-out ones are gathered: the peak holds one set.
-        var clock = Stopwatch.StartNew();
-        var calibration = request.DataFree ? null : LayerInputStatistics.Gather(model, layers, data.Calibration, request.Threads);
-        var captureTime = clock.Elapsed;
-        var statisticsBytes = calibration?.Bytes ?? 0;
-
-        clock.Restart();
+        // Layers go in groups whose accumulators fit the budget: each group's statistics are gathered
+        // (one pass over the samples), used and freed before the next, so the peak holds one group.
+        var batches = Batches(layers, request.StatisticsBudgetBytes);
+        var clock = new Stopwatch();
+        var captureTime = TimeSpan.Zero;
+        long statisticsBytes = 0;
         var written = new Dictionary<string, OnnxQuantizedMatrix>(StringComparer.Ordinal);
         var roundedOnly = new Dictionary<string, OnnxQuantizedMatrix>(StringComparer.Ordinal);
         var solved = new List<(LinearLayer Layer, float[] W, Quantized Chosen, Quantized Rounded)>();
         var initializers = model.Proto.Graph.Initializer.ToDictionary(i => i.Name, StringComparer.Ordinal);
-        using (calibration)
+        var quantizeClock = Stopwatch.StartNew();
+        foreach (var batch in batches)
         {
-            foreach (var layer in layers)
+            clock.Restart();
+            using var calibration = request.DataFree ? null : LayerInputStatistics.Gather(model, batch, data.Calibration, request.Threads);
+            captureTime += clock.Elapsed;
+            statisticsBytes = Math.Max(statisticsBytes, calibration?.Bytes ?? 0);
+            foreach (var layer in batch)
             {
                 var w = Matrix(layer, OnnxTensorData.ToFloat32(initializers[layer.Weight]));
                 if (w.Any(v => !float.IsFinite(v))) { untouched.Add($"{layer.Node} ({layer.Kind}): its weight has NaN or infinity; left as it is"); continue; }
@@ -58,18 +63,19 @@ public static class DataAwareCompression
                 written[layer.Weight] = chosen.Encoding;
                 roundedOnly[layer.Weight] = rtn.Encoding;
                 solved.Add((layer, w, chosen, rtn));
-                // H copies of the largest layers (hundreds of MB) would otherwise pile up until a full collection.
-                GC.Collect();
+                // Weight copies of the largest layers would otherwise pile up until a full collection.
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
             }
         }
-        var quantizeTime = clock.Elapsed;
+        var quantizeTime = quantizeClock.Elapsed - captureTime;
 
         clock.Restart();
         var reports = new List<DataAwareLayerReport>();
-        using (var held = LayerInputStatistics.Gather(model, layers, data.HeldOut, request.Threads))
+        foreach (var batch in batches)
         {
+            using var held = LayerInputStatistics.Gather(model, batch, data.HeldOut, request.Threads);
             statisticsBytes = Math.Max(statisticsBytes, held.Bytes);
-            foreach (var (layer, w, chosen, rtn) in solved)
+            foreach (var (layer, w, chosen, rtn) in solved.Where(s => batch.Contains(s.Layer)))
             {
                 int rows = layer.Rows * layer.Groups;
                 var errors = HeldOutErrors(layer, w, held, chosen.Values, rtn.Values);
@@ -102,6 +108,21 @@ public static class DataAwareCompression
             statisticsBytes, captureTime, quantizeTime);
     }
 
+    /// <summary>Consecutive layers whose accumulators (4·columns²·groups bytes each) fit <paramref name="budget"/>; at least one layer a batch.</summary>
+    static List<List<LinearLayer>> Batches(IReadOnlyList<LinearLayer> layers, long budget)
+    {
+        var batches = new List<List<LinearLayer>>();
+        long used = 0;
+        foreach (var layer in layers)
+        {
+            var bytes = 4L * layer.Columns * layer.Columns * layer.Groups;
+            if (batches.Count == 0 || used + bytes > budget) { batches.Add([]); used = 0; }
+            batches[^1].Add(layer);
+            used += bytes;
+        }
+        return batches;
+    }
+
     sealed record Quantized(OnnxQuantizedMatrix Encoding, float[] Values);
 
     /// <summary>GPTQ against <paramref name="hessians"/> (one per group), or round to nearest when null; groups stacked by rows.</summary>
@@ -118,7 +139,7 @@ public static class DataAwareCompression
                 ? new LinearGridQuantizer(request.Bits, request.BlockSize)
                 : new CodebookQuantizer(request.Bits, request.RowsPerCodebook == 0 ? rows : request.RowsPerCodebook, request.Seed);
             var q = hessians is null ? RoundToNearest.Solve(slice, rows, columns, quantizer)
-                : GptqSolver.Solve(slice, rows, columns, hessians[g].ToArray(), quantizer, options);
+                : GptqSolver.Solve(slice, rows, columns, hessians[g], quantizer, options);
             q.CopyTo(values, g * size);
             if (quantizer is LinearGridQuantizer grid) grids.Add(grid.Result());
             else books.Add(((CodebookQuantizer)quantizer).Result());

@@ -22,10 +22,12 @@ namespace Condense.Workflows;
 /// <param name="MinSize">Tensors with fewer elements are left alone.</param>
 /// <param name="Seed">k-means initialisation and every other random choice.</param>
 /// <param name="Threads">ONNX Runtime threads for capture and evaluation.</param>
+/// <param name="StatisticsBudgetBytes">The most bytes of layer-input statistics (XᵀX) held at once; layers beyond it
+/// are gathered in further passes over the samples (default 256 MiB: ResNet18 in three passes).</param>
 public sealed record DataAwareCompressionRequest(
     string ModelPath, string OutputPath, OnnxCompressionMethod Method, int Bits, CalibrationData Data,
     bool DataFree = false, int BlockSize = 0, int RowsPerCodebook = 1, GptqOptions? Gptq = null,
-    bool CompareDataFree = true, long MinSize = 1024, int Seed = 0, int Threads = 1)
+    bool CompareDataFree = true, long MinSize = 1024, int Seed = 0, int Threads = 1, long StatisticsBudgetBytes = 256L << 20)
 {
     /// <summary>Checks every setting; bad values are quoted in a <see cref="CondenseException"/>.</summary>
     public void Validate()
@@ -44,6 +46,7 @@ public sealed record DataAwareCompressionRequest(
         if (BlockSize > 0 && Method != OnnxCompressionMethod.Linear) throw new CondenseException("--block applies to linear quantization");
         if (RowsPerCodebook < 0) throw new CondenseException($"rows per codebook must be ≥ 0, not {RowsPerCodebook}");
         if (MinSize < 0) throw new CondenseException($"min size must be ≥ 0, not {MinSize}");
+        if (StatisticsBudgetBytes < 1) throw new CondenseException($"the statistics budget must be positive, not {StatisticsBudgetBytes} bytes");
         if (Threads < 1) throw new CondenseException($"threads must be ≥ 1, not {Threads}");
         if (Data.HeldOut.Count == 0) throw new CondenseException($"{Data.Description}: no held-out samples to measure on");
         if (!DataFree && Data.Calibration.Count == 0) throw new CondenseException($"{Data.Description}: no calibration samples");

@@ -53,6 +53,9 @@ public sealed class HessianAccumulator : IDisposable
         return h.to_type(ScalarType.Float64).data<double>().ToArray();
     }
 
+    /// <summary>H as a new float64 tensor (the caller disposes it).</summary>
+    public Tensor ToTensor() => h.to_type(ScalarType.Float64);
+
     /// <summary>
     /// tr(A H Aᵀ) = Σ‖A x‖² over the rows added, for each matrix A (rows × n, row-major) in
     /// <paramref name="matrices"/>: one float32 product for all of them, without copying H out.
