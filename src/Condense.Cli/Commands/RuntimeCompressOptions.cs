@@ -57,7 +57,8 @@ internal static class RuntimeCompressOptions
             },
             parse.GetValue(Percentile),
             parse.GetValue(Activations) switch { "int8" => true, "uint8" => false, var a => throw new CondenseException($"--activations must be uint8 or int8, not '{a}'") },
-            bits ?? 4, parse.GetValue(CompressDataAware.Block) ?? 32, parse.GetValue(Accuracy), parse.GetValue(Symmetric), !parse.GetValue(NoMeasure), parse.GetValue(Batch));
+            bits ?? 4, parse.GetValue(CompressDataAware.Block) ?? 32, parse.GetValue(Accuracy), parse.GetValue(Symmetric), !parse.GetValue(NoMeasure), parse.GetValue(Batch),
+            DataFree: parse.GetValue(CompressDataAware.DataFree), DataIsRandom: data.IsRandom);
         var console = CliConsole.For(parse);
         var report = RuntimeCompression.Run(request, json ? null : m => console.MarkupLine($"[grey]{Markup.Escape(m)}[/]"));
         if (json)

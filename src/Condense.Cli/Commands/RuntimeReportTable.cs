@@ -15,6 +15,12 @@ internal static class RuntimeReportTable
         foreach (var a in r.Agreement) agree.AddRow(Markup.Escape(a.Name), a.MeanCosine.ToString("0.00000"), a.MinCosine.ToString("0.00000"), a.MaxRelative.ToString("G3"));
         console.WriteLine($"original vs result, held-out samples of {r.DataDescription}:");
         console.Write(agree);
+        if (r.NBits is { } nb)
+        {
+            console.WriteLine($"codes: {nb.Rounding}" + (nb.Reason is null ? "" : $" ({nb.Reason})"));
+            if (nb.HeldOutCosine is { } c)
+                console.WriteLine($"held-out mean output cosine: {nb.Rounding} {c:0.00000}" + (nb.Rounding == "gptq" ? $", round-to-nearest {nb.RoundToNearestCosine:0.00000}" : ""));
+        }
         if (r.Timing.Count > 0)
         {
             var t = new Table().AddColumns("batch", "threads", "original ms", "result ms", "ratio", "original session MB", "result session MB", "");
@@ -47,6 +53,11 @@ internal static class RuntimeReportJson
             original_session_bytes = c.Original.SessionBytes, result_session_bytes = c.Result.SessionBytes, slower = c.Slower,
         }),
         any_slower = r.AnySlower,
+        nbits = r.NBits is null ? null : new
+        {
+            rounding = r.NBits.Rounding, reason = r.NBits.Reason,
+            held_out_cosine = r.NBits.HeldOutCosine, round_to_nearest_cosine = r.NBits.RoundToNearestCosine,
+        },
         warnings = r.Warnings,
     };
 }

@@ -79,13 +79,15 @@ public sealed record BlockCodes(int K, int N, int Bits, int BlockSize, byte[] Co
                 }
                 else
                 {
-                    scale = hi > lo ? (hi - lo) / qmax : 1f;
-                    zero = (int)Math.Clamp(Math.Round(-lo / scale), 0, qmax);
+                    // In double, then the scale stored as float: exactly the grid GPTQ's
+                    // LinearGridQuantizer fits, so RTN and GPTQ codes differ only in the rounding.
+                    scale = hi > lo ? (float)(((double)hi - lo) / qmax) : 1f;
+                    zero = (int)Math.Clamp(Math.Round(-(double)lo / scale), 0, qmax);
                     zeros![col * blocks + b] = (byte)zero;
                 }
                 scales[col * blocks + b] = scale;
                 for (int r = from; r < to; r++)
-                    codes[(long)col * k + r] = (byte)Math.Clamp(Math.Round(w[r * n + col] / scale) + zero, 0, qmax);
+                    codes[(long)col * k + r] = (byte)Math.Clamp(Math.Round((double)w[r * n + col] / scale) + zero, 0, qmax);
                 // Padding past K (the last block) stays the zero point: it dequantizes to 0.
             }
         return new BlockCodes(k, n, bits, blockSize, codes, scales, zeros);

@@ -4,7 +4,7 @@ namespace Condense.Workflows;
 
 /// <summary>One model variant measured by <see cref="RuntimeBench"/>.</summary>
 /// <param name="Model">resnet18 | minilm | classifier.</param>
-/// <param name="Variant">fp32 | int8-static | int8-dynamic | nbits4.</param>
+/// <param name="Variant">fp32 | int8-static | int8-dynamic | nbits4 (GPTQ codes when the model has calibration samples).</param>
 /// <param name="Bytes">File size.</param>
 /// <param name="Threads1">Batch 1, one thread.</param>
 /// <param name="Threads2">Batch 1, two threads.</param>

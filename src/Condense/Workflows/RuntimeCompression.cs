@@ -28,12 +28,13 @@ public static class RuntimeCompression
         model.LoadExternalData();
         var method = request.Method ?? Choose(model, request.Goal, request.Calibration.Count > 0);
         progress?.Invoke($"{method}: rewriting the graph");
-        var (proto, details) = Rewrite(model, method, request, progress);
+        var (proto, details, nbits) = RewriteCore(model, method, request, progress);
 
         var bytes = proto.ToByteArray();
         var heldOut = request.HeldOut.Count > 0 ? request.HeldOut : request.Calibration;
         progress?.Invoke($"checking against the original on {heldOut.Count} samples");
         var agreement = Compare(model, bytes, heldOut);
+        var rounding = nbits is null ? null : HeldOutRounding(model, proto, nbits.Value, request, progress);
         AtomicFile.WriteAllBytes(request.OutputPath, bytes);
 
         var warnings = new List<string>();
@@ -62,7 +63,7 @@ public static class RuntimeCompression
         }
         var ops = OptimizedGraph.OpCounts(request.OutputPath);
         return new RuntimeCompressionReport(request.InputPath, request.OutputPath, method, details, request.DataDescription,
-            model.FileBytes, new FileInfo(request.OutputPath).Length, agreement, timing, ops, warnings);
+            model.FileBytes, new FileInfo(request.OutputPath).Length, agreement, timing, ops, warnings, rounding);
     }
 
     /// <summary>The method a goal picks: convolutions want static int8; otherwise size wants 4-bit blocks and speed dynamic int8.</summary>
@@ -75,6 +76,13 @@ public static class RuntimeCompression
 
     /// <summary>The rewritten model (the input is not modified) and a one-line description.</summary>
     public static (ModelProto Model, string Details) Rewrite(OnnxModel model, RuntimeMethod method, RuntimeCompressionRequest request, Action<string>? progress = null)
+    {
+        var (proto, details, _) = RewriteCore(model, method, request, progress);
+        return (proto, details);
+    }
+
+    static (ModelProto Model, string Details, (string Rounding, string? Reason)? NBits) RewriteCore(OnnxModel model, RuntimeMethod method,
+        RuntimeCompressionRequest request, Action<string>? progress)
     {
         var proto = model.Proto.Clone();
         switch (method)
@@ -91,23 +99,61 @@ public static class RuntimeCompression
                 var ranges = ActivationRanges.Collect(prepared, names, request.Calibration, request.Ranges, request.Percentile);
                 var nodes = QdqQuantizer.Quantize(proto, ranges, request.SignedActivations, model.Source);
                 return (proto, $"{nodes} nodes between int8 QDQ pairs ({(request.SignedActivations ? "int8" : "uint8")} activations, {RangeName(request.Ranges)} ranges, int8 per-channel weights)"
-                    + (lifted ? $"; lifted to opset {OpsetLift.Target}" : "") + (folded > 0 ? $"; {folded} BatchNormalization folded" : ""));
+                    + (lifted ? $"; lifted to opset {OpsetLift.Target}" : "") + (folded > 0 ? $"; {folded} BatchNormalization folded" : ""), null);
             }
             case RuntimeMethod.Int8Dynamic:
             {
                 var n = DynamicQuantizer.Quantize(proto);
                 if (n == 0) throw new CondenseException($"{model.Source}: no MatMul by a constant weight to quantize dynamically");
-                return (proto, $"{n} MatMuls -> DynamicQuantizeMatMul (int8 per-column weights, uint8 activations per run)");
+                return (proto, $"{n} MatMuls -> DynamicQuantizeMatMul (int8 per-column weights, uint8 activations per run)", null);
             }
             default:
             {
-                var embeddings = request.Goal != RuntimeGoal.Speed;
-                var r = WeightOnlyQuantizer.Quantize(proto, request.Bits, request.BlockSize, request.AccuracyLevel, request.Symmetric, embeddings);
+                var reason = NBitsRoundingReason(request);
+                IReadOnlyDictionary<string, BlockCodes>? gptq = null;
+                if (reason is null)
+                {
+                    progress?.Invoke($"GPTQ on {request.Calibration.Count} calibration samples ({request.Bits} bits, blocks of {request.BlockSize})");
+                    gptq = NBitsGptqCodes.Solve(model, request.Calibration, request.Bits, request.BlockSize, progress: progress);
+                }
+                var r = PackNBits(proto, request, gptq);
                 if (r.MatMuls == 0) throw new CondenseException($"{model.Source}: no MatMul/Gemm by a constant weight to pack");
-                return (proto, $"{r.MatMuls} MatMul/Gemm -> MatMulNBits ({request.Bits} bits, blocks of {request.BlockSize}, accuracy_level {request.AccuracyLevel}, {(request.Symmetric ? "symmetric" : "zero points")})"
-                    + (r.Gathers > 0 ? $"; {r.Gathers} embedding Gather -> GatherBlockQuantized (uint4)" : ""));
+                var rounding = gptq is null ? "round-to-nearest" : "gptq";
+                return (proto, $"{r.MatMuls} MatMul/Gemm -> MatMulNBits ({request.Bits} bits, blocks of {request.BlockSize}, accuracy_level {request.AccuracyLevel}, {(request.Symmetric ? "symmetric" : "zero points")}, {rounding})"
+                    + (r.Gathers > 0 ? $"; {r.Gathers} embedding Gather -> GatherBlockQuantized (uint4)" : ""), (rounding, reason));
             }
         }
+    }
+
+    /// <summary>Why nbits rounds to nearest for this request, or null when it runs GPTQ (real calibration data, zero-point grid).</summary>
+    public static string? NBitsRoundingReason(RuntimeCompressionRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.DataFree) return "--data-free";
+        if (request.Calibration.Count == 0 || request.DataIsRandom) return "no calibration data (GPTQ needs real inputs: give --data)";
+        if (request.Symmetric) return "--symmetric (GPTQ solves the zero-point grid)";
+        return null;
+    }
+
+    static WeightOnlyQuantizer.Result PackNBits(ModelProto proto, RuntimeCompressionRequest request, IReadOnlyDictionary<string, BlockCodes>? codes) =>
+        WeightOnlyQuantizer.Quantize(proto, request.Bits, request.BlockSize, request.AccuracyLevel, request.Symmetric, request.Goal != RuntimeGoal.Speed,
+            codes is null ? null : (name, _, _, _) => codes.GetValueOrDefault(name));
+
+    /// <summary>Held-out cosine of the result and of round-to-nearest on the same grid (both through ONNX Runtime); none on random data.</summary>
+    static NBitsRounding HeldOutRounding(OnnxModel model, ModelProto result, (string Rounding, string? Reason) nbits, RuntimeCompressionRequest request, Action<string>? progress)
+    {
+        if (request.DataIsRandom || request.HeldOut.Count == 0) return new NBitsRounding(nbits.Rounding, nbits.Reason, null, null);
+        progress?.Invoke($"held-out cosine on {request.HeldOut.Count} samples");
+        var original = HeldOutQuality.Outputs(model.Proto, model.Source, request.HeldOut);
+        var cosine = HeldOutQuality.MeanCosine(original, HeldOutQuality.Outputs(result, request.OutputPath, request.HeldOut));
+        var rtnCosine = cosine;
+        if (nbits.Rounding == "gptq")
+        {
+            var rtn = model.Proto.Clone();
+            PackNBits(rtn, request, null);
+            rtnCosine = HeldOutQuality.MeanCosine(original, HeldOutQuality.Outputs(rtn, request.OutputPath + " (round-to-nearest)", request.HeldOut));
+        }
+        return new NBitsRounding(nbits.Rounding, nbits.Reason, cosine, rtnCosine);
     }
 
     static string RangeName(RangeCalibration r) => r switch

@@ -34,8 +34,20 @@ public sealed record RuntimeCompressionReport(
     IReadOnlyList<OutputAgreement> Agreement,
     IReadOnlyList<RuntimeComparison> Timing,
     IReadOnlyDictionary<string, int> RuntimeOps,
-    IReadOnlyList<string> Warnings)
+    IReadOnlyList<string> Warnings,
+    NBitsRounding? NBits = null)
 {
     /// <summary>True when any measured configuration is slower than the original.</summary>
     public bool AnySlower => Timing.Any(t => t.Slower);
 }
+
+/// <summary>
+/// How the nbits codes were rounded, and what that bought on held-out data: the result's mean
+/// held-out output cosine (sentence embeddings pooled over the mask for a transformer) beside
+/// round-to-nearest's on the same grid, so GPTQ's gain is visible in one run.
+/// </summary>
+/// <param name="Rounding">"gptq" or "round-to-nearest".</param>
+/// <param name="Reason">Why round-to-nearest, when it is (null for GPTQ).</param>
+/// <param name="HeldOutCosine">The written result's mean held-out cosine (null without real data).</param>
+/// <param name="RoundToNearestCosine">Round-to-nearest's on the same grid (null without real data).</param>
+public sealed record NBitsRounding(string Rounding, string? Reason, double? HeldOutCosine, double? RoundToNearestCosine);

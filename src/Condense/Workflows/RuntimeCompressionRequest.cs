@@ -6,7 +6,9 @@ namespace Condense.Workflows;
 /// <summary>
 /// What <see cref="RuntimeCompression"/> is asked to do: the model, the method (null: chosen by
 /// <see cref="Goal"/>), data (calibration samples shape the ranges; held-out ones check the result
-/// and feed the latency runs), and the method's knobs.
+/// and feed the latency runs), and the method's knobs. For nbits, real calibration data means GPTQ
+/// codes; <see cref="DataFree"/> (or random data, <see cref="DataIsRandom"/>, or symmetric blocks)
+/// keeps round-to-nearest.
 /// </summary>
 public sealed record RuntimeCompressionRequest(
     string InputPath,
@@ -25,7 +27,9 @@ public sealed record RuntimeCompressionRequest(
     bool Symmetric = false,
     bool Measure = true,
     int? Batch = null,
-    int Runs = 30)
+    int Runs = 30,
+    bool DataFree = false,
+    bool DataIsRandom = false)
 {
     /// <summary>Checks the knobs; a <see cref="CondenseException"/> quotes the bad value.</summary>
     public void Validate()
