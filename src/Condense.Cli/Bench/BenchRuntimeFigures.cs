@@ -43,7 +43,7 @@ public static class BenchRuntimeFigures
         var mem = Ratio(m4, m32, "session_bytes");
         var lat = Ratio(m4, m32, "ms_1t");
         var c4 = D(m4, "cosine");
-        list.Add(new("#24", "MiniLM MatMulNBits 4-bit (RTN): session memory, latency × fp32 (cosine)", $"{F(mem, "F2")}×, {F(lat, "F2")}× ({F(c4, "F4")})", "–",
+        list.Add(new("#24", "MiniLM MatMulNBits 4-bit (GPTQ): session memory, latency × fp32 (cosine)", $"{F(mem, "F2")}×, {F(lat, "F2")}× ({F(c4, "F4")})", "–",
             "≤ 0.35×, ≤ 1×, cosine ≥ 0.98", mem is { } m && lat is { } l && c4 is { } q ? m <= 0.35 && l <= 1 && q >= 0.98 : null));
         var c32 = Row("classifier", "fp32");
         var c8 = Row("classifier", "int8-static");

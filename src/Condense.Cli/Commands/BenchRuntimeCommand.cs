@@ -26,7 +26,7 @@ public static class BenchRuntimeCommand
             var console = CliConsole.For(parse);
             var quiet = parse.GetValue(json);
             var load = LoadAverage();
-            var rows = RuntimeBench.Run(parse.GetValue(folder)!, Condense.Calibration.SampleSentences.All.Take(32).ToList(), parse.GetValue(runs), quiet ? null : m => console.MarkupLine($"[grey]{Markup.Escape(m)}[/]"));
+            var rows = RuntimeBench.Run(parse.GetValue(folder)!, Condense.Calibration.SampleSentences.All.Take(64).ToList(), parse.GetValue(runs), quiet ? null : m => console.MarkupLine($"[grey]{Markup.Escape(m)}[/]"));
             var (peer, note) = parse.GetValue(noPeer) ? (null, "skipped (--no-peer)") : Peer(parse.GetValue(runs));
             if (quiet)
             {

@@ -43,6 +43,8 @@ internal static class RuntimeCompressOptions
             "int8-dynamic" => RuntimeMethod.Int8Dynamic,
             _ => RuntimeMethod.NBits,
         };
+        if (parse.GetValue(CompressDataAware.ActOrder))
+            throw new CondenseException("--act-order is for the data-aware kmeans/linear methods: MatMulNBits blocks must be contiguous along K");
         var model = OnnxReader.Read(inPath);
         var data = CalibrationDataLoader.Load(model, DataOptions.Spec(parse, seed));
         var description = data.IsRandom ? data.Description + " (no --data: calibration and figures on random inputs mean little)" : data.Description;

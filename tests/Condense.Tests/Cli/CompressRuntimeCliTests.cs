@@ -41,6 +41,15 @@ public sealed class CompressRuntimeCliTests : IDisposable
         var agreement = root.GetProperty("agreement").EnumerateArray().Single();
         Assert.True(agreement.GetProperty("mean_cosine").GetDouble() > 0.99);
         Assert.True(File.Exists(output));
+        // Without --data, nbits keeps round-to-nearest and says why (GPTQ needs real inputs).
+        if (method == "nbits")
+        {
+            var nbits = root.GetProperty("nbits");
+            Assert.Equal("round-to-nearest", nbits.GetProperty("rounding").GetString());
+            Assert.Contains("--data", nbits.GetProperty("reason").GetString());
+            Assert.Equal(JsonValueKind.Null, nbits.GetProperty("held_out_cosine").ValueKind);
+        }
+        else Assert.Equal(JsonValueKind.Null, root.GetProperty("nbits").ValueKind);
     }
 
     [Fact]
