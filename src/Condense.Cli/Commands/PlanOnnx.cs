@@ -9,7 +9,7 @@ namespace Condense.Cli.Commands;
 /// <summary><c>condense plan MODEL.onnx --max-bytes N | --max-error E -o OUT.onnx</c> (handed over by <see cref="PlanCommand"/> for ONNX files).</summary>
 public static class PlanOnnx
 {
-    static readonly Option<string?> MaxBytes = new("--max-bytes") { Description = "ONNX: the written file's budget, e.g. 5MB, 1200000" };
+    static readonly Option<string?> MaxBytes = new("--max-bytes") { Description = "ONNX: the written file's budget, e.g. 5MB, 1200000, or a setting analysed (e.g. g4): the bytes of that uniform setting" };
     static readonly Option<double?> MaxError = new("--max-error") { Description = "ONNX: the most relative output error on held-out samples, e.g. 0.05" };
     static readonly Option<string[]> Keep = new("--keep") { Description = "ONNX node names held at float32", AllowMultipleArgumentsPerToken = true };
     static readonly Option<string?> Output = new("--output", "-o") { Description = "ONNX: where the planned model goes" };
@@ -24,10 +24,12 @@ public static class PlanOnnx
     public static int Run(ParseResult parse, string path, bool json)
     {
         var output = parse.GetValue(Output) ?? throw new CondenseException("plan: an ONNX model needs -o OUT.onnx");
-        long? maxBytes = parse.GetValue(MaxBytes) is { } text ? SizeBudget.ParseSize(text).BytesFor(0) : null;
+        var text = parse.GetValue(MaxBytes);
+        var asSetting = text is not null && char.IsLetter(text[0]) && !text.Contains('.', StringComparison.Ordinal) ? text : null;
+        long? maxBytes = text is not null && asSetting is null ? SizeBudget.ParseSize(text).BytesFor(0) : null;
         var console = CliConsole.For(parse);
         var request = new OnnxPlanRequest(OnnxAnalysisOptions.Request(parse, path, json ? null : console.WriteLine), output,
-            parse.GetValue(PlanJson), maxBytes, parse.GetValue(MaxError), parse.GetValue(Keep) ?? []);
+            parse.GetValue(PlanJson), maxBytes, parse.GetValue(MaxError), parse.GetValue(Keep) ?? [], asSetting);
         var report = OnnxPlanning.Run(request);
         if (parse.GetValue(OnnxAnalysisOptions.Report) is { } html) AnalysisReportHtml.Write(html, report.Analysis, report);
         if (json)

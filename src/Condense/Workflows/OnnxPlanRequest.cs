@@ -9,15 +9,18 @@ namespace Condense.Workflows;
 /// <param name="MaxBytes">Budget: the file's bytes.</param>
 /// <param name="MaxError">Budget: the model's relative output error on the held-out samples.</param>
 /// <param name="Keep">ONNX node names held at float32.</param>
+/// <param name="MaxBytesOfUniform">Budget: the file bytes of this uniform setting (e.g. "g4"), as analysis measured it; the comparison the planner is judged by.</param>
 public sealed record OnnxPlanRequest(OnnxAnalysisRequest Analysis, string OutputPath, string? PlanJsonPath, long? MaxBytes, double? MaxError,
-    IReadOnlyList<string>? Keep = null)
+    IReadOnlyList<string>? Keep = null, string? MaxBytesOfUniform = null)
 {
     /// <summary>Checks every value; bad ones are quoted in a <see cref="CondenseException"/>.</summary>
     public void Validate()
     {
         ArgumentNullException.ThrowIfNull(Analysis);
         Analysis.Validate();
-        if ((MaxBytes is null) == (MaxError is null)) throw new CondenseException("plan: give exactly one of --max-bytes and --max-error");
+        if ((MaxBytes is null ? 0 : 1) + (MaxError is null ? 0 : 1) + (MaxBytesOfUniform is null ? 0 : 1) != 1) throw new CondenseException("plan: give exactly one of --max-bytes and --max-error");
+        if (MaxBytesOfUniform is not null && !Analysis.EffectiveSettings.Any(x => x.Label == QuantizationSetting.Parse(MaxBytesOfUniform).Label))
+            throw new CondenseException($"plan: --max-bytes {MaxBytesOfUniform}: that setting is not among those analysed");
         if (MaxBytes is <= 0) throw new CondenseException($"plan: --max-bytes must be positive, not {MaxBytes}");
         if (MaxError is not null && !(MaxError > 0 && MaxError < 10)) throw new CondenseException($"plan: --max-error must be in (0, 10), not {MaxError}");
         var output = Path.GetFullPath(OutputPath);

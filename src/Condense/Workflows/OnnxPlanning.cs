@@ -50,9 +50,10 @@ public static class OnnxPlanning
         (double Error, double Cosine, double? Accuracy) measured;
         int round = 0;
         string budget;
-        if (request.MaxBytes is { } maxBytes)
+        var asUniform = request.MaxBytesOfUniform is { } label ? analysis.Uniform.Single(u => u.Name == $"uniform {QuantizationSetting.Parse(label).Label}") : null;
+        if ((request.MaxBytes ?? asUniform?.Bytes) is { } maxBytes)
         {
-            budget = $"≤ {maxBytes:N0} bytes";
+            budget = asUniform is null ? $"≤ {maxBytes:N0} bytes" : $"≤ {maxBytes:N0} bytes ({asUniform.Name})";
             var smallest = fixedBytes + LayerBudgetPlanner.Bytes(candidates.Bytes, Smallest(candidates.Bytes, allowed));
             if (smallest > maxBytes)
                 throw new CondenseException($"{path}: --max-bytes {maxBytes:N0} cannot be met: the smallest file these settings make is {smallest:N0} bytes");
@@ -99,7 +100,7 @@ public static class OnnxPlanning
             throw new CondenseException($"{request.OutputPath}: the written model's error {file.Error:G4} exceeds --max-error {e:G4}; nothing written");
         OnnxWriter.Write(request.OutputPath, result.Model);
         var written = new FileInfo(request.OutputPath).Length;
-        if (request.MaxBytes is { } limit && written > limit)
+        if ((request.MaxBytes ?? asUniform?.Bytes) is { } limit && written > limit)
         {
             File.Delete(request.OutputPath);
             throw new CondenseException($"{request.OutputPath}: {written:N0} bytes written exceed --max-bytes {limit:N0}; removed");
