@@ -6,9 +6,9 @@ namespace Condense.Analysis;
 /// quadrature), and the multiple-choice knapsack "least Σ error² within a byte budget" (or "fewest
 /// bytes within Σ error² ≤ E²") is solved by its Lagrangian: each layer minimises
 /// error² + λ·bytes on its own, λ is bisected, and the budget left over is spent greedily on the
-/// upgrades that buy the most error per byte. Exact at every λ on the lower convex hull, and the
-/// greedy pass recovers most of the gap between hull points. The workflow then re-checks the
-/// choice on the whole model.
+/// upgrades that buy the most error per byte; a dynamic programme over the budget in 4,096 units
+/// (bytes rounded up, so it always fits) solves the byte budget exactly up to one unit per layer,
+/// and the better of the two is kept. The workflow then re-checks the choice on the whole model.
 /// </summary>
 public static class LayerBudgetPlanner
 {
@@ -32,7 +32,51 @@ public static class LayerBudgetPlanner
             if (Bytes(bytes, Choose(errors, bytes, allowed, mid)) <= maxBytes) hi = mid; else lo = mid;
             if (hi / Math.Max(lo, double.Epsilon) < 1 + 1e-9) break;
         }
-        return Fill(errors, bytes, allowed, Choose(errors, bytes, allowed, hi), maxBytes);
+        var lagrangian = Fill(errors, bytes, allowed, Choose(errors, bytes, allowed, hi), maxBytes);
+        var exact = Fill(errors, bytes, allowed, Dynamic(errors, bytes, allowed, maxBytes) ?? lagrangian, maxBytes);
+        return Predicted(errors, exact) <= Predicted(errors, lagrangian) ? exact : lagrangian;
+    }
+
+    /// <summary>
+    /// The knapsack solved by dynamic programming over the budget cut into at most
+    /// <paramref name="buckets"/> units, each layer's bytes rounded up to whole units (so the
+    /// choice always fits): optimal up to one unit per layer.
+    /// </summary>
+    static int[]? Dynamic(double[][] errors, long[][] bytes, bool[][] allowed, long maxBytes, int buckets = 4096)
+    {
+        var unit = Math.Max(1, (maxBytes + buckets - 1) / buckets);
+        var capacity = (int)(maxBytes / unit);
+        int layers = errors.Length;
+        var best = new double[capacity + 1];
+        var pick = new int[layers][];
+        for (int l = 0; l < layers; l++)
+        {
+            var next = new double[capacity + 1];
+            Array.Fill(next, double.PositiveInfinity);
+            pick[l] = new int[capacity + 1];
+            for (int s = 0; s < errors[l].Length; s++)
+            {
+                if (!allowed[l][s]) continue;
+                var w = (bytes[l][s] + unit - 1) / unit;
+                if (w > capacity) continue;
+                var e = errors[l][s] * errors[l][s];
+                for (int c = (int)w; c <= capacity; c++)
+                {
+                    var v = best[c - w] + e;
+                    if (v < next[c]) { next[c] = v; pick[l][c] = s; }
+                }
+            }
+            best = next;
+        }
+        if (double.IsPositiveInfinity(best[capacity])) return null;
+        var choice = new int[layers];
+        int at = capacity;
+        for (int l = layers - 1; l >= 0; l--)
+        {
+            choice[l] = pick[l][at];
+            at -= (int)((bytes[l][choice[l]] + unit - 1) / unit);
+        }
+        return choice;
     }
 
     /// <summary>The fewest bytes whose predicted error √Σe² is at most <paramref name="maxError"/>.</summary>
