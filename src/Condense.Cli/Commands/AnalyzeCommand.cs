@@ -10,12 +10,15 @@ public static class AnalyzeCommand
 {
     public static Command Create()
     {
-        var model = new Argument<string>("model") { Description = "A model written by 'condense train' (.safetensors)" };
+        var model = new Argument<string>("model") { Description = "An ONNX model, or a model written by 'condense train' (.safetensors); recognised by content" };
         var json = CliConsole.JsonOption();
-        var command = new Command("analyze", "Per-layer metrics of a model: ‖W‖₁, cond₁, effective rank, weight statistics.") { model, json };
+        var command = new Command("analyze", "Per-layer metrics of a model: ‖W‖₁, cond₁, effective rank, weight statistics; for ONNX models with --data, every setting's bound beside the measured error and the output's sensitivity to each layer.") { model, json };
+        OnnxAnalysisOptions.Add(command);
         command.SetAction(parse =>
         {
             var path = parse.GetValue(model)!;
+            if (!File.Exists(path)) throw new CondenseException($"{path}: no such file");
+            if (!Formats.ModelFileSniffer.IsSafetensors(path)) return AnalyzeOnnx.Run(parse, path, parse.GetValue(json));
             var (net, _) = ModelFile.Load(path);
             if (net.Layers.Count == 0) throw new CondenseException($"{path}: the model has no linear layer");
             var layers = new List<WeightAnalysis>();

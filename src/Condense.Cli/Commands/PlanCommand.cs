@@ -16,7 +16,7 @@ public static class PlanCommand
 
     public static Command Create()
     {
-        var model = new Argument<string>("model") { Description = "A classifier written by 'condense train' (.safetensors)" };
+        var model = new Argument<string>("model") { Description = "An ONNX model, or a classifier written by 'condense train' (.safetensors); recognised by content" };
         var size = new Option<string?>("--target-size") { Description = "Budget for the container, e.g. 50KB, 180000, 1.5MB" };
         var ratio = new Option<double?>("--target-ratio") { Description = "Budget as float32 bytes ÷ container bytes, e.g. 40" };
         var maxDrop = new Option<double?>("--max-accuracy-drop") { Description = "Accuracy loss (points) the final model may have; reported as met or not" };
@@ -25,14 +25,15 @@ public static class PlanCommand
         var pruneEpochs = new Option<int>("--prune-epochs") { Description = "Retraining epochs after each pruning step", DefaultValueFactory = _ => 1 };
         var shareEpochs = new Option<int>("--share-epochs") { Description = "Centroid fine-tuning epochs", DefaultValueFactory = _ => 1 };
         var noUniform = new Option<bool>("--no-uniform") { Description = "Skip applying the uniform baseline" };
-        var data = new Option<string?>("--data") { Description = "Data set (default: the model's)" };
         var json = CliConsole.JsonOption();
         var command = new Command("plan", "Meet a size budget with per-layer pruning + weight sharing chosen by measured sensitivity.")
         {
-            model, size, ratio, maxDrop, calibration, pruneSteps, pruneEpochs, shareEpochs, noUniform, data, json,
+            model, size, ratio, maxDrop, calibration, pruneSteps, pruneEpochs, shareEpochs, noUniform, json,
         };
+        PlanOnnx.Add(command);
         command.SetAction(parse =>
         {
+            if (!Formats.ModelFileSniffer.IsSafetensors(parse.GetValue(model)!)) return PlanOnnx.Run(parse, parse.GetValue(model)!, parse.GetValue(json));
             var sizeText = parse.GetValue(size);
             var ratioValue = parse.GetValue(ratio);
             if ((sizeText is null) == (ratioValue is null)) throw new CondenseException("plan: give exactly one of --target-size and --target-ratio");
@@ -42,7 +43,7 @@ public static class PlanCommand
             var (net, card) = ModelFile.Load(path);
             using var _ = net;
             if (!net.IsClassifier) throw new CondenseException($"{path}: planning needs a classifier, not {net.Kind}");
-            var dataName = parse.GetValue(data) ?? card.DataSet ?? DataSets.Mnist10k;
+            var dataName = parse.GetValue<string>("--data") ?? card.DataSet ?? DataSets.Mnist10k;
             var (fullTrain, test) = DataSets.Load(dataName);
             if (calibrationCount < 100 || calibrationCount > fullTrain.Count / 2)
                 throw new CondenseException($"calibration {calibrationCount} must be in 100–{fullTrain.Count / 2}");

@@ -81,7 +81,7 @@ public static class DemoPlots
     }
 
     /// <summary>Ticks at powers of ten for an axis whose data are log₁₀ values.</summary>
-    static void LogTicks(Plot plot, IAxis axis)
+    internal static void LogTicks(Plot plot, IAxis axis)
     {
         plot.Axes.AutoScale();
         var range = axis.Range;
@@ -95,7 +95,7 @@ public static class DemoPlots
         axis.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
     }
 
-    static void Save(Plot plot, string path)
+    internal static void Save(Plot plot, string path)
     {
         plot.Axes.AutoScale();
         AtomicFile.WriteAllBytes(path, plot.GetImageBytes(960, 600, ImageFormat.Png));

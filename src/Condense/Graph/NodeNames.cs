@@ -1,8 +1,13 @@
+using Condense.Formats.Onnx;
 using Onnx;
 
 namespace Condense.Graph;
 
-/// <summary>Gives every unnamed node a unique name (<c>{OpType}_{index}</c>), so passes and reports can refer to nodes by name.</summary>
+/// <summary>
+/// Nodes by name: every unnamed node given a unique one (<c>{OpType}_{index}</c>) so passes and
+/// reports can refer to it, and names a user typed (<c>--keep</c>, <c>--exclude</c>) checked against
+/// the graph, since a typo must not silently compress a layer the user meant to protect.
+/// </summary>
 public static class NodeNames
 {
     /// <summary>Names the unnamed nodes of <paramref name="graph"/> in place.</summary>
@@ -19,5 +24,19 @@ public static class NodeNames
             node.Name = name;
             taken.Add(name);
         }
+    }
+
+    /// <summary>The names as a set; the first that names no node (by name, or "OpType #index" for unnamed ones) → one line naming it.</summary>
+    public static IReadOnlySet<string> Check(OnnxModel model, string path, string option, IReadOnlyList<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(names);
+        var nodes = model.Proto.Graph.Node;
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < nodes.Count; i++) known.Add(nodes[i].Name.Length > 0 ? nodes[i].Name : $"{nodes[i].OpType} #{i}");
+        foreach (var name in names)
+            if (!known.Contains(name))
+                throw new CondenseException($"{path}: {option} '{name}': no node of that name (names are the ONNX nodes' own, as 'condense analyze' lists them)");
+        return names.ToHashSet(StringComparer.Ordinal);
     }
 }

@@ -123,10 +123,10 @@ public static class DataAwareCompression
         return batches;
     }
 
-    sealed record Quantized(OnnxQuantizedMatrix Encoding, float[] Values);
+    internal sealed record Quantized(OnnxQuantizedMatrix Encoding, float[] Values);
 
     /// <summary>GPTQ against <paramref name="hessians"/> (one per group), or round to nearest when null; groups stacked by rows.</summary>
-    static Quantized Quantize(LinearLayer layer, float[] w, IReadOnlyList<HessianAccumulator>? hessians, DataAwareCompressionRequest request, GptqOptions options)
+    internal static Quantized Quantize(LinearLayer layer, float[] w, IReadOnlyList<HessianAccumulator>? hessians, DataAwareCompressionRequest request, GptqOptions options)
     {
         int rows = layer.Rows, columns = layer.Columns, size = rows * columns;
         var values = new float[w.Length];
@@ -168,7 +168,7 @@ public static class DataAwareCompression
     }
 
     /// <summary>The weight as rows = outputs, columns = inputs (transposing MatMul's [in, out]).</summary>
-    static float[] Matrix(LinearLayer layer, float[] tensor)
+    internal static float[] Matrix(LinearLayer layer, float[] tensor)
     {
         if (!layer.Transposed) return tensor;
         int rows = layer.Rows, columns = layer.Columns;
@@ -179,7 +179,7 @@ public static class DataAwareCompression
     }
 
     /// <summary>Held-out relative output errors of each candidate Ŵ, from the held-out H (one product per group for all candidates).</summary>
-    static double[] HeldOutErrors(LinearLayer layer, float[] w, LayerInputStatistics held, params float[][] candidates)
+    internal static double[] HeldOutErrors(LinearLayer layer, float[] w, LayerInputStatistics held, params float[][] candidates)
     {
         int size = layer.Rows * layer.Columns;
         var error = new double[candidates.Length];
@@ -195,6 +195,6 @@ public static class DataAwareCompression
         return error.Select(e => signal > 0 ? Math.Sqrt(Math.Max(0, e) / signal) : 0).ToArray();
     }
 
-    static double SeedsBound(float[] w, float[] q, int rows, int columns) =>
+    internal static double SeedsBound(float[] w, float[] q, int rows, int columns) =>
         ConditionNumber.OneNorm(w, rows, columns) * MatrixNorms.RelativeOneNormError(w, q, rows, columns);
 }

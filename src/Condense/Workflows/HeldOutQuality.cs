@@ -21,12 +21,19 @@ public static class HeldOutQuality
         var results = new List<float[]>(samples.Count);
         foreach (var sample in samples)
         {
-            var output = runner.Run(sample)[0];
-            var values = OnnxTensorData.ToFloat32(output);
-            var mask = sample.FirstOrDefault(t => t.Name == "attention_mask");
-            results.Add(mask is not null && output.Dims.Count == 3 ? Pool(values, output.Dims, mask) : values);
+            results.Add(Compared(runner.Run(sample)[0], sample));
         }
         return results;
+    }
+
+    /// <summary>What is compared of one sample's first output: the values, or a token sequence pooled by the sample's attention mask.</summary>
+    public static float[] Compared(TensorProto output, IReadOnlyList<TensorProto> sample)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(sample);
+        var values = OnnxTensorData.ToFloat32(output);
+        var mask = sample.FirstOrDefault(t => t.Name == "attention_mask");
+        return mask is not null && output.Dims.Count == 3 ? Pool(values, output.Dims, mask) : values;
     }
 
     /// <summary>Mean over samples of cos(a_i, b_i).</summary>

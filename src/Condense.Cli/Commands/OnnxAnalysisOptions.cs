@@ -1,0 +1,36 @@
+using System.CommandLine;
+using Condense.Analysis;
+using Condense.Calibration;
+using Condense.Formats.Onnx;
+using Condense.Workflows;
+
+namespace Condense.Cli.Commands;
+
+/// <summary>The options <c>analyze</c> and <c>plan</c> share for ONNX models, and the request they make.</summary>
+public static class OnnxAnalysisOptions
+{
+    public static readonly Option<string[]> Settings = new("--settings") { Description = "Settings measured per layer: g<bits>[b<block>][-rtn] (linear grid per channel or block; GPTQ unless -rtn), k<bits>[-rtn] (k-means codebook per row). Default: g8-rtn g4 g4-rtn g3 g2 k4 k3 k2", AllowMultipleArgumentsPerToken = true };
+    public static readonly Option<int> Samples = new("--sensitivity-samples") { Description = "Held-out samples the model's output is measured on, per (layer, setting)", DefaultValueFactory = _ => 4 };
+    public static readonly Option<string[]> Exclude = new("--exclude") { Description = "ONNX node names left out of analysis and planning (float32)", AllowMultipleArgumentsPerToken = true };
+    public static readonly Option<string?> Report = new("--report") { Description = "Write a self-contained report.html (heatmap, bound vs measured, size–error front)" };
+    public static readonly Option<int> Threads = new("--threads") { Description = "ONNX Runtime threads", DefaultValueFactory = _ => 1 };
+    public static readonly Option<int> Seed = new("--seed") { Description = "Seed of the data split and k-means", DefaultValueFactory = _ => 0 };
+
+    /// <summary>Adds the options (and the shared data options) to a command.</summary>
+    public static void Add(Command command, bool withData = true)
+    {
+        foreach (var o in new Option[] { Settings, Samples, Exclude, Report, Threads, Seed }) command.Options.Add(o);
+        if (withData) DataOptions.Add(command);
+    }
+
+    /// <summary>The analysis request for the ONNX model at <paramref name="path"/>, data loaded.</summary>
+    public static OnnxAnalysisRequest Request(ParseResult parse, string path, Action<string>? progress)
+    {
+        var model = OnnxReader.Read(path);
+        var seed = parse.GetValue(Seed);
+        var data = CalibrationDataLoader.Load(model, DataOptions.Spec(parse, seed));
+        var settings = parse.GetValue(Settings) is { Length: > 0 } given ? given.Select(QuantizationSetting.Parse).ToList() : null;
+        return new OnnxAnalysisRequest(path, data, settings, parse.GetValue(Samples), Seed: seed, Threads: parse.GetValue(Threads),
+            Progress: progress, Exclude: parse.GetValue(Exclude) ?? []);
+    }
+}

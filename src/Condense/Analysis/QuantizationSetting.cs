@@ -1,0 +1,52 @@
+namespace Condense.Analysis;
+
+/// <summary>
+/// One way to store one layer's weight that analysis measures and the planner may choose:
+/// kept in float32, or quantized on a linear grid (per output channel, or per block of columns)
+/// or a k-means codebook per output row, by GPTQ against the layer's calibration inputs or by
+/// rounding to nearest. A short label ("g4", "g4b32-rtn", "k3", "fp32") names it in reports and on
+/// the command line.
+/// </summary>
+/// <param name="Label">The setting's name, as parsed.</param>
+/// <param name="Keep">Float32, untouched.</param>
+/// <param name="Codebook">k-means codebook per row rather than a linear grid.</param>
+/// <param name="Bits">Bits per weight (grid 2–8, codebook 1–8).</param>
+/// <param name="BlockSize">Grid columns per (row, block); 0 = one grid per output channel.</param>
+/// <param name="Gptq">GPTQ with the calibration H, or round to nearest.</param>
+public sealed record QuantizationSetting(string Label, bool Keep, bool Codebook, int Bits, int BlockSize, bool Gptq)
+{
+    /// <summary>float32: the weight as it is.</summary>
+    public static readonly QuantizationSetting Float32 = new("fp32", true, false, 32, 0, false);
+
+    /// <summary>What analysis and the planner try unless told otherwise: 8-bit grid, 4/3/2-bit grids by GPTQ and by rounding, 4/3/2-bit codebooks.</summary>
+    public static IReadOnlyList<QuantizationSetting> Defaults { get; } =
+        [.. new[] { "g8-rtn", "g4", "g4-rtn", "g3", "g2", "k4", "k3", "k2" }.Select(Parse)];
+
+    /// <summary>
+    /// "fp32", or g|k + bits [+ "b" + block] [+ "-rtn"]: "g4" = 4-bit grid per channel by GPTQ,
+    /// "g4b32-rtn" = 4-bit grid per 32-column block rounded to nearest, "k3" = 3-bit codebook per row by GPTQ.
+    /// </summary>
+    public static QuantizationSetting Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var s = text.Trim().ToLowerInvariant();
+        if (s is "fp32" or "keep") return Float32;
+        var rtn = s.EndsWith("-rtn", StringComparison.Ordinal);
+        var body = rtn ? s[..^4] : s;
+        if (body.Length < 2 || body[0] is not ('g' or 'k'))
+            throw new CondenseException($"setting '{text}' is not fp32, g<bits>[b<block>][-rtn] or k<bits>[-rtn]");
+        var codebook = body[0] == 'k';
+        var parts = body[1..].Split('b');
+        if (parts.Length > 2 || !int.TryParse(parts[0], out var bits) || (codebook && parts.Length == 2))
+            throw new CondenseException($"setting '{text}' is not fp32, g<bits>[b<block>][-rtn] or k<bits>[-rtn]");
+        var block = 0;
+        if (parts.Length == 2 && (!int.TryParse(parts[1], out block) || block < 1))
+            throw new CondenseException($"setting '{text}': the block must be a positive number of columns");
+        if (codebook ? bits is < 1 or > 8 : bits is < 2 or > 8)
+            throw new CondenseException($"setting '{text}': bits must be {(codebook ? "1–8" : "2–8")}, not {bits}");
+        return new QuantizationSetting(s, false, codebook, bits, block, !rtn);
+    }
+
+    /// <summary>The label.</summary>
+    public override string ToString() => Label;
+}

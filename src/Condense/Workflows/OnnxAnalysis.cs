@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using Condense.Analysis;
+using Condense.Formats.Onnx;
+using Condense.Graph;
+using Condense.Metrics;
+using Condense.Quantization.Gptq;
+using Onnx;
+
+namespace Condense.Workflows;
+
+/// <summary>
+/// The analyze use case for any ONNX model: per MatMul/Gemm/Conv layer (a Conv as its unfolded
+/// matrix) the seeds' metrics of the weight, every setting's bound cond₁·‖W−Ŵ‖₁/‖W‖₁ beside the
+/// layer's measured relative output error on held-out inputs (from the held-out H, no extra run),
+/// and the sensitivity of the model's final output to compressing that one layer alone — one ONNX
+/// Runtime run per (layer, setting, sample) in a single session whose weights are inputs
+/// (<see cref="OnnxWeightSwapSession"/>), as AIMET's QuantAnalyzer does for quantization only.
+/// </summary>
+public static class OnnxAnalysis
+{
+    /// <summary>Analyses the model and returns the report only.</summary>
+    public static OnnxAnalysisReport Run(OnnxAnalysisRequest request)
+    {
+        var (report, candidates) = Analyze(request);
+        candidates.Dispose();
+        return report;
+    }
+
+    /// <summary>Analyses the model and keeps what the planner needs (dispose it).</summary>
+    public static (OnnxAnalysisReport Report, OnnxLayerCandidates Candidates) Analyze(OnnxAnalysisRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Validate();
+        var clock = Stopwatch.StartNew();
+        var report = request.Progress ?? (_ => { });
+        void progress(string line) => report($"[{clock.Elapsed.TotalSeconds,6:0.0} s] {line}");
+        var model = OnnxReader.Read(request.ModelPath);
+        model.LoadExternalData();
+        CheckOutput(model, request.ModelPath);
+        var (all, skipped) = LinearLayers.Find(model, request.MinSize);
+        var excluded = NodeNames.Check(model, request.ModelPath, "--exclude", request.Exclude ?? []);
+        var found = all.Where(l => !excluded.Contains(l.Node)).ToList();
+        if (found.Count == 0)
+            throw new CondenseException($"{request.ModelPath}: no MatMul, Gemm or Conv with a float initializer weight of ≥ {request.MinSize} elements to analyse");
+        var settings = new List<QuantizationSetting> { QuantizationSetting.Float32 };
+        settings.AddRange(request.EffectiveSettings);
+        var data = request.Data;
+        var options = request.Gptq ?? new GptqOptions();
+        var untouched = skipped.ToList();
+        untouched.AddRange(all.Where(l => excluded.Contains(l.Node)).Select(l => $"{l.Node} ({l.Kind}): excluded; left float32"));
+        var initializers = model.Proto.Graph.Initializer.ToDictionary(i => i.Name, StringComparer.Ordinal);
+
+        // Weights, metrics and every setting's codes (GPTQ against the calibration H).
+        var layers = new List<LinearLayer>();
+        var matrices = new List<float[]>();
+        var values = new List<float[]?[]>();
+        var encodings = new List<OnnxQuantizedMatrix?[]>();
+        var metrics = new List<(double OneNorm, double Cond1, double Rank)>();
+        progress($"capturing the inputs of {found.Count} layers on {data.Calibration.Count} calibration samples");
+        using (var calibration = settings.Any(s => s.Gptq) ? LayerInputStatistics.Gather(model, found, data.Calibration, request.Threads) : null)
+        {
+            progress($"quantizing {found.Count} layers × {settings.Count - 1} settings");
+            foreach (var layer in found)
+            {
+                var w = DataAwareCompression.Matrix(layer, OnnxTensorData.ToFloat32(initializers[layer.Weight]));
+                if (w.Any(v => !float.IsFinite(v))) { untouched.Add($"{layer.Node} ({layer.Kind}): its weight has NaN or infinity; left as it is"); continue; }
+                int rows = layer.Rows * layer.Groups;
+                var v = new float[]?[settings.Count];
+                var e = new OnnxQuantizedMatrix?[settings.Count];
+                for (int s = 1; s < settings.Count; s++)
+                {
+                    var q = DataAwareCompression.Quantize(layer, w, settings[s].Gptq ? calibration!.Of(layer) : null, Request(request, settings[s]), options);
+                    (v[s], e[s]) = (q.Values, q.Encoding);
+                }
+                layers.Add(layer);
+                matrices.Add(w);
+                values.Add(v);
+                encodings.Add(e);
+                progress($"{layer.Node}: quantized");
+                metrics.Add((MatrixNorms.InducedOneNorm(w, rows, layer.Columns), ConditionNumber.OneNorm(w, rows, layer.Columns), EffectiveRank.Compute(w, rows, layer.Columns)));
+                GC.Collect();
+            }
+        }
+        if (layers.Count == 0) throw new CondenseException($"{request.ModelPath}: every layer's weight has NaN or infinity");
+
+        progress($"capturing the layers' held-out inputs on {data.HeldOut.Count} samples");
+        var layerErrors = new double[layers.Count][];
+        using (var held = LayerInputStatistics.Gather(model, layers, data.HeldOut, request.Threads))
+            for (int l = 0; l < layers.Count; l++)
+                layerErrors[l] = DataAwareCompression.HeldOutErrors(layers[l], matrices[l], held, [.. values[l].Skip(1).Select(v => v!)]);
+
+        // Bytes of every (layer, setting) in the file, from one compression per uniform setting.
+        var bytes = layers.Select(_ => new long[settings.Count]).ToArray();
+        var uniformBytes = new long[settings.Count];
+        uniformBytes[0] = model.FileBytes;
+        var encodingArray = encodings.ToArray();
+        var sensitivitySamples = data.HeldOut.Take(request.SensitivitySamples).ToList();
+        var labels = data.HeldOutLabels?.Take(sensitivitySamples.Count).ToList();
+        var session = new OnnxWeightSwapSession(model.Proto, request.ModelPath, [.. layers.Select(l => l.Weight)], sensitivitySamples, request.Threads);
+        var candidates = new OnnxLayerCandidates(model, layers, settings, encodingArray, bytes, session, sensitivitySamples, labels);
+        try
+        {
+            progress($"encoding {settings.Count - 1} uniform settings");
+            for (int s = 1; s < settings.Count; s++)
+            {
+                var compressed = candidates.Compress([.. Enumerable.Repeat(s, layers.Count)]);
+                var byName = compressed.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+                uniformBytes[s] = compressed.ModelBytesAfter;
+                for (int l = 0; l < layers.Count; l++)
+                {
+                    var t = byName[layers[l].Weight];
+                    bytes[l][0] = t.BytesBefore;
+                    bytes[l][s] = t.BytesAfter;
+                    // An encoding no smaller than float32 is not written: the layer stays float32 under this setting.
+                    if (t.Encoding.StartsWith("kept", StringComparison.Ordinal)) encodingArray[l][s] = null;
+                }
+            }
+
+            progress($"measuring the model's output: {layers.Count} layers × {settings.Count - 1} settings × {sensitivitySamples.Count} samples");
+            var originalAccuracy = candidates.OriginalAccuracy;
+            var analyses = new List<LayerAnalysis>();
+            for (int l = 0; l < layers.Count; l++)
+            {
+                var layer = layers[l];
+                int rows = layer.Rows * layer.Groups;
+                var measures = new List<LayerSettingMeasure>();
+                for (int s = 1; s < settings.Count; s++)
+                {
+                    var choice = new int[layers.Count];
+                    choice[l] = s;
+                    var (error, cosine, accuracy) = candidates.Measure(choice);
+                    var q = values[l][s]!;
+                    measures.Add(new LayerSettingMeasure(settings[s].Label, bytes[l][s], MatrixNorms.RelativeOneNormError(matrices[l], q, rows, layer.Columns),
+                        DataAwareCompression.SeedsBound(matrices[l], q, rows, layer.Columns), layerErrors[l][s - 1],
+                        HistogramDivergence.KlDivergence(matrices[l], q), error, cosine, accuracy));
+                }
+                analyses.Add(new LayerAnalysis(layer.Node, layer.Kind.ToString(), layer.Weight, rows, layer.Columns, bytes[l][0],
+                    metrics[l].OneNorm, metrics[l].Cond1, metrics[l].Rank, measures));
+            }
+            var uniform = new List<ModelMeasure>();
+            for (int s = 1; s < settings.Count; s++)
+            {
+                var (error, cosine, accuracy) = candidates.Measure([.. Enumerable.Repeat(s, layers.Count)]);
+                uniform.Add(new ModelMeasure($"uniform {settings[s].Label}", uniformBytes[s], error, cosine, accuracy));
+            }
+            progress("done");
+            var result = new OnnxAnalysisReport(request.ModelPath, data.Description, data.IsRandom, data.Calibration.Count, data.HeldOut.Count,
+                sensitivitySamples.Count, new ModelMeasure("original", model.FileBytes, 0, 1, originalAccuracy), analyses, uniform, untouched, clock.Elapsed);
+            return (result, candidates);
+        }
+        catch
+        {
+            candidates.Dispose();
+            throw;
+        }
+    }
+
+    static DataAwareCompressionRequest Request(OnnxAnalysisRequest request, QuantizationSetting s) =>
+        new(request.ModelPath, request.ModelPath + ".unused", s.Codebook ? OnnxCompressionMethod.KMeans : OnnxCompressionMethod.Linear, s.Bits, request.Data,
+            DataFree: !s.Gptq, BlockSize: s.BlockSize, RowsPerCodebook: 1, Seed: request.Seed, Threads: request.Threads);
+
+    /// <summary>The first output must be floating point: its error is what everything is measured by.</summary>
+    static void CheckOutput(OnnxModel model, string path)
+    {
+        var output = model.Proto.Graph.Output.FirstOrDefault() ?? throw new CondenseException($"{path}: the model has no output");
+        var type = (TensorProto.Types.DataType)(output.Type?.TensorType?.ElemType ?? 0);
+        if (type is not (TensorProto.Types.DataType.Float or TensorProto.Types.DataType.Double or TensorProto.Types.DataType.Float16 or TensorProto.Types.DataType.Bfloat16))
+            throw new CondenseException($"{path}: output '{output.Name}' is {(type == 0 ? "not a tensor" : type.ToString().ToLowerInvariant())}, not floating point; its error cannot be measured");
+    }
+}

@@ -1,0 +1,101 @@
+using Condense.Analysis;
+using Condense.Formats.Onnx;
+using Condense.Graph;
+using Onnx;
+
+namespace Condense.Workflows;
+
+/// <summary>
+/// What analysis leaves for the planner: the model, its layers, every layer's encoding under every
+/// setting (null = float32) and its bytes in the file, and one ONNX Runtime session whose layer
+/// weights are inputs, so any mix of settings is measured on the held-out samples in one run per
+/// sample without writing a model.
+/// </summary>
+public sealed class OnnxLayerCandidates : IDisposable
+{
+    readonly OnnxWeightSwapSession session;
+    readonly IReadOnlyList<float[]> original;
+    readonly IReadOnlyList<IReadOnlyList<TensorProto>> samples;
+    readonly IReadOnlyList<int>? labels;
+
+    internal OnnxLayerCandidates(OnnxModel model, IReadOnlyList<LinearLayer> layers, IReadOnlyList<QuantizationSetting> settings,
+        OnnxQuantizedMatrix?[][] encodings, long[][] bytes, OnnxWeightSwapSession session,
+        IReadOnlyList<IReadOnlyList<TensorProto>> samples, IReadOnlyList<int>? labels)
+    {
+        Model = model;
+        Layers = layers;
+        Settings = settings;
+        Encodings = encodings;
+        Bytes = bytes;
+        this.session = session;
+        this.samples = samples;
+        this.labels = labels;
+        original = [.. Enumerable.Range(0, samples.Count).Select(i => HeldOutQuality.Compared(session.Run(i), samples[i]))];
+    }
+
+    /// <summary>The model read (external data loaded).</summary>
+    public OnnxModel Model { get; }
+
+    /// <summary>The layers analysed.</summary>
+    public IReadOnlyList<LinearLayer> Layers { get; }
+
+    /// <summary>Settings; index 0 is float32.</summary>
+    public IReadOnlyList<QuantizationSetting> Settings { get; }
+
+    /// <summary>[layer][setting]: the encoding, null for float32 (and wherever no encoding is smaller).</summary>
+    public OnnxQuantizedMatrix?[][] Encodings { get; }
+
+    /// <summary>[layer][setting]: bytes of the weight in the written file.</summary>
+    public long[][] Bytes { get; }
+
+    /// <summary>Held-out samples measured on.</summary>
+    public int Samples => samples.Count;
+
+    /// <summary>The original's accuracy on the samples, when labelled.</summary>
+    public double? OriginalAccuracy => labels is null ? null : Accuracy(original);
+
+    /// <summary>The model's output with layer i at setting choice[i], against the original's.</summary>
+    public (double Error, double Cosine, double? Accuracy) Measure(IReadOnlyList<int> choice)
+    {
+        ArgumentNullException.ThrowIfNull(choice);
+        var replaced = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        for (int l = 0; l < Layers.Count; l++)
+            if (Encodings[l][choice[l]] is { } e) replaced[Layers[l].Weight] = e.Decoded();
+        var outputs = Enumerable.Range(0, samples.Count).Select(i => HeldOutQuality.Compared(session.Run(i, replaced), samples[i])).ToList();
+        return Compare(outputs);
+    }
+
+    /// <summary>Error, cosine and accuracy of <paramref name="outputs"/> (one per sample) against the original's.</summary>
+    public (double Error, double Cosine, double? Accuracy) Compare(IReadOnlyList<float[]> outputs)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        double diff = 0, norm = 0;
+        for (int i = 0; i < outputs.Count; i++)
+            for (int j = 0; j < outputs[i].Length; j++)
+            {
+                double d = outputs[i][j] - original[i][j];
+                diff += d * d;
+                norm += (double)original[i][j] * original[i][j];
+            }
+        var error = norm > 0 ? Math.Sqrt(diff / norm) : Math.Sqrt(diff);
+        return (error, HeldOutQuality.MeanCosine(original, outputs), labels is null ? null : Accuracy(outputs));
+    }
+
+    /// <summary>Runs a written model itself (not the weight-swap session) on the samples and compares it with the original: the check before a file leaves.</summary>
+    public (double Error, double Cosine, double? Accuracy) MeasureFile(ModelProto model, string path, int threads = 1) =>
+        Compare(HeldOutQuality.Outputs(model, path, samples, threads));
+
+    double Accuracy(IReadOnlyList<float[]> outputs) => HeldOutQuality.Accuracy(outputs, labels!.Take(outputs.Count).ToList());
+
+    /// <summary>The model with layer i at setting choice[i] (every other tensor as it is), not yet verified or written.</summary>
+    public OnnxCompressionResult Compress(IReadOnlyList<int> choice)
+    {
+        ArgumentNullException.ThrowIfNull(choice);
+        var given = new Dictionary<string, OnnxQuantizedMatrix>(StringComparer.Ordinal);
+        for (int l = 0; l < Layers.Count; l++)
+            if (Encodings[l][choice[l]] is { } e) given[Layers[l].Weight] = e;
+        return OnnxCompressor.Compress(Model, new OnnxCompressionOptions(OnnxCompressionMethod.Linear, 8, MinSize: long.MaxValue), given);
+    }
+
+    public void Dispose() => session.Dispose();
+}
