@@ -71,6 +71,7 @@ public static class CompressCommand
             }
             if (knownSource is not null) verification = verification! with { InputSource = knownSource };
             var fileAfter = new FileInfo(outPath).Length + (dataPath is null ? 0 : new FileInfo(dataPath).Length);
+            var (timing, warnings) = CompressTiming.Measure(parse, inPath, outPath, model.Proto.Graph, CompressTiming.RandomSample(model.Proto.Graph, shapes, options.Seed));
             if (parse.GetValue(json))
             {
                 CliConsole.WriteJson(parse, new
@@ -97,6 +98,7 @@ public static class CompressCommand
                         inputs = verification!.InputSource,
                         outputs = verification.Outputs.Select(o => new { name = o.Name, dtype = o.DataType, mismatched = o.Mismatched, maxAbs = o.MaxAbs, meanAbs = o.MeanAbs, maxRelative = o.MaxRelative, meanRelative = o.MeanRelative }),
                     },
+                    timing = RuntimeReportJson.Timing(timing), warnings,
                 });
                 return 0;
             }
@@ -119,6 +121,7 @@ public static class CompressCommand
                 diff.AddRow(Markup.Escape(o.Name), o.MaxAbs.ToString("G3"), o.MeanAbs.ToString("G3"), o.MaxRelative.ToString("G3"), o.MeanRelative.ToString("G3"), o.Mismatched.ToString("N0"));
             console.WriteLine($"ONNX Runtime, original vs compressed on {verification.InputSource}:");
             console.Write(diff);
+            RuntimeReportTable.WriteTiming(console, timing, warnings);
             return 0;
         });
         return command;

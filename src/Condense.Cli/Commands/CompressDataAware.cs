@@ -29,6 +29,7 @@ public static class CompressDataAware
             DataFree: parse.GetValue(DataFree), BlockSize: parse.GetValue(Block) ?? 0, RowsPerCodebook: parse.GetValue(CodebookRows),
             Gptq: new GptqOptions(ActOrder: parse.GetValue(ActOrder)), MinSize: minSize, Seed: seed);
         var report = DataAwareCompression.Run(request);
+        var (timing, warnings) = CompressTiming.Measure(parse, inPath, outPath, model.Proto.Graph, data.HeldOut.Count > 0 ? data.HeldOut[0] : data.Calibration[0]);
         if (json)
         {
             CliConsole.WriteJson(parse, new
@@ -45,6 +46,7 @@ public static class CompressDataAware
                 }),
                 untouched = report.Untouched,
                 tensors = report.Tensors.Select(t => new { name = t.Name, encoding = t.Encoding, bytes_before = t.BytesBefore, bytes_after = t.BytesAfter }),
+                timing = RuntimeReportJson.Timing(timing), warnings,
             });
             return 0;
         }
@@ -61,6 +63,7 @@ public static class CompressDataAware
         var original = report.QualityMetric == "accuracy" ? $"; original {report.OriginalQuality:0.0000}" : " against the original";
         console.WriteLine($"{report.Mode}: held-out {report.QualityMetric} {report.Quality:0.0000}{against}{original} on {report.HeldOutSamples} samples");
         console.WriteLine($"{inPath} -> {outPath}: {report.BytesBefore:N0} -> {report.BytesAfter:N0} bytes (ratio {(double)report.BytesAfter / report.BytesBefore:0.000})");
+        RuntimeReportTable.WriteTiming(console, timing, warnings);
         return 0;
     }
 }

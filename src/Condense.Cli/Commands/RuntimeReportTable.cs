@@ -21,15 +21,21 @@ internal static class RuntimeReportTable
             if (nb.HeldOutCosine is { } c)
                 console.WriteLine($"held-out mean output cosine: {nb.Rounding} {c:0.00000}" + (nb.Rounding == "gptq" ? $", round-to-nearest {nb.RoundToNearestCosine:0.00000}" : ""));
         }
-        if (r.Timing.Count > 0)
+        WriteTiming(console, r.Timing, r.Warnings);
+    }
+
+    /// <summary>The latency/memory table of an original and its result, with a warning line per configuration that got slower.</summary>
+    public static void WriteTiming(IAnsiConsole console, IReadOnlyList<RuntimeComparison> timing, IReadOnlyList<string> warnings)
+    {
+        if (timing.Count > 0)
         {
             var t = new Table().AddColumns("batch", "threads", "original ms", "result ms", "ratio", "original session MB", "result session MB", "");
-            foreach (var c in r.Timing)
+            foreach (var c in timing)
                 t.AddRow(c.Batch.ToString(), c.Threads.ToString(), c.Original.MedianMs.ToString("0.000"), c.Result.MedianMs.ToString("0.000"), c.LatencyRatio.ToString("0.00") + "×",
                     (c.Original.SessionBytes / 1e6).ToString("0.0"), (c.Result.SessionBytes / 1e6).ToString("0.0"), c.Slower ? "[red]SLOWER[/]" : "");
             console.Write(t);
         }
-        foreach (var w in r.Warnings) console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(w)}");
+        foreach (var w in warnings) console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(w)}");
     }
 }
 
@@ -47,11 +53,7 @@ internal static class RuntimeReportJson
         bytes_after = r.BytesAfter,
         runtime_ops = r.RuntimeOps,
         agreement = r.Agreement.Select(a => new { name = a.Name, mean_cosine = a.MeanCosine, min_cosine = a.MinCosine, max_relative = a.MaxRelative }),
-        timing = r.Timing.Select(c => new
-        {
-            batch = c.Batch, threads = c.Threads, original_ms = c.Original.MedianMs, result_ms = c.Result.MedianMs, latency_ratio = c.LatencyRatio,
-            original_session_bytes = c.Original.SessionBytes, result_session_bytes = c.Result.SessionBytes, slower = c.Slower,
-        }),
+        timing = Timing(r.Timing),
         any_slower = r.AnySlower,
         nbits = r.NBits is null ? null : new
         {
@@ -60,4 +62,11 @@ internal static class RuntimeReportJson
         },
         warnings = r.Warnings,
     };
+
+    /// <summary>snake_case JSON of latency comparisons.</summary>
+    public static IEnumerable<object> Timing(IEnumerable<RuntimeComparison> timing) => timing.Select(c => new
+    {
+        batch = c.Batch, threads = c.Threads, original_ms = c.Original.MedianMs, result_ms = c.Result.MedianMs, latency_ratio = c.LatencyRatio,
+        original_session_bytes = c.Original.SessionBytes, result_session_bytes = c.Result.SessionBytes, slower = c.Slower,
+    });
 }

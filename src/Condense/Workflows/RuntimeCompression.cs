@@ -37,30 +37,10 @@ public static class RuntimeCompression
         var rounding = nbits is null ? null : HeldOutRounding(model, proto, nbits.Value, request, progress);
         AtomicFile.WriteAllBytes(request.OutputPath, bytes);
 
-        var warnings = new List<string>();
-        var timing = new List<RuntimeComparison>();
+        IReadOnlyList<RuntimeComparison> timing = [];
+        IReadOnlyList<string> warnings = [];
         if (request.Measure)
-        {
-            var batches = new List<int> { 1 };
-            if (request.Batch is { } b && b > 1)
-            {
-                if (BatchIsFixed(model.Proto.Graph)) warnings.Add($"batch {b} not measured: the model's inputs have a fixed batch dimension");
-                else batches.Add(b);
-            }
-            foreach (var batch in batches)
-            {
-                var inputs = Tile(heldOut[0], batch);
-                foreach (var threads in new[] { 1, 2 })
-                {
-                    progress?.Invoke($"measuring batch {batch}, {threads} thread(s)");
-                    var original = SessionProbe.Measure(request.InputPath, inputs, threads, request.Runs);
-                    var result = SessionProbe.Measure(request.OutputPath, inputs, threads, request.Runs);
-                    var c = new RuntimeComparison(threads, batch, original, result);
-                    timing.Add(c);
-                    if (c.Slower) warnings.Add($"SLOWER than the original at batch {batch}, {threads} thread(s): {result.MedianMs:0.###} ms vs {original.MedianMs:0.###} ms ({c.LatencyRatio:0.00}x)");
-                }
-            }
-        }
+            (timing, warnings) = LatencyComparison.Measure(request.InputPath, request.OutputPath, model.Proto.Graph, heldOut[0], request.Runs, request.Batch, progress);
         var ops = OptimizedGraph.OpCounts(request.OutputPath);
         return new RuntimeCompressionReport(request.InputPath, request.OutputPath, method, details, request.DataDescription,
             model.FileBytes, new FileInfo(request.OutputPath).Length, agreement, timing, ops, warnings, rounding);
@@ -192,12 +172,6 @@ public static class RuntimeCompression
             }
         }
         return sums.Select(p => new OutputAgreement(p.Key, p.Value.Cos / p.Value.N, p.Value.Min, p.Value.MaxAbs > 0 ? p.Value.MaxDiff / p.Value.MaxAbs : 0)).ToList();
-    }
-
-    static bool BatchIsFixed(GraphProto graph)
-    {
-        var init = graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
-        return graph.Input.Where(i => !init.Contains(i.Name)).Any(i => i.Type?.TensorType?.Shape?.Dim is { Count: > 0 } d && d[0].HasDimValue);
     }
 
     /// <summary>One sample repeated <paramref name="batch"/> times along axis 0.</summary>
