@@ -71,7 +71,7 @@ public static class CompressCommand
             }
             if (knownSource is not null) verification = verification! with { InputSource = knownSource };
             var fileAfter = new FileInfo(outPath).Length + (dataPath is null ? 0 : new FileInfo(dataPath).Length);
-            var (timing, warnings) = CompressTiming.Measure(parse, inPath, outPath, model.Proto.Graph, CompressTiming.RandomSample(model.Proto.Graph, shapes, options.Seed));
+            var (timing, warnings) = CompressTiming.Measure(parse, inPath, outPath, model.Proto.Graph, CompressTiming.RandomSamples(model.Proto.Graph, shapes, options.Seed));
             if (parse.GetValue(json))
             {
                 CliConsole.WriteJson(parse, new

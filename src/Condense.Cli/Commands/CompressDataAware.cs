@@ -29,7 +29,7 @@ public static class CompressDataAware
             DataFree: parse.GetValue(DataFree), BlockSize: parse.GetValue(Block) ?? 0, RowsPerCodebook: parse.GetValue(CodebookRows),
             Gptq: new GptqOptions(ActOrder: parse.GetValue(ActOrder)), MinSize: minSize, Seed: seed);
         var report = DataAwareCompression.Run(request);
-        var (timing, warnings) = CompressTiming.Measure(parse, inPath, outPath, model.Proto.Graph, data.HeldOut.Count > 0 ? data.HeldOut[0] : data.Calibration[0]);
+        var (timing, warnings) = CompressTiming.Measure(parse, inPath, outPath, model.Proto.Graph, [data.HeldOut.Count > 0 ? data.HeldOut[0] : data.Calibration[0]]);
         if (json)
         {
             CliConsole.WriteJson(parse, new

@@ -15,21 +15,30 @@ internal static class CompressTiming
     /// <summary>Timed runs per configuration: enough for a stable median, few enough to keep compress quick.</summary>
     const int Runs = 15;
 
+    /// <summary>Times the two files on the first of <paramref name="samples"/> that runs (random inputs may need another shape guess).</summary>
     public static (IReadOnlyList<RuntimeComparison> Timing, IReadOnlyList<string> Warnings) Measure(ParseResult parse, string inPath, string outPath,
-        GraphProto graph, IReadOnlyList<TensorProto> sample)
+        GraphProto graph, IEnumerable<IReadOnlyList<TensorProto>> samples)
     {
         if (parse.GetValue<bool>("--no-measure")) return ([], []);
-        try
+        string? why = null;
+        foreach (var sample in samples)
         {
-            return LatencyComparison.Measure(inPath, outPath, graph, sample, Runs, parse.GetValue<int?>("--batch"));
+            try
+            {
+                return LatencyComparison.Measure(inPath, outPath, graph, sample, Runs, parse.GetValue<int?>("--batch"));
+            }
+            catch (Exception ex) when (ex is CondenseException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+            {
+                why ??= ex.Message.ReplaceLineEndings(" ");
+            }
         }
-        catch (CondenseException ex)
-        {
-            return ([], [$"latency not measured: {ex.Message}"]);
-        }
+        return ([], [$"latency not measured: {why ?? "no input set"}"]);
     }
 
-    /// <summary>One random input set at batch 1 (values do not change the time), shaped as the verifier runs the model.</summary>
-    public static IReadOnlyList<TensorProto> RandomSample(GraphProto graph, OnnxInputShapes? shapes, int seed) =>
-        OnnxVerifier.RandomInputs(OnnxInputDims.Resolve(graph, shapes ?? OnnxInputShapes.None, 0), seed);
+    /// <summary>Random input sets at batch 1 (values do not change the time), one per shape guess the verifier makes.</summary>
+    public static IEnumerable<IReadOnlyList<TensorProto>> RandomSamples(GraphProto graph, OnnxInputShapes? shapes, int seed)
+    {
+        for (int guess = 0; guess < OnnxInputDims.Guesses; guess++)
+            yield return OnnxVerifier.RandomInputs(OnnxInputDims.Resolve(graph, shapes ?? OnnxInputShapes.None, guess), seed);
+    }
 }
