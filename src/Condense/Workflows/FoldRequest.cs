@@ -7,4 +7,5 @@ namespace Condense.Workflows;
 /// <param name="OutputPath">Where the folded model goes; written only after ONNX Runtime ran it.</param>
 /// <param name="Inputs">Inputs to verify on; null: the test data stored beside the model, else seeded random inputs.</param>
 /// <param name="Seed">Seed of the random inputs.</param>
-public sealed record FoldRequest(string ModelPath, string OutputPath, IReadOnlyList<TensorProto>? Inputs = null, int Seed = 0);
+/// <param name="Measure">Time the original and the folded file in ONNX Runtime (1 and 2 threads).</param>
+public sealed record FoldRequest(string ModelPath, string OutputPath, IReadOnlyList<TensorProto>? Inputs = null, int Seed = 0, bool Measure = true);

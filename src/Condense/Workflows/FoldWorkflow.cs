@@ -20,6 +20,13 @@ public static class FoldWorkflow
         var verification = OnnxVerifier.Compare(model.Proto, folded.Proto, request.ModelPath, inputs, request.Seed);
         if (request.Inputs is null && inputs is not null) verification = verification with { InputSource = "test_data_set_0 beside the model" };
         OnnxWriter.Write(request.OutputPath, folded.Proto);
-        return new FoldReport(request.ModelPath, request.OutputPath, graph, model.FileBytes, new FileInfo(request.OutputPath).Length, verification);
+        IReadOnlyList<RuntimeComparison> timing = [];
+        IReadOnlyList<string> warnings = [];
+        if (request.Measure && model.DefaultOpset >= 7)
+        {
+            var sample = request.Inputs ?? OnnxVerifier.RandomInputs(model.Proto.Graph, request.Seed);
+            (timing, warnings) = LatencyComparison.Measure(request.ModelPath, request.OutputPath, model.Proto.Graph, sample, runs: 20);
+        }
+        return new FoldReport(request.ModelPath, request.OutputPath, graph, model.FileBytes, new FileInfo(request.OutputPath).Length, verification, timing, warnings);
     }
 }
