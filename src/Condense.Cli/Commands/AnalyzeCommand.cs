@@ -18,7 +18,7 @@ public static class AnalyzeCommand
         {
             var path = parse.GetValue(model)!;
             if (!File.Exists(path)) throw new CondenseException($"{path}: no such file");
-            if (!Formats.ModelFileSniffer.IsSafetensors(path)) return AnalyzeOnnx.Run(parse, path, parse.GetValue(json));
+            if (Formats.Onnx.OnnxSniffer.LooksLikeOnnx(path)) return AnalyzeOnnx.Run(parse, path, parse.GetValue(json));
             var (net, _) = ModelFile.Load(path);
             if (net.Layers.Count == 0) throw new CondenseException($"{path}: the model has no linear layer");
             var layers = new List<WeightAnalysis>();

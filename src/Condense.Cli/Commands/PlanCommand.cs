@@ -33,7 +33,7 @@ public static class PlanCommand
         PlanOnnx.Add(command);
         command.SetAction(parse =>
         {
-            if (File.Exists(parse.GetValue(model)) && !Formats.ModelFileSniffer.IsSafetensors(parse.GetValue(model)!)) return PlanOnnx.Run(parse, parse.GetValue(model)!, parse.GetValue(json));
+            if (Formats.Onnx.OnnxSniffer.LooksLikeOnnx(parse.GetValue(model)!)) return PlanOnnx.Run(parse, parse.GetValue(model)!, parse.GetValue(json));
             var sizeText = parse.GetValue(size);
             var ratioValue = parse.GetValue(ratio);
             if ((sizeText is null) == (ratioValue is null)) throw new CondenseException("plan: give exactly one of --target-size and --target-ratio");
