@@ -63,12 +63,7 @@ public static class DynamicQuantizer
             nodes.Add(q);
             count++;
         }
-        graph.Node.Clear();
-        graph.Node.AddRange(nodes);
-        graph.Initializer.AddRange(added);
-        var used = graph.Node.SelectMany(n => n.Input).Concat(graph.Output.Select(o => o.Name)).ToHashSet(StringComparer.Ordinal);
-        for (int i = graph.Initializer.Count - 1; i >= 0; i--)
-            if (!used.Contains(graph.Initializer[i].Name)) graph.Initializer.RemoveAt(i);
+        GraphRewrite.Commit(graph, nodes, added);
         OpsetLift.DropInitializerInputs(graph);
         if (!model.OpsetImport.Any(o => o.Domain == MatMulNBitsWriter.Domain))
             model.OpsetImport.Add(new OperatorSetIdProto { Domain = MatMulNBitsWriter.Domain, Version = 1 });

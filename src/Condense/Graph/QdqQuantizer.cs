@@ -99,12 +99,7 @@ public static class QdqQuantizer
                 nodes.Add(Node("DequantizeLinear", [q, s, z], value));
             }
         }
-        graph.Node.Clear();
-        graph.Node.AddRange(nodes);
-        graph.Initializer.AddRange(newInit);
-        var used = graph.Node.SelectMany(n => n.Input).Concat(graph.Output.Select(o => o.Name)).ToHashSet(StringComparer.Ordinal);
-        for (int i = graph.Initializer.Count - 1; i >= 0; i--)
-            if (!used.Contains(graph.Initializer[i].Name)) graph.Initializer.RemoveAt(i);
+        GraphRewrite.Commit(graph, nodes, newInit);
         return count;
     }
 
