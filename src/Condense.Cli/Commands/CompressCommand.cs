@@ -45,8 +45,7 @@ public static class CompressCommand
                 ParseExternal(parse.GetValue(external)!), parse.GetValue(threshold));
             options.Validate();
             var shapes = InputShapeOption.Parse(parse);
-            if (string.Equals(Path.GetFullPath(inPath), Path.GetFullPath(outPath), StringComparison.Ordinal))
-                throw new CondenseException($"{outPath}: the output would overwrite the input");
+            Workflows.OutputPath.RefuseOverwrite(inPath, outPath);
 
             var model = OnnxReader.Read(inPath);
             var fileBefore = model.FileBytes;

@@ -26,8 +26,7 @@ public static class DataAwareCompression
     {
         ArgumentNullException.ThrowIfNull(request);
         request.Validate();
-        if (string.Equals(Path.GetFullPath(request.ModelPath), Path.GetFullPath(request.OutputPath), StringComparison.Ordinal))
-            throw new CondenseException($"{request.OutputPath}: the output would overwrite the input");
+        OutputPath.RefuseOverwrite(request.ModelPath, request.OutputPath);
         var model = OnnxReader.Read(request.ModelPath);
         model.LoadExternalData();
         var (layers, skipped) = LinearLayers.Find(model, request.MinSize);

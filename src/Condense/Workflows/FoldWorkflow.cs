@@ -12,8 +12,7 @@ public static class FoldWorkflow
     public static FoldReport Run(FoldRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (string.Equals(Path.GetFullPath(request.ModelPath), Path.GetFullPath(request.OutputPath), StringComparison.Ordinal))
-            throw new CondenseException($"{request.OutputPath}: the output would overwrite the input");
+        OutputPath.RefuseOverwrite(request.ModelPath, request.OutputPath);
         var model = OnnxReader.Read(request.ModelPath);
         var (folded, graph) = GraphFolding.Fold(model);
         var inputs = request.Inputs ?? OnnxVerifier.StoredInputs(request.ModelPath);

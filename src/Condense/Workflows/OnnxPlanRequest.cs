@@ -23,9 +23,8 @@ public sealed record OnnxPlanRequest(OnnxAnalysisRequest Analysis, string Output
             throw new CondenseException($"plan: --max-bytes {MaxBytesOfUniform}: that setting is not among those analysed");
         if (MaxBytes is <= 0) throw new CondenseException($"plan: --max-bytes must be positive, not {MaxBytes}");
         if (MaxError is not null && !(MaxError > 0 && MaxError < 10)) throw new CondenseException($"plan: --max-error must be in (0, 10), not {MaxError}");
+        Workflows.OutputPath.RefuseOverwrite(Analysis.ModelPath, OutputPath);
         var output = Path.GetFullPath(OutputPath);
-        if (string.Equals(output, Path.GetFullPath(Analysis.ModelPath), StringComparison.Ordinal))
-            throw new CondenseException($"{OutputPath}: the output would overwrite the input");
         if (PlanJsonPath is not null && (string.Equals(Path.GetFullPath(PlanJsonPath), output, StringComparison.Ordinal)
             || string.Equals(Path.GetFullPath(PlanJsonPath), Path.GetFullPath(Analysis.ModelPath), StringComparison.Ordinal)))
             throw new CondenseException($"{PlanJsonPath}: the plan would overwrite a model");

@@ -22,8 +22,7 @@ public static class RuntimeCompression
     {
         ArgumentNullException.ThrowIfNull(request);
         request.Validate();
-        if (string.Equals(Path.GetFullPath(request.InputPath), Path.GetFullPath(request.OutputPath), StringComparison.Ordinal))
-            throw new CondenseException($"{request.OutputPath}: the output would overwrite the input");
+        OutputPath.RefuseOverwrite(request.InputPath, request.OutputPath);
         var model = OnnxReader.Read(request.InputPath);
         model.LoadExternalData();
         var method = request.Method ?? Choose(model, request.Goal, request.Calibration.Count > 0);

@@ -17,16 +17,11 @@ public static class OnnxLowRankWorkflow
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!(request.ParamsFraction > 0 && request.ParamsFraction < 1)) throw new CondenseException($"parameter fraction {request.ParamsFraction} must be in (0, 1)");
-        if (string.Equals(Path.GetFullPath(request.ModelPath), Path.GetFullPath(request.OutputPath), StringComparison.Ordinal))
-            throw new CondenseException($"{request.OutputPath}: the output would overwrite the input");
+        OutputPath.RefuseOverwrite(request.ModelPath, request.OutputPath);
         if (request.Whitened && request.Calibration.Count == 0)
             throw new CondenseException($"{request.ModelPath}: whitened SVD needs calibration data (--data), or use --plain-svd");
-        var original = OnnxReader.Read(request.ModelPath);
-        var (folded, _) = GraphFolding.Fold(original);
+        var (original, folded, heldOut, shapes) = FoldedModel.Load(request.ModelPath, request.Calibration, request.HeldOut);
         var graph = folded.Proto.Graph;
-        NodeNames.Ensure(graph);
-        var heldOut = request.HeldOut.Count > 0 ? request.HeldOut : [OnnxVerifier.RandomInputs(graph, 0)];
-        var shapes = ValueShapes.Capture(folded, request.Calibration.Count > 0 ? request.Calibration[0] : heldOut[0]);
         var (layers, skipped) = Choose(graph, request.ParamsFraction);
         if (layers.Count == 0) throw new CondenseException($"{request.ModelPath}: no layer can be factorised at {request.ParamsFraction:P0} ({string.Join("; ", skipped.Take(5))})");
 

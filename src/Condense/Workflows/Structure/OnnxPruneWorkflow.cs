@@ -17,17 +17,12 @@ public static class OnnxPruneWorkflow
     public static OnnxPruneReport Run(OnnxPruneRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (string.Equals(Path.GetFullPath(request.ModelPath), Path.GetFullPath(request.OutputPath), StringComparison.Ordinal))
-            throw new CondenseException($"{request.OutputPath}: the output would overwrite the input");
+        OutputPath.RefuseOverwrite(request.ModelPath, request.OutputPath);
         var options = request.Options;
         if (options.NeedsData && request.Calibration.Count == 0)
             throw new CondenseException($"{request.ModelPath}: refit and reconstruction scores need calibration data (--data), or use --no-refit --importance l2");
-        var original = OnnxReader.Read(request.ModelPath);
-        var (folded, _) = GraphFolding.Fold(original);
+        var (original, folded, heldOut, shapes) = FoldedModel.Load(request.ModelPath, request.Calibration, request.HeldOut);
         var graph = folded.Proto.Graph;
-        NodeNames.Ensure(graph);
-        var heldOut = request.HeldOut.Count > 0 ? request.HeldOut : [OnnxVerifier.RandomInputs(graph, 0)];
-        var shapes = ValueShapes.Capture(folded, request.Calibration.Count > 0 ? request.Calibration[0] : heldOut[0]);
         var deps = DependencyAnalysis.Analyze(graph, shapes);
         var prunable = deps.Prunable.Where(g => !(options.KeepTied && g.Producers.Count > 1)).ToList();
         var leftWhole = deps.LeftWhole.Select(l => new LeftWholeRow(l.Group.Name, l.Group.Width, l.Reason))
