@@ -28,12 +28,21 @@ public sealed record StudioOptions
     public int Seed { get; init; } = 1;
 
     /// <summary>
-    /// Solve ahead of the reader on one background thread, so slider steps are look-ups: page 3's
-    /// 6 distributions × 8 bits from start-up, and pages 1–2's colour quantization for every
-    /// k = 1…256 of the photo being viewed (the default photo from start-up). Default true; false
+    /// Solve ahead of the reader on background threads, so slider steps are look-ups: page 3's
+    /// 6 distributions × 8 bits from start-up, pages 1–2's colour quantization for every
+    /// k = 1…256 of the photo being viewed (the default photo from start-up), pages 4–6's models
+    /// loaded or trained from start-up with page 5's accuracy at every rank and page 6's pruning
+    /// sweeps, and page 7's download at every bits once a model is uploaded. Default true; false
     /// computes each answer only when a request asks for it.
     /// </summary>
     public bool SolveAhead { get; init; } = true;
+
+    /// <summary>
+    /// With <see cref="SolveAhead"/>, also prune and evaluate every pruning method at every
+    /// sparsity in the background (page 6; minutes of one core), not only the method being viewed.
+    /// Default true; the tests turn it off to keep their CPU for themselves.
+    /// </summary>
+    public bool PruneAhead { get; init; } = true;
 
     internal void Validate()
     {

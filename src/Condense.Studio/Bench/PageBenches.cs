@@ -42,7 +42,15 @@ internal static class PageBenches
                 return p95.ValueKind == JsonValueKind.Number
                     ? $"solving one k (k-means + PNG, background thread): p95 {S(p95.GetDouble())} ms"
                     : null;
-            });
+            },
+            "photo (its pixels, k = 16 and page 2's curve)",
+            (_, _) => Task.FromResult<IReadOnlyList<IReadOnlyList<BenchRequest>>>(
+                new[] { "coffee", image, "coffee", image }.Select(id => (IReadOnlyList<BenchRequest>)
+                [
+                    new BenchRequest($"/api/colours/images/{id}/pixels"),
+                    new BenchRequest($"/api/colours/quantize?image={id}&k=16"),
+                    new BenchRequest($"/api/colours/curve?image={id}"),
+                ]).ToList()));
     }
 
     /// <summary>
@@ -56,7 +64,11 @@ internal static class PageBenches
             await StudioBenchmark.SendAsync(http, new BenchRequest("/api/weights?distribution=normal&bits=2"), token);
             await StudioBenchmark.PollAsync(http, "/api/weights/progress", j => j.GetProperty("done").GetInt32() >= j.GetProperty("total").GetInt32(), token);
             return WeightsPage.Distributions.SelectMany(d => Enumerable.Range(1, 8).Select(b => new BenchRequest($"/api/weights?distribution={d}&bits={b}"))).ToList();
-        });
+        },
+        Change: "distribution at 2 bits",
+        ChangesAsync: (_, _) => Task.FromResult<IReadOnlyList<IReadOnlyList<BenchRequest>>>(
+            WeightsPage.Distributions.Skip(1).Append(WeightsPage.Distributions[0])
+                .Select(d => (IReadOnlyList<BenchRequest>)[new BenchRequest($"/api/weights?distribution={d}&bits=2")]).ToList()));
 
     /// <summary>Page 4: open (wait for the trained, weight-shared models; one test digit), then bits 1…8 on that digit.</summary>
     static PageBench Autoencoder() => new([4], "4 autoencoder", "bits 1…8, one test digit",
@@ -69,35 +81,75 @@ internal static class PageBenches
             BenchRequest At(int bits) => new("/api/autoencoder/reconstruct", JsonSerializer.Serialize(new { pixels = digit, bits }));
             await StudioBenchmark.SendAsync(http, At(4), token);
             return Enumerable.Range(1, 8).Select(At).ToList();
+        },
+        Change: "test digit (fetch it, reconstruct at 4 bits)",
+        ChangesAsync: async (http, token) =>
+        {
+            var groups = new List<IReadOnlyList<BenchRequest>>();
+            for (var index = 1; index <= 8; index++)
+            {
+                // The digit's pixels are needed for the second request: fetched here, the
+                // reconstruction timed with the digit's own request below.
+                using var response = await StudioBenchmark.SendRawAsync(http, new BenchRequest($"/api/autoencoder/digit?index={index}"), token);
+                var pixels = JsonDocument.Parse(await response.Content.ReadAsStringAsync(token)).RootElement.GetProperty("pixels")
+                    .EnumerateArray().Select(p => p.GetSingle()).ToArray();
+                groups.Add([new BenchRequest($"/api/autoencoder/digit?index={index}"),
+                    new BenchRequest("/api/autoencoder/reconstruct", JsonSerializer.Serialize(new { pixels, bits = 4 }))]);
+            }
+            return groups;
         });
 
     /// <summary>
-    /// Page 5: open (wait for the classifier, fc2's SVD and the accuracy curve; rank 32), then
-    /// r = 40, 80, …, 1000: each new rank evaluates the test set once and runs one randomized SVD.
+    /// Page 5: open (wait for the classifier, fc2's SVD and the accuracy at every rank, solved
+    /// ahead; rank 32), then r = 40, 80, …, 1000: look-ups. The note times the randomized SVD's
+    /// own request (one randomized SVD and one SVD of W − W̃ per new rank) at 10 ranks.
     /// </summary>
     static PageBench LowRank() => new([5], "5 low rank", "rank 40, 80, …, 1000",
         async (http, token) =>
         {
-            var status = await StudioBenchmark.PollAsync(http, "/api/lowrank/status", j => j.GetProperty("ready").GetBoolean(), token);
+            var status = await StudioBenchmark.PollAsync(http, "/api/lowrank/status",
+                j => j.GetProperty("ready").GetBoolean() && j.GetProperty("solved").GetInt32() >= j.GetProperty("maxRank").GetInt32(), token);
             var maxRank = status.GetProperty("maxRank").GetInt32();
             await StudioBenchmark.SendAsync(http, new BenchRequest("/api/lowrank?rank=32"), token);
             return Enumerable.Range(1, maxRank / 40).Select(i => new BenchRequest($"/api/lowrank?rank={i * 40}")).ToList();
+        },
+        async (http, token) =>
+        {
+            var times = new List<double>();
+            foreach (var rank in new[] { 8, 16, 32, 64, 100, 200, 300, 500, 700, 1000 })
+                times.Add(await StudioBenchmark.SendAsync(http, new BenchRequest($"/api/lowrank/randomized?rank={rank}"), token));
+            return $"the randomized SVD's own request (shown when it arrives): p95 {S(StudioBenchmark.Percentile(times, 0.95))} ms over 10 new ranks";
         });
 
     /// <summary>
-    /// Page 6: its sparsity slider is answered in the browser (a method's answer holds every
-    /// sparsity), so a step here is a change of method: open (wait for the classifier; magnitude),
-    /// then every other method. A method's first request prunes and evaluates at all 15 sparsities.
+    /// Page 6: open (wait for the classifier and the default method's whole sweep); a step is the
+    /// sparsity slider (answered in the browser once its point is solved; the bench sends the
+    /// request the page sends while a point is pending), a change is a change of method, answered
+    /// at once with the sparsities solved so far. The note tells when the background had every
+    /// method at every sparsity.
     /// </summary>
-    static PageBench Pruning() => new([6], "6 pruning", "method (sparsity slider: in the browser)",
-        async (http, token) =>
-        {
-            await StudioBenchmark.SendAsync(http, new BenchRequest("/api/pruning/methods"), token);
-            await StudioBenchmark.PollAsync(http, "/api/pruning/status", j => j.GetProperty("ready").GetBoolean(), token);
-            await StudioBenchmark.SendAsync(http, new BenchRequest("/api/pruning?method=magnitude"), token);
-            return PruningService.Methods.Select(m => m.Name()).Where(m => m != "magnitude")
-                .Select(m => new BenchRequest($"/api/pruning?method={Uri.EscapeDataString(m)}")).ToList();
-        });
+    static PageBench Pruning()
+    {
+        var clock = new System.Diagnostics.Stopwatch();
+        return new([6], "6 pruning", "sparsity (in the browser; the pending-point request)",
+            async (http, token) =>
+            {
+                clock.Start();
+                await StudioBenchmark.SendAsync(http, new BenchRequest("/api/pruning/methods"), token);
+                await StudioBenchmark.PollAsync(http, "/api/pruning/status", j => j.GetProperty("ready").GetBoolean(), token);
+                await StudioBenchmark.PollAsync(http, "/api/pruning?method=magnitude", j => j.GetProperty("done").GetInt32() >= j.GetProperty("total").GetInt32(), token);
+                return Enumerable.Range(0, PruningService.Sparsities.Count).Select(i => new BenchRequest($"/api/pruning?method=magnitude&at={i}")).ToList();
+            },
+            async (http, token) =>
+            {
+                var j = await StudioBenchmark.PollAsync(http, "/api/pruning?method=magnitude", j => j.GetProperty("allDone").GetInt32() >= j.GetProperty("allTotal").GetInt32(), token);
+                return $"every method × sparsity ({j.GetProperty("allTotal").GetInt32()}) solved in the background {S(clock.Elapsed.TotalSeconds)} s after the page opened";
+            },
+            "method (answered with the sparsities solved so far)",
+            (_, _) => Task.FromResult<IReadOnlyList<IReadOnlyList<BenchRequest>>>(
+                PruningService.Methods.Select(m => m.Name()).Where(m => m != "magnitude").Append("magnitude")
+                    .Select(m => (IReadOnlyList<BenchRequest>)[new BenchRequest($"/api/pruning?method={Uri.EscapeDataString(m)}")]).ToList()));
+    }
 
     /// <summary>
     /// Page 7: open = upload a seeded LeNet-300-100 as safetensors (1.1 MB; analysed on arrival),
@@ -107,15 +159,21 @@ internal static class PageBenches
     static PageBench YourModel() => new([7], "7 your model", "download at bits 1…8",
         async (http, token) =>
         {
-            byte[] file;
-            using (var model = ModelFactory.Create(ModelKind.LeNet300, seed: 1))
-            using (var memory = new MemoryStream())
-            {
-                SafetensorsWriter.Write(memory, ModelFile.Weights(model));
-                file = memory.ToArray();
-            }
-            using var response = await StudioBenchmark.SendRawAsync(http, new BenchRequest("/api/model/upload?name=lenet300.safetensors", Bytes: file), token);
+            using var response = await StudioBenchmark.SendRawAsync(http, new BenchRequest("/api/model/upload?name=lenet300.safetensors", Bytes: LeNet(1)), token);
             var id = JsonDocument.Parse(await response.Content.ReadAsStringAsync(token)).RootElement.GetProperty("id").GetString()!;
+            await StudioBenchmark.PollAsync(http, $"/api/model/{id}/progress", j => j.GetProperty("built").GetInt32() >= j.GetProperty("total").GetInt32(), token);
             return Enumerable.Range(1, 8).Select(b => new BenchRequest($"/api/model/{id}/compressed?bits={b}")).ToList();
-        });
+        },
+        Change: "model (upload and analysis of a 1.1 MB LeNet-300-100)",
+        ChangesAsync: (_, _) => Task.FromResult<IReadOnlyList<IReadOnlyList<BenchRequest>>>(
+            Enumerable.Range(2, 4).Select(seed => (IReadOnlyList<BenchRequest>)
+                [new BenchRequest($"/api/model/upload?name=lenet300-{seed}.safetensors", Bytes: LeNet(seed))]).ToList()));
+
+    static byte[] LeNet(int seed)
+    {
+        using var model = ModelFactory.Create(ModelKind.LeNet300, seed);
+        using var memory = new MemoryStream();
+        SafetensorsWriter.Write(memory, ModelFile.Weights(model));
+        return memory.ToArray();
+    }
 }

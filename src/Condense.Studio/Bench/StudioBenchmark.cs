@@ -9,7 +9,8 @@ namespace Condense.Studio.Bench;
 /// Drives the Studio's endpoints the way a reader uses each page: open the page (its front end's
 /// first requests, then wait until it reports ready), then step its slider or picker through
 /// every value once forward (each value asked for the first time) and once back, one request at a
-/// time. Only the steps are timed into the percentiles; the opening is reported apart. This is a
+/// time. Only the steps are timed into the percentiles; the opening is reported apart; then each
+/// change of method, image or model the page offers, timed apart. This is a
 /// benchmark, not a test: the numbers depend on the machine and its load.
 /// </summary>
 public static class StudioBenchmark
@@ -46,9 +47,22 @@ public static class StudioBenchmark
             }
             for (var i = sweep.Count - 1; i >= 0; i--)
                 all.Add(await SendAsync(http, sweep[i], cancellationToken));
+            var changes = new List<double>();
+            if (bench.ChangesAsync is not null)
+            {
+                var groups = await bench.ChangesAsync(http, cancellationToken);
+                progress?.Invoke($"{bench.Page}: {groups.Count} changes ({bench.Change})");
+                foreach (var group in groups)
+                {
+                    var watch = Stopwatch.StartNew();
+                    await Task.WhenAll(group.Select(r => SendAsync(http, r, cancellationToken)));
+                    changes.Add(watch.Elapsed.TotalMilliseconds);
+                }
+            }
             var note = bench.NoteAsync is null ? null : await bench.NoteAsync(http, cancellationToken);
             results.Add(new PageLatency(bench.Page, bench.Step, all.Count, Percentile(all, 0.50), Percentile(all, 0.95),
-                Percentile(cold, 0.95), all.Max(), loadMs, note));
+                Percentile(cold, 0.95), all.Max(), loadMs, note, bench.Change, changes.Count,
+                changes.Count > 0 ? Percentile(changes, 0.95) : null, changes.Count > 0 ? changes.Max() : null));
         }
         await app.StopAsync(CancellationToken.None);
         return results;

@@ -32,5 +32,8 @@ internal sealed class ResultCache : IDisposable
         }
     }
 
+    /// <summary>Whether the key's computation has finished (the answer is kept).</summary>
+    public bool Contains<T>(string key) where T : class => cache.TryGetValue(key, out var value) && value is Lazy<T> { IsValueCreated: true };
+
     public void Dispose() => cache.Dispose();
 }

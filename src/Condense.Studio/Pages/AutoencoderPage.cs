@@ -12,11 +12,16 @@ internal static class AutoencoderPage
 {
     public sealed record Digit(int Index, int Label, float[] Pixels);
 
-    public sealed record ReconstructRequest(float[]? Pixels, int Bits);
+    public sealed record ReconstructRequest(float[]? Pixels, int Bits, bool Biases = false);
 
     public sealed record SizeAt(int Bits, long Bytes);
 
-    public sealed record Answer(int Bits, float[] Reconstruction, double Mse, double MseFull,
+    /// <summary>
+    /// <see cref="Reconstruction"/> and <see cref="Mse"/> are for the variant asked for (biases shared
+    /// or kept); <see cref="MseWeightsOnly"/> and <see cref="MseBiasesShared"/> give both, so the
+    /// page shows the difference.
+    /// </summary>
+    public sealed record Answer(int Bits, bool Biases, float[] Reconstruction, double Mse, double MseFull, double MseWeightsOnly, double MseBiasesShared,
         IReadOnlyList<AutoencoderService.Layer> Layers, IReadOnlyList<SizeAt> Sizes);
 
     public static void Map(WebApplication app)
@@ -33,11 +38,15 @@ internal static class AutoencoderPage
             var pixels = request.Pixels ?? throw new CondenseException("the request has no pixels");
             if (pixels.Length != 784) throw new CondenseException($"a digit has 784 pixels (28×28), got {pixels.Length}");
             var input = pixels.Select(p => float.IsFinite(p) ? Math.Clamp(p, 0f, 1f) : 0f).ToArray();
-            var quantized = await service.QuantizedAsync(request.Bits, token);
+            var weightsOnly = await service.QuantizedAsync(request.Bits, false, token);
+            var withBiases = await service.QuantizedAsync(request.Bits, true, token);
             var (full, _) = await service.ReadyAsync(token);
-            var reconstruction = Predict(quantized.Model, input);
+            var a = Predict(weightsOnly.Model, input);
+            var b = Predict(withBiases.Model, input);
             var fullReconstruction = Predict(full, input);
-            return new Answer(request.Bits, reconstruction, Mse(input, reconstruction), Mse(input, fullReconstruction), quantized.Layers, Sizes(full));
+            var (mseA, mseB) = (Mse(input, a), Mse(input, b));
+            return new Answer(request.Bits, request.Biases, request.Biases ? b : a, request.Biases ? mseB : mseA, Mse(input, fullReconstruction), mseA, mseB,
+                (request.Biases ? withBiases : weightsOnly).Layers, Sizes(full, request.Biases));
         });
     }
 
@@ -57,9 +66,9 @@ internal static class AutoencoderPage
 
     /// <summary>
     /// Bytes of the model stored with shared weights: b bits an index for every weight, a 2^b-entry
-    /// F32 codebook per layer, biases kept as F32; at 32 bits, plain F32.
+    /// F32 codebook per layer, biases kept as F32 (or, shared too, b bits an index); at 32 bits, plain F32.
     /// </summary>
-    static IReadOnlyList<SizeAt> Sizes(MlpModel model)
+    static IReadOnlyList<SizeAt> Sizes(MlpModel model, bool biasesShared)
     {
         var layers = model.Layers.Select(l => (Weights: l.Layer.weight!.numel(), Biases: l.Layer.bias?.numel() ?? 0)).ToList();
         var sizes = new List<SizeAt>();
@@ -67,7 +76,9 @@ internal static class AutoencoderPage
         {
             long bytes = 0;
             foreach (var (weights, biases) in layers)
-                bytes += bits == 32 ? 4 * (weights + biases) : (bits * weights + 7) / 8 + 4L * (1 << bits) + 4 * biases;
+                bytes += bits == 32 ? 4 * (weights + biases)
+                    : biasesShared ? (bits * (weights + biases) + 7) / 8 + 4L * (1 << bits)
+                    : (bits * weights + 7) / 8 + 4L * (1 << bits) + 4 * biases;
             sizes.Add(new SizeAt(bits, bytes));
         }
         return sizes;

@@ -24,13 +24,13 @@ internal sealed class AutoencoderService(StudioOptions options, ILogger<Autoenco
 
     public sealed record Layer(string Name, int Rows, int Cols, double? Cond1, double? RelativeError);
 
-    public sealed record Quantized(int Bits, MlpModel Model, IReadOnlyList<Layer> Layers);
+    public sealed record Quantized(int Bits, bool Biases, MlpModel Model, IReadOnlyList<Layer> Layers);
 
     /// <summary>The trained model, its test set and weights, and cond₁ of each weight matrix (a pseudo-inverse each, so computed once with the model and cached beside it).</summary>
     sealed record Trained(MlpModel Model, Dataset Test, IReadOnlyList<NamedTensor> Weights, IReadOnlyDictionary<string, double> Cond1);
 
     readonly object gate = new();
-    readonly ConcurrentDictionary<int, Lazy<Quantized>> quantized = new();
+    readonly ConcurrentDictionary<(int Bits, bool Biases), Lazy<Quantized>> quantized = new();
     Task<Trained>? training;
     volatile string message = "not started";
 
@@ -44,6 +44,9 @@ internal sealed class AutoencoderService(StudioOptions options, ILogger<Autoenco
         return new Status(false, message, null, 0);
     }
 
+    /// <summary>Starts loading (or training) the model and sharing its weights at every bits, if not started.</summary>
+    public Task Warm() => Start();
+
     Task<Trained> Start()
     {
         lock (gate)
@@ -53,11 +56,12 @@ internal sealed class AutoencoderService(StudioOptions options, ILogger<Autoenco
                 var trained = LoadOrTrain();
                 // Every bit width is built before the page says ready, so a slider move only runs
                 // the network (milliseconds) instead of k-means over 2.1 M weights.
-                foreach (var bits in Enumerable.Range(1, 8))
-                {
-                    message = $"sharing the autoencoder's weights at {bits} bits (first use only)";
-                    For(bits, trained);
-                }
+                foreach (var biases in new[] { false, true })
+                    foreach (var bits in Enumerable.Range(1, 8))
+                    {
+                        message = $"sharing the autoencoder's weights{(biases ? " and biases" : "")} at {bits} bits";
+                        For(bits, biases, trained);
+                    }
                 message = "ready";
                 return trained;
             });
@@ -70,14 +74,16 @@ internal sealed class AutoencoderService(StudioOptions options, ILogger<Autoenco
         return (t.Model, t.Test);
     }
 
-    public async Task<Quantized> QuantizedAsync(int bits, CancellationToken token)
+    /// <summary>The model with each layer's weights (and, with <paramref name="biases"/>, its biases too, in one codebook) shared at <paramref name="bits"/>.</summary>
+    public async Task<Quantized> QuantizedAsync(int bits, bool biases, CancellationToken token)
     {
         if (bits is < 1 or > 8) throw new CondenseException($"bits must be in 1…8, got {bits}");
         var t = await Start().WaitAsync(token);
-        return For(bits, t);
+        return For(bits, biases, t);
     }
 
-    Quantized For(int bits, Trained t) => quantized.GetOrAdd(bits, b => new Lazy<Quantized>(() => Quantize(b, t))).Value;
+    Quantized For(int bits, bool biases, Trained t) =>
+        quantized.GetOrAdd((bits, biases), k => new Lazy<Quantized>(() => Quantize(k.Bits, k.Biases, t))).Value;
 
     Trained LoadOrTrain()
     {
@@ -141,27 +147,34 @@ internal sealed class AutoencoderService(StudioOptions options, ILogger<Autoenco
         return new Trained(model, test, weights, cond);
     }
 
-    Quantized Quantize(int bits, Trained t)
+    /// <summary>
+    /// One codebook of 2^bits values per layer (k-means): over the weight matrix alone, the bias
+    /// kept in 32 bits; or, as the article does, over the weights and the bias together, both
+    /// replaced by their nearest shared value.
+    /// </summary>
+    Quantized Quantize(int bits, bool biases, Trained t)
     {
-        var tensors = new List<NamedTensor>();
+        var byName = t.Weights.ToDictionary(x => x.Name, StringComparer.Ordinal);
+        var replaced = new Dictionary<string, NamedTensor>(StringComparer.Ordinal);
         var layers = new List<Layer>();
-        foreach (var tensor in t.Weights)
+        foreach (var tensor in t.Weights.Where(x => x.Shape.Length == 2))
         {
-            if (tensor.Shape.Length != 2)
-            {
-                tensors.Add(tensor);
-                continue;
-            }
             var w = tensor.ToFloat32();
-            var q = new WeightSharingQuantizer(new WeightSharingOptions(bits) { Seed = options.Seed }).Quantize(w, tensor.Shape).Reconstruct();
-            tensors.Add(NamedTensor.FromFloat32(tensor.Name, q, tensor.Shape));
+            var biasName = tensor.Name.Replace(".weight", ".bias", StringComparison.Ordinal);
+            var bias = biases && byName.TryGetValue(biasName, out var b) ? b.ToFloat32() : [];
+            var values = w.Concat(bias).ToArray();
+            var q = new WeightSharingQuantizer(new WeightSharingOptions(bits) { Seed = options.Seed }).Quantize(values, [values.Length]).Reconstruct();
+            var qw = q.AsSpan(0, w.Length).ToArray();
+            replaced[tensor.Name] = NamedTensor.FromFloat32(tensor.Name, qw, tensor.Shape);
+            if (bias.Length > 0) replaced[biasName] = NamedTensor.FromFloat32(biasName, q.AsSpan(w.Length).ToArray(), byName[biasName].Shape);
             var (rows, cols) = ((int)tensor.Shape[0], (int)tensor.Shape[1]);
             layers.Add(new Layer(tensor.Name.Replace(".weight", "", StringComparison.Ordinal), rows, cols,
-                t.Cond1[tensor.Name], MatrixNorms.RelativeOneNormError(w, q, rows, cols)));
+                t.Cond1[tensor.Name], MatrixNorms.RelativeOneNormError(w, qw, rows, cols)));
         }
+        var tensors = t.Weights.Select(x => replaced.GetValueOrDefault(x.Name, x)).ToList();
         var model = ModelFactory.Create(ModelKind.Autoencoder, options.Seed);
         ModelFile.SetWeights(model, tensors, $"autoencoder at {bits} bits");
-        return new Quantized(bits, model, layers);
+        return new Quantized(bits, biases, model, layers);
     }
 
     public void Dispose()

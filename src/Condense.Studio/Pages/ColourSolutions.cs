@@ -81,6 +81,13 @@ internal sealed class ColourSolutions(ColourImages images, StudioOptions options
         }
     }
 
+    /// <summary>The solution for (<paramref name="imageId"/>, <paramref name="k"/>) if it is solved already; never solves.</summary>
+    public Solution? TryGet(string imageId, int k)
+    {
+        images.Get(imageId);
+        return cache.TryGetValue(Key(imageId, k), out var value) && value is Lazy<Solution> { IsValueCreated: true } lazy ? lazy.Value : null;
+    }
+
     /// <summary>Asks the background thread to solve <paramref name="imageId"/>'s every k next (the photo the reader is on).</summary>
     public void Follow(string imageId)
     {

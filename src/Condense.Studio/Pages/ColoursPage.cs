@@ -50,11 +50,22 @@ internal static class ColoursPage
             }));
         app.MapGet("/api/colours/quantize", (string image, int k, ColourSolutions solutions) => Quantize(image, k, solutions));
         app.MapGet("/api/colours/progress", (string image, ColourSolutions solutions) => solutions.GetProgress(image));
-        app.MapGet("/api/colours/curve", (string image, ColourSolutions solutions) =>
-            CurveK.AsParallel().AsOrdered().WithDegreeOfParallelism(2)
+        // With solving ahead the curve answers at once with the k solved so far (the background
+        // solves the curve's k first once the photo is viewed) and the page asks again until all
+        // are there; without it, every k is solved here.
+        app.MapGet("/api/colours/curve", (string image, ColourSolutions solutions, StudioOptions options) =>
+        {
+            if (options.SolveAhead)
+            {
+                solutions.Follow(image);
+                return CurveK.Select(k => (k, q: solutions.TryGet(image, k))).Where(x => x.q is not null)
+                    .Select(x => new CurvePoint(x.k, x.q!.MeanError, x.q.Palette.Length)).ToList();
+            }
+            return CurveK.AsParallel().AsOrdered().WithDegreeOfParallelism(2)
                 .Select(k => solutions.Get(image, k))
                 .Select((q, i) => new CurvePoint(CurveK[i], q.MeanError, q.Palette.Length))
-                .ToList());
+                .ToList();
+        });
         app.MapPost("/api/colours/upload", async (HttpContext context, ColourImages images, ColourSolutions solutions, StudioOptions options) =>
         {
             var bytes = await RequestBody.ReadAsync(context, options.MaxUploadBytes);

@@ -19,6 +19,9 @@ internal static class ModelPage
     /// <summary>Tensors with fewer elements than this (biases, norms) are kept as they are.</summary>
     public const int MinSharedElements = 256;
 
+    /// <summary>The order the downloads are built ahead in: the slider's opening 4 bits, then its neighbours outwards.</summary>
+    public static IReadOnlyList<int> BitsOrder { get; } = [4, 3, 5, 2, 6, 1, 7, 8];
+
     public sealed record LayerInfo(string Name, string Dtype, long[] Shape, long Elements, double Min, double Max, double Mean, double Std, double? Cond1);
 
     public sealed record Analysis(string Id, string Name, string Format, int Tensors, long Parameters, long Bytes, IReadOnlyList<LayerInfo> Layers);
@@ -27,13 +30,25 @@ internal static class ModelPage
 
     public static void Map(WebApplication app)
     {
-        app.MapPost("/api/model/upload", async (HttpContext context, string? name, UploadStore store, StudioOptions options) =>
+        app.MapPost("/api/model/upload", async (HttpContext context, string? name, UploadStore store, StudioOptions options, ResultCache cache) =>
         {
             var bytes = await RequestBody.ReadAsync(context, options.MaxUploadBytes);
             var display = SafeName(name);
             var upload = Parse(bytes, display);
             var id = store.Add(upload);
+            // Every bits' file is built ahead on a background thread (the slider's default 4 first),
+            // so a download is a look-up; a request that comes first shares the computation.
+            if (options.SolveAhead)
+                _ = Task.Run(() =>
+                {
+                    foreach (var b in BitsOrder) cache.GetOrCompute($"model/{id}/{b}", () => Compress(upload, b));
+                });
             return Analyse(id, upload, bytes.LongLength);
+        });
+        app.MapGet("/api/model/{id}/progress", (string id, UploadStore store, ResultCache cache) =>
+        {
+            if (!store.TryGet<Upload>(id, out _)) throw new CondenseException("that upload is no longer kept; upload the file again");
+            return new { built = BitsOrder.Count(b => cache.Contains<byte[]>($"model/{id}/{b}")), total = BitsOrder.Count };
         });
         app.MapGet("/api/model/{id}/compressed", (string id, int bits, UploadStore store, ResultCache cache) =>
         {

@@ -6,6 +6,7 @@ namespace Condense.Studio.Pages;
 /// <summary>
 /// Page 6 (Pruning): the trained classifier pruned by a method at every sparsity of the slider,
 /// with the test accuracy and each layer's density (a layer with no weight left is collapsed).
+/// Answers at once with what the background has solved (<see cref="PruningService"/>).
 /// </summary>
 internal static class PruningPage
 {
@@ -17,6 +18,6 @@ internal static class PruningPage
             methods = PruningService.Methods.Select(m => m.Name()),
             sparsities = PruningService.Sparsities,
         });
-        app.MapGet("/api/pruning", (string method, PruningService service, CancellationToken token) => service.AnswerAsync(method, token));
+        app.MapGet("/api/pruning", (string method, int? at, PruningService service, CancellationToken token) => service.AnswerAsync(method, at, token));
     }
 }

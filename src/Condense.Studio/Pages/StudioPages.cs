@@ -32,6 +32,7 @@ internal static class StudioPages
         ColoursPage.AddServices(services);
         services.AddSingleton<WeightsAhead>();
         services.AddHostedService(sp => sp.GetRequiredService<WeightsAhead>());
+        services.AddHostedService<ModelsAhead>();
     }
 
     /// <summary>Each page's benchmark, in reading order (see <see cref="Bench.StudioBenchmark"/>).</summary>
