@@ -18,8 +18,8 @@ namespace Condense.Studio.Tests;
 [Trait("Category", "Slow")]
 public sealed class AutoencoderPageTests(StudioFixture studio)
 {
-    sealed record Sent(float[] Pixels, int Bits);
-    sealed record Received(int Bits, float[] Reconstruction, double Mse, double MseFull);
+    sealed record Sent(float[] Pixels, int Bits, bool Biases);
+    sealed record Received(int Bits, bool Biases, float[] Reconstruction, double Mse, double MseFull, double MseWeightsOnly, double MseBiasesShared);
 
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -27,8 +27,9 @@ public sealed class AutoencoderPageTests(StudioFixture studio)
     public async Task Drawn_digit_is_reconstructed_by_the_quantized_autoencoder_with_the_librarys_mse()
     {
         var (page, errors) = await studio.OpenAsync("autoencoder");
-        // First use trains the model (minutes on a busy 2-core machine); later runs load it.
-        await Assertions.Expect(page.GetByTestId("pick-digit")).ToBeEnabledAsync(new() { Timeout = 15 * 60_000 });
+        // The page opens on test digit #0 and its reconstruction (the model loads, or is trained once, from start-up).
+        await Assertions.Expect(page.GetByTestId("reconstruction")).ToBeVisibleAsync(new() { Timeout = 15 * 60_000 });
+        await page.GetByTestId("clear").ClickAsync();
 
         // Draw a "1": a vertical stroke down the middle of the canvas.
         var canvas = page.GetByTestId("draw");
@@ -72,7 +73,7 @@ public sealed class AutoencoderPageTests(StudioFixture studio)
     public async Task Test_digit_button_sends_the_test_sets_digit()
     {
         var (page, errors) = await studio.OpenAsync("autoencoder");
-        await Assertions.Expect(page.GetByTestId("pick-digit")).ToBeEnabledAsync(new() { Timeout = 15 * 60_000 });
+        await Assertions.Expect(page.GetByTestId("reconstruction")).ToBeVisibleAsync(new() { Timeout = 15 * 60_000 });
         var (sent, received) = await ExchangeAsync(page, () => page.GetByTestId("pick-digit").ClickAsync());
         var caption = await page.Locator("figcaption").First.InnerTextAsync();
         var index = int.Parse(caption.Split('#')[1].Split(' ')[0], CultureInfo.InvariantCulture);
@@ -86,11 +87,37 @@ public sealed class AutoencoderPageTests(StudioFixture studio)
         await StudioFixture.ScreenshotAsync(page, "4-autoencoder-test-digit");
     }
 
+    [Fact]
+    public async Task Page_opens_on_test_digit_0_and_shares_the_biases_too_on_request()
+    {
+        var (page, errors) = await studio.OpenAsync("autoencoder");
+        await Assertions.Expect(page.GetByTestId("reconstruction")).ToBeVisibleAsync(new() { Timeout = 15 * 60_000 });
+        await Assertions.Expect(page.Locator("figcaption").First).ToContainTextAsync("test digit #0");
+        var test = DataSets.Load(DataSets.Mnist10k).Test;
+        var digit = test.Images.AsSpan(0, 784).ToArray();
+
+        var (sent, received) = await ExchangeAsync(page, () => page.GetByTestId("biases").CheckAsync(), bits: 4);
+        Assert.Equal(digit, sent.Pixels);
+        Assert.True(sent.Biases);
+        Assert.True(received.Biases);
+        // Independently: each layer's weights and bias share one codebook, quantized here with the library.
+        var expected = LibraryReconstruction(digit, 4, biases: true);
+        for (var i = 0; i < 784; i++) Assert.Equal(expected[i], received.Reconstruction[i], 4);
+        Assert.Equal(received.Mse, received.MseBiasesShared);
+        await Assertions.Expect(page.GetByTestId("mse-biases-shared")).ToHaveAttributeAsync("data-value", received.MseBiasesShared.ToString("R", CultureInfo.InvariantCulture));
+        await Assertions.Expect(page.GetByTestId("mse-weights-only")).ToHaveAttributeAsync("data-value", received.MseWeightsOnly.ToString("R", CultureInfo.InvariantCulture));
+        var weightsOnly = LibraryReconstruction(digit, 4);
+        double sum = 0;
+        for (var i = 0; i < 784; i++) sum += Math.Pow(weightsOnly[i] - digit[i], 2);
+        Assert.Equal(sum / 784, received.MseWeightsOnly, 4);
+        Assert.Empty(errors);
+    }
+
     static async Task<(Sent, Received)> ExchangeAsync(IPage page, Func<Task> action, int? bits = null)
     {
         var response = await page.RunAndWaitForResponseAsync(action, r =>
             r.Url.EndsWith("/api/autoencoder/reconstruct", StringComparison.Ordinal)
-            && (bits is null || r.Request.PostData!.Contains($"\"bits\":{bits}", StringComparison.Ordinal)),
+            && (bits is null || r.Request.PostData!.Contains($"\"bits\":{bits},", StringComparison.Ordinal)),
             new PageRunAndWaitForResponseOptions { Timeout = 10 * 60_000 });
         Assert.Equal(200, response.Status);
         var sent = JsonSerializer.Deserialize<Sent>(response.Request.PostData!, Json)!;
@@ -119,18 +146,26 @@ public sealed class AutoencoderPageTests(StudioFixture studio)
         for (var i = 0; i < 784; i++) Assert.InRange(grey[i], 255 * (1 - received.Reconstruction[i]) - 1, 255 * (1 - received.Reconstruction[i]) + 1);
     }
 
-    float[] LibraryReconstruction(float[] pixels, int bits)
+    float[] LibraryReconstruction(float[] pixels, int bits, bool biases = false)
     {
         var path = studio.Services.GetRequiredService<AutoencoderService>().ModelPath;
         var (model, _) = ModelFile.Load(path);
         using (model)
         {
-            var tensors = ModelFile.Weights(model).Select(t =>
+            var all = ModelFile.Weights(model);
+            var byName = all.ToDictionary(t => t.Name);
+            var tensors = all.Select(t =>
             {
-                if (t.Shape.Length != 2) return t;
-                var q = new WeightSharingQuantizer(new WeightSharingOptions(bits) { Seed = new StudioOptions().Seed }).Quantize(t.ToFloat32(), t.Shape);
-                Assert.True(q.Reconstruct().Distinct().Count() <= 1 << bits);
-                return NamedTensor.FromFloat32(t.Name, q.Reconstruct(), t.Shape);
+                var weightName = t.Name.Replace(".bias", ".weight", StringComparison.Ordinal);
+                if (t.Shape.Length != 2 && !(biases && t.Name.EndsWith(".bias", StringComparison.Ordinal))) return t;
+                var w = byName[weightName].ToFloat32();
+                var b = biases ? byName[weightName.Replace(".weight", ".bias", StringComparison.Ordinal)].ToFloat32() : [];
+                var values = w.Concat(b).ToArray();
+                var q = new WeightSharingQuantizer(new WeightSharingOptions(bits) { Seed = new StudioOptions().Seed })
+                    .Quantize(values, biases ? [values.Length] : byName[weightName].Shape).Reconstruct();
+                Assert.True(q.Distinct().Count() <= 1 << bits);
+                var part = t.Shape.Length == 2 ? q.AsSpan(0, w.Length) : q.AsSpan(w.Length);
+                return NamedTensor.FromFloat32(t.Name, part.ToArray(), t.Shape);
             }).ToList();
             ModelFile.SetWeights(model, tensors, "test");
             return Evaluator.Predict(model, pixels, 1, 784);

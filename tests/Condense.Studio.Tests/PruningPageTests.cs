@@ -39,6 +39,8 @@ public sealed class PruningPageTests(StudioFixture studio)
         // Slider to 0 %: the unpruned model's own accuracy.
         await slider.FillAsync("0");
         await Assertions.Expect(page.GetByTestId("sparsity-value")).ToHaveTextAsync("0.0 %");
+        // Each point is shown once the background has pruned and evaluated it (this one is solved second).
+        await Assertions.Expect(page.GetByTestId("shown-method")).ToHaveAttributeAsync("data-index", "0", new() { Timeout = 10 * 60_000 });
         var (fullAccuracy, _) = MagnitudePruned(path, test, 0);
         Assert.Equal(fullAccuracy, await Browser.DataValueAsync(page.GetByTestId("acc")), 12);
         Assert.Equal(fullAccuracy, await Browser.DataValueAsync(page.GetByTestId("acc-full")), 12);
@@ -46,11 +48,12 @@ public sealed class PruningPageTests(StudioFixture studio)
 
         // Global magnitude at 99.9 %: one threshold for all layers, so 0.1 % of all weights stay in total.
         var response = await page.RunAndWaitForResponseAsync(() => page.GetByTestId("method").SelectOptionAsync("global"),
-            r => r.Url.EndsWith("/api/pruning?method=global", StringComparison.Ordinal), new() { Timeout = 10 * 60_000 });
+            r => r.Url.Contains("/api/pruning?method=global&", StringComparison.Ordinal), new() { Timeout = 10 * 60_000 });
         Assert.Equal(200, response.Status);
         await slider.FillAsync("14");
         await Assertions.Expect(page.GetByTestId("sparsity-value")).ToHaveTextAsync("99.9 %");
-        await Assertions.Expect(page.GetByTestId("shown-method")).ToHaveTextAsync("global");
+        await Assertions.Expect(page.GetByTestId("shown-method")).ToHaveTextAsync("global", new() { Timeout = 10 * 60_000 });
+        await Assertions.Expect(page.GetByTestId("shown-method")).ToHaveAttributeAsync("data-index", "14", new() { Timeout = 10 * 60_000 });
         long total = kept.Sum(k => k.Total);
         var keptGlobal = 0L;
         foreach (var (name, _, _) in kept)
@@ -66,6 +69,7 @@ public sealed class PruningPageTests(StudioFixture studio)
         // Back to 90 % for the screenshot.
         await slider.FillAsync("9");
         await Assertions.Expect(page.GetByTestId("sparsity-value")).ToHaveTextAsync("90.0 %");
+        await Assertions.Expect(page.GetByTestId("shown-method")).ToHaveAttributeAsync("data-index", "9", new() { Timeout = 10 * 60_000 });
         Assert.Empty(errors);
         await StudioFixture.ScreenshotAsync(page, "6-pruning");
     }

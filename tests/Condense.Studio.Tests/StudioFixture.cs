@@ -24,6 +24,8 @@ public sealed class StudioFixture : IAsyncLifetime
         Port = 0,
         MaxUploadBytes = 4 * 1024 * 1024,
         CacheDirectory = Path.Combine(AppContext.BaseDirectory, "studio-cache"),
+        // Page 6 prunes the method being viewed only: all seven in the background would take the tests' CPU.
+        PruneAhead = false,
     };
 
     /// <summary>Where screenshots go: the test output folder, so CI artefacts pick them up.</summary>

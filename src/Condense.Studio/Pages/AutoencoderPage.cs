@@ -27,9 +27,10 @@ internal static class AutoencoderPage
     public static void Map(WebApplication app)
     {
         app.MapGet("/api/autoencoder/status", (AutoencoderService service) => service.GetStatus());
-        app.MapGet("/api/autoencoder/digit", async (int index, AutoencoderService service, CancellationToken token) =>
+        // The test digits do not wait for the model: the page shows one on arrival.
+        app.MapGet("/api/autoencoder/digit", (int index) =>
         {
-            var (_, test) = await service.ReadyAsync(token);
+            var test = TestDigits.Value;
             if (index < 0 || index >= test.Count) throw new CondenseException($"digit index must be in 0…{test.Count - 1}, got {index}");
             return new Digit(index, test.Labels[index], test.Images.AsSpan(index * test.Features, test.Features).ToArray());
         });
@@ -50,6 +51,8 @@ internal static class AutoencoderPage
         });
     }
 
+
+    static readonly Lazy<Condense.Data.Dataset> TestDigits = new(() => Condense.Data.DataSets.Load(Condense.Data.DataSets.Mnist10k).Test);
 
     static float[] Predict(MlpModel model, float[] input)
     {

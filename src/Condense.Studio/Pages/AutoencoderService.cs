@@ -163,7 +163,8 @@ internal sealed class AutoencoderService(StudioOptions options, ILogger<Autoenco
             var biasName = tensor.Name.Replace(".weight", ".bias", StringComparison.Ordinal);
             var bias = biases && byName.TryGetValue(biasName, out var b) ? b.ToFloat32() : [];
             var values = w.Concat(bias).ToArray();
-            var q = new WeightSharingQuantizer(new WeightSharingOptions(bits) { Seed = options.Seed }).Quantize(values, [values.Length]).Reconstruct();
+            var q = new WeightSharingQuantizer(new WeightSharingOptions(bits) { Seed = options.Seed })
+                .Quantize(values, bias.Length == 0 ? tensor.Shape : [values.Length]).Reconstruct();
             var qw = q.AsSpan(0, w.Length).ToArray();
             replaced[tensor.Name] = NamedTensor.FromFloat32(tensor.Name, qw, tensor.Shape);
             if (bias.Length > 0) replaced[biasName] = NamedTensor.FromFloat32(biasName, q.AsSpan(w.Length).ToArray(), byName[biasName].Shape);

@@ -33,17 +33,22 @@ internal static class ModelPage
         app.MapPost("/api/model/upload", async (HttpContext context, string? name, UploadStore store, StudioOptions options, ResultCache cache) =>
         {
             var bytes = await RequestBody.ReadAsync(context, options.MaxUploadBytes);
-            var display = SafeName(name);
-            var upload = Parse(bytes, display);
-            var id = store.Add(upload);
-            // Every bits' file is built ahead on a background thread (the slider's default 4 first),
-            // so a download is a look-up; a request that comes first shares the computation.
-            if (options.SolveAhead)
-                _ = Task.Run(() =>
-                {
-                    foreach (var b in BitsOrder) cache.GetOrCompute($"model/{id}/{b}", () => Compress(upload, b));
-                });
-            return Analyse(id, upload, bytes.LongLength);
+            return Register(bytes, SafeName(name), store, options, cache);
+        });
+        // What the page opens on: a seeded (untrained) LeNet-300-100 made here, handled as an upload.
+        app.MapPost("/api/model/sample", (UploadStore store, StudioOptions options, ResultCache cache) =>
+        {
+            var bytes = cache.GetOrCompute("model/sample", () =>
+            {
+                using var model = Condense.Models.ModelFactory.Create(Condense.Models.ModelKind.LeNet300, options.Seed);
+                using var memory = new MemoryStream();
+                SafetensorsWriter.Write(memory, Condense.Models.ModelFile.Weights(model));
+                return memory.ToArray();
+            });
+            var name = $"sample-lenet300-100-seed{options.Seed}.safetensors";
+            // Registered once and reused while the store keeps it (each visit would otherwise build its 8 files again).
+            var kept = cache.GetOrCompute("model/sample/analysis", () => Register(bytes, name, store, options, cache));
+            return store.TryGet<Upload>(kept.Id, out _) ? kept : Register(bytes, name, store, options, cache);
         });
         app.MapGet("/api/model/{id}/progress", (string id, UploadStore store, ResultCache cache) =>
         {
@@ -58,6 +63,20 @@ internal static class ModelPage
             var stem = Path.GetFileNameWithoutExtension(upload.Name);
             return Results.File(bytes, "application/octet-stream", $"{stem}.{bits}bit{(upload.Onnx is null ? ".safetensors" : ".onnx")}");
         });
+    }
+
+    static Analysis Register(byte[] bytes, string name, UploadStore store, StudioOptions options, ResultCache cache)
+    {
+        var upload = Parse(bytes, name);
+        var id = store.Add(upload);
+        // Every bits' file is built ahead on a background thread (the slider's default 4 first),
+        // so a download is a look-up; a request that comes first shares the computation.
+        if (options.SolveAhead)
+            _ = Task.Run(() =>
+            {
+                foreach (var b in BitsOrder) cache.GetOrCompute($"model/{id}/{b}", () => Compress(upload, b));
+            });
+        return Analyse(id, upload, bytes.LongLength);
     }
 
     /// <summary>A name for messages only: never used as a path.</summary>
