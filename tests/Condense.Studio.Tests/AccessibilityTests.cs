@@ -9,7 +9,8 @@ namespace Condense.Studio.Tests;
 /// Every page the shell lists (read from <c>/api/pages</c>, so pages added later are covered
 /// without touching this test): axe-core finds no serious or critical violation once the page
 /// shows its figure, and a keyboard-only walk reaches every control of the page with a visible
-/// focus ring, and moves every slider, picker and checkbox with the keys.
+/// focus ring, moves every slider, picker and checkbox with the keys, and reads a value out of
+/// every figure that shows values on hover.
 /// </summary>
 [Collection("Studio")]
 [Trait("Category", "Slow")]
@@ -99,6 +100,15 @@ public sealed class AccessibilityTests(StudioFixture studio)
             if (after == before) failures.Add($"{forward} does not change {await control.EvaluateAsync<string>("e => e.outerHTML.slice(0, 120)")}");
             await control.PressAsync(back);
             if (await Value(control, type) != before) failures.Add($"{back} does not put back {await control.EvaluateAsync<string>("e => e.outerHTML.slice(0, 120)")}");
+        }
+        // A figure that reads out values on hover does so from the keyboard too: focused, an arrow key shows a value.
+        foreach (var figure in await page.Locator("main [role='img'][tabindex='0']").AllAsync())
+        {
+            var before = await page.Locator("main").InnerTextAsync();
+            await figure.FocusAsync();
+            await figure.PressAsync("ArrowRight");
+            if (await page.Locator("main").InnerTextAsync() == before)
+                failures.Add($"ArrowRight on {await figure.EvaluateAsync<string>("e => e.outerHTML.slice(0, 120)")} reads nothing out");
         }
         return failures;
     }

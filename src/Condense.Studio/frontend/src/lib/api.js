@@ -76,6 +76,20 @@ export function latest(load, onResult, onError) {
   };
 }
 
+/**
+ * The keyboard's way to hover a figure: arrow keys move a cursor one cell (ten with Shift),
+ * starting from the centre. Returns the new [x, y], or null for other keys.
+ */
+export function keyCursor(event, current, width, height) {
+  const step = event.shiftKey ? 10 : 1;
+  const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+  const move = moves[event.key];
+  if (!move) return null;
+  event.preventDefault();
+  const [x, y] = current ?? [Math.floor(width / 2), Math.floor(height / 2)];
+  return [Math.max(0, Math.min(width - 1, x + move[0])), Math.max(0, Math.min(height - 1, y + move[1]))];
+}
+
 export function formatBytes(n) {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
