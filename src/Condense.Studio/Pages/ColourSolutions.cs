@@ -171,11 +171,22 @@ internal sealed class ColourSolutions(ColourImages images, StudioOptions options
         }
     }
 
-    /// <summary>The first photo, most recently viewed first, with a k not solved yet, and that k.</summary>
+    /// <summary>The k a page opens a photo on: page 1's 16, page 2's 8 and its curve.</summary>
+    static readonly int[] OpeningK = WarmOrder.Take(2 + ColoursPage.CurveK.Length).ToArray();
+
+    /// <summary>
+    /// The next (photo, k) to solve: the viewed photo's opening k, then every bundled photo's
+    /// (so a change of photo finds its first answers solved), then each followed photo's every k,
+    /// most recently viewed first.
+    /// </summary>
     (string Image, int K)? NextUnsolved()
     {
         string[] photos;
         lock (gate) photos = [.. followed];
+        if (photos.Length == 0) return null;
+        foreach (var image in photos.Take(1).Concat(Condense.Imaging.SampleImages.Names).Distinct())
+            foreach (var k in OpeningK)
+                if (!cache.TryGetValue(Key(image, k), out Lazy<Solution>? lazy) || !lazy!.IsValueCreated) return (image, k);
         foreach (var image in photos)
         {
             foreach (var k in WarmOrder)
