@@ -65,6 +65,8 @@ internal static class ModelPage
         });
     }
 
+    static readonly SemaphoreSlim BuildingAhead = new(1);
+
     static Analysis Register(byte[] bytes, string name, UploadStore store, StudioOptions options, ResultCache cache)
     {
         var upload = Parse(bytes, name);
@@ -72,9 +74,18 @@ internal static class ModelPage
         // Every bits' file is built ahead on a background thread (the slider's default 4 first),
         // so a download is a look-up; a request that comes first shares the computation.
         if (options.SolveAhead)
-            _ = Task.Run(() =>
+            _ = Task.Run(async () =>
             {
-                foreach (var b in BitsOrder) cache.GetOrCompute($"model/{id}/{b}", () => Compress(upload, b));
+                // One upload's files at a time: several uploads in a row must not crowd out the requests.
+                await BuildingAhead.WaitAsync();
+                try
+                {
+                    foreach (var b in BitsOrder) cache.GetOrCompute($"model/{id}/{b}", () => Compress(upload, b));
+                }
+                finally
+                {
+                    BuildingAhead.Release();
+                }
             });
         return Analyse(id, upload, bytes.LongLength);
     }
