@@ -41,7 +41,7 @@ public static class StudioBenchCommand
                     r.Changes.ToString(CultureInfo.InvariantCulture), r.ChangeP95 is { } c ? F(c) : "-", r.ChangeMax is { } m ? F(m) : "-");
             console.Write(table);
             foreach (var r in results.Where(r => r.Change is not null))
-                console.WriteLine($"{r.Page}: a change is a {r.Change}");
+                console.WriteLine($"{r.Page}: a change is a change of {r.Change} (docs/studio.md, Responsiveness)");
             foreach (var r in results.Where(r => r.Note is not null))
                 console.WriteLine($"{r.Page}: {r.Note}");
             var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";

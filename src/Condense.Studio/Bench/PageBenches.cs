@@ -43,7 +43,7 @@ internal static class PageBenches
                     ? $"solving one k (k-means + PNG, background thread): p95 {S(p95.GetDouble())} ms"
                     : null;
             },
-            "photo (its pixels, k = 16 and page 2's curve)",
+            "photo",
             (_, _) => Task.FromResult<IReadOnlyList<IReadOnlyList<BenchRequest>>>(
                 new[] { "coffee", image, "coffee", image }.Select(id => (IReadOnlyList<BenchRequest>)
                 [
@@ -65,7 +65,7 @@ internal static class PageBenches
             await StudioBenchmark.PollAsync(http, "/api/weights/progress", j => j.GetProperty("done").GetInt32() >= j.GetProperty("total").GetInt32(), token);
             return WeightsPage.Distributions.SelectMany(d => Enumerable.Range(1, 8).Select(b => new BenchRequest($"/api/weights?distribution={d}&bits={b}"))).ToList();
         },
-        Change: "distribution at 2 bits",
+        Change: "distribution",
         ChangesAsync: (_, _) => Task.FromResult<IReadOnlyList<IReadOnlyList<BenchRequest>>>(
             WeightsPage.Distributions.Skip(1).Append(WeightsPage.Distributions[0])
                 .Select(d => (IReadOnlyList<BenchRequest>)[new BenchRequest($"/api/weights?distribution={d}&bits=2")]).ToList()));
@@ -82,7 +82,7 @@ internal static class PageBenches
             await StudioBenchmark.SendAsync(http, At(4), token);
             return Enumerable.Range(1, 8).Select(At).ToList();
         },
-        Change: "test digit (fetch it, reconstruct at 4 bits)",
+        Change: "test digit",
         ChangesAsync: async (http, token) =>
         {
             var groups = new List<IReadOnlyList<BenchRequest>>();
@@ -145,7 +145,7 @@ internal static class PageBenches
                 var j = await StudioBenchmark.PollAsync(http, "/api/pruning?method=magnitude", j => j.GetProperty("allDone").GetInt32() >= j.GetProperty("allTotal").GetInt32(), token);
                 return $"every method × sparsity ({j.GetProperty("allTotal").GetInt32()}) solved in the background {S(clock.Elapsed.TotalSeconds)} s after the page opened";
             },
-            "method (answered with the sparsities solved so far)",
+            "method",
             (_, _) => Task.FromResult<IReadOnlyList<IReadOnlyList<BenchRequest>>>(
                 PruningService.Methods.Select(m => m.Name()).Where(m => m != "magnitude").Append("magnitude")
                     .Select(m => (IReadOnlyList<BenchRequest>)[new BenchRequest($"/api/pruning?method={Uri.EscapeDataString(m)}")]).ToList()));
@@ -164,7 +164,7 @@ internal static class PageBenches
             await StudioBenchmark.PollAsync(http, $"/api/model/{id}/progress", j => j.GetProperty("built").GetInt32() >= j.GetProperty("total").GetInt32(), token);
             return Enumerable.Range(1, 8).Select(b => new BenchRequest($"/api/model/{id}/compressed?bits={b}")).ToList();
         },
-        Change: "model (upload and analysis of a 1.1 MB LeNet-300-100)",
+        Change: "model (upload)",
         ChangesAsync: (_, _) => Task.FromResult<IReadOnlyList<IReadOnlyList<BenchRequest>>>(
             Enumerable.Range(2, 4).Select(seed => (IReadOnlyList<BenchRequest>)
                 [new BenchRequest($"/api/model/upload?name=lenet300-{seed}.safetensors", Bytes: LeNet(seed))]).ToList()));
