@@ -3,6 +3,7 @@ using Condense.Formats.Onnx;
 using Condense.Graph;
 using Condense.Metrics;
 using Condense.Quantization.Gptq;
+using Condense.Runtime;
 using Onnx;
 
 namespace Condense.Workflows;
@@ -68,8 +69,8 @@ public static class DataAwareCompression
                 written[layer.Weight] = chosen.Encoding;
                 roundedOnly[layer.Weight] = rtn.Encoding;
                 solved.Add((layer, w, chosen, rtn));
-                // Weight copies of the largest layers would otherwise pile up until a full collection.
-                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+                // Weight copies and the solver's n×n temporaries would otherwise pile up until a full collection.
+                ProcessMemory.Release();
             }
         }
         var quantizeTime = quantizeClock.Elapsed - captureTime;
@@ -89,6 +90,9 @@ public static class DataAwareCompression
             }
         }
         captureTime += clock.Elapsed;
+        // The checks below each load a whole model into ONNX Runtime: they start from what is live.
+        solved.Clear();
+        ProcessMemory.Release();
 
         var compression = new OnnxCompressionOptions(request.Method, request.Bits,
             PerChannel: request.Method == OnnxCompressionMethod.Linear, MinSize: request.MinSize, Seed: request.Seed);

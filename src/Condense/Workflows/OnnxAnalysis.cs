@@ -4,6 +4,7 @@ using Condense.Formats.Onnx;
 using Condense.Graph;
 using Condense.Metrics;
 using Condense.Quantization.Gptq;
+using Condense.Runtime;
 using Onnx;
 
 namespace Condense.Workflows;
@@ -84,7 +85,7 @@ public static class OnnxAnalysis
                 encodings.Add(e);
                 progress($"{layer.Node}: quantized");
                 metrics.Add((MatrixNorms.InducedOneNorm(w, rows, layer.Columns), ConditionNumber.OneNorm(w, rows, layer.Columns), EffectiveRank.Compute(w, rows, layer.Columns)));
-                GC.Collect();
+                ProcessMemory.Release();
             }
         }
         if (layers.Count == 0) throw new CondenseException($"{request.ModelPath}: every layer's weight has NaN or infinity");
