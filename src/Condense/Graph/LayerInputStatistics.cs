@@ -1,5 +1,6 @@
 using Condense.Formats.Onnx;
 using Condense.Quantization.Gptq;
+using Condense.Runtime;
 using Onnx;
 
 namespace Condense.Graph;
@@ -42,6 +43,7 @@ public sealed class LayerInputStatistics : IDisposable
         try
         {
             using var capture = new ActivationCapture(model, layers.Select(l => l.Input).Distinct(StringComparer.Ordinal).ToList(), threads);
+            ProcessMemory.Release(); // the model's copy and serialised bytes the session was made from
             var allocated = GC.GetTotalAllocatedBytes();
             foreach (var sample in samples)
             {
@@ -53,7 +55,7 @@ public sealed class LayerInputStatistics : IDisposable
                 values = null;
                 if (GC.GetTotalAllocatedBytes() - allocated > CollectEveryBytes)
                 {
-                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+                    ProcessMemory.Release();
                     allocated = GC.GetTotalAllocatedBytes();
                 }
             }

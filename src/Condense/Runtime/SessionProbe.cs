@@ -32,10 +32,8 @@ public static class SessionProbe
                 raw.CopyTo(v.GetTensorMutableRawData());
                 values.Add(v);
             }
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-            TrimNativeHeap();
+            // Memory an earlier session freed is not silently reused by this one: the RSS difference shows what the session holds.
+            ProcessMemory.Release();
             var before = ResidentBytes();
             using var options = new SessionOptions
             {
@@ -74,20 +72,6 @@ public static class SessionProbe
         {
             foreach (var v in values) v.Dispose();
         }
-    }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "malloc_trim")]
-    static extern int MallocTrim(nuint pad);
-
-    /// <summary>
-    /// Hands freed native heap pages back to the system (glibc), so memory an earlier session freed
-    /// is not silently reused by the next one and the RSS difference shows what the session holds.
-    /// </summary>
-    static void TrimNativeHeap()
-    {
-        if (!OperatingSystem.IsLinux()) return;
-        try { MallocTrim(0); }
-        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException) { }
     }
 
     /// <summary>Resident bytes of this process (Linux); 0 elsewhere.</summary>

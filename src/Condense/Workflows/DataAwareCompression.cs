@@ -3,6 +3,7 @@ using Condense.Formats.Onnx;
 using Condense.Graph;
 using Condense.Metrics;
 using Condense.Quantization.Gptq;
+using Condense.Runtime;
 using Onnx;
 
 namespace Condense.Workflows;
@@ -57,13 +58,19 @@ public static class DataAwareCompression
             {
                 var w = Matrix(layer, OnnxTensorData.ToFloat32(initializers[layer.Weight]));
                 if (w.Any(v => !float.IsFinite(v))) { untouched.Add($"{layer.Node} ({layer.Kind}): its weight has NaN or infinity; left as it is"); continue; }
-                var rtn = Quantize(layer, w, null, request, options);
-                var chosen = calibration is null ? rtn : Quantize(layer, w, calibration.Of(layer), request, options);
+                var rtn = Quantize(layer, w, null, request);
+                Quantized chosen = rtn;
+                if (calibration is not null)
+                {
+                    var factors = Factors(calibration.Of(layer), options);
+                    try { chosen = Quantize(layer, w, factors, request); }
+                    finally { foreach (var f in factors) f.Dispose(); }
+                }
                 written[layer.Weight] = chosen.Encoding;
                 roundedOnly[layer.Weight] = rtn.Encoding;
                 solved.Add((layer, w, chosen, rtn));
-                // Weight copies of the largest layers would otherwise pile up until a full collection.
-                GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+                // Weight copies and the solver's n×n temporaries would otherwise pile up until a full collection.
+                ProcessMemory.Release();
             }
         }
         var quantizeTime = quantizeClock.Elapsed - captureTime;
@@ -83,6 +90,9 @@ public static class DataAwareCompression
             }
         }
         captureTime += clock.Elapsed;
+        // The checks below each load a whole model into ONNX Runtime: they start from what is live.
+        solved.Clear();
+        ProcessMemory.Release();
 
         var compression = new OnnxCompressionOptions(request.Method, request.Bits,
             PerChannel: request.Method == OnnxCompressionMethod.Linear, MinSize: request.MinSize, Seed: request.Seed);
@@ -124,8 +134,12 @@ public static class DataAwareCompression
 
     internal sealed record Quantized(OnnxQuantizedMatrix Encoding, float[] Values);
 
-    /// <summary>GPTQ against <paramref name="hessians"/> (one per group), or round to nearest when null; groups stacked by rows.</summary>
-    internal static Quantized Quantize(LinearLayer layer, float[] w, IReadOnlyList<HessianAccumulator>? hessians, DataAwareCompressionRequest request, GptqOptions options)
+    /// <summary>One factorised H per group of the layer (dispose each).</summary>
+    internal static GptqFactor[] Factors(IReadOnlyList<HessianAccumulator> hessians, GptqOptions options) =>
+        [.. hessians.Select(h => GptqFactor.Of(h, options))];
+
+    /// <summary>GPTQ against <paramref name="factors"/> (one factorised H per group), or round to nearest when null; groups stacked by rows.</summary>
+    internal static Quantized Quantize(LinearLayer layer, float[] w, IReadOnlyList<GptqFactor>? factors, DataAwareCompressionRequest request)
     {
         int rows = layer.Rows, columns = layer.Columns, size = rows * columns;
         var values = new float[w.Length];
@@ -137,13 +151,13 @@ public static class DataAwareCompression
             IGptqQuantizer quantizer = request.Method == OnnxCompressionMethod.Linear
                 ? new LinearGridQuantizer(request.Bits, request.BlockSize)
                 : new CodebookQuantizer(request.Bits, request.RowsPerCodebook == 0 ? rows : request.RowsPerCodebook, request.Seed);
-            var q = hessians is null ? RoundToNearest.Solve(slice, rows, columns, quantizer)
-                : GptqSolver.Solve(slice, rows, columns, hessians[g], quantizer, options);
+            var q = factors is null ? RoundToNearest.Solve(slice, rows, columns, quantizer)
+                : GptqSolver.Solve(slice, rows, columns, factors[g], quantizer);
             q.CopyTo(values, g * size);
             if (quantizer is LinearGridQuantizer grid) grids.Add(grid.Result());
             else books.Add(((CodebookQuantizer)quantizer).Result());
         }
-        var how = hessians is null ? "rtn" : "gptq";
+        var how = factors is null ? "rtn" : "gptq";
         if (grids.Count > 0)
         {
             var first = grids[0];
@@ -194,6 +208,7 @@ public static class DataAwareCompression
         return error.Select(e => signal > 0 ? Math.Sqrt(Math.Max(0, e) / signal) : 0).ToArray();
     }
 
-    internal static double SeedsBound(float[] w, float[] q, int rows, int columns) =>
-        ConditionNumber.OneNorm(w, rows, columns) * MatrixNorms.RelativeOneNormError(w, q, rows, columns);
+    /// <summary>cond₁(W)·‖W−Ŵ‖₁/‖W‖₁, the seeds' bound (5); pass cond₁ when it is known (a pseudo-inverse per call otherwise).</summary>
+    internal static double SeedsBound(float[] w, float[] q, int rows, int columns, double? cond1 = null) =>
+        (cond1 ?? ConditionNumber.OneNorm(w, rows, columns)) * MatrixNorms.RelativeOneNormError(w, q, rows, columns);
 }

@@ -1,4 +1,5 @@
 using Condense.Formats.Onnx;
+using Condense.Runtime;
 using Google.Protobuf;
 using Onnx;
 
@@ -17,12 +18,11 @@ public static class HeldOutQuality
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(samples);
-        using var runner = new OnnxRuntimeRunner(model.ToByteArray(), source, threads);
         var results = new List<float[]>(samples.Count);
-        foreach (var sample in samples)
-        {
-            results.Add(Compared(runner.Run(sample)[0], sample));
-        }
+        using (var runner = new OnnxRuntimeRunner(model.ToByteArray(), source, threads))
+            foreach (var sample in samples) results.Add(Compared(runner.Run(sample)[0], sample));
+        // A session's initializers and optimised graph are as large as the model: gone before the next one loads.
+        ProcessMemory.Release();
         return results;
     }
 

@@ -4,6 +4,7 @@ using Condense.Formats.Onnx;
 using Condense.Graph;
 using Condense.Metrics;
 using Condense.Quantization.Gptq;
+using Condense.Runtime;
 using Onnx;
 
 namespace Condense.Workflows;
@@ -67,18 +68,24 @@ public static class OnnxAnalysis
                 int rows = layer.Rows * layer.Groups;
                 var v = new float[]?[settings.Count];
                 var e = new OnnxQuantizedMatrix?[settings.Count];
-                for (int s = 1; s < settings.Count; s++)
+                // H is factorised once per layer and shared by every GPTQ setting (⅔n³ each time otherwise).
+                var factors = calibration is null ? null : DataAwareCompression.Factors(calibration.Of(layer), options);
+                try
                 {
-                    var q = DataAwareCompression.Quantize(layer, w, settings[s].Gptq ? calibration!.Of(layer) : null, Request(request, settings[s]), options);
-                    (v[s], e[s]) = (q.Values, q.Encoding);
+                    for (int s = 1; s < settings.Count; s++)
+                    {
+                        var q = DataAwareCompression.Quantize(layer, w, settings[s].Gptq ? factors : null, Request(request, settings[s]));
+                        (v[s], e[s]) = (q.Values, q.Encoding);
+                    }
                 }
+                finally { foreach (var f in factors ?? []) f.Dispose(); }
                 layers.Add(layer);
                 matrices.Add(w);
                 values.Add(v);
                 encodings.Add(e);
                 progress($"{layer.Node}: quantized");
                 metrics.Add((MatrixNorms.InducedOneNorm(w, rows, layer.Columns), ConditionNumber.OneNorm(w, rows, layer.Columns), EffectiveRank.Compute(w, rows, layer.Columns)));
-                GC.Collect();
+                ProcessMemory.Release();
             }
         }
         if (layers.Count == 0) throw new CondenseException($"{request.ModelPath}: every layer's weight has NaN or infinity");
@@ -131,7 +138,7 @@ public static class OnnxAnalysis
                     var (error, cosine, accuracy) = candidates.Measure(choice);
                     var q = values[l][s]!;
                     measures.Add(new LayerSettingMeasure(settings[s].Label, bytes[l][s], MatrixNorms.RelativeOneNormError(matrices[l], q, rows, layer.Columns),
-                        DataAwareCompression.SeedsBound(matrices[l], q, rows, layer.Columns), layerErrors[l][s - 1],
+                        DataAwareCompression.SeedsBound(matrices[l], q, rows, layer.Columns, metrics[l].Cond1), layerErrors[l][s - 1],
                         HistogramDivergence.KlDivergence(matrices[l], q), error, cosine, accuracy));
                 }
                 analyses.Add(new LayerAnalysis(layer.Node, layer.Kind.ToString(), layer.Weight, rows, layer.Columns, bytes[l][0],

@@ -30,10 +30,8 @@ public static class GptqSolver
     public static float[] Solve(ReadOnlySpan<float> weights, int rows, int columns, ReadOnlySpan<double> hessian,
         IGptqQuantizer quantizer, GptqOptions options)
     {
-        if (hessian.Length != (long)columns * columns)
-            throw new CondenseException($"a Hessian of {hessian.Length} values is not {columns}×{columns}");
-        using var scope = NewDisposeScope();
-        return Solve(weights, rows, columns, tensor(hessian.ToArray(), new long[] { columns, columns }), quantizer, options);
+        using var factor = GptqFactor.Of(hessian, columns, options);
+        return Solve(weights, rows, columns, factor, quantizer);
     }
 
     /// <summary>As the span overload, reading H straight from the accumulator (no managed copy of an n×n matrix).</summary>
@@ -42,57 +40,37 @@ public static class GptqSolver
     {
         ArgumentNullException.ThrowIfNull(hessian);
         if (hessian.Size != columns) throw new CondenseException($"a Hessian of {hessian.Size} features does not fit {columns} columns");
-        using var scope = NewDisposeScope();
-        return Solve(weights, rows, columns, hessian.ToTensor(), quantizer, options);
+        using var factor = GptqFactor.Of(hessian, options);
+        return Solve(weights, rows, columns, factor, quantizer);
     }
 
-    // h: H, float64 columns × columns; modified in place (dead columns), never the caller's data.
-    static float[] Solve(ReadOnlySpan<float> weights, int rows, int columns, Tensor h,
-        IGptqQuantizer quantizer, GptqOptions options)
+    /// <summary>Quantizes against an H factorised once (<see cref="GptqFactor"/>), as when one layer is solved under many settings.</summary>
+    public static float[] Solve(ReadOnlySpan<float> weights, int rows, int columns, GptqFactor factor, IGptqQuantizer quantizer)
     {
+        ArgumentNullException.ThrowIfNull(factor);
         ArgumentNullException.ThrowIfNull(quantizer);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        var options = factor.Options;
+        if (factor.Columns != columns) throw new CondenseException($"a Hessian of {factor.Columns} features does not fit {columns} columns");
         if (rows <= 0 || columns <= 0 || weights.Length != (long)rows * columns)
             throw new CondenseException($"{weights.Length} weights are not a {rows}×{columns} matrix");
         if (options.ActOrder && quantizer.GroupWidth > 0)
             throw new CondenseException("act-order needs a quantizer without column groups (blocks are contiguous columns)");
+        using var scope = NewDisposeScope();
 
         var w = new double[weights.Length];
         for (int i = 0; i < w.Length; i++) w[i] = weights[i];
-        var energy = h.diagonal().contiguous().data<double>().ToArray();
+        var energy = factor.Energy.ToArray();
         quantizer.Fit(w, rows, columns, energy);
-        double meanDiag = 0;
-        var dead = new List<long>();
+        // Columns that never see input cannot change the output: they are set to 0.
         for (int j = 0; j < columns; j++)
-        {
             if (energy[j] <= 0)
-            {
-                dead.Add(j);
                 for (int r = 0; r < rows; r++) w[(long)r * columns + j] = 0;
-            }
-            meanDiag += energy[j] <= 0 ? 1 : energy[j];
-        }
-        meanDiag /= columns;
-        if (dead.Count > 0)
-        {
-            var index = tensor(dead.ToArray());
-            h.diagonal().index_fill_(0, index, 1.0);
-        }
 
         // perm[k] = the original column quantized k-th.
-        var perm = Enumerable.Range(0, columns).ToArray();
-        if (options.ActOrder) perm = perm.OrderByDescending(j => energy[j]).ThenBy(j => j).ToArray();
-
+        var perm = factor.Order;
         var wt = tensor(w, new long[] { rows, columns });
-        var ht = h;
-        if (options.ActOrder)
-        {
-            var p = tensor(perm.Select(i => (long)i).ToArray());
-            wt = wt.index_select(1, p);
-            ht = ht.index_select(0, p).index_select(1, p);
-        }
-        var u = UpperCholeskyOfInverse(ht, options.Dampening * meanDiag);
+        if (options.ActOrder) wt = wt.index_select(1, tensor(perm.Select(i => (long)i).ToArray()));
+        var u = factor.U;
         var q = new float[weights.Length];
 
         // Lazy batches must not straddle a quantizer group, so that a group's parameters are fitted
@@ -104,7 +82,7 @@ public static class GptqSolver
             int i2 = Math.Min(i1 + batch, columns), count = i2 - i1;
             using var inner = NewDisposeScope();
             var w1 = wt.narrow(1, i1, count).contiguous().data<double>().ToArray();
-            var u1 = u.narrow(0, i1, count).narrow(1, i1, count).contiguous().data<double>().ToArray();
+            var u1 = u.narrow(0, i1, count).narrow(1, i1, count).to_type(ScalarType.Float64).contiguous().data<double>().ToArray();
             var err = new double[rows * count];
             for (int i = 0; i < count; i++)
             {
@@ -131,36 +109,9 @@ public static class GptqSolver
             if (i2 < columns)
             {
                 var e = tensor(err, new long[] { rows, count });
-                wt.narrow(1, i2, columns - i2).sub_(e.mm(u.narrow(0, i1, count).narrow(1, i2, columns - i2)));
+                wt.narrow(1, i2, columns - i2).sub_(e.mm(u.narrow(0, i1, count).narrow(1, i2, columns - i2).to_type(ScalarType.Float64)));
             }
         }
         return q;
-    }
-
-    /// <summary>
-    /// U upper triangular with UᵀU = (H + λI)⁻¹, λ raised tenfold until the factorisation succeeds.
-    /// With J the reversal permutation and J(H + λI)J = L'L'ᵀ, (H + λI)⁻¹ = (J L'⁻ᵀ J)(J L'⁻¹ J) and
-    /// J L'⁻¹ J is upper triangular: one Cholesky and one triangular inverse (⅔n³), in float32 as
-    /// the reference implementation does, instead of inverting H and factorising the inverse.
-    /// </summary>
-    static Tensor UpperCholeskyOfInverse(Tensor h, double damp)
-    {
-        var n = h.shape[0];
-        using var flipped = h.flip(0, 1).to_type(ScalarType.Float32);
-        for (int attempt = 0; attempt < 8; attempt++, damp *= 10)
-        {
-            // Intermediates of n×n (85 MB at n = 4608) are freed as soon as they are used.
-            using var inner = NewDisposeScope();
-            using var identity = eye(n, dtype: ScalarType.Float32);
-            using var damped = flipped + identity * damp;
-            var (l, info) = linalg.cholesky_ex(damped);
-            using var lower = l;
-            using var status = info;
-            if (status.item<int>() != 0) continue;
-            using var inverse = linalg.solve_triangular(lower, identity, upper: false);
-            if (!inverse.isfinite().all().item<bool>()) continue;
-            return inverse.flip(0, 1).to_type(ScalarType.Float64).contiguous().MoveToOuterDisposeScope();
-        }
-        throw new CondenseException("GPTQ: the input statistics are not positive definite even with strong dampening");
     }
 }

@@ -53,6 +53,9 @@ public sealed class HessianAccumulator : IDisposable
         return h.to_type(ScalarType.Float64).data<double>().ToArray();
     }
 
+    /// <summary>H itself (float32, owned by the accumulator: read, never modify or dispose).</summary>
+    internal Tensor Matrix => h;
+
     /// <summary>H as a new float64 tensor (the caller disposes it).</summary>
     public Tensor ToTensor() => h.to_type(ScalarType.Float64);
 

@@ -155,4 +155,29 @@ public sealed class GptqSolverTests
         Assert.Equal(q, codes.Dequantize());
         Assert.True(codes.Centroids.Skip(8).Take(8).Max() > 10 * codes.Centroids.Take(8).Max());
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void One_factor_serves_every_setting_exactly_as_its_own_factorisation_would(bool actOrder)
+    {
+        var rng = new Random(21);
+        int rows = 6, columns = 20;
+        var w = Gaussian(rng, rows * columns);
+        var x = CorrelatedInputs(rng, 150, columns);
+        var h = Hessian(x, columns);
+        h[3 * columns + 3] = 0; // a column that never sees input (its row and column of H are 0 too)
+        for (int j = 0; j < columns; j++) { h[3 * columns + j] = 0; h[j * columns + 3] = 0; }
+        var options = new GptqOptions(BlockSize: 7, ActOrder: actOrder);
+        var makers = new Func<IGptqQuantizer>[] { () => new LinearGridQuantizer(3, 0), () => new LinearGridQuantizer(2, 0), () => new CodebookQuantizer(2, 1, 4) };
+        using var factor = GptqFactor.Of(h, columns, options);
+        foreach (var make in makers)
+        {
+            var alone = GptqSolver.Solve(w, rows, columns, h, make(), options);
+            var shared = GptqSolver.Solve(w, rows, columns, factor, make());
+            Assert.Equal(alone, shared);
+        }
+        Assert.Equal(0, factor.Energy[3]);
+        Assert.Equal(actOrder, factor.Order[0] != 0 || factor.Order.Last() != columns - 1);
+    }
 }
