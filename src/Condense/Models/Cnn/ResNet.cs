@@ -34,11 +34,11 @@ public sealed class ResNet : CnnModel
             for (var b = 0; b < blocksPerStage; b++)
             {
                 var stride = stage > 0 && b == 0 ? 2 : 1;
-                var p = $"s{stage + 1}b{b + 1}";
-                var a = AddUnit($"{p}.conv1", $"{p}.bn1", channels, outChannels, 3, stride, 1, bn: true);
-                var c = AddUnit($"{p}.conv2", $"{p}.bn2", outChannels, outChannels, 3, 1, 1, bn: true);
+                var p = $"s{stage + 1}b{b + 1}";   // TorchSharp module names cannot hold dots: s1b1_conv1
+                var a = AddUnit($"{p}_conv1", $"{p}_bn1", channels, outChannels, 3, stride, 1, bn: true);
+                var c = AddUnit($"{p}_conv2", $"{p}_bn2", outChannels, outChannels, 3, 1, 1, bn: true);
                 var shortcut = stride != 1 || channels != outChannels
-                    ? AddUnit($"{p}.down", $"{p}.downbn", channels, outChannels, 1, stride, 0, bn: true) : null;
+                    ? AddUnit($"{p}_down", $"{p}_downbn", channels, outChannels, 1, stride, 0, bn: true) : null;
                 blocks.Add((a, c, shortcut));
                 units.Add(a);
                 units.Add(c);
