@@ -25,12 +25,14 @@ public static class StudyCnnCommand
         var fraction = new Option<double>("--slim") { Description = "Fraction of channels slimming removes", DefaultValueFactory = _ => 0.7 };
         var exit = new Option<string>("--exit-after") { Description = "Comma-separated configuration steps after which an early exit is tried", DefaultValueFactory = _ => "2,5" };
         var stages = new Option<string>("--stages") { Description = "Comma-separated: slimming, filters, fusion, separable, exit", DefaultValueFactory = _ => "slimming,filters,fusion,separable,exit" };
+        var batch = new Option<int>("--batch-size") { Description = "Mini-batch size", DefaultValueFactory = _ => 128 };
+        var lr = new Option<double>("--lr") { Description = "Adam learning rate (StepLR 0.7 per epoch)", DefaultValueFactory = _ => 1e-3 };
         var seed = new Option<long>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--output", "-o") { Description = "Folder for the ONNX and safetensors files (none written when absent)" };
         var json = CliConsole.JsonOption();
         var command = new Command("cnn", "VGG-BN on Fashion-MNIST: slimming, filter pruning, BN fusion, depthwise-separable, early exit, all in ONNX Runtime.")
         {
-            data, trainCount, testCount, config, epochs, finetune, lambda, fraction, exit, stages, seed, output, json,
+            data, trainCount, testCount, config, epochs, finetune, lambda, fraction, exit, stages, batch, lr, seed, output, json,
         };
         command.SetAction(parse =>
         {
@@ -40,6 +42,7 @@ public static class StudyCnnCommand
                 Config = parse.GetValue(config)!, Epochs = parse.GetValue(epochs), FineTuneEpochs = parse.GetValue(finetune),
                 Lambda = parse.GetValue(lambda), SlimFraction = parse.GetValue(fraction), ExitAfterSteps = parse.GetValue(exit)!.Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray(),
                 Stages = parse.GetValue(stages)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(),
+                BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
                 Seed = parse.GetValue(seed), OutputFolder = parse.GetValue(output),
             };
             var asJson = parse.GetValue(json);

@@ -29,7 +29,7 @@ public static class CnnStudy
         if (request.OutputFolder is { } folder) Directory.CreateDirectory(folder);
         var latencyCount = Math.Min(request.LatencyBatch, test.Count);
         var variants = new List<CnnVariant>();
-        var options = new TrainingOptions { Epochs = request.Epochs, BatchSize = request.BatchSize, Seed = request.Seed };
+        var options = new TrainingOptions { Epochs = request.Epochs, BatchSize = request.BatchSize, LearningRate = request.LearningRate, Seed = request.Seed };
         var fineTune = options with { Epochs = Math.Max(1, request.FineTuneEpochs) };
         var stages = request.Stages;
         var probe = test.Take(200);   // per-epoch progress only; every reported accuracy is on the whole test set

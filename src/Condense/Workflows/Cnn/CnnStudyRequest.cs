@@ -15,6 +15,8 @@ public sealed record CnnStudyRequest
     public int Epochs { get; init; } = 3;
     public int FineTuneEpochs { get; init; } = 2;
     public int BatchSize { get; init; } = 128;
+    /// <summary>Adam's learning rate for every training stage.</summary>
+    public double LearningRate { get; init; } = 1e-3;
     /// <summary>λ of the L1 penalty on BN scaling factors during sparsity training.</summary>
     public double Lambda { get; init; } = 1e-3;
     /// <summary>Fraction of all channels removed by network slimming.</summary>
