@@ -23,6 +23,7 @@ public static class StudyCnnCommand
         var finetune = new Option<int>("--finetune-epochs") { Description = "Fine-tuning epochs after channel removal (and of the exit head)", DefaultValueFactory = _ => 2 };
         var lambda = new Option<double>("--lambda") { Description = "L1 penalty on BN scaling factors during sparsity training", DefaultValueFactory = _ => 1e-3 };
         var fraction = new Option<double>("--slim") { Description = "Fraction of channels slimming removes", DefaultValueFactory = _ => 0.7 };
+        var minKeep = new Option<double>("--slim-min-keep") { Description = "Fraction of each layer slimming always keeps (0: one global threshold, as Liu et al.)", DefaultValueFactory = _ => 0 };
         var exit = new Option<string>("--exit-after") { Description = "Comma-separated configuration steps after which an early exit is tried", DefaultValueFactory = _ => "2,5" };
         var stages = new Option<string>("--stages") { Description = "Comma-separated: slimming, filters, fusion, separable, exit", DefaultValueFactory = _ => "slimming,filters,fusion,separable,exit" };
         var batch = new Option<int>("--batch-size") { Description = "Mini-batch size", DefaultValueFactory = _ => 128 };
@@ -32,7 +33,7 @@ public static class StudyCnnCommand
         var json = CliConsole.JsonOption();
         var command = new Command("cnn", "VGG-BN on Fashion-MNIST: slimming, filter pruning, BN fusion, depthwise-separable, early exit, all in ONNX Runtime.")
         {
-            data, trainCount, testCount, config, epochs, finetune, lambda, fraction, exit, stages, batch, lr, seed, output, json,
+            data, trainCount, testCount, config, epochs, finetune, lambda, fraction, minKeep, exit, stages, batch, lr, seed, output, json,
         };
         command.SetAction(parse =>
         {
@@ -40,7 +41,7 @@ public static class StudyCnnCommand
             {
                 DataSet = parse.GetValue(data)!, TrainCount = parse.GetValue(trainCount), TestCount = parse.GetValue(testCount),
                 Config = parse.GetValue(config)!, Epochs = parse.GetValue(epochs), FineTuneEpochs = parse.GetValue(finetune),
-                Lambda = parse.GetValue(lambda), SlimFraction = parse.GetValue(fraction), ExitAfterSteps = parse.GetValue(exit)!.Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray(),
+                Lambda = parse.GetValue(lambda), SlimFraction = parse.GetValue(fraction), SlimMinKeep = parse.GetValue(minKeep), ExitAfterSteps = parse.GetValue(exit)!.Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray(),
                 Stages = parse.GetValue(stages)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(),
                 BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
                 Seed = parse.GetValue(seed), OutputFolder = parse.GetValue(output),

@@ -39,10 +39,14 @@ public static class NetworkSlimming
 
     /// <summary>
     /// The channels whose |γ| is above the global threshold at <paramref name="fraction"/> of all
-    /// |γ| sorted ascending (0.7: the 70 % smallest go). A layer left with none keeps its largest.
+    /// |γ| sorted ascending (0.7: the 70 % smallest go). A layer keeps at least
+    /// ⌈<paramref name="minKeep"/>·C⌉ channels (its largest |γ|), and never none: Liu et al. use
+    /// no floor (0), but on a small or briefly trained network one global threshold can empty a
+    /// layer, which is layer collapse.
     /// </summary>
-    public static ChannelSelection Select(VggNet net, double fraction)
+    public static ChannelSelection Select(VggNet net, double fraction, double minKeep = 0)
     {
+        if (!(minKeep is >= 0 and <= 1)) throw new CondenseException($"slimming minimum kept fraction {minKeep} must be in [0, 1]");
         if (!(fraction >= 0 && fraction < 1)) throw new CondenseException($"slimming fraction {fraction} must be in [0, 1)");
         var gammas = net.ConvUnits.Select(u => (u.Norm ?? throw new CondenseException($"{u.Name}: slimming needs BatchNorm after every conv"))
             .weight!.detach().abs().contiguous().data<float>().ToArray()).ToList();
@@ -52,8 +56,9 @@ public static class NetworkSlimming
         var threshold = index == 0 ? -1.0 : all[index - 1];
         var keep = gammas.Select(g =>
         {
-            var k = Enumerable.Range(0, g.Length).Where(c => g[c] > threshold).Select(c => (long)c).ToArray();
-            return k.Length > 0 ? k : [Array.IndexOf(g, g.Max())];
+            var floor = Math.Max(1, (int)Math.Ceiling(minKeep * g.Length - 1e-9));
+            var largest = Enumerable.Range(0, g.Length).OrderByDescending(c => g[c]).ThenBy(c => c).Take(floor);
+            return Enumerable.Range(0, g.Length).Where(c => g[c] > threshold).Union(largest).Order().Select(c => (long)c).ToArray();
         }).ToList();
         return new ChannelSelection(keep, threshold, all.Length, keep.Sum(k => k.LongLength));
     }

@@ -81,7 +81,7 @@ public static class CnnStudy
             using var sparse = (VggNet)CnnFactory.Create("vgg", request.Seed, request.DataSet, request.Config);
             Trainer.Train(sparse, train, probe, options, Hooks("sparsity", NetworkSlimming.SparsityHook(request.Lambda)));
             Measure("sparse", sparse, export: false);
-            var selection = NetworkSlimming.Select(sparse, request.SlimFraction);
+            var selection = NetworkSlimming.Select(sparse, request.SlimFraction, request.SlimMinKeep);
             var slim = VggSurgery.Shrink(sparse, selection.Keep);
             Measure("slim", slim, export: false);
             Trainer.Train(slim, train, probe, fineTune, Hooks("slim fine-tune"));

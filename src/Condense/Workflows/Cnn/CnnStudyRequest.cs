@@ -21,6 +21,8 @@ public sealed record CnnStudyRequest
     public double Lambda { get; init; } = 1e-3;
     /// <summary>Fraction of all channels removed by network slimming.</summary>
     public double SlimFraction { get; init; } = 0.7;
+    /// <summary>Fraction of each layer's channels slimming always keeps (0: Liu et al.'s single global threshold).</summary>
+    public double SlimMinKeep { get; init; }
     /// <summary>Configuration steps after which an early exit is tried (one curve each).</summary>
     public IReadOnlyList<int> ExitAfterSteps { get; init; } = [2, 5];
     public IReadOnlyList<double> ExitThresholds { get; init; } = [0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 1.01];
