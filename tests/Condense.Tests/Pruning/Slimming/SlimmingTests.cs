@@ -28,6 +28,21 @@ public class SlimmingTests
     }
 
     [Fact]
+    public void TheLayerFloorKeepsEachLayersLargestGammas()
+    {
+        using var net = Net(6);
+        var selection = NetworkSlimming.Select(net, 0.95, minKeep: 0.25);
+        for (var i = 0; i < net.ConvUnits.Count; i++)
+        {
+            var g = net.ConvUnits[i].Norm!.weight!.abs().data<float>().ToArray();
+            var floor = (int)Math.Ceiling(0.25 * g.Length);
+            Assert.True(selection.Keep[i].Length >= floor);
+            var top = Enumerable.Range(0, g.Length).OrderByDescending(c => g[c]).Take(floor);
+            Assert.All(top, c => Assert.Contains(c, selection.Keep[i]));
+        }
+    }
+
+    [Fact]
     public void TheSlimNetworkComputesTheMaskedOriginal()
     {
         using var net = Net(2);
