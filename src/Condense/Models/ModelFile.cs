@@ -40,12 +40,15 @@ public static class ModelFile
     }
 
     /// <summary>
-    /// Parameters, then float buffers (BatchNorm running statistics; the MLPs have none, so their
-    /// files are unchanged); integer buffers such as BatchNorm's batch counter are not model state.
+    /// Parameters; for CNNs also their float buffers (BatchNorm running statistics), which are
+    /// model state there. Other models' buffers (e.g. HashedNets' derived index tensors) are not
+    /// saved, so their files are unchanged; integer buffers such as BatchNorm's batch counter never are.
     /// </summary>
     static IEnumerable<(string Name, Tensor Value)> State(CondenseModel model) =>
         model.named_parameters().Select(p => (p.name, (Tensor)p.parameter))
-            .Concat(model.named_buffers().Where(b => b.buffer.dtype == ScalarType.Float32).Select(b => (b.name, b.buffer)));
+            .Concat(model is Cnn.IConvolutionalModel
+                ? model.named_buffers().Where(b => b.buffer.dtype == ScalarType.Float32).Select(b => (b.name, b.buffer))
+                : []);
 
     public static (MlpModel Model, ModelCard Card) Load(string path)
     {
