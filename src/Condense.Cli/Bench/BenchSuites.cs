@@ -23,6 +23,7 @@ public static class BenchSuites
         new("lowrank", ["bench", "lowrank", "--reps", "3", .. Peers(peers), "--json"], LowRank),
         new("scale", ["bench", "scale", "--size", "1GB", "--clean", "--json"], Scale),
         new("studio", ["bench", "studio", "--json"], Studio),
+        new("cnn", ["bench", "cnn", "--samples", "60000", .. (peers ? Array.Empty<string>() : ["--no-peer"]), "--json"], Cnn),
         new("runtime", ["bench", "runtime", "--runs", "20", .. (peers ? Array.Empty<string>() : ["--no-peer"]), "--json"], BenchRuntimeFigures.Figures),
     ];
 
@@ -44,6 +45,17 @@ public static class BenchSuites
         [
             new("#3", "classifier s / epoch (8,000 digits, batch 64), mean", F(mean, "F3"), $"{F(peer, "F3")} (PyTorch 1.13, issue)",
                 Ratio(mean / peer, "F2", "≤ 1.45 s"), mean is { } m ? m <= 1.45 : null),
+        ];
+    }
+
+    static IReadOnlyList<BenchFigure> Cnn(JsonNode j)
+    {
+        var ours = D(j["condense_epoch_s"]);
+        var peer = D(j["pytorch_epoch_s"]);
+        return
+        [
+            new("#18", $"VGG-BN one epoch, {j["samples"]} Fashion-MNIST images (batch {j["batch"]}): s", F(ours, "F1"),
+                peer is null ? "–" : $"{F(peer, "F1")} PyTorch 1.13 (live)", Ratio(ours / peer, "F2", "≤ 1.2×"), ours is { } a && peer is { } b ? a <= 1.2 * b : null),
         ];
     }
 

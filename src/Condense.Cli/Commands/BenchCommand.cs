@@ -15,6 +15,7 @@ public static class BenchCommand
         {
             BenchLowRankCommand.Create(),
             BenchTrainCommand.Create(),
+            BenchCnnCommand.Create(),
             KMeansBenchCommand.Create(),
             BenchScaleCommand.Create(),
             BenchOnnxLargeCommand.Create(),

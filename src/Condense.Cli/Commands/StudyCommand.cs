@@ -12,6 +12,7 @@ public static class StudyCommand
         {
             StudyRankCommand.Create(),
             StudyPruningCommand.Create(),
+            StudyCnnCommand.Create(),
         })
         {
             command.Subcommands.Add(sub);

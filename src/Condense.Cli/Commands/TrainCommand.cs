@@ -10,7 +10,7 @@ public static class TrainCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "classifier | autoencoder | lenet300", DefaultValueFactory = _ => "classifier" };
+        var model = new Option<string>("--model") { Description = "classifier | autoencoder | lenet300 | lenet5 | vgg | resnet (CNNs: docs/cnn.md)", DefaultValueFactory = _ => "classifier" };
         var data = new Option<string>("--data") { Description = "mnist10k (embedded) | fashion (Debian dataset-fashion-mnist)", DefaultValueFactory = _ => DataSets.Mnist10k };
         var epochs = new Option<int?>("--epochs") { Description = "Epochs (default 5; 10 for lenet300)" };
         var batch = new Option<int>("--batch-size") { Description = "Mini-batch size", DefaultValueFactory = _ => 64 };
@@ -21,15 +21,18 @@ public static class TrainCommand
         var l2 = new Option<double>("--l2") { Description = "L2 penalty on weights", DefaultValueFactory = _ => 0 };
         var shift = new Option<int>("--shift") { Description = "Augment: shift every training image by a random offset of up to this many pixels, 0–8 (0: off)", DefaultValueFactory = _ => 0 };
         var seed = new Option<long>("--seed") { Description = "Random seed (same seed, same bytes)", DefaultValueFactory = _ => 0 };
+        var config = new Option<string?>("--config") { Description = $"vgg: its configuration (default {Condense.Models.Cnn.VggNet.DefaultConfig}); resnet: its width (default 8)" };
         var output = new Option<string>("--output", "-o") { Description = "Where to write the model (.safetensors)", Required = true };
         var json = CliConsole.JsonOption();
         var command = new Command("train", "Train an MNIST network and save it as safetensors.")
         {
-            model, data, epochs, batch, lr, gamma, dropout, l1, l2, shift, seed, output, json,
+            model, data, epochs, batch, lr, gamma, dropout, l1, l2, shift, seed, config, output, json,
         };
         command.SetAction(parse =>
         {
-            var kind = ModelFactory.ParseKind(parse.GetValue(model)!);
+            var name = parse.GetValue(model)!;
+            var cnn = Condense.Models.Cnn.CnnFactory.IsCnn(name);
+            var kind = cnn ? ModelKind.Classifier : ModelFactory.ParseKind(name);
             var defaults = TrainingOptions.For(kind);
             var options = defaults with
             {
@@ -46,13 +49,15 @@ public static class TrainCommand
             var (train, test) = DataSets.Load(parse.GetValue(data)!);
             var console = CliConsole.For(parse);
             var asJson = parse.GetValue(json);
-            var net = ModelFactory.Create(kind, options.Seed, parse.GetValue(dropout));
+            CondenseModel net = cnn
+                ? Condense.Models.Cnn.CnnFactory.Create(name, options.Seed, parse.GetValue(data), parse.GetValue(config))
+                : ModelFactory.Create(kind, options.Seed, parse.GetValue(dropout));
             var result = TrainWithProgress(console, net, train, test, options, quiet: asJson);
             var path = parse.GetValue(output)!;
             ModelFile.Save(path, net, new ModelCard(parse.GetValue(data), options, result.Final));
             if (asJson)
             {
-                CliConsole.WriteJson(parse, new { model = kind.ToString(), data = parse.GetValue(data), options, epochs = result.Epochs, test = result.Final, output = path, bytes = new FileInfo(path).Length });
+                CliConsole.WriteJson(parse, new { model = cnn ? name : kind.ToString(), data = parse.GetValue(data), options, epochs = result.Epochs, test = result.Final, output = path, bytes = new FileInfo(path).Length });
                 return 0;
             }
             console.Write(EpochTable(result.Epochs, net.IsClassifier));

@@ -23,6 +23,6 @@ public static class ModelFactory
         "classifier" => ModelKind.Classifier,
         "autoencoder" => ModelKind.Autoencoder,
         "lenet300" or "lenet300100" or "lenet-300-100" => ModelKind.LeNet300,
-        _ => throw new CondenseException($"unknown model '{name}' (known: classifier, autoencoder, lenet300)"),
+        _ => throw new CondenseException($"unknown model '{name}' (known: classifier, autoencoder, lenet300, lenet5, vgg, resnet)"),
     };
 }

@@ -31,7 +31,7 @@ public static class ModelFile
     public static IReadOnlyList<NamedTensor> Weights(CondenseModel model)
     {
         var list = new List<NamedTensor>();
-        foreach (var (name, p) in model.named_parameters())
+        foreach (var (name, p) in State(model))
         {
             using var cpu = p.detach().cpu().contiguous();
             list.Add(NamedTensor.FromFloat32(name, cpu.data<float>().ToArray(), p.shape));
@@ -39,9 +39,22 @@ public static class ModelFile
         return list;
     }
 
+    /// <summary>
+    /// Parameters; for CNNs also their float buffers (BatchNorm running statistics), which are
+    /// model state there. Other models' buffers (e.g. HashedNets' derived index tensors) are not
+    /// saved, so their files are unchanged; integer buffers such as BatchNorm's batch counter never are.
+    /// </summary>
+    static IEnumerable<(string Name, Tensor Value)> State(CondenseModel model) =>
+        model.named_parameters().Select(p => (p.name, (Tensor)p.parameter))
+            .Concat(model is Cnn.IConvolutionalModel
+                ? model.named_buffers().Where(b => b.buffer.dtype == ScalarType.Float32).Select(b => (b.name, b.buffer))
+                : []);
+
     public static (MlpModel Model, ModelCard Card) Load(string path)
     {
         var (tensors, metadata) = SafetensorsReader.ReadAll(path);
+        if (Cnn.CnnModelFile.IsCnn(metadata))
+            throw new InvalidFileException(path, $"a {metadata["architecture"]} CNN: this command works on the MLPs (see docs/cnn.md for what takes CNNs)");
         var model = Build(metadata, path);
         SetWeights(model, tensors, path);
         return (model, ModelCard.FromMetadata(metadata));
@@ -52,7 +65,7 @@ public static class ModelFile
     {
         var byName = tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
         using var _ = no_grad();
-        foreach (var (name, p) in model.named_parameters())
+        foreach (var (name, p) in State(model))
         {
             if (!byName.TryGetValue(name, out var t))
                 throw new InvalidFileException(source, $"missing tensor '{name}'");

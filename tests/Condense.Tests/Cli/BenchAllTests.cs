@@ -20,13 +20,27 @@ public class BenchAllTests : IDisposable
     {
         var quoted = BenchSuites.All(peers: false);
         var live = BenchSuites.All(peers: true);
-        Assert.Equal(new[] { "train", "kmeans", "kmeans-4096", "image", "lowrank", "scale", "studio", "runtime" }, quoted.Select(s => s.Name));
+        Assert.Equal(new[] { "train", "kmeans", "kmeans-4096", "image", "lowrank", "scale", "studio", "cnn", "runtime" }, quoted.Select(s => s.Name));
         Assert.All(quoted, s => Assert.Equal("--json", s.Arguments[^1]));
         Assert.All(quoted, s => Assert.DoesNotContain("--peers", s.Arguments));
         Assert.Equal(new[] { "kmeans", "image", "lowrank" }, live.Where(s => s.Arguments.Contains("--peers")).Select(s => s.Name));
         // Every suite names a real bench subcommand.
         var bench = Condense.Cli.Commands.BenchCommand.Create();
         Assert.All(quoted, s => Assert.Contains(bench.Subcommands, c => c.Name == s.Arguments[1]));
+    }
+
+    [Fact]
+    public void CnnEpochIsJudgedAgainstThePyTorchPeerOfTheSameRun()
+    {
+        Assert.Contains("--no-peer", Suite("cnn").Arguments);
+        Assert.DoesNotContain("--no-peer", BenchSuites.All(peers: true).Single(s => s.Name == "cnn").Arguments);
+        var fast = Suite("cnn").Figures(JsonNode.Parse("""{"samples":60000,"batch":128,"condense_epoch_s":110.0,"pytorch_epoch_s":100.0}""")!);
+        Assert.True(fast.Single().Met);    // 1.1× ≤ 1.2×
+        Assert.Equal("#18", fast[0].Issue);
+        var slow = Suite("cnn").Figures(JsonNode.Parse("""{"samples":60000,"batch":128,"condense_epoch_s":130.0,"pytorch_epoch_s":100.0}""")!);
+        Assert.False(slow.Single().Met);   // 1.3×
+        var alone = Suite("cnn").Figures(JsonNode.Parse("""{"samples":60000,"batch":128,"condense_epoch_s":130.0,"pytorch_epoch_s":null}""")!);
+        Assert.Null(alone.Single().Met);   // no peer, no verdict
     }
 
     [Fact]

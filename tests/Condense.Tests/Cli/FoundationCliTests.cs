@@ -34,9 +34,9 @@ public class FoundationCliTests : IDisposable
     public void BadArgumentsGiveOneLineAndExitOneWithNothingWritten()
     {
         var path = Path.Combine(_dir, "x.safetensors");
-        var (code, _, stderr) = CliHarness.Run("train", "--model", "resnet", "-o", path);
+        var (code, _, stderr) = CliHarness.Run("train", "--model", "densenet", "-o", path);
         Assert.Equal(1, code);
-        Assert.Equal("condense: error: unknown model 'resnet' (known: classifier, autoencoder, lenet300)", stderr.Trim());
+        Assert.Equal("condense: error: unknown model 'densenet' (known: classifier, autoencoder, lenet300, lenet5, vgg, resnet)", stderr.Trim());
         Assert.False(File.Exists(path));
         (code, _, stderr) = CliHarness.Run("train", "--epochs", "0", "-o", path);
         Assert.Equal(1, code);

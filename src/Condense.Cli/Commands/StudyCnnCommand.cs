@@ -1,0 +1,92 @@
+using System.CommandLine;
+using System.Globalization;
+using Condense.Workflows.Cnn;
+using Spectre.Console;
+
+namespace Condense.Cli.Commands;
+
+/// <summary>
+/// <c>condense study cnn</c>: the VGG-style network with BatchNorm on Fashion-MNIST — baseline,
+/// network slimming, L1 filter pruning at slimming's FLOPs, BN fusion, depthwise-separable
+/// replacement (distilled), early exit — every network exported to ONNX and measured in ONNX
+/// Runtime in the same run (docs/cnn.md).
+/// </summary>
+public static class StudyCnnCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { Description = "fashion | mnist10k", DefaultValueFactory = _ => Condense.Data.DataSets.Fashion };
+        var trainCount = new Option<int>("--train") { Description = "Training images used (0: all)", DefaultValueFactory = _ => 0 };
+        var testCount = new Option<int>("--test") { Description = "Test images used (0: all)", DefaultValueFactory = _ => 0 };
+        var config = new Option<string>("--config") { Description = "VGG configuration", DefaultValueFactory = _ => Condense.Models.Cnn.VggNet.DefaultConfig };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs of the baseline, the sparsity training and the distilled student", DefaultValueFactory = _ => 3 };
+        var finetune = new Option<int>("--finetune-epochs") { Description = "Fine-tuning epochs after channel removal (and of the exit head)", DefaultValueFactory = _ => 2 };
+        var lambda = new Option<double>("--lambda") { Description = "L1 penalty on BN scaling factors during sparsity training", DefaultValueFactory = _ => 1e-3 };
+        var fraction = new Option<double>("--slim") { Description = "Fraction of channels slimming removes", DefaultValueFactory = _ => 0.7 };
+        var minKeep = new Option<double>("--slim-min-keep") { Description = "Fraction of each layer slimming always keeps (0: one global threshold, as Liu et al.)", DefaultValueFactory = _ => 0 };
+        var exit = new Option<string>("--exit-after") { Description = "Comma-separated configuration steps after which an early exit is tried", DefaultValueFactory = _ => "2,5" };
+        var stages = new Option<string>("--stages") { Description = "Comma-separated: slimming, filters, fusion, separable, exit", DefaultValueFactory = _ => "slimming,filters,fusion,separable,exit" };
+        var batch = new Option<int>("--batch-size") { Description = "Mini-batch size", DefaultValueFactory = _ => 128 };
+        var lr = new Option<double>("--lr") { Description = "Adam learning rate (StepLR 0.7 per epoch)", DefaultValueFactory = _ => 1e-3 };
+        var seed = new Option<long>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 0 };
+        var output = new Option<string?>("--output", "-o") { Description = "Folder for the ONNX and safetensors files (none written when absent)" };
+        var json = CliConsole.JsonOption();
+        var command = new Command("cnn", "VGG-BN on Fashion-MNIST: slimming, filter pruning, BN fusion, depthwise-separable, early exit, all in ONNX Runtime.")
+        {
+            data, trainCount, testCount, config, epochs, finetune, lambda, fraction, minKeep, exit, stages, batch, lr, seed, output, json,
+        };
+        command.SetAction(parse =>
+        {
+            var request = new CnnStudyRequest
+            {
+                DataSet = parse.GetValue(data)!, TrainCount = parse.GetValue(trainCount), TestCount = parse.GetValue(testCount),
+                Config = parse.GetValue(config)!, Epochs = parse.GetValue(epochs), FineTuneEpochs = parse.GetValue(finetune),
+                Lambda = parse.GetValue(lambda), SlimFraction = parse.GetValue(fraction), SlimMinKeep = parse.GetValue(minKeep), ExitAfterSteps = parse.GetValue(exit)!.Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray(),
+                Stages = parse.GetValue(stages)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(),
+                BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
+                Seed = parse.GetValue(seed), OutputFolder = parse.GetValue(output),
+            };
+            var asJson = parse.GetValue(json);
+            var console = CliConsole.For(parse);
+            var report = CnnStudy.Run(request, asJson ? null : line => console.WriteLine(line));
+            if (asJson)
+            {
+                CliConsole.WriteReport(parse, report);
+                return 0;
+            }
+            Write(console, report);
+            return 0;
+        });
+        return command;
+    }
+
+    static void Write(IAnsiConsole console, CnnStudyReport r)
+    {
+        var baseline = r.Variant("baseline")!;
+        var table = new Table().AddColumns("network", "config", "params", "pruned", "MACs", "FLOPs pruned", "test error", "ORT error", "ORT ms", "vs baseline");
+        foreach (var v in r.Variants)
+        {
+            table.AddRow(v.Name, v.Config, v.Parameters.ToString("N0"), Percent(1 - (double)v.Parameters / baseline.Parameters), v.Macs.ToString("N0"),
+                Percent(1 - (double)v.Macs / baseline.Macs), Percent(1 - v.Accuracy), v.OrtAccuracy is { } o ? Percent(1 - o) : "–",
+                v.OrtMilliseconds is { } ms ? ms.ToString("F2", CultureInfo.InvariantCulture) : "–",
+                v.OrtMilliseconds is { } m && baseline.OrtMilliseconds is { } b ? (m / b).ToString("F2", CultureInfo.InvariantCulture) + "×" : "–");
+        }
+        console.Write(table);
+        console.WriteLine($"{r.DataSet}: {r.TrainCount:N0} training, {r.TestCount:N0} test images; baseline epoch {r.BaselineEpochSeconds:F1} s");
+        if (r.SlimLayers is { } layers)
+            console.WriteLine($"slimming: threshold |γ| ≤ {r.SlimThreshold:G3}, {r.SlimChannelsRemoved:P1} of channels removed ({string.Join("; ", layers)})");
+        if (r.FilterFraction is { } f) console.WriteLine($"filter pruning (L1) at slimming's FLOPs: {f:P1} of filters removed in every layer");
+        if (r.FusionMaxDifference is { } d) console.WriteLine($"BN fusion: largest |fused − unfused| log-probability {d:G3}");
+        if (r.ReplacedParametersBefore is { } pb && r.ReplacedParametersAfter is { } pa)
+            console.WriteLine($"depthwise-separable: replaced layers {pb:N0} → {pa:N0} parameters ({(double)pb / pa:F1}× fewer)");
+        foreach (var curve in r.EarlyExit ?? [])
+        {
+            var t = new Table().AddColumns($"exit after step {curve.AfterStep}: threshold", "exit early", "test accuracy", "average MACs", "MACs saved");
+            foreach (var p in curve.Points)
+                t.AddRow(p.Threshold.ToString("G4", CultureInfo.InvariantCulture), Percent(p.ExitFraction), Percent(p.Accuracy), p.AverageMacs.ToString("N0"), Percent(p.MacsSaved));
+            console.Write(t);
+        }
+    }
+
+    static string Percent(double v) => (100 * v).ToString("F2", CultureInfo.InvariantCulture) + " %";
+}

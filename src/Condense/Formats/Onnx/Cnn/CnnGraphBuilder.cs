@@ -1,0 +1,189 @@
+using Condense.Data;
+using Condense.Models.Cnn;
+using Onnx;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Condense.Formats.Onnx.Cnn;
+
+/// <summary>
+/// Builds the ONNX graph of a CNN node by node while tracking every value's per-sample shape
+/// (C×H×W or F), so that the multiply-accumulates of each Conv and Gemm are counted from the same
+/// description ONNX Runtime runs: <see cref="MultiplyAccumulates"/> is the FLOPs measure of every
+/// CNN method (slimming, filter pruning, early exit), not a separate formula that could drift.
+/// </summary>
+public sealed class CnnGraphBuilder
+{
+    readonly Dictionary<string, long[]> shapes = new(StringComparer.Ordinal);
+    readonly Dictionary<string, long> macsByLayer = new(StringComparer.Ordinal);
+    int counter;
+
+    public CnnGraphBuilder(string name) => Graph = new GraphProto { Name = name };
+
+    public GraphProto Graph { get; }
+
+    /// <summary>Multiply-accumulates per sample of every Conv and Gemm so far.</summary>
+    public long MultiplyAccumulates => macsByLayer.Values.Sum();
+
+    /// <summary>Multiply-accumulates per sample, by layer name, in emission order.</summary>
+    public IReadOnlyDictionary<string, long> MacsByLayer => macsByLayer;
+
+    /// <summary>The per-sample shape of a value.</summary>
+    public IReadOnlyList<long> Shape(string value) => shapes[value];
+
+    /// <summary>Declares a float graph input of per-sample shape <paramref name="shape"/> and a symbolic batch.</summary>
+    public string Input(string name, params long[] shape)
+    {
+        Graph.Input.Add(ValueInfo(name, shape));
+        shapes[name] = shape;
+        return name;
+    }
+
+    /// <summary>Declares <paramref name="value"/> as a graph output.</summary>
+    public void Output(string value) => Graph.Output.Add(ValueInfo(value, shapes[value]));
+
+    /// <summary>Flat pixels to N×C×H×W.</summary>
+    public string Reshape(string x, params long[] shape)
+    {
+        var dims = Constant("shape", [-1, .. shape]);
+        return Add("Reshape", [x, dims], shape, "reshape");
+    }
+
+    /// <summary>(x − mean) / std.</summary>
+    public string Normalize(string x, Normalization n)
+    {
+        Graph.Initializer.Add(OnnxTensorData.FromFloat32("normalization.mean", [n.Mean], []));
+        Graph.Initializer.Add(OnnxTensorData.FromFloat32("normalization.std", [n.Std], []));
+        var centred = Add("Sub", [x, "normalization.mean"], shapes[x], "centred");
+        return Add("Div", [centred, "normalization.std"], shapes[x], "normalized");
+    }
+
+    public string Conv(string x, ConvUnit unit)
+    {
+        var w = unit.Conv.weight!;
+        var (c, h, wd) = Chw(x);
+        long k = unit.Kernel, s = unit.Stride, p = unit.Padding;
+        long oh = (h + 2 * p - k) / s + 1, ow = (wd + 2 * p - k) / s + 1, oc = w.shape[0];
+        if (w.shape[1] * unit.Groups != c)
+            throw new CondenseException($"{unit.Name}: takes {w.shape[1] * unit.Groups} channels, gets {c}");
+        var inputs = new List<string> { x, Weight($"{unit.Name}.weight", w) };
+        if (unit.Conv.bias is { } b) inputs.Add(Weight($"{unit.Name}.bias", b));
+        var y = Add("Conv", [.. inputs], [oc, oh, ow], unit.Name);
+        var node = Graph.Node[^1];
+        node.Attribute.Add(Ints("kernel_shape", k, k));
+        node.Attribute.Add(Ints("strides", s, s));
+        node.Attribute.Add(Ints("pads", p, p, p, p));
+        node.Attribute.Add(new AttributeProto { Name = "group", Type = AttributeProto.Types.AttributeType.Int, I = unit.Groups });
+        macsByLayer[unit.Name] = oc * oh * ow * w.shape[1] * k * k;
+        return y;
+    }
+
+    public string BatchNorm(string x, string name, BatchNorm2d bn)
+    {
+        var inputs = new[]
+        {
+            x, Weight($"{name}.weight", bn.weight!), Weight($"{name}.bias", bn.bias!),
+            Weight($"{name}.running_mean", bn.running_mean!), Weight($"{name}.running_var", bn.running_var!),
+        };
+        var y = Add("BatchNormalization", inputs, shapes[x], name);
+        Graph.Node[^1].Attribute.Add(new AttributeProto { Name = "epsilon", Type = AttributeProto.Types.AttributeType.Float, F = 1e-5f });
+        return y;
+    }
+
+    public string Relu(string x) => Add("Relu", [x], shapes[x], x + ".relu");
+
+    public string Sum(string a, string b) => Add("Add", [a, b], shapes[a], $"{a}+{b}");
+
+    public string MaxPool(string x, long kernel)
+    {
+        var (c, h, w) = Chw(x);
+        var y = Add("MaxPool", [x], [c, h / kernel, w / kernel], x + ".pool");
+        Graph.Node[^1].Attribute.Add(Ints("kernel_shape", kernel, kernel));
+        Graph.Node[^1].Attribute.Add(Ints("strides", kernel, kernel));
+        return y;
+    }
+
+    /// <summary>Global average pooling and flatten: N×C×H×W → N×C.</summary>
+    public string GlobalAveragePool(string x)
+    {
+        var (c, _, _) = Chw(x);
+        var pooled = Add("GlobalAveragePool", [x], [c, 1, 1], x + ".gap");
+        return Flatten(pooled);
+    }
+
+    public string Flatten(string x)
+    {
+        var y = Add("Flatten", [x], [shapes[x].Aggregate(1L, (a, d) => a * d)], x + ".flat");
+        Graph.Node[^1].Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
+        return y;
+    }
+
+    public string Gemm(string x, string name, Linear layer)
+    {
+        var w = layer.weight!;
+        if (shapes[x][0] != w.shape[1]) throw new CondenseException($"{name}: takes {w.shape[1]} features, gets {shapes[x][0]}");
+        var inputs = new List<string> { x, Weight($"{name}.weight", w) };
+        if (layer.bias is { } b) inputs.Add(Weight($"{name}.bias", b));
+        var y = Add("Gemm", [.. inputs], [w.shape[0]], name);
+        Graph.Node[^1].Attribute.Add(new AttributeProto { Name = "transB", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
+        macsByLayer[name] = w.shape[0] * w.shape[1];
+        return y;
+    }
+
+    public string LogSoftmax(string x, string output)
+    {
+        var y = Add("LogSoftmax", [x], shapes[x], output, exact: true);
+        Graph.Node[^1].Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
+        return y;
+    }
+
+    string Add(string op, string[] inputs, long[] shape, string name, bool exact = false)
+    {
+        var output = exact || !shapes.ContainsKey(name) ? name : $"{name}_{++counter}";
+        Graph.Node.Add(OnnxExporter.Node(op, inputs, output));
+        shapes[output] = shape;
+        return output;
+    }
+
+    string Weight(string name, Tensor t)
+    {
+        using var cpu = t.detach().cpu().contiguous();
+        Graph.Initializer.Add(OnnxTensorData.FromFloat32(name, cpu.data<float>().ToArray(), t.shape));
+        return name;
+    }
+
+    string Constant(string name, long[] values)
+    {
+        var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        t.Dims.Add(values.Length);
+        t.Int64Data.AddRange(values);
+        Graph.Initializer.Add(t);
+        return name;
+    }
+
+    (long C, long H, long W) Chw(string x)
+    {
+        var s = shapes[x];
+        if (s.Length != 3) throw new CondenseException($"{x}: expected a C×H×W value, got [{string.Join(", ", s)}]");
+        return (s[0], s[1], s[2]);
+    }
+
+    static AttributeProto Ints(string name, params long[] values)
+    {
+        var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
+        a.Ints.AddRange(values);
+        return a;
+    }
+
+    static ValueInfoProto ValueInfo(string name, long[] shape)
+    {
+        var s = new TensorShapeProto();
+        s.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "batch" });
+        foreach (var d in shape) s.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
+        return new ValueInfoProto
+        {
+            Name = name,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = s } },
+        };
+    }
+}

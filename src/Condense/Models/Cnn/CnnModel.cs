@@ -1,0 +1,88 @@
+using Condense.Data;
+using Condense.Formats.Onnx.Cnn;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Condense.Models.Cnn;
+
+/// <summary>
+/// The base of Condense's convolutional classifiers. They take the same flat 784-pixel rows as
+/// the MLPs (so the trainer, evaluator, model files and ONNX evaluator need no second data path)
+/// and view them as 1×28×28 images inside <see cref="forward"/>; normalisation belongs to the
+/// model, as for the MLPs, so saved and exported models take plain pixels in [0, 1].
+/// </summary>
+public abstract class CnnModel : CondenseModel, IConvolutionalModel
+{
+    /// <summary>Input side (28: MNIST and Fashion-MNIST).</summary>
+    public const int Side = 28;
+
+    protected CnnModel(string name, Normalization? normalization) : base(name, ModelTask.Classification) =>
+        Normalization = normalization;
+
+    public Normalization? Normalization { get; }
+
+    /// <summary>The architecture name written to model files (LeNet5, Vgg, ResNet).</summary>
+    public abstract string Architecture { get; }
+
+    public abstract IReadOnlyList<ConvUnit> ConvUnits { get; }
+
+    /// <summary>The network body on a normalised N×1×28×28 batch, returning logits N×10.</summary>
+    protected abstract Tensor Logits(Tensor images);
+
+    public sealed override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var x = input.reshape(-1, 1, Side, Side);
+        if (Normalization is { } n) x = (x - n.Mean) / n.Std;
+        return nn.functional.log_softmax(Logits(x), 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Writes the body (after normalisation) into an ONNX graph, node for node as
+    /// <see cref="Logits"/> computes it; returns the logits' value name. The graph builder counts
+    /// multiply-accumulates as it goes, which is how Condense measures FLOPs.
+    /// </summary>
+    public abstract string EmitOnnx(CnnGraphBuilder graph, string images);
+
+    /// <summary>The metadata every CNN file carries; subclasses add their shape.</summary>
+    protected Dictionary<string, string> BaseDescription()
+    {
+        var d = new Dictionary<string, string> { ["architecture"] = Architecture };
+        if (Normalization is { } n)
+        {
+            d["normalization.mean"] = n.Mean.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+            d["normalization.std"] = n.Std.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return d;
+    }
+
+    /// <summary>conv → (BN) → ReLU, the unit every CNN here repeats.</summary>
+    protected static Tensor ConvBnRelu(ConvUnit unit, Tensor x)
+    {
+        var y = unit.Conv.forward(x);
+        if (unit.Norm is { } bn) y = bn.forward(y);
+        return nn.functional.relu(y);
+    }
+
+    /// <summary>The ONNX counterpart of <see cref="ConvBnRelu"/>.</summary>
+    protected static string EmitConvBnRelu(CnnGraphBuilder g, ConvUnit unit, string x)
+    {
+        var y = g.Conv(x, unit);
+        if (unit.Norm is { } bn) y = g.BatchNorm(y, unit.NormName!, bn);
+        return g.Relu(y);
+    }
+
+    /// <summary>Creates and registers a conv unit (bias only when there is no BN, as in VGG-BN and ResNet).</summary>
+    protected ConvUnit AddUnit(string name, string normName, long input, long output, long kernel, long stride, long padding, bool bn, long groups = 1)
+    {
+        var conv = nn.Conv2d(input, output, kernel, stride: stride, padding: padding, groups: groups, bias: !bn);
+        register_module(name, conv);
+        BatchNorm2d? norm = null;
+        if (bn)
+        {
+            norm = nn.BatchNorm2d(output);
+            register_module(normName, norm);
+        }
+        return new ConvUnit(name, conv, norm, bn ? normName : null, stride, padding, groups);
+    }
+}

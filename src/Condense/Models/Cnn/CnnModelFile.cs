@@ -1,0 +1,24 @@
+using Condense.Formats;
+
+namespace Condense.Models.Cnn;
+
+/// <summary>
+/// Loads CNNs from Condense model files (safetensors written by <see cref="ModelFile.Save"/>:
+/// parameters and BatchNorm running statistics under PyTorch's names, the architecture in the
+/// metadata).
+/// </summary>
+public static class CnnModelFile
+{
+    /// <summary>Whether a model file's metadata names a CNN architecture.</summary>
+    public static bool IsCnn(IReadOnlyDictionary<string, string> metadata) =>
+        metadata.TryGetValue("architecture", out var a) && CnnFactory.Architectures.Contains(a);
+
+    public static (CnnModel Model, ModelCard Card) Load(string path)
+    {
+        var (tensors, metadata) = SafetensorsReader.ReadAll(path);
+        var model = CnnFactory.Build(metadata, path);
+        ModelFile.SetWeights(model, tensors, path);
+        model.eval();
+        return (model, ModelCard.FromMetadata(metadata));
+    }
+}

@@ -1,0 +1,172 @@
+using Condense.Data;
+using Condense.Distillation;
+using Condense.Formats.Onnx;
+using Condense.Formats.Onnx.Cnn;
+using Condense.Models;
+using Condense.Models.Cnn;
+using Condense.Pruning.Slimming;
+using static TorchSharp.torch;
+
+namespace Condense.Workflows.Cnn;
+
+/// <summary>
+/// The CNN acceptance run of issue 18 in one process, so every ratio is measured in the same
+/// run: a VGG-style network with BatchNorm trained as the baseline; network slimming (sparsity
+/// training, global γ threshold, channels removed, fine-tuning); L1 filter pruning of the
+/// baseline at slimming's FLOPs; BN fusion; depthwise-separable replacement distilled from the
+/// baseline; an early exit curve. Every network is exported to ONNX, checked against TorchSharp,
+/// measured in ONNX Runtime (accuracy and latency) and, when a folder is given, written there.
+/// </summary>
+public static class CnnStudy
+{
+    public static CnnStudyReport Run(CnnStudyRequest request, Action<string>? log = null)
+    {
+        request.Validate();
+        log ??= _ => { };
+        var (train, test) = DataSets.Load(request.DataSet);
+        if (request.TrainCount > 0) train = train.Take(request.TrainCount);
+        if (request.TestCount > 0) test = test.Take(request.TestCount);
+        if (request.OutputFolder is { } folder) Directory.CreateDirectory(folder);
+        var latencyCount = Math.Min(request.LatencyBatch, test.Count);
+        var variants = new List<CnnVariant>();
+        var options = new TrainingOptions { Epochs = request.Epochs, BatchSize = request.BatchSize, LearningRate = request.LearningRate, Seed = request.Seed };
+        var fineTune = options with { Epochs = Math.Max(1, request.FineTuneEpochs) };
+        var stages = request.Stages;
+        var probe = test.Take(200);   // per-epoch progress only; every reported accuracy is on the whole test set
+
+        CnnVariant Measure(string name, VggNet net, bool export = true)
+        {
+            var accuracy = Evaluator.Evaluate(net, test).Accuracy ?? double.NaN;
+            double? ortAccuracy = null, ms = null;
+            string? file = null;
+            var exported = CnnOnnxExporter.Build(net, request.DataSet);
+            if (export)
+            {
+                CnnOnnxExporter.Verify(net, exported.Model, test.Images[..(Math.Min(64, test.Count) * test.Features)], Math.Min(64, test.Count));
+                var path = request.OutputFolder is { } f ? Path.Combine(f, $"{name}.onnx") : Path.Combine(Path.GetTempPath(), $"condense-cnn-{Environment.ProcessId}-{name}.onnx");
+                OnnxWriter.Write(path, exported.Model);
+                ortAccuracy = OnnxEvaluator.Evaluate(path, test, ModelTask.Classification).Accuracy;
+                ms = OrtLatency.MedianMilliseconds(exported.Model, test.Images, latencyCount, test.Features, request.LatencyRuns);
+                if (request.OutputFolder is null) File.Delete(path);
+                else
+                {
+                    file = path;
+                    ModelFile.Save(Path.Combine(request.OutputFolder, $"{name}.safetensors"), net, new ModelCard(request.DataSet));
+                }
+            }
+            var v = new CnnVariant(name, net.Config, net.ParameterCount, exported.MultiplyAccumulates, accuracy, ortAccuracy, ms, file);
+            log($"{name}: {v.Config}, {v.Parameters:N0} params, {v.Macs:N0} MACs, accuracy {accuracy:P2}" + (ortAccuracy is { } o ? $", ORT {o:P2}, {ms:F2} ms" : ""));
+            variants.Add(v);
+            return v;
+        }
+
+        TrainingHooks Hooks(string what, Action<CondenseModel>? afterBackward = null, Func<Tensor, Tensor, Tensor, Tensor>? loss = null) => new()
+        {
+            AfterBackward = afterBackward,
+            Loss = loss,
+            OnEpoch = (m, _) => log($"{what} epoch {m.Epoch}: train loss {m.TrainLoss:F4}, first 200 test images {m.TestAccuracy:P1}, {m.Seconds:F1} s"),
+        };
+
+        var baseline = (VggNet)CnnFactory.Create("vgg", request.Seed, request.DataSet, request.Config);
+        var baselineRun = Trainer.Train(baseline, train, probe, options, Hooks("baseline"));
+        Measure("baseline", baseline);
+        var report = new CnnStudyReport
+        {
+            DataSet = request.DataSet, TrainCount = train.Count, TestCount = test.Count, Variants = variants,
+            BaselineEpochSeconds = baselineRun.Epochs[0].Seconds,
+        };
+
+        if (stages.Contains("slimming"))
+        {
+            using var sparse = (VggNet)CnnFactory.Create("vgg", request.Seed, request.DataSet, request.Config);
+            Trainer.Train(sparse, train, probe, options, Hooks("sparsity", NetworkSlimming.SparsityHook(request.Lambda)));
+            Measure("sparse", sparse, export: false);
+            var selection = NetworkSlimming.Select(sparse, request.SlimFraction, request.SlimMinKeep);
+            var slim = VggSurgery.Shrink(sparse, selection.Keep);
+            Measure("slim", slim, export: false);
+            Trainer.Train(slim, train, probe, fineTune, Hooks("slim fine-tune"));
+            var slimVariant = Measure("slim-finetuned", slim);
+            report = report with
+            {
+                SlimThreshold = selection.Threshold, SlimChannelsRemoved = selection.RemovedFraction,
+                SlimLayers = sparse.ConvUnits.Zip(selection.Keep, (u, k) => $"{u.Name}: {u.Channels} → {k.Length}").ToList(),
+            };
+            if (stages.Contains("filters"))
+            {
+                var filters = FilterPruning.AtFlops(baseline, slimVariant.Macs);
+                using var pruned = VggSurgery.Shrink(baseline, filters.Keep);
+                Measure("filters", pruned, export: false);
+                Trainer.Train(pruned, train, probe, fineTune, Hooks("filters fine-tune"));
+                Measure("filters-finetuned", pruned);
+                report = report with { FilterFraction = filters.RemovedFraction };
+            }
+            slim.Dispose();
+        }
+
+        if (stages.Contains("fusion"))
+        {
+            using var fused = BnFusion.Fuse(baseline);
+            var a = Evaluator.Predict(baseline, test.Images, test.Count, test.Features);
+            var b = Evaluator.Predict(fused, test.Images, test.Count, test.Features);
+            report = report with { FusionMaxDifference = a.Zip(b, (x, y) => (double)Math.Abs(x - y)).Max() };
+            Measure("fused", fused);
+        }
+
+        if (stages.Contains("separable"))
+        {
+            var config = SeparableConfig(request.Config);
+            using var student = (VggNet)CnnFactory.Create("vgg", request.Seed, request.DataSet, config);
+            baseline.eval();
+            var distill = DistillationRecipe.Options;
+            Trainer.Train(student, train, probe, options, Hooks("separable (distilled)", loss: (output, x, y) =>
+            {
+                Tensor teacher;
+                using (no_grad()) teacher = baseline.forward(x);
+                return DistillationLoss.Compute(output, teacher, y, distill);
+            }));
+            Measure("separable", student);
+            var replaced = ReplacedIndices(request.Config);
+            report = report with
+            {
+                ReplacedParametersBefore = UnitParameters(baseline, replaced),
+                ReplacedParametersAfter = UnitParameters(student, replaced),
+            };
+        }
+
+        if (stages.Contains("exit"))
+        {
+            var curves = new List<EarlyExitCurve>();
+            foreach (var step in request.ExitAfterSteps)
+            {
+                using var exit = EarlyExit.Train(baseline, step, train, Math.Max(1, request.FineTuneEpochs), request.Seed);
+                var curve = exit.Curve(test, request.ExitThresholds);
+                foreach (var p in curve) log($"early exit after step {step}, τ={p.Threshold}: {p.ExitFraction:P1} exit, accuracy {p.Accuracy:P2}, {p.MacsSaved:P1} fewer MACs");
+                curves.Add(new EarlyExitCurve(step, exit.PrefixMacs(), curve));
+            }
+            report = report with { EarlyExit = curves };
+        }
+        baseline.Dispose();
+        return report;
+    }
+
+    /// <summary>The configuration with every 3×3 unit but the first replaced by a depthwise-separable one.</summary>
+    public static string SeparableConfig(string config)
+    {
+        var first = true;
+        return string.Join(",", VggNet.Tokens(config).Select(t =>
+        {
+            if (t == "M") return t;
+            if (first) { first = false; return t; }
+            return "d" + t;
+        }));
+    }
+
+    /// <summary>The 1-based unit indices <see cref="SeparableConfig"/> replaces.</summary>
+    static HashSet<int> ReplacedIndices(string config) =>
+        Enumerable.Range(2, VggNet.Tokens(config).Count(t => t != "M") - 1).ToHashSet();
+
+    /// <summary>Parameters (conv and BN) of the units whose index is in <paramref name="indices"/> (conv3 and conv3dw count as 3).</summary>
+    static long UnitParameters(VggNet net, HashSet<int> indices) =>
+        net.ConvUnits.Where(u => indices.Contains(int.Parse(u.Name[4..].Replace("dw", ""), System.Globalization.CultureInfo.InvariantCulture)))
+            .Sum(u => u.Conv.parameters().Sum(p => p.numel()) + (u.Norm?.parameters().Sum(p => p.numel()) ?? 0));
+}

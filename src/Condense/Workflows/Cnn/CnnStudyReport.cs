@@ -1,0 +1,42 @@
+using Condense.Models.Cnn;
+
+namespace Condense.Workflows.Cnn;
+
+/// <summary>One network of the study: its size, cost, accuracy in TorchSharp and ONNX Runtime, and ORT latency.</summary>
+/// <param name="Name">baseline, sparse, slim, slim-finetuned, filters, fused, separable.</param>
+/// <param name="Config">Its VGG configuration.</param>
+/// <param name="Parameters">Trainable parameters.</param>
+/// <param name="Macs">Multiply-accumulates per image (counted on its ONNX graph).</param>
+/// <param name="Accuracy">Test accuracy in TorchSharp.</param>
+/// <param name="OrtAccuracy">Test accuracy of its ONNX file in ONNX Runtime (null when not exported).</param>
+/// <param name="OrtMilliseconds">Median ORT latency for one batch (null when not measured).</param>
+/// <param name="File">The ONNX file written, if any.</param>
+public sealed record CnnVariant(string Name, string Config, long Parameters, long Macs, double Accuracy, double? OrtAccuracy, double? OrtMilliseconds, string? File);
+
+/// <summary>What <see cref="CnnStudy"/> measured; ratios are within this one run.</summary>
+public sealed record CnnStudyReport
+{
+    public required string DataSet { get; init; }
+    public required int TrainCount { get; init; }
+    public required int TestCount { get; init; }
+    public required IReadOnlyList<CnnVariant> Variants { get; init; }
+    /// <summary>Seconds per training epoch of the baseline (TorchSharp), the first epoch.</summary>
+    public double BaselineEpochSeconds { get; init; }
+    public double? SlimThreshold { get; init; }
+    public double? SlimChannelsRemoved { get; init; }
+    /// <summary>Per conv unit channels: baseline → slim.</summary>
+    public IReadOnlyList<string>? SlimLayers { get; init; }
+    public double? FilterFraction { get; init; }
+    /// <summary>Largest |fused − unfused| log-probability over the test set.</summary>
+    public double? FusionMaxDifference { get; init; }
+    /// <summary>Parameters of the replaced 3×3 layers (conv + BN) before and after depthwise-separable replacement.</summary>
+    public long? ReplacedParametersBefore { get; init; }
+    public long? ReplacedParametersAfter { get; init; }
+    /// <summary>Per exit position (configuration step), accuracy against average MACs.</summary>
+    public IReadOnlyList<EarlyExitCurve>? EarlyExit { get; init; }
+
+    public CnnVariant? Variant(string name) => Variants.FirstOrDefault(v => v.Name == name);
+}
+
+/// <summary>The early-exit curve of one exit position.</summary>
+public sealed record EarlyExitCurve(int AfterStep, long PrefixMacs, IReadOnlyList<EarlyExitPoint> Points);

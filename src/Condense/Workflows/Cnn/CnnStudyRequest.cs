@@ -1,0 +1,43 @@
+namespace Condense.Workflows.Cnn;
+
+/// <summary>
+/// Settings of <see cref="CnnStudy"/>: the data, the VGG-style network and how long each stage
+/// trains. The defaults are the acceptance run of docs/cnn.md; tests use tiny subsets.
+/// </summary>
+public sealed record CnnStudyRequest
+{
+    public string DataSet { get; init; } = Data.DataSets.Fashion;
+    /// <summary>Training images used (0: all).</summary>
+    public int TrainCount { get; init; }
+    /// <summary>Test images used (0: all).</summary>
+    public int TestCount { get; init; }
+    public string Config { get; init; } = Models.Cnn.VggNet.DefaultConfig;
+    public int Epochs { get; init; } = 3;
+    public int FineTuneEpochs { get; init; } = 2;
+    public int BatchSize { get; init; } = 128;
+    /// <summary>Adam's learning rate for every training stage.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+    /// <summary>λ of the L1 penalty on BN scaling factors during sparsity training.</summary>
+    public double Lambda { get; init; } = 1e-3;
+    /// <summary>Fraction of all channels removed by network slimming.</summary>
+    public double SlimFraction { get; init; } = 0.7;
+    /// <summary>Fraction of each layer's channels slimming always keeps (0: Liu et al.'s single global threshold).</summary>
+    public double SlimMinKeep { get; init; }
+    /// <summary>Configuration steps after which an early exit is tried (one curve each).</summary>
+    public IReadOnlyList<int> ExitAfterSteps { get; init; } = [2, 5];
+    public IReadOnlyList<double> ExitThresholds { get; init; } = [0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 1.01];
+    /// <summary>Which stages run: baseline (always), slimming, filters, fusion, separable, exit.</summary>
+    public IReadOnlySet<string> Stages { get; init; } = new HashSet<string> { "slimming", "filters", "fusion", "separable", "exit" };
+    /// <summary>Where the models are written (ONNX and safetensors); null writes none.</summary>
+    public string? OutputFolder { get; init; }
+    public int LatencyBatch { get; init; } = 256;
+    public int LatencyRuns { get; init; } = 15;
+    public long Seed { get; init; }
+
+    public void Validate()
+    {
+        if (Epochs is < 1 or > 1000 || FineTuneEpochs is < 0 or > 1000) throw new CondenseException($"epochs {Epochs} / fine-tune epochs {FineTuneEpochs} out of range");
+        if (!(SlimFraction is >= 0 and < 1)) throw new CondenseException($"slimming fraction {SlimFraction} must be in [0, 1)");
+        if (TrainCount < 0 || TestCount < 0) throw new CondenseException("train and test counts must be ≥ 0");
+    }
+}

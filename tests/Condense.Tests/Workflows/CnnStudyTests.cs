@@ -1,0 +1,36 @@
+using Condense.Workflows.Cnn;
+
+namespace Condense.Tests.Workflows;
+
+public class CnnStudyTests : IDisposable
+{
+    readonly string _dir = Directory.CreateTempSubdirectory("condense-cnnstudy-").FullName;
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void EveryStageRunsAndEveryOnnxFileHasTheTorchSharpAccuracy()
+    {
+        var report = CnnStudy.Run(new CnnStudyRequest
+        {
+            DataSet = Condense.Data.DataSets.Mnist10k, TrainCount = 256, TestCount = 200, Config = "4,M,6,M",
+            Epochs = 1, FineTuneEpochs = 1, BatchSize = 64, LatencyBatch = 16, LatencyRuns = 2, ExitAfterSteps = [2],
+            ExitThresholds = [0, 0.9, 1.01], OutputFolder = _dir,
+        });
+        var exported = report.Variants.Where(v => v.OrtAccuracy is not null).ToList();
+        Assert.Equal(["baseline", "slim-finetuned", "filters-finetuned", "fused", "separable"], exported.Select(v => v.Name));
+        Assert.All(exported, v =>
+        {
+            Assert.Equal(v.Accuracy, v.OrtAccuracy!.Value, 3);   // 200 images: one image is 0.005
+            Assert.True(File.Exists(v.File));
+        });
+        Assert.InRange(report.SlimChannelsRemoved!.Value, 0.6, 0.75);
+        Assert.True(report.Variant("slim-finetuned")!.Macs < report.Variant("baseline")!.Macs);
+        Assert.True(report.FusionMaxDifference < 1e-4);
+        Assert.True(report.ReplacedParametersAfter < report.ReplacedParametersBefore);
+        var curve = report.EarlyExit!.Single().Points;
+        Assert.Equal(1.0, curve[0].ExitFraction);   // threshold 0: everything exits
+        Assert.Equal(0.0, curve[^1].ExitFraction);  // above 1: nothing does, the full network's accuracy
+        Assert.Equal(report.Variant("baseline")!.Accuracy, curve[^1].Accuracy, 6);
+    }
+}
