@@ -12,7 +12,7 @@ public static class StudyCommand
         {
             StudyRankCommand.Create(),
             StudyPruningCommand.Create(),
-        })
+        }.Concat(StudySurveyCommands.Create()))
         {
             command.Subcommands.Add(sub);
         }
