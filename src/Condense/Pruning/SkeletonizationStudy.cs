@@ -7,9 +7,11 @@ namespace Condense.Pruning;
 /// <summary>
 /// Skeletonization against magnitude at equal neuron counts: one dense model, and for each share
 /// of hidden neurons the model without the least relevant ones (exact ablation and Mozer &amp;
-/// Smolensky's gate-gradient estimate) and without the ones with the smallest incoming L1 norm.
-/// Accuracy straight after removal (one shot, no fine-tuning), so the curves compare the scores
-/// and nothing else.
+/// Smolensky's gate-gradient estimate) and without the ones with the smallest incoming L1 norm,
+/// each removed neuron replaced by its mean output (<see cref="Skeletonization"/>).
+/// Neurons go 5 % of each layer at a time, rescored after each step (Mozer &amp; Smolensky's
+/// iteration, without their retraining); accuracy straight after removal, so the curves compare
+/// the scores and nothing else.
 /// </summary>
 public static class SkeletonizationStudy
 {
@@ -34,10 +36,12 @@ public static class SkeletonizationStudy
         {
             foreach (var score in Enum.GetValues<NeuronScore>())
             {
-                var scores = Skeletonization.Scores(model, x, y!, score);
-                foreach (var s in options.Sparsities)
+                var fractions = options.Sparsities.Order().ToArray();
+                var models = Skeletonization.Iterate(model, x, y!, score, fractions);
+                for (var k = 0; k < fractions.Length; k++)
                 {
-                    using var small = Skeletonization.Remove(model, scores, s);
+                    using var small = models[k];
+                    var s = fractions[k];
                     var accuracy = Evaluator.Evaluate(small, test).Accuracy ?? 0;
                     var p = new SurveyPoint(Name(score), s, accuracy, (double)small.ParameterCount / model.ParameterCount, string.Join("-", small.Sizes), 0);
                     points.Add(p);
