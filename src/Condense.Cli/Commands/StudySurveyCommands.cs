@@ -43,20 +43,21 @@ public static class StudySurveyCommands
         var vdEpochs = new Option<int?>("--vd-epochs") { Description = "vd: epochs of sparse VD training (default 60)" };
         var anneal = new Option<int?>("--kl-anneal-epochs") { Description = "vd: epochs over which the KL weight rises 0 → 1 (default 10)" };
         var klWeight = new Option<double?>("--kl-weight") { Description = "vd: final KL weight β (default 1, the ELBO; N/60000 weighs the KL as MNIST's full training set would)" };
+        var ramp = new Option<double?>("--agp-ramp") { Description = "agp: share of the fine-tuning over which sparsity ramps up (default 0.5)" };
         var sparsities = new Option<string?>("--sparsities") { Description = $"Comma-separated sparsities or neuron shares (default {string.Join(",", sparsityDefault ?? [0.5, 0.8, 0.9])}; vd ignores it)" };
         var limit = new Option<int?>("--train-limit") { Description = "Train on the first N examples only" };
         var quick = new Option<bool>("--quick") { Description = "2,000 training digits, 3 dense epochs, 2 fine-tuning epochs (vd: 15 epochs): seconds, not minutes" };
         var seed = new Option<long>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--output", "-o") { Description = "Folder for the JSON and the model files", DefaultValueFactory = _ => $"study-{name}" };
         var json = CliConsole.JsonOption();
-        var command = new Command(name, description) { model, data, epochs, finetune, vdEpochs, anneal, klWeight, sparsities, limit, quick, seed, output, json };
+        var command = new Command(name, description) { model, data, epochs, finetune, vdEpochs, anneal, klWeight, ramp, sparsities, limit, quick, seed, output, json };
         command.SetAction(parse =>
         {
             var isQuick = parse.GetValue(quick);
             var options = new SurveyStudyOptions
             {
                 Model = ModelFactory.ParseKind(parse.GetValue(model)!), Seed = parse.GetValue(seed),
-                Sparsities = sparsityDefault ?? [0.5, 0.8, 0.9], TrainLimit = parse.GetValue(limit) ?? (isQuick ? 2000 : null),
+                Sparsities = sparsityDefault ?? [0.5, 0.8, 0.9], TrainLimit = parse.GetValue(limit) ?? (isQuick ? 2000 : null), AgpRampShare = parse.GetValue(ramp) ?? 0.5,
             };
             options = options with
             {

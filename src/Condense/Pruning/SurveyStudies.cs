@@ -23,6 +23,9 @@ public sealed record SurveyStudyOptions
     /// <summary>Examples (drawn from the training set) on which skeletonization measures relevance.</summary>
     public int RelevanceSamples { get; init; } = 1000;
 
+    /// <summary>AGP: share of the fine-tuning steps over which the sparsity ramps up (the rest recovers).</summary>
+    public double AgpRampShare { get; init; } = 0.5;
+
     public long Seed { get; init; }
 
     public void Validate()
@@ -32,6 +35,7 @@ public sealed record SurveyStudyOptions
         if (Sparsities.Count == 0) throw new CondenseException("give at least one sparsity");
         foreach (var s in Sparsities) PruningAmount.OfFraction(s);
         if (TrainLimit is < 1) throw new CondenseException($"training limit {TrainLimit} must be ≥ 1");
+        if (!(AgpRampShare > 0 && AgpRampShare <= 1)) throw new CondenseException($"AGP ramp share {AgpRampShare} must be in (0, 1]");
         if (RelevanceSamples < 1) throw new CondenseException($"relevance samples {RelevanceSamples} must be ≥ 1");
         if (Model == ModelKind.Autoencoder) throw new CondenseException("these studies compare classifiers' accuracy: use classifier or lenet300");
     }

@@ -14,7 +14,7 @@ public static class TrainingTimePruningStudy
 {
     /// <summary>
     /// One dense model (Training epochs); at each sparsity, from copies of it: layer-wise magnitude
-    /// at once + FineTuning epochs, and AGP over the same FineTuning epochs (ramp over the first half).
+    /// at once + FineTuning epochs, and AGP over the same FineTuning epochs (ramp over the first <see cref="SurveyStudyOptions.AgpRampShare"/>).
     /// A third point prunes with AGP during training from the initialisation, over Training + FineTuning epochs.
     /// </summary>
     public static SurveyStudyResult GradualVersusOneShot(Dataset train, Dataset test, SurveyStudyOptions options, Action<string>? progress = null, SurveyModelSink? sink = null)
@@ -46,13 +46,13 @@ public static class TrainingTimePruningStudy
             }
             using (var net = Copy(options, weights))
             {
-                var schedule = GradualPruningSchedule.ForTraining(s, tuning.Epochs, batches, 0.5);
+                var schedule = GradualPruningSchedule.ForTraining(s, tuning.Epochs, batches, options.AgpRampShare);
                 Add("agp", s, GradualPruning.Train(net, train, test, tuning, schedule).Final.Accuracy ?? 0, net, total);
             }
             using (var net = options.Create(options.Seed))
             {
                 var during = options.Training with { Epochs = total, Seed = options.Seed };
-                var schedule = GradualPruningSchedule.ForTraining(s, total, batches, 0.5, startShare: 0.2);
+                var schedule = GradualPruningSchedule.ForTraining(s, total, batches, Math.Min(options.AgpRampShare, 0.8), startShare: 0.2);
                 Add("agp from init", s, GradualPruning.Train(net, train, test, during, schedule).Final.Accuracy ?? 0, net, total);
             }
         }

@@ -106,12 +106,27 @@ public sealed class SurveyPruningTests : IDisposable
         }
         model.eval();
         var baseLoss = LossOf(model);
+        // Each hidden layer's mean output on the batch, computed here by hand.
+        Tensor[] means;
+        using (no_grad())
+        {
+            var n = model.Normalization!;
+            var h1 = nn.functional.relu(model.Layers[0].Layer.forward((x - n.Mean) / n.Std));
+            var h2 = nn.functional.relu(model.Layers[1].Layer.forward(h1));
+            means = [h1.mean([0]), h2.mean([0])];
+        }
         foreach (var (layer, j) in new[] { (0, 7), (0, 123), (1, 42) })
         {
-            // Independently: a copy whose neuron j feeds nothing forward (its outgoing column zeroed).
+            // Independently: a copy in which neuron j feeds the next layer only its mean (outgoing column
+            // zeroed, column · mean added to the next bias): the neuron is gone, its average stays.
             using var copy = ModelFactory.Create(ModelKind.LeNet300, 4);
             ModelFile.SetWeights(copy, ModelFile.Weights(model), "test");
-            using (no_grad()) copy.Layers[layer + 1].Layer.weight![.., j].zero_();
+            using (no_grad())
+            {
+                var next = copy.Layers[layer + 1].Layer;
+                next.bias!.add_(next.weight![.., j] * means[layer][j]);
+                next.weight![.., j].zero_();
+            }
             copy.eval();
             Assert.Equal(LossOf(copy) - baseLoss, relevance[layer][j], 4);
         }
