@@ -24,6 +24,7 @@ public static class BenchSuites
         new("scale", ["bench", "scale", "--size", "1GB", "--clean", "--json"], Scale),
         new("studio", ["bench", "studio", "--json"], Studio),
         new("runtime", ["bench", "runtime", "--runs", "20", .. (peers ? Array.Empty<string>() : ["--no-peer"]), "--json"], BenchRuntimeFigures.Figures),
+        .. BenchSurveyFigures.Suites,
     ];
 
     static string[] Peers(bool on) => on ? ["--peers"] : [];
