@@ -18,7 +18,7 @@ public static class BenchSurveyFigures
     public static IReadOnlyList<BenchSuite> Suites { get; } =
     [
         new("study-vd", ["study", "vd", "--epochs", "5", "--vd-epochs", "20", "--kl-anneal-epochs", "5", "--kl-weight", "0.5", "-o", Folder("vd"), "--json"], Vd),
-        new("study-agp", ["study", "agp", "--epochs", "5", "--finetune-epochs", "5", "-o", Folder("agp"), "--json"], Agp),
+        new("study-agp", ["study", "agp", "--epochs", "5", "--finetune-epochs", "10", "--agp-ramp", "0.3", "-o", Folder("agp"), "--json"], Agp),
         new("study-skeleton", ["study", "skeleton", "--epochs", "10", "-o", Folder("skeleton"), "--json"], Skeleton),
         new("study-scratch", ["study", "scratch", "--epochs", "5", "--finetune-epochs", "3", "-o", Folder("scratch"), "--json"], Scratch),
     ];
@@ -49,7 +49,7 @@ public static class BenchSurveyFigures
         var oneShot = Find(j, "one-shot", 0.9);
         return
         [
-            new("#19", "AGP to 90 %, LeNet-300-100, MNIST-10k, 5 epochs from the dense model: accuracy",
+            new("#19", "AGP to 90 %, LeNet-300-100, MNIST-10k, 10 epochs from the dense model: accuracy",
                 agp is null ? "–" : P(Accuracy(agp)), oneShot is null ? "–" : $"{P(Accuracy(oneShot))} one-shot + fine-tuning (same run)", "≥ one-shot",
                 agp is null || oneShot is null ? null : Accuracy(agp) >= Accuracy(oneShot)),
         ];
