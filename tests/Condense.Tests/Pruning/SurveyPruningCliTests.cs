@@ -51,10 +51,10 @@ public sealed class SurveyPruningCliTests : IDisposable
     public void SkeletonStudyWritesSmallerDenseModelsEvalReads()
     {
         var folder = Path.Combine(_dir, "skeleton");
-        var json = Json(["study", "skeleton", "--train-limit", "300", "--epochs", "1", "--sparsities", "0.5", "-o", folder, "--json"]);
+        var json = Json(["study", "skeleton", "--train-limit", "300", "--epochs", "1", "--sparsities", "0.1", "-o", folder, "--json"]);
         var points = json.GetProperty("result").GetProperty("points").EnumerateArray().ToArray();
         Assert.Equal(["relevance", "relevance-gradient", "magnitude"], points.Select(p => p.GetProperty("method").GetString()));
-        Assert.All(points, p => Assert.Equal("784-150-50-10", p.GetProperty("architecture").GetString()));
+        Assert.All(points, p => Assert.Equal("784-270-90-10", p.GetProperty("architecture").GetString()));
         var file = Assert.Single(json.GetProperty("models").EnumerateArray()).GetString()!;
         var eval = Json(["eval", file, "--json"]);
         Assert.Equal(points[0].GetProperty("accuracy").GetDouble(), eval.GetProperty("accuracy").GetDouble(), 12);
