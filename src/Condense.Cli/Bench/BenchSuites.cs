@@ -25,6 +25,7 @@ public static class BenchSuites
         new("studio", ["bench", "studio", "--json"], Studio),
         new("cnn", ["bench", "cnn", "--samples", "60000", .. (peers ? Array.Empty<string>() : ["--no-peer"]), "--json"], Cnn),
         new("runtime", ["bench", "runtime", "--runs", "20", .. (peers ? Array.Empty<string>() : ["--no-peer"]), "--json"], BenchRuntimeFigures.Figures),
+        .. BenchSurveyFigures.Suites,
     ];
 
     static string[] Peers(bool on) => on ? ["--peers"] : [];

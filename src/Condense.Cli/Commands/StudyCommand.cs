@@ -13,7 +13,7 @@ public static class StudyCommand
             StudyRankCommand.Create(),
             StudyPruningCommand.Create(),
             StudyCnnCommand.Create(),
-        })
+        }.Concat(StudySurveyCommands.Create()))
         {
             command.Subcommands.Add(sub);
         }

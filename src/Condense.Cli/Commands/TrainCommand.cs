@@ -75,7 +75,7 @@ public static class TrainCommand
         {
             var plain = new TrainingHooks
             {
-                Loss = hooks.Loss, AfterBackward = hooks.AfterBackward, AfterStep = hooks.AfterStep,
+                Loss = hooks.Loss, AfterBackward = hooks.AfterBackward, AfterStep = hooks.AfterStep, OnBatch = hooks.OnBatch,
                 OnEpoch = (m, model) =>
                 {
                     hooks.OnEpoch?.Invoke(m, model);
@@ -92,7 +92,7 @@ public static class TrainCommand
                 result = Trainer.Train(net, train, test, options, new TrainingHooks
                 {
                     Loss = hooks.Loss, AfterBackward = hooks.AfterBackward, AfterStep = hooks.AfterStep,
-                    OnBatch = (b, n, e) => task.Value = e - 1 + (double)b / n,
+                    OnBatch = (b, n, e) => { hooks.OnBatch?.Invoke(b, n, e); task.Value = e - 1 + (double)b / n; },
                     OnEpoch = (m, model) => { hooks.OnEpoch?.Invoke(m, model); task.Value = m.Epoch; },
                 });
             });

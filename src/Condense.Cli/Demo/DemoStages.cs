@@ -12,6 +12,7 @@ public static class DemoStages
     public static IReadOnlyList<IDemoStage> Extra { get; } =
     [
         new PruningStage(),
+        new SurveyPruningStage(),
         new LowRankStage(),
         new HashingStage(),
         new DistillationStage(),

@@ -20,13 +20,29 @@ public class BenchAllTests : IDisposable
     {
         var quoted = BenchSuites.All(peers: false);
         var live = BenchSuites.All(peers: true);
-        Assert.Equal(new[] { "train", "kmeans", "kmeans-4096", "image", "lowrank", "scale", "studio", "cnn", "runtime" }, quoted.Select(s => s.Name));
+        Assert.Equal(new[] { "train", "kmeans", "kmeans-4096", "image", "lowrank", "scale", "studio", "cnn", "runtime", "study-vd", "study-agp", "study-skeleton", "study-scratch" }, quoted.Select(s => s.Name));
         Assert.All(quoted, s => Assert.Equal("--json", s.Arguments[^1]));
         Assert.All(quoted, s => Assert.DoesNotContain("--peers", s.Arguments));
         Assert.Equal(new[] { "kmeans", "image", "lowrank" }, live.Where(s => s.Arguments.Contains("--peers")).Select(s => s.Name));
-        // Every suite names a real bench subcommand.
+        // Every suite names a real bench (or, for issue #19's accuracy suites, study) subcommand.
         var bench = Condense.Cli.Commands.BenchCommand.Create();
-        Assert.All(quoted, s => Assert.Contains(bench.Subcommands, c => c.Name == s.Arguments[1]));
+        var study = Condense.Cli.Commands.StudyCommand.Create();
+        Assert.All(quoted, s => Assert.Contains((s.Arguments[0] == "study" ? study : bench).Subcommands, c => c.Name == s.Arguments[1]));
+    }
+
+    [Fact]
+    public void SurveyPruningFiguresJudgeIssue19sTargets()
+    {
+        var vd = JsonNode.Parse("""{"result":{"dense_accuracy":0.9535,"points":[{"method":"variational-dropout","sparsity":0.9654,"accuracy":0.9525}]}}""")!;
+        var row = Assert.Single(Suite("study-vd").Figures(vd));
+        Assert.True(row.Met);
+        Assert.Equal("96.54 % / 0.10 points", row.Condense);
+        var agp = JsonNode.Parse("""{"result":{"points":[{"method":"one-shot","sparsity":0.9,"accuracy":0.9445},{"method":"agp","sparsity":0.9,"accuracy":0.942}]}}""")!;
+        Assert.False(Assert.Single(Suite("study-agp").Figures(agp)).Met);
+        var scratch = JsonNode.Parse("""{"result":{"points":[{"method":"structured fine-tuned","sparsity":0.5,"accuracy":0.955},{"method":"structured scratch","sparsity":0.5,"accuracy":0.943}]}}""")!;
+        var s = Assert.Single(Suite("study-scratch").Figures(scratch));
+        Assert.Equal("94.30 %", s.Condense);
+        Assert.StartsWith("95.50 % fine-tuned", s.Peer);
     }
 
     [Fact]

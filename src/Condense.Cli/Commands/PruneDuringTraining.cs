@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Globalization;
+using Condense.Data;
+using Condense.Formats;
+using Condense.Models;
+using Condense.Pruning;
+using Spectre.Console;
+
+namespace Condense.Cli.Commands;
+
+/// <summary>
+/// <c>condense prune MODEL --method variational-dropout|agp</c>: the methods that prune while
+/// training (<see cref="TrainingTimePruning"/>), over <c>--finetune-epochs</c> (default 10), written sparse.
+/// </summary>
+public static class PruneDuringTraining
+{
+    /// <summary>What <c>prune</c> parsed, for these methods.</summary>
+    public sealed record Request(string Model, TrainingTimeMethod Method, double Sparsity, int Epochs, double LearningRate, string? Data, SparseStorageOptions Storage, long Seed, string Output, string? Report);
+
+    /// <summary>The report, snake_case in JSON.</summary>
+    public sealed record Report(string Model, string Method, string Data, double Sparsity, IReadOnlyList<LayerDensity> Layers, double? DenseAccuracy, double? PrunedAccuracy,
+        int Epochs, string Output, long OutputBytes, long DenseSafetensorsBytes, double Seconds);
+
+    public static int Run(ParseResult parse, Request r, bool json)
+    {
+        if (r.Output.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+            throw new CondenseException($"{r.Output}: {r.Method.Name()} writes a sparse file; give a {SparseModelFile.Extension} output");
+        if (r.Epochs is < 1 or > 1000) throw new CondenseException($"{r.Method.Name()} trains while pruning: --finetune-epochs {r.Epochs} must be in 1–1000");
+        var (net, card) = ModelFile.Load(r.Model);
+        var dataName = r.Data ?? card.DataSet ?? DataSets.Mnist10k;
+        if (dataName == "none") throw new CondenseException($"{r.Method.Name()} trains: it needs data, not '--data none'");
+        var (train, test) = DataSets.Load(dataName);
+        var training = new TrainingOptions { Epochs = r.Epochs, LearningRate = r.LearningRate, Seed = r.Seed };
+        var result = TrainingTimePruning.Run(net, train, test, r.Method, r.Sparsity, training);
+        var extra = new Dictionary<string, string>
+        {
+            ["pruning.method"] = r.Method.Name(),
+            ["pruning.sparsity"] = result.Sparsity.ToString("R", CultureInfo.InvariantCulture),
+            ["dataset"] = dataName,
+        };
+        SparseModelFile.Save(r.Output, result.Model, r.Storage, extra);
+        var denseBytes = ModelFile.Weights(result.Model).Sum(t => 4L * t.Shape.Aggregate(1L, (a, b) => a * b));
+        var report = new Report(r.Model, r.Method.Name(), dataName, result.Sparsity, result.Layers, result.Before.Accuracy, result.After.Accuracy,
+            r.Epochs, r.Output, new FileInfo(r.Output).Length, denseBytes, result.Seconds);
+        if (!ReferenceEquals(result.Model, net)) result.Model.Dispose();
+        net.Dispose();
+        if (r.Report is { } path) AtomicFile.WriteAllText(path, System.Text.Json.JsonSerializer.Serialize(report, CliConsole.SnakeJson));
+        if (json)
+        {
+            CliConsole.WriteReport(parse, report);
+            return 0;
+        }
+        var console = CliConsole.For(parse);
+        var table = new Table().AddColumns("layer", "weights", "nonzero", "density");
+        foreach (var l in report.Layers) table.AddRow(l.Name, l.Total.ToString("N0"), l.Nonzero.ToString("N0"), l.Density.ToString("P2"));
+        console.Write(table);
+        console.WriteLine($"{report.Method} at {report.Sparsity:P2} sparsity after {r.Epochs} epochs: accuracy {report.PrunedAccuracy:P2} (input model {report.DenseAccuracy:P2})");
+        console.WriteLine($"wrote {r.Output}: {report.OutputBytes:N0} bytes; dense float32 weights {report.DenseSafetensorsBytes:N0} bytes");
+        return 0;
+    }
+}

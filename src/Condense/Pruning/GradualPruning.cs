@@ -1,0 +1,101 @@
+using Condense.Data;
+using Condense.Models;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Condense.Pruning;
+
+/// <summary>
+/// The automated gradual pruner (Zhu &amp; Gupta, "To prune, or not to prune", 2017): during
+/// training every layer's sparsity rises from sᵢ to s_f along
+/// s_t = s_f + (sᵢ − s_f)(1 − (t − t₀)/(nΔt))³, the magnitude mask being recomputed every Δt
+/// steps, fast at first (many redundant weights) and slowly near the end, so the network
+/// recovers between steps. Masks are kept by <see cref="Prune.Hooks"/>.
+/// </summary>
+public sealed record GradualPruningSchedule(double InitialSparsity, double FinalSparsity, long StartStep, long Frequency, int Updates)
+{
+    /// <summary>The last step at which the mask changes, t₀ + nΔt.</summary>
+    public long EndStep => StartStep + Frequency * Updates;
+
+    public void Validate()
+    {
+        if (!(InitialSparsity >= 0 && InitialSparsity < 1)) throw new CondenseException($"initial sparsity {InitialSparsity} must be in [0, 1)");
+        if (!(FinalSparsity >= InitialSparsity && FinalSparsity < 1)) throw new CondenseException($"final sparsity {FinalSparsity} must be in [{InitialSparsity}, 1)");
+        if (StartStep < 0 || Frequency < 1 || Updates < 1) throw new CondenseException($"schedule t₀ {StartStep}, Δt {Frequency}, n {Updates} must be ≥ 0, ≥ 1, ≥ 1");
+    }
+
+    /// <summary>The target sparsity at step t (sᵢ before t₀, s_f after t₀ + nΔt).</summary>
+    public double SparsityAt(long step)
+    {
+        if (step <= StartStep) return InitialSparsity;
+        if (step >= EndStep) return FinalSparsity;
+        var progress = (double)(step - StartStep) / (Frequency * Updates);
+        return FinalSparsity + (InitialSparsity - FinalSparsity) * Math.Pow(1 - progress, 3);
+    }
+
+    /// <summary>Whether the mask is recomputed after step t: t = t₀ + kΔt, k = 0 … n.</summary>
+    public bool UpdatesAt(long step) => step >= StartStep && step <= EndStep && (step - StartStep) % Frequency == 0;
+
+    /// <summary>
+    /// A schedule for a training of <paramref name="epochs"/> × <paramref name="batchesPerEpoch"/> steps that starts
+    /// pruning after <paramref name="startShare"/> of them and reaches s_f after <paramref name="rampShare"/> more (Zhu &amp; Gupta leave the rest for recovery).
+    /// </summary>
+    public static GradualPruningSchedule ForTraining(double finalSparsity, int epochs, int batchesPerEpoch, double rampShare = 0.5, long frequency = 25, double startShare = 0)
+    {
+        if (!(startShare >= 0 && rampShare > 0 && startShare + rampShare <= 1))
+            throw new CondenseException($"start share {startShare} and ramp share {rampShare} must be ≥ 0, > 0 and add up to at most 1");
+        var total = (long)epochs * batchesPerEpoch;
+        var start = (long)Math.Floor(startShare * total);
+        frequency = Math.Max(1, Math.Min(frequency, total - start));
+        var updates = (int)Math.Max(1, Math.Floor(rampShare * total / frequency));
+        while (updates > 1 && start + frequency * updates > total) updates--;
+        return new GradualPruningSchedule(0, finalSparsity, start, frequency, updates);
+    }
+}
+
+/// <summary>Runs <see cref="GradualPruningSchedule"/> inside <see cref="Trainer"/> through its hooks.</summary>
+public static class GradualPruning
+{
+    /// <summary>
+    /// Hooks that apply the schedule after each optimiser step (layer-wise magnitude, every layer at s_t,
+    /// as Zhu &amp; Gupta do) and keep pruned weights at zero in between. <paramref name="inner"/>'s hooks run too.
+    /// </summary>
+    public static TrainingHooks Hooks(IReadOnlyList<Linear> layers, GradualPruningSchedule schedule, TrainingHooks? inner = null)
+    {
+        schedule.Validate();
+        long step = 0;
+        return Prune.Hooks(new TrainingHooks
+        {
+            Loss = inner?.Loss,
+            AfterBackward = inner?.AfterBackward,
+            OnEpoch = inner?.OnEpoch,
+            OnBatch = inner?.OnBatch,
+            AfterStep = model =>
+            {
+                step++;
+                if (schedule.UpdatesAt(step)) SetSparsity(layers, schedule.SparsityAt(step));
+                inner?.AfterStep?.Invoke(model);
+            },
+        });
+    }
+
+    /// <summary>Trains (or fine-tunes) <paramref name="model"/> for the options' epochs while pruning it to s_f; masks stay on its layers.</summary>
+    public static TrainingResult Train(MlpModel model, Dataset train, Dataset? test, TrainingOptions options, GradualPruningSchedule schedule, TrainingHooks? inner = null)
+    {
+        options.Validate();
+        var steps = (long)options.Epochs * ((train.Count + options.BatchSize - 1) / options.BatchSize);
+        if (schedule.EndStep > steps) throw new CondenseException($"the schedule ends at step {schedule.EndStep}, after the training's {steps} steps");
+        var layers = model.Layers.Select(l => l.Layer).ToArray();
+        if (schedule.InitialSparsity > 0) SetSparsity(layers, schedule.InitialSparsity);
+        return Trainer.Train(model, train, test, options, Hooks(layers, schedule, inner));
+    }
+
+    static void SetSparsity(IReadOnlyList<Linear> layers, double sparsity)
+    {
+        foreach (var layer in layers)
+        {
+            using var scope = NewDisposeScope();
+            Prune.SetMask(layer, Prune.MagnitudeMask(layer.weight!, sparsity));
+        }
+    }
+}

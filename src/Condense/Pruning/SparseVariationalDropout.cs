@@ -1,0 +1,85 @@
+using Condense.Data;
+using Condense.Models;
+using static TorchSharp.torch;
+
+namespace Condense.Pruning;
+
+/// <summary>Settings of <see cref="SparseVariationalDropout"/>.</summary>
+public sealed record VariationalDropoutOptions
+{
+    /// <summary>Adam on θ, log σ² and b; no per-epoch decay by default (the KL needs many steps to push α up).</summary>
+    public TrainingOptions Training { get; init; } = new() { Epochs = 60, LearningRate = 1e-3, StepGamma = null };
+
+    /// <summary>The KL term's weight rises linearly from 0 to 1 over this many epochs (the paper anneals it too), then stays at 1.</summary>
+    public int KlAnnealEpochs { get; init; } = 10;
+
+    /// <summary>
+    /// The KL weight β reaches (1: the ELBO). The ELBO weighs the KL once against N examples' likelihood, so a
+    /// smaller training set than the paper's 60,000 prunes harder and loses more accuracy; β = N/60,000 weighs
+    /// it as the paper's data would.
+    /// </summary>
+    public double KlWeight { get; init; } = 1;
+
+    /// <summary>Initial log σ² of every weight (−10: the start behaves like the dense model).</summary>
+    public double InitialLogSigma2 { get; init; } = -10;
+
+    /// <summary>Prune weights with log α above this (3 in the paper).</summary>
+    public double Threshold { get; init; } = 3;
+
+    public void Validate()
+    {
+        Training.Validate();
+        if (KlAnnealEpochs < 0 || KlAnnealEpochs > Training.Epochs) throw new CondenseException($"KL annealing over {KlAnnealEpochs} epochs must be in 0–{Training.Epochs} (the training epochs)");
+        if (!(KlWeight > 0 && KlWeight <= 10)) throw new CondenseException($"KL weight {KlWeight} must be in (0, 10]");
+        if (!double.IsFinite(InitialLogSigma2) || InitialLogSigma2 is < -20 or > 0) throw new CondenseException($"initial log σ² {InitialLogSigma2} must be in [−20, 0]");
+        if (!double.IsFinite(Threshold) || Threshold is < -VariationalLinear.LogAlphaClip or > VariationalLinear.LogAlphaClip)
+            throw new CondenseException($"log α threshold {Threshold} must be in [−{VariationalLinear.LogAlphaClip}, {VariationalLinear.LogAlphaClip}]");
+    }
+}
+
+/// <summary>What sparse variational dropout produced: the pruned dense-shaped model, its densities and test quality.</summary>
+public sealed record VariationalDropoutResult(MlpModel Model, IReadOnlyList<LayerDensity> Layers, Evaluation Test, IReadOnlyList<EpochMetrics> Epochs, double FinalKl, double Seconds)
+{
+    public double Sparsity => 1 - (double)Layers.Sum(l => l.Nonzero) / Math.Max(1, Layers.Sum(l => l.Total));
+}
+
+/// <summary>
+/// Sparse variational dropout (Molchanov, Ashukha &amp; Vetrov, "Variational Dropout Sparsifies
+/// Deep Neural Networks", ICML 2017): train with loss = NLL + β·KL/N (the negative ELBO per
+/// example, β annealed 0 → <see cref="VariationalDropoutOptions.KlWeight"/>), then keep θ where log α ≤ 3. The paper reports LeNet-300-100 on
+/// MNIST at 98.6 % sparsity with 1.92 % error (dense 1.64 %).
+/// </summary>
+public static class SparseVariationalDropout
+{
+    /// <summary>Trains a variational copy of <paramref name="start"/> (which is not changed) and returns the pruned model.</summary>
+    public static VariationalDropoutResult Run(MlpModel start, Dataset train, Dataset test, VariationalDropoutOptions options, Action<EpochMetrics, double>? onEpoch = null)
+    {
+        options.Validate();
+        if (!start.IsClassifier) throw new CondenseException("sparse variational dropout is implemented for classifiers (its loss is the NLL)");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var vd = new VariationalMlp(start, options.InitialLogSigma2, options.Threshold);
+        var batches = (train.Count + options.Training.BatchSize - 1) / options.Training.BatchSize;
+        var annealSteps = (double)options.KlAnnealEpochs * batches;
+        long step = 0;
+        var result = Trainer.Train(vd, train, test, options.Training, new TrainingHooks
+        {
+            Loss = (output, _, target) =>
+            {
+                var beta = options.KlWeight * (annealSteps == 0 ? 1.0 : Math.Min(1.0, step++ / annealSteps));
+                var nll = nn.functional.nll_loss(output, target);
+                return beta == 0 ? nll : nll + vd.Kl() * (beta / train.Count);
+            },
+            OnEpoch = (m, _) =>
+            {
+                if (onEpoch is null) return;
+                using var pruned = vd.ToPruned();
+                onEpoch(m, Prune.Sparsity(pruned));
+            },
+        });
+        double kl;
+        using (no_grad())
+        using (var k = vd.Kl()) kl = k.item<float>();
+        var model = vd.ToPruned();
+        return new VariationalDropoutResult(model, Prune.Densities(model), Evaluator.Evaluate(model, test), result.Epochs, kl, clock.Elapsed.TotalSeconds);
+    }
+}

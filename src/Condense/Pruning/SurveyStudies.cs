@@ -1,0 +1,56 @@
+using Condense.Data;
+using Condense.Models;
+
+namespace Condense.Pruning;
+
+/// <summary>Settings shared by the survey's pruning studies (skeletonization, from scratch vs fine-tuned, AGP vs one-shot, sparse VD vs dense).</summary>
+public sealed record SurveyStudyOptions
+{
+    public ModelKind Model { get; init; } = ModelKind.LeNet300;
+
+    /// <summary>Dense training (and, for the controls, the epochs a method is compared at).</summary>
+    public TrainingOptions Training { get; init; } = new() { Epochs = 10 };
+
+    /// <summary>Fine-tuning after pruning (masks enforced).</summary>
+    public TrainingOptions FineTuning { get; init; } = new() { Epochs = 5, LearningRate = 1e-3 };
+
+    /// <summary>Sparsities (share of weights, or of hidden neurons for structured and skeleton points).</summary>
+    public IReadOnlyList<double> Sparsities { get; init; } = [0.5, 0.8, 0.9];
+
+    /// <summary>Use only the first N training examples (quick runs); null uses all.</summary>
+    public int? TrainLimit { get; init; }
+
+    /// <summary>Examples (drawn from the training set) on which skeletonization measures relevance.</summary>
+    public int RelevanceSamples { get; init; } = 1000;
+
+    /// <summary>AGP: share of the fine-tuning steps over which the sparsity ramps up (the rest recovers).</summary>
+    public double AgpRampShare { get; init; } = 0.5;
+
+    public long Seed { get; init; }
+
+    public void Validate()
+    {
+        Training.Validate();
+        FineTuning.Validate();
+        if (Sparsities.Count == 0) throw new CondenseException("give at least one sparsity");
+        foreach (var s in Sparsities) PruningAmount.OfFraction(s);
+        if (TrainLimit is < 1) throw new CondenseException($"training limit {TrainLimit} must be ≥ 1");
+        if (!(AgpRampShare > 0 && AgpRampShare <= 1)) throw new CondenseException($"AGP ramp share {AgpRampShare} must be in (0, 1]");
+        if (RelevanceSamples < 1) throw new CondenseException($"relevance samples {RelevanceSamples} must be ≥ 1");
+        if (Model == ModelKind.Autoencoder) throw new CondenseException("these studies compare classifiers' accuracy: use classifier or lenet300");
+    }
+
+    internal Dataset Limit(Dataset train) => TrainLimit is { } n ? train.Take(Math.Min(n, train.Count)) : train;
+
+    /// <summary>A fresh model of the study's kind with seeded initial weights (dropout off, so sparse VD can start from it too).</summary>
+    internal MlpModel Create(long seed) => ModelFactory.Create(Model, seed, Model == ModelKind.LeNet300 ? 0 : null);
+}
+
+/// <summary>One point of a survey study: a method at a setting, its accuracy and what it kept.</summary>
+public sealed record SurveyPoint(string Method, double Sparsity, double Accuracy, double KeptShare, string Architecture, int Epochs);
+
+/// <summary>A study's dense baseline and points, plus sentences that say whether its claim held.</summary>
+public sealed record SurveyStudyResult(string Study, string Model, string Data, double DenseAccuracy, int DenseEpochs, IReadOnlyList<SurveyPoint> Points, IReadOnlyList<string> Findings, double Seconds);
+
+/// <summary>A model a study produced, for the caller to write (the library knows no output folders).</summary>
+public delegate void SurveyModelSink(SurveyPoint point, MlpModel model);

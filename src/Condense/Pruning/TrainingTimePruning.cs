@@ -1,0 +1,58 @@
+using Condense.Data;
+using Condense.Models;
+
+namespace Condense.Pruning;
+
+/// <summary>The methods that prune while training rather than once: what <c>condense prune --method</c> adds to <see cref="PruningCriterion"/>.</summary>
+public enum TrainingTimeMethod
+{
+    /// <summary>Sparse variational dropout (Molchanov et al. 2017): the sparsity is learnt, not asked for.</summary>
+    VariationalDropout,
+    /// <summary>Zhu &amp; Gupta's automated gradual pruning to the asked sparsity, layer by layer.</summary>
+    Agp,
+}
+
+/// <summary>A training-time pruning of a trained model: the pruned model (masks on its layers for AGP; zeros for VD) and its quality.</summary>
+public sealed record TrainingTimePruningResult(MlpModel Model, TrainingTimeMethod Method, Evaluation Before, Evaluation After, IReadOnlyList<LayerDensity> Layers, double Seconds)
+{
+    public double Sparsity => 1 - (double)Layers.Sum(l => l.Nonzero) / Math.Max(1, Layers.Sum(l => l.Total));
+}
+
+/// <summary>The one seam the CLI and the demo use for <see cref="TrainingTimeMethod"/>.</summary>
+public static class TrainingTimePruning
+{
+    public static bool TryParse(string name, out TrainingTimeMethod method)
+    {
+        method = TrainingTimeMethod.Agp;
+        switch (name.ToLowerInvariant())
+        {
+            case "variational-dropout" or "vd" or "sparse-vd": method = TrainingTimeMethod.VariationalDropout; return true;
+            case "agp" or "gradual": method = TrainingTimeMethod.Agp; return true;
+            default: return false;
+        }
+    }
+
+    public static string Name(this TrainingTimeMethod method) => method == TrainingTimeMethod.Agp ? "agp" : "variational-dropout";
+
+    /// <summary>
+    /// Runs the method from <paramref name="model"/> (changed in place for AGP, copied for VD) over
+    /// <paramref name="training"/>'s epochs; AGP reaches <paramref name="sparsity"/> after half of them.
+    /// </summary>
+    public static TrainingTimePruningResult Run(MlpModel model, Dataset train, Dataset test, TrainingTimeMethod method, double sparsity, TrainingOptions training, VariationalDropoutOptions? vd = null)
+    {
+        training.Validate();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var before = Evaluator.Evaluate(model, test);
+        if (method == TrainingTimeMethod.VariationalDropout)
+        {
+            vd ??= new VariationalDropoutOptions();
+            vd = vd with { Training = training with { StepGamma = vd.Training.StepGamma }, KlAnnealEpochs = Math.Min(vd.KlAnnealEpochs, training.Epochs) };
+            var result = SparseVariationalDropout.Run(model, train, test, vd);
+            return new TrainingTimePruningResult(result.Model, method, before, result.Test, result.Layers, clock.Elapsed.TotalSeconds);
+        }
+        PruningAmount.OfFraction(sparsity);
+        var batches = (train.Count + training.BatchSize - 1) / training.BatchSize;
+        var after = GradualPruning.Train(model, train, test, training, GradualPruningSchedule.ForTraining(sparsity, training.Epochs, batches, 0.5)).Final;
+        return new TrainingTimePruningResult(model, method, before, after, Prune.Densities(model), clock.Elapsed.TotalSeconds);
+    }
+}
