@@ -92,6 +92,7 @@ public static class ModelFiles
                 {
                     "FactorizedMlp" => FactorizedModelFile.Load(path),
                     HashedModelFile.Architecture => HashedModelFile.Load(path),
+                    StructuredMlp.Architecture => StructuredModelFile.Load(path),
                     _ => ModelFile.Load(path).Model,
                 };
                 return (model, metadata);
