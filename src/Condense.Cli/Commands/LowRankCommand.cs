@@ -28,12 +28,11 @@ public static class LowRankCommand
         var seed = new Option<ulong>("--seed") { Description = "Seed of the randomized SVD", DefaultValueFactory = _ => 0 };
         var data = new Option<string?>("--data") { Description = "Data set (default: the one the model was trained on)" };
         var plusSparse = new Option<double?>("--plus-sparse") { Description = "Also split W ≈ L + S at each rank (GoDec), S keeping this fraction of the entries (e.g. 0.01)" };
-        var output = new Option<string?>("--output", "-o") { Description = "With --plus-sparse and one rank: write the network with the layer as L + S (.safetensors) for 'condense eval'" };
         var plot = new Option<string?>("--plot") { Description = "Write accuracy/error against rank to this PNG, and the spectrum beside it (NAME-spectrum.png)" };
         var json = CliConsole.JsonOption();
         var command = new Command("lowrank", "Replace a layer by rank-r factors and measure error and accuracy for each r.")
         {
-            model, layer, ranks, randomized, oversamples, iterations, seed, plusSparse, data, plot, output, json,
+            model, layer, ranks, randomized, oversamples, iterations, seed, plusSparse, data, plot, json,
         };
         var onnx = new OnnxLowRank();
         onnx.AddTo(command);
@@ -55,7 +54,8 @@ public static class LowRankCommand
                 var dataName = parse.GetValue(data) ?? card.DataSet ?? DataSets.Mnist10k;
                 var (_, test) = DataSets.Load(dataName);
                 var layerName = parse.GetValue(layer)!;
-                if (parse.GetValue(output) is { } outPath) LowRankOutput.WritePlusSparse(parse, net, layerName, rankList, budget, outPath, dataName);
+                // --output is OnnxLowRank's option; for a classifier it names the L + S network.
+                if (parse.GetValue<string?>("--output") is { } outPath) LowRankOutput.WritePlusSparse(parse, net, layerName, rankList, budget, outPath, dataName);
                 var sweep = RankSweep.Run(net, layerName, rankList, test, parse.GetValue(randomized), options, budget);
                 var plotPath = parse.GetValue(plot);
                 if (plotPath is not null)
