@@ -34,10 +34,10 @@ public static class CompressCommand
         {
             var inPath = parse.GetValue(input)!;
             var outPath = parse.GetValue(output)!;
-            if (RuntimeCompressOptions.Handles(parse.GetValue(method)))
-                return RuntimeCompressOptions.Run(parse, inPath, outPath, parse.GetValue(method), parse.GetValue(bits), parse.GetValue(seed), parse.GetValue(json));
             if (parse.GetValue(CompressOcs.Ratio) is not null)
                 return CompressOcs.Run(parse, inPath, outPath, parse.GetValue(bits), parse.GetValue(minSize), parse.GetValue(seed), parse.GetValue(json));
+            if (RuntimeCompressOptions.Handles(parse.GetValue(method)))
+                return RuntimeCompressOptions.Run(parse, inPath, outPath, parse.GetValue(method), parse.GetValue(bits), parse.GetValue(seed), parse.GetValue(json));
             if (parse.GetValue<string>("--data") is not null)
                 return CompressDataAware.Run(parse, ParseMethod(parse.GetValue(method)!), parse.GetValue(bits), inPath, outPath, parse.GetValue(minSize), parse.GetValue(seed), parse.GetValue(json));
             if (parse.GetValue(CompressDataAware.Block) is not null) throw new CondenseException("--block needs --data with kmeans or linear (blocks are quantized data-aware), or --method nbits");

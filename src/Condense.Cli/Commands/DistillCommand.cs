@@ -22,7 +22,7 @@ public static class DistillCommand
         var seed = new Option<long>("--seed") { Description = "First seed", DefaultValueFactory = _ => 0 };
         var data = new Option<string?>("--data") { Description = "Data set (default: the teacher's)" };
         var dataFree = new Option<bool>("--data-free") { Description = "Also distil without any training image: a generator trained against the teacher (DAFL + Micaelli & Storkey)" };
-        var steps = new Option<int>("--steps") { Description = "--data-free: generator steps (batch 256, 2 student steps each)", DefaultValueFactory = _ => new DataFreeOptions().Steps };
+        var steps = new Option<int>("--steps") { Description = "--data-free: generator steps (batch 128, 2 student steps each)", DefaultValueFactory = _ => new DataFreeOptions().Steps };
         var output = new Option<string?>("--output", "-o") { Description = "--data-free: write the data-free student (.safetensors) for 'condense eval'" };
         var json = CliConsole.JsonOption();
         var command = new Command("distill", "Train a student with and without a teacher (Hinton et al. knowledge distillation) and compare.")

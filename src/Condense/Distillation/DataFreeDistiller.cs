@@ -58,9 +58,9 @@ public static class DataFreeDistiller
                 gOpt.step();
                 gLoss = loss.item<float>();
 
+                // The teacher's outputs on these images do not depend on G's update: reuse them.
                 var images = x.detach();
-                Tensor target;
-                using (no_grad()) target = teacher.forward(images);
+                var target = t.detach();
                 for (var k = 0; k < options.StudentSteps; k++)
                 {
                     sOpt.zero_grad();

@@ -10,9 +10,9 @@ namespace Condense.Distillation;
 public sealed record DataFreeOptions
 {
     /// <summary>Generator updates (each followed by <see cref="StudentSteps"/> student updates).</summary>
-    public int Steps { get; init; } = 1500;
+    public int Steps { get; init; } = 800;
 
-    public int BatchSize { get; init; } = 256;
+    public int BatchSize { get; init; } = 128;
 
     /// <summary>Student updates per generator update (Micaelli &amp; Storkey use 10; more student steps per image batch are cheap here).</summary>
     public int StudentSteps { get; init; } = 2;
