@@ -20,13 +20,28 @@ public class BenchAllTests : IDisposable
     {
         var quoted = BenchSuites.All(peers: false);
         var live = BenchSuites.All(peers: true);
-        Assert.Equal(new[] { "train", "kmeans", "kmeans-4096", "image", "lowrank", "scale", "studio", "runtime" }, quoted.Select(s => s.Name));
+        Assert.Equal(new[] { "train", "kmeans", "kmeans-4096", "image", "lowrank", "scale", "studio", "multihash", "runtime" }, quoted.Select(s => s.Name));
         Assert.All(quoted, s => Assert.Equal("--json", s.Arguments[^1]));
         Assert.All(quoted, s => Assert.DoesNotContain("--peers", s.Arguments));
         Assert.Equal(new[] { "kmeans", "image", "lowrank" }, live.Where(s => s.Arguments.Contains("--peers")).Select(s => s.Name));
-        // Every suite names a real bench subcommand.
+        // Every suite names a real bench subcommand, or (multihash) a command whose figures are its own.
         var bench = Condense.Cli.Commands.BenchCommand.Create();
-        Assert.All(quoted, s => Assert.Contains(bench.Subcommands, c => c.Name == s.Arguments[1]));
+        Assert.All(quoted.Where(s => s.Arguments[0] == "bench"), s => Assert.Contains(bench.Subcommands, c => c.Name == s.Arguments[1]));
+        Assert.Equal(["hash"], quoted.Where(s => s.Arguments[0] != "bench").Select(s => s.Arguments[0]));
+    }
+
+    [Fact]
+    public void MultiHashFiguresSetEachReductionBesideOneHash()
+    {
+        var json = JsonNode.Parse("""
+            {"rows": [{"Hashes": 1, "Reduction": "—", "Accuracy": 0.95}, {"Hashes": 2, "Reduction": "min", "Accuracy": 0.9425}]}
+            """)!;
+        var figures = Suite("multihash").Figures(json);
+        Assert.Equal(2, figures.Count);
+        Assert.Equal("95.00 %", figures[0].Condense);
+        Assert.Contains("m = 2, min", figures[1].Figure);
+        Assert.StartsWith("-0.75 points", figures[1].Target);
+        Assert.All(figures, f => Assert.Equal("#19", f.Issue));
     }
 
     [Fact]
