@@ -21,8 +21,8 @@ public sealed class TensorTrainLinear : nn.Module<Tensor, Tensor>
     public TensorTrainLinear(TensorTrainShape shape) : base("TensorTrainLinear")
     {
         Shape = shape;
-        // Var(W) = Π_k (r_{k-1}… ) — each entry of W sums Π r_k products of d core entries, so
-        // σ_core^(2d) · Π_{k=1}^{d-1} r_k = 1/(3·in) gives W nn.Linear's spread.
+        // Each entry of W sums Π_{k=1}^{d-1} r_k products of d independent core entries, so
+        // σ_core^(2d) · Π r_k = 1/(3·in) gives W nn.Linear's variance.
         var inner = shape.Ranks.Skip(1).Take(shape.Order - 1).Aggregate(1.0, (a, b) => a * b);
         var sigma = Math.Pow(1.0 / (3 * shape.InFeatures * inner), 1.0 / (2 * shape.Order));
         _cores = new Parameter[shape.Order];
