@@ -29,6 +29,7 @@ public static class CommandTree
             PruneCommand.Create(),
             LotteryCommand.Create(),
             LowRankCommand.Create(),
+            TensorTrainCommand.Create(),
             StudyCommand.Create(),
             HashCommand.Create(),
             DistillCommand.Create(),

@@ -93,6 +93,7 @@ public static class ModelFiles
                     "FactorizedMlp" => FactorizedModelFile.Load(path),
                     HashedModelFile.Architecture => HashedModelFile.Load(path),
                     "LeNet5" or "Vgg" or "ResNet" => Condense.Models.Cnn.CnnModelFile.Load(path).Model,
+                    StructuredMlp.Architecture => StructuredModelFile.Load(path),
                     _ => ModelFile.Load(path).Model,
                 };
                 return (model, metadata);

@@ -24,6 +24,7 @@ public static class BenchSuites
         new("scale", ["bench", "scale", "--size", "1GB", "--clean", "--json"], Scale),
         new("studio", ["bench", "studio", "--json"], Studio),
         new("cnn", ["bench", "cnn", "--samples", "60000", .. (peers ? Array.Empty<string>() : ["--no-peer"]), "--json"], Cnn),
+        new("multihash", ["hash", "--model", "lenet300", "--factor", "8", "--sweep", "1,2,4", "--buckets", "separate", "--epochs", "1", "--json"], MultiHash),
         new("runtime", ["bench", "runtime", "--runs", "20", .. (peers ? Array.Empty<string>() : ["--no-peer"]), "--json"], BenchRuntimeFigures.Figures),
         .. BenchSurveyFigures.Suites,
     ];
@@ -37,6 +38,21 @@ public static class BenchSuites
     /// <summary>"0.81× (≤ 1.2×)", or the target alone when there is nothing to divide by.</summary>
     static string Ratio(double? ratio, string format, string target, string unit = "×") =>
         ratio is { } r && double.IsFinite(r) ? $"{r.ToString(format, Inv)}{unit} ({target})" : target;
+
+    /// <summary>Multi-hashing at equal stored parameters (issue #19): each m and reduction beside m = 1, LeNet-300-100 at 8×, 1 epoch.</summary>
+    static IReadOnlyList<BenchFigure> MultiHash(JsonNode j)
+    {
+        var rows = j["rows"]!.AsArray();
+        var single = rows.FirstOrDefault(r => r!["Hashes"]!.GetValue<int>() == 1) is { } one ? D(one["Accuracy"]) : null;
+        return rows.Select(r =>
+        {
+            var m = r!["Hashes"]!.GetValue<int>();
+            var accuracy = D(r["Accuracy"]);
+            var label = m == 1 ? "m = 1" : $"m = {m}, {(string?)r["Reduction"]}, separate buckets";
+            return new BenchFigure("#19", $"multi-hashing LeNet-300-100 8× (1 epoch) test accuracy, {label}", F(100 * accuracy, "F2") + " %",
+                m == 1 ? "–" : $"{F(100 * single, "F2")} % (m = 1, same run)", m == 1 ? "reference" : $"{F(100 * (accuracy - single), "+0.00;-0.00")} points (report)", null);
+        }).ToList();
+    }
 
     static IReadOnlyList<BenchFigure> Train(JsonNode j)
     {

@@ -13,7 +13,7 @@ public static class CompressCommand
     public static Command Create()
     {
         var input = new Argument<string>("model") { Description = "The ONNX model to compress (never modified)" };
-        var method = new Option<string>("--method") { Description = "kmeans | linear | fp16 (smaller files) | int8-static | int8-dynamic | nbits (faster/lighter in ONNX Runtime; absent: --goal picks)" };
+        var method = new Option<string>("--method") { Description = "kmeans | linear | fp16 | bf16 (smaller files) | int8-static | int8-dynamic | nbits (faster/lighter in ONNX Runtime; absent: --goal picks)" };
         var bits = new Option<int?>("--bits") { Description = "Bits per weight: kmeans 1-8, linear 2-8 (default 8), fp16 16" };
         var perChannel = new Option<bool>("--per-channel") { Description = "Linear: one scale per output channel" };
         var minSize = new Option<long>("--min-size") { Description = "Leave tensors with fewer elements alone", DefaultValueFactory = _ => 1024 };
@@ -26,7 +26,7 @@ public static class CompressCommand
         var command = new Command("compress", "Compress an ONNX model's weights into a smaller ONNX model that ONNX Runtime runs.")
         {
             input, method, bits, perChannel, minSize, noSparse, seed, output, external, threshold, json,
-            CompressDataAware.DataFree, CompressDataAware.Block, CompressDataAware.CodebookRows, CompressDataAware.ActOrder,
+            CompressOcs.Ratio, CompressDataAware.DataFree, CompressDataAware.Block, CompressDataAware.CodebookRows, CompressDataAware.ActOrder,
         };
         DataOptions.Add(command);
         RuntimeCompressOptions.Add(command);
@@ -34,6 +34,8 @@ public static class CompressCommand
         {
             var inPath = parse.GetValue(input)!;
             var outPath = parse.GetValue(output)!;
+            if (parse.GetValue(CompressOcs.Ratio) is not null)
+                return CompressOcs.Run(parse, inPath, outPath, parse.GetValue(bits), parse.GetValue(minSize), parse.GetValue(seed), parse.GetValue(json));
             if (RuntimeCompressOptions.Handles(parse.GetValue(method)))
                 return RuntimeCompressOptions.Run(parse, inPath, outPath, parse.GetValue(method), parse.GetValue(bits), parse.GetValue(seed), parse.GetValue(json));
             if (parse.GetValue<string>("--data") is not null)
@@ -139,6 +141,7 @@ public static class CompressCommand
         "kmeans" or "k-means" => OnnxCompressionMethod.KMeans,
         "linear" => OnnxCompressionMethod.Linear,
         "fp16" => OnnxCompressionMethod.Fp16,
-        _ => throw new CondenseException($"unknown method '{name}' (kmeans, linear, fp16)"),
+        "bf16" => OnnxCompressionMethod.Bf16,
+        _ => throw new CondenseException($"unknown method '{name}' (kmeans, linear, fp16, bf16)"),
     };
 }

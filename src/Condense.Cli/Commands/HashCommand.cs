@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Condense.Data;
+using Condense.Formats.Onnx;
 using Condense.Hashing;
 using Condense.Models;
 using Spectre.Console;
@@ -14,7 +15,11 @@ public static class HashCommand
         var model = new Option<string>("--model") { Description = "Architecture to hash: classifier (784-1000-1000-10) | lenet300", DefaultValueFactory = _ => "classifier" };
         var factor = new Option<double>("--factor") { Description = "Compression factor, virtual / real weights per layer (> 1; the paper's 8, 16, 32, 64)", DefaultValueFactory = _ => 8 };
         var hashes = new Option<int>("--hashes") { Description = "Hash functions per weight (multi-hashing), 1–16", DefaultValueFactory = _ => 1 };
-        var reduction = new Option<HashReduction>("--reduction") { Description = "How multiple hashes combine: Sum | Product | Max", DefaultValueFactory = _ => HashReduction.Sum };
+        var reduction = new Option<HashReduction>("--reduction") { Description = "How multiple hashes combine: Sum | Product | Max | Min", DefaultValueFactory = _ => HashReduction.Sum };
+        var buckets = new Option<string>("--buckets") { Description = "Multi-hashing: shared (one pool) or separate (m buckets of K/m)", DefaultValueFactory = _ => "shared" };
+        buckets.AcceptOnlyFromAmong("shared", "separate");
+        var sweep = new Option<string?>("--sweep") { Description = "Instead: train m = each of these (e.g. 1,2,4) with every reduction at equal stored parameters" };
+        var output = new Option<string?>("--output", "-o") { Description = "Write the trained hashed network: .safetensors (pools and seeds) or .onnx (index tables, ONNX Runtime)" };
         var structured = new Option<bool>("--structured") { Description = "Also train the structured multi-hashing variant (θ = U·V reshaped)" };
         var data = new Option<string>("--data") { Description = "mnist10k | fashion", DefaultValueFactory = _ => DataSets.Mnist10k };
         var epochs = new Option<int>("--epochs") { Description = "Training epochs for every network", DefaultValueFactory = _ => 5 };
@@ -23,7 +28,7 @@ public static class HashCommand
         var json = CliConsole.JsonOption();
         var command = new Command("hash", "Train a HashedNets network and compare it with an equal-size dense network and an equal-size low-rank one.")
         {
-            model, factor, hashes, reduction, structured, data, epochs, dropout, seed, json,
+            model, factor, hashes, reduction, buckets, sweep, output, structured, data, epochs, dropout, seed, json,
         };
         command.SetAction(parse =>
         {
@@ -32,6 +37,7 @@ public static class HashCommand
             var options = new HashingOptions
             {
                 Factor = parse.GetValue(factor), Hashes = parse.GetValue(hashes), Reduction = parse.GetValue(reduction), Seed = parse.GetValue(seed),
+                SeparateBuckets = parse.GetValue(buckets) == "separate",
             };
             options.Validate();
             var training = TrainingOptions.For(kind) with { Epochs = parse.GetValue(epochs), Seed = parse.GetValue(seed) };
@@ -40,8 +46,11 @@ public static class HashCommand
             var asJson = parse.GetValue(json);
             var console = CliConsole.For(parse);
             var sizes = kind == ModelKind.Classifier ? new[] { 784, 1000, 1000, 10 } : [784, 300, 100, 10];
+            if (parse.GetValue(sweep) is { } list)
+                return Sweep(parse, options, LowRankCommand.ParseRanks(list), sizes, train, test, training, asJson);
+            var outPath = parse.GetValue(output);
             var rows = HashingComparison.Run(sizes, options, train, test, training, parse.GetValue(dropout), parse.GetValue(structured),
-                asJson ? null : console.WriteLine);
+                asJson ? null : console.WriteLine, trained: outPath is null ? null : net => Save(outPath, net));
             if (asJson)
             {
                 CliConsole.WriteJson(parse, new { model = kind.ToString(), data = parse.GetValue(data), factor = options.Factor, hashes = options.Hashes,
@@ -54,8 +63,31 @@ public static class HashCommand
                 table.AddRow(Markup.Escape(r.Network), r.Sizes, r.RealParameters.ToString("N0"), r.VirtualParameters.ToString("N0"),
                     $"{r.CompressionFactor:F1}×", r.Accuracy.ToString("P2"), r.Seconds.ToString("F1"));
             console.Write(table);
+            if (outPath is not null) console.WriteLine($"wrote {outPath}");
             return 0;
         });
         return command;
+    }
+
+    static void Save(string path, HashedMlp net)
+    {
+        if (string.Equals(Path.GetExtension(path), ".onnx", StringComparison.OrdinalIgnoreCase)) OnnxWriter.Write(path, HashedOnnxExporter.Export(net));
+        else HashedModelFile.Save(path, net);
+    }
+
+    static int Sweep(System.CommandLine.ParseResult parse, HashingOptions options, int[] hashes, int[] sizes, Dataset train, Dataset test, TrainingOptions training, bool asJson)
+    {
+        var console = CliConsole.For(parse);
+        var rows = MultiHashingSweep.Run(sizes, options, hashes, train, test, training, parse.GetValue<double>("--dropout"), asJson ? null : console.WriteLine);
+        if (asJson)
+        {
+            CliConsole.WriteJson(parse, new { factor = options.Factor, epochs = training.Epochs, seed = training.Seed, rows });
+            return 0;
+        }
+        var table = new Table().AddColumns("m", "reduction", "buckets", "real params", "factor", "test accuracy", "seconds");
+        foreach (var r in rows)
+            table.AddRow(r.Hashes.ToString(), r.Reduction, r.Buckets, r.RealParameters.ToString("N0"), $"{r.CompressionFactor:F1}×", r.Accuracy.ToString("P2"), r.Seconds.ToString("F1"));
+        console.Write(table);
+        return 0;
     }
 }

@@ -54,6 +54,8 @@ public static class LowRankCommand
                 var dataName = parse.GetValue(data) ?? card.DataSet ?? DataSets.Mnist10k;
                 var (_, test) = DataSets.Load(dataName);
                 var layerName = parse.GetValue(layer)!;
+                // --output is OnnxLowRank's option; for a classifier it names the L + S network.
+                if (parse.GetValue<string?>("--output") is { } outPath) LowRankOutput.WritePlusSparse(parse, net, layerName, rankList, budget, outPath, dataName);
                 var sweep = RankSweep.Run(net, layerName, rankList, test, parse.GetValue(randomized), options, budget);
                 var plotPath = parse.GetValue(plot);
                 if (plotPath is not null)

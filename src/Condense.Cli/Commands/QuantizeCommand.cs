@@ -35,14 +35,17 @@ public static class QuantizeCommand
         calibration.AcceptOnlyFromAmong("minmax", "percentile", "kl");
         var samples = new Option<int>("--samples") { Description = "Test inputs for the measured output error (1–10000)", DefaultValueFactory = _ => 500 };
         var output = new Option<string>("--output", "-o") { Description = "Quantized model file to write (.safetensors)", Required = true };
+        var ocs = new Option<double?>("--ocs") { Description = "Outlier channel splitting: split this fraction of each layer's input channels, compare with clipping and plain linear at --bits (2–16), write the OCS network" };
         var report = new Option<string?>("--report") { Description = "Also write the report as JSON to this file" };
         var json = CliConsole.JsonOption();
         var command = new Command("quantize", "Quantize a model's layers (k-means weight sharing or linear) and report what it costs.")
         {
-            model, method, bits, perChannel, init, huffman, keepZeros, asymmetric, calibration, samples, output, report, json,
+            model, method, bits, perChannel, init, huffman, keepZeros, asymmetric, calibration, samples, ocs, output, report, json,
         };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(ocs) is { } ratio)
+                return QuantizeOcs.Run(parse, parse.GetValue(model)!, parse.GetValue(bits), ratio, parse.GetValue(samples), parse.GetValue(output)!, parse.GetValue(json));
             var m = parse.GetValue(method) == "linear" ? QuantizationMethod.Linear : QuantizationMethod.KMeans;
             var options = new ModelQuantizationOptions(m, parse.GetValue(bits))
             {

@@ -111,6 +111,7 @@ public sealed class DemoRunner
             Add(model, method, setting, path);
         }
         Compress("fp16", "16 bits", new OnnxCompressionOptions(OnnxCompressionMethod.Fp16), "fp16");
+        Compress("bf16", "16 bits (bfloat16)", new OnnxCompressionOptions(OnnxCompressionMethod.Bf16), "bf16");
         foreach (var bits in _options.Quick ? new[] { 2, 4, 8 } : [2, 3, 4, 5, 6, 7, 8])
             Compress("k-means", $"{bits} bits", new OnnxCompressionOptions(OnnxCompressionMethod.KMeans, bits), $"kmeans{bits}");
         Compress("linear", "int8 per channel", new OnnxCompressionOptions(OnnxCompressionMethod.Linear, 8, PerChannel: true), "int8");

@@ -17,6 +17,7 @@ public static class DemoStages
         new HashingStage(),
         new DistillationStage(),
         new DeepCompressionStage(),
+        new StructuredStage(),
     ];
 }
 

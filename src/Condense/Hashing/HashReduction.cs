@@ -13,4 +13,6 @@ public enum HashReduction
     Product,
     /// <summary>V[i,j] = maxₖ ξₖ(i,j)·w[hₖ(i,j)]: gradient reaches only the largest entry.</summary>
     Max,
+    /// <summary>V[i,j] = minₖ ξₖ(i,j)·w[hₖ(i,j)]: the mirror of <see cref="Max"/>; gradient reaches only the smallest entry.</summary>
+    Min,
 }

@@ -28,18 +28,22 @@ public sealed class HashedLinear : nn.Module<Tensor, Tensor>, IVirtualLinear
     /// <param name="poolSize">Real weights K, 1 ≤ K.</param>
     /// <param name="reduction">How m reads combine.</param>
     /// <param name="seeds">One hash seed per hash function (m of them); see <see cref="WeightHash.SeedFor"/>.</param>
-    public HashedLinear(int inFeatures, int outFeatures, long poolSize, HashReduction reduction, IReadOnlyList<ulong> seeds)
+    /// <param name="separateBuckets">Hash k reads only bucket νₖ, entries [k·K/m, (k+1)·K/m) of the pool (K a multiple of m).</param>
+    public HashedLinear(int inFeatures, int outFeatures, long poolSize, HashReduction reduction, IReadOnlyList<ulong> seeds, bool separateBuckets = false)
         : base("HashedLinear")
     {
         if (inFeatures <= 0 || outFeatures <= 0) throw new CondenseException($"layer shape {outFeatures}×{inFeatures} must be positive");
         if (poolSize < 1 || poolSize > int.MaxValue) throw new CondenseException($"pool size {poolSize} must be in 1–{int.MaxValue}");
         if (seeds.Count is < 1 or > 16) throw new CondenseException($"hashes {seeds.Count} must be in 1–16");
+        SeparateBuckets = separateBuckets && seeds.Count > 1;
+        if (SeparateBuckets && poolSize % seeds.Count != 0)
+            throw new CondenseException($"pool size {poolSize} must be a multiple of the {seeds.Count} separate buckets");
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
         Reduction = reduction;
         Hashes = seeds.Count;
         PoolSize = poolSize;
-        var (index, sign) = BuildTables(inFeatures, outFeatures, (int)poolSize, seeds);
+        var (index, sign) = BuildTables(inFeatures, outFeatures, (int)poolSize, seeds, SeparateBuckets);
         _index = tensor(index, [Hashes, (long)inFeatures * outFeatures]);
         _sign = tensor(sign, [Hashes, (long)inFeatures * outFeatures]);
 
@@ -64,6 +68,9 @@ public sealed class HashedLinear : nn.Module<Tensor, Tensor>, IVirtualLinear
     public int Hashes { get; }
     public long PoolSize { get; }
     public HashReduction Reduction { get; }
+
+    /// <summary>True when each hash reads its own bucket of K/m entries (<see cref="HashingOptions.SeparateBuckets"/>).</summary>
+    public bool SeparateBuckets { get; }
     public long RealWeights => PoolSize;
     public Tensor Bias => _bias;
 
@@ -96,27 +103,31 @@ public sealed class HashedLinear : nn.Module<Tensor, Tensor>, IVirtualLinear
             HashReduction.Sum => gathered.sum(0L) / Math.Sqrt(m),
             HashReduction.Product => gathered.prod(0L),
             HashReduction.Max => gathered.amax([0]),
+            HashReduction.Min => gathered.amin([0]),
             _ => throw new CondenseException($"unknown reduction '{reduction}'"),
         };
         return combined.view(outFeatures, inFeatures).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Hashes every (i, j) once: bucket indices and signs, m rows of out·in.</summary>
-    public static (long[] Index, float[] Sign) BuildTables(int inFeatures, int outFeatures, int poolSize, IReadOnlyList<ulong> seeds)
+    /// <summary>Hashes every (i, j) once: bucket indices and signs, m rows of out·in. With
+    /// <paramref name="separateBuckets"/> hash k maps into [k·K/m, (k+1)·K/m) (K a multiple of m).</summary>
+    public static (long[] Index, float[] Sign) BuildTables(int inFeatures, int outFeatures, int poolSize, IReadOnlyList<ulong> seeds, bool separateBuckets = false)
     {
+        var bucket = separateBuckets ? poolSize / seeds.Count : poolSize;
         var n = (long)inFeatures * outFeatures;
         var index = new long[seeds.Count * n];
         var sign = new float[seeds.Count * n];
         for (var k = 0; k < seeds.Count; k++)
         {
-            var hash = new WeightHash(seeds[k], poolSize);
+            var hash = new WeightHash(seeds[k], bucket);
+            var start = separateBuckets ? (long)k * bucket : 0;
             var offset = k * n;
             for (var i = 0; i < outFeatures; i++)
             {
                 for (var j = 0; j < inFeatures; j++)
                 {
                     var at = offset + (long)i * inFeatures + j;
-                    index[at] = hash.Bucket(i, j);
+                    index[at] = start + hash.Bucket(i, j);
                     sign[at] = hash.Sign(i, j);
                 }
             }

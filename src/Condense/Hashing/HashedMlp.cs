@@ -38,7 +38,7 @@ public sealed class HashedMlp : CondenseModel
             nn.Module<Tensor, Tensor> layer = options.Variant switch
             {
                 HashingVariant.Hashed => new HashedLinear(sizes[l], sizes[l + 1], pool, options.Reduction,
-                    Enumerable.Range(0, options.Hashes).Select(k => WeightHash.SeedFor(options.Seed, l, k)).ToArray()),
+                    Enumerable.Range(0, options.Hashes).Select(k => WeightHash.SeedFor(options.Seed, l, k)).ToArray(), options.SeparateBuckets),
                 HashingVariant.Structured => new StructuredHashedLinear(sizes[l], sizes[l + 1], pool),
                 _ => throw new CondenseException($"unknown hashing variant '{options.Variant}'"),
             };
@@ -105,7 +105,15 @@ public sealed class HashedMlp : CondenseModel
         return dense;
     }
 
-    public override IReadOnlyDictionary<string, string> Describe() => new Dictionary<string, string>
+    public override IReadOnlyDictionary<string, string> Describe()
+    {
+        var d = Description();
+        // Only written when set, so files of shared-pool networks keep their bytes.
+        if (Options.SeparateBuckets) d["hashing.buckets"] = "separate";
+        return d;
+    }
+
+    Dictionary<string, string> Description() => new()
     {
         ["architecture"] = "Hashed",
         ["sizes"] = string.Join(",", Sizes),

@@ -65,6 +65,12 @@ public static class HashedModelFile
                 Variant = Enum.TryParse<HashingVariant>(Get("hashing.variant"), out var v) && Enum.IsDefined(v) ? v
                     : throw new InvalidFileException(path, $"unknown hashing variant '{Get("hashing.variant")}'"),
                 Seed = long.Parse(Get("hashing.seed"), NumberStyles.Integer, CultureInfo.InvariantCulture),
+                SeparateBuckets = metadata.GetValueOrDefault("hashing.buckets", "shared") switch
+                {
+                    "shared" => false,
+                    "separate" => true,
+                    var other => throw new InvalidFileException(path, $"hashing.buckets '{Clip(other)}' is neither shared nor separate"),
+                },
             };
             normalization = new Normalization(float.Parse(Get("normalization.mean"), NumberStyles.Float, CultureInfo.InvariantCulture),
                 float.Parse(Get("normalization.std"), NumberStyles.Float, CultureInfo.InvariantCulture));

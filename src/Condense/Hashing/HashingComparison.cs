@@ -20,7 +20,8 @@ public sealed record HashingRow(string Network, string Sizes, long RealParameter
 public static class HashingComparison
 {
     public static IReadOnlyList<HashingRow> Run(IReadOnlyList<int> sizes, HashingOptions hashing, Dataset train, Dataset test,
-        TrainingOptions training, double dropout, bool includeStructured = false, Action<string>? progress = null)
+        TrainingOptions training, double dropout, bool includeStructured = false, Action<string>? progress = null,
+        Action<HashedMlp>? trained = null)
     {
         hashing.Validate();
         training.Validate();
@@ -35,12 +36,13 @@ public static class HashingComparison
             using var model = new HashedMlp(sizes, options, dropout);
             if (options == hashing) hashedReal = model.RealParameterCount;
             var label = options.Variant == HashingVariant.Hashed
-                ? options.Hashes == 1 ? "hashed" : $"hashed m={options.Hashes} ({options.Reduction.ToString().ToLowerInvariant()})"
+                ? options.Hashes == 1 ? "hashed" : $"hashed m={options.Hashes} ({options.Reduction.ToString().ToLowerInvariant()}{(options.SeparateBuckets ? ", separate buckets" : "")})"
                 : $"structured (rank {((StructuredHashedLinear)model.VirtualLayers[0].Layer).Rank} in fc1)";
             progress?.Invoke($"training {label}: {model.RealParameterCount:N0} real parameters");
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var result = Trainer.Train(model, train, null, training);
             var eval = Evaluator.Evaluate(model, test);
+            if (options == hashing) trained?.Invoke(model);
             rows.Add(new HashingRow(label, string.Join("-", sizes), model.RealParameterCount, model.VirtualParameterCount,
                 model.CompressionFactor, eval.Accuracy ?? double.NaN, eval.Loss, clock.Elapsed.TotalSeconds));
         }

@@ -18,6 +18,14 @@ public sealed record HashingOptions
 
     public HashingVariant Variant { get; init; } = HashingVariant.Hashed;
 
+    /// <summary>
+    /// Multi-hashing with m separate buckets ν₁…ν_m (each of K/m entries, hash k reading only νₖ)
+    /// instead of m hashes into one shared pool. The stored parameters are the same K either way;
+    /// separate buckets make the m reads of a weight always distinct entries. Ignored when
+    /// <see cref="Hashes"/> is 1.
+    /// </summary>
+    public bool SeparateBuckets { get; init; }
+
     /// <summary>Seeds the hash functions (and nothing else; weight init follows TorchSharp's seed).</summary>
     public long Seed { get; init; }
 
@@ -31,5 +39,10 @@ public sealed record HashingOptions
     }
 
     /// <summary>Real weights a layer of <paramref name="virtualCount"/> virtual weights gets: at least one.</summary>
-    public long PoolSize(long virtualCount) => Math.Max(1, (long)Math.Ceiling(virtualCount / Factor));
+    public long PoolSize(long virtualCount)
+    {
+        var pool = Math.Max(1, (long)Math.Ceiling(virtualCount / Factor));
+        // Separate buckets: m buckets of equal size, so the pool is a multiple of m.
+        return SeparateBuckets && Hashes > 1 ? (pool + Hashes - 1) / Hashes * Hashes : pool;
+    }
 }

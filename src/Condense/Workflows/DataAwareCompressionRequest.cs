@@ -39,8 +39,8 @@ public sealed record DataAwareCompressionRequest(
                 throw new CondenseException($"linear bits must be in 2..8, not {Bits}");
             case OnnxCompressionMethod.KMeans when Bits is < 1 or > 8:
                 throw new CondenseException($"k-means bits must be in 1..8, not {Bits}");
-            case OnnxCompressionMethod.Fp16:
-                throw new CondenseException("data-aware compression quantizes (linear or kmeans); fp16 needs no data");
+            case OnnxCompressionMethod.Fp16 or OnnxCompressionMethod.Bf16:
+                throw new CondenseException($"data-aware compression quantizes (linear or kmeans); {Method.ToString().ToLowerInvariant()} needs no data");
         }
         if (BlockSize < 0) throw new CondenseException($"--block must be ≥ 0, not {BlockSize}");
         if (BlockSize > 0 && Method != OnnxCompressionMethod.Linear) throw new CondenseException("--block applies to linear quantization");

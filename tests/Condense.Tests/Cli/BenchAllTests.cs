@@ -20,14 +20,15 @@ public class BenchAllTests : IDisposable
     {
         var quoted = BenchSuites.All(peers: false);
         var live = BenchSuites.All(peers: true);
-        Assert.Equal(new[] { "train", "kmeans", "kmeans-4096", "image", "lowrank", "scale", "studio", "cnn", "runtime", "study-vd", "study-agp", "study-skeleton", "study-scratch" }, quoted.Select(s => s.Name));
+        Assert.Equal(new[] { "train", "kmeans", "kmeans-4096", "image", "lowrank", "scale", "studio", "cnn", "multihash", "runtime", "study-vd", "study-agp", "study-skeleton", "study-scratch" }, quoted.Select(s => s.Name));
         Assert.All(quoted, s => Assert.Equal("--json", s.Arguments[^1]));
         Assert.All(quoted, s => Assert.DoesNotContain("--peers", s.Arguments));
         Assert.Equal(new[] { "kmeans", "image", "lowrank" }, live.Where(s => s.Arguments.Contains("--peers")).Select(s => s.Name));
-        // Every suite names a real bench (or, for issue #19's accuracy suites, study) subcommand.
+        // Every suite names a real bench subcommand, a study subcommand (issue #19's accuracy suites), or (multihash) a command whose figures are its own.
         var bench = Condense.Cli.Commands.BenchCommand.Create();
         var study = Condense.Cli.Commands.StudyCommand.Create();
-        Assert.All(quoted, s => Assert.Contains((s.Arguments[0] == "study" ? study : bench).Subcommands, c => c.Name == s.Arguments[1]));
+        Assert.All(quoted.Where(s => s.Arguments[0] is "bench" or "study"), s => Assert.Contains((s.Arguments[0] == "study" ? study : bench).Subcommands, c => c.Name == s.Arguments[1]));
+        Assert.Equal(["hash"], quoted.Where(s => s.Arguments[0] is not ("bench" or "study")).Select(s => s.Arguments[0]));
     }
 
     [Fact]
@@ -57,6 +58,20 @@ public class BenchAllTests : IDisposable
         Assert.False(slow.Single().Met);   // 1.3×
         var alone = Suite("cnn").Figures(JsonNode.Parse("""{"samples":60000,"batch":128,"condense_epoch_s":130.0,"pytorch_epoch_s":null}""")!);
         Assert.Null(alone.Single().Met);   // no peer, no verdict
+    }
+
+    [Fact]
+    public void MultiHashFiguresSetEachReductionBesideOneHash()
+    {
+        var json = JsonNode.Parse("""
+            {"rows": [{"Hashes": 1, "Reduction": "—", "Accuracy": 0.95}, {"Hashes": 2, "Reduction": "min", "Accuracy": 0.9425}]}
+            """)!;
+        var figures = Suite("multihash").Figures(json);
+        Assert.Equal(2, figures.Count);
+        Assert.Equal("95.00 %", figures[0].Condense);
+        Assert.Contains("m = 2, min", figures[1].Figure);
+        Assert.StartsWith("-0.75 points", figures[1].Target);
+        Assert.All(figures, f => Assert.Equal("#19", f.Issue));
     }
 
     [Fact]

@@ -12,6 +12,7 @@ public class HashedLinearTests
     [InlineData(3, HashReduction.Sum)]
     [InlineData(2, HashReduction.Product)]
     [InlineData(3, HashReduction.Max)]
+    [InlineData(3, HashReduction.Min)]
     public void VirtualMatrixEqualsADirectRecomputationFromPoolAndHash(int m, HashReduction reduction)
     {
         manual_seed(1);
@@ -30,11 +31,54 @@ public class HashedLinearTests
                 {
                     HashReduction.Sum => reads.Sum() / Math.Sqrt(m),
                     HashReduction.Product => reads.Aggregate(1f, (a, b) => a * b),
+                    HashReduction.Min => reads.Min(),
                     _ => reads.Max(),
                 };
                 Assert.Equal(expected, actual[i * inF + j], 5);
             }
         }
+    }
+
+    [Fact]
+    public void ReductionsOfKnownPoolValuesGiveKnownWeights()
+    {
+        // One 1×1 layer, pool [a, b] in two separate buckets of one entry: hash k reads bucket k,
+        // so V = reduce(ξ₁·a, ξ₂·b) whatever the hash; the signs come from WeightHash.
+        var seeds = Seeds(2);
+        var s1 = new WeightHash(seeds[0], 1).Sign(0, 0);
+        var s2 = new WeightHash(seeds[1], 1).Sign(0, 0);
+        float a = 0.5f, b = -2f;
+        float r1 = s1 * a, r2 = s2 * b;
+        foreach (var (reduction, expected) in new[]
+        {
+            (HashReduction.Sum, (r1 + r2) / MathF.Sqrt(2)), (HashReduction.Product, r1 * r2),
+            (HashReduction.Max, Math.Max(r1, r2)), (HashReduction.Min, Math.Min(r1, r2)),
+        })
+        {
+            using var layer = new HashedLinear(1, 1, 2, reduction, seeds, separateBuckets: true);
+            using (no_grad()) layer.Pool.copy_(tensor(new[] { a, b }));
+            Assert.Equal(new long[] { 0, 1 }, layer.Index.data<long>().ToArray());
+            using var v = layer.VirtualWeight();
+            Assert.Equal(expected, v.item<float>(), 6);
+        }
+    }
+
+    [Fact]
+    public void SeparateBucketsKeepEachHashInItsOwnQuarterAtTheSameStoredSize()
+    {
+        var shared = new HashingOptions { Factor = 8, Hashes = 4 };
+        var separate = shared with { SeparateBuckets = true };
+        Assert.Equal(1250, shared.PoolSize(10_000));
+        Assert.Equal(1252, separate.PoolSize(10_000));   // rounded up to m equal buckets of 313
+        using var layer = new HashedLinear(100, 100, separate.PoolSize(10_000), HashReduction.Sum, Seeds(4), separateBuckets: true);
+        var index = layer.Index.data<long>().ToArray();
+        for (var k = 0; k < 4; k++)
+        {
+            var row = index.Skip(k * 10_000).Take(10_000).ToArray();
+            Assert.Equal(k * 313L, row.Min());
+            Assert.Equal(k * 313L + 312, row.Max());
+        }
+        Assert.Throws<CondenseException>(() => new HashedLinear(10, 10, 13, HashReduction.Sum, Seeds(4), separateBuckets: true));
     }
 
     [Fact]

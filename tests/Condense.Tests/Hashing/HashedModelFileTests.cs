@@ -30,10 +30,12 @@ public class HashedModelFileTests : IDisposable
     [InlineData(HashingVariant.Hashed, 1, 8.0)]
     [InlineData(HashingVariant.Hashed, 3, 64.0)]
     [InlineData(HashingVariant.Structured, 1, 16.0)]
-    public void RoundTripGivesTheSameOutputsFromTheRealParametersAlone(HashingVariant variant, int hashes, double factor)
+    [InlineData(HashingVariant.Hashed, 4, 8.0, true, HashReduction.Min)]
+    public void RoundTripGivesTheSameOutputsFromTheRealParametersAlone(HashingVariant variant, int hashes, double factor,
+        bool separate = false, HashReduction reduction = HashReduction.Sum)
     {
         manual_seed(3);
-        var options = new HashingOptions { Factor = factor, Hashes = hashes, Variant = variant, Seed = 11 };
+        var options = new HashingOptions { Factor = factor, Hashes = hashes, Variant = variant, Seed = 11, SeparateBuckets = separate, Reduction = reduction };
         using var model = new HashedMlp([784, 50, 20, 10], options, 0.2);
         var path = Path.Combine(_dir, "h.safetensors");
         HashedModelFile.Save(path, model);

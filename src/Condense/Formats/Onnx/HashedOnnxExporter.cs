@@ -16,14 +16,14 @@ namespace Condense.Formats.Onnx;
 /// weight when 2K ≤ 65,536 (uint16, cast to int32 in the graph), else 4. The file is therefore
 /// about as large as the dense model's — it exists so that a standard runtime verifies the hashed
 /// network's outputs; the compact form is <see cref="HashedModelFile"/> (pools and seeds only).
-/// Multi-hashing (m &gt; 1) is not exported.
+/// Multi-hashing (m &gt; 1) stores m index tables: one Gather per hash function, combined by
+/// the reduction's own operator (Sum then Mul by 1/√m, a chain of Mul, Max or Min), so the
+/// file grows with m while the pool does not.
 /// </remarks>
 public static class HashedOnnxExporter
 {
     public static ModelProto Export(HashedMlp model)
     {
-        if (model.Options.Variant == HashingVariant.Hashed && model.Options.Hashes != 1)
-            throw new CondenseException($"ONNX export of hashed networks supports one hash function, not {model.Options.Hashes}");
         var graph = new GraphProto { Name = "HashedMlp" };
         graph.Input.Add(OnnxExporter.Value("input", model.Sizes[0]));
         graph.Output.Add(OnnxExporter.Value("output", model.Sizes[^1]));
@@ -84,26 +84,66 @@ public static class HashedOnnxExporter
         using (var i = layer.Index.contiguous()) index = i.data<long>().ToArray();
         using (var s = layer.Sign.contiguous()) sign = s.data<float>().ToArray();
         long[] dims = [layer.OutFeatures, layer.InFeatures];
-        var indices = $"{name}.index";
-        if (2 * pool <= 65_536)
+        var m = layer.Hashes;
+        var n = index.Length / m;
+        var reads = new List<string>();
+        for (var h = 0; h < m; h++)
         {
-            var bytes = new byte[index.Length * 2];
-            for (var k = 0; k < index.Length; k++)
-                BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(2 * k), (ushort)(index[k] + (sign[k] < 0 ? pool : 0)));
-            graph.Initializer.Add(OnnxTensorData.Raw($"{name}.index.u16", DataType.Uint16, bytes, dims));
-            var cast = OnnxExporter.Node("Cast", [$"{name}.index.u16"], indices);
-            cast.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = (long)DataType.Int32 });
-            graph.Node.Add(cast);
+            var suffix = m == 1 ? "" : $".{h}";
+            var indices = $"{name}.index{suffix}";
+            var read = m == 1 ? output : $"{name}.read{suffix}";
+            if (2 * pool <= 65_536)
+            {
+                var bytes = new byte[n * 2];
+                for (var k = 0; k < n; k++)
+                    BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(2 * k), (ushort)(index[h * n + k] + (sign[h * n + k] < 0 ? pool : 0)));
+                graph.Initializer.Add(OnnxTensorData.Raw($"{name}.index{suffix}.u16", DataType.Uint16, bytes, dims));
+                var cast = OnnxExporter.Node("Cast", [$"{name}.index{suffix}.u16"], indices);
+                cast.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = (long)DataType.Int32 });
+                graph.Node.Add(cast);
+            }
+            else
+            {
+                var folded = new int[n];
+                for (var k = 0; k < n; k++) folded[k] = (int)(index[h * n + k] + (sign[h * n + k] < 0 ? pool : 0));
+                graph.Initializer.Add(OnnxTensorData.Int32(indices, folded, dims));
+            }
+            var gather = OnnxExporter.Node("Gather", [$"{name}.pool.signed", indices], read);
+            gather.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 0 });
+            graph.Node.Add(gather);
+            reads.Add(read);
         }
-        else
+        if (m > 1) AddReduction(graph, name, layer.Reduction, reads, output);
+    }
+
+    /// <summary>Combines the m gathered matrices as <see cref="HashedLinear.VirtualWeight(TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, int, int, HashReduction)"/> does.</summary>
+    static void AddReduction(GraphProto graph, string name, HashReduction reduction, List<string> reads, string output)
+    {
+        switch (reduction)
         {
-            var folded = new int[index.Length];
-            for (var k = 0; k < index.Length; k++) folded[k] = (int)(index[k] + (sign[k] < 0 ? pool : 0));
-            graph.Initializer.Add(OnnxTensorData.Int32(indices, folded, dims));
+            case HashReduction.Sum:
+                graph.Node.Add(OnnxExporter.Node("Sum", [.. reads], $"{name}.read.sum"));
+                graph.Initializer.Add(OnnxTensorData.FromFloat32($"{name}.read.scale", [(float)(1 / Math.Sqrt(reads.Count))], []));
+                graph.Node.Add(OnnxExporter.Node("Mul", [$"{name}.read.sum", $"{name}.read.scale"], output));
+                break;
+            case HashReduction.Product:
+                var x = reads[0];
+                for (var k = 1; k < reads.Count; k++)
+                {
+                    var y = k + 1 == reads.Count ? output : $"{name}.read.prod.{k}";
+                    graph.Node.Add(OnnxExporter.Node("Mul", [x, reads[k]], y));
+                    x = y;
+                }
+                break;
+            case HashReduction.Max:
+                graph.Node.Add(OnnxExporter.Node("Max", [.. reads], output));
+                break;
+            case HashReduction.Min:
+                graph.Node.Add(OnnxExporter.Node("Min", [.. reads], output));
+                break;
+            default:
+                throw new CondenseException($"unknown reduction '{reduction}'");
         }
-        var gather = OnnxExporter.Node("Gather", [$"{name}.pool.signed", indices], output);
-        gather.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 0 });
-        graph.Node.Add(gather);
     }
 
     static void AddStructured(GraphProto graph, string name, StructuredHashedLinear layer, string output)

@@ -11,4 +11,7 @@ public enum OnnxCompressionMethod
 
     /// <summary>IEEE half precision, decoded by <c>Cast</c>.</summary>
     Fp16,
+    /// <summary>bfloat16 (float32's exponent, 8 bits of mantissa; round to nearest even), decoded by <c>Cast</c>:
+    /// float32's range, so nothing overflows as fp16 can, at a coarser step.</summary>
+    Bf16,
 }

@@ -42,7 +42,7 @@ public sealed record OnnxCompressionOptions(
     };
 
     /// <summary>The bits in force (the default for the method when <see cref="Bits"/> is null).</summary>
-    public int EffectiveBits => Bits ?? (Method == OnnxCompressionMethod.Fp16 ? 16 : 8);
+    public int EffectiveBits => Bits ?? (Method is OnnxCompressionMethod.Fp16 or OnnxCompressionMethod.Bf16 ? 16 : 8);
 
     public void Validate()
     {
@@ -53,8 +53,8 @@ public sealed record OnnxCompressionOptions(
                 throw new CondenseException($"k-means bits must be in 1..8, not {bits}");
             case OnnxCompressionMethod.Linear when bits is < 2 or > 8:
                 throw new CondenseException($"linear bits must be in 2..8, not {bits}");
-            case OnnxCompressionMethod.Fp16 when bits != 16:
-                throw new CondenseException($"fp16 stores 16 bits per weight; --bits {bits} does not apply");
+            case OnnxCompressionMethod.Fp16 or OnnxCompressionMethod.Bf16 when bits != 16:
+                throw new CondenseException($"{Method.ToString().ToLowerInvariant()} stores 16 bits per weight; --bits {bits} does not apply");
         }
         if (PerChannel && Method != OnnxCompressionMethod.Linear)
             throw new CondenseException($"--per-channel applies to linear quantization only, not {Method.ToString().ToLowerInvariant()}");

@@ -192,12 +192,14 @@ public static class OnnxCompressor
         Func<OnnxGraphBuilder, float[], long[], string, float[]> dense = options.Method switch
         {
             OnnxCompressionMethod.Fp16 => OnnxEncodings.Fp16,
+            OnnxCompressionMethod.Bf16 => OnnxEncodings.Bf16,
             OnnxCompressionMethod.KMeans => (g, v, s, o) => OnnxEncodings.KMeans(g, v, s, o, bits, options.Seed),
             _ => (g, v, s, o) => OnnxEncodings.Linear(g, v, s, o, bits, null),
         };
         var label = options.Method switch
         {
             OnnxCompressionMethod.Fp16 => "fp16",
+            OnnxCompressionMethod.Bf16 => "bf16",
             OnnxCompressionMethod.KMeans => $"kmeans {bits}-bit",
             _ => $"linear {bits}-bit",
         };

@@ -35,6 +35,17 @@ internal static partial class OnnxEncodings
         return back;
     }
 
+    /// <summary>bfloat16 bits (<see cref="Quantization.FloatCast.ToBFloat16"/>) and a Cast back to float32.</summary>
+    public static float[] Bf16(OnnxGraphBuilder g, float[] values, long[] shape, string output)
+    {
+        var bits = Quantization.FloatCast.ToBFloat16(values);
+        var raw = new byte[bits.Length * 2];
+        for (int i = 0; i < bits.Length; i++) System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(raw.AsSpan(i * 2), bits[i]);
+        var stored = g.Add(OnnxTensorData.Raw(g.Name($"{output}::bf16"), DataType.Bfloat16, raw, shape));
+        g.Node("Cast", [stored], output, OnnxGraphBuilder.Int("to", (long)DataType.Float));
+        return Quantization.FloatCast.FromBFloat16(bits);
+    }
+
     public static float[] KMeans(OnnxGraphBuilder g, float[] values, long[] shape, string output, int bits, int seed)
     {
         // The quant branch's weight sharing (1-D k-means, Condense.Quantization) finds the

@@ -38,11 +38,29 @@ public class HashedOnnxExporterTests
         }
     }
 
-    [Fact]
-    public void MultiHashingIsRefusedWithAOneLineError()
+    [Theory]
+    [InlineData(2, HashReduction.Sum, false)]
+    [InlineData(4, HashReduction.Product, true)]
+    [InlineData(2, HashReduction.Max, true)]
+    [InlineData(4, HashReduction.Min, false)]
+    public void MultiHashingRunsInOnnxRuntimeWithTorchSharpsOutputs(int m, HashReduction reduction, bool separate)
     {
-        using var model = new HashedMlp([784, 10], new HashingOptions { Factor = 8, Hashes = 2 });
-        var ex = Assert.Throws<CondenseException>(() => HashedOnnxExporter.Export(model));
-        Assert.Contains("one hash function", ex.Message);
+        manual_seed(5);
+        using var model = new HashedMlp([784, 16, 10], new HashingOptions { Factor = 8, Hashes = m, Reduction = reduction, SeparateBuckets = separate, Seed = 9 });
+        model.eval();
+        var random = new Random(2);
+        var x = Enumerable.Range(0, 4 * 784).Select(_ => (float)random.NextDouble()).ToArray();
+        float[] expected;
+        using (no_grad())
+        using (var input = tensor(x, [4, 784]))
+        using (var y = model.forward(input))
+            expected = y.data<float>().ToArray();
+
+        var proto = HashedOnnxExporter.Export(model);
+        Assert.Equal(m, proto.Graph.Initializer.Count(t => t.Name.StartsWith("fc1.index.", StringComparison.Ordinal)));
+        using var runner = new OnnxRuntimeRunner(proto.ToByteArray(), "multi.onnx");
+        var actual = OnnxTensorData.ToFloat32(runner.Run([OnnxTensorData.FromFloat32(runner.InputNames[0], x, [4, 784])])[0]);
+        Assert.Equal(expected.Length, actual.Length);
+        for (var i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5 * (1 + Math.Abs(expected[i])), $"output {i}: {expected[i]} vs {actual[i]}");
     }
 }
