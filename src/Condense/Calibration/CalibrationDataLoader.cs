@@ -1,6 +1,7 @@
 using Condense.Formats.DataFiles;
 using Condense.Formats.Npy;
 using Condense.Formats.Onnx;
+using Condense.Runtime;
 using Onnx;
 
 namespace Condense.Calibration;
@@ -41,6 +42,9 @@ public static class CalibrationDataLoader
             _ => throw new CondenseException($"{spec.Path}: a single image; put photos in a folder and pass the folder"),
         };
         foreach (var sample in data.Calibration.Concat(data.HeldOut)) Check(sample, inputs, spec.Path);
+        // Decoding and resampling photos leaves hundreds of MB of garbage (full-size pixels per
+        // crop): freed here, before the model's own stages begin, or it is the floor of their peak.
+        ProcessMemory.Release();
         return data;
     }
 
