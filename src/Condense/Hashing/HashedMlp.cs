@@ -69,23 +69,7 @@ public sealed class HashedMlp : CondenseModel
 
     public override Tensor forward(Tensor input)
     {
-        var x = (input - Normalization.Mean) / Normalization.Std;
-        for (var i = 0; i < _modules.Count; i++)
-        {
-            var next = _modules[i].forward(x);
-            x.Dispose();
-            x = next;
-            if (i + 1 < _modules.Count)
-            {
-                x = nn.functional.relu(x, inplace: true);
-                if (Dropout > 0 && training)
-                {
-                    next = nn.functional.dropout(x, Dropout, training: true);
-                    x.Dispose();
-                    x = next;
-                }
-            }
-        }
+        var x = LayerStack.Forward(input, Normalization, _modules, Dropout, training);
         var output = nn.functional.log_softmax(x, 1);
         x.Dispose();
         return output;

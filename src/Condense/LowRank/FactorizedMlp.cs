@@ -77,17 +77,9 @@ public sealed class FactorizedMlp : CondenseModel
 
     public override Tensor forward(Tensor input)
     {
+        // The scope also frees what factorised and structured layers make inside their own forward.
         using var scope = NewDisposeScope();
-        var x = (input - Normalization.Mean) / Normalization.Std;
-        for (int i = 0; i < parts.Count; i++)
-        {
-            x = parts[i].Module.forward(x);
-            if (i + 1 < parts.Count)
-            {
-                x = nn.functional.relu(x);
-                if (Dropout > 0 && training) x = nn.functional.dropout(x, Dropout, training: true);
-            }
-        }
+        var x = LayerStack.Forward(input, Normalization, [.. parts.Select(p => p.Module)], Dropout, training);
         return scope.MoveToOuter(nn.functional.log_softmax(x, 1));
     }
 

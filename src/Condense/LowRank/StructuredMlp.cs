@@ -62,17 +62,9 @@ public sealed class StructuredMlp : CondenseModel
 
     public override Tensor forward(Tensor input)
     {
+        // The scope also frees what factorised and structured layers make inside their own forward.
         using var scope = NewDisposeScope();
-        var x = (input - Normalization.Mean) / Normalization.Std;
-        for (var i = 0; i < _parts.Count; i++)
-        {
-            x = _parts[i].Module.forward(x);
-            if (i + 1 < _parts.Count)
-            {
-                x = nn.functional.relu(x);
-                if (Dropout > 0 && training) x = nn.functional.dropout(x, Dropout, training: true);
-            }
-        }
+        var x = LayerStack.Forward(input, Normalization, [.. _parts.Select(p => p.Module)], Dropout, training);
         return scope.MoveToOuter(nn.functional.log_softmax(x, 1));
     }
 

@@ -43,23 +43,7 @@ public class MlpModel : CondenseModel
 
     public override Tensor forward(Tensor input)
     {
-        var x = Normalization is { } n ? (input - n.Mean) / n.Std : input.alias();
-        for (var i = 0; i < _layers.Count; i++)
-        {
-            var next = _layers[i].Layer.forward(x);
-            x.Dispose();
-            x = next;
-            if (i + 1 < _layers.Count)
-            {
-                x = nn.functional.relu(x, inplace: true);
-                if (Dropout > 0 && training)
-                {
-                    next = nn.functional.dropout(x, Dropout, training: true);
-                    x.Dispose();
-                    x = next;
-                }
-            }
-        }
+        var x = LayerStack.Forward(input, Normalization, [.. _layers.Select(l => (nn.Module<Tensor, Tensor>)l.Layer)], Dropout, training);
         Tensor output = Task == ModelTask.Classification ? nn.functional.log_softmax(x, 1) : sigmoid(x);
         x.Dispose();
         return output;
