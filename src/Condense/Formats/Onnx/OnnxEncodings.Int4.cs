@@ -25,8 +25,8 @@ internal static partial class OnnxEncodings
     /// <summary>ONNX Runtime's contrib-operator domain.</summary>
     public const string MicrosoftDomain = "com.microsoft";
 
-    /// <summary>ONNX's UINT4 data type number (not in Debian's older onnx.proto enum); needs IR version 10.</summary>
-    public const int Uint4 = 21;
+    /// <summary>ONNX's UINT4 data type number; needs IR version 10.</summary>
+    public const int Uint4 = OnnxTensorData.Uint4;
 
     /// <summary>The op type whose presence makes <see cref="OnnxCompressor"/> import the domain and raise the IR version.</summary>
     public const string GatherBlockQuantizedOp = "GatherBlockQuantized";

@@ -1,5 +1,6 @@
 using Condense.Formats.Onnx;
 using Condense.Quantization.Gptq;
+using Condense.Tests.Workflows;
 using Google.Protobuf;
 using Onnx;
 
@@ -23,7 +24,6 @@ public sealed class OnnxEncodingsInt4Tests
             : new OnnxQuantizedMatrix("codebook", transposed, Codebook: ((CodebookQuantizer)quantizer).Result());
     }
 
-    // Each at least 16 384 codes, so that the bit planes pay for their 8 KiB table and are written.
     /// <summary>A model whose only output is the decoded tensor: the decoder's nodes alone, run in ONNX Runtime.</summary>
     static (float[] Decoded, long Bytes, ModelProto Model) Decode(OnnxQuantizedMatrix m, long[] shape, bool bitPlanes)
     {
@@ -42,6 +42,7 @@ public sealed class OnnxEncodingsInt4Tests
         return (OnnxTensorData.ToFloat32(Assert.Single(runner.Run([]))), bytes, model);
     }
 
+    // Each at least 16 384 codes, so that the bit planes pay for their 8 KiB table and are written.
     [Theory]
     [InlineData(96, 576, 64, false, false)]   // a 3×3 conv's [O, I·9] in blocks of 64: one GatherBlockQuantized
     [InlineData(120, 147, 64, false, false)]     // a last, shorter block (ResNet's first conv: 3·7·7 columns)
@@ -65,6 +66,27 @@ public sealed class OnnxEncodingsInt4Tests
         Assert.Equal(m.Decoded(), now);
         Assert.True(nowBytes <= oldBytes, $"uint4 {nowBytes} bytes vs bit planes {oldBytes}");
         Assert.True(nowBytes >= rows * columns / 2);
+    }
+
+    [Fact]
+    public void Written_uint4_files_read_back_and_a_short_uint4_tensor_is_refused_naming_it()
+    {
+        var (_, _, model) = Decode(Solved(32, 128, 64, codebook: false, transposed: false, seed: 5), [32, 128], bitPlanes: false);
+        using var dir = new TempDir();
+        var path = dir.File("q4.onnx");
+        OnnxWriter.Write(path, model);
+        var back = OnnxReader.Read(path);
+        var codes = Assert.Single(back.Proto.Graph.Initializer, t => t.DataType == OnnxTensorData.Uint4 && t.Dims.SequenceEqual([32L, 128L]));
+        Assert.Equal(32 * 128 / 2, codes.RawData.Length);
+        Assert.Equal("UINT4", OnnxTensorData.TypeName(codes.DataType));
+
+        model.Graph.Initializer.Single(t => t.Name == codes.Name).RawData = ByteString.CopyFrom(new byte[32 * 128 / 2 - 1]);
+        var broken = dir.File("short.onnx");
+        OnnxWriter.Write(broken, model);
+        var ex = Assert.Throws<InvalidFileException>(() => OnnxReader.Read(broken));
+        Assert.Contains("short.onnx", ex.Message);
+        Assert.Contains($"raw_data holds {32 * 128 / 2 - 1} bytes", ex.Message);
+        Assert.Contains("need 2048", ex.Message);
     }
 
     [Fact]
