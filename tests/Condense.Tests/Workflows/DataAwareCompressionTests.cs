@@ -81,9 +81,6 @@ public sealed class DataAwareCompressionTests
         var result = OnnxCompressor.Compress(model, new OnnxCompressionOptions(OnnxCompressionMethod.Linear, MinSize: 0),
             new Dictionary<string, OnnxQuantizedMatrix> { ["w"] = encoding });
         Assert.DoesNotContain(result.Model.Graph.Initializer, t => t.Name == "w");
-        // 4-bit grids are one GatherBlockQuantized (uint4, IR 10); other widths keep the bit planes.
-        Assert.Equal(bits == 4 && !codebook, result.Model.Graph.Node.Any(n => n.OpType == "GatherBlockQuantized"));
-        Assert.Equal(bits == 4 && !codebook ? 10 : 7, result.Model.IrVersion);
         var identity = new float[k * k];
         for (int i = 0; i < k; i++) identity[i * k + i] = 1;
         using var runner = new OnnxRuntimeRunner(result.Model.ToByteArray(), "compressed");

@@ -92,6 +92,7 @@ public static class OnnxCompressor
 
         var taken = AllNames(graph);
         taken.Add(OnnxEncodings.BitTable);
+        taken.Add(OnnxEncodings.NibbleTable);
         var builder = new OnnxGraphBuilder(taken, opset);
         var reports = new List<OnnxTensorReport>();
         var untouched = new List<OnnxUntouchedNode>();
@@ -132,7 +133,6 @@ public static class OnnxCompressor
             if (external is not null) GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         }
         edits.Apply(graph, builder.Shared);
-        OnnxEncodings.DeclareGatherBlockQuantized(proto, builder.Nodes);
         if (external is not null)
             foreach (var i in graph.Initializer) external.Move(i);
         var after = proto.CalculateSize() + (external?.Length ?? 0);

@@ -12,18 +12,16 @@ namespace Condense.Formats.Onnx;
 internal static partial class OnnxEncodings
 {
     /// <summary>
-    /// ŵ = (code − zero[r, b]) · scale[r, b]: at 4 bits with power-of-2 blocks one
-    /// GatherBlockQuantized (OnnxEncodings.Int4.cs); otherwise codes, Cast, Sub and Mul, with scales
-    /// and zero points expanded over columns by a Gather when blocked.
+    /// ŵ = (code − zero[r, b]) · scale[r, b]: at 4 bits (even blocks or per channel) nibbles per
+    /// block with broadcast parameters (OnnxEncodings.Int4.cs); otherwise codes, Cast, Sub and Mul,
+    /// with scales and zero points expanded over columns by a Gather when blocked.
     /// </summary>
     public static void GridMatrix(OnnxGraphBuilder g, GridCodes codes, long[] shape, bool transposed, string output)
     {
         long rows = codes.Rows, columns = codes.Columns;
-        if (codes.Bits == 4 && !g.Int4AsBitPlanes && GatherBlockSize(codes) is { } blockSize)
+        if (codes.Bits == 4 && !g.Int4AsBitPlanes && (codes.Blocks == 1 || codes.BlockSize % 2 == 0) && PackingPays(g, codes.Codes.Length, 4))
         {
-            var dequantized = g.Name($"{output}::matrix");
-            GatherBlockGrid(g, codes, blockSize, dequantized, output);
-            ToLayout(g, dequantized, rows, columns, shape, transposed, output);
+            NibbleGrid(g, codes, shape, transposed, output);
             return;
         }
         var levels = Levels(g, codes.Codes, codes.Bits, rows, columns, output);

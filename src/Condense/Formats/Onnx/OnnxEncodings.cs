@@ -22,13 +22,13 @@ internal static partial class OnnxEncodings
 
     /// <summary>
     /// Whether storing <paramref name="n"/> codes in <paramref name="bits"/> bits beats whole bytes:
-    /// at 4 bits the uint4 node's few hundred bytes of constants, below it the shared 8 KiB bit
-    /// table (free once another tensor has paid for it).
+    /// at 4 bits the shared 2 KiB nibble table, at other widths the shared 8 KiB bit table (each
+    /// free once another tensor has paid for it).
     /// </summary>
     static bool PackingPays(OnnxGraphBuilder g, long n, int bits) =>
-        bits == 4 && !g.Int4AsBitPlanes ? n * 4 / 8 >= Uint4NodeBytes : g.HasShared(BitTable) || n * (8 - bits) / 8 >= BitTableBytes;
-
-    const int Uint4NodeBytes = 256;
+        bits == 4 && !g.Int4AsBitPlanes
+            ? g.HasShared(NibbleTable) || n * 4 / 8 >= NibbleTableBytes
+            : g.HasShared(BitTable) || n * (8 - bits) / 8 >= BitTableBytes;
 
     public static float[] Fp16(OnnxGraphBuilder g, float[] values, long[] shape, string output)
     {
@@ -75,9 +75,9 @@ internal static partial class OnnxEncodings
 
     /// <summary>
     /// Stores indices (each below 2^bits) and emits nodes yielding them as int32 of
-    /// <paramref name="shape"/>. At 8 bits: a uint8 tensor and a Cast. At 4: uint4 through
-    /// GatherBlockQuantized (<see cref="Uint4Indices"/>; its folding costs a float per index, not
-    /// the bit planes' int32 per bit). Other widths: bit planes, 8
+    /// <paramref name="shape"/>. At 8 bits: a uint8 tensor and a Cast. At 4: nibbles
+    /// (<see cref="NibbleIndices"/>; folding them costs a few values per index, not the bit planes'
+    /// int32 per bit). Other widths: bit planes, 8
     /// indices per byte per plane (bits·n/8 bytes in all), unpacked by a Gather on the shared
     /// 256×8 bit table, a weighted sum over planes, and a reshape.
     /// </summary>
@@ -92,7 +92,7 @@ internal static partial class OnnxEncodings
             g.Node("Cast", [stored], cast, OnnxGraphBuilder.Int("to", (long)DataType.Int32));
             return cast;
         }
-        if (bits == 4 && !g.Int4AsBitPlanes) return Uint4Indices(g, indices, shape, output);
+        if (bits == 4 && !g.Int4AsBitPlanes) return NibbleIndices(g, indices, shape, output);
         var groups = (n + 7) / 8;
         var planes = new byte[groups * bits];
         for (int i = 0; i < n; i++)
