@@ -61,6 +61,7 @@ public sealed class DataAwareCompressionTests
 
     [Theory]
     [InlineData(4, 0, false)]
+    [InlineData(4, 16, false)]
     [InlineData(3, 8, false)]
     [InlineData(2, 0, true)]
     public void Written_codes_decode_in_onnx_runtime_to_exactly_the_solved_values(int bits, int block, bool codebook)

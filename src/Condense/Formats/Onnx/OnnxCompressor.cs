@@ -92,6 +92,7 @@ public static class OnnxCompressor
 
         var taken = AllNames(graph);
         taken.Add(OnnxEncodings.BitTable);
+        taken.Add(OnnxEncodings.NibbleTable);
         var builder = new OnnxGraphBuilder(taken, opset);
         var reports = new List<OnnxTensorReport>();
         var untouched = new List<OnnxUntouchedNode>();

@@ -11,10 +11,19 @@ namespace Condense.Formats.Onnx;
 /// </summary>
 internal static partial class OnnxEncodings
 {
-    /// <summary>ŵ = (code − zero[r, b]) · scale[r, b]; scales and zero points expanded over columns by a Gather when blocked.</summary>
+    /// <summary>
+    /// ŵ = (code − zero[r, b]) · scale[r, b]: at 4 bits (even blocks or per channel) nibbles per
+    /// block with broadcast parameters (OnnxEncodings.Int4.cs); otherwise codes, Cast, Sub and Mul,
+    /// with scales and zero points expanded over columns by a Gather when blocked.
+    /// </summary>
     public static void GridMatrix(OnnxGraphBuilder g, GridCodes codes, long[] shape, bool transposed, string output)
     {
         long rows = codes.Rows, columns = codes.Columns;
+        if (codes.Bits == 4 && !g.Int4AsBitPlanes && (codes.Blocks == 1 || codes.BlockSize % 2 == 0) && PackingPays(g, codes.Codes.Length, 4))
+        {
+            NibbleGrid(g, codes, shape, transposed, output);
+            return;
+        }
         var levels = Levels(g, codes.Codes, codes.Bits, rows, columns, output);
         var asFloat = g.Name($"{output}::q_float");
         g.Node("Cast", [levels], asFloat, OnnxGraphBuilder.Int("to", (long)DataType.Float));
@@ -63,7 +72,7 @@ internal static partial class OnnxEncodings
     static string Levels(OnnxGraphBuilder g, byte[] codes, int bits, long rows, long columns, string output)
     {
         var used = bits;
-        if (!g.HasShared(BitTable) && (long)codes.Length * (8 - used) / 8 < BitTableBytes) used = 8;
+        if (!PackingPays(g, codes.Length, used)) used = 8;
         return UnpackedIndices(g, codes.Select(c => (int)c).ToArray(), used, [rows, columns], output);
     }
 

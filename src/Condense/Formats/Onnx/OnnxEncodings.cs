@@ -20,6 +20,16 @@ internal static partial class OnnxEncodings
 
     const int BitTableBytes = 256 * 8 * 4;
 
+    /// <summary>
+    /// Whether storing <paramref name="n"/> codes in <paramref name="bits"/> bits beats whole bytes:
+    /// at 4 bits the shared 2 KiB nibble table, at other widths the shared 8 KiB bit table (each
+    /// free once another tensor has paid for it).
+    /// </summary>
+    static bool PackingPays(OnnxGraphBuilder g, long n, int bits) =>
+        bits == 4 && !g.Int4AsBitPlanes
+            ? g.HasShared(NibbleTable) || n * 4 / 8 >= NibbleTableBytes
+            : g.HasShared(BitTable) || n * (8 - bits) / 8 >= BitTableBytes;
+
     public static float[] Fp16(OnnxGraphBuilder g, float[] values, long[] shape, string output)
     {
         var raw = new byte[values.Length * 2];
@@ -56,7 +66,7 @@ internal static partial class OnnxEncodings
         var back = shared.Reconstruct();
         var used = bits;
         // Packing needs the shared 8 KiB bit table; below that saving, whole bytes are smaller.
-        if (!g.HasShared(BitTable) && (long)values.Length * (8 - used) / 8 < BitTableBytes) used = 8;
+        if (!PackingPays(g, values.Length, used)) used = 8;
         var book = g.Add(OnnxTensorData.FromFloat32(g.Name($"{output}::codebook"), codebook, [codebook.Length]));
         var index = UnpackedIndices(g, indices, used, shape, output);
         g.Node("Gather", [book, index], output, OnnxGraphBuilder.Int("axis", 0));
@@ -65,7 +75,9 @@ internal static partial class OnnxEncodings
 
     /// <summary>
     /// Stores indices (each below 2^bits) and emits nodes yielding them as int32 of
-    /// <paramref name="shape"/>. At 8 bits: a uint8 tensor and a Cast. Below: bit planes, 8
+    /// <paramref name="shape"/>. At 8 bits: a uint8 tensor and a Cast. At 4: nibbles
+    /// (<see cref="NibbleIndices"/>; folding them costs a few values per index, not the bit planes'
+    /// int32 per bit). Other widths: bit planes, 8
     /// indices per byte per plane (bits·n/8 bytes in all), unpacked by a Gather on the shared
     /// 256×8 bit table, a weighted sum over planes, and a reshape.
     /// </summary>
@@ -80,6 +92,7 @@ internal static partial class OnnxEncodings
             g.Node("Cast", [stored], cast, OnnxGraphBuilder.Int("to", (long)DataType.Int32));
             return cast;
         }
+        if (bits == 4 && !g.Int4AsBitPlanes) return NibbleIndices(g, indices, shape, output);
         var groups = (n + 7) / 8;
         var planes = new byte[groups * bits];
         for (int i = 0; i < n; i++)
@@ -170,7 +183,7 @@ internal static partial class OnnxEncodings
         // Below 8 bits the levels are bit-packed like k-means indices (when that pays for the
         // shared bit table) and cast back to uint8 for DequantizeLinear.
         string quantized;
-        if (bits < 8 && (g.HasShared(BitTable) || (long)values.Length * (8 - bits) / 8 >= BitTableBytes))
+        if (bits < 8 && PackingPays(g, values.Length, bits))
         {
             var levels = UnpackedIndices(g, q.Select(b => (int)b).ToArray(), bits, shape, output);
             quantized = g.Name($"{output}::q{bits}");

@@ -15,6 +15,12 @@ internal sealed class OnnxGraphBuilder(HashSet<string> taken, long opset, List<T
     public bool HasShared(string name) => Shared.Any(t => t.Name == name);
 
     public long Opset { get; } = opset;
+
+    /// <summary>
+    /// Write 4-bit codes as bit planes (the layout before GatherBlockQuantized) rather than uint4:
+    /// only for tests that compare the two layouts.
+    /// </summary>
+    public bool Int4AsBitPlanes { get; init; }
     public List<TensorProto> Initializers { get; } = [];
     public List<NodeProto> Nodes { get; } = [];
 
@@ -58,7 +64,7 @@ internal sealed class OnnxGraphBuilder(HashSet<string> taken, long opset, List<T
     public long Bytes => Initializers.Sum(t => (long)t.CalculateSize()) + Nodes.Sum(n => (long)n.CalculateSize());
 
     /// <summary>A copy that starts empty but shares the name registry (for trying an alternative).</summary>
-    public OnnxGraphBuilder Fork() => new(new HashSet<string>(taken, taken.Comparer), Opset, [.. Shared]);
+    public OnnxGraphBuilder Fork() => new(new HashSet<string>(taken, taken.Comparer), Opset, [.. Shared]) { Int4AsBitPlanes = Int4AsBitPlanes };
 
     /// <summary>Adopts the names a fork took, once its encoding is chosen.</summary>
     public void Adopt(OnnxGraphBuilder fork)

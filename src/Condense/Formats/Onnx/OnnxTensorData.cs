@@ -24,9 +24,16 @@ public static class OnnxTensorData
         _ => 0,
     };
 
+    /// <summary>ONNX's UINT4 data type number (IR 10; not in Debian's older onnx.proto enum): two values per byte.</summary>
+    public const int Uint4 = 21;
+
+    /// <summary>ONNX's INT4 data type number (IR 10): two values per byte.</summary>
+    public const int Int4 = 22;
+
     /// <summary>The ONNX name of a data type (FLOAT, INT64, …), or its number when unknown.</summary>
     public static string TypeName(int dataType) =>
-        Enum.IsDefined((DataType)dataType) ? ((DataType)dataType).ToString().ToUpperInvariant() : $"type {dataType}";
+        dataType == Uint4 ? "UINT4" : dataType == Int4 ? "INT4"
+        : Enum.IsDefined((DataType)dataType) ? ((DataType)dataType).ToString().ToUpperInvariant() : $"type {dataType}";
 
     /// <summary>
     /// The number of elements of a shape, or -1 when a dimension is negative or the product

@@ -75,12 +75,16 @@ internal static class OnnxValidator
         if (count < 0)
             throw new InvalidFileException(source, $"{name} has absurd dims [{string.Join(", ", t.Dims)}]: more than {options.MaxTensorElements} elements");
         var type = (DataType)t.DataType;
-        if (!Enum.IsDefined(type) || type == DataType.Undefined)
+        // UINT4 and INT4 (IR 10; not in Debian's onnx.proto enum): two values per byte, as Condense's
+        // GatherBlockQuantized writers store them.
+        var nibbles = t.DataType is OnnxTensorData.Uint4 or OnnxTensorData.Int4;
+        if (!nibbles && (!Enum.IsDefined(type) || type == DataType.Undefined))
             throw new InvalidFileException(source, $"{name} has unknown data type {t.DataType}");
         var size = OnnxTensorData.ElementSize(t.DataType);
+        var bytes = nibbles ? (count + 1) / 2 : count * size;
         if (OnnxTensorData.IsExternal(t))
         {
-            if (size == 0) throw new InvalidFileException(source, $"{name}: external data of type {OnnxTensorData.TypeName(t.DataType)} is not allowed");
+            if (size == 0 && !nibbles) throw new InvalidFileException(source, $"{name}: external data of type {OnnxTensorData.TypeName(t.DataType)} is not allowed");
             if (directory is null) throw new InvalidFileException(source, $"{name} has external data but the model was not read from a folder");
             var path = ResolveExternal(source, directory, t);
             var fileLength = new FileInfo(path).Length;
@@ -98,15 +102,15 @@ internal static class OnnxValidator
                     throw new InvalidFileException(source, $"{name}: external data {offset}+{length} runs past the end of its {fileLength}-byte file");
             }
             else length = fileLength - offset;
-            if (length != count * size)
-                throw new InvalidFileException(source, $"{name}: external data holds {length} bytes but dims [{string.Join(", ", t.Dims)}] of {OnnxTensorData.TypeName(t.DataType)} need {count * size}");
+            if (length != bytes)
+                throw new InvalidFileException(source, $"{name}: external data holds {length} bytes but dims [{string.Join(", ", t.Dims)}] of {OnnxTensorData.TypeName(t.DataType)} need {bytes}");
             return;
         }
         if (t.HasRawData)
         {
-            if (size == 0) throw new InvalidFileException(source, $"{name}: raw_data is not allowed for {OnnxTensorData.TypeName(t.DataType)}");
-            if (t.RawData.Length != count * size)
-                throw new InvalidFileException(source, $"{name}: raw_data holds {t.RawData.Length} bytes but dims [{string.Join(", ", t.Dims)}] of {OnnxTensorData.TypeName(t.DataType)} need {count * size}");
+            if (size == 0 && !nibbles) throw new InvalidFileException(source, $"{name}: raw_data is not allowed for {OnnxTensorData.TypeName(t.DataType)}");
+            if (t.RawData.Length != bytes)
+                throw new InvalidFileException(source, $"{name}: raw_data holds {t.RawData.Length} bytes but dims [{string.Join(", ", t.Dims)}] of {OnnxTensorData.TypeName(t.DataType)} need {bytes}");
             return;
         }
         var (field, stored) = type switch
@@ -120,7 +124,8 @@ internal static class OnnxValidator
             DataType.String => ("string_data", t.StringData.Count),
             _ => ("int32_data", t.Int32Data.Count),
         };
-        if (stored != count)
+        // int32_data holds 4-bit values one per element or, packed, two.
+        if (stored != count && !(nibbles && stored == (count + 1) / 2))
             throw new InvalidFileException(source, $"{name}: {field} holds {stored} values but dims [{string.Join(", ", t.Dims)}] need {count}");
     }
 
