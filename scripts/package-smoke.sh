@@ -33,7 +33,7 @@ dotnet pack src/Condense/Condense.csproj -c Release -m:1 -o "$feed" -p:PackageVe
 dotnet pack src/Condense.Cli/Condense.Cli.csproj -c Release -m:1 -o "$feed" -p:PackageVersion="$package_version" | tail -2
 library=$feed/Condense.$package_version.nupkg
 [ -f "$library" ] || fail "no $library"
-listing=$(unzip -Z1 "$library")
+listing=$(python3 -c 'import sys, zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' "$library")
 for entry in lib/net10.0/Condense.dll lib/net10.0/Condense.xml README.md LICENSE buildTransitive/Condense.targets buildTransitive/fix-libtorchsharp.sh; do
   grep -qx "$entry" <<<"$listing" || fail "$library lacks $entry"
 done

@@ -15,8 +15,9 @@ git ls-files -z --cached --others --exclude-standard | tar --null -T - --ignore-
 if [ -d src/Condense.Studio/frontend/node_modules ]; then tar -cf - src/Condense.Studio/frontend/node_modules | tar -xf - -C "$copy"; fi
 cd "$copy"
 
-build() { dotnet build tests/Condense.Tests -c Release -m:1 -v q --nologo 2>&1 | grep -E ' error |rror\(s\)' | tail -3; }
-run_rule() { dotnet test tests/Condense.Tests -c Release --no-build --filter "FullyQualifiedName~ArchitectureTests.$1" 2>&1 | grep -E '^(Passed|Failed)!|Assert|offen|commands that|types ' | head -4; }
+# (|| true: a failing test is the expected outcome here, and grep finding nothing is not an error.)
+build() { { dotnet build tests/Condense.Tests -c Release -m:1 -v q --nologo 2>&1 || true; } | grep -E ' error |rror\(s\)' | tail -3 || true; }
+run_rule() { { dotnet test tests/Condense.Tests -c Release --no-build --filter "FullyQualifiedName~ArchitectureTests.$1" 2>&1 || true; } | grep -E '^(Passed|Failed)!|commands that|types (using|outside)|library types' | head -4 || true; }
 
 declare -a names files tests bodies
 names+=(command-calls-command); files+=(src/Condense.Cli/Commands/ArchBreakCommand.cs); tests+=(No_command_references_another_command)
