@@ -11,11 +11,15 @@ namespace Condense.Cli;
 /// </summary>
 public static class CliRunner
 {
-    public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null) =>
+        Run(CommandTree.Build(), args, stdout, stderr);
+
+    /// <summary>Runs <paramref name="args"/> against <paramref name="root"/>; tests hand in a tree whose command fails on purpose.</summary>
+    internal static int Run(RootCommand root, string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
         var output = stdout ?? Console.Out;
         var error = stderr ?? Console.Error;
-        var root = CommandTree.Build();
+        if (Environment.GetEnvironmentVariable("CONDENSE_DEBUG") == "1") Formats.Onnx.OnnxRuntimeEnvironment.Echo = line => error.WriteLine($"condense: {line}");
         var parsed = root.Parse(args);
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         if (parsed.Errors.Count > 0)

@@ -20,6 +20,7 @@ public static class BenchSuites
         new("kmeans", ["bench", "kmeans", "--bits", "2,4,6,8", "--exact", "on", "--repeat", "2", .. Peers(peers), "--json"], KMeans),
         new("kmeans-4096", ["bench", "kmeans", "--n", "4096", "--bits", "8", "--exact", "off", "--repeat", "1", "--json"], KMeans4096),
         new("image", ["bench", "image", "--images", "astronaut,chelsea-512", "--repeat", "3", .. Peers(peers), "--json"], Image),
+        new("image-process", ["bench", "image", "--images", "coffee", "--k", "256", "--repeat", "5", "--process", "--json"], ImageProcess),
         new("lowrank", ["bench", "lowrank", "--reps", "3", .. Peers(peers), "--json"], LowRank),
         new("scale", ["bench", "scale", "--size", "1GB", "--clean", "--json"], Scale),
         new("studio", ["bench", "studio", "--json"], Studio),
@@ -131,6 +132,16 @@ public static class BenchSuites
                 Ratio(s / pq, "F2", "≤ pngquant"), s is { } a && pq is { } b ? a <= b : null));
         }
         return rows;
+    }
+
+    /// <summary>Issue #22: <c>condense image coffee.png --colors 256</c> as a whole process (start-up included) against pngquant, run alternately.</summary>
+    static IReadOnlyList<BenchFigure> ImageProcess(JsonNode j)
+    {
+        var p = j["process"];
+        var ours = D(p?["CondenseSeconds"]);
+        var theirs = D(p?["PngquantSeconds"]);
+        return [new("#22", "condense image coffee --colors 256, whole process: s", F(ours, "F3"), theirs is null ? "–" : $"{F(theirs, "F3")} pngquant (live)",
+            Ratio(ours / theirs, "F2", "≤ 2×"), ours is { } a && theirs is { } b ? a <= 2 * b : null)];
     }
 
     static IReadOnlyList<BenchFigure> LowRank(JsonNode j)

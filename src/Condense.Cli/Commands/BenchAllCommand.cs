@@ -17,9 +17,6 @@ namespace Condense.Cli.Commands;
 /// </summary>
 public static class BenchAllCommand
 {
-    /// <summary>Longest a suite may run before it is stopped and reported as not run.</summary>
-    static readonly TimeSpan SuiteTimeout = TimeSpan.FromMinutes(20);
-
     public static Command Create()
     {
         var noPeers = new Option<bool>("--no-peers") { Description = "Do not run the Python peers; print the figures the issues quote instead." };
@@ -35,7 +32,7 @@ public static class BenchAllCommand
             var started = DateTimeOffset.UtcNow;
             var loadBefore = BenchResults.LoadAverage();
             var why = "";
-            var peers = !parse.GetValue(noPeers) && PeersAvailable(out why);
+            var peers = !parse.GetValue(noPeers) && BenchRunner.PeersAvailable(out why);
             var suites = BenchSuites.All(peers);
             if (parse.GetValue(only) is { } names)
             {
@@ -54,12 +51,12 @@ public static class BenchAllCommand
             {
                 error.WriteLine($"bench all: {suite.Name}: condense {string.Join(" ", suite.Arguments)}");
                 var clock = Stopwatch.StartNew();
-                var (document, status) = RunSuite(suite.Arguments);
+                var (document, status) = BenchRunner.RunSuite(suite.Arguments);
                 if (document is null && suite.Arguments.Contains("--peers"))
                 {
                     // A peer that fails (missing package, changed output) must not cost the suite: rerun with the quoted figures.
                     error.WriteLine($"bench all: {suite.Name}: {status}; again without --peers");
-                    var (again, status2) = RunSuite(suite.Arguments.Where(a => a != "--peers").ToList());
+                    var (again, status2) = BenchRunner.RunSuite(suite.Arguments.Where(a => a != "--peers").ToList());
                     (document, status) = (again, again is null ? status2 : $"peer failed ({status}); issue figures");
                 }
                 var seconds = clock.Elapsed.TotalSeconds;
@@ -77,7 +74,7 @@ public static class BenchAllCommand
                 runs.Add((suite.Name, seconds, status));
                 error.WriteLine($"bench all: {suite.Name}: {status} in {seconds:F0} s");
             }
-            var path = parse.GetValue(output) ?? DefaultOutput();
+            var path = parse.GetValue(output) ?? BenchRunner.DefaultOutput();
             var commandLine = "condense bench all" + (parse.Tokens.Count > 2 ? " " + string.Join(" ", parse.Tokens.Skip(2).Select(t => t.Value)) : "");
             var markdown = BenchResults.Markdown(figures, runs, started, BenchResults.Machine(), loadBefore, BenchResults.LoadAverage(), commandLine);
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
@@ -97,67 +94,5 @@ public static class BenchAllCommand
             return 0;
         });
         return command;
-    }
-
-    /// <summary>Runs <c>condense ARGS</c> in a child process and parses the JSON it prints; null and a reason when it fails.</summary>
-    static (JsonNode? Document, string Status) RunSuite(IReadOnlyList<string> arguments)
-    {
-        var cli = typeof(BenchAllCommand).Assembly.Location;
-        var host = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
-        var info = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(cli);
-        foreach (var a in arguments) info.ArgumentList.Add(a);
-        if (ColorPeers.FindPeersDirectory() is { } peers) info.Environment["CONDENSE_PEERS"] = peers;
-        using var process = Process.Start(info) ?? throw new CondenseException($"bench all: could not start {host}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(SuiteTimeout))
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-            return (null, $"stopped after {SuiteTimeout.TotalMinutes:F0} min");
-        }
-        if (process.ExitCode != 0)
-        {
-            var last = stderr.Result.Trim().Split('\n').LastOrDefault()?.Trim() ?? "";
-            return (null, $"exit {process.ExitCode}: {last}");
-        }
-        var text = stdout.Result;
-        var start = text.IndexOfAny(['{', '[']);
-        try
-        {
-            return start < 0 ? (null, "printed no JSON") : (JsonNode.Parse(text[start..]), "ok");
-        }
-        catch (JsonException ex)
-        {
-            return (null, $"printed malformed JSON: {ex.Message}");
-        }
-    }
-
-    /// <summary>Whether the Python peers can run here: the scripts, Debian's python3 with scikit-learn and torch, pngquant.</summary>
-    static bool PeersAvailable(out string why)
-    {
-        why = "";
-        if (ColorPeers.FindPeersDirectory() is null) { why = "no shared/peers folder above this one"; return false; }
-        if (!File.Exists(ColorPeers.Python)) { why = $"{ColorPeers.Python} is missing"; return false; }
-        if (ColorPeers.FindPngquant() is null) { why = "pngquant is not installed"; return false; }
-        var info = new ProcessStartInfo(ColorPeers.Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-c", "import numpy, sklearn, torch" }) info.ArgumentList.Add(a);
-        using var process = Process.Start(info);
-        if (process is null || !process.WaitForExit(TimeSpan.FromMinutes(1)) || process.ExitCode != 0)
-        {
-            why = "python3 cannot import numpy, sklearn and torch (run ../shared/peers/setup.sh)";
-            return false;
-        }
-        return true;
-    }
-
-    /// <summary>bench/results.md in the repository holding the current folder (found by Condense.slnx), else under the current folder.</summary>
-    static string DefaultOutput()
-    {
-        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Condense.slnx")))
-                return Path.Combine(dir.FullName, "bench", "results.md");
-        return Path.Combine("bench", "results.md");
     }
 }

@@ -22,7 +22,7 @@ public static class BenchOnnxLargeCommand
         command.SetAction(parse =>
         {
             const int hidden = 4096, intermediate = 11008;
-            var bytes = BenchScaleCommand.ParseSize(parse.GetValue(size)!);
+            var bytes = OptionValues.ParseSize(parse.GetValue(size)!);
             var pair = 2L * hidden * intermediate * 4;
             var layers = (int)Math.Max(2, 2 * ((bytes + pair - 1) / pair));
             var path = Path.Combine(parse.GetValue(dir)!, "model.onnx");

@@ -5,6 +5,8 @@ using Condense.Formats;
 using Condense.Streaming;
 using Spectre.Console;
 
+using Condense.Cli.Reports;
+
 namespace Condense.Cli.Commands;
 
 /// <summary>
@@ -29,7 +31,7 @@ public static class BenchScaleCommand
         var command = new Command("scale", "Compress a synthetic model bigger than memory: MB/s, CPU %, peak RSS per method.") { size, dtype, methods, workers, dir, seed, clean, json };
         command.SetAction(parse =>
         {
-            var bytes = ParseSize(parse.GetValue(size)!);
+            var bytes = OptionValues.ParseSize(parse.GetValue(size)!);
             var type = parse.GetValue(dtype)!.ToLowerInvariant() switch
             {
                 "f32" or "fp32" or "float32" => TensorDType.F32,
@@ -49,7 +51,7 @@ public static class BenchScaleCommand
             {
                 var output = folder + "-out-" + method.ToString().ToLowerInvariant();
                 if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
-                var report = StreamCommand.Run(parse, folder, output, StreamMethods.Create(method), new StreamOptions { Workers = parse.GetValue(workers) }, !quiet);
+                var report = StreamView.Run(parse, folder, output, StreamMethods.Create(method), new StreamOptions { Workers = parse.GetValue(workers) }, !quiet);
                 if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
                 if (report is null) return 130;
                 reports.Add(report);
@@ -67,29 +69,15 @@ public static class BenchScaleCommand
                     generate_seconds = generateSeconds,
                     workers = parse.GetValue(workers),
                     peak_rss_bytes = peak,
-                    methods = reports.Select(r => StreamCommand.Json(r, "")),
+                    methods = reports.Select(r => StreamView.Json(r, "")),
                 });
                 return 0;
             }
-            console.Write(StreamCommand.Table(reports));
+            console.Write(StreamView.Table(reports));
             console.WriteLine($"peak resident memory (VmHWM) {peak / 1e6:F0} MB; {parse.GetValue(workers)} workers; figures are noisy on a shared machine: report the best of several runs");
             return 0;
         });
         return command;
-    }
-
-    /// <summary>"30GB" → 30·10^9, "2GiB" → 2·2^30, "500MB", "1e9" (bytes).</summary>
-    public static long ParseSize(string text)
-    {
-        var t = text.Trim().ToUpperInvariant();
-        (string Suffix, double Factor)[] units = [("GIB", 1L << 30), ("MIB", 1L << 20), ("KIB", 1L << 10), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3), ("G", 1e9), ("M", 1e6), ("B", 1)];
-        foreach (var (suffix, factor) in units)
-        {
-            if (t.EndsWith(suffix, StringComparison.Ordinal) && double.TryParse(t[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && v * factor < 1e14)
-                return (long)(v * factor);
-        }
-        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var b) && b > 0 && b < 1e14) return (long)b;
-        throw new CondenseException($"--size {text}: use a size such as 30GB, 500MB or 2GiB");
     }
 
     /// <summary>Peak resident set of this process (Linux VmHWM), or the current working set elsewhere.</summary>

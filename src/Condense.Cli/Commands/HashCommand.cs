@@ -47,7 +47,7 @@ public static class HashCommand
             var console = CliConsole.For(parse);
             var sizes = kind == ModelKind.Classifier ? new[] { 784, 1000, 1000, 10 } : [784, 300, 100, 10];
             if (parse.GetValue(sweep) is { } list)
-                return Sweep(parse, options, LowRankCommand.ParseRanks(list), sizes, train, test, training, asJson);
+                return Sweep(parse, options, OptionValues.ParseRanks(list), sizes, train, test, training, asJson);
             var outPath = parse.GetValue(output);
             var rows = HashingComparison.Run(sizes, options, train, test, training, parse.GetValue(dropout), parse.GetValue(structured),
                 asJson ? null : console.WriteLine, trained: outPath is null ? null : net => Save(outPath, net));

@@ -1,10 +1,8 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using Condense.Cli.Imaging;
 using Condense.Imaging;
-using Spectre.Console;
+using Condense.Workflows.Imaging;
 
 namespace Condense.Cli.Commands;
 
@@ -17,9 +15,6 @@ namespace Condense.Cli.Commands;
 public static class ImageCommand
 {
     static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
-
-    /// <summary>One line of JSON, with "+" and "×" left as they are.</summary>
-    static readonly JsonSerializerOptions JsonLine = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static Command Create()
     {
@@ -76,157 +71,20 @@ public static class ImageCommand
             "median-cut" or "mediancut" => ColorInit.MedianCut,
             _ => throw new CondenseException($"image: --init must be kmeans++ or median-cut, got '{request.Init}'"),
         };
-        var ks = request.Sweep is { } list ? ParseSweep(list) : [request.Colors!.Value];
-        foreach (var k in ks)
+        int[] ks = request.Sweep is { } list ? ParseSweep(list) : [request.Colors!.Value];
+        var work = new ImageQuantizationRequest(request.Input, ks, request.Seed, init, request.MaxPixels, request.Output, request.ErrorMap, request.ErrorScale);
+        if (request.Sweep is null)
         {
-            _ = new ColorQuantizer(new ColorQuantizerOptions { Colors = k, Seed = request.Seed, Init = init });
-        }
-        if (request.ErrorScale is { } s && s is < 1 or > 765)
-        {
-            throw new CondenseException($"image: --error-scale must be between 1 and 765, got {s}");
-        }
-        var decode = new ImageDecodeOptions { MaxPixels = request.MaxPixels };
-        var image = LoadInput(request.Input, decode);
-
-        if (request.Sweep is not null)
-        {
-            return RunSweep(request, image, ks, init, stdout);
-        }
-
-        var clock = Stopwatch.StartNew();
-        var quantizer = new ColorQuantizer(new ColorQuantizerOptions { Colors = ks[0], Seed = request.Seed, Init = init });
-        var result = quantizer.Quantize(image);
-        var seconds = clock.Elapsed.TotalSeconds;
-        var png = IndexedPngWriter.Encode(result);
-        var sizes = result.Sizes with { FileBytes = png.LongLength };
-        if (request.Output is not null)
-        {
-            Formats.AtomicFile.WriteAllBytes(request.Output, png);
-        }
-        long? errorMapBytes = null;
-        if (request.ErrorMap is not null)
-        {
-            errorMapBytes = ErrorMap.WritePng(request.ErrorMap, result, request.ErrorScale);
-        }
-
-        if (request.Json)
-        {
-            stdout.WriteLine(JsonSerializer.Serialize(new
-            {
-                input = request.Input,
-                width = image.Width,
-                height = image.Height,
-                distinctColors = result.DistinctColors,
-                k = result.RequestedColors,
-                paletteColors = result.Palette.Count,
-                seed = request.Seed,
-                init = request.Init,
-                iterations = result.Iterations,
-                meanError = result.MeanError,
-                maxError = result.MaxError,
-                rawRgbBytes = sizes.RawRgbBytes,
-                paletteBytes = sizes.PaletteBytes,
-                bitsPerIndex = sizes.BitsPerIndex,
-                packedBytes = sizes.PackedBytes,
-                pngBytes = sizes.FileBytes,
-                packedRatio = sizes.PackedRatio,
-                pngRatio = sizes.FileRatio,
-                seconds,
-                output = request.Output,
-                errorMap = request.ErrorMap,
-                errorMapBytes,
-                palette = result.Palette.Select(c => c.ToString()).ToArray(),
-            }, JsonLine));
+            ImageReportView.Write(stdout, work, request.Init, ImageQuantization.Run(work), request.Json);
             return 0;
         }
-        var console = ConsoleFor(stdout);
-        var table = new Table().AddColumn("quantity").AddColumn(new TableColumn("value").RightAligned());
-        table.AddRow("image", Markup.Escape($"{request.Input} ({image.Width}×{image.Height}, {result.DistinctColors} distinct colours)"));
-        table.AddRow("k (palette entries used)", $"{result.RequestedColors} ({result.Palette.Count})");
-        table.AddRow("Lloyd iterations", result.Iterations.ToString(Inv));
-        table.AddRow("mean error Σ|W−Q| (0…765)", result.MeanError.ToString("F3", Inv));
-        table.AddRow("largest error", result.MaxError.ToString(Inv));
-        table.AddRow("raw RGB bytes", sizes.RawRgbBytes.ToString("N0", Inv));
-        table.AddRow($"palette + {sizes.BitsPerIndex}-bit indices bytes", $"{sizes.PackedBytes.ToString("N0", Inv)} ({sizes.PackedRatio.ToString("F1", Inv)}×)");
-        table.AddRow($"indexed PNG bytes (bit depth {IndexedPngWriter.BitDepthFor(result.Palette.Count)})", $"{sizes.FileBytes!.Value.ToString("N0", Inv)} ({sizes.FileRatio!.Value.ToString("F1", Inv)}×)");
-        table.AddRow("quantize seconds", seconds.ToString("F3", Inv));
-        console.Write(table);
-        if (request.Output is not null)
-        {
-            stdout.WriteLine($"wrote {request.Output} ({png.LongLength} bytes)");
-        }
-        if (request.ErrorMap is not null)
-        {
-            stdout.WriteLine($"wrote {request.ErrorMap} ({errorMapBytes} bytes)");
-        }
-        return 0;
-    }
-
-    static int RunSweep(ImageRequest request, RgbImage image, int[] ks, ColorInit init, TextWriter stdout)
-    {
-        var rows = new List<SweepRow>();
-        foreach (var k in ks)
-        {
-            var clock = Stopwatch.StartNew();
-            var result = new ColorQuantizer(new ColorQuantizerOptions { Colors = k, Seed = request.Seed, Init = init }).Quantize(image);
-            var seconds = clock.Elapsed.TotalSeconds;
-            var png = IndexedPngWriter.Encode(result);
-            rows.Add(new SweepRow(k, result.Palette.Count, result.MeanError, result.MaxError, result.Sizes.BitsPerIndex,
-                result.Sizes.PackedBytes, png.LongLength, result.Sizes.RawRgbBytes, seconds));
-        }
+        var (image, points) = ImageQuantization.Sweep(work);
         if (request.Plot is not null)
         {
-            SweepPlot.Write(request.Plot, request.Input, rows);
+            SweepPlot.Write(request.Plot, request.Input, points);
         }
-        if (request.Json)
-        {
-            stdout.WriteLine(JsonSerializer.Serialize(new
-            {
-                input = request.Input,
-                width = image.Width,
-                height = image.Height,
-                seed = request.Seed,
-                plot = request.Plot,
-                runs = rows.Select(r => new
-                {
-                    k = r.K, paletteColors = r.PaletteColors, meanError = r.MeanError, maxError = r.MaxError,
-                    bitsPerIndex = r.BitsPerIndex, packedBytes = r.PackedBytes, pngBytes = r.PngBytes,
-                    rawRgbBytes = r.RawBytes, seconds = r.Seconds,
-                }),
-            }, JsonLine));
-            return 0;
-        }
-        var console = ConsoleFor(stdout);
-        var table = new Table().Title(Markup.Escape($"{request.Input}: {image.Width}×{image.Height}, raw RGB {rows[0].RawBytes:N0} bytes"));
-        foreach (var h in new[] { "k", "used", "mean error", "max error", "bits", "packed bytes", "PNG bytes", "PNG ratio", "seconds" })
-        {
-            table.AddColumn(new TableColumn(h).RightAligned());
-        }
-        foreach (var r in rows)
-        {
-            table.AddRow(r.K.ToString(Inv), r.PaletteColors.ToString(Inv), r.MeanError.ToString("F3", Inv), r.MaxError.ToString(Inv),
-                r.BitsPerIndex.ToString(Inv), r.PackedBytes.ToString("N0", Inv), r.PngBytes.ToString("N0", Inv),
-                ((double)r.RawBytes / r.PngBytes).ToString("F1", Inv) + "×", r.Seconds.ToString("F3", Inv));
-        }
-        console.Write(table);
-        if (request.Plot is not null)
-        {
-            stdout.WriteLine($"wrote {request.Plot}");
-        }
+        ImageReportView.WriteSweep(stdout, work, image, points, request.Plot, request.Json);
         return 0;
-    }
-
-    /// <summary>Reads a file or a bundled sample (<c>sample:NAME</c>).</summary>
-    public static RgbImage LoadInput(string input, ImageDecodeOptions options)
-    {
-        const string prefix = "sample:";
-        if (input.StartsWith(prefix, StringComparison.Ordinal))
-        {
-            var name = input[prefix.Length..];
-            var png = SampleImages.LoadPng(name);
-            return ImageDecoder.Decode(png, input, options);
-        }
-        return ImageDecoder.Decode(input, options);
     }
 
     static int[] ParseSweep(string list)
@@ -245,18 +103,5 @@ public static class ImageCommand
             }
         }
         return ks;
-    }
-
-    internal static IAnsiConsole ConsoleFor(TextWriter writer)
-    {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-    {
-        Out = new AnsiConsoleOutput(writer),
-        Ansi = AnsiSupport.No,
-        ColorSystem = ColorSystemSupport.NoColors,
-        Interactive = InteractionSupport.No,
-        });
-        console.Profile.Width = 160;
-        return console;
     }
 }

@@ -6,6 +6,8 @@ using Condense.LowRank;
 using Condense.Models;
 using Spectre.Console;
 
+using Condense.Cli.Reports;
+
 namespace Condense.Cli.Commands;
 
 /// <summary>
@@ -39,7 +41,7 @@ public static class LowRankCommand
         command.SetAction(parse =>
         {
             if (OnnxSniffer.LooksLikeOnnx(parse.GetValue(model)!)) return onnx.Run(parse, parse.GetValue(model)!, (int)parse.GetValue(seed), parse.GetValue(json));
-            var rankList = ParseRanks(parse.GetValue(ranks)!);
+            var rankList = OptionValues.ParseRanks(parse.GetValue(ranks)!);
             var options = new RandomizedSvdOptions
             {
                 Oversamples = parse.GetValue(oversamples),
@@ -80,7 +82,7 @@ public static class LowRankCommand
                     return 0;
                 }
                 var console = CliConsole.For(parse);
-                console.Write(SweepTable(sweep));
+                console.Write(RankSweepView.Table(sweep));
                 console.WriteLine($"full model: {(sweep.FullAccuracy is { } a ? $"accuracy {a:P2}" : $"loss {sweep.FullLoss:F5}")}; {layerName} effective rank {sweep.EffectiveRank:F1}; break-even rank mn/(m+n) = {sweep.BreakEvenRank:F1}");
                 if (sweep.SmallestRankWithin(0.5) is { } within)
                     console.WriteLine($"smallest rank within 0.5 points of the full model: {within}");
@@ -91,28 +93,6 @@ public static class LowRankCommand
         });
         return command;
     }
-
-    /// <summary>One row per rank; with a sparse budget, an "r + S" row under each (parameters r(m + n) + s, ratio by bytes with int32 indices).</summary>
-    public static Table SweepTable(RankSweepResult sweep)
-    {
-        var table = new Table().AddColumns("rank", "parameters", "ratio", "energy kept", "rel. spectral err", "rel. Frobenius err", sweep.FullAccuracy is null ? "test loss" : "test accuracy");
-        foreach (var p in sweep.Points)
-        {
-            table.AddRow(p.Rank.ToString(CultureInfo.InvariantCulture), p.Parameters.ToString("N0", CultureInfo.InvariantCulture),
-                p.CompressionRatio.ToString("F2", CultureInfo.InvariantCulture) + (p.Compresses ? "" : " (none)"),
-                p.EnergyKept.ToString("F4", CultureInfo.InvariantCulture), p.RelativeSpectralError.ToString("F4", CultureInfo.InvariantCulture),
-                p.RelativeFrobeniusError.ToString("F4", CultureInfo.InvariantCulture), Score(p.TestAccuracy, p.TestLoss));
-            if (p.PlusSparse is { } s)
-                table.AddRow($"{p.Rank.ToString(CultureInfo.InvariantCulture)} + S", s.Parameters.ToString("N0", CultureInfo.InvariantCulture),
-                    s.CompressionRatio.ToString("F2", CultureInfo.InvariantCulture) + (s.Compresses ? "" : " (none)"), "—",
-                    s.RelativeSpectralError.ToString("F4", CultureInfo.InvariantCulture), s.RelativeFrobeniusError.ToString("F4", CultureInfo.InvariantCulture),
-                    Score(s.TestAccuracy, s.TestLoss));
-        }
-        return table;
-    }
-
-    static string Score(double? accuracy, double loss) =>
-        accuracy is { } a ? a.ToString("P2", CultureInfo.InvariantCulture) : loss.ToString("F5", CultureInfo.InvariantCulture);
 
     /// <summary>What the "r + S" rows count, and each split's compact size and GoDec iterations.</summary>
     static IEnumerable<string> PlusSparseNotes(RankSweepResult sweep)
@@ -129,13 +109,5 @@ public static class LowRankCommand
                     + $"{s.Iterations.ToString(CultureInfo.InvariantCulture)} GoDec iterations{(s.Converged ? "" : " (iteration limit reached)")}; "
                     + $"the same bytes as plain rank {s.EqualStorageRank.ToString(CultureInfo.InvariantCulture)}: rel. Frobenius err "
                     + $"{s.EqualStorageRelativeFrobeniusError.ToString("F4", CultureInfo.InvariantCulture)} vs {s.RelativeFrobeniusError.ToString("F4", CultureInfo.InvariantCulture)}";
-    }
-
-    public static int[] ParseRanks(string text)
-    {
-        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (parts.Length == 0) throw new CondenseException("--ranks: no ranks given");
-        return parts.Select(p => int.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture, out var r) && r > 0
-            ? r : throw new CondenseException($"--ranks: '{p}' is not a positive whole number")).ToArray();
     }
 }

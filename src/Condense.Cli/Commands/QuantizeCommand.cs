@@ -83,7 +83,7 @@ public static class QuantizeCommand
         var dataName = card.DataSet ?? DataSets.Mnist10k;
         var (_, test) = DataSets.Load(dataName);
         var before = Evaluator.Evaluate(net, test);
-        var inputs = LayerInputs(net, test, Math.Min(samples, test.Count));
+        var inputs = LayerInputs.Capture(net, test, Math.Min(samples, test.Count));
 
         var quantized = new List<QuantizedParameter>();
         var layers = new JsonArray();
@@ -170,27 +170,6 @@ public static class QuantizeCommand
                 using var src = tensor(v, p.shape);
                 p.copy_(src);
             }
-    }
-
-    /// <summary>
-    /// The inputs each linear layer sees on real test data, through the original weights: the
-    /// normalised images for the first layer, the ReLU activations of the previous one after.
-    /// </summary>
-    internal static List<float[]> LayerInputs(MlpModel net, Dataset test, int count)
-    {
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        var x = tensor(test.Images.AsSpan(0, count * test.Features).ToArray(), [count, test.Features]);
-        if (net.Normalization is { } n) x = (x - n.Mean) / n.Std;
-        var list = new List<float[]>();
-        for (int i = 0; i < net.Layers.Count; i++)
-        {
-            list.Add(x.contiguous().data<float>().ToArray());
-            var layer = net.Layers[i].Layer;
-            x = nn.functional.linear(x, layer.weight!, layer.bias);
-            if (i < net.Layers.Count - 1) x = nn.functional.relu(x);
-        }
-        return list;
     }
 
     static void Print(ParseResult parse, JsonObject r)

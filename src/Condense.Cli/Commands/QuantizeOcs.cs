@@ -21,7 +21,7 @@ static class QuantizeOcs
         using var _ = net;
         var dataName = card.DataSet ?? DataSets.Mnist10k;
         var (_, test) = DataSets.Load(dataName);
-        var inputs = QuantizeCommand.LayerInputs(net, test, Math.Min(samples, test.Count));
+        var inputs = LayerInputs.Capture(net, test, Math.Min(samples, test.Count));
         var original = net.Layers.Select(l => Values(l.Layer.weight!)).ToArray();
         var rows = new List<OcsLayerComparison>();
         var ways = new[] { new List<float[]>(), new List<float[]>(), new List<float[]>(), new List<float[]>() };

@@ -5,6 +5,8 @@ using Condense.LowRank;
 using Condense.Models;
 using Spectre.Console;
 
+using Condense.Cli.Reports;
+
 namespace Condense.Cli.Commands;
 
 /// <summary>
@@ -41,7 +43,7 @@ public static class StudyRankCommand
                     throw new CondenseException($"--recipes: unknown recipe '{w}' (known: {string.Join(", ", all.Select(c => c.Name))})");
             var configs = all.Where(c => wanted.Contains(c.Name, StringComparer.OrdinalIgnoreCase)).ToList();
             var baselinePath = parse.GetValue(baselineFile);
-            var ranks = LowRankCommand.ParseRanks(parse.GetValue(sweepRanks)!);
+            var ranks = OptionValues.ParseRanks(parse.GetValue(sweepRanks)!);
             var factorized = parse.GetValue(factorizedRank);
             if (factorized < 0 || factorized > 1000) throw new CondenseException($"--factorized-rank {factorized} must be in 0–1000");
             var names = DataNames(parse.GetValue(data)!);
@@ -130,7 +132,7 @@ public static class StudyRankCommand
                         console.WriteLine($"effective rank ordered L1 < L2 < baseline: {(report.ordered_l1_l2_baseline ? "yes" : "no")}");
                         if (sweep is not null)
                         {
-                            console.Write(LowRankCommand.SweepTable(sweep).Title($"{name}: baseline fc2 truncated to rank r (full {sweep.FullAccuracy:P2})"));
+                            console.Write(RankSweepView.Table(sweep).Title($"{name}: baseline fc2 truncated to rank r (full {sweep.FullAccuracy:P2})"));
                             console.WriteLine(sweep.SmallestRankWithin(0.5) is { } within
                                 ? $"smallest rank within 0.5 points of the full model: {within}"
                                 : "no swept rank is within 0.5 points of the full model");

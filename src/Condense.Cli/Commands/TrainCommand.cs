@@ -3,6 +3,8 @@ using Condense.Data;
 using Condense.Models;
 using Spectre.Console;
 
+using Condense.Cli.Reports;
+
 namespace Condense.Cli.Commands;
 
 /// <summary><c>condense train</c>: train one of the MNIST networks and save it as safetensors.</summary>
@@ -52,7 +54,7 @@ public static class TrainCommand
             CondenseModel net = cnn
                 ? Condense.Models.Cnn.CnnFactory.Create(name, options.Seed, parse.GetValue(data), parse.GetValue(config))
                 : ModelFactory.Create(kind, options.Seed, parse.GetValue(dropout));
-            var result = TrainWithProgress(console, net, train, test, options, quiet: asJson);
+            var result = TrainingView.TrainWithProgress(console, net, train, test, options, quiet: asJson);
             var path = parse.GetValue(output)!;
             ModelFile.Save(path, net, new ModelCard(parse.GetValue(data), options, result.Final));
             if (asJson)
@@ -60,53 +62,10 @@ public static class TrainCommand
                 CliConsole.WriteJson(parse, new { model = cnn ? name : kind.ToString(), data = parse.GetValue(data), options, epochs = result.Epochs, test = result.Final, output = path, bytes = new FileInfo(path).Length });
                 return 0;
             }
-            console.Write(EpochTable(result.Epochs, net.IsClassifier));
+            console.Write(TrainingView.EpochTable(result.Epochs, net.IsClassifier));
             console.MarkupLineInterpolated($"Saved [bold]{path}[/] ({new FileInfo(path).Length:N0} bytes, {net.ParameterCount:N0} parameters): test {result.Final}");
             return 0;
         });
         return command;
-    }
-
-    /// <summary>Trains with a Spectre progress bar (one task per epoch) when the console is interactive.</summary>
-    public static TrainingResult TrainWithProgress(IAnsiConsole console, CondenseModel net, Dataset train, Dataset test, TrainingOptions options, bool quiet = false, TrainingHooks? hooks = null)
-    {
-        hooks ??= new TrainingHooks();
-        if (quiet || !console.Profile.Capabilities.Interactive)
-        {
-            var plain = new TrainingHooks
-            {
-                Loss = hooks.Loss, AfterBackward = hooks.AfterBackward, AfterStep = hooks.AfterStep, OnBatch = hooks.OnBatch,
-                OnEpoch = (m, model) =>
-                {
-                    hooks.OnEpoch?.Invoke(m, model);
-                    if (!quiet) console.WriteLine($"epoch {m.Epoch}/{options.Epochs}: train loss {m.TrainLoss:F4}, test {(m.TestAccuracy is { } a ? $"accuracy {a:P2}" : $"MSE {m.TestLoss:F5}")}, {m.Seconds:F2} s");
-                },
-            };
-            return Trainer.Train(net, train, test, options, plain);
-        }
-        TrainingResult? result = null;
-        console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask($"training {net.GetName()}", maxValue: options.Epochs);
-                result = Trainer.Train(net, train, test, options, new TrainingHooks
-                {
-                    Loss = hooks.Loss, AfterBackward = hooks.AfterBackward, AfterStep = hooks.AfterStep,
-                    OnBatch = (b, n, e) => { hooks.OnBatch?.Invoke(b, n, e); task.Value = e - 1 + (double)b / n; },
-                    OnEpoch = (m, model) => { hooks.OnEpoch?.Invoke(m, model); task.Value = m.Epoch; },
-                });
-            });
-        return result!;
-    }
-
-    public static Table EpochTable(IReadOnlyList<EpochMetrics> epochs, bool classifier)
-    {
-        var table = new Table().AddColumns("epoch", "train loss", classifier ? "test loss" : "test MSE", classifier ? "test accuracy" : "", "lr", "seconds");
-        foreach (var e in epochs)
-        {
-            table.AddRow(e.Epoch.ToString(), e.TrainLoss.ToString("F4"), e.TestLoss.ToString(classifier ? "F4" : "F5"),
-                e.TestAccuracy is { } a ? a.ToString("P2") : "", e.LearningRate.ToString("G3"), e.Seconds.ToString("F2"));
-        }
-        return table;
     }
 }

@@ -76,7 +76,7 @@ public sealed class DemoRunner
         {
             Step($"training the {name} ({options.Epochs} epochs)");
             net = ModelFactory.Create(kind, options.Seed);
-            var result = TrainCommand.TrainWithProgress(_console, net, _train, _test, options);
+            var result = Reports.TrainingView.TrainWithProgress(_console, net, _train, _test, options);
             Condense.Models.ModelFile.Save(path, net, new ModelCard(DataSets.Mnist10k, options, result.Final));
         }
         var onnx = Path.Combine(_options.Folder, $"{name}.fp32.onnx");
@@ -133,7 +133,7 @@ public sealed class DemoRunner
     IReadOnlyList<DemoLayerRow> LayerStage(DemoModel model)
     {
         Step($"per-layer metrics of the {model.Name}");
-        var inputs = QuantizeCommand.LayerInputs(model.Net, _test, Math.Min(500, _test.Count));
+        var inputs = LayerInputs.Capture(model.Net, _test, Math.Min(500, _test.Count));
         var rows = new List<DemoLayerRow>();
         foreach (var ((name, layer), x) in model.Net.Layers.Zip(inputs))
         {

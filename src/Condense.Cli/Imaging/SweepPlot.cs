@@ -6,7 +6,7 @@ namespace Condense.Cli.Imaging;
 /// <summary>Mean error (left axis) and indexed-PNG size (right axis) against k on a log₂ axis.</summary>
 public static class SweepPlot
 {
-    public static void Write(string path, string title, IReadOnlyList<SweepRow> rows)
+    public static void Write(string path, string title, IReadOnlyList<Condense.Workflows.Imaging.ImageSweepPoint> rows)
     {
         var plot = new Plot();
         var xs = rows.Select(r => Math.Log2(r.K)).ToArray();

@@ -1,6 +1,12 @@
+using System.CommandLine;
+using Condense.Cli;
+
 namespace Condense.Tests.Cli;
 
-/// <summary>The exit codes docs/architecture.md promises: 2 for a command line that does not parse, 1 for bad input.</summary>
+/// <summary>
+/// The exit codes docs/cli.md promises: 0 done, 1 bad input (a <see cref="CondenseException"/>, or
+/// a file the system refuses), 2 a command line that does not parse, 70 anything else (a bug).
+/// </summary>
 public sealed class ExitCodeTests
 {
     [Theory]
@@ -22,5 +28,40 @@ public sealed class ExitCodeTests
         var (code, _, stderr) = CliHarness.Run("fold", "/nonexistent/m.onnx", "-o", Path.Combine(Path.GetTempPath(), "never-written.onnx"));
         Assert.Equal(1, code);
         Assert.StartsWith("condense: error: ", stderr);
+        Assert.Single(stderr.TrimEnd().Split('\n'));
+    }
+
+    [Theory]
+    [InlineData("condense", 1, "condense: error: the model is bad")]
+    [InlineData("io", 1, "condense: error: disk full")]
+    [InlineData("bug", 70, "condense: internal error: InvalidOperationException: a bug")]
+    public void What_a_command_throws_decides_the_exit_code(string kind, int expected, string line)
+    {
+        var root = new RootCommand("test");
+        var fail = new Command("fail");
+        fail.SetAction(int (_) => kind switch
+        {
+            "condense" => throw new CondenseException("the model is bad"),
+            "io" => throw new IOException("disk full"),
+            _ => throw new InvalidOperationException("a bug"),
+        });
+        root.Subcommands.Add(fail);
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+
+        var code = CliRunner.Run(root, ["fail"], stdout, stderr);
+
+        Assert.Equal(expected, code);
+        Assert.Equal("", stdout.ToString());
+        Assert.StartsWith(line, stderr.ToString());
+        Assert.Single(stderr.ToString().TrimEnd().Split('\n'));   // one line, no stack trace unless CONDENSE_DEBUG=1
+    }
+
+    [Fact]
+    public void Success_exits_0()
+    {
+        var (code, stdout, _) = CliHarness.Run("--version");
+        Assert.Equal(0, code);
+        Assert.Matches(@"^\d+\.\d+\.\d+", stdout);
     }
 }

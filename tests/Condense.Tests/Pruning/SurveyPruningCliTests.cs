@@ -67,7 +67,7 @@ public sealed class SurveyPruningCliTests : IDisposable
         var batches = 0;
         using var model = ModelFactory.Create(ModelKind.LeNet300, 0);
         var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(TextWriter.Null) });
-        TrainCommand.TrainWithProgress(console, model, train.Take(256), train.Take(64), new TrainingOptions { Epochs = 2, BatchSize = 64 }, quiet: true,
+        Condense.Cli.Reports.TrainingView.TrainWithProgress(console, model, train.Take(256), train.Take(64), new TrainingOptions { Epochs = 2, BatchSize = 64 }, quiet: true,
             hooks: new TrainingHooks { OnBatch = (_, _, _) => batches++ });
         Assert.Equal(8, batches);
     }

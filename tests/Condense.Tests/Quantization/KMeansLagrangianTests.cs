@@ -27,7 +27,7 @@ public class KMeansLagrangianTests
     /// <summary>Runs both exact solvers; asserts equal SSE (1e-9 relative) and, when <paramref name="unique"/>, identical cuts.</summary>
     static void AssertMatchesLayeredDp(SortedPoints p, int k, bool unique, string what)
     {
-        var layered = KMeans1D.OptimalCuts(p, k);
+        var layered = KMeansExact.OptimalCuts(p, k);
         var lagrangian = KMeansLagrangian.OptimalCuts(p, k, double.NaN, out int solves);
         if (unique) Assert.True(lagrangian is not null, $"{what}: no penalty gave {k} clusters after {solves} solves");
         if (lagrangian is null) return;
@@ -135,7 +135,7 @@ public class KMeansLagrangianTests
             AssertMatchesLayeredDp(p, k, unique: false, $"levels {levels} k {k}");
             var r = KMeans1D.Fit(x, new KMeansOptions(k, CentroidInit.Exact));
             Assert.True(r.Method is KMeansMethod.ExactLagrangian or KMeansMethod.ExactDp, r.Method.ToString());
-            double expected = SseOf(p, KMeans1D.OptimalCuts(p, k));
+            double expected = SseOf(p, KMeansExact.OptimalCuts(p, k));
             Assert.Equal(expected, r.Sse, 1e-9 * Math.Max(expected, 1e-12));
         }
     }
@@ -237,7 +237,7 @@ public class KMeansLagrangianTests
         for (int k = 1; k <= 9; k++)
         {
             var r = KMeans1D.Fit(x, new KMeansOptions(k, CentroidInit.Exact));
-            Assert.Equal(k <= KMeans1D.LayeredUpTo ? KMeansMethod.ExactDp : KMeansMethod.ExactLagrangian, r.Method);
+            Assert.Equal(k <= KMeansExact.LayeredUpTo ? KMeansMethod.ExactDp : KMeansMethod.ExactLagrangian, r.Method);
             Assert.True(r.Method != KMeansMethod.ExactLagrangian || r.Iterations >= 1, "Iterations counts the penalised solves");
         }
     }
@@ -254,6 +254,6 @@ public class KMeansLagrangianTests
         Assert.InRange(solver.Solves, 1, 12);
         // Near-linear per solve: the take-over search from the deque's back is a few steps, not log n.
         Assert.InRange(solver.Evaluations / (double)solver.Solves / p.Count, 1, 10);
-        Assert.Equal(KMeans1D.OptimalCuts(p, 256), cuts);
+        Assert.Equal(KMeansExact.OptimalCuts(p, 256), cuts);
     }
 }

@@ -8,7 +8,8 @@ namespace Condense.Formats.Onnx;
 /// Removing initializer …", schema warnings), which would otherwise interleave with Condense's
 /// tables and JSON. Anything the runtime reports as an error also comes back as an exception,
 /// which Condense turns into one line of its own; the log itself is kept (the last few messages,
-/// for <see cref="RecentMessages"/>) and echoed to stderr only when <c>CONDENSE_DEBUG=1</c>.
+/// for <see cref="RecentMessages"/>) and handed to <see cref="Echo"/> as it arrives, which the
+/// CLI points at stderr only when <c>CONDENSE_DEBUG=1</c> (the library writes to no console).
 /// </summary>
 public static class OnnxRuntimeEnvironment
 {
@@ -17,6 +18,9 @@ public static class OnnxRuntimeEnvironment
     // Held in a static so the garbage collector never frees the delegate native code calls.
     static readonly DOrtLoggingFunction Callback = Log;
     static bool ensured;
+
+    /// <summary>Receives each log line as it arrives (the CLI's <c>CONDENSE_DEBUG=1</c> echo); null: kept in <see cref="RecentMessages"/> only.</summary>
+    public static Action<string>? Echo { get; set; }
 
     /// <summary>
     /// Creates the environment with the log routed here, unless something already created it
@@ -61,6 +65,6 @@ public static class OnnxRuntimeEnvironment
             Recent.Enqueue(line);
             while (Recent.Count > 20) Recent.Dequeue();
         }
-        if (Environment.GetEnvironmentVariable("CONDENSE_DEBUG") == "1") Console.Error.WriteLine($"condense: {line}");
+        Echo?.Invoke(line);
     }
 }
