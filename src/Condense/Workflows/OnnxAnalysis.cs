@@ -125,20 +125,20 @@ public static class OnnxAnalysis
 
             progress($"measuring the model's output: {layers.Count} layers × {settings.Count - 1} settings × {sensitivitySamples.Count} samples");
             var originalAccuracy = candidates.OriginalAccuracy;
-            // Every (layer, setting) alone, then every uniform setting: independent runs of one session, in parallel.
+            // Every (layer, setting) alone (a session of the part after the layer, layers in parallel, largest
+            // part first), then every uniform setting (independent runs of the whole-model session, in parallel).
             int perLayer = settings.Count - 1;
-            var choices = new List<int[]>();
-            for (int l = 0; l < layers.Count; l++)
-                for (int s = 1; s < settings.Count; s++)
+            var measured = new (double Error, double Cosine, double? Accuracy)[layers.Count * perLayer + perLayer];
+            var workers = ParallelWork.Workers(request.Threads);
+            using (StageTimes.Measure("output runs (one layer)"))
+                ParallelWork.ForEach(Enumerable.Range(0, layers.Count), workers, l =>
                 {
-                    var choice = new int[layers.Count];
-                    choice[l] = s;
-                    choices.Add(choice);
-                }
-            for (int s = 1; s < settings.Count; s++) choices.Add([.. Enumerable.Repeat(s, layers.Count)]);
-            var measured = new (double Error, double Cosine, double? Accuracy)[choices.Count];
-            using (StageTimes.Measure("output runs"))
-                ParallelWork.ForEach(Enumerable.Range(0, choices.Count), ParallelWork.Workers(request.Threads), i => measured[i] = candidates.Measure(choices[i]));
+                    var alone = candidates.MeasureAlone(l, [.. Enumerable.Range(1, perLayer)], request.Threads);
+                    for (int s = 0; s < perLayer; s++) measured[l * perLayer + s] = alone[s];
+                });
+            using (StageTimes.Measure("output runs (uniform)"))
+                ParallelWork.ForEach(Enumerable.Range(1, perLayer), workers,
+                    s => measured[layers.Count * perLayer + s - 1] = candidates.Measure([.. Enumerable.Repeat(s, layers.Count)]));
             var analyses = new List<LayerAnalysis>();
             for (int l = 0; l < layers.Count; l++)
             {

@@ -26,8 +26,10 @@ public sealed class HessianAccumulator : IDisposable
     /// <summary>Width of the blocks H is accumulated in (n ≤ this: one block, the whole product).</summary>
     const int BlockWidth = 384;
 
-    readonly Tensor h;
     readonly int[] blockStarts;
+    // Full 512-row batches kept as rows while fewer than n rows were seen: H is formed only when read.
+    readonly List<float[]> kept = [];
+    Tensor? h;
     float[] pending = [];
     int pendingRows;
     bool mirrored = true;
@@ -37,7 +39,6 @@ public sealed class HessianAccumulator : IDisposable
     {
         if (size <= 0) throw new CondenseException($"a Hessian needs at least one feature, not {size}");
         Size = size;
-        h = zeros(size, size, dtype: ScalarType.Float32);
         int blocks = (size + BlockWidth - 1) / BlockWidth;
         blockStarts = [.. Enumerable.Range(0, blocks + 1).Select(b => (int)((long)b * size / blocks))];
     }
@@ -48,8 +49,8 @@ public sealed class HessianAccumulator : IDisposable
     /// <summary>Rows (input vectors) added so far.</summary>
     public long Count { get; private set; }
 
-    /// <summary>Bytes the accumulator holds (H and the pending rows' buffer).</summary>
-    public long Bytes => 4L * Size * Size + 4L * pending.Length;
+    /// <summary>Bytes the accumulator holds (H, or the rows while they are fewer than n, and the pending rows' buffer); never more than H and the buffer.</summary>
+    public long Bytes => (h is null ? 4L * kept.Sum(k => (long)k.Length) : 4L * Size * Size) + 4L * pending.Length;
 
     /// <summary>Adds the rows of <paramref name="rows"/> (row-major, <paramref name="rowCount"/> × n).</summary>
     public void Add(ReadOnlySpan<float> rows, int rowCount)
@@ -59,9 +60,9 @@ public sealed class HessianAccumulator : IDisposable
         if (rowCount == 0) return;
         Count += rowCount;
         mirrored = false;
-        if (pendingRows == 0 && rowCount >= BatchRows)
+        if (pendingRows == 0 && rowCount >= BatchRows && Count > Size)
         {
-            AddProduct(rows, rowCount);
+            AddProduct(Full(), rows, rowCount);
             return;
         }
         if (pending.Length == 0) pending = new float[BatchRows * Size];
@@ -79,12 +80,28 @@ public sealed class HessianAccumulator : IDisposable
     void Flush()
     {
         if (pendingRows == 0) return;
-        AddProduct(pending.AsSpan(0, pendingRows * Size), pendingRows);
+        if (h is null && pendingRows == BatchRows && Count <= Size)
+        {
+            // Fewer rows than features so far: a quadratic form costs less from the rows than from H.
+            kept.Add(pending);
+            pending = new float[BatchRows * Size];
+        }
+        else AddProduct(Full(), pending.AsSpan(0, pendingRows * Size), pendingRows);
         pendingRows = 0;
     }
 
+    // H, formed from the kept rows the first time it is needed.
+    Tensor Full()
+    {
+        if (h is not null) return h;
+        h = zeros(Size, Size, dtype: ScalarType.Float32).DetachFromDisposeScope(); // owned by the accumulator, whatever scope reads first
+        foreach (var rows in kept) AddProduct(h, rows, BatchRows);
+        kept.Clear();
+        return h;
+    }
+
     // H's blocks on and above the diagonal += Xᵢᵀ Xⱼ (column blocks of X); strided views, no copies of H.
-    void AddProduct(ReadOnlySpan<float> rows, int rowCount)
+    void AddProduct(Tensor h, ReadOnlySpan<float> rows, int rowCount)
     {
         using var scope = NewDisposeScope();
         var x = tensor(rows.ToArray(), new long[] { rowCount, Size });
@@ -104,7 +121,9 @@ public sealed class HessianAccumulator : IDisposable
     // Adds the pending rows and copies every block above the diagonal to its mirror below.
     Tensor Complete()
     {
-        Flush();
+        if (pendingRows > 0) AddProduct(Full(), pending.AsSpan(0, pendingRows * Size), pendingRows);
+        pendingRows = 0;
+        var h = Full();
         if (mirrored) return h;
         using var scope = NewDisposeScope();
         int blocks = blockStarts.Length - 1;
@@ -126,7 +145,7 @@ public sealed class HessianAccumulator : IDisposable
         return Complete().to_type(ScalarType.Float64).data<double>().ToArray();
     }
 
-    /// <summary>H itself (float32, owned by the accumulator: read, never modify or dispose).</summary>
+    /// <summary>H itself (float32, owned by the accumulator: read, never modify or dispose; formed on first read).</summary>
     internal Tensor Matrix => Complete();
 
     /// <summary>H as a new float64 tensor (the caller disposes it).</summary>
@@ -142,11 +161,18 @@ public sealed class HessianAccumulator : IDisposable
         foreach (var m in matrices)
             if (m.Length != (long)rows * Size) throw new CondenseException($"{m.Length} values are not {rows} rows of {Size} features");
         using var scope = NewDisposeScope();
-        var full = Complete();
         var a = cat(matrices.Select(m => tensor(m, new long[] { rows, Size })).ToArray(), 0);
+        if (h is null && Count <= Size)
+        {
+            // Σ‖A x‖² straight from the rows x (fewer than n of them): m·n·Count instead of m·n².
+            var x = cat([.. kept.Select(k => tensor(k, new long[] { BatchRows, Size })), tensor(pending.AsSpan(0, pendingRows * Size).ToArray(), new long[] { pendingRows, Size })], 0);
+            var ax = a.mm(x.t());
+            return (ax * ax).sum(1).to_type(ScalarType.Float64).view(matrices.Length, rows).sum(1).data<double>().ToArray();
+        }
+        var full = Complete();
         var perRow = (a.mm(full) * a).sum(1).to_type(ScalarType.Float64).view(matrices.Length, rows).sum(1);
         return perRow.data<double>().ToArray();
     }
 
-    public void Dispose() => h.Dispose();
+    public void Dispose() => h?.Dispose();
 }

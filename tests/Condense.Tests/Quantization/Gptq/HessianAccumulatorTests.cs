@@ -38,4 +38,35 @@ public sealed class HessianAccumulatorTests
         Assert.Equal(h[n - 1] + 1, after[n - 1], 1e-3 * Math.Max(1, Math.Abs(h[n - 1])));
         Assert.Equal(after[n - 1], after[(n - 1) * n]);
     }
+
+    // Fewer rows than features: the quadratic forms come from the rows; more: from H. Both equal Σ‖A x‖².
+    [Theory]
+    [InlineData(600, 530)]
+    [InlineData(600, 1100)]
+    public void Quadratics_equal_the_sum_of_squared_products(int n, int count)
+    {
+        var rng = new Random(count);
+        var x = Enumerable.Range(0, count * n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        using var acc = new HessianAccumulator(n);
+        for (int start = 0; start < count; start += 49)
+        {
+            int rows = Math.Min(49, count - start);
+            acc.Add(x.AsSpan(start * n, rows * n), rows);
+        }
+        var a = Enumerable.Range(0, 3 * n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        var b = Enumerable.Range(0, 3 * n).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+        var forms = acc.Quadratics(3, a, b);
+        foreach (var (m, k) in new[] { (a, 0), (b, 1) })
+        {
+            double expected = 0;
+            for (int r = 0; r < 3; r++)
+                for (int i = 0; i < count; i++)
+                {
+                    double dot = 0;
+                    for (int j = 0; j < n; j++) dot += (double)m[r * n + j] * x[i * n + j];
+                    expected += dot * dot;
+                }
+            Assert.Equal(expected, forms[k], expected * 1e-4);
+        }
+    }
 }
