@@ -123,6 +123,7 @@ public static class OnnxAnalysis
                 }
             }
 
+            ProcessMemory.Release(); // eight whole compressed models' garbage, before two sessions load
             progress($"measuring the model's output: {layers.Count} layers × {settings.Count - 1} settings × {sensitivitySamples.Count} samples");
             var originalAccuracy = candidates.OriginalAccuracy;
             // Every (layer, setting) alone (a session of the part after the layer, layers in parallel, largest
@@ -135,6 +136,7 @@ public static class OnnxAnalysis
                 {
                     var alone = candidates.MeasureAlone(l, [.. Enumerable.Range(1, perLayer)], request.Threads);
                     for (int s = 0; s < perLayer; s++) measured[l * perLayer + s] = alone[s];
+                    ProcessMemory.Release(); // the part's session and serialised graph
                 });
             using (StageTimes.Measure("output runs (uniform)"))
                 ParallelWork.ForEach(Enumerable.Range(1, perLayer), workers,
@@ -179,6 +181,8 @@ public static class OnnxAnalysis
         }
     }
 
+    static readonly object FactorLock = new();
+
     sealed record LayerQuantization(float[] Weight, float[]?[] Values, OnnxQuantizedMatrix?[] Encodings, (double OneNorm, double Cond1, double Rank) Metrics);
 
     // One layer under every setting, and its weight's metrics.
@@ -190,7 +194,9 @@ public static class OnnxAnalysis
         var e = new OnnxQuantizedMatrix?[settings.Count];
         // H is factorised once per layer and shared by every GPTQ setting (⅔n³ each time otherwise).
         GptqFactor[]? factors;
-        using (StageTimes.Measure("GPTQ factor")) factors = calibration is null ? null : DataAwareCompression.Factors(calibration.Of(layer), options);
+        // One factorisation at a time: it holds about five n×n matrices at its peak (425 MB at n = 4608), the factor one.
+        lock (FactorLock)
+            using (StageTimes.Measure("GPTQ factor")) factors = calibration is null ? null : DataAwareCompression.Factors(calibration.Of(layer), options);
         try
         {
             for (int s = 1; s < settings.Count; s++)

@@ -1,6 +1,7 @@
 using Condense.Analysis;
 using Condense.Formats.Onnx;
 using Condense.Graph;
+using Condense.Runtime;
 using Onnx;
 
 namespace Condense.Workflows;
@@ -97,6 +98,8 @@ public sealed class OnnxLayerCandidates : IDisposable
             var names = Layers.SelectMany(l => OnnxSuffixSession.Frontier(Model.Proto, l.Weight) ?? []).Distinct(StringComparer.Ordinal).ToList();
             using var capture = new ActivationCapture(Model, names, threads);
             frontiers = [.. samples.Select(s => capture.Run(s))];
+            capture.Dispose();
+            ProcessMemory.Release(); // the capture session and its serialised graph
             return frontiers;
         }
     }

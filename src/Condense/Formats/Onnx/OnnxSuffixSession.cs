@@ -75,7 +75,8 @@ public sealed class OnnxSuffixSession : IDisposable
         g.Output.Add(graph.Output[0]);
         g.ValueInfo.AddRange(graph.ValueInfo.Where(v => read.Contains(v.Name)));
         OnnxRuntimeEnvironment.Ensure();
-        using var options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        // No memory arena: a few runs per session, and two sessions at once must not each keep their peak.
+        using var options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, EnableCpuMemArena = false };
         InferenceSession session;
         try
         {
