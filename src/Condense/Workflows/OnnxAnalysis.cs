@@ -121,9 +121,9 @@ public static class OnnxAnalysis
                     // An encoding no smaller than float32 is not written: the layer stays float32 under this setting.
                     if (t.Encoding.StartsWith("kept", StringComparison.Ordinal)) encodingArray[l][s] = null;
                 }
+                ProcessMemory.Release(); // a whole compressed model per setting: one at a time, not eight
             }
 
-            ProcessMemory.Release(); // eight whole compressed models' garbage, before two sessions load
             progress($"measuring the model's output: {layers.Count} layers × {settings.Count - 1} settings × {sensitivitySamples.Count} samples");
             var originalAccuracy = candidates.OriginalAccuracy;
             // Every (layer, setting) alone (a session of the part after the layer, layers in parallel, largest
