@@ -45,19 +45,32 @@ public sealed class LayerInputStatistics : IDisposable
             using var capture = new ActivationCapture(model, layers.Select(l => l.Input).Distinct(StringComparer.Ordinal).ToList(), threads);
             ProcessMemory.Release(); // the model's copy and serialised bytes the session was made from
             var allocated = GC.GetTotalAllocatedBytes();
-            foreach (var sample in samples)
+            var workers = ParallelWork.Workers(threads);
+            // The next sample runs in ONNX Runtime while this one's rows are folded in, layers in parallel
+            // (each layer has its own accumulators): two samples' activations at most are held.
+            using var enumerator = samples.GetEnumerator();
+            Task<IReadOnlyDictionary<string, TensorProto>>? next = Start(capture, enumerator);
+            try
             {
-                var values = capture.Run(sample);
-                foreach (var layer in layers) stats.Add(layer, values[layer.Input]);
-                stats.Samples++;
-                // Samples leave tens of MB of activations and im2col rows on the large object heap;
-                // collected every 256 MB allocated, the resident set stays near the accumulators.
-                values = null;
-                if (GC.GetTotalAllocatedBytes() - allocated > CollectEveryBytes)
+                while (next is not null)
                 {
-                    ProcessMemory.Release();
-                    allocated = GC.GetTotalAllocatedBytes();
+                    var running = next;
+                    next = Start(capture, enumerator);
+                    stats.AddSample(layers, workers, running.GetAwaiter().GetResult());
+                    // Samples leave tens of MB of activations and im2col rows on the large object heap;
+                    // collected every 256 MB allocated, the resident set stays near the accumulators.
+                    if (GC.GetTotalAllocatedBytes() - allocated > CollectEveryBytes)
+                    {
+                        ProcessMemory.Release();
+                        allocated = GC.GetTotalAllocatedBytes();
+                    }
                 }
+            }
+            finally
+            {
+                // A run still in flight when something failed must end before the session is disposed.
+                try { next?.Wait(); }
+                catch (AggregateException) { }
             }
             return stats;
         }
@@ -68,6 +81,22 @@ public sealed class LayerInputStatistics : IDisposable
         }
     }
 
+    void AddSample(IReadOnlyList<LinearLayer> layers, int workers, IReadOnlyDictionary<string, TensorProto> values)
+    {
+        ParallelWork.ForEach(layers, workers, layer => Add(layer, values[layer.Input]));
+        Samples++;
+    }
+
+    static Task<IReadOnlyDictionary<string, TensorProto>>? Start(ActivationCapture capture, IEnumerator<IReadOnlyList<TensorProto>> samples)
+    {
+        if (!samples.MoveNext()) return null;
+        var sample = samples.Current;
+        return Task.Run(() =>
+        {
+            using (StageTimes.Measure("capture (ORT)")) return capture.Run(sample);
+        });
+    }
+
     void Add(LinearLayer layer, TensorProto input)
     {
         var x = OnnxTensorData.ToFloat32(input);
@@ -76,7 +105,7 @@ public sealed class LayerInputStatistics : IDisposable
         {
             if (input.Dims.Count == 0 || input.Dims[^1] != layer.Columns)
                 throw new CondenseException($"{layer.Node}: its input [{string.Join(", ", input.Dims)}] does not end in {layer.Columns} features");
-            h[0].Add(x, x.Length / layer.Columns);
+            using (StageTimes.Measure("XᵀX")) h[0].Add(x, x.Length / layer.Columns);
             return;
         }
         if (input.Dims.Count != 4) throw new CondenseException($"{layer.Node}: its input [{string.Join(", ", input.Dims)}] is not NCHW");
@@ -85,7 +114,11 @@ public sealed class LayerInputStatistics : IDisposable
         var image = c * height * width;
         for (int i = 0; i < n; i++)
             for (int group = 0; group < layer.Groups; group++)
-                h[group].Add(Im2Col.Patches(x.AsSpan(i * image, image), g, group), g.Patches);
+            {
+                float[] rows;
+                using (StageTimes.Measure("im2col")) rows = Im2Col.Patches(x.AsSpan(i * image, image), g, group);
+                using (StageTimes.Measure("XᵀX")) h[group].Add(rows, g.Patches);
+            }
     }
 
     public void Dispose()

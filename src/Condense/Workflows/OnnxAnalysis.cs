@@ -34,7 +34,8 @@ public static class OnnxAnalysis
         request.Validate();
         var clock = Stopwatch.StartNew();
         var report = request.Progress ?? (_ => { });
-        void progress(string line) => report($"[{clock.Elapsed.TotalSeconds,6:0.0} s] {line}");
+        var progressLock = new object();
+        void progress(string line) { lock (progressLock) report($"[{clock.Elapsed.TotalSeconds,6:0.0} s] {line}"); }
         var model = OnnxReader.Read(request.ModelPath);
         model.LoadExternalData();
         CheckOutput(model, request.ModelPath);
@@ -52,6 +53,7 @@ public static class OnnxAnalysis
         var initializers = model.Proto.Graph.Initializer.ToDictionary(i => i.Name, StringComparer.Ordinal);
 
         // Weights, metrics and every setting's codes (GPTQ against the calibration H).
+        // Weights, metrics and every setting's codes (GPTQ against the calibration H), layers in parallel.
         var layers = new List<LinearLayer>();
         var matrices = new List<float[]>();
         var values = new List<float[]?[]>();
@@ -61,31 +63,26 @@ public static class OnnxAnalysis
         using (var calibration = settings.Any(s => s.Gptq) ? LayerInputStatistics.Gather(model, found, data.Calibration, request.Threads) : null)
         {
             progress($"quantizing {found.Count} layers × {settings.Count - 1} settings");
-            foreach (var layer in found)
+            var done = new LayerQuantization?[found.Count];
+            // The largest layers first, so that the last one to finish is a small one.
+            var order = Enumerable.Range(0, found.Count).OrderByDescending(i => (long)found[i].Columns * found[i].Columns * found[i].Rows).ToList();
+            ParallelWork.ForEach(order, ParallelWork.Workers(request.Threads), i =>
             {
+                var layer = found[i];
                 var w = DataAwareCompression.Matrix(layer, OnnxTensorData.ToFloat32(initializers[layer.Weight]));
-                if (w.Any(v => !float.IsFinite(v))) { untouched.Add($"{layer.Node} ({layer.Kind}): its weight has NaN or infinity; left as it is"); continue; }
-                int rows = layer.Rows * layer.Groups;
-                var v = new float[]?[settings.Count];
-                var e = new OnnxQuantizedMatrix?[settings.Count];
-                // H is factorised once per layer and shared by every GPTQ setting (⅔n³ each time otherwise).
-                var factors = calibration is null ? null : DataAwareCompression.Factors(calibration.Of(layer), options);
-                try
-                {
-                    for (int s = 1; s < settings.Count; s++)
-                    {
-                        var q = DataAwareCompression.Quantize(layer, w, settings[s].Gptq ? factors : null, Request(request, settings[s]));
-                        (v[s], e[s]) = (q.Values, q.Encoding);
-                    }
-                }
-                finally { foreach (var f in factors ?? []) f.Dispose(); }
-                layers.Add(layer);
-                matrices.Add(w);
-                values.Add(v);
-                encodings.Add(e);
+                if (w.Any(v => !float.IsFinite(v))) return;
+                done[i] = QuantizeLayer(request, layer, w, settings, calibration, options);
                 progress($"{layer.Node}: quantized");
-                metrics.Add((MatrixNorms.InducedOneNorm(w, rows, layer.Columns), ConditionNumber.OneNorm(w, rows, layer.Columns), EffectiveRank.Compute(w, rows, layer.Columns)));
                 ProcessMemory.Release();
+            });
+            for (int i = 0; i < found.Count; i++)
+            {
+                if (done[i] is not { } d) { untouched.Add($"{found[i].Node} ({found[i].Kind}): its weight has NaN or infinity; left as it is"); continue; }
+                layers.Add(found[i]);
+                matrices.Add(d.Weight);
+                values.Add(d.Values);
+                encodings.Add(d.Encodings);
+                metrics.Add(d.Metrics);
             }
         }
         if (layers.Count == 0) throw new CondenseException($"{request.ModelPath}: every layer's weight has NaN or infinity");
@@ -94,7 +91,7 @@ public static class OnnxAnalysis
         var layerErrors = new double[layers.Count][];
         using (var held = LayerInputStatistics.Gather(model, layers, data.HeldOut, request.Threads))
             for (int l = 0; l < layers.Count; l++)
-                layerErrors[l] = DataAwareCompression.HeldOutErrors(layers[l], matrices[l], held, [.. values[l].Skip(1).Select(v => v!)]);
+                using (StageTimes.Measure("held-out layer errors")) layerErrors[l] = DataAwareCompression.HeldOutErrors(layers[l], matrices[l], held, [.. values[l].Skip(1).Select(v => v!)]);
 
         // Bytes of every (layer, setting) in the file, from one compression per uniform setting.
         var bytes = layers.Select(_ => new long[settings.Count]).ToArray();
@@ -103,14 +100,17 @@ public static class OnnxAnalysis
         var encodingArray = encodings.ToArray();
         var sensitivitySamples = data.HeldOut.Take(request.SensitivitySamples).ToList();
         var labels = data.HeldOutLabels?.Take(sensitivitySamples.Count).ToList();
+        var sessionClock = StageTimes.Measure("swap session + original runs");
         var session = new OnnxWeightSwapSession(model.Proto, request.ModelPath, [.. layers.Select(l => l.Weight)], sensitivitySamples, request.Threads);
         var candidates = new OnnxLayerCandidates(model, layers, settings, encodingArray, bytes, session, sensitivitySamples, labels);
+        sessionClock.Dispose();
         try
         {
             progress($"encoding {settings.Count - 1} uniform settings");
             for (int s = 1; s < settings.Count; s++)
             {
-                var compressed = candidates.Compress([.. Enumerable.Repeat(s, layers.Count)]);
+                OnnxCompressionResult compressed;
+                using (StageTimes.Measure("uniform encode")) compressed = candidates.Compress([.. Enumerable.Repeat(s, layers.Count)]);
                 var byName = compressed.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
                 uniformBytes[s] = compressed.ModelBytesAfter;
                 for (int l = 0; l < layers.Count; l++)
@@ -121,10 +121,26 @@ public static class OnnxAnalysis
                     // An encoding no smaller than float32 is not written: the layer stays float32 under this setting.
                     if (t.Encoding.StartsWith("kept", StringComparison.Ordinal)) encodingArray[l][s] = null;
                 }
+                ProcessMemory.Release(); // a whole compressed model per setting: one at a time, not eight
             }
 
             progress($"measuring the model's output: {layers.Count} layers × {settings.Count - 1} settings × {sensitivitySamples.Count} samples");
             var originalAccuracy = candidates.OriginalAccuracy;
+            // Every (layer, setting) alone (a session of the part after the layer, layers in parallel, largest
+            // part first), then every uniform setting (independent runs of the whole-model session, in parallel).
+            int perLayer = settings.Count - 1;
+            var measured = new (double Error, double Cosine, double? Accuracy)[layers.Count * perLayer + perLayer];
+            var workers = ParallelWork.Workers(request.Threads);
+            using (StageTimes.Measure("output runs (one layer)"))
+                ParallelWork.ForEach(Enumerable.Range(0, layers.Count), workers, l =>
+                {
+                    var alone = candidates.MeasureAlone(l, [.. Enumerable.Range(1, perLayer)], request.Threads);
+                    for (int s = 0; s < perLayer; s++) measured[l * perLayer + s] = alone[s];
+                    ProcessMemory.Release(); // the part's session and serialised graph
+                });
+            using (StageTimes.Measure("output runs (uniform)"))
+                ParallelWork.ForEach(Enumerable.Range(1, perLayer), workers,
+                    s => measured[layers.Count * perLayer + s - 1] = candidates.Measure([.. Enumerable.Repeat(s, layers.Count)]));
             var analyses = new List<LayerAnalysis>();
             for (int l = 0; l < layers.Count; l++)
             {
@@ -133,9 +149,7 @@ public static class OnnxAnalysis
                 var measures = new List<LayerSettingMeasure>();
                 for (int s = 1; s < settings.Count; s++)
                 {
-                    var choice = new int[layers.Count];
-                    choice[l] = s;
-                    var (error, cosine, accuracy) = candidates.Measure(choice);
+                    var (error, cosine, accuracy) = measured[l * perLayer + s - 1];
                     var q = values[l][s]!;
                     measures.Add(new LayerSettingMeasure(settings[s].Label, bytes[l][s], MatrixNorms.RelativeOneNormError(matrices[l], q, rows, layer.Columns),
                         DataAwareCompression.SeedsBound(matrices[l], q, rows, layer.Columns, metrics[l].Cond1), layerErrors[l][s - 1],
@@ -147,8 +161,13 @@ public static class OnnxAnalysis
             var uniform = new List<ModelMeasure>();
             for (int s = 1; s < settings.Count; s++)
             {
-                var (error, cosine, accuracy) = candidates.Measure([.. Enumerable.Repeat(s, layers.Count)]);
+                var (error, cosine, accuracy) = measured[layers.Count * perLayer + s - 1];
                 uniform.Add(new ModelMeasure($"uniform {settings[s].Label}", uniformBytes[s], error, cosine, accuracy));
+            }
+            if (StageTimes.Enabled)
+            {
+                if (request.Progress is null) Console.Error.WriteLine($"stages: {StageTimes.Summary()}"); // CONDENSE_PROFILE=1 asked for it, even with --json
+                else progress($"stages: {StageTimes.Summary()}");
             }
             progress("done");
             var result = new OnnxAnalysisReport(request.ModelPath, data.Description, data.IsRandom, data.Calibration.Count, data.HeldOut.Count,
@@ -160,6 +179,39 @@ public static class OnnxAnalysis
             candidates.Dispose();
             throw;
         }
+    }
+
+    static readonly object FactorLock = new();
+
+    sealed record LayerQuantization(float[] Weight, float[]?[] Values, OnnxQuantizedMatrix?[] Encodings, (double OneNorm, double Cond1, double Rank) Metrics);
+
+    // One layer under every setting, and its weight's metrics.
+    static LayerQuantization QuantizeLayer(OnnxAnalysisRequest request, LinearLayer layer, float[] w, IReadOnlyList<QuantizationSetting> settings,
+        LayerInputStatistics? calibration, GptqOptions options)
+    {
+        int rows = layer.Rows * layer.Groups;
+        var v = new float[]?[settings.Count];
+        var e = new OnnxQuantizedMatrix?[settings.Count];
+        // H is factorised once per layer and shared by every GPTQ setting (⅔n³ each time otherwise).
+        GptqFactor[]? factors;
+        // One factorisation at a time: it holds about five n×n matrices at its peak (425 MB at n = 4608), the factor one.
+        lock (FactorLock)
+            using (StageTimes.Measure("GPTQ factor")) factors = calibration is null ? null : DataAwareCompression.Factors(calibration.Of(layer), options);
+        try
+        {
+            for (int s = 1; s < settings.Count; s++)
+            {
+                DataAwareCompression.Quantized q;
+                using (StageTimes.Measure($"quantize {(settings[s].Codebook ? "k-means" : "grid")} {(settings[s].Gptq ? "gptq" : "rtn")}"))
+                    q = DataAwareCompression.Quantize(layer, w, settings[s].Gptq ? factors : null, Request(request, settings[s]));
+                (v[s], e[s]) = (q.Values, q.Encoding);
+            }
+        }
+        finally { foreach (var f in factors ?? []) f.Dispose(); }
+        double cond1, rank;
+        using (StageTimes.Measure("cond₁ (pinv)")) cond1 = ConditionNumber.OneNorm(w, rows, layer.Columns);
+        using (StageTimes.Measure("effective rank (svd)")) rank = EffectiveRank.Compute(w, rows, layer.Columns);
+        return new(w, v, e, (MatrixNorms.InducedOneNorm(w, rows, layer.Columns), cond1, rank));
     }
 
     static DataAwareCompressionRequest Request(OnnxAnalysisRequest request, QuantizationSetting s) =>

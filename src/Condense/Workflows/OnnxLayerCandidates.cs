@@ -1,6 +1,7 @@
 using Condense.Analysis;
 using Condense.Formats.Onnx;
 using Condense.Graph;
+using Condense.Runtime;
 using Onnx;
 
 namespace Condense.Workflows;
@@ -17,6 +18,8 @@ public sealed class OnnxLayerCandidates : IDisposable
     readonly IReadOnlyList<float[]> original;
     readonly IReadOnlyList<IReadOnlyList<TensorProto>> samples;
     readonly IReadOnlyList<int>? labels;
+    readonly object frontierLock = new();
+    IReadOnlyList<IReadOnlyDictionary<string, TensorProto>>? frontiers;
 
     internal OnnxLayerCandidates(OnnxModel model, IReadOnlyList<LinearLayer> layers, IReadOnlyList<QuantizationSetting> settings,
         OnnxQuantizedMatrix?[][] encodings, long[][] bytes, OnnxWeightSwapSession session,
@@ -65,8 +68,46 @@ public sealed class OnnxLayerCandidates : IDisposable
         return Compare(outputs);
     }
 
+    /// <summary>
+    /// The model's output with layer <paramref name="layer"/> alone at each of <paramref name="settings"/>
+    /// (every other layer float32), as <see cref="Measure"/> gives it, but from a session of the part of
+    /// the model downstream of the layer (<see cref="OnnxSuffixSession"/>), compared with that part's
+    /// own output at the original weight: only what the layer changes is recomputed. Falls back to
+    /// <see cref="Measure"/> where the model cannot be cut (subgraphs). Thread-safe.
+    /// </summary>
+    public IReadOnlyList<(double Error, double Cosine, double? Accuracy)> MeasureAlone(int layer, IReadOnlyList<int> settings, int threads = 1)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var weight = Layers[layer].Weight;
+        using var suffix = OnnxSuffixSession.Frontier(Model.Proto, weight) is null ? null
+            : OnnxSuffixSession.Create(Model.Proto, Model.Source, weight, Frontiers(threads), threads);
+        if (suffix is null)
+            return [.. settings.Select(s => { var choice = new int[Layers.Count]; choice[layer] = s; return Measure(choice); })];
+        var originalWeight = OnnxTensorData.ToFloat32(Model.Proto.Graph.Initializer.First(i => i.Name == weight));
+        List<float[]> Outputs(float[] w) => [.. Enumerable.Range(0, samples.Count).Select(i => HeldOutQuality.Compared(suffix.Run(i, w), samples[i]))];
+        var reference = Outputs(originalWeight);
+        return [.. settings.Select(s => Compare(Outputs(Encodings[layer][s]?.Decoded() ?? originalWeight), reference))];
+    }
+
+    // The values every layer's downstream part reads from the rest, captured once from the original on every sample.
+    IReadOnlyList<IReadOnlyDictionary<string, TensorProto>> Frontiers(int threads)
+    {
+        lock (frontierLock)
+        {
+            if (frontiers is not null) return frontiers;
+            var names = Layers.SelectMany(l => OnnxSuffixSession.Frontier(Model.Proto, l.Weight) ?? []).Distinct(StringComparer.Ordinal).ToList();
+            using var capture = new ActivationCapture(Model, names, threads);
+            frontiers = [.. samples.Select(s => capture.Run(s))];
+            capture.Dispose();
+            ProcessMemory.Release(); // the capture session and its serialised graph
+            return frontiers;
+        }
+    }
+
     /// <summary>Error, cosine and accuracy of <paramref name="outputs"/> (one per sample) against the original's.</summary>
-    public (double Error, double Cosine, double? Accuracy) Compare(IReadOnlyList<float[]> outputs)
+    public (double Error, double Cosine, double? Accuracy) Compare(IReadOnlyList<float[]> outputs) => Compare(outputs, original);
+
+    (double Error, double Cosine, double? Accuracy) Compare(IReadOnlyList<float[]> outputs, IReadOnlyList<float[]> original)
     {
         ArgumentNullException.ThrowIfNull(outputs);
         double diff = 0, norm = 0;

@@ -6,23 +6,41 @@ namespace Condense.Quantization.Gptq;
 /// <summary>
 /// Streams the rows x of a layer's input into H = Σ x xᵀ (the GPTQ Hessian up to a factor 2) and
 /// counts them, so a calibration set never has to be held at once: memory is one float32 n×n
-/// matrix (4·n² bytes; 85 MB for n = 4608, a 3×3 conv over 512 channels) whatever the sample count.
+/// matrix (4·n² bytes; 85 MB for n = 4608, a 3×3 conv over 512 channels) plus a buffer of
+/// <see cref="BatchRows"/> pending rows, whatever the sample count.
 /// </summary>
 /// <remarks>
-/// Each batch is one BLAS call (XᵀX through LibTorch's <c>addmm</c>), which is what makes the
-/// ~5 TFLOP of ResNet18 on 256 images affordable. Float32 sums of a few hundred samples lose about
-/// 1e-6 relative, far below anything quantization can see.
+/// Rows are buffered until there are <see cref="BatchRows"/> of them (a 7×7 feature map gives 49
+/// per image: one rank-49 update of a 4608² matrix would be bound by memory, not arithmetic), then
+/// added by LibTorch's <c>addmm</c> on the blocks on and above the diagonal only — H is symmetric,
+/// so the blocks below are copied from their mirror when H is read: about 55 % of the arithmetic of
+/// the full XᵀX for n ≥ 2304, which is what makes the ~2 TFLOP of ResNet18's XᵀX on 64 images
+/// affordable. Float32 sums of a few hundred samples lose about 1e-6 relative, far below anything
+/// quantization can see; the order of the sums (and so the last bits) depends on the batching.
 /// </remarks>
 public sealed class HessianAccumulator : IDisposable
 {
-    readonly Tensor h;
+    /// <summary>Rows buffered before one product is added to H.</summary>
+    public const int BatchRows = 512;
+
+    /// <summary>Width of the blocks H is accumulated in (n ≤ this: one block, the whole product).</summary>
+    const int BlockWidth = 384;
+
+    readonly int[] blockStarts;
+    // Full 512-row batches kept as rows while fewer than n rows were seen: H is formed only when read.
+    readonly List<float[]> kept = [];
+    Tensor? h;
+    float[] pending = [];
+    int pendingRows;
+    bool mirrored = true;
 
     /// <param name="size">n, the number of input features (columns of the layer's weight matrix).</param>
     public HessianAccumulator(int size)
     {
         if (size <= 0) throw new CondenseException($"a Hessian needs at least one feature, not {size}");
         Size = size;
-        h = zeros(size, size, dtype: ScalarType.Float32);
+        int blocks = (size + BlockWidth - 1) / BlockWidth;
+        blockStarts = [.. Enumerable.Range(0, blocks + 1).Select(b => (int)((long)b * size / blocks))];
     }
 
     /// <summary>n: the matrix is n×n.</summary>
@@ -31,8 +49,8 @@ public sealed class HessianAccumulator : IDisposable
     /// <summary>Rows (input vectors) added so far.</summary>
     public long Count { get; private set; }
 
-    /// <summary>Bytes the accumulator holds.</summary>
-    public long Bytes => 4L * Size * Size;
+    /// <summary>Bytes the accumulator holds (H, or the rows while they are fewer than n, and the pending rows' buffer); never more than H and the buffer.</summary>
+    public long Bytes => (h is null ? 4L * kept.Sum(k => (long)k.Length) : 4L * Size * Size) + 4L * pending.Length;
 
     /// <summary>Adds the rows of <paramref name="rows"/> (row-major, <paramref name="rowCount"/> × n).</summary>
     public void Add(ReadOnlySpan<float> rows, int rowCount)
@@ -40,24 +58,98 @@ public sealed class HessianAccumulator : IDisposable
         if (rowCount < 0 || (long)rowCount * Size != rows.Length)
             throw new CondenseException($"{rows.Length} values are not {rowCount} rows of {Size} features");
         if (rowCount == 0) return;
+        Count += rowCount;
+        mirrored = false;
+        if (pendingRows == 0 && rowCount >= BatchRows && Count > Size)
+        {
+            AddProduct(Full(), rows, rowCount);
+            return;
+        }
+        if (pending.Length == 0) pending = new float[BatchRows * Size];
+        while (rowCount > 0)
+        {
+            int take = Math.Min(rowCount, BatchRows - pendingRows);
+            rows[..(take * Size)].CopyTo(pending.AsSpan(pendingRows * Size));
+            pendingRows += take;
+            rows = rows[(take * Size)..];
+            rowCount -= take;
+            if (pendingRows == BatchRows) Flush();
+        }
+    }
+
+    void Flush()
+    {
+        if (pendingRows == 0) return;
+        if (h is null && pendingRows == BatchRows && Count <= Size)
+        {
+            // Fewer rows than features so far: a quadratic form costs less from the rows than from H.
+            kept.Add(pending);
+            pending = new float[BatchRows * Size];
+        }
+        else AddProduct(Full(), pending.AsSpan(0, pendingRows * Size), pendingRows);
+        pendingRows = 0;
+    }
+
+    // H, formed from the kept rows the first time it is needed.
+    Tensor Full()
+    {
+        if (h is not null) return h;
+        h = zeros(Size, Size, dtype: ScalarType.Float32).DetachFromDisposeScope(); // owned by the accumulator, whatever scope reads first
+        foreach (var rows in kept) AddProduct(h, rows, BatchRows);
+        kept.Clear();
+        return h;
+    }
+
+    // H's blocks on and above the diagonal += Xᵢᵀ Xⱼ (column blocks of X); strided views, no copies of H.
+    void AddProduct(Tensor h, ReadOnlySpan<float> rows, int rowCount)
+    {
         using var scope = NewDisposeScope();
         var x = tensor(rows.ToArray(), new long[] { rowCount, Size });
-        h.addmm_(x.t(), x);
-        Count += rowCount;
+        int blocks = blockStarts.Length - 1;
+        for (int i = 0; i < blocks; i++)
+        {
+            int a = blockStarts[i], wa = blockStarts[i + 1] - a;
+            var xi = x.narrow(1, a, wa).t();
+            for (int j = i; j < blocks; j++)
+            {
+                int b = blockStarts[j], wb = blockStarts[j + 1] - b;
+                h.narrow(0, a, wa).narrow(1, b, wb).addmm_(xi, x.narrow(1, b, wb));
+            }
+        }
+    }
+
+    // Adds the pending rows and copies every block above the diagonal to its mirror below.
+    Tensor Complete()
+    {
+        if (pendingRows > 0) AddProduct(Full(), pending.AsSpan(0, pendingRows * Size), pendingRows);
+        pendingRows = 0;
+        var h = Full();
+        if (mirrored) return h;
+        using var scope = NewDisposeScope();
+        int blocks = blockStarts.Length - 1;
+        for (int i = 0; i < blocks; i++)
+            for (int j = i + 1; j < blocks; j++)
+            {
+                int a = blockStarts[i], wa = blockStarts[i + 1] - a, b = blockStarts[j], wb = blockStarts[j + 1] - b;
+                h.narrow(0, b, wb).narrow(1, a, wa).copy_(h.narrow(0, a, wa).narrow(1, b, wb).t());
+            }
+        mirrored = true;
+        pending = [];
+        return h;
     }
 
     /// <summary>H = Σ x xᵀ as a row-major n×n array (double, for the solver).</summary>
     public double[] ToArray()
     {
         using var scope = NewDisposeScope();
-        return h.to_type(ScalarType.Float64).data<double>().ToArray();
+        return Complete().to_type(ScalarType.Float64).data<double>().ToArray();
     }
 
-    /// <summary>H itself (float32, owned by the accumulator: read, never modify or dispose).</summary>
-    internal Tensor Matrix => h;
+    /// <summary>H itself (float32, owned by the accumulator: read, never modify or dispose; formed on first read).</summary>
+    internal Tensor Matrix => Complete();
 
     /// <summary>H as a new float64 tensor (the caller disposes it).</summary>
-    public Tensor ToTensor() => h.to_type(ScalarType.Float64);
+    public Tensor ToTensor() => Complete().to_type(ScalarType.Float64);
 
     /// <summary>
     /// tr(A H Aᵀ) = Σ‖A x‖² over the rows added, for each matrix A (rows × n, row-major) in
@@ -70,9 +162,17 @@ public sealed class HessianAccumulator : IDisposable
             if (m.Length != (long)rows * Size) throw new CondenseException($"{m.Length} values are not {rows} rows of {Size} features");
         using var scope = NewDisposeScope();
         var a = cat(matrices.Select(m => tensor(m, new long[] { rows, Size })).ToArray(), 0);
-        var perRow = (a.mm(h) * a).sum(1).to_type(ScalarType.Float64).view(matrices.Length, rows).sum(1);
+        if (h is null && Count <= Size)
+        {
+            // Σ‖A x‖² straight from the rows x (fewer than n of them): m·n·Count instead of m·n².
+            var x = cat([.. kept.Select(k => tensor(k, new long[] { BatchRows, Size })), tensor(pending.AsSpan(0, pendingRows * Size).ToArray(), new long[] { pendingRows, Size })], 0);
+            var ax = a.mm(x.t());
+            return (ax * ax).sum(1).to_type(ScalarType.Float64).view(matrices.Length, rows).sum(1).data<double>().ToArray();
+        }
+        var full = Complete();
+        var perRow = (a.mm(full) * a).sum(1).to_type(ScalarType.Float64).view(matrices.Length, rows).sum(1);
         return perRow.data<double>().ToArray();
     }
 
-    public void Dispose() => h.Dispose();
+    public void Dispose() => h?.Dispose();
 }
