@@ -52,6 +52,7 @@ public class MlpModel : CondenseModel
     /// <summary>
     /// The output and the last hidden layer's activation (after ReLU) in one pass: data-free
     /// distillation (DAFL) rewards generated images on which the teacher's features are large.
+    /// For a single-layer model (no hidden layer) the features are the input itself.
     /// </summary>
     public Tensor Forward(Tensor input, out Tensor features)
     {
