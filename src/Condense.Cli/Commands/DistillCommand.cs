@@ -21,13 +21,14 @@ public static class DistillCommand
         var gamma = new Option<double>("--gamma") { Description = "StepLR decay of the learning rate per epoch, (0, 1]; both runs", DefaultValueFactory = _ => DistillationRecipe.StudentTraining.StepGamma ?? 1 };
         var seed = new Option<long>("--seed") { Description = "First seed", DefaultValueFactory = _ => 0 };
         var data = new Option<string?>("--data") { Description = "Data set (default: the teacher's)" };
-        var dataFree = new Option<bool>("--data-free") { Description = "Also distil without any training image: a generator trained against the teacher (DAFL + Micaelli & Storkey)" };
-        var steps = new Option<int>("--steps") { Description = "--data-free: generator steps (batch 128, 2 student steps each)", DefaultValueFactory = _ => new DataFreeOptions().Steps };
+        var dataFree = new Option<bool>("--data-free") { Description = "Also distil without any training image: a generator trained against the teacher and student" };
+        var recipe = new Option<string>("--recipe") { Description = "--data-free: adversarial (Micaelli & Storkey, Fang et al.; default) or dafl (Chen et al.)", DefaultValueFactory = _ => "adversarial" };
+        var steps = new Option<int>("--steps") { Description = "--data-free: generator steps (batch 256; 5 student steps each, adversarial)", DefaultValueFactory = _ => DataFreeOptions.Adversarial.Steps };
         var output = new Option<string?>("--output", "-o") { Description = "--data-free: write the data-free student (.safetensors) for 'condense eval'" };
         var json = CliConsole.JsonOption();
         var command = new Command("distill", "Train a student with and without a teacher (Hinton et al. knowledge distillation) and compare.")
         {
-            teacher, student, temperature, alpha, shift, seeds, epochs, gamma, seed, data, dataFree, steps, output, json,
+            teacher, student, temperature, alpha, shift, seeds, epochs, gamma, seed, data, dataFree, recipe, steps, output, json,
         };
         command.SetAction(parse =>
         {
@@ -49,7 +50,7 @@ public static class DistillCommand
             var asJson = parse.GetValue(json);
             var console = CliConsole.For(parse);
             if (parse.GetValue(dataFree))
-                return DistillDataFree.Run(parse, net, spec, train, test, options, training, new DataFreeOptions { Steps = parse.GetValue(steps), Seed = training.Seed },
+                return DistillDataFree.Run(parse, net, spec, train, test, options, training, parse.GetValue(recipe)!, parse.GetValue(steps),
                     parse.GetValue(output), dataName);
             var summary = DistillationStudy.Run(net, spec, train, test, options, training, seedCount, asJson ? null : console.WriteLine);
             if (asJson)

@@ -12,8 +12,14 @@ namespace Condense.Cli.Commands;
 static class DistillDataFree
 {
     public static int Run(System.CommandLine.ParseResult parse, MlpModel teacher, StudentSpec spec, Dataset train, Dataset test,
-        DistillationOptions options, TrainingOptions training, DataFreeOptions dataFree, string? outPath, string dataName)
+        DistillationOptions options, TrainingOptions training, string recipe, int steps, string? outPath, string dataName)
     {
+        var dataFree = recipe switch
+        {
+            "adversarial" => DataFreeOptions.Adversarial,
+            "dafl" => DataFreeOptions.Dafl,
+            _ => throw new CondenseException($"--recipe '{recipe}': use adversarial or dafl"),
+        } with { Steps = steps, Seed = training.Seed };
         var asJson = parse.GetValue<bool>("--json");
         var console = CliConsole.For(parse);
         Action<string>? progress = asJson ? null : console.WriteLine;
@@ -33,13 +39,13 @@ static class DistillDataFree
             CliConsole.WriteJson(parse, new
             {
                 data = dataName, student = spec.ToString(), student_parameters = summary.StudentParameters, teacher_accuracy = summary.TeacherAccuracy,
-                data_free = new { accuracy = freeAccuracy, steps = dataFree.Steps, batch = dataFree.BatchSize, seconds, curve, output = outPath },
+                data_free = new { accuracy = freeAccuracy, recipe, steps = dataFree.Steps, batch = dataFree.BatchSize, student_steps = dataFree.StudentSteps, seconds, curve, output = outPath },
                 distilled_with_data = summary.Seeds[0].Distilled, trained_alone = summary.Seeds[0].Alone, epochs = training.Epochs,
             });
             return 0;
         }
         var table = new Table().AddColumns("student", "training images seen", "test accuracy");
-        table.AddRow(Markup.Escape($"{spec}, data-free ({dataFree.Steps} generator steps)"), "0", freeAccuracy.ToString("P2"));
+        table.AddRow(Markup.Escape($"{spec}, data-free ({recipe}, {dataFree.Steps} generator steps)"), "0", freeAccuracy.ToString("P2"));
         table.AddRow(Markup.Escape($"{spec}, distilled with data"), $"{train.Count:N0} × {training.Epochs} epochs", summary.Seeds[0].Distilled.ToString("P2"));
         table.AddRow(Markup.Escape($"{spec}, trained alone"), $"{train.Count:N0} × {training.Epochs} epochs", summary.Seeds[0].Alone.ToString("P2"));
         table.AddRow("teacher", "", summary.TeacherAccuracy.ToString("P2"));

@@ -16,6 +16,7 @@ public static class DemoStages
         new LowRankStage(),
         new HashingStage(),
         new DistillationStage(),
+        new DataFreeStage(),
         new DeepCompressionStage(),
         new StructuredStage(),
     ];

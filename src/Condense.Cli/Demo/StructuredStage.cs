@@ -11,8 +11,8 @@ namespace Condense.Cli.Demo;
 /// measures: fc2 in tensor-train format (TT-SVD, then one epoch of fine-tuning with the cores
 /// trained; TT-SVD alone with <c>--quick</c>), fc2 as rank 50 + 1 % sparse (GoDec), and every
 /// layer quantized to 4 bits after outlier channel splitting (the widened layers' function, folded
-/// to float32). Multi-hashing and data-free distillation train networks for minutes and are
-/// measured by <c>condense hash --sweep</c> and <c>condense distill --data-free</c> instead.
+/// to float32). Multi-hashing trains networks for minutes and is measured by
+/// <c>condense hash --sweep</c> instead; data-free distillation has its own short stage (<see cref="DataFreeStage"/>).
 /// </summary>
 public sealed class StructuredStage : IDemoStage
 {

@@ -12,8 +12,18 @@ namespace Condense.Models;
 internal static class LayerStack
 {
     /// <summary>The last layer's output (the logits; the caller applies its head).</summary>
-    public static Tensor Forward(Tensor input, Normalization? normalization, IReadOnlyList<nn.Module<Tensor, Tensor>> layers, double dropout, bool training)
+    public static Tensor Forward(Tensor input, Normalization? normalization, IReadOnlyList<nn.Module<Tensor, Tensor>> layers, double dropout, bool training) =>
+        Forward(input, normalization, layers, dropout, training, out _, keepFeatures: false);
+
+    /// <summary>
+    /// The same pass, also handing back the last hidden layer's activation (after its ReLU, before
+    /// dropout): the "features" data-free distillation asks the teacher to make large (DAFL).
+    /// <paramref name="features"/> is null for a single-layer stack or when not asked for.
+    /// </summary>
+    public static Tensor Forward(Tensor input, Normalization? normalization, IReadOnlyList<nn.Module<Tensor, Tensor>> layers, double dropout, bool training,
+        out Tensor? features, bool keepFeatures = true)
     {
+        features = null;
         var x = normalization is { } n ? (input - n.Mean) / n.Std : input.alias();
         for (var i = 0; i < layers.Count; i++)
         {
@@ -25,6 +35,7 @@ internal static class LayerStack
                 next = nn.functional.relu(x);
                 x.Dispose();
                 x = next;
+                if (keepFeatures && i + 2 == layers.Count) features = x.alias();
                 if (dropout > 0 && training)
                 {
                     next = nn.functional.dropout(x, dropout, training: true);

@@ -49,6 +49,20 @@ public class MlpModel : CondenseModel
         return output;
     }
 
+    /// <summary>
+    /// The output and the last hidden layer's activation (after ReLU) in one pass: data-free
+    /// distillation (DAFL) rewards generated images on which the teacher's features are large.
+    /// For a single-layer model (no hidden layer) the features are the input itself.
+    /// </summary>
+    public Tensor Forward(Tensor input, out Tensor features)
+    {
+        var x = LayerStack.Forward(input, Normalization, [.. _layers.Select(l => (nn.Module<Tensor, Tensor>)l.Layer)], Dropout, training, out var hidden);
+        features = hidden ?? input.alias();
+        Tensor output = Task == ModelTask.Classification ? nn.functional.log_softmax(x, 1) : sigmoid(x);
+        x.Dispose();
+        return output;
+    }
+
     public override IReadOnlyDictionary<string, string> Describe()
     {
         var d = new Dictionary<string, string>

@@ -32,7 +32,7 @@ public class DemoReportTests : IDisposable
         Assert.True(rows.Count >= 10, $"{rows.Count} rows");
         // Every method's rows are present, so the loop below measures each of them from its file.
         var methods = rows.Select(r => r.GetProperty("Method").GetString()).ToHashSet();
-        foreach (var method in new[] { "fp32", "k-means", "linear", "pruning (sparse file)", "gradual pruning (AGP)", "skeletonization", "low rank", "hashing", "distillation", "Deep Compression" })
+        foreach (var method in new[] { "fp32", "k-means", "linear", "pruning (sparse file)", "gradual pruning (AGP)", "skeletonization", "low rank", "hashing", "distillation", "data-free distillation", "Deep Compression" })
             Assert.Contains(method, methods);
         var hashed = rows.Where(r => r.GetProperty("Method").GetString() == "hashing").ToList();
         Assert.Equal(2, hashed.Count);
