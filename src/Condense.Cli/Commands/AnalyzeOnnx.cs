@@ -12,7 +12,7 @@ public static class AnalyzeOnnx
     public static int Run(ParseResult parse, string path, bool json)
     {
         var console = CliConsole.For(parse);
-        var report = OnnxAnalysis.Run(OnnxAnalysisOptions.Request(parse, path, json ? null : console.WriteLine));
+        var report = OnnxAnalysis.Run(OnnxAnalysisOptions.Request(parse, path, json ? ProfileLines() : console.WriteLine));
         if (parse.GetValue(OnnxAnalysisOptions.Report) is { } html) AnalysisReportHtml.Write(html, report, null);
         if (json)
         {
@@ -22,6 +22,11 @@ public static class AnalyzeOnnx
         Write(console, report);
         return 0;
     }
+
+    /// <summary>Under <c>--json</c> standard output holds only the report: the stage lines that
+    /// <c>CONDENSE_PROFILE=1</c> asks for go to standard error, and no other progress is shown.</summary>
+    static Action<string>? ProfileLines() =>
+        Runtime.StageTimes.Enabled ? line => { if (line.StartsWith("stages:", StringComparison.Ordinal)) Console.Error.WriteLine(line); } : null;
 
     /// <summary>The layer table, the sensitivity table and the uniform settings.</summary>
     public static void Write(IAnsiConsole console, OnnxAnalysisReport report)

@@ -164,11 +164,7 @@ public static class OnnxAnalysis
                 var (error, cosine, accuracy) = measured[layers.Count * perLayer + s - 1];
                 uniform.Add(new ModelMeasure($"uniform {settings[s].Label}", uniformBytes[s], error, cosine, accuracy));
             }
-            if (StageTimes.Enabled)
-            {
-                if (request.Progress is null) Console.Error.WriteLine($"stages: {StageTimes.Summary()}"); // CONDENSE_PROFILE=1 asked for it, even with --json
-                else progress($"stages: {StageTimes.Summary()}");
-            }
+            if (StageTimes.Enabled) progress($"stages: {StageTimes.Summary()}");
             progress("done");
             var result = new OnnxAnalysisReport(request.ModelPath, data.Description, data.IsRandom, data.Calibration.Count, data.HeldOut.Count,
                 sensitivitySamples.Count, new ModelMeasure("original", model.FileBytes, 0, 1, originalAccuracy), analyses, uniform, untouched, clock.Elapsed);
