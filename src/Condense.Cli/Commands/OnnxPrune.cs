@@ -15,7 +15,7 @@ internal sealed class OnnxPrune
     readonly Option<bool> structured = new("--structured") { Description = "ONNX: remove whole channels/neurons (found by following the graph) so the model really shrinks" };
     readonly Option<double?> flops = new("--flops") { Description = "ONNX: share of the prunable layers' FLOPs to remove, e.g. 0.25 (else --sparsity is the share of channels)" };
     readonly Option<double?> parameters = new("--params") { Description = "ONNX: share of the prunable layers' parameters to remove" };
-    readonly Option<string> importance = new("--importance") { Description = "ONNX: reconstruction (output error on the data) | l1 | l2", DefaultValueFactory = _ => "reconstruction" };
+    readonly Option<string> importance = new("--importance") { Description = "ONNX: reconstruction (output error on the data) | obs (greedy, error after the refit) | l1 | l2", DefaultValueFactory = _ => "reconstruction" };
     readonly Option<bool> global = new("--global") { Description = "ONNX: one ranking over all channels instead of the same share of each group" };
     readonly Option<bool> noRefit = new("--no-refit") { Description = "ONNX: do not refit the next layers by least squares (to compare)" };
     readonly Option<int> roundTo = new("--round-to") { Description = "ONNX: kept channels per group a multiple of this (8 or 16 run fastest)", DefaultValueFactory = _ => 1 };
@@ -40,7 +40,8 @@ internal sealed class OnnxPrune
             "reconstruction" => ChannelImportance.Reconstruction,
             "l1" => ChannelImportance.L1,
             "l2" => ChannelImportance.L2,
-            var s => throw new CondenseException($"unknown --importance '{s}' (known: reconstruction, l1, l2)"),
+            "obs" => ChannelImportance.Obs,
+            var s => throw new CondenseException($"unknown --importance '{s}' (known: reconstruction, obs, l1, l2)"),
         };
         var options = new StructuredPruningOptions(fraction, kind, parse.GetValue(global) ? BudgetScope.Global : BudgetScope.Uniform,
             score, !parse.GetValue(noRefit), roundTo: parse.GetValue(roundTo), keepTied: parse.GetValue(keepResidual));

@@ -39,7 +39,8 @@ public static class OnnxSparsityWorkflow
         var sparseGpt = request.Method == OnnxSparsityMethod.SparseGpt;
         var compare = sparseGpt && request.CompareMagnitude;
         var initializers = model.Proto.Graph.Initializer.ToDictionary(i => i.Name, StringComparer.Ordinal);
-        var untouched = skipped.ToList();
+        // LinearLayers words its reasons for quantization; here such weights are simply not pruned.
+        var untouched = skipped.Select(u => u.Replace("its weights are encoded without data", "not pruned", StringComparison.Ordinal)).ToList();
         var chosen = new Dictionary<string, float[]>(StringComparer.Ordinal);
         var magnitude = new Dictionary<string, float[]>(StringComparer.Ordinal);
         var solved = new List<(LinearLayer Layer, float[] W)>();
