@@ -15,15 +15,16 @@ namespace Condense.Graph.Structure;
 /// </summary>
 /// <remarks>
 /// A channel's score is the cumulative error once it and every channel removed before it are
-/// gone, so the lowest k scores are exactly the greedy's first k removals, and scores of different
-/// groups are comparable output energies. <see cref="ChannelImportance.Reconstruction"/> scores
+/// gone, relative to the consumers' output energy, so the lowest k scores are exactly the greedy's
+/// first k removals, and a global ranking (<see cref="BudgetScope.Global"/>) prunes every group to
+/// about the same relative output error: the less sensitive layers lose more channels. <see cref="ChannelImportance.Reconstruction"/> scores
 /// each channel alone and without the refit; this one is what the refit will actually leave.
 /// Costs one (K+1)³ inverse per consumer and a rank-b downdate (b features per channel) per
 /// removal, in float64.
 /// </remarks>
 public static class ObsChannelScores
 {
-    /// <summary>Scores (cumulative refit error at removal) for every group, by group id.</summary>
+    /// <summary>Scores (cumulative refit error at removal, relative to the consumers' output energy) for every group, by group id.</summary>
     public static void Compute(GraphProto graph, IReadOnlyList<ChannelGroup> prunable, InputGrams grams,
         IReadOnlyDictionary<string, TensorProto> tensors, IDictionary<int, double[]> scores, double ridge)
     {
@@ -53,7 +54,20 @@ public static class ObsChannelScores
                 consumers.Add((inverse, m, features));
             }
             if (consumers.Count == 0) continue;
-            Greedy(group.Width, consumers, scores[group.Id]);
+            // Relative to the consumers' output energy tr(MᵀGM) (before any change), so that groups
+            // of different scales compare: a global budget then evens out the relative error.
+            double energy = 0;
+            foreach (var slice in group.Slices.Where(s => s.Role == SliceRole.ConsumerInput))
+            {
+                var layer = MatrixLayer.Of(nodes[slice.Node], tensors);
+                if (layer is null || !grams.Has(layer.Node.Name)) continue;
+                var g = tensor(grams.For(layer.Node.Name), [layer.K + 1, layer.K + 1], ScalarType.Float64).narrow(0, 0, layer.K).narrow(1, 0, layer.K);
+                var m = tensor(layer.Matrix(), [layer.K, layer.N]).to_type(ScalarType.Float64);
+                energy += (m * g.matmul(m)).sum().item<double>();
+            }
+            var score = scores[group.Id];
+            Greedy(group.Width, consumers, score);
+            if (energy > 0) for (int c = 0; c < score.Length; c++) score[c] /= energy;
         }
     }
 
