@@ -7,7 +7,7 @@ namespace Condense.Cli.Commands;
 
 /// <summary>
 /// The ONNX side of <c>condense prune</c>: <c>MODEL.onnx --structured --flops F | --sparsity S --data PATH -o OUT.onnx</c>
-/// → <see cref="OnnxPruneWorkflow"/>. Not a command: <see cref="PruneCommand"/> adds these options
+/// → <see cref="OnnxPruneWorkflow"/>; without --structured, <see cref="OnnxSparsePrune"/> (SparseGPT or magnitude). Not a command: <see cref="PruneCommand"/> adds these options
 /// and hands ONNX files here.
 /// </summary>
 internal sealed class OnnxPrune
@@ -15,23 +15,24 @@ internal sealed class OnnxPrune
     readonly Option<bool> structured = new("--structured") { Description = "ONNX: remove whole channels/neurons (found by following the graph) so the model really shrinks" };
     readonly Option<double?> flops = new("--flops") { Description = "ONNX: share of the prunable layers' FLOPs to remove, e.g. 0.25 (else --sparsity is the share of channels)" };
     readonly Option<double?> parameters = new("--params") { Description = "ONNX: share of the prunable layers' parameters to remove" };
-    readonly Option<string> importance = new("--importance") { Description = "ONNX: reconstruction (output error on the data) | l1 | l2", DefaultValueFactory = _ => "reconstruction" };
+    readonly Option<string> importance = new("--importance") { Description = "ONNX: reconstruction (output error on the data) | obs (greedy, error after the refit) | l1 | l2", DefaultValueFactory = _ => "reconstruction" };
     readonly Option<bool> global = new("--global") { Description = "ONNX: one ranking over all channels instead of the same share of each group" };
     readonly Option<bool> noRefit = new("--no-refit") { Description = "ONNX: do not refit the next layers by least squares (to compare)" };
     readonly Option<int> roundTo = new("--round-to") { Description = "ONNX: kept channels per group a multiple of this (8 or 16 run fastest)", DefaultValueFactory = _ => 1 };
     readonly Option<bool> keepResidual = new("--keep-residual") { Description = "ONNX: leave channel groups tied by residual connections whole" };
+    readonly OnnxSparsePrune unstructured = new();
     readonly Option<int> latencyRuns = new("--latency-runs") { Description = "ONNX: runs for the median latency before/after (0: none)", DefaultValueFactory = _ => 20 };
 
     public void AddTo(Command command)
     {
         foreach (var o in new Option[] { structured, flops, parameters, importance, global, noRefit, roundTo, keepResidual, latencyRuns }) command.Options.Add(o);
+        unstructured.AddTo(command);
         StructureOptions.AddDataOptions(command);
     }
 
-    public int Run(ParseResult parse, string model, string output, double sparsity, int seed, bool json)
+    public int Run(ParseResult parse, string model, string output, string method, double sparsity, int? bits, int seed, bool json)
     {
-        if (!parse.GetValue(structured))
-            throw new CondenseException($"{model}: an ONNX model is pruned with --structured (unstructured pruning of ONNX graphs is not built yet)");
+        if (!parse.GetValue(structured)) return unstructured.Run(parse, model, output, method, sparsity, bits, seed, json);
         var (kind, fraction) = parse.GetValue(flops) is { } f ? (BudgetKind.Flops, f)
             : parse.GetValue(parameters) is { } p ? (BudgetKind.Parameters, p) : (BudgetKind.Channels, sparsity);
         var score = parse.GetValue(importance)!.ToLowerInvariant() switch
@@ -39,7 +40,8 @@ internal sealed class OnnxPrune
             "reconstruction" => ChannelImportance.Reconstruction,
             "l1" => ChannelImportance.L1,
             "l2" => ChannelImportance.L2,
-            var s => throw new CondenseException($"unknown --importance '{s}' (known: reconstruction, l1, l2)"),
+            "obs" => ChannelImportance.Obs,
+            var s => throw new CondenseException($"unknown --importance '{s}' (known: reconstruction, obs, l1, l2)"),
         };
         var options = new StructuredPruningOptions(fraction, kind, parse.GetValue(global) ? BudgetScope.Global : BudgetScope.Uniform,
             score, !parse.GetValue(noRefit), roundTo: parse.GetValue(roundTo), keepTied: parse.GetValue(keepResidual));

@@ -19,7 +19,7 @@ public static class PruneCommand
     public static Command Create()
     {
         var model = new Argument<string>("model") { Description = "A model written by 'condense train' (.safetensors), or any ONNX model (recognised by content)" };
-        var method = new Option<string>("--method") { Description = "magnitude | global | structured | snip | grasp | synflow | random; while training: variational-dropout | agp", DefaultValueFactory = _ => "global" };
+        var method = new Option<string>("--method") { Description = "magnitude | global | structured | snip | grasp | synflow | random; while training: variational-dropout | agp; ONNX: sparsegpt | magnitude (global = magnitude)", DefaultValueFactory = _ => "global" };
         var sparsity = new Option<double>("--sparsity") { Description = "Share of weights to prune, in [0, 1) (structured: share of hidden neurons)", DefaultValueFactory = _ => 0.9 };
         var layers = new Option<string?>("--layers") { Description = "Comma-separated layers to prune (default: all), e.g. fc1,fc2" };
         var finetune = new Option<int>("--finetune-epochs") { Description = "Epochs of fine-tuning with the masks enforced (0 = none)", DefaultValueFactory = _ => 0 };
@@ -41,7 +41,8 @@ public static class PruneCommand
         command.SetAction(parse =>
         {
             var path = parse.GetValue(model)!;
-            if (OnnxSniffer.LooksLikeOnnx(path)) return onnx.Run(parse, path, parse.GetValue(output)!, parse.GetValue(sparsity), (int)parse.GetValue(seed), parse.GetValue(json));
+            if (OnnxSniffer.LooksLikeOnnx(path)) return onnx.Run(parse, path, parse.GetValue(output)!, parse.GetValue(method)!, parse.GetValue(sparsity),
+                parse.GetValue(bits), (int)parse.GetValue(seed), parse.GetValue(json));
             var storage = new SparseStorageOptions { Encoding = ParseFormat(parse.GetValue(format)!), Bits = parse.GetValue(bits) };
             storage.Validate();
             if (TrainingTimePruning.TryParse(parse.GetValue(method)!, out var during))

@@ -118,7 +118,7 @@ public static class DataAwareCompression
     }
 
     /// <summary>Consecutive layers whose accumulators (4·columns²·groups bytes each) fit <paramref name="budget"/>; at least one layer a batch.</summary>
-    static List<List<LinearLayer>> Batches(IReadOnlyList<LinearLayer> layers, long budget)
+    internal static List<List<LinearLayer>> Batches(IReadOnlyList<LinearLayer> layers, long budget)
     {
         var batches = new List<List<LinearLayer>>();
         long used = 0;

@@ -41,15 +41,4 @@ public sealed class StructureCliTests : IDisposable
         Assert.Contains("plain SVD at the same ranks", stdout);
         Assert.Equal(4, OnnxReader.Read(output).Proto.Graph.Node.Count(n => n.OpType == "MatMul"));
     }
-
-    [Fact]
-    public void Unstructured_onnx_pruning_is_refused_in_one_line_and_writes_nothing()
-    {
-        var model = TinyFfn();
-        var output = Path.Combine(dir, "out.onnx");
-        var (code, _, stderr) = CliHarness.Run("prune", model, "--sparsity", "0.5", "-o", output);
-        Assert.Equal(1, code);
-        Assert.Contains("--structured", stderr);
-        Assert.False(File.Exists(output));
-    }
 }

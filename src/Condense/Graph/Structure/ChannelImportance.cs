@@ -14,4 +14,11 @@ public enum ChannelImportance
     /// that read it, tr(M_cᵀ G_cc M_c) on the calibration inputs (needs data).
     /// </summary>
     Reconstruction,
+
+    /// <summary>
+    /// Data-driven and refit-aware: channels removed greedily, each time the one whose removal
+    /// costs the least output error after the consumers' least-squares refit (block OBS,
+    /// <see cref="ObsChannelScores"/>; needs data).
+    /// </summary>
+    Obs,
 }

@@ -15,12 +15,20 @@ public static class ChannelScores
     /// <param name="prunable">The groups to score.</param>
     /// <param name="importance">The criterion.</param>
     /// <param name="grams">Input statistics of the consumers (needed for <see cref="ChannelImportance.Reconstruction"/>).</param>
-    public static IReadOnlyDictionary<int, double[]> Compute(GraphProto graph, IReadOnlyList<ChannelGroup> prunable, ChannelImportance importance, InputGrams? grams)
+    /// <param name="ridge">λ as a share of the mean input energy, for <see cref="ChannelImportance.Obs"/> (as the refit's).</param>
+    public static IReadOnlyDictionary<int, double[]> Compute(GraphProto graph, IReadOnlyList<ChannelGroup> prunable, ChannelImportance importance, InputGrams? grams,
+        double ridge = 1e-2)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(prunable);
         var tensors = graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
         var scores = prunable.ToDictionary(g => g.Id, g => new double[g.Width]);
+        if (importance == ChannelImportance.Obs)
+        {
+            if (grams is null) throw new CondenseException("OBS importance needs calibration data");
+            ObsChannelScores.Compute(graph, prunable, grams, tensors, scores, ridge);
+            return scores;
+        }
         if (importance == ChannelImportance.Reconstruction)
         {
             if (grams is null) throw new CondenseException("reconstruction importance needs calibration data");

@@ -5,7 +5,8 @@ namespace Condense.Graph.Structure;
 /// <summary>
 /// Chooses which channels of each prunable group go, to meet a budget: uniform (the same share of
 /// every group, found by bisection on the share) or global (one ranking of all channels by score
-/// normalised by its group's mean, removed least important first). A group always keeps at
+/// normalised by its group's mean — OBS scores as they are, already relative errors — removed
+/// least important first). A group always keeps at
 /// least one channel: a cut that would leave none is refused, as in Torch-Pruning.
 /// </summary>
 public static class ChannelSelection
@@ -25,7 +26,7 @@ public static class ChannelSelection
             : before <= 0 ? 0 : 1 - Measure(costs.Total(counts), options.Kind) / before;
         var counts = options.Scope == BudgetScope.Uniform
             ? Uniform(prunable, options.Fraction, options.RoundTo, Removed)
-            : Global(prunable, scores, options.Fraction, Removed);
+            : Global(prunable, scores, options.Fraction, Removed, normalise: options.Importance != ChannelImportance.Obs);
         if (options.Scope == BudgetScope.Global && options.RoundTo > 1)
             foreach (var g in prunable) counts[g.Id] = Rounded(g.Width, counts[g.Id], options.RoundTo);
         return counts.Where(p => p.Value > 0).ToDictionary(p => p.Key, p => Lowest(scores[p.Key], p.Value));
@@ -54,12 +55,13 @@ public static class ChannelSelection
     }
 
     static Dictionary<int, int> Global(IReadOnlyList<ChannelGroup> groups, IReadOnlyDictionary<int, double[]> scores, double target,
-        Func<IReadOnlyDictionary<int, int>, double> removed)
+        Func<IReadOnlyDictionary<int, int>, double> removed, bool normalise)
     {
+        // OBS scores are already relative output errors, comparable across groups; others by their group's mean.
         var ranked = groups.SelectMany(g =>
         {
             var s = scores[g.Id];
-            var mean = Math.Max(s.Average(), 1e-30);
+            var mean = normalise ? Math.Max(s.Average(), 1e-30) : 1;
             return s.Select(v => (Group: g.Id, Score: v / mean));
         }).OrderBy(x => x.Score).ToList();
         var counts = groups.ToDictionary(g => g.Id, _ => 0);

@@ -54,5 +54,5 @@ public sealed record StructuredPruningOptions
     public bool KeepTied { get; }
 
     /// <summary>Whether the options need calibration data.</summary>
-    public bool NeedsData => Refit || Importance == ChannelImportance.Reconstruction;
+    public bool NeedsData => Refit || Importance is ChannelImportance.Reconstruction or ChannelImportance.Obs;
 }
