@@ -5,30 +5,9 @@ namespace Condense.Tests.Pruning;
 
 public sealed class SparseGptTests
 {
-    static float[] Gaussian(Random rng, int n, double scale = 1)
-    {
-        var v = new float[n];
-        for (int i = 0; i < n; i++)
-            v[i] = (float)(scale * Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble()));
-        return v;
-    }
+    static float[] Gaussian(Random rng, int n, double scale = 1) => CorrelatedSamples.Gaussian(rng, n, scale);
 
-    /// <summary>X (samples × columns) with correlated columns of unequal energy: latent factors plus noise.</summary>
-    static float[] CorrelatedInputs(Random rng, int samples, int columns)
-    {
-        var latent = Gaussian(rng, samples * 6);
-        var mix = Gaussian(rng, 6 * columns);
-        var noise = Gaussian(rng, samples * columns, 0.3);
-        var x = new float[samples * columns];
-        for (int s = 0; s < samples; s++)
-            for (int c = 0; c < columns; c++)
-            {
-                double v = noise[s * columns + c] * (1 + c % 5);
-                for (int k = 0; k < 6; k++) v += latent[s * 6 + k] * mix[k * columns + c];
-                x[s * columns + c] = (float)v;
-            }
-        return x;
-    }
+    static float[] CorrelatedInputs(Random rng, int samples, int columns) => CorrelatedSamples.Inputs(rng, samples, columns, 6, 0.3, unequalEnergy: true);
 
     /// <summary>‖(W − Ŵ)Xᵀ‖² computed directly from the samples (independent of H and the solver).</summary>
     static double OutputError(float[] w, float[] q, float[] x, int rows, int columns, int samples)

@@ -4,30 +4,9 @@ namespace Condense.Tests.Quantization.Gptq;
 
 public sealed class GptqSolverTests
 {
-    static float[] Gaussian(Random rng, int n, double scale = 1)
-    {
-        var v = new float[n];
-        for (int i = 0; i < n; i++)
-            v[i] = (float)(scale * Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble()));
-        return v;
-    }
+    static float[] Gaussian(Random rng, int n, double scale = 1) => CorrelatedSamples.Gaussian(rng, n, scale);
 
-    /// <summary>X (samples × columns) with strongly correlated columns: a few latent factors plus noise.</summary>
-    static float[] CorrelatedInputs(Random rng, int samples, int columns)
-    {
-        var latent = Gaussian(rng, samples * 4);
-        var mix = Gaussian(rng, 4 * columns);
-        var noise = Gaussian(rng, samples * columns, 0.1);
-        var x = new float[samples * columns];
-        for (int s = 0; s < samples; s++)
-            for (int c = 0; c < columns; c++)
-            {
-                double v = noise[s * columns + c];
-                for (int k = 0; k < 4; k++) v += latent[s * 4 + k] * mix[k * columns + c];
-                x[s * columns + c] = (float)v;
-            }
-        return x;
-    }
+    static float[] CorrelatedInputs(Random rng, int samples, int columns) => CorrelatedSamples.Inputs(rng, samples, columns, 4, 0.1);
 
     static double[] Hessian(float[] x, int columns)
     {
