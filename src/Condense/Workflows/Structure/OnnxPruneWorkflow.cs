@@ -66,7 +66,7 @@ public static class OnnxPruneWorkflow
     }
 
     internal static string Describe(StructuredPruningOptions o) =>
-        $"{o.Fraction:P0} of {o.Kind.ToString().ToLowerInvariant()}, {o.Scope.ToString().ToLowerInvariant()}{(o.KeepTied ? ", residual groups whole" : "")}{(o.RoundTo > 1 ? $", kept channels multiple of {o.RoundTo}" : "")}, {o.Importance.ToString().ToLowerInvariant()} scores, {(o.Refit ? "least-squares refit" : "no refit")}";
+        $"{o.Fraction:P0} of {o.Kind.ToString().ToLowerInvariant()}, {o.Scope.ToString().ToLowerInvariant()}{(o.KeepTied ? ", residual groups whole" : "")}{(o.RoundTo > 1 ? $", kept channels multiple of {o.RoundTo}" : "")}, {o.Importance.ToString().ToLowerInvariant()} scores, {(o.Refit ? $"least-squares refit (ridge {o.Ridge:G3})" : "no refit")}";
 
     internal static long Parameters(ModelProto model) =>
         model.Graph.Initializer.Where(t => OnnxTensorData.IsFloat(t.DataType)).Sum(t => OnnxTensorData.ElementCount(t.Dims));
