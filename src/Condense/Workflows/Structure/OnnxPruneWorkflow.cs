@@ -33,7 +33,8 @@ public static class OnnxPruneWorkflow
         var initializers = graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
         var nodes = graph.Node.ToDictionary(n => n.Name, StringComparer.Ordinal);
         using var grams = options.NeedsData ? InputGrams.Collect(folded, ConsumerLayers(prunable, nodes, initializers), request.Calibration) : null;
-        var scores = ChannelScores.Compute(graph, prunable, options.Importance, grams, Math.Max(options.Ridge, 1e-6));
+        var scores = ChannelScores.Compute(graph, prunable, options.Importance, grams, Math.Max(options.Ridge, 1e-6),
+            relative: options.Scope == BudgetScope.PerFlop);
         var costs = new PruningCosts(graph, prunable, shapes);
         var removed = ChannelSelection.Choose(prunable, scores, costs, options);
         var (pruned, refitted) = StructuredPruner.Apply(folded.Proto, prunable, removed, options.Refit ? grams : null, options.Ridge);
