@@ -24,9 +24,10 @@ public static class OnnxPruneWorkflow
         var (original, folded, heldOut, shapes) = FoldedModel.Load(request.ModelPath, request.Calibration, request.HeldOut);
         var graph = folded.Proto.Graph;
         var deps = DependencyAnalysis.Analyze(graph, shapes);
-        var prunable = deps.Prunable.Where(g => !(options.KeepTied && g.Producers.Count > 1)).ToList();
+        var prunable = deps.Prunable.Where(g => !(options.KeepTied && g.Producers.Count > 1) && !options.KeepWhole.Contains(g.Name)).ToList();
         var leftWhole = deps.LeftWhole.Select(l => new LeftWholeRow(l.Group.Name, l.Group.Width, l.Reason))
-            .Concat(deps.Prunable.Where(g => !prunable.Contains(g)).Select(g => new LeftWholeRow(g.Name, g.Width, "tied by a residual connection (kept whole as asked)"))).ToList();
+            .Concat(deps.Prunable.Where(g => !prunable.Contains(g)).Select(g => new LeftWholeRow(g.Name, g.Width,
+                options.KeepWhole.Contains(g.Name) ? "kept whole as asked (--keep)" : "tied by a residual connection (kept whole as asked)"))).ToList();
         if (prunable.Count == 0)
             throw new CondenseException($"{request.ModelPath}: no channel group can be pruned ({string.Join("; ", deps.LeftWhole.Select(l => $"{l.Group.Name}: {l.Reason}").Take(5))})");
 

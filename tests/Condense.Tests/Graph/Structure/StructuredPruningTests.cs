@@ -125,6 +125,19 @@ public sealed class StructuredPruningTests : IDisposable
     }
 
     [Fact]
+    public void Groups_named_to_keep_are_left_whole_and_the_others_pay_the_budget()
+    {
+        var t = new TinyGraphs().Input("x", 1, 3, 8, 8).Output("y", 1, 2, 8, 8);
+        t.Conv("a", "x", "a1", 3, 8).Node("Relu", "ra", ["a1"], "a2").Conv("b", "a2", "b1", 8, 8)
+         .Node("Relu", "rb", ["b1"], "b2").Conv("c", "b2", "y", 8, 2);
+        var report = Prune(t, new StructuredPruningOptions(0.25, keepWhole: ["b"]));
+        Assert.DoesNotContain(report.Groups, g => g.Group == "b");
+        Assert.Contains(report.LeftWhole, l => l.Group == "b" && l.Reason.Contains("--keep"));
+        Assert.True(report.Groups.Single(g => g.Group == "a").Removed > 0);
+        Assert.Equal(8, OnnxReader.Read(Path.Combine(dir, "out.onnx")).Proto.Graph.Initializer.Single(x => x.Name == "b.w").Dims[0]);
+    }
+
+    [Fact]
     public void A_model_with_nothing_prunable_is_refused_and_nothing_is_written()
     {
         var t = new TinyGraphs().Input("x", 1, 3, 6, 6).Output("y", 1, 2, 6, 6);
