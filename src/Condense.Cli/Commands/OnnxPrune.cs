@@ -17,7 +17,10 @@ internal sealed class OnnxPrune
     readonly Option<double?> parameters = new("--params") { Description = "ONNX: share of the prunable layers' parameters to remove" };
     readonly Option<string> importance = new("--importance") { Description = "ONNX: reconstruction (output error on the data) | obs (greedy, error after the refit) | l1 | l2", DefaultValueFactory = _ => "reconstruction" };
     readonly Option<bool> global = new("--global") { Description = "ONNX: one ranking over all channels instead of the same share of each group" };
+    readonly Option<bool> perFlop = new("--per-flop") { Description = "ONNX: one ranking of all channels by relative output error per FLOP saved (spares layers whose channels cost little; reconstruction scores)" };
+    readonly Option<string?> keep = new("--keep") { Description = "ONNX: comma-separated channel groups (producer names, as the report lists them) to leave whole" };
     readonly Option<bool> noRefit = new("--no-refit") { Description = "ONNX: do not refit the next layers by least squares (to compare)" };
+    readonly Option<double> ridge = new("--ridge") { Description = "ONNX: refit ridge λ as a share of XᵀX's mean diagonal, pulling toward the original weights (more when calibration rows are few)", DefaultValueFactory = _ => StructuredPruningOptions.DefaultRidge };
     readonly Option<int> roundTo = new("--round-to") { Description = "ONNX: kept channels per group a multiple of this (8 or 16 run fastest)", DefaultValueFactory = _ => 1 };
     readonly Option<bool> keepResidual = new("--keep-residual") { Description = "ONNX: leave channel groups tied by residual connections whole" };
     readonly OnnxSparsePrune unstructured = new();
@@ -25,7 +28,7 @@ internal sealed class OnnxPrune
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { structured, flops, parameters, importance, global, noRefit, roundTo, keepResidual, latencyRuns }) command.Options.Add(o);
+        foreach (var o in new Option[] { structured, flops, parameters, importance, global, perFlop, keep, noRefit, ridge, roundTo, keepResidual, latencyRuns }) command.Options.Add(o);
         unstructured.AddTo(command);
         StructureOptions.AddDataOptions(command);
     }
@@ -43,8 +46,9 @@ internal sealed class OnnxPrune
             "obs" => ChannelImportance.Obs,
             var s => throw new CondenseException($"unknown --importance '{s}' (known: reconstruction, obs, l1, l2)"),
         };
-        var options = new StructuredPruningOptions(fraction, kind, parse.GetValue(global) ? BudgetScope.Global : BudgetScope.Uniform,
-            score, !parse.GetValue(noRefit), roundTo: parse.GetValue(roundTo), keepTied: parse.GetValue(keepResidual));
+        var options = new StructuredPruningOptions(fraction, kind, parse.GetValue(perFlop) ? BudgetScope.PerFlop : parse.GetValue(global) ? BudgetScope.Global : BudgetScope.Uniform,
+            score, !parse.GetValue(noRefit), parse.GetValue(ridge), roundTo: parse.GetValue(roundTo), keepTied: parse.GetValue(keepResidual),
+            keepWhole: parse.GetValue(keep)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         var data = StructureOptions.Load(parse, model, seed);
         var report = OnnxPruneWorkflow.Run(new OnnxPruneRequest(model, output, options, data.Calibration, data.HeldOut, data.Description,
             data.IsRandom, parse.GetValue(latencyRuns)));

@@ -16,8 +16,9 @@ public static class ChannelScores
     /// <param name="importance">The criterion.</param>
     /// <param name="grams">Input statistics of the consumers (needed for <see cref="ChannelImportance.Reconstruction"/>).</param>
     /// <param name="ridge">λ as a share of the mean input energy, for <see cref="ChannelImportance.Obs"/> (as the refit's).</param>
+    /// <param name="relative">Reconstruction scores as shares of each consumer's output energy, comparable across layers (for <see cref="BudgetScope.PerFlop"/>).</param>
     public static IReadOnlyDictionary<int, double[]> Compute(GraphProto graph, IReadOnlyList<ChannelGroup> prunable, ChannelImportance importance, InputGrams? grams,
-        double ridge = 1e-2)
+        double ridge = 1e-2, bool relative = false)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(prunable);
@@ -32,7 +33,7 @@ public static class ChannelScores
         if (importance == ChannelImportance.Reconstruction)
         {
             if (grams is null) throw new CondenseException("reconstruction importance needs calibration data");
-            Reconstruction(graph, prunable, grams, tensors, scores);
+            Reconstruction(graph, prunable, grams, tensors, scores, relative);
             return scores;
         }
         var values = new Dictionary<string, float[]>(StringComparer.Ordinal);
@@ -57,7 +58,7 @@ public static class ChannelScores
     }
 
     static void Reconstruction(GraphProto graph, IReadOnlyList<ChannelGroup> prunable, InputGrams grams,
-        Dictionary<string, TensorProto> tensors, Dictionary<int, double[]> scores)
+        Dictionary<string, TensorProto> tensors, Dictionary<int, double[]> scores, bool relative)
     {
         var byNode = prunable.SelectMany(g => g.Slices.Where(s => s.Role == SliceRole.ConsumerInput).Select(s => (Group: g, Slice: s)))
             .GroupBy(x => x.Slice.Node);
@@ -69,6 +70,7 @@ public static class ChannelScores
             var g = grams.For(layer.Node.Name);
             var m = layer.Matrix();
             int k = layer.K, n = layer.N, size = k + 1;
+            var scale = relative ? 1 / Math.Max(LeastSquaresRefit.OutputEnergy(g, k, m, n), 1e-30) : 1;
             foreach (var (group, slice) in consumer)
                 for (int c = 0; c < group.Width; c++)
                 {
@@ -88,7 +90,7 @@ public static class ChannelScores
                             for (int o = 0; o < n; o++) dot += (double)m[(long)f * n + o] * m[(long)f2 * n + o];
                             energy += gram * dot;
                         }
-                    scores[group.Id][c] += energy;
+                    scores[group.Id][c] += energy * scale;
                 }
         }
     }

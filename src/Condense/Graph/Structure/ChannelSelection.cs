@@ -26,10 +26,24 @@ public static class ChannelSelection
             : before <= 0 ? 0 : 1 - Measure(costs.Total(counts), options.Kind) / before;
         var counts = options.Scope == BudgetScope.Uniform
             ? Uniform(prunable, options.Fraction, options.RoundTo, Removed)
-            : Global(prunable, scores, options.Fraction, Removed, normalise: options.Importance != ChannelImportance.Obs);
-        if (options.Scope == BudgetScope.Global && options.RoundTo > 1)
+            : Global(prunable, Weighted(prunable, scores, costs, options.Scope), options.Fraction, Removed,
+                normalise: options.Scope == BudgetScope.Global && options.Importance != ChannelImportance.Obs);
+        if (options.Scope != BudgetScope.Uniform && options.RoundTo > 1)
             foreach (var g in prunable) counts[g.Id] = Rounded(g.Width, counts[g.Id], options.RoundTo);
         return counts.Where(p => p.Value > 0).ToDictionary(p => p.Key, p => Lowest(scores[p.Key], p.Value));
+    }
+
+    /// <summary>For <see cref="BudgetScope.PerFlop"/>: each score over the FLOPs one channel of its group saves.</summary>
+    static IReadOnlyDictionary<int, double[]> Weighted(IReadOnlyList<ChannelGroup> prunable, IReadOnlyDictionary<int, double[]> scores,
+        PruningCosts costs, BudgetScope scope)
+    {
+        if (scope != BudgetScope.PerFlop) return scores;
+        var before = costs.Total(new Dictionary<int, int>()).Flops;
+        return prunable.ToDictionary(g => g.Id, g =>
+        {
+            var saved = Math.Max(before - costs.Total(new Dictionary<int, int> { [g.Id] = 1 }).Flops, 1);
+            return scores[g.Id].Select(v => v / saved).ToArray();
+        });
     }
 
     static double Measure((double Flops, double Parameters) c, BudgetKind kind) => kind == BudgetKind.Flops ? c.Flops : c.Parameters;

@@ -5,22 +5,31 @@ namespace Condense.Graph.Structure;
 /// </summary>
 public sealed record StructuredPruningOptions
 {
+    /// <summary>The default refit ridge (a share of XᵀX's mean diagonal).</summary>
+    public const double DefaultRidge = 1e-2;
+
+    /// <summary>The largest ridge accepted: beyond it the refit is the original weights for every purpose.</summary>
+    public const double MaxRidge = 100;
+
     /// <param name="fraction">Share of the prunable layers' FLOPs (or parameters) to remove, in (0, 1); e.g. 0.25.</param>
     /// <param name="kind">What the fraction counts.</param>
     /// <param name="scope">Per-group (uniform) or global ranking.</param>
     /// <param name="importance">How channels are scored; <see cref="ChannelImportance.Reconstruction"/> needs data.</param>
     /// <param name="refit">Refit each layer that read a removed channel by least squares on the calibration inputs.</param>
-    /// <param name="ridge">Refit ridge as a fraction of the mean diagonal of XᵀX, in [0, 1]; 1e-2 keeps an under-determined refit (fewer rows than features) near the original weights.</param>
+    /// <param name="ridge">Refit ridge as a fraction of the mean diagonal of XᵀX, in [0, 100]; 1e-2 keeps an under-determined refit (fewer rows than features) near the original weights.</param>
     /// <param name="roundTo">Kept channels of each group are a multiple of this (1–64), as Torch-Pruning's <c>round_to</c>: CPU kernels run fastest on multiples of 8 or 16.</param>
+    /// <param name="keepWhole">Groups (by producer name, as the report lists them) left whole: a per-layer budget by hand for layers the refit cannot repair (ResNet18's stage 4).</param>
     /// <param name="keepTied">Leave groups tied by residual connections (more than one producer) whole: a residual stream carries every block's output, so cutting it costs the most accuracy.</param>
     public StructuredPruningOptions(double fraction, BudgetKind kind = BudgetKind.Flops, BudgetScope scope = BudgetScope.Uniform,
-        ChannelImportance importance = ChannelImportance.Reconstruction, bool refit = true, double ridge = 1e-2, int roundTo = 1, bool keepTied = false)
+        ChannelImportance importance = ChannelImportance.Reconstruction, bool refit = true, double ridge = DefaultRidge, int roundTo = 1, bool keepTied = false,
+        IReadOnlyCollection<string>? keepWhole = null)
     {
+        KeepWhole = keepWhole ?? [];
         if (roundTo is < 1 or > 64) throw new CondenseException($"round-to {roundTo} must be in 1–64");
         RoundTo = roundTo;
         KeepTied = keepTied;
         if (!(fraction > 0 && fraction < 1)) throw new CondenseException($"fraction {fraction} must be in (0, 1)");
-        if (!(ridge >= 0 && ridge <= 1)) throw new CondenseException($"ridge {ridge} must be in [0, 1]");
+        if (!(ridge >= 0 && ridge <= MaxRidge)) throw new CondenseException($"ridge {ridge} must be in [0, {MaxRidge}]");
         Fraction = fraction;
         Kind = kind;
         Scope = scope;
@@ -52,6 +61,9 @@ public sealed record StructuredPruningOptions
 
     /// <summary>Whether tied (residual) groups are left whole.</summary>
     public bool KeepTied { get; }
+
+    /// <summary>Groups left whole by name.</summary>
+    public IReadOnlyCollection<string> KeepWhole { get; }
 
     /// <summary>Whether the options need calibration data.</summary>
     public bool NeedsData => Refit || Importance is ChannelImportance.Reconstruction or ChannelImportance.Obs;

@@ -24,16 +24,18 @@ public static class OnnxPruneWorkflow
         var (original, folded, heldOut, shapes) = FoldedModel.Load(request.ModelPath, request.Calibration, request.HeldOut);
         var graph = folded.Proto.Graph;
         var deps = DependencyAnalysis.Analyze(graph, shapes);
-        var prunable = deps.Prunable.Where(g => !(options.KeepTied && g.Producers.Count > 1)).ToList();
+        var prunable = deps.Prunable.Where(g => !(options.KeepTied && g.Producers.Count > 1) && !options.KeepWhole.Contains(g.Name)).ToList();
         var leftWhole = deps.LeftWhole.Select(l => new LeftWholeRow(l.Group.Name, l.Group.Width, l.Reason))
-            .Concat(deps.Prunable.Where(g => !prunable.Contains(g)).Select(g => new LeftWholeRow(g.Name, g.Width, "tied by a residual connection (kept whole as asked)"))).ToList();
+            .Concat(deps.Prunable.Where(g => !prunable.Contains(g)).Select(g => new LeftWholeRow(g.Name, g.Width,
+                options.KeepWhole.Contains(g.Name) ? "kept whole as asked (--keep)" : "tied by a residual connection (kept whole as asked)"))).ToList();
         if (prunable.Count == 0)
             throw new CondenseException($"{request.ModelPath}: no channel group can be pruned ({string.Join("; ", deps.LeftWhole.Select(l => $"{l.Group.Name}: {l.Reason}").Take(5))})");
 
         var initializers = graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
         var nodes = graph.Node.ToDictionary(n => n.Name, StringComparer.Ordinal);
         using var grams = options.NeedsData ? InputGrams.Collect(folded, ConsumerLayers(prunable, nodes, initializers), request.Calibration) : null;
-        var scores = ChannelScores.Compute(graph, prunable, options.Importance, grams, Math.Max(options.Ridge, 1e-6));
+        var scores = ChannelScores.Compute(graph, prunable, options.Importance, grams, Math.Max(options.Ridge, 1e-6),
+            relative: options.Scope == BudgetScope.PerFlop);
         var costs = new PruningCosts(graph, prunable, shapes);
         var removed = ChannelSelection.Choose(prunable, scores, costs, options);
         var (pruned, refitted) = StructuredPruner.Apply(folded.Proto, prunable, removed, options.Refit ? grams : null, options.Ridge);
@@ -66,7 +68,7 @@ public static class OnnxPruneWorkflow
     }
 
     internal static string Describe(StructuredPruningOptions o) =>
-        $"{o.Fraction:P0} of {o.Kind.ToString().ToLowerInvariant()}, {o.Scope.ToString().ToLowerInvariant()}{(o.KeepTied ? ", residual groups whole" : "")}{(o.RoundTo > 1 ? $", kept channels multiple of {o.RoundTo}" : "")}, {o.Importance.ToString().ToLowerInvariant()} scores, {(o.Refit ? "least-squares refit" : "no refit")}";
+        $"{o.Fraction:P0} of {o.Kind.ToString().ToLowerInvariant()}, {o.Scope.ToString().ToLowerInvariant()}{(o.KeepTied ? ", residual groups whole" : "")}{(o.RoundTo > 1 ? $", kept channels multiple of {o.RoundTo}" : "")}, {o.Importance.ToString().ToLowerInvariant()} scores, {(o.Refit ? $"least-squares refit (ridge {o.Ridge:G3})" : "no refit")}";
 
     internal static long Parameters(ModelProto model) =>
         model.Graph.Initializer.Where(t => OnnxTensorData.IsFloat(t.DataType)).Sum(t => OnnxTensorData.ElementCount(t.Dims));

@@ -96,6 +96,48 @@ public sealed class StructuredPruningTests : IDisposable
     }
 
     [Fact]
+    public void Per_flop_budget_takes_first_the_channels_that_save_the_most_flops_for_their_error()
+    {
+        // a's channels are read at 16×16, c's at 4×4 (after a 4×4 max-pool): 17× the FLOPs per channel.
+        var t = new TinyGraphs().Input("x", 1, 3, 16, 16).Output("y", 1, 2, 4, 4);
+        t.Conv("a", "x", "a1", 3, 8).Node("Relu", "ra", ["a1"], "a2").Conv("b", "a2", "b1", 8, 8)
+         .Node("MaxPool", "pool", ["b1"], "p", TinyGraphs.Ints("kernel_shape", 4, 4), TinyGraphs.Ints("strides", 4, 4))
+         .Conv("c", "p", "c1", 8, 8).Node("Relu", "rc", ["c1"], "c2").Conv("d", "c2", "y", 8, 2);
+        var model = t.Model();
+        var shapes = Condense.Graph.ValueShapes.Capture(model, TinyGraphs.Inputs(model, 1, 0)[0]);
+        var groups = Condense.Graph.Dependency.DependencyAnalysis.Analyze(model.Proto.Graph, shapes).Prunable.ToList();
+        var costs = new PruningCosts(model.Proto.Graph, groups, shapes);
+        int Id(string name) => groups.Single(g => g.Name == name).Id;
+        // Equal error per channel everywhere: per FLOP, a's channels (99 weights at 16×16 each) go first, c's last.
+        var equal = groups.ToDictionary(g => g.Id, g => Enumerable.Repeat(1.0, g.Width).ToArray());
+        var chosen = ChannelSelection.Choose(groups, equal, costs, new StructuredPruningOptions(0.25, scope: BudgetScope.PerFlop));
+        Assert.True(chosen.ContainsKey(Id("a")));
+        Assert.False(chosen.ContainsKey(Id("c")));
+        // Make a's channels 100× as costly in error: now they are spared and b (nearly a's FLOPs per channel) pays.
+        equal[Id("a")] = Enumerable.Repeat(100.0, 8).ToArray();
+        var spared = ChannelSelection.Choose(groups, equal, costs, new StructuredPruningOptions(0.25, scope: BudgetScope.PerFlop));
+        Assert.False(spared.ContainsKey(Id("a")));
+        Assert.True(spared.ContainsKey(Id("b")));
+        // The end-to-end workflow meets the budget with it.
+        var report = Prune(t, new StructuredPruningOptions(0.25, scope: BudgetScope.PerFlop));
+        Assert.InRange(report.RemovedFraction, 0.25, 0.45);
+        Assert.Contains("perflop", report.Budget);
+    }
+
+    [Fact]
+    public void Groups_named_to_keep_are_left_whole_and_the_others_pay_the_budget()
+    {
+        var t = new TinyGraphs().Input("x", 1, 3, 8, 8).Output("y", 1, 2, 8, 8);
+        t.Conv("a", "x", "a1", 3, 8).Node("Relu", "ra", ["a1"], "a2").Conv("b", "a2", "b1", 8, 8)
+         .Node("Relu", "rb", ["b1"], "b2").Conv("c", "b2", "y", 8, 2);
+        var report = Prune(t, new StructuredPruningOptions(0.25, keepWhole: ["b"]));
+        Assert.DoesNotContain(report.Groups, g => g.Group == "b");
+        Assert.Contains(report.LeftWhole, l => l.Group == "b" && l.Reason.Contains("--keep"));
+        Assert.True(report.Groups.Single(g => g.Group == "a").Removed > 0);
+        Assert.Equal(8, OnnxReader.Read(Path.Combine(dir, "out.onnx")).Proto.Graph.Initializer.Single(x => x.Name == "b.w").Dims[0]);
+    }
+
+    [Fact]
     public void A_model_with_nothing_prunable_is_refused_and_nothing_is_written()
     {
         var t = new TinyGraphs().Input("x", 1, 3, 6, 6).Output("y", 1, 2, 6, 6);
