@@ -23,7 +23,6 @@ public static class CompressedModelFile
             tensors.Add(NamedTensor.FromFloat32(layer.Name + ".weight", layer.DecodeWeights(), layer.Rows, layer.Columns));
             tensors.Add(NamedTensor.FromFloat32(layer.Name + ".bias", layer.Bias, layer.Rows));
         }
-        ModelFile.SetWeights(model, tensors, path);
-        return (model, metadata);
+        return (ModelFile.WithWeights(model, tensors, path), metadata);
     }
 }

@@ -124,16 +124,7 @@ public static class HashedModelFile
         {
             throw new InvalidFileException(path, ex.Message);
         }
-        try
-        {
-            ModelFile.SetWeights(model, tensors, path);
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
-        return model;
+        return ModelFile.WithWeights(model, tensors, path);
     }
 
     /// <summary>The m hash seeds of layer <paramref name="layer"/> (index from 0).</summary>

@@ -46,7 +46,6 @@ public static class FactorizedModelFile
         {
             throw new InvalidFileException(path, ex.Message);
         }
-        ModelFile.SetWeights(model, tensors, path);
-        return model;
+        return ModelFile.WithWeights(model, tensors, path);
     }
 }

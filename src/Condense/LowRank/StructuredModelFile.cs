@@ -59,16 +59,7 @@ public static class StructuredModelFile
             for (var l = 0; l < specs.Length; l++)
                 modules.Add(Layer(path, $"fc{l + 1}", specs[l], sizes[l], sizes[l + 1], byName));
             var model = new StructuredMlp(modules, dropout, normalization);
-            try
-            {
-                ModelFile.SetWeights(model, tensors, path);
-            }
-            catch
-            {
-                model.Dispose();
-                throw;
-            }
-            return model;
+            return ModelFile.WithWeights(model, tensors, path);
         }
         catch (Exception ex) when (ex is FormatException or OverflowException || (ex is CondenseException && ex is not InvalidFileException))
         {

@@ -55,9 +55,27 @@ public static class ModelFile
         var (tensors, metadata) = SafetensorsReader.ReadAll(path);
         if (Cnn.CnnModelFile.IsCnn(metadata))
             throw new InvalidFileException(path, $"a {metadata["architecture"]} CNN: this command works on the MLPs (see docs/cnn.md for what takes CNNs)");
-        var model = Build(metadata, path);
-        SetWeights(model, tensors, path);
+        var model = WithWeights(Build(metadata, path), tensors, path);
         return (model, ModelCard.FromMetadata(metadata));
+    }
+
+    /// <summary>
+    /// <see cref="SetWeights"/> for a model just built from a file: when the tensors do not fit, the
+    /// model is disposed before the error leaves, so a bad file never leaks its native parameters.
+    /// </summary>
+    public static T WithWeights<T>(T model, IEnumerable<NamedTensor> tensors, string source) where T : CondenseModel
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        try
+        {
+            SetWeights(model, tensors, source);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Copies tensors into the parameters of the same names; shapes must match and every parameter must be given.</summary>

@@ -16,8 +16,7 @@ public static class CnnModelFile
     public static (CnnModel Model, ModelCard Card) Load(string path)
     {
         var (tensors, metadata) = SafetensorsReader.ReadAll(path);
-        var model = CnnFactory.Build(metadata, path);
-        ModelFile.SetWeights(model, tensors, path);
+        var model = ModelFile.WithWeights(CnnFactory.Build(metadata, path), tensors, path);
         model.eval();
         return (model, ModelCard.FromMetadata(metadata));
     }
