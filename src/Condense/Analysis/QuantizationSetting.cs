@@ -13,7 +13,14 @@ namespace Condense.Analysis;
 /// <param name="Bits">Bits per weight (grid 2–8, codebook 1–8).</param>
 /// <param name="BlockSize">Grid columns per (row, block); 0 = one grid per output channel.</param>
 /// <param name="Gptq">GPTQ with the calibration H, or round to nearest.</param>
-public sealed record QuantizationSetting(string Label, bool Keep, bool Codebook, int Bits, int BlockSize, bool Gptq)
+/// <param name="DropPercent">
+/// −1: every input column stored. 0 ("z"): input columns that saw no calibration input (H's diagonal 0) are
+/// not stored at all (they read 0); p > 0 ("z5"): also the columns of least saliency H_jj·‖w_j‖² up to p % of
+/// the columns, GPTQ spreading their removal over the columns after them (<see cref="ColumnDrop"/>).
+/// MatMul/Gemm only (a Conv or a table keeps every column); a held-out input in a dropped column is
+/// an error the held-out figures show.
+/// </param>
+public sealed record QuantizationSetting(string Label, bool Keep, bool Codebook, int Bits, int BlockSize, bool Gptq, int DropPercent = -1)
 {
     /// <summary>float32: the weight as it is.</summary>
     public static readonly QuantizationSetting Float32 = new("fp32", true, false, 32, 0, false);
@@ -23,8 +30,10 @@ public sealed record QuantizationSetting(string Label, bool Keep, bool Codebook,
         [.. new[] { "g8-rtn", "g4", "g4-rtn", "g3", "g2", "k4", "k3", "k2" }.Select(Parse)];
 
     /// <summary>
-    /// "fp32", or g|k + bits [+ "b" + block] [+ "-rtn"]: "g4" = 4-bit grid per channel by GPTQ,
-    /// "g4b32-rtn" = 4-bit grid per 32-column block rounded to nearest, "k3" = 3-bit codebook per row by GPTQ.
+    /// "fp32", or g|k + bits [+ "b" + block] [+ "z" [+ percent]] [+ "-rtn"]: "g4" = 4-bit grid per channel by GPTQ,
+    /// "g4b32-rtn" = 4-bit grid per 32-column block rounded to nearest, "k3" = 3-bit codebook per row by GPTQ,
+    /// "g4z" = "g4" without the input columns that saw no calibration input, "k4z10" = "k4" without the
+    /// 10 % least salient input columns (GPTQ only, no blocks).
     /// </summary>
     public static QuantizationSetting Parse(string text)
     {
@@ -33,6 +42,17 @@ public sealed record QuantizationSetting(string Label, bool Keep, bool Codebook,
         if (s is "fp32" or "keep") return Float32;
         var rtn = s.EndsWith("-rtn", StringComparison.Ordinal);
         var body = rtn ? s[..^4] : s;
+        var drop = -1;
+        if (body.IndexOf('z', StringComparison.Ordinal) is var z and > 0)
+        {
+            var percent = body[(z + 1)..];
+            if (percent.Length == 0) drop = 0;
+            else if (!int.TryParse(percent, out drop) || drop is < 1 or > 90)
+                throw new CondenseException($"setting '{text}': the columns dropped after 'z' must be 1–90 %, not '{percent}'");
+            if (rtn) throw new CondenseException($"setting '{text}': dropping columns needs GPTQ's calibration statistics, not -rtn");
+            body = body[..z];
+            if (body.Contains('b', StringComparison.Ordinal)) throw new CondenseException($"setting '{text}': dropping columns works per channel, not with blocks");
+        }
         if (body.Length < 2 || body[0] is not ('g' or 'k'))
             throw new CondenseException($"setting '{text}' is not fp32, g<bits>[b<block>][-rtn] or k<bits>[-rtn]");
         var codebook = body[0] == 'k';
@@ -44,7 +64,7 @@ public sealed record QuantizationSetting(string Label, bool Keep, bool Codebook,
             throw new CondenseException($"setting '{text}': the block must be a positive number of columns");
         if (codebook ? bits is < 1 or > 8 : bits is < 2 or > 8)
             throw new CondenseException($"setting '{text}': bits must be {(codebook ? "1–8" : "2–8")}, not {bits}");
-        return new QuantizationSetting(s, false, codebook, bits, block, !rtn);
+        return new QuantizationSetting(s, false, codebook, bits, block, !rtn, drop);
     }
 
     /// <summary>The label.</summary>

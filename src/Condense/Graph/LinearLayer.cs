@@ -6,7 +6,7 @@ namespace Condense.Graph;
 /// <see cref="Rows"/> outputs × <see cref="Columns"/> input features per group.
 /// </summary>
 /// <param name="Node">The node's name (or "OpType #index" when unnamed), for reports.</param>
-/// <param name="Kind">MatMul, Gemm or Conv.</param>
+/// <param name="Kind">MatMul, Gemm, Conv, or an embedding Gather (<see cref="EmbeddingTables"/>).</param>
 /// <param name="Weight">The weight initializer's name.</param>
 /// <param name="Input">The value the weight multiplies (captured through ONNX Runtime).</param>
 /// <param name="Shape">The weight's ONNX shape.</param>

@@ -39,11 +39,16 @@ public static class OnnxAnalysis
         var model = OnnxReader.Read(request.ModelPath);
         model.LoadExternalData();
         CheckOutput(model, request.ModelPath);
-        var (all, skipped) = LinearLayers.Find(model, request.MinSize);
+        var (linear, skipped) = LinearLayers.Find(model, request.MinSize);
+        // Embedding tables (Gather) are layers too: quantized per row, their error weighted by the rows the data gathers.
+        var tables = EmbeddingTables.Find(model, request.MinSize);
+        var tableNodes = tables.Select(t => t.Node).ToHashSet(StringComparer.Ordinal);
+        skipped = [.. skipped.Where(line => !tableNodes.Any(n => line.StartsWith(n + " (Gather)", StringComparison.Ordinal)))];
+        IReadOnlyList<LinearLayer> all = [.. linear, .. tables];
         var excluded = NodeNames.Check(model, request.ModelPath, "--exclude", request.Exclude ?? []);
         var found = all.Where(l => !excluded.Contains(l.Node)).ToList();
         if (found.Count == 0)
-            throw new CondenseException($"{request.ModelPath}: no MatMul, Gemm or Conv with a float initializer weight of ≥ {request.MinSize} elements to analyse");
+            throw new CondenseException($"{request.ModelPath}: no MatMul, Gemm, Conv or embedding Gather with a float initializer weight of ≥ {request.MinSize} elements to analyse");
         var settings = new List<QuantizationSetting> { QuantizationSetting.Float32 };
         settings.AddRange(request.EffectiveSettings);
         var data = request.Data;
@@ -60,7 +65,8 @@ public static class OnnxAnalysis
         var encodings = new List<OnnxQuantizedMatrix?[]>();
         var metrics = new List<(double OneNorm, double Cond1, double Rank)>();
         progress($"capturing the inputs of {found.Count} layers on {data.Calibration.Count} calibration samples");
-        using (var calibration = settings.Any(s => s.Gptq) ? LayerInputStatistics.Gather(model, found, data.Calibration, request.Threads) : null)
+        using (var calibration = settings.Any(s => s.Gptq) && found.Any(l => l.Kind != LinearLayerKind.Gather)
+            ? LayerInputStatistics.Gather(model, [.. found.Where(l => l.Kind != LinearLayerKind.Gather)], data.Calibration, request.Threads) : null)
         {
             progress($"quantizing {found.Count} layers × {settings.Count - 1} settings");
             var done = new LayerQuantization?[found.Count];
@@ -71,7 +77,8 @@ public static class OnnxAnalysis
                 var layer = found[i];
                 var w = DataAwareCompression.Matrix(layer, OnnxTensorData.ToFloat32(initializers[layer.Weight]));
                 if (w.Any(v => !float.IsFinite(v))) return;
-                done[i] = QuantizeLayer(request, layer, w, settings, calibration, options);
+                // A table has no H: every setting rounds it to nearest, per row.
+                done[i] = QuantizeLayer(request, layer, w, settings, layer.Kind == LinearLayerKind.Gather ? null : calibration, options);
                 progress($"{layer.Node}: quantized");
                 ProcessMemory.Release();
             });
@@ -89,9 +96,15 @@ public static class OnnxAnalysis
 
         progress($"capturing the layers' held-out inputs on {data.HeldOut.Count} samples");
         var layerErrors = new double[layers.Count][];
-        using (var held = LayerInputStatistics.Gather(model, layers, data.HeldOut, request.Threads))
+        var gathered = layers.Where(l => l.Kind == LinearLayerKind.Gather).ToList();
+        var rowCounts = EmbeddingTables.RowCounts(model, gathered, data.HeldOut, request.Threads);
+        using (var held = layers.Any(l => l.Kind != LinearLayerKind.Gather)
+            ? LayerInputStatistics.Gather(model, [.. layers.Where(l => l.Kind != LinearLayerKind.Gather)], data.HeldOut, request.Threads) : null)
             for (int l = 0; l < layers.Count; l++)
-                using (StageTimes.Measure("held-out layer errors")) layerErrors[l] = DataAwareCompression.HeldOutErrors(layers[l], matrices[l], held, [.. values[l].Skip(1).Select(v => v!)]);
+                using (StageTimes.Measure("held-out layer errors"))
+                    layerErrors[l] = layers[l].Kind == LinearLayerKind.Gather
+                        ? EmbeddingTables.HeldOutErrors(matrices[l], layers[l].Columns, rowCounts[gathered.IndexOf(layers[l])], [.. values[l].Skip(1).Select(v => v!)])
+                        : DataAwareCompression.HeldOutErrors(layers[l], matrices[l], held!, [.. values[l].Skip(1).Select(v => v!)]);
 
         // Bytes of every (layer, setting) in the file, from one compression per uniform setting.
         var bytes = layers.Select(_ => new long[settings.Count]).ToArray();
@@ -199,7 +212,9 @@ public static class OnnxAnalysis
             {
                 DataAwareCompression.Quantized q;
                 using (StageTimes.Measure($"quantize {(settings[s].Codebook ? "k-means" : "grid")} {(settings[s].Gptq ? "gptq" : "rtn")}"))
-                    q = DataAwareCompression.Quantize(layer, w, settings[s].Gptq ? factors : null, Request(request, settings[s]));
+                    q = settings[s].DropPercent >= 0 && factors is { Length: 1 } && layer.Kind is LinearLayerKind.MatMul or LinearLayerKind.Gemm
+                        ? Dropped(ColumnDrop.Quantize(layer, w, factors[0], settings[s], request.Seed))
+                        : DataAwareCompression.Quantize(layer, w, settings[s].Gptq ? factors : null, Request(request, settings[s]));
                 (v[s], e[s]) = (q.Values, q.Encoding);
             }
         }
@@ -209,6 +224,8 @@ public static class OnnxAnalysis
         using (StageTimes.Measure("effective rank (svd)")) rank = EffectiveRank.Compute(w, rows, layer.Columns);
         return new(w, v, e, (MatrixNorms.InducedOneNorm(w, rows, layer.Columns), cond1, rank));
     }
+
+    static DataAwareCompression.Quantized Dropped((OnnxQuantizedMatrix Encoding, float[] Values) q) => new(q.Encoding, q.Values);
 
     static DataAwareCompressionRequest Request(OnnxAnalysisRequest request, QuantizationSetting s) =>
         new(request.ModelPath, request.ModelPath + ".unused", s.Codebook ? OnnxCompressionMethod.KMeans : OnnxCompressionMethod.Linear, s.Bits, request.Data,

@@ -11,7 +11,15 @@ namespace Condense.Formats.Onnx;
 /// <param name="Transposed">The ONNX tensor is the matrix transposed ([in, out], as MatMul stores it).</param>
 /// <param name="Grid">Codes on linear grids per (row, block).</param>
 /// <param name="Codebook">Codes into per-row codebooks.</param>
-public sealed record OnnxQuantizedMatrix(string Label, bool Transposed, GridCodes? Grid = null, CodebookCodes? Codebook = null)
+/// <param name="KeptColumns">
+/// When not null, the codes hold only these input columns (ascending) of a matrix of
+/// <see cref="AllColumns"/> columns; every other column is 0 and costs nothing but its index: the
+/// decoder appends one zero column and gathers the full matrix (columns that saw no input, or
+/// pruned ones, are not stored).
+/// </param>
+/// <param name="AllColumns">The matrix's columns when <see cref="KeptColumns"/> is given.</param>
+public sealed record OnnxQuantizedMatrix(string Label, bool Transposed, GridCodes? Grid = null, CodebookCodes? Codebook = null,
+    IReadOnlyList<int>? KeptColumns = null, int AllColumns = 0)
 {
     /// <summary>The decoded values in the ONNX tensor's element order.</summary>
     public float[] Decoded()
@@ -19,6 +27,13 @@ public sealed record OnnxQuantizedMatrix(string Label, bool Transposed, GridCode
         var (rows, columns, m) = Grid is { } g ? (g.Rows, g.Columns, g.Dequantize())
             : Codebook is { } c ? (c.Rows, c.Columns, c.Dequantize())
             : throw new CondenseException($"{Label}: neither a grid nor a codebook");
+        if (KeptColumns is { } kept)
+        {
+            var full = new float[rows * AllColumns];
+            for (int r = 0; r < rows; r++)
+                for (int k = 0; k < kept.Count; k++) full[r * AllColumns + kept[k]] = m[r * columns + k];
+            (m, columns) = (full, AllColumns);
+        }
         if (!Transposed) return m;
         var t = new float[m.Length];
         for (int r = 0; r < rows; r++)
@@ -28,8 +43,36 @@ public sealed record OnnxQuantizedMatrix(string Label, bool Transposed, GridCode
 
     internal void Encode(OnnxGraphBuilder g, long[] shape, string output)
     {
+        if (KeptColumns is { } kept)
+        {
+            EncodeKept(g, kept, shape, output);
+            return;
+        }
         if (Grid is { } grid) OnnxEncodings.GridMatrix(g, grid, shape, Transposed, output);
         else if (Codebook is { } book) OnnxEncodings.CodebookMatrix(g, book, shape, Transposed, output);
         else throw new CondenseException($"{Label}: neither a grid nor a codebook");
+    }
+
+    // The kept columns' matrix, one zero column appended (ConstantOfShape: no stored zeros), and a Gather
+    // along the input axis with each column's place (dropped ones point at the zero column).
+    void EncodeKept(OnnxGraphBuilder g, IReadOnlyList<int> kept, long[] shape, string output)
+    {
+        if (shape.Length != 2 || AllColumns != (Transposed ? shape[0] : shape[1]))
+            throw new CondenseException($"{Label}: kept columns need a 2-D weight of {AllColumns} input columns, not [{string.Join(", ", shape)}]");
+        long rows = Transposed ? shape[1] : shape[0];
+        int axis = Transposed ? 0 : 1;
+        var reduced = g.Name($"{output}::kept");
+        var inner = this with { KeptColumns = null, AllColumns = 0 };
+        inner.Encode(g, Transposed ? [kept.Count, rows] : [rows, kept.Count], reduced);
+        var zeroShape = g.Add(OnnxTensorData.Int64(g.Name($"{output}::zero_shape"), Transposed ? [1, rows] : [rows, 1], 2));
+        var zero = g.Name($"{output}::zero_column");
+        if (g.Opset >= 9) g.Node("ConstantOfShape", [zeroShape], zero);
+        else g.Add(OnnxTensorData.FromFloat32(zero, new float[rows], Transposed ? [1, rows] : [rows, 1]));
+        var padded = g.Name($"{output}::padded");
+        g.Node("Concat", [reduced, zero], padded, OnnxGraphBuilder.Int("axis", axis));
+        var place = Enumerable.Repeat(kept.Count, AllColumns).ToArray();
+        for (int k = 0; k < kept.Count; k++) place[kept[k]] = k;
+        var index = g.Add(OnnxTensorData.Int32(g.Name($"{output}::column_place"), place, AllColumns));
+        g.Node("Gather", [padded, index], output, OnnxGraphBuilder.Int("axis", axis));
     }
 }

@@ -1,0 +1,115 @@
+using Condense.Analysis;
+using Condense.Formats.Onnx;
+using Condense.Graph;
+using Condense.Quantization.Gptq;
+using Google.Protobuf;
+using Onnx;
+using Xunit;
+
+namespace Condense.Tests.Analysis;
+
+/// <summary>Settings that do not store some input columns: parsing, GPTQ on the rest, and the decoder in ONNX Runtime.</summary>
+public sealed class ColumnDropTests
+{
+    [Fact]
+    public void Parse_ReadsTheDropSuffix()
+    {
+        Assert.Equal(-1, QuantizationSetting.Parse("g4").DropPercent);
+        Assert.Equal(0, QuantizationSetting.Parse("g4z").DropPercent);
+        var k = QuantizationSetting.Parse("k3z10");
+        Assert.True(k.Codebook);
+        Assert.Equal((3, 10, true), (k.Bits, k.DropPercent, k.Gptq));
+        Assert.Throws<CondenseException>(() => QuantizationSetting.Parse("g4z-rtn"));
+        Assert.Throws<CondenseException>(() => QuantizationSetting.Parse("g4b32z"));
+        Assert.Throws<CondenseException>(() => QuantizationSetting.Parse("g4z95"));
+    }
+
+    const int Rows = 6, Columns = 12;
+    static readonly int[] Dead = [2, 5, 9];
+
+    // W and H = XᵀX with three columns that never see input, X scaled so that the live diagonal sums to 9:
+    // GPTQ's dampening (1 % of the mean diagonal, a dead column counted as 1) is then the same with and without them.
+    static (float[] W, double[] H) Layer()
+    {
+        var rng = new Random(5);
+        var w = Enumerable.Range(0, Rows * Columns).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+        var x = new double[40 * Columns];
+        for (int i = 0; i < 40; i++)
+            for (int j = 0; j < Columns; j++) x[i * Columns + j] = Dead.Contains(j) ? 0 : rng.NextDouble() - 0.3;
+        var h = new double[Columns * Columns];
+        for (int a = 0; a < Columns; a++)
+            for (int b = 0; b < Columns; b++)
+                for (int i = 0; i < 40; i++) h[a * Columns + b] += x[i * Columns + a] * x[i * Columns + b];
+        var live = Enumerable.Range(0, Columns).Sum(j => h[j * Columns + j]);
+        for (int i = 0; i < h.Length; i++) h[i] *= 9 / live;
+        return (w, h);
+    }
+
+    [Fact]
+    public void DeadColumnsDropped_GptqOnTheRestExactly()
+    {
+        var (w, h) = Layer();
+        var kept = Enumerable.Range(0, Columns).Where(j => !Dead.Contains(j)).ToArray();
+        var layer = new LinearLayer("fc", LinearLayerKind.Gemm, "W", "X", [Rows, Columns], Rows, Columns, 1, false);
+        using var factor = GptqFactor.Of(h, Columns, new GptqOptions());
+        var (encoding, values) = ColumnDrop.Quantize(layer, w, factor, QuantizationSetting.Parse("g4z"), 0);
+        Assert.Equal(kept, encoding.KeptColumns);
+
+        // The reference: the dead columns removed from W and H before GPTQ.
+        var wr = new float[Rows * kept.Length];
+        var hr = new double[kept.Length * kept.Length];
+        for (int r = 0; r < Rows; r++)
+            for (int k = 0; k < kept.Length; k++) wr[r * kept.Length + k] = w[r * Columns + kept[k]];
+        for (int a = 0; a < kept.Length; a++)
+            for (int b = 0; b < kept.Length; b++) hr[a * kept.Length + b] = h[kept[a] * Columns + kept[b]];
+        var grid = new LinearGridQuantizer(4);
+        var reference = GptqSolver.Solve(wr, Rows, kept.Length, hr, grid, new GptqOptions());
+        for (int r = 0; r < Rows; r++)
+            for (int j = 0; j < Columns; j++)
+            {
+                var k = Array.IndexOf(kept, j);
+                Assert.Equal(k < 0 ? 0 : reference[r * kept.Length + k], values[r * Columns + j], 6);
+            }
+        Assert.Equal(grid.Result().Codes, encoding.Grid!.Codes);
+        Assert.Equal(values, encoding.Decoded());
+    }
+
+    [Fact]
+    public void PercentDropsTheLeastSalientLiveColumnsToo()
+    {
+        var (w, h) = Layer();
+        var energy = Enumerable.Range(0, Columns).Select(j => h[j * Columns + j]).ToArray();
+        var kept = ColumnDrop.Kept(energy, w, Rows, Columns, 50);
+        Assert.Equal(6, kept.Length);
+        Assert.DoesNotContain(kept, Dead.Contains);
+        double Saliency(int j) => energy[j] * Enumerable.Range(0, Rows).Sum(r => (double)w[r * Columns + j] * w[r * Columns + j]);
+        var droppedLive = Enumerable.Range(0, Columns).Where(j => !Dead.Contains(j) && !kept.Contains(j)).ToList();
+        Assert.True(droppedLive.Max(Saliency) <= kept.Min(Saliency));
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void Decoder_InOnnxRuntime_GivesTheDecodedMatrix(bool transposed, bool codebook)
+    {
+        var (w, h) = Layer();
+        var layer = new LinearLayer("fc", transposed ? LinearLayerKind.MatMul : LinearLayerKind.Gemm, "W", "X",
+            transposed ? [Columns, Rows] : [Rows, Columns], Rows, Columns, 1, transposed);
+        using var factor = GptqFactor.Of(h, Columns, new GptqOptions());
+        var (encoding, _) = ColumnDrop.Quantize(layer, w, factor, QuantizationSetting.Parse(codebook ? "k3z" : "g3z"), 0);
+        var g = new OnnxGraphBuilder(new HashSet<string>(StringComparer.Ordinal) { "Y" }, opset: 13);
+        encoding.Encode(g, layer.Shape, "Y");
+        var graph = new GraphProto { Name = "decode" };
+        graph.Initializer.AddRange(g.Initializers);
+        graph.Initializer.AddRange(g.Shared);
+        graph.Node.AddRange(g.Nodes);
+        graph.Output.Add(new ValueInfoProto { Name = "Y", Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } } });
+        var model = new ModelProto { IrVersion = 7, Graph = graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 });
+        using var runner = new OnnxRuntimeRunner(model.ToByteArray(), "kept columns");
+        var y = Assert.Single(runner.Run([]));
+        Assert.Equal(layer.Shape, y.Dims.ToArray());
+        Assert.Equal(encoding.Decoded(), OnnxTensorData.ToFloat32(y));
+    }
+}
