@@ -32,41 +32,79 @@ public static class ColumnDrop
         return [.. Enumerable.Range(0, columns).Where(j => !dropped.Contains(j))];
     }
 
-    /// <summary>GPTQ of a MatMul/Gemm weight (rows × columns, outputs × inputs) with the columns of <paramref name="setting"/> dropped: the encoding and Ŵ (dropped columns 0).</summary>
-    public static (OnnxQuantizedMatrix Encoding, float[] Values) Quantize(LinearLayer layer, float[] w, GptqFactor factor, QuantizationSetting setting, int seed)
+    /// <summary>
+    /// GPTQ of a MatMul/Gemm weight (rows × columns, outputs × inputs) with the columns of <paramref name="setting"/>
+    /// dropped or split: the encoding and Ŵ (dropped columns 0). Without <paramref name="factor"/> (an embedding
+    /// table: no H), every column weighs alike and each value is rounded to nearest.
+    /// </summary>
+    public static (OnnxQuantizedMatrix Encoding, float[] Values) Quantize(LinearLayer layer, float[] w, GptqFactor? factor, QuantizationSetting setting, int seed)
     {
         ArgumentNullException.ThrowIfNull(layer);
-        ArgumentNullException.ThrowIfNull(factor);
         ArgumentNullException.ThrowIfNull(setting);
-        if (layer.Groups != 1 || layer.Kind is not (LinearLayerKind.MatMul or LinearLayerKind.Gemm))
-            throw new CondenseException($"{layer.Node}: columns are dropped from MatMul/Gemm weights only");
+        if (layer.Groups != 1 || layer.Kind is not (LinearLayerKind.MatMul or LinearLayerKind.Gemm or LinearLayerKind.Gather))
+            throw new CondenseException($"{layer.Node}: columns are dropped from MatMul/Gemm weights and tables only");
         int rows = layer.Rows, columns = layer.Columns;
-        var kept = Kept(factor.Energy, w, rows, columns, setting.DropPercent);
-        IGptqQuantizer inner = setting.Codebook ? new CodebookQuantizer(setting.Bits, 1, seed) : new LinearGridQuantizer(setting.Bits);
-        var quantizer = new Dropping(inner, kept, columns);
-        var values = GptqSolver.Solve(w, rows, columns, factor, quantizer);
-        var what = $"gptq {(setting.Codebook ? "kmeans" : "linear")} {setting.Bits}-bit {(setting.Codebook ? "per row" : "per-channel")}, {kept.Length} of {columns} columns";
-        var encoding = inner is LinearGridQuantizer grid
-            ? new OnnxQuantizedMatrix(what, layer.Transposed, Grid: grid.Result(), KeptColumns: kept, AllColumns: columns)
-            : new OnnxQuantizedMatrix(what, layer.Transposed, Codebook: ((CodebookQuantizer)inner).Result(), KeptColumns: kept, AllColumns: columns);
+        IReadOnlyList<double> energy = factor?.Energy ?? [.. Enumerable.Repeat(1.0, columns)];
+        var kept = Kept(energy, w, rows, columns, setting.DropPercent);
+        HashSet<int> salient = setting.SplitPercent <= 0 ? [] : Salient(energy, w, rows, columns, kept, setting.SplitPercent);
+        var low = kept.Where(j => !salient.Contains(j)).ToArray();
+        IGptqQuantizer Make(int bits) => setting.Codebook ? new CodebookQuantizer(bits, 1, seed) : new LinearGridQuantizer(bits);
+        var lowQuantizer = Make(setting.Bits);
+        var highQuantizer = salient.Count > 0 ? Make(setting.Bits + 1) : null;
+        var high = salient.Order().ToArray();
+        var quantizer = new Dropping(lowQuantizer, low, highQuantizer, high, columns);
+        var values = factor is null ? RoundToNearest.Solve(w, rows, columns, quantizer) : GptqSolver.Solve(w, rows, columns, factor, quantizer);
+        var what = $"{(factor is null ? "rtn" : "gptq")} {(setting.Codebook ? "kmeans" : "linear")} {setting.Bits}-bit {(setting.Codebook ? "per row" : "per-channel")}, "
+            + (high.Length > 0 ? $"{high.Length} salient columns at {setting.Bits + 1} bits, " : "") + $"{kept.Length} of {columns} columns";
+        OnnxQuantizedMatrix Encoding(IGptqQuantizer q, int[] part, OnnxQuantizedMatrix? extra) => q is LinearGridQuantizer grid
+            ? new OnnxQuantizedMatrix(what, layer.Transposed, Grid: grid.Result(), KeptColumns: part, AllColumns: columns, Extra: extra)
+            : new OnnxQuantizedMatrix(what, layer.Transposed, Codebook: ((CodebookQuantizer)q).Result(), KeptColumns: part, AllColumns: columns, Extra: extra);
+        var encoding = Encoding(lowQuantizer, low, highQuantizer is null ? null : Encoding(highQuantizer, high, null));
         return (encoding, values);
     }
 
-    /// <summary>Rounds dropped columns to 0 and hands the kept ones, renumbered, to a quantizer fitted on them alone.</summary>
-    sealed class Dropping(IGptqQuantizer inner, int[] kept, int columns) : IGptqQuantizer
+    /// <summary>The <paramref name="percent"/> % of the kept columns with the largest saliency H_jj·‖w_j‖².</summary>
+    public static HashSet<int> Salient(IReadOnlyList<double> energy, ReadOnlySpan<float> w, int rows, int columns, IReadOnlyList<int> kept, int percent)
     {
-        readonly int[] place = Places(kept, columns);
+        ArgumentNullException.ThrowIfNull(energy);
+        ArgumentNullException.ThrowIfNull(kept);
+        var saliency = new Dictionary<int, double>();
+        foreach (var j in kept)
+        {
+            double norm = 0;
+            for (int r = 0; r < rows; r++) norm += (double)w[r * columns + j] * w[r * columns + j];
+            saliency[j] = energy[j] * norm;
+        }
+        var count = Math.Min(kept.Count - 1, (int)Math.Round(kept.Count * percent / 100.0));
+        return [.. kept.OrderByDescending(j => saliency[j]).ThenBy(j => j).Take(Math.Max(0, count))];
+    }
 
-        static int[] Places(int[] kept, int columns)
+    /// <summary>
+    /// Rounds dropped columns to 0 and hands the others, renumbered, to the quantizer of their part
+    /// (the low-bit one, or the salient columns' one), each fitted on its own columns alone.
+    /// </summary>
+    sealed class Dropping(IGptqQuantizer low, int[] lowColumns, IGptqQuantizer? high, int[] highColumns, int columns) : IGptqQuantizer
+    {
+        // place[j] ≥ 0: index in the low part; ≤ −2: −2 − index in the high part; −1: dropped.
+        readonly int[] place = Places(lowColumns, highColumns, columns);
+
+        static int[] Places(int[] low, int[] high, int columns)
         {
             var place = Enumerable.Repeat(-1, columns).ToArray();
-            for (int k = 0; k < kept.Length; k++) place[kept[k]] = k;
+            for (int k = 0; k < low.Length; k++) place[low[k]] = k;
+            for (int k = 0; k < high.Length; k++) place[high[k]] = -2 - k;
             return place;
         }
 
         public int GroupWidth => 0;
 
         public void Fit(ReadOnlySpan<double> weights, int rows, int columns, ReadOnlySpan<double> columnEnergy)
+        {
+            FitPart(low, lowColumns, weights, rows, columns, columnEnergy);
+            if (high is not null) FitPart(high, highColumns, weights, rows, columns, columnEnergy);
+        }
+
+        static void FitPart(IGptqQuantizer part, int[] kept, ReadOnlySpan<double> weights, int rows, int columns, ReadOnlySpan<double> columnEnergy)
         {
             var reduced = new double[rows * kept.Length];
             var energy = new double[kept.Length];
@@ -75,12 +113,17 @@ public static class ColumnDrop
                 energy[k] = columnEnergy[kept[k]];
                 for (int r = 0; r < rows; r++) reduced[r * kept.Length + k] = weights[r * columns + kept[k]];
             }
-            inner.Fit(reduced, rows, kept.Length, energy);
-            if (inner.GroupWidth != 0) throw new CondenseException("dropping columns needs a quantizer without column groups");
+            part.Fit(reduced, rows, kept.Length, energy);
+            if (part.GroupWidth != 0) throw new CondenseException("dropping columns needs a quantizer without column groups");
         }
 
         public void FitGroup(int firstColumn, ReadOnlySpan<double> current, int rows, int width) { }
 
-        public double Quantize(int row, int column, double value) => place[column] < 0 ? 0 : inner.Quantize(row, place[column], value);
+        public double Quantize(int row, int column, double value) => place[column] switch
+        {
+            -1 => 0,
+            >= 0 and var k => low.Quantize(row, k, value),
+            var k => high!.Quantize(row, -2 - k, value),
+        };
     }
 }

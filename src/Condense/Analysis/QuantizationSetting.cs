@@ -20,7 +20,12 @@ namespace Condense.Analysis;
 /// MatMul/Gemm only (a Conv or a table keeps every column); a held-out input in a dropped column is
 /// an error the held-out figures show.
 /// </param>
-public sealed record QuantizationSetting(string Label, bool Keep, bool Codebook, int Bits, int BlockSize, bool Gptq, int DropPercent = -1)
+/// <param name="SplitPercent">
+/// 0: one grid or codebook for all columns. p > 0 ("g4+25"): the p % most salient input columns
+/// (H_jj·‖w_j‖², as OWQ picks them) at one bit more, each part with its own grid or codebook per row;
+/// columns without calibration input are dropped as by "z". MatMul/Gemm only, GPTQ only.
+/// </param>
+public sealed record QuantizationSetting(string Label, bool Keep, bool Codebook, int Bits, int BlockSize, bool Gptq, int DropPercent = -1, int SplitPercent = 0)
 {
     /// <summary>float32: the weight as it is.</summary>
     public static readonly QuantizationSetting Float32 = new("fp32", true, false, 32, 0, false);
@@ -33,7 +38,8 @@ public sealed record QuantizationSetting(string Label, bool Keep, bool Codebook,
     /// "fp32", or g|k + bits [+ "b" + block] [+ "z" [+ percent]] [+ "-rtn"]: "g4" = 4-bit grid per channel by GPTQ,
     /// "g4b32-rtn" = 4-bit grid per 32-column block rounded to nearest, "k3" = 3-bit codebook per row by GPTQ,
     /// "g4z" = "g4" without the input columns that saw no calibration input, "k4z10" = "k4" without the
-    /// 10 % least salient input columns (GPTQ only, no blocks).
+    /// 10 % least salient input columns (GPTQ only, no blocks), "g3+50" = the most salient half of the
+    /// input columns at 4 bits, the rest at 3 (and no column without input stored).
     /// </summary>
     public static QuantizationSetting Parse(string text)
     {
@@ -43,7 +49,19 @@ public sealed record QuantizationSetting(string Label, bool Keep, bool Codebook,
         var rtn = s.EndsWith("-rtn", StringComparison.Ordinal);
         var body = rtn ? s[..^4] : s;
         var drop = -1;
-        if (body.IndexOf('z', StringComparison.Ordinal) is var z and > 0)
+        var split = 0;
+        if (body.IndexOf('+', StringComparison.Ordinal) is var plus and > 0)
+        {
+            var percent = body[(plus + 1)..];
+            if (!int.TryParse(percent, out split) || split is < 1 or > 99)
+                throw new CondenseException($"setting '{text}': the columns at one bit more after '+' must be 1–99 %, not '{percent}'");
+            if (rtn) throw new CondenseException($"setting '{text}': splitting columns needs GPTQ's calibration statistics, not -rtn");
+            body = body[..plus];
+            if (body.Contains('b', StringComparison.Ordinal) || body.Contains('z', StringComparison.Ordinal))
+                throw new CondenseException($"setting '{text}': a split works per channel (no blocks) and drops unused columns itself (no 'z')");
+            drop = 0;
+        }
+        if (split == 0 && body.IndexOf('z', StringComparison.Ordinal) is var z and > 0)
         {
             var percent = body[(z + 1)..];
             if (percent.Length == 0) drop = 0;
@@ -62,9 +80,10 @@ public sealed record QuantizationSetting(string Label, bool Keep, bool Codebook,
         var block = 0;
         if (parts.Length == 2 && (!int.TryParse(parts[1], out block) || block < 1))
             throw new CondenseException($"setting '{text}': the block must be a positive number of columns");
-        if (codebook ? bits is < 1 or > 8 : bits is < 2 or > 8)
-            throw new CondenseException($"setting '{text}': bits must be {(codebook ? "1–8" : "2–8")}, not {bits}");
-        return new QuantizationSetting(s, false, codebook, bits, block, !rtn, drop);
+        var most = split > 0 ? 7 : 8;
+        if (codebook ? bits < 1 || bits > most : bits < 2 || bits > most)
+            throw new CondenseException($"setting '{text}': bits must be {(codebook ? 1 : 2)}–{most}, not {bits}");
+        return new QuantizationSetting(s, false, codebook, bits, block, !rtn, drop, split);
     }
 
     /// <summary>The label.</summary>

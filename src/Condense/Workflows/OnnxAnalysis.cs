@@ -212,8 +212,9 @@ public static class OnnxAnalysis
             {
                 DataAwareCompression.Quantized q;
                 using (StageTimes.Measure($"quantize {(settings[s].Codebook ? "k-means" : "grid")} {(settings[s].Gptq ? "gptq" : "rtn")}"))
-                    q = settings[s].DropPercent >= 0 && factors is { Length: 1 } && layer.Kind is LinearLayerKind.MatMul or LinearLayerKind.Gemm
-                        ? Dropped(ColumnDrop.Quantize(layer, w, factors[0], settings[s], request.Seed))
+                    q = (settings[s].DropPercent >= 0 || settings[s].SplitPercent > 0) && (factors is { Length: 1 } && layer.Kind is LinearLayerKind.MatMul or LinearLayerKind.Gemm
+                        || settings[s].SplitPercent > 0 && layer.Kind == LinearLayerKind.Gather)
+                        ? Dropped(ColumnDrop.Quantize(layer, w, layer.Kind == LinearLayerKind.Gather ? null : factors![0], settings[s], request.Seed))
                         : DataAwareCompression.Quantize(layer, w, settings[s].Gptq ? factors : null, Request(request, settings[s]));
                 (v[s], e[s]) = (q.Values, q.Encoding);
             }

@@ -22,6 +22,10 @@ public sealed class ColumnDropTests
         Assert.Throws<CondenseException>(() => QuantizationSetting.Parse("g4z-rtn"));
         Assert.Throws<CondenseException>(() => QuantizationSetting.Parse("g4b32z"));
         Assert.Throws<CondenseException>(() => QuantizationSetting.Parse("g4z95"));
+        var split = QuantizationSetting.Parse("g3+25");
+        Assert.Equal((3, 25, 0, false), (split.Bits, split.SplitPercent, split.DropPercent, split.Codebook));
+        Assert.Throws<CondenseException>(() => QuantizationSetting.Parse("g8+25"));
+        Assert.Throws<CondenseException>(() => QuantizationSetting.Parse("g4+25-rtn"));
     }
 
     const int Rows = 6, Columns = 12;
@@ -85,19 +89,52 @@ public sealed class ColumnDropTests
         double Saliency(int j) => energy[j] * Enumerable.Range(0, Rows).Sum(r => (double)w[r * Columns + j] * w[r * Columns + j]);
         var droppedLive = Enumerable.Range(0, Columns).Where(j => !Dead.Contains(j) && !kept.Contains(j)).ToList();
         Assert.True(droppedLive.Max(Saliency) <= kept.Min(Saliency));
+        var salient = ColumnDrop.Salient(energy, w, Rows, Columns, kept, 50);
+        Assert.Equal(3, salient.Count);
+        Assert.True(kept.Where(j => !salient.Contains(j)).Max(Saliency) <= salient.Min(Saliency));
+    }
+
+    [Fact]
+    public void TableSplit_RoundsEachPartOnItsOwnGrid()
+    {
+        // A table whose column 1 is ten times the others: split off, the rest gets a grid of its own range.
+        var rng = new Random(9);
+        int rows = 20, columns = 10;
+        var w = Enumerable.Range(0, rows * columns).Select(i => (float)((rng.NextDouble() - 0.5) * (i % columns == 1 ? 10 : 1))).ToArray();
+        var table = new LinearLayer("embed", LinearLayerKind.Gather, "T", "ids", [rows, columns], rows, columns, 1, false);
+        var (encoding, values) = ColumnDrop.Quantize(table, w, null, QuantizationSetting.Parse("g2+10"), 0);
+        Assert.Equal([1], encoding.Extra!.KeptColumns);
+        Assert.Equal(values, encoding.Decoded());
+        var low = new LinearGridQuantizer(2);
+        var rest = Enumerable.Range(0, rows * columns).Where(i => i % columns != 1).Select(i => w[i]).ToArray();
+        var expected = RoundToNearest.Solve(rest, rows, columns - 1, low);
+        Assert.Equal(expected, Enumerable.Range(0, rows * columns).Where(i => i % columns != 1).Select(i => values[i]).ToArray());
     }
 
     [Theory]
-    [InlineData(false, false)]
-    [InlineData(true, false)]
-    [InlineData(true, true)]
-    public void Decoder_InOnnxRuntime_GivesTheDecodedMatrix(bool transposed, bool codebook)
+    [InlineData(false, "g3z")]
+    [InlineData(true, "g3z")]
+    [InlineData(true, "k3z")]
+    [InlineData(false, "g3+50")]
+    [InlineData(true, "k2+25")]
+    public void Decoder_InOnnxRuntime_GivesTheDecodedMatrix(bool transposed, string setting)
     {
         var (w, h) = Layer();
         var layer = new LinearLayer("fc", transposed ? LinearLayerKind.MatMul : LinearLayerKind.Gemm, "W", "X",
             transposed ? [Columns, Rows] : [Rows, Columns], Rows, Columns, 1, transposed);
         using var factor = GptqFactor.Of(h, Columns, new GptqOptions());
-        var (encoding, _) = ColumnDrop.Quantize(layer, w, factor, QuantizationSetting.Parse(codebook ? "k3z" : "g3z"), 0);
+        var parsed = QuantizationSetting.Parse(setting);
+        var (encoding, values) = ColumnDrop.Quantize(layer, w, factor, parsed, 0);
+        Assert.Equal(values, (encoding with { Transposed = false }).Decoded());
+        if (parsed.SplitPercent > 0)
+        {
+            // The salient part: the right share of the live columns, one bit more, disjoint from the rest.
+            var extra = Assert.IsType<OnnxQuantizedMatrix>(encoding.Extra);
+            Assert.Equal((int)Math.Round((Columns - Dead.Length) * parsed.SplitPercent / 100.0), extra.KeptColumns!.Count);
+            Assert.Equal(parsed.Bits + 1, extra.Grid?.Bits ?? extra.Codebook!.Bits);
+            Assert.Empty(extra.KeptColumns.Intersect(encoding.KeptColumns!));
+            Assert.Equal(Columns - Dead.Length, extra.KeptColumns.Count + encoding.KeptColumns!.Count);
+        }
         var g = new OnnxGraphBuilder(new HashSet<string>(StringComparer.Ordinal) { "Y" }, opset: 13);
         encoding.Encode(g, layer.Shape, "Y");
         var graph = new GraphProto { Name = "decode" };

@@ -69,7 +69,8 @@ public sealed class OnnxSuffixSession : IDisposable
         foreach (var name in cut.Frontier)
         {
             if (!samples[0].TryGetValue(name, out var t)) throw new CondenseException($"{source}: no captured value '{name}' for the part after '{weight}'");
-            g.Input.Add(Input(name, t.DataType, t.Dims));
+            // Samples of different sizes (sentences of different lengths): an axis that varies is left free.
+            g.Input.Add(Input(name, t.DataType, [.. t.Dims.Select((d, axis) => samples.All(x => x[name].Dims.Count == t.Dims.Count && x[name].Dims[axis] == d) ? d : -1)]));
         }
         g.Input.Add(Input(weight, w.DataType, w.Dims));
         g.Output.Add(graph.Output[0]);
@@ -139,7 +140,12 @@ public sealed class OnnxSuffixSession : IDisposable
     static ValueInfoProto Input(string name, int type, IEnumerable<long> dims)
     {
         var s = new TensorShapeProto();
-        foreach (var d in dims) s.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
+        int axis = 0;
+        foreach (var d in dims)
+        {
+            s.Dim.Add(d >= 0 ? new TensorShapeProto.Types.Dimension { DimValue = d } : new TensorShapeProto.Types.Dimension { DimParam = $"{name}_{axis}" });
+            axis++;
+        }
         return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = type, Shape = s } } };
     }
 
