@@ -9,7 +9,7 @@ namespace Condense.Cli.Commands;
 /// <summary>The options <c>analyze</c> and <c>plan</c> share for ONNX models, and the request they make.</summary>
 public static class OnnxAnalysisOptions
 {
-    public static readonly Option<string[]> Settings = new("--settings") { Description = "Settings measured per layer: g<bits>[b<block>][-rtn] (linear grid per channel or block; GPTQ unless -rtn), k<bits>[-rtn] (k-means codebook per row). Default: g8-rtn g4 g4-rtn g3 g2 k4 k3 k2", AllowMultipleArgumentsPerToken = true };
+    public static readonly Option<string[]> Settings = new("--settings") { Description = "Settings measured per layer: g<bits>[b<block>][-rtn] (linear grid per channel or block; GPTQ unless -rtn), k<bits>[-rtn] (k-means codebook per row); g4z / k4z10: without the input columns that saw no calibration input (and the 10 % least salient); g3+5: the 5 % most salient input columns at one bit more. Embedding tables (Gather) take every setting per row, rounded to nearest. Default: g8-rtn g4 g4-rtn g3 g2 k4 k3 k2", AllowMultipleArgumentsPerToken = true };
     public static readonly Option<int> Samples = new("--sensitivity-samples") { Description = "Held-out samples the model's output is measured on, per (layer, setting)", DefaultValueFactory = _ => 4 };
     public static readonly Option<string[]> Exclude = new("--exclude") { Description = "ONNX node names left out of analysis and planning (float32)", AllowMultipleArgumentsPerToken = true };
     public static readonly Option<string?> Report = new("--report") { Description = "Write a self-contained report.html (heatmap, bound vs measured, size–error front)" };
