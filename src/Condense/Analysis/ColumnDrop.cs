@@ -60,6 +60,8 @@ public static class ColumnDrop
             ? new OnnxQuantizedMatrix(what, layer.Transposed, Grid: grid.Result(), KeptColumns: part, AllColumns: columns, Extra: extra)
             : new OnnxQuantizedMatrix(what, layer.Transposed, Codebook: ((CodebookQuantizer)q).Result(), KeptColumns: part, AllColumns: columns, Extra: extra);
         var encoding = Encoding(lowQuantizer, low, highQuantizer is null ? null : Encoding(highQuantizer, high, null));
+        // Nothing dropped and nothing split: the plain encoding, without a column index that gathers nothing.
+        if (highQuantizer is null && low.Length == columns) encoding = encoding with { KeptColumns = null, AllColumns = 0 };
         return (encoding, values);
     }
 

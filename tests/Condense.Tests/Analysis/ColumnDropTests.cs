@@ -104,6 +104,8 @@ public sealed class ColumnDropTests
         var table = new LinearLayer("embed", LinearLayerKind.Gather, "T", "ids", [rows, columns], rows, columns, 1, false);
         var (encoding, values) = ColumnDrop.Quantize(table, w, null, QuantizationSetting.Parse("g2+10"), 0);
         Assert.Equal([1], encoding.Extra!.KeptColumns);
+        // Nothing to drop (every column weighs alike): the plain encoding, no column index.
+        Assert.Null(ColumnDrop.Quantize(table, w, null, QuantizationSetting.Parse("g2z"), 0).Encoding.KeptColumns);
         Assert.Equal(values, encoding.Decoded());
         var low = new LinearGridQuantizer(2);
         var rest = Enumerable.Range(0, rows * columns).Where(i => i % columns != 1).Select(i => w[i]).ToArray();
