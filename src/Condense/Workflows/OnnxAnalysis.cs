@@ -216,7 +216,7 @@ public static class OnnxAnalysis
                         || settings[s].SplitPercent > 0 && layer.Kind == LinearLayerKind.Gather)
                         ? Dropped(ColumnDrop.Quantize(layer, w, layer.Kind == LinearLayerKind.Gather ? null : factors![0], settings[s], request.Seed))
                         : DataAwareCompression.Quantize(layer, w, settings[s].Gptq ? factors : null, Request(request, settings[s]));
-                (v[s], e[s]) = (q.Values, q.Encoding);
+                (v[s], e[s]) = layer.Kind == LinearLayerKind.Gather && EmbeddingTables.HalfCodebooks(q.Encoding) is { } half ? (half.Values, half.Encoding) : (q.Values, q.Encoding);
             }
         }
         finally { foreach (var f in factors ?? []) f.Dispose(); }

@@ -53,6 +53,33 @@ public sealed class EmbeddingTablesTests
     }
 
     [Fact]
+    public void HalfCodebooks_HalveTheCentroidBytes_AndOnnxRuntimeGathersTheirRows()
+    {
+        var (model, table) = Model();
+        var book = new CodebookQuantizer(3);
+        RoundToNearest.Solve(table, Vocabulary, Width, book);
+        var plain = new OnnxQuantizedMatrix("rtn kmeans 3-bit per row", false, Codebook: book.Result());
+        var (half, values) = EmbeddingTables.HalfCodebooks(plain)!.Value;
+        Assert.True(half.HalfCentroids);
+        Assert.All(half.Codebook!.Centroids, c => Assert.Equal(c, (float)(Half)c));
+        Assert.Equal(values, half.Decoded());
+        OnnxCompressionResult Write(OnnxQuantizedMatrix m) => OnnxCompressor.Compress(model, new OnnxCompressionOptions(OnnxCompressionMethod.Linear, 8, MinSize: long.MaxValue),
+            new Dictionary<string, OnnxQuantizedMatrix>(StringComparer.Ordinal) { ["table"] = m });
+        var small = Write(half);
+        long Bytes(OnnxQuantizedMatrix m)
+        {
+            var g = new OnnxGraphBuilder(new HashSet<string>(StringComparer.Ordinal) { "T" }, opset: 13);
+            m.Encode(g, [Vocabulary, Width], "T");
+            return g.Bytes;
+        }
+        // 300 rows × 8 centroids: 2 bytes each instead of 4 (less the Cast node's few bytes).
+        Assert.InRange(Bytes(plain) - Bytes(half), Vocabulary * 8 * 2 - 64, Vocabulary * 8 * 2);
+        using var runner = new OnnxRuntimeRunner(small.Model.ToByteArray(), "embed");
+        var y = OnnxTensorData.ToFloat32(Assert.Single(runner.Run(Ids(5, 123))));
+        for (int c = 0; c < Width; c++) Assert.Equal((values[5 * Width + c], values[123 * Width + c]), (y[c], y[Width + c]));
+    }
+
+    [Fact]
     public void PerRowGrid_WrittenByTheCompressor_GathersTheDecodedRows()
     {
         var (model, table) = Model();

@@ -22,8 +22,9 @@ namespace Condense.Formats.Onnx;
 /// With <see cref="KeptColumns"/>: more columns (its own <see cref="KeptColumns"/>, disjoint from these)
 /// stored by another grid or codebook, e.g. the most salient input columns at one bit more.
 /// </param>
+/// <param name="HalfCentroids">Write the codebooks' centroids as float16 (each must be one exactly).</param>
 public sealed record OnnxQuantizedMatrix(string Label, bool Transposed, GridCodes? Grid = null, CodebookCodes? Codebook = null,
-    IReadOnlyList<int>? KeptColumns = null, int AllColumns = 0, OnnxQuantizedMatrix? Extra = null)
+    IReadOnlyList<int>? KeptColumns = null, int AllColumns = 0, OnnxQuantizedMatrix? Extra = null, bool HalfCentroids = false)
 {
     /// <summary>The decoded values in the ONNX tensor's element order.</summary>
     public float[] Decoded()
@@ -58,7 +59,7 @@ public sealed record OnnxQuantizedMatrix(string Label, bool Transposed, GridCode
             return;
         }
         if (Grid is { } grid) OnnxEncodings.GridMatrix(g, grid, shape, Transposed, output);
-        else if (Codebook is { } book) OnnxEncodings.CodebookMatrix(g, book, shape, Transposed, output);
+        else if (Codebook is { } book) OnnxEncodings.CodebookMatrix(g, book, shape, Transposed, output, HalfCentroids);
         else throw new CondenseException($"{Label}: neither a grid nor a codebook");
     }
 
