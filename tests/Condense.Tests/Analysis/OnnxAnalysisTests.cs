@@ -92,7 +92,9 @@ public sealed class OnnxAnalysisTests : IDisposable
         var model = OnnxReader.Read(PackagedModels.MiniLm);
         var data = CalibrationDataLoader.Load(model, new DataSpec(null, Count: 3, HeldOutFraction: 0.34, MaxSequenceLength: 16));
         var report = OnnxAnalysis.Run(new OnnxAnalysisRequest(PackagedModels.MiniLm, data, [QuantizationSetting.Parse("g3-rtn")], SensitivitySamples: 1));
-        AssertBoundHolds(report, LinearLayers.Find(model).Layers.Count);
+        // The MatMuls and the two embedding tables (word and position), each measured like a layer.
+        AssertBoundHolds(report, LinearLayers.Find(model).Layers.Count + 2);
+        Assert.Equal(2, report.Layers.Count(l => l.Kind == "Gather"));
     }
 
     [Fact]
