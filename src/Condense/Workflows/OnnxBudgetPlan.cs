@@ -25,13 +25,13 @@ public static class OnnxBudgetPlan
 {
     const int MaxRounds = 8;
 
-    /// <summary>The smallest file any choice of the analysed settings makes, and the original's size.</summary>
+    /// <summary>The smallest file any choice of the analysed settings makes (built and measured), and the original's size.</summary>
     public static (long Smallest, long Original) Range(OnnxAnalysisReport analysis, OnnxLayerCandidates candidates)
     {
         ArgumentNullException.ThrowIfNull(analysis);
         ArgumentNullException.ThrowIfNull(candidates);
-        var allowed = Allowed(candidates);
-        return (FixedBytes(analysis, candidates) + LayerBudgetPlanner.Bytes(candidates.Bytes, Smallest(candidates.Bytes, allowed)), analysis.Original.Bytes);
+        // Built, not added up: decoding nodes and names make a file's bytes not quite the sum of its layers'.
+        return (candidates.Compress(Smallest(candidates.Bytes, Allowed(candidates))).Model.CalculateSize(), analysis.Original.Bytes);
     }
 
     /// <summary>Plans within <paramref name="maxBytes"/>; a budget below the smallest file is refused in one line.</summary>
@@ -59,6 +59,8 @@ public static class OnnxBudgetPlan
             size = model.CalculateSize();
             var over = size - maxBytes;
             if (over <= 0) break;
+            if (choice.SequenceEqual(Smallest(candidates.Bytes, allowed)))
+                throw new CondenseException($"{analysis.Model}: a budget of {maxBytes:N0} bytes cannot be met: the smallest file these settings make is {size:N0} bytes");
             if (round >= MaxRounds) throw new CondenseException($"{analysis.Model}: a budget of {maxBytes:N0} bytes: the planned file stays {over:N0} bytes over after {round} rounds");
             target -= over + 64;
         }
