@@ -124,7 +124,7 @@ public sealed class ModelPlanPageTests(StudioFixture studio)
             Assert.Equal("ONNX", body.GetProperty("format").GetString());
             // Its download's error is measured in ONNX Runtime on random inputs, and says so.
             var id = body.GetProperty("id").GetString();
-            var figure = await studio.Http.GetFromJsonAsync<JsonElement>($"/api/model/{id}/measured?bits=2", Web);
+            var figure = await studio.Http.GetFromJsonAsync<JsonElement>($"/api/model/{id}/measured?bits=4", Web);
             Assert.Equal("output", figure.GetProperty("kind").GetString());
             Assert.True(figure.GetProperty("randomInputs").GetBoolean());
             Assert.Contains("random inputs", figure.GetProperty("note").GetString());

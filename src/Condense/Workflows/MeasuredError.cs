@@ -15,8 +15,12 @@ namespace Condense.Workflows;
 /// <param name="Data">The data's description.</param>
 public sealed record MeasuredError(double Error, double Cosine, double? Accuracy, double? OriginalAccuracy, int Samples, bool RandomInputs, string Data)
 {
-    /// <summary>Below this mean cosine the file's outputs point elsewhere than the original's: warned about.</summary>
-    public const double LowCosine = 0.9;
+    /// <summary>
+    /// Below this mean cosine the file's outputs point elsewhere than the original's (more than 18°):
+    /// warned about. ResNet18 at 4-bit k-means measures 0.94 on random inputs and 0.34 on photos'
+    /// features; the MNIST classifier at 2-bit k-means keeps 0.999 and its accuracy.
+    /// </summary>
+    public const double LowCosine = 0.95;
 
     /// <summary>What the figures are measured on, in words.</summary>
     public string Note => RandomInputs
