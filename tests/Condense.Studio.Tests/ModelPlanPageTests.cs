@@ -24,8 +24,11 @@ namespace Condense.Studio.Tests;
 /// </summary>
 [Collection("Studio")]
 [Trait("Category", "Slow")]
-public sealed class ModelPlanPageTests(StudioFixture studio)
+public sealed class ModelPlanPageTests(StudioFixture studio, Xunit.Abstractions.ITestOutputHelper output)
 {
+    readonly System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
+    void Mark(string what) => output.WriteLine($"{clock.Elapsed.TotalSeconds,6:0.0} s {what}");
+
     const int Digits = 64;
     static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
@@ -40,6 +43,7 @@ public sealed class ModelPlanPageTests(StudioFixture studio)
         var zip = Path.Combine(dir, "mnist-digits.zip");
         WriteDigits(test, npz, zip);
 
+        Mark("files written");
         var (page, errors) = await studio.OpenAsync("model");
         await page.GetByTestId("model-upload").SetInputFilesAsync(modelPath);
         await Assertions.Expect(page.GetByTestId("model-summary")).ToContainTextAsync("ONNX");
@@ -47,12 +51,15 @@ public sealed class ModelPlanPageTests(StudioFixture studio)
         await Assertions.Expect(page.GetByTestId("measured")).ToHaveAttributeAsync("data-random", "true");
         await Assertions.Expect(page.GetByTestId("measured")).ToContainTextAsync("RANDOM INPUTS");
 
+        Mark("random figure shown");
         await page.GetByTestId("data-upload").SetInputFilesAsync(zip);
         await Assertions.Expect(page.GetByTestId("data-summary")).ToContainTextAsync("mnist.npz");
+        Mark("data uploaded");
         await page.GetByTestId("analyse").ClickAsync();
         await Assertions.Expect(page.GetByTestId("layer-chart")).ToBeVisibleAsync(new() { Timeout = 5 * 60_000 });
         await Assertions.Expect(page.GetByTestId("analysis-summary")).ToContainTextAsync("3 layers");
         await Assertions.Expect(page.GetByTestId("analysis-summary")).Not.ToContainTextAsync("RANDOM");
+        Mark("analysed");
         // cond₁ is real: fc3's (10×1000) equals the library's, computed here.
         var fc3 = OnnxReader.Read(modelPath).Proto.Graph.Initializer.Single(i => i.Dims.SequenceEqual(new long[] { 1000, 10 }) || i.Dims.SequenceEqual(new long[] { 10, 1000 }));
         var fc3Row = page.GetByTestId("plan-layers").Locator("tbody tr").Filter(new() { HasText = "10×1000" });
@@ -66,13 +73,17 @@ public sealed class ModelPlanPageTests(StudioFixture studio)
         var slider = page.GetByTestId("budget-slider");
         await slider.FocusAsync();
         await slider.PressAsync("Home");
-        for (var i = 0; i < 50; i++) await slider.PressAsync("ArrowRight");
+        // PageUp moves a tenth of the range (20 steps): 2 of them and 10 arrow steps make 50 of 200.
+        for (var i = 0; i < 2; i++) await slider.PressAsync("PageUp");
+        for (var i = 0; i < 10; i++) await slider.PressAsync("ArrowRight");
+        Assert.Equal("50", await slider.InputValueAsync());
         var budget = long.Parse((await page.GetByTestId("budget-value").GetAttributeAsync("data-value"))!, CultureInfo.InvariantCulture);
         await Assertions.Expect(page.GetByTestId("plan-download")).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex($"maxBytes={budget}$"));
         await Assertions.Expect(page.GetByTestId("plan-measured")).ToHaveAttributeAsync("data-random", "false");
         var shownError = double.Parse((await page.GetByTestId("plan-measured").GetAttributeAsync("data-error"))!, CultureInfo.InvariantCulture);
         await Assertions.Expect(page.GetByTestId("plan-measured")).ToContainTextAsync("held out");
 
+        Mark("planned");
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("plan-download").ClickAsync());
         Assert.EndsWith(".onnx", download.SuggestedFilename);
         var planned = Path.Combine(dir, download.SuggestedFilename);
@@ -80,6 +91,7 @@ public sealed class ModelPlanPageTests(StudioFixture studio)
         Assert.InRange(new FileInfo(planned).Length, 1, budget);
         Assert.True(new FileInfo(planned).Length < new FileInfo(modelPath).Length / 3, "a budget a quarter of the way up the log range is well under the original");
 
+        Mark("downloaded");
         // The download runs in ONNX Runtime; its error on the held-out digits the Studio measured on is the one shown.
         var data = CalibrationDataLoader.Load(OnnxReader.Read(modelPath), ModelAnalysisJob.Spec(new UploadedData.Resolved(npz, null, "npz"), "plain", null, studio.Options.Seed));
         var samples = data.HeldOut.Take(Math.Min(ModelAnalysisJob.SensitivitySamples, data.HeldOut.Count)).ToList();
@@ -104,9 +116,11 @@ public sealed class ModelPlanPageTests(StudioFixture studio)
         Assert.True(recomputed > 0, "the plan at this budget quantizes something");
         Assert.Equal(recomputed, shownError, recomputed * 1e-3 + 1e-6);
 
+        Mark("recomputed");
         var axe = await page.RunAxe();
         var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}").ToList();
         Assert.True(serious.Count == 0, string.Join("\n", serious));
+        Mark("axe");
         Assert.Empty(errors);
         await StudioFixture.ScreenshotAsync(page, "7-your-model-plan");
         Directory.Delete(dir, recursive: true);
@@ -178,5 +192,34 @@ public sealed class ModelPlanPageTests(StudioFixture studio)
         }
         using var outer = ZipFile.Open(zip, ZipArchiveMode.Create);
         outer.CreateEntryFromFile(npz, "mnist.npz");
+    }
+}
+
+/// <summary>The upload limit (256 MiB by default) holds for a body sent without a length: streamed, counted, refused with one message.</summary>
+[Collection("Studio")]
+public sealed class UploadLimitTests(StudioFixture studio)
+{
+    [Fact]
+    public async Task A_chunked_upload_over_the_limit_is_refused_with_413_and_leaves_nothing()
+    {
+        Assert.Equal(256L * 1024 * 1024, new StudioOptions().MaxUploadBytes);
+        var root = studio.Services.GetRequiredService<Condense.Studio.Hosting.UploadFolders>().Root;
+        var folders = Directory.GetDirectories(root).Length;
+        using var content = new StreamContent(new MemoryStream(new byte[studio.Options.MaxUploadBytes + 4096]));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/model/upload?name=huge.onnx") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+        try
+        {
+            using var response = await studio.Http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+            Assert.Contains("larger than the Studio accepts", await response.Content.ReadAsStringAsync());
+        }
+        catch (HttpRequestException)
+        {
+            // The server may close the connection under a body still being sent; the 413 was its answer.
+        }
+        using var health = await studio.Http.GetAsync("/api/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(folders, Directory.GetDirectories(root).Length);
     }
 }

@@ -9,6 +9,9 @@ internal sealed class UploadFolders : IDisposable
 {
     readonly DirectoryInfo root = Directory.CreateTempSubdirectory("condense-studio-");
 
+    /// <summary>The Studio run's own folder (tests look inside it).</summary>
+    public string Root => root.FullName;
+
     /// <summary>A new, empty folder for one upload (removed with <see cref="Remove"/> or at shutdown).</summary>
     public string Create()
     {

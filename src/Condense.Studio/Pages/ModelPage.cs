@@ -94,8 +94,9 @@ internal static class ModelPage
                     foreach (var b in BitsOrder)
                     {
                         if (!store.TryGet<ModelUpload>(id, out _)) return;
-                        // An analysis the reader started and waits for comes first; these files wait for it.
-                        while (upload.Analysis is { State: "running" }) await Task.Delay(500);
+                        // Once the reader analyses the model, the analysis and the planner come first: the
+                        // remaining uniform files are built when asked for, not ahead.
+                        if (upload.Analysis is not null) return;
                         var built = cache.GetOrCompute($"model/{id}/{b}", () => ModelDownloads.Compress(upload, b));
                         var version = upload.DataVersion;
                         cache.GetOrCompute($"model/{id}/{b}/figure/{version}", () => ModelDownloads.Measure(upload, built, options));

@@ -71,3 +71,23 @@ public sealed class OnnxBudgetPlanTests
         Assert.Contains("warning", lost.Line);
     }
 }
+
+/// <summary>The file page 7 and <c>compress</c> hand back for ResNet18 at 4-bit k-means carries a warning.</summary>
+public sealed class ResNet18WarningTests
+{
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void ResNet18_at_4_bit_kmeans_is_measured_and_warned_about()
+    {
+        var model = OnnxReader.Read(PackagedModels.ResNet18);
+        var original = model.Proto.Clone();
+        var compressed = OnnxCompressor.Compress(model, new OnnxCompressionOptions(OnnxCompressionMethod.KMeans, 4)).Model;
+        var data = CalibrationDataLoader.Load(OnnxReader.Read(PackagedModels.ResNet18), new DataSpec(null, Count: 4));
+        var measured = OutputComparison.Measure(original, compressed, PackagedModels.ResNet18, data, samples: 4);
+        Assert.True(measured.RandomInputs);
+        Assert.Equal(4, measured.Samples);
+        Assert.InRange(measured.Cosine, 0, MeasuredError.LowCosine);
+        Assert.InRange(measured.Error, 0.1, 2);
+        Assert.NotNull(measured.Warning);
+    }
+}
