@@ -54,6 +54,9 @@ public sealed class ModelPlanPageTests(StudioFixture studio, Xunit.Abstractions.
         Mark("random figure shown");
         await page.GetByTestId("data-upload").SetInputFilesAsync(zip);
         await Assertions.Expect(page.GetByTestId("data-summary")).ToContainTextAsync("mnist.npz");
+        // With data, the uniform download's figure is measured on its held-out digits instead.
+        await Assertions.Expect(page.GetByTestId("measured")).ToHaveAttributeAsync("data-random", "false");
+        await Assertions.Expect(page.GetByTestId("measured")).ToContainTextAsync("accuracy");
         Mark("data uploaded");
         await page.GetByTestId("analyse").ClickAsync();
         await Assertions.Expect(page.GetByTestId("layer-chart")).ToBeVisibleAsync(new() { Timeout = 5 * 60_000 });
