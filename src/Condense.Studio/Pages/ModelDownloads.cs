@@ -83,7 +83,16 @@ internal static class ModelDownloads
             ? new DataSpec(null, Count: RandomSamples, Seed: options.Seed)
             : ModelAnalysisJob.Spec(upload.Data, upload.Analysis?.Preprocess ?? "plain", ModelAnalysisJob.Shapes(onnx, upload.Analysis?.Shape), options.Seed));
         var compressed = OnnxReader.Parse(built.File, upload.Name).Proto;
-        var figure = Of(OutputComparison.Measure(onnx.Proto, compressed, upload.Name, data, upload.Data is null ? RandomSamples : ModelAnalysisJob.SensitivitySamples));
+        MeasuredError measured;
+        try
+        {
+            measured = OutputComparison.Measure(onnx.Proto, compressed, upload.Name, data, upload.Data is null ? RandomSamples : ModelAnalysisJob.SensitivitySamples);
+        }
+        catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException ex)
+        {
+            throw new CondenseException($"{upload.Name}: its error could not be measured: ONNX Runtime: {ex.Message.ReplaceLineEndings(" ")}");
+        }
+        var figure = Of(measured);
         return figure with { Note = ModelAnalysisJob.Rename(figure.Note, upload) };
     }
 

@@ -27,25 +27,35 @@ public static class OutputComparison
         return Compare(reference, outputs, labels?.Take(chosen.Count).ToList(), data.IsRandom, data.Description);
     }
 
-    /// <summary>Error, cosine and (with labels) accuracy of <paramref name="outputs"/> against <paramref name="reference"/>, one array per sample.</summary>
+    /// <summary>
+    /// Error, cosine and (with labels) accuracy of <paramref name="outputs"/> against <paramref name="reference"/>, one
+    /// array per sample. Elements where either side is not finite (a log of zero, an overflow) are left out of
+    /// the error and the cosine, so the figures stay finite; the verifier counts such elements apart.
+    /// </summary>
     public static MeasuredError Compare(IReadOnlyList<float[]> reference, IReadOnlyList<float[]> outputs, IReadOnlyList<int>? labels, bool randomInputs, string data)
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(outputs);
-        if (reference.Count != outputs.Count) throw new CondenseException($"cannot compare {outputs.Count} outputs with {reference.Count}");
-        double diff = 0, norm = 0;
+        if (reference.Count != outputs.Count || outputs.Count == 0) throw new CondenseException($"cannot compare {outputs.Count} outputs with {reference.Count}");
+        double diff = 0, norm = 0, cosines = 0;
         for (int i = 0; i < outputs.Count; i++)
         {
             if (outputs[i].Length != reference[i].Length) throw new CondenseException($"sample {i}: {outputs[i].Length} output values against the original's {reference[i].Length}");
+            double dot = 0, na = 0, nb = 0;
             for (int j = 0; j < outputs[i].Length; j++)
             {
-                double d = outputs[i][j] - (double)reference[i][j];
-                diff += d * d;
-                norm += (double)reference[i][j] * reference[i][j];
+                double a = reference[i][j], b = outputs[i][j];
+                if (!double.IsFinite(a) || !double.IsFinite(b)) continue;
+                diff += (b - a) * (b - a);
+                norm += a * a;
+                dot += a * b;
+                na += a * a;
+                nb += b * b;
             }
+            cosines += na > 0 && nb > 0 ? dot / Math.Sqrt(na * nb) : na == nb ? 1 : 0;
         }
         var error = norm > 0 ? Math.Sqrt(diff / norm) : Math.Sqrt(diff);
-        var cosine = HeldOutQuality.MeanCosine(reference, outputs);
+        var cosine = cosines / outputs.Count;
         double? accuracy = null, original = null;
         if (labels is { Count: > 0 } && labels.Count == outputs.Count)
         {

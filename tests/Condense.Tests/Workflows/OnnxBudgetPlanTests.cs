@@ -69,6 +69,11 @@ public sealed class OnnxBudgetPlanTests
         Assert.Contains("cosine 0.00", lost.Warning);
         Assert.Contains("random inputs", lost.Line);
         Assert.Contains("warning", lost.Line);
+
+        // A log of zero on both sides (or on one) leaves the figures finite: such elements are left out.
+        var infinite = OutputComparison.Compare([[float.NegativeInfinity, 2f, 1f]], [[float.NegativeInfinity, 2f, float.PositiveInfinity]], null, true, "random");
+        Assert.Equal(0, infinite.Error);
+        Assert.Equal(1, infinite.Cosine, 12);
     }
 }
 
