@@ -46,6 +46,7 @@ public static class StudioHost
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<ResultCache>();
         builder.Services.AddSingleton<UploadStore>();
+        builder.Services.AddSingleton<UploadFolders>();
         builder.Services.AddSingleton<EmbeddedFrontend>();
         StudioPages.AddServices(builder.Services, options);
 

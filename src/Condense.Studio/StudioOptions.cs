@@ -15,8 +15,11 @@ public sealed record StudioOptions
     /// </summary>
     public string Host { get; init; } = "127.0.0.1";
 
-    /// <summary>Largest accepted upload in bytes (1 KiB … 2 GiB); larger ones get 413. Default 64 MiB.</summary>
-    public long MaxUploadBytes { get; init; } = 64L * 1024 * 1024;
+    /// <summary>
+    /// Largest accepted upload in bytes (1 KiB … 2 GiB); larger ones get 413. Default 256 MiB: a
+    /// ResNet or a small transformer in ONNX. Models and data are streamed to a file, not held in one array.
+    /// </summary>
+    public long MaxUploadBytes { get; init; } = 256L * 1024 * 1024;
 
     /// <summary>
     /// Folder for computed artefacts that outlive a run (the Studio's trained autoencoder).
@@ -32,7 +35,7 @@ public sealed record StudioOptions
     /// 6 distributions × 8 bits from start-up, pages 1–2's colour quantization for every
     /// k = 1…256 of the photo being viewed (the default photo from start-up), pages 4–6's models
     /// loaded or trained from start-up with page 5's accuracy at every rank and page 6's pruning
-    /// sweeps, and page 7's download at every bits once a model is uploaded. Default true; false
+    /// sweeps, and page 7's download (and its measured error) at every bits once a model is uploaded. Default true; false
     /// computes each answer only when a request asks for it.
     /// </summary>
     public bool SolveAhead { get; init; } = true;

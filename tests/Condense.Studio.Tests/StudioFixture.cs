@@ -22,7 +22,7 @@ public sealed class StudioFixture : IAsyncLifetime
     public StudioOptions Options { get; } = new()
     {
         Port = 0,
-        MaxUploadBytes = 4 * 1024 * 1024,
+        MaxUploadBytes = 16 * 1024 * 1024, // the MNIST classifier in ONNX is 7.2 MB
         CacheDirectory = Path.Combine(AppContext.BaseDirectory, "studio-cache"),
         // Page 6 prunes the method being viewed only: all seven in the background would take the tests' CPU.
         PruneAhead = false,

@@ -55,6 +55,7 @@ public static class CompressCommand
             OnnxVerification? verification = null;
             var (known, knownSource) = CompressKnownInputs.Of(model.Proto, inPath);
             string? dataPath = null;
+            (Workflows.MeasuredError? Measured, string? Reason) measured = (null, "the model is written with external data");
             if (options.WritesExternal(model))
             {
                 // Tensor by tensor into OUT.onnx + OUT.onnx.data; both run in ONNX Runtime before they appear.
@@ -68,6 +69,7 @@ public static class CompressCommand
                 result = OnnxCompressor.Compress(model, options);
                 result.ThrowIfNothingCompressed(inPath);
                 verification = OnnxVerifier.Compare(original, result.Model, inPath, known, options.Seed, shapes);
+                measured = CompressMeasured.Random(parse, model, original, result.Model, inPath, options.Seed);
                 OnnxWriter.Write(outPath, result.Model);
             }
             if (knownSource is not null) verification = verification! with { InputSource = knownSource };
@@ -99,7 +101,7 @@ public static class CompressCommand
                         inputs = verification!.InputSource,
                         outputs = verification.Outputs.Select(o => new { name = o.Name, dtype = o.DataType, mismatched = o.Mismatched, maxAbs = o.MaxAbs, meanAbs = o.MeanAbs, maxRelative = o.MaxRelative, meanRelative = o.MeanRelative }),
                     },
-                    timing = RuntimeReportJson.Timing(timing), warnings,
+                    measured = CompressMeasured.Json(measured.Measured, measured.Reason), timing = RuntimeReportJson.Timing(timing), warnings,
                 });
                 return 0;
             }
@@ -122,6 +124,7 @@ public static class CompressCommand
                 diff.AddRow(Markup.Escape(o.Name), o.MaxAbs.ToString("G3"), o.MeanAbs.ToString("G3"), o.MaxRelative.ToString("G3"), o.MeanRelative.ToString("G3"), o.Mismatched.ToString("N0"));
             console.WriteLine($"ONNX Runtime, original vs compressed on {verification.InputSource}:");
             console.Write(diff);
+            CompressMeasured.Write(console, measured.Measured, measured.Reason);
             RuntimeReportTable.WriteTiming(console, timing, warnings);
             return 0;
         });

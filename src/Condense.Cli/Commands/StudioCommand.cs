@@ -18,7 +18,7 @@ public static class StudioCommand
             Description = "Address to listen on. The default, 127.0.0.1, keeps the Studio private to this machine.",
             DefaultValueFactory = _ => "127.0.0.1",
         };
-        var maxUpload = new Option<int>("--max-upload-mb") { Description = "Largest upload accepted, in MiB (larger ones get 413).", DefaultValueFactory = _ => 64 };
+        var maxUpload = new Option<int>("--max-upload-mb") { Description = "Largest upload accepted, in MiB (larger ones get 413).", DefaultValueFactory = _ => 256 };
         var cache = new Option<string?>("--cache") { Description = "Folder for the Studio's trained models (default ~/.cache/condense/studio)." };
         var command = new Command("studio", "Open the Condense Studio: interactive, live explanations of compression.")
         {

@@ -6,9 +6,10 @@ namespace Condense.Studio.Hosting;
 /// <summary>
 /// Keeps uploads in memory under random ids. Nothing a request sends is used as a path: an
 /// upload is named by an id the server made, and the bytes never touch the disk. Oldest
-/// entries are dropped past <see cref="Capacity"/>.
+/// entries are dropped past <see cref="Capacity"/>, and disposed when they own something
+/// (an uploaded model's folder and ONNX Runtime session).
 /// </summary>
-internal sealed class UploadStore
+internal sealed class UploadStore : IDisposable
 {
     public const int Capacity = 8;
     readonly ConcurrentDictionary<string, (long Order, object Value)> items = new(StringComparer.Ordinal);
@@ -21,7 +22,7 @@ internal sealed class UploadStore
         while (items.Count > Capacity)
         {
             var oldest = items.MinBy(kv => kv.Value.Order).Key;
-            items.TryRemove(oldest, out _);
+            if (items.TryRemove(oldest, out var dropped) && dropped.Value is IDisposable owned) owned.Dispose();
         }
         return id;
     }
@@ -35,5 +36,11 @@ internal sealed class UploadStore
         }
         value = null!;
         return false;
+    }
+
+    public void Dispose()
+    {
+        foreach (var id in items.Keys.ToList())
+            if (items.TryRemove(id, out var entry) && entry.Value is IDisposable owned) owned.Dispose();
     }
 }

@@ -1,8 +1,4 @@
-using System.Buffers.Binary;
 using Condense.Formats;
-using Condense.Formats.Onnx;
-using Google.Protobuf;
-using Condense.Quantization;
 using Condense.Studio.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -10,68 +6,83 @@ using Microsoft.AspNetCore.Http;
 namespace Condense.Studio.Pages;
 
 /// <summary>
-/// Page 7 (Your model): a safetensors upload parsed in memory with the library's
-/// <see cref="SafetensorsHeader"/> (the same rules the file reader enforces), analysed tensor by
-/// tensor, and compressed by weight sharing into a download built in memory.
+/// Page 7 (Your model): an upload streamed to a server-made file and recognised by content
+/// (<see cref="ModelUpload"/>), listed tensor by tensor, and compressed by weight sharing into a
+/// download whose measured error is shown beside it (<see cref="ModelDownloads"/>). ONNX models
+/// also get the per-layer analysis and the budget planner (<see cref="ModelPlanPage"/>).
 /// </summary>
 internal static class ModelPage
 {
-    /// <summary>Tensors with fewer elements than this (biases, norms) are kept as they are.</summary>
-    public const int MinSharedElements = 256;
-
     /// <summary>The order the downloads are built ahead in: the slider's opening 4 bits, then its neighbours outwards.</summary>
     public static IReadOnlyList<int> BitsOrder { get; } = [4, 3, 5, 2, 6, 1, 7, 8];
 
-    public sealed record LayerInfo(string Name, string Dtype, long[] Shape, long Elements, double Min, double Max, double Mean, double Std, double? Cond1);
+    public sealed record LayerInfo(string Name, string Dtype, long[] Shape, long Elements, double Min, double Max, double Mean, double Std);
 
     public sealed record Analysis(string Id, string Name, string Format, int Tensors, long Parameters, long Bytes, IReadOnlyList<LayerInfo> Layers);
 
-    sealed record Upload(string Name, IReadOnlyList<NamedTensor> Tensors, IReadOnlyDictionary<string, string> Metadata, OnnxModel? Onnx = null);
-
     public static void Map(WebApplication app)
     {
-        app.MapPost("/api/model/upload", async (HttpContext context, string? name, UploadStore store, StudioOptions options, ResultCache cache) =>
+        app.MapPost("/api/model/upload", async (HttpContext context, string? name, UploadStore store, UploadFolders folders, StudioOptions options, ResultCache cache) =>
         {
-            var bytes = await RequestBody.ReadAsync(context, options.MaxUploadBytes);
-            return Register(bytes, SafeName(name), store, options, cache);
+            var folder = folders.Create();
+            try
+            {
+                var bytes = await RequestBody.SaveAsync(context, options.MaxUploadBytes, Path.Combine(folder, "model"));
+                return Register(ModelUpload.Read(folder, SafeName(name)), bytes, store, options, cache);
+            }
+            catch
+            {
+                UploadFolders.Remove(folder);
+                throw;
+            }
         });
         // What the page opens on: a seeded (untrained) LeNet-300-100 made here, handled as an upload.
-        app.MapPost("/api/model/sample", (UploadStore store, StudioOptions options, ResultCache cache) =>
+        app.MapPost("/api/model/sample", (UploadStore store, UploadFolders folders, StudioOptions options, ResultCache cache) =>
         {
-            var bytes = cache.GetOrCompute("model/sample", () =>
-            {
-                using var model = Condense.Models.ModelFactory.Create(Condense.Models.ModelKind.LeNet300, options.Seed);
-                using var memory = new MemoryStream();
-                SafetensorsWriter.Write(memory, Condense.Models.ModelFile.Weights(model));
-                return memory.ToArray();
-            });
             var name = $"sample-lenet300-100-seed{options.Seed}.safetensors";
+            Analysis Make()
+            {
+                var folder = folders.Create();
+                using (var model = Condense.Models.ModelFactory.Create(Condense.Models.ModelKind.LeNet300, options.Seed))
+                    SafetensorsWriter.Write(Path.Combine(folder, "model"), Condense.Models.ModelFile.Weights(model));
+                return Register(ModelUpload.Read(folder, name), new FileInfo(Path.Combine(folder, "model")).Length, store, options, cache);
+            }
             // Registered once and reused while the store keeps it (each visit would otherwise build its 8 files again).
-            var kept = cache.GetOrCompute("model/sample/analysis", () => Register(bytes, name, store, options, cache));
-            return store.TryGet<Upload>(kept.Id, out _) ? kept : Register(bytes, name, store, options, cache);
+            var kept = cache.GetOrCompute("model/sample/analysis", Make);
+            return store.TryGet<ModelUpload>(kept.Id, out _) ? kept : Make();
         });
         app.MapGet("/api/model/{id}/progress", (string id, UploadStore store, ResultCache cache) =>
         {
-            if (!store.TryGet<Upload>(id, out _)) throw new CondenseException("that upload is no longer kept; upload the file again");
-            return new { built = BitsOrder.Count(b => cache.Contains<byte[]>($"model/{id}/{b}")), total = BitsOrder.Count };
+            Get(store, id);
+            return new { built = BitsOrder.Count(b => cache.Contains<ModelDownloads.Built>($"model/{id}/{b}")), total = BitsOrder.Count };
         });
         app.MapGet("/api/model/{id}/compressed", (string id, int bits, UploadStore store, ResultCache cache) =>
         {
-            if (bits is < 1 or > 8) throw new CondenseException($"bits must be in 1…8, got {bits}");
-            if (!store.TryGet<Upload>(id, out var upload)) throw new CondenseException("that upload is no longer kept; upload the file again");
-            var bytes = cache.GetOrCompute($"model/{id}/{bits}", () => Compress(upload, bits));
+            var upload = Get(store, id);
+            var built = cache.GetOrCompute($"model/{id}/{Bits(bits)}", () => ModelDownloads.Compress(upload, bits));
             var stem = Path.GetFileNameWithoutExtension(upload.Name);
-            return Results.File(bytes, "application/octet-stream", $"{stem}.{bits}bit{(upload.Onnx is null ? ".safetensors" : ".onnx")}");
+            return Results.File(built.File, "application/octet-stream", $"{stem}.{bits}bit{(upload.Onnx is null ? ".safetensors" : ".onnx")}");
+        });
+        // The error beside each download: measured on the data uploaded for the model, else on random inputs (the figure says which).
+        app.MapGet("/api/model/{id}/measured", (string id, int bits, UploadStore store, ResultCache cache, StudioOptions options) =>
+        {
+            var upload = Get(store, id);
+            var built = cache.GetOrCompute($"model/{id}/{Bits(bits)}", () => ModelDownloads.Compress(upload, bits));
+            return cache.GetOrCompute($"model/{id}/{bits}/figure/{upload.DataVersion}", () => ModelDownloads.Measure(upload, built, options));
         });
     }
 
+    internal static ModelUpload Get(UploadStore store, string id) =>
+        store.TryGet<ModelUpload>(id, out var upload) ? upload : throw new CondenseException("that upload is no longer kept; upload the file again");
+
+    static int Bits(int bits) => bits is < 1 or > 8 ? throw new CondenseException($"bits must be in 1…8, got {bits}") : bits;
+
     static readonly SemaphoreSlim BuildingAhead = new(1);
 
-    static Analysis Register(byte[] bytes, string name, UploadStore store, StudioOptions options, ResultCache cache)
+    static Analysis Register(ModelUpload upload, long bytes, UploadStore store, StudioOptions options, ResultCache cache)
     {
-        var upload = Parse(bytes, name);
         var id = store.Add(upload);
-        // Every bits' file is built ahead on a background thread (the slider's default 4 first),
+        // Every bits' file and its figure are built ahead on a background thread (the slider's default 4 first),
         // so a download is a look-up; a request that comes first shares the computation.
         if (options.SolveAhead)
             _ = Task.Run(async () =>
@@ -80,59 +91,42 @@ internal static class ModelPage
                 await BuildingAhead.WaitAsync();
                 try
                 {
-                    foreach (var b in BitsOrder) cache.GetOrCompute($"model/{id}/{b}", () => Compress(upload, b));
+                    foreach (var b in BitsOrder)
+                    {
+                        if (!store.TryGet<ModelUpload>(id, out _)) return;
+                        // Once the reader analyses the model, the analysis and the planner come first: the
+                        // remaining uniform files are built when asked for, not ahead.
+                        if (upload.Analysis is not null) return;
+                        var built = cache.GetOrCompute($"model/{id}/{b}", () => ModelDownloads.Compress(upload, b));
+                        var version = upload.DataVersion;
+                        cache.GetOrCompute($"model/{id}/{b}/figure/{version}", () => ModelDownloads.Measure(upload, built, options));
+                    }
                 }
+                catch (CondenseException) { } // a figure that cannot be measured is said so when the page asks for it
                 finally
                 {
                     BuildingAhead.Release();
                 }
             });
-        return Analyse(id, upload, bytes.LongLength);
+        return Describe(id, upload, bytes);
     }
 
     /// <summary>A name for messages only: never used as a path.</summary>
-    static string SafeName(string? name)
+    internal static string SafeName(string? name)
     {
         var s = string.IsNullOrWhiteSpace(name) ? "upload" : Path.GetFileName(name.Trim());
         s = new string(s.Where(c => !char.IsControl(c)).Take(80).ToArray());
         return s.Length == 0 ? "upload" : s;
     }
 
-    static Upload Parse(byte[] bytes, string name)
-    {
-        if (name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
-        {
-            // Parsed from memory with external data refused (no directory): nothing is read from disk.
-            var model = OnnxReader.Parse(bytes, name, directory: null);
-            // Weights of control-flow bodies carry their graph's path: two If branches may both hold a "W".
-            var parameters = model.Parameters
-                .Select(p => (Name: p.GraphPath.Length > 0 ? $"{p.GraphPath}/{p.Name}" : p.Name, p))
-                .Select(x => OnnxTensorData.IsFloat(x.p.Tensor.DataType)
-                    ? NamedTensor.FromFloat32(x.Name, OnnxTensorData.ToFloat32(x.p.Tensor), x.p.Shape)
-                    : new NamedTensor(x.Name, TensorDType.U8, [0], []))
-                .ToList();
-            if (parameters.Count == 0) throw new InvalidFileException(name, "the model has no weights to compress");
-            return new Upload(name, parameters, new Dictionary<string, string>(), model);
-        }
-        if (bytes.Length < 8) throw new InvalidFileException(name, $"file of {bytes.Length} bytes is too short for a safetensors header");
-        var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
-        if (headerLength > (ulong)(bytes.Length - 8))
-            throw new InvalidFileException(name, $"safetensors header length {headerLength} exceeds the file's {bytes.Length - 8} remaining bytes");
-        var dataStart = 8 + (int)headerLength;
-        var (entries, metadata) = SafetensorsHeader.Parse(bytes.AsSpan(8, (int)headerLength), bytes.Length - dataStart, name);
-        var tensors = entries.Select(e => new NamedTensor(e.Name, e.DType, e.Shape, bytes.AsSpan(dataStart + (int)e.Begin, (int)e.ByteLength).ToArray())).ToList();
-        if (tensors.Count == 0) throw new InvalidFileException(name, "the file holds no tensors");
-        return new Upload(name, tensors, metadata);
-    }
-
-    static Analysis Analyse(string id, Upload upload, long bytes)
+    static Analysis Describe(string id, ModelUpload upload, long bytes)
     {
         var layers = new List<LayerInfo>();
         foreach (var t in upload.Tensors)
         {
             if (!t.DType.IsFloat() || t.ElementCount == 0)
             {
-                layers.Add(new LayerInfo(t.Name, t.DType.ToSafetensorsName(), t.Shape, t.ElementCount, double.NaN, double.NaN, double.NaN, double.NaN, null));
+                layers.Add(new LayerInfo(t.Name, t.DType.ToSafetensorsName(), t.Shape, t.ElementCount, double.NaN, double.NaN, double.NaN, double.NaN));
                 continue;
             }
             var v = t.ToFloat32();
@@ -146,47 +140,8 @@ internal static class ModelPage
             }
             var mean = sum / v.Length;
             var std = Math.Sqrt(Math.Max(0, sq / v.Length - mean * mean));
-            layers.Add(new LayerInfo(t.Name, t.DType.ToSafetensorsName(), t.Shape, t.ElementCount, min, max, mean, std, Cond1(t, v)));
+            layers.Add(new LayerInfo(t.Name, t.DType.ToSafetensorsName(), t.Shape, t.ElementCount, min, max, mean, std));
         }
         return new Analysis(id, upload.Name, upload.Onnx is null ? "safetensors" : "ONNX", upload.Tensors.Count, upload.Tensors.Sum(t => t.ElementCount), bytes, layers);
-    }
-
-    static double? Cond1(NamedTensor t, float[] values) => null;
-
-    /// <summary>
-    /// Every float tensor of at least <see cref="MinSharedElements"/> elements becomes a U8 index
-    /// tensor (same name and shape) plus a <c>name.codebook</c> F32 tensor of 2^bits entries;
-    /// the metadata lists them (<c>condense.codebook.*</c>). Smaller tensors are copied.
-    /// </summary>
-    static byte[] Compress(Upload upload, int bits)
-    {
-        if (upload.Onnx is { } onnx)
-            return OnnxCompressor.Compress(onnx, new OnnxCompressionOptions(OnnxCompressionMethod.KMeans, bits)).Model.ToByteArray();
-        var output = new List<NamedTensor>();
-        var metadata = new Dictionary<string, string>(upload.Metadata, StringComparer.Ordinal)
-        {
-            ["condense.compression"] = "weight-sharing",
-            ["condense.bits"] = bits.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-        foreach (var t in upload.Tensors)
-        {
-            if (!t.DType.IsFloat() || t.ElementCount < MinSharedElements)
-            {
-                output.Add(t);
-                continue;
-            }
-            var v = t.ToFloat32();
-            var fit = KMeans1D.Fit(v, new KMeansOptions(1 << bits));
-            var indices = new int[v.Length];
-            KMeans1D.Assign(v, fit.Centroids, indices);
-            var packed = new byte[v.Length];
-            for (var i = 0; i < v.Length; i++) packed[i] = (byte)indices[i];
-            output.Add(new NamedTensor(t.Name, TensorDType.U8, t.Shape, packed));
-            output.Add(NamedTensor.FromFloat32(t.Name + ".codebook", fit.Centroids.Select(c => (float)c).ToArray(), fit.Centroids.Length));
-            metadata["condense.codebook." + t.Name] = t.Name + ".codebook";
-        }
-        using var memory = new MemoryStream();
-        SafetensorsWriter.Write(memory, output, metadata);
-        return memory.ToArray();
     }
 }

@@ -49,6 +49,7 @@ internal static class StudioPages
         LowRankPage.Map(app);
         PruningPage.Map(app);
         ModelPage.Map(app);
+        ModelPlanPage.Map(app);
         app.Map("/api/{**rest}", (HttpContext context) =>
             Results.Json(new Hosting.ErrorMiddleware.ErrorBody($"no endpoint {context.Request.Path.Value}"), statusCode: 404));
     }

@@ -30,6 +30,18 @@ public sealed class CompressDataAwareCliTests
         Assert.All(root.GetProperty("layers").EnumerateArray(), l => Assert.Contains("block 12", l.GetProperty("encoding").GetString()));
         Assert.True(root.GetProperty("bytes_after").GetInt64() < root.GetProperty("bytes_before").GetInt64());
         Assert.Equal(new FileInfo(output).Length, root.GetProperty("bytes_after").GetInt64());
+        // The file's error on held-out samples (never calibrated on) is beside it, and the data is the user's.
+        Assert.False(root.GetProperty("random_data").GetBoolean());
+        Assert.Equal(10, root.GetProperty("held_out_samples").GetInt32());
+        Assert.InRange(root.GetProperty("quality").GetDouble(), 0.5, 1.0);
+
+        // The table says it too, without the random-inputs note.
+        var (code2, table, stderr2) = CliHarness.Run("compress", model, "--method", "linear", "--bits", "4",
+            "--min-size", "0", "--data", dir.File("x.npy"), "-o", dir.File("out2.onnx"));
+        Assert.True(code2 == 0, stderr2);
+        Assert.Contains("held-out", table);
+        Assert.DoesNotContain("RANDOM", table);
+        Assert.DoesNotContain("random inputs", table);
     }
 
     [Fact]

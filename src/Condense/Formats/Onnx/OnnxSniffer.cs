@@ -14,7 +14,13 @@ public static class OnnxSniffer
         Span<byte> head = stackalloc byte[9];
         using var stream = File.OpenRead(path);
         var n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        if (n >= 9 && head[8] == (byte)'{') return false;
-        return n > 0 && head[0] == 0x08;
+        return LooksLikeOnnx(head[..n]);
+    }
+
+    /// <summary>Whether a file opening with <paramref name="head"/> (its first 9 bytes or fewer) looks like an ONNX model.</summary>
+    public static bool LooksLikeOnnx(ReadOnlySpan<byte> head)
+    {
+        if (head.Length >= 9 && head[8] == (byte)'{') return false;
+        return head.Length > 0 && head[0] == 0x08;
     }
 }

@@ -38,6 +38,13 @@ public sealed class OnnxCompressCommandTests : IDisposable
         Assert.Equal("Y", diff.GetProperty("name").GetString());
         Assert.InRange(diff.GetProperty("maxRelative").GetDouble(), 1e-9, 0.1);
         Assert.StartsWith("random", root.GetProperty("verification").GetProperty("inputs").GetString());
+        // Without --data the file's error is measured on random inputs, and the report says so.
+        var measured = root.GetProperty("measured");
+        Assert.True(measured.GetProperty("random_inputs").GetBoolean());
+        Assert.Contains("random inputs, not your data", measured.GetProperty("note").GetString());
+        Assert.InRange(measured.GetProperty("relative_error").GetDouble(), 1e-9, 0.2);
+        Assert.InRange(measured.GetProperty("cosine").GetDouble(), 0.98, 1.0);
+        Assert.Equal(JsonValueKind.Null, measured.GetProperty("warning").ValueKind);
 
         // The file written is a valid model ONNX Runtime runs.
         var reread = OnnxReader.Read(output);
@@ -55,6 +62,8 @@ public sealed class OnnxCompressCommandTests : IDisposable
         Assert.Contains("kmeans 8-bit", stdout);
         Assert.Contains("ratio", stdout);
         Assert.Contains("original vs compressed", stdout);
+        Assert.Contains("RANDOM INPUTS: relative output error", stdout);
+        Assert.Contains("give data for the held-out error", stdout);
     }
 
     [Theory]
