@@ -65,8 +65,9 @@ public static class TrainingTimePruningStudy
     }
 
     /// <summary>
-    /// Dense training for Training + VD epochs, whose weights after Training epochs start sparse VD
-    /// for the VD options' epochs; the dense model at the end is the baseline with the same total epochs.
+    /// Dense training for Training + VD (+ VD fine-tuning) epochs, whose weights after Training epochs start sparse VD
+    /// for the VD options' epochs (then, when set, the mask-fixed fine-tuning); the dense model at the end is the
+    /// baseline with the same total epochs.
     /// </summary>
     public static SurveyStudyResult VariationalDropoutVersusDense(Dataset train, Dataset test, SurveyStudyOptions options, VariationalDropoutOptions vd, Action<string>? progress = null, SurveyModelSink? sink = null)
     {
@@ -74,7 +75,7 @@ public static class TrainingTimePruningStudy
         vd.Validate();
         var clock = Stopwatch.StartNew();
         train = options.Limit(train);
-        var total = options.Training.Epochs + vd.Training.Epochs;
+        var total = options.Training.Epochs + vd.Training.Epochs + (vd.FineTuning?.Epochs ?? 0);
         using var dense = options.Create(options.Seed);
         IReadOnlyList<Formats.NamedTensor>? start = null;
         progress?.Invoke($"training the dense {options.Model} ({total} epochs on {train.Count} examples; sparse VD starts from epoch {options.Training.Epochs})");
@@ -83,15 +84,16 @@ public static class TrainingTimePruningStudy
             OnEpoch = (m, net) => { if (m.Epoch == options.Training.Epochs) start = ModelFile.Weights(net); },
         }).Final.Accuracy ?? 0;
         using var from = Copy(options, start!);
-        var result = SparseVariationalDropout.Run(from, train, test, vd with { Training = vd.Training with { Seed = options.Seed } },
-            (m, s) => progress?.Invoke($"sparse VD epoch {m.Epoch}/{vd.Training.Epochs}: accuracy {m.TestAccuracy:P2}, sparsity {s:P2}"));
+        var result = SparseVariationalDropout.Run(from, train, test, vd with { Training = vd.Training with { Seed = options.Seed }, FineTuning = vd.FineTuning is { } f ? f with { Seed = options.Seed } : null },
+            (m, s) => progress?.Invoke($"sparse VD epoch {m.Epoch}/{total - options.Training.Epochs}{(m.Epoch > vd.Training.Epochs ? " (mask fixed)" : "")}: accuracy {m.TestAccuracy:P2}, sparsity {s:P2}"));
         using var model = result.Model;
         var p = new SurveyPoint("variational-dropout", result.Sparsity, result.Test.Accuracy ?? 0, 1 - result.Sparsity, string.Join("-", model.Sizes), total);
         sink?.Invoke(p, model);
         var loss = (denseAccuracy - p.Accuracy) * 100;
         string[] findings =
         [
-            $"sparse VD: {result.Sparsity:P2} of weights removed ({string.Join(", ", result.Layers.Select(l => $"{l.Name} {1 - l.Density:P1}"))}), accuracy {p.Accuracy:P2} vs dense {denseAccuracy:P2} after {total} epochs: {loss:F2} points lost",
+            $"sparse VD: {result.Sparsity:P2} of weights removed ({string.Join(", ", result.Layers.Select(l => $"{l.Name} {1 - l.Density:P1}"))}), accuracy {p.Accuracy:P2} vs dense {denseAccuracy:P2} after {total} epochs: {loss:F2} points lost"
+                + (vd.FineTuning is { } ft ? $" ({result.AccuracyBeforeFineTuning:P2} after VD, before {ft.Epochs} mask-fixed fine-tuning epochs)" : ""),
             $"acceptance (≥ 95 % removed at ≤ 0.5 points lost): {(result.Sparsity >= 0.95 && loss <= 0.5 ? "met" : "not met")}",
         ];
         return new SurveyStudyResult("variational-dropout", options.Model.ToString(), test.Name, denseAccuracy, total, [p], findings, clock.Elapsed.TotalSeconds);

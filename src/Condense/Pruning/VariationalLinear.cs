@@ -30,27 +30,47 @@ public sealed class VariationalLinear : nn.Module<Tensor, Tensor>
     readonly TorchSharp.Modules.Parameter bias;
 #pragma warning restore IDE1006
 
-    /// <summary>Starts from a dense layer's θ and b (copied) with log σ² = <paramref name="logSigma2"/> everywhere.</summary>
-    public VariationalLinear(Tensor theta, Tensor bias, double logSigma2 = -10, double threshold = 3) : base(nameof(VariationalLinear))
+    /// <summary>
+    /// Starts from a dense layer's θ and b (copied) with log σ² = <paramref name="logSigma2"/> everywhere.
+    /// <paramref name="logSigma2Scale"/> s stores log σ² as s·p and trains p: Adam's steps are about
+    /// the learning rate in p whatever the gradient's size, so s multiplies log σ²'s effective learning
+    /// rate alone (θ and b keep theirs); s = 1 is the paper's single rate.
+    /// </summary>
+    public VariationalLinear(Tensor theta, Tensor bias, double logSigma2 = -10, double threshold = 3, double logSigma2Scale = 1) : base(nameof(VariationalLinear))
     {
+        if (!(logSigma2Scale > 0 && logSigma2Scale <= 1000)) throw new CondenseException($"log σ² rate scale {logSigma2Scale} must be in (0, 1000]");
         if (theta.dim() != 2 || bias.dim() != 1 || bias.shape[0] != theta.shape[0])
             throw new CondenseException($"variational layer needs a weight [out, in] and a bias [out], got [{string.Join(", ", theta.shape)}] and [{string.Join(", ", bias.shape)}]");
         weight = new TorchSharp.Modules.Parameter(theta.detach().to(ScalarType.Float32).clone());
         this.bias = new TorchSharp.Modules.Parameter(bias.detach().to(ScalarType.Float32).clone());
-        log_sigma2 = new TorchSharp.Modules.Parameter(full_like(weight, logSigma2));
+        log_sigma2 = new TorchSharp.Modules.Parameter(full_like(weight, logSigma2 / logSigma2Scale));
         Threshold = threshold;
+        LogSigma2Scale = logSigma2Scale;
         RegisterComponents();
     }
 
     /// <summary>Weights with log α above this are pruned (3 in the paper: α &gt; e³ ≈ 20, dropout rate &gt; 0.95).</summary>
     public double Threshold { get; }
 
+    /// <summary>log σ² = <see cref="LogSigma2Scale"/> × the stored parameter (see the constructor).</summary>
+    public double LogSigma2Scale { get; }
+
     public Tensor Theta => weight;
+
+    /// <summary>log σ² of every weight (the stored parameter times <see cref="LogSigma2Scale"/>).</summary>
+    public Tensor LogSigma2() => LogSigma2Scale == 1 ? log_sigma2.alias() : log_sigma2 * LogSigma2Scale;
 
     public Tensor Bias => bias;
 
     /// <summary>log α = log σ² − log θ², clipped to ±8.</summary>
-    public Tensor LogAlpha() => (log_sigma2 - (weight.square() + 1e-8f).log()).clamp(-LogAlphaClip, LogAlphaClip);
+    public Tensor LogAlpha()
+    {
+        using var logSigma2 = LogSigma2();
+        using var theta2 = weight.square() + 1e-8f;
+        using var logTheta2 = theta2.log();
+        using var diff = logSigma2 - logTheta2;
+        return diff.clamp(-LogAlphaClip, LogAlphaClip);
+    }
 
     /// <summary>1 where a weight is kept (log α ≤ threshold), 0 where it is pruned.</summary>
     public Tensor Mask()

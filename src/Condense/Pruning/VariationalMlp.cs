@@ -17,12 +17,12 @@ public sealed class VariationalMlp : CondenseModel
     readonly MlpModel _template;
 
     /// <summary>Wraps <paramref name="start"/>'s weights (copied) as θ; the model itself is not changed. Its dropout is replaced by the variational noise (the pruned model has none).</summary>
-    public VariationalMlp(MlpModel start, double logSigma2 = -10, double threshold = 3)
+    public VariationalMlp(MlpModel start, double logSigma2 = -10, double threshold = 3, double logSigma2Scale = 1)
         : base(nameof(VariationalMlp), start.Task)
     {
         _template = start;
         foreach (var (_, layer) in start.Layers)
-            _layers.Add(new VariationalLinear(layer.weight!, layer.bias ?? zeros(layer.weight!.shape[0]), logSigma2, threshold));
+            _layers.Add(new VariationalLinear(layer.weight!, layer.bias ?? zeros(layer.weight!.shape[0]), logSigma2, threshold, logSigma2Scale));
         register_module("layers", _layers);
     }
 

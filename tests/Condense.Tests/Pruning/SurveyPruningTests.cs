@@ -59,6 +59,65 @@ public sealed class SurveyPruningTests : IDisposable
     }
 
     [Fact]
+    public void LogSigma2RateScaleChangesOnlyTheStepOfLogSigma2()
+    {
+        // log σ² = s·p: the same log α, mask and outputs at the start; one Adam step (lr 1e-3, a first step moves
+        // every parameter with a nonzero gradient by ±lr) moves log σ² by s·1e-3 and θ by 1e-3 whatever s is.
+        // θ = 0.01, −0.02, 0.005, 0.03: log α = −10 − log θ² ∈ (−8, 8), inside the clip (which would stop the gradient).
+        using var theta = tensor(new float[] { 0.01f, -0.02f, 0.005f, 0.03f }, [2, 2]);
+        using var bias = zeros(2);
+        using var x = tensor(new float[] { 1f, -2f, 0.5f, 3f }, [2, 2]);
+        float[] Step(double scale, out float[] theta1)
+        {
+            using var layer = new VariationalLinear(theta, bias, -10, 3, scale);
+            var logAlpha0 = layer.LogAlpha().data<float>().ToArray();
+            Assert.Equal(new float[] { -10, -10, -10, -10 }, layer.LogSigma2().data<float>().ToArray());
+            Assert.Equal(-10 - Math.Log(1e-4 + 1e-8), logAlpha0[0], 4);
+            var adam = optim.Adam(layer.parameters(), 1e-3);
+            using var loss = layer.Kl() + nn.functional.linear(x, layer.Theta, layer.Bias).square().sum();
+            loss.backward();
+            adam.step();
+            theta1 = layer.Theta.data<float>().ToArray();
+            return layer.LogSigma2().data<float>().ToArray();
+        }
+        var plain = Step(1, out var theta1);
+        var fast = Step(10, out var theta10);
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(-10 + 1e-3, plain[i], 4);  // the KL pushes log σ² up (larger α costs less)
+            Assert.Equal(-10 + 1e-2, fast[i], 3);
+            Assert.Equal(theta1[i], theta10[i], 6);
+        }
+    }
+
+    [Fact]
+    public void FineTuningAfterVariationalDropoutKeepsItsMaskAndStartsFromItsModel()
+    {
+        var (train, test) = DataSets.Load(DataSets.Mnist10k);
+        train = train.Take(640);
+        test = test.Take(200);
+        var options = new VariationalDropoutOptions { Training = new TrainingOptions { Epochs = 2, Seed = 2, StepGamma = null }, KlAnnealEpochs = 1, KlWeight = 5, LogSigma2RateScale = 200 };
+        using var start = ModelFactory.Create(ModelKind.LeNet300, 2);
+        // Both runs report epochs: the report builds a pruned model, whose initialisation draws from the global generator.
+        var plain = SparseVariationalDropout.Run(start, train, test, options, (_, _) => { });
+        var tunedEpochs = new List<int>();
+        var tuned = SparseVariationalDropout.Run(start, train, test, options with { FineTuning = new TrainingOptions { Epochs = 1, Seed = 2 } }, (m, _) => tunedEpochs.Add(m.Epoch));
+        Assert.True(plain.Sparsity > 0.2, $"sparsity {plain.Sparsity}");
+        Assert.Equal([1, 2, 3], tunedEpochs);
+        Assert.Single(tuned.FineTuningEpochs);
+        Assert.Equal(plain.Test.Accuracy, tuned.AccuracyBeforeFineTuning);
+        foreach (var (a, b) in plain.Model.Layers.Zip(tuned.Model.Layers))
+        {
+            using var zerosBefore = a.Layer.weight!.eq(0);
+            using var zerosAfter = b.Layer.weight!.eq(0);
+            Assert.True(zerosBefore.equal(zerosAfter).all().item<bool>(), $"{a.Name}: the mask moved");
+            Assert.False(a.Layer.weight!.equal(b.Layer.weight!).all().item<bool>(), $"{a.Name}: fine-tuning changed nothing");
+        }
+        plain.Model.Dispose();
+        tuned.Model.Dispose();
+    }
+
+    [Fact]
     public void AgpScheduleFollowsZhuAndGuptasCubic()
     {
         var s = new GradualPruningSchedule(0, 0.9, 100, 10, 10);
