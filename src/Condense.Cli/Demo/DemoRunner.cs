@@ -6,6 +6,7 @@ using Condense.Imaging;
 using Condense.Metrics;
 using Condense.Models;
 using Condense.Quantization;
+using Condense.Workflows;
 using Spectre.Console;
 
 namespace Condense.Cli.Demo;
