@@ -10,9 +10,12 @@ namespace Condense.Cli;
 /// </summary>
 public static class CliConsole
 {
-    public static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
-
-    /// <summary>The one JSON style for new commands: snake_case keys, enums as snake_case strings, indented.</summary>
+    /// <summary>
+    /// The one JSON style of every command's <c>--json</c> and report file: snake_case keys
+    /// (properties of typed reports and anonymous objects alike), enums as snake_case strings,
+    /// NaN and ±Infinity as the strings JSON allows, indented. docs/cli.md documents each
+    /// command's keys; tests/Condense.Tests/Cli/JsonCasingTests.cs holds every command to it.
+    /// </summary>
     public static readonly JsonSerializerOptions SnakeJson = new()
     {
         WriteIndented = true,
@@ -20,6 +23,9 @@ public static class CliConsole
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
+
+    /// <summary>The same options as <see cref="SnakeJson"/> (one serializer, one casing), under the name older callers use.</summary>
+    public static readonly JsonSerializerOptions Json = SnakeJson;
 
     /// <summary>Writes a typed report as snake_case JSON (<see cref="SnakeJson"/>).</summary>
     public static void WriteReport<T>(ParseResult parse, T report) =>
@@ -40,8 +46,8 @@ public static class CliConsole
         return console;
     }
 
-    public static void WriteJson<T>(ParseResult parse, T value) =>
-        parse.InvocationConfiguration.Output.WriteLine(JsonSerializer.Serialize(value, Json));
+    /// <summary>Writes a value as snake_case JSON, exactly as <see cref="WriteReport{T}"/>.</summary>
+    public static void WriteJson<T>(ParseResult parse, T value) => WriteReport(parse, value);
 
     /// <summary>The shared <c>--json</c> flag.</summary>
     public static Option<bool> JsonOption() => new("--json") { Description = "Print machine-readable JSON instead of tables." };

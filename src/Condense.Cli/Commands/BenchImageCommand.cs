@@ -35,7 +35,7 @@ public static class BenchImageCommand
             }
             var names = parse.GetValue(images)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             var rows = ImageBench.Run(names, kList, repeats, parse.GetValue(peers), Console.Error);
-            var processRow = parse.GetValue(process) ? ImageBench.RunProcess(names[0], kList.Max(), repeats, parse.GetValue(condense), Console.Error) : null;
+            var processRow = parse.GetValue(process) ? ProcessTiming.RunProcess(names[0], kList.Max(), repeats, parse.GetValue(condense), Console.Error) : null;
             if (parse.GetValue(json))
             {
                 CliConsole.WriteJson(parse, new { bench = "image", repeats, rows, process = processRow });

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Condense.Models;
+using Condense.Workflows;
 
 namespace Condense.Cli.Commands;
 

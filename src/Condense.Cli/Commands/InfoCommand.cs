@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Condense.Formats;
+using Condense.Workflows;
 using Spectre.Console;
 
 namespace Condense.Cli.Commands;

@@ -66,7 +66,7 @@ public static class LotteryCommand
             });
             var output = new
             {
-                model = kind.ToString(), options.Rounds, options.Rate, options.RewindEpoch, epochs = training.Epochs, trainCount = train.Count,
+                model = kind.ToString(), round_count = options.Rounds, options.Rate, options.RewindEpoch, epochs = training.Epochs, trainCount = train.Count,
                 dense = result.DenseScore,
                 rounds = result.Rounds.Select(r => new { r.Round, r.Density, ticket = r.TicketScore, randomReinit = r.RandomReinitScore, layers = r.Layers.Select(l => new { l.Name, l.Density }) }),
             };

@@ -29,7 +29,7 @@ public static class StudioBenchCommand
             var results = await StudioBenchmark.RunAsync(options, parse.GetValue(pages), asJson ? null : m => error.WriteLine($"bench studio: {m}"), cancellationToken);
             if (asJson)
             {
-                output.WriteLine(JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+                output.WriteLine(JsonSerializer.Serialize(results, CliConsole.SnakeJson));
                 return 0;
             }
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Interactive = InteractionSupport.No });

@@ -1,3 +1,5 @@
+using Condense.Workflows;
+
 namespace Condense.Cli.Demo;
 
 /// <summary>

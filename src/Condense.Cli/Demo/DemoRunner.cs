@@ -2,10 +2,8 @@ using System.Diagnostics;
 using Condense.Cli.Commands;
 using Condense.Data;
 using Condense.Formats.Onnx;
-using Condense.Imaging;
-using Condense.Metrics;
 using Condense.Models;
-using Condense.Quantization;
+using Condense.Workflows;
 using Spectre.Console;
 
 namespace Condense.Cli.Demo;
@@ -50,8 +48,10 @@ public sealed class DemoRunner
                     Add(model, row.Method, row.Setting, row.Path);
             }
         }
-        var layers = LayerStage(models[0]);
-        var sweep = ColourStage();
+        Step($"per-layer metrics of the {models[0].Name}");
+        var layers = DemoMetricStages.Layers(models[0], _test, _options.Quick);
+        Step("colour quantization sweep on the bundled photo (chelsea)");
+        var sweep = DemoMetricStages.Colours(_options.Folder, _options.Quick);
         return new DemoResult(_rows, layers, sweep, _notes, _clock.Elapsed.TotalSeconds);
     }
 
@@ -128,58 +128,4 @@ public sealed class DemoRunner
             DemoArtifacts.RelativeOutputError(model.ReferenceOutputs, outputs),
             path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? "onnxruntime" : "condense"));
     }
-
-    /// <summary>Per-layer cond₁, effective rank, and the measured output error beside its bound, at each k-means bits.</summary>
-    IReadOnlyList<DemoLayerRow> LayerStage(DemoModel model)
-    {
-        Step($"per-layer metrics of the {model.Name}");
-        var inputs = LayerInputs.Capture(model.Net, _test, Math.Min(500, _test.Count));
-        var rows = new List<DemoLayerRow>();
-        foreach (var ((name, layer), x) in model.Net.Layers.Zip(inputs))
-        {
-            var shape = layer.weight!.shape;
-            int r = (int)shape[0], c = (int)shape[1];
-            float[] w;
-            using (var t = layer.weight.detach().contiguous()) w = t.data<float>().ToArray();
-            var cond = ConditionNumber.OneNorm(w, r, c);
-            var effRank = EffectiveRank.Compute(w, r, c);
-            foreach (var bits in _options.Quick ? new[] { 2, 4, 8 } : [2, 3, 4, 5, 6, 8])
-            {
-                var q = new ModelQuantizationOptions(QuantizationMethod.KMeans, bits).Quantize(name + ".weight", w, shape).Reconstruct();
-                var m = LayerMetrics.Compute(name, w, q, r, c, x, cond);
-                rows.Add(new DemoLayerRow(name, r, c, bits, cond, effRank, m.RelativeOneNormError, m.Bound, m.MeasuredMean, m.MeasuredMax));
-            }
-        }
-        return rows;
-    }
-
-    IReadOnlyList<DemoColourRow> ColourStage()
-    {
-        Step("colour quantization sweep on the bundled photo (chelsea)");
-        var image = SampleImages.Load("chelsea");
-        var rows = new List<DemoColourRow>();
-        foreach (var k in _options.Quick ? new[] { 2, 8, 32, 256 } : [1, 2, 4, 8, 16, 32, 64, 128, 256])
-        {
-            var result = new ColorQuantizer(new ColorQuantizerOptions { Colors = k, Seed = 0 }).Quantize(image);
-            var path = Path.Combine(_options.Folder, "colours", $"chelsea-k{k}.png");
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var png = IndexedPngWriter.Encode(result);
-            Condense.Formats.AtomicFile.WriteAllBytes(path, png);
-            rows.Add(new DemoColourRow(k, result.MeanError, result.Sizes.RawRgbBytes, png.LongLength, Path.GetRelativePath(_options.Folder, path)));
-        }
-        return rows;
-    }
 }
-
-/// <summary>A trained model of the demo with its reference (fp32 ONNX) outputs.</summary>
-public sealed record DemoModel(string Name, ModelKind Kind, MlpModel Net, string SafetensorsPath, string OnnxPath, long Fp32OnnxBytes, float[] ReferenceOutputs);
-
-public sealed record DemoLayerRow(string Layer, int Rows, int Columns, int Bits, double Cond1, double EffectiveRank,
-    double RelativeOneNormError, double Bound, double MeasuredMean, double MeasuredMax);
-
-public sealed record DemoColourRow(int K, double MeanError, long RawBytes, long PngBytes, string File);
-
-public sealed record DemoResult(IReadOnlyList<DemoRow> Rows, IReadOnlyList<DemoLayerRow> Layers, IReadOnlyList<DemoColourRow> Colours,
-    IReadOnlyList<string> Notes, double Seconds);
-
-public sealed record DemoOptions(string Folder, bool Quick, bool Retrain, int OutputSamples = 500);

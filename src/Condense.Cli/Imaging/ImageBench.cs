@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Condense.Formats;
 using Condense.Imaging;
-using SkiaSharp;
 
 namespace Condense.Cli.Imaging;
 
@@ -15,9 +14,6 @@ namespace Condense.Cli.Imaging;
 /// </summary>
 public static class ImageBench
 {
-    /// <summary>scikit-image's 512×512 astronaut photo (NASA, public domain), the peer script's default image.</summary>
-    public const string AstronautPath = "/usr/lib/python3/dist-packages/skimage/data/astronaut.png";
-
     /// <summary>The figures: k → (sklearn s, sklearn error, pngquant s, pngquant error), astronaut.png 512×512.</summary>
     public static readonly IReadOnlyDictionary<int, (double SklearnSeconds, double SklearnError, double PngquantSeconds, double PngquantError)> Quoted =
         new Dictionary<int, (double, double, double, double)>
@@ -47,10 +43,10 @@ public static class ImageBench
             var rows = new List<BenchImageRow>();
             foreach (var name in images)
             {
-                var (path, image) = Prepare(name, work.FullName);
+                var (path, image) = BenchImages.Prepare(name, work.FullName);
                 if (path is null)
                 {
-                    progress.WriteLine($"bench image: skipping {name} ({AstronautPath} is not installed; python3-skimage has it)");
+                    progress.WriteLine($"bench image: skipping {name} ({BenchImages.AstronautPath} is not installed; python3-skimage has it)");
                     continue;
                 }
                 Dictionary<int, (double Seconds, double MeanError)>? sklearn = null;
@@ -92,31 +88,6 @@ public static class ImageBench
         }
     }
 
-    /// <summary>A PNG file for the image (the peers read files) and its pixels.</summary>
-    static (string? Path, RgbImage Image) Prepare(string name, string work)
-    {
-        switch (name)
-        {
-            case "astronaut":
-                return File.Exists(AstronautPath) ? (AstronautPath, ImageDecoder.Decode(AstronautPath)) : (null, null!);
-            case "chelsea" or "coffee":
-            {
-                var path = Path.Combine(work, name + ".png");
-                File.WriteAllBytes(path, SampleImages.LoadPng(name));
-                return (path, SampleImages.Load(name));
-            }
-            case "chelsea-512" or "coffee-512":
-            {
-                var image = SampleImages.Load512(name[..^4]);
-                var path = Path.Combine(work, name + ".png");
-                File.WriteAllBytes(path, EncodeRgbPng(image));
-                return (path, image);
-            }
-            default:
-                return (name, ImageDecoder.Decode(name));
-        }
-    }
-
     /// <summary>Best wall and CPU seconds of the whole job (decode, quantize, encode, write), after a warm-up.</summary>
     static (double Seconds, double Cpu, double Quantize, double MeanError, long Bytes) TimeCondense(string path, int k, int repeats, string output)
     {
@@ -147,54 +118,5 @@ public static class ImageBench
             }
         }
         return (best, bestCpu, bestQuantize, error, bytes);
-    }
-
-    static byte[] EncodeRgbPng(RgbImage image)
-    {
-        using var bitmap = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        var rgba = new byte[image.PixelCount * 4];
-        for (int i = 0, j = 0; i < image.Pixels.Length; i += 3, j += 4)
-        {
-            (rgba[j], rgba[j + 1], rgba[j + 2], rgba[j + 3]) = (image.Pixels[i], image.Pixels[i + 1], image.Pixels[i + 2], 255);
-        }
-        System.Runtime.InteropServices.Marshal.Copy(rgba, 0, bitmap.GetPixels(), rgba.Length);
-        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        return data.ToArray();
-    }
-
-    /// <summary>
-    /// <c>condense image NAME --colors K</c> as a whole process beside pngquant (<see cref="ProcessTiming"/>); null, saying
-    /// why on <paramref name="progress"/>, when there is no condense executable to run or pngquant is missing.
-    /// </summary>
-    public static ProcessTimingRow? RunProcess(string name, int k, int repeats, string? condense, TextWriter progress)
-    {
-        condense ??= ProcessTiming.CurrentExecutable();
-        if (condense is null)
-        {
-            progress.WriteLine("bench image --process: not running as the condense executable; pass --condense PATH");
-            return null;
-        }
-        var pngquant = ColorPeers.FindPngquant();
-        if (pngquant is null)
-        {
-            progress.WriteLine("bench image --process: pngquant is not installed (apt-get install pngquant)");
-            return null;
-        }
-        var work = Directory.CreateTempSubdirectory("condense-bench-process-");
-        try
-        {
-            var (path, _) = Prepare(name, work.FullName);
-            if (path is null)
-            {
-                progress.WriteLine($"bench image --process: skipping {name} (not installed)");
-                return null;
-            }
-            progress.WriteLine($"bench image: {name} k={k} as whole processes, condense and pngquant alternately …");
-            return ProcessTiming.Measure(condense, pngquant, path, name, k, repeats, work.FullName);
-        }
-        finally
-        {
-            work.Delete(recursive: true);
-        }
     }
 }

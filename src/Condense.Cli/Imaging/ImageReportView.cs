@@ -12,8 +12,6 @@ public static class ImageReportView
     static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>One line of JSON, with "+" and "×" left as they are.</summary>
-    static readonly JsonSerializerOptions JsonLine = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static void Write(TextWriter stdout, ImageQuantizationRequest request, string init, ImageQuantizationReport report, bool json)
     {
         var (image, result, sizes) = (report.Image, report.Result, report.Sizes);
@@ -28,7 +26,7 @@ public static class ImageReportView
                 packedBytes = sizes.PackedBytes, pngBytes = sizes.FileBytes, packedRatio = sizes.PackedRatio, pngRatio = sizes.FileRatio,
                 seconds = report.Seconds, output = request.Output, errorMap = request.ErrorMap, errorMapBytes = report.ErrorMapBytes,
                 palette = result.Palette.Select(c => c.ToString()).ToArray(),
-            }, JsonLine));
+            }, CliConsole.SnakeJson));
             return;
         }
         var table = new Table().AddColumn("quantity").AddColumn(new TableColumn("value").RightAligned());
@@ -59,7 +57,7 @@ public static class ImageReportView
                     bitsPerIndex = r.BitsPerIndex, packedBytes = r.PackedBytes, pngBytes = r.PngBytes,
                     rawRgbBytes = r.RawBytes, seconds = r.Seconds,
                 }),
-            }, JsonLine));
+            }, CliConsole.SnakeJson));
             return;
         }
         var table = new Table().Title(Markup.Escape($"{request.Input}: {image.Width}×{image.Height}, raw RGB {rows[0].RawBytes:N0} bytes"));

@@ -19,6 +19,42 @@ public static class ProcessTiming
         return new[] { "condense", "Condense.Cli" }.Select(n => Path.Combine(AppContext.BaseDirectory, n)).FirstOrDefault(File.Exists);
     }
 
+    /// <summary>
+    /// <c>condense image NAME --colors K</c> as a whole process beside pngquant ; null, saying
+    /// why on <paramref name="progress"/>, when there is no condense executable to run or pngquant is missing.
+    /// </summary>
+    public static ProcessTimingRow? RunProcess(string name, int k, int repeats, string? condense, TextWriter progress)
+    {
+        condense ??= ProcessTiming.CurrentExecutable();
+        if (condense is null)
+        {
+            progress.WriteLine("bench image --process: not running as the condense executable; pass --condense PATH");
+            return null;
+        }
+        var pngquant = ColorPeers.FindPngquant();
+        if (pngquant is null)
+        {
+            progress.WriteLine("bench image --process: pngquant is not installed (apt-get install pngquant)");
+            return null;
+        }
+        var work = Directory.CreateTempSubdirectory("condense-bench-process-");
+        try
+        {
+            var (path, _) = BenchImages.Prepare(name, work.FullName);
+            if (path is null)
+            {
+                progress.WriteLine($"bench image --process: skipping {name} (not installed)");
+                return null;
+            }
+            progress.WriteLine($"bench image: {name} k={k} as whole processes, condense and pngquant alternately …");
+            return ProcessTiming.Measure(condense, pngquant, path, name, k, repeats, work.FullName);
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
     public static ProcessTimingRow Measure(string condense, string pngquant, string image, string name, int k, int repeats, string workDir)
     {
         var kText = k.ToString(CultureInfo.InvariantCulture);

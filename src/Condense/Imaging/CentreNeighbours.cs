@@ -30,7 +30,7 @@ internal sealed class CentreNeighbours
     public float HalfGap(int a) => _k == 1 ? float.PositiveInfinity : 0.5f * _distance[a * (_k - 1)];
 
     public void Update<TMetric>(float[] cx, float[] cy, float[] cz)
-        where TMetric : struct, ColorKMeans.IMetric
+        where TMetric : struct, IColorMetric
     {
         var row = _k - 1;
         if (row == 0)
@@ -54,7 +54,7 @@ internal sealed class CentreNeighbours
 
     /// <summary>Centre a's distances to the others, sorted (fully the first time, by insertion after).</summary>
     void SortRow<TMetric>(int a, float[] cx, float[] cy, float[] cz)
-        where TMetric : struct, ColorKMeans.IMetric
+        where TMetric : struct, IColorMetric
     {
         var row = _k - 1;
         var start = a * row;
@@ -102,7 +102,7 @@ internal sealed class CentreNeighbours
     /// metric distance to centre <paramref name="a"/> is exactly <paramref name="u"/>.
     /// </summary>
     public int Nearest2<TMetric>(float px, float py, float pz, int a, float u, float[] cx, float[] cy, float[] cz, out float best, out float second)
-        where TMetric : struct, ColorKMeans.IMetric
+        where TMetric : struct, IColorMetric
     {
         var row = _k - 1;
         var start = a * row;

@@ -8,7 +8,7 @@ namespace Condense.Imaging;
 /// <remarks>
 /// <para>The work is done on the weighted histogram of distinct colours (identical to k-means on
 /// the pixels, and 2–3× fewer points for photos): a k-means++ or median-cut start, Lloyd's
-/// iterations accelerated by Hamerly's bounds (see <see cref="ColorKMeans"/>), then — by default —
+/// iterations accelerated by Hamerly's bounds (see <see cref="ColorKMeans"/> and <see cref="HamerlyBounds"/>), then — by default —
 /// k-medians steps that lower the article's absolute error Σ_c |W − Q|, which k-means (a squared
 /// error method) does not minimise. Palette entries are integers; the final index of each pixel is
 /// the entry with the least absolute error, so the reported error is the least this palette
@@ -29,7 +29,7 @@ public sealed class ColorQuantizer
     /// <summary>
     /// Above this many distinct colours, Lloyd runs to convergence on a grid of colour means
     /// (6 bits a channel for k ≤ 64 — 10–20 k cells for a 512×512 photo, 3 seeded starts as the
-    /// default; 7 bits above, one start; see <see cref="ColorKMeans.Coarse"/>), and then only
+    /// default; 7 bits above, one start; see <see cref="ColorGrid"/>), and then only
     /// <see cref="FullIterations"/> Lloyd iteration on the full histogram polishes it. Smaller
     /// histograms run Lloyd in full. The grid sizes were chosen on four photos so that the
     /// result is no worse than scikit-learn's full k-means (docs/imaging.md).
@@ -91,34 +91,34 @@ public sealed class ColorQuantizer
         }
         else
         {
-            var kmeans = ColorKMeans.FromHistogram(histogram);
-            double[] centres;
-            int[]? pointOfColor = null;
-            var coarse = n > CoarseAbove ? ColorKMeans.Coarse(histogram, k <= 64 ? 6 : 7, out pointOfColor) : null;
-            if (coarse is not null && coarse.Count >= 8 * k)
+            var points = ColorPoints.FromHistogram(histogram);
+            var grid = n > CoarseAbove ? ColorGrid.Of(histogram, k <= 64 ? 6 : 7) : null;
+            ColorKMeansResult fit;
+            if (grid is not null && grid.Points.Count >= 8 * k)
             {
                 var coarseOptions = k <= 64 ? Options : Options with { MaxIterations = Math.Min(Options.MaxIterations, LargeKCoarseIterations) };
-                centres = coarse.Fit(k, coarseOptions, Options.Starts ?? (k <= 64 ? 3 : 1));
-                var coarseAssignment = coarse.Assignment!;
+                var coarse = ColorKMeans.Fit(grid.Points, k, coarseOptions, Options.Starts ?? (k <= 64 ? 3 : 1));
                 var hint = new int[n];
                 for (var i = 0; i < n; i++)
                 {
-                    hint[i] = coarseAssignment[pointOfColor![i]];
+                    hint[i] = coarse.Assignment[grid.PointOfColor[i]];
                 }
-                kmeans.Lloyd(centres, k, Options with { MaxIterations = Math.Min(Options.MaxIterations, FullIterations) }, hint);
-                iterations = coarse.Iterations + kmeans.Iterations;
+                fit = HamerlyLloyd.Run(points, coarse.Centres, k, Options with { MaxIterations = Math.Min(Options.MaxIterations, FullIterations) }, hint);
+                iterations = coarse.Iterations + fit.Iterations;
             }
             else
             {
-                centres = kmeans.Fit(k, Options, Options.Starts ?? 1);
-                iterations = kmeans.Iterations;
+                fit = ColorKMeans.Fit(points, k, Options, Options.Starts ?? 1);
+                iterations = fit.Iterations;
             }
-            palette = new int[k * 3];
-            for (var c = 0; c < palette.Length; c++)
+            var rounded = new int[k * 3];
+            for (var c = 0; c < rounded.Length; c++)
             {
-                palette[c] = (int)Math.Clamp(Math.Round(centres[c], MidpointRounding.AwayFromZero), 0, 255);
+                rounded[c] = (int)Math.Clamp(Math.Round(fit.Centres[c], MidpointRounding.AwayFromZero), 0, 255);
             }
-            colorEntry = kmeans.RefineAbsolute(palette, k, Options.RefineAbsoluteError ? MaxRefineSteps(k) : 0, kmeans.Assignment);
+            var refined = KMedians.Refine(points, rounded, k, Options.RefineAbsoluteError ? MaxRefineSteps(k) : 0, fit.Assignment);
+            palette = refined.Palette;
+            colorEntry = refined.Assignment;
         }
         return Assemble(image, histogram, palette, colorEntry, k, iterations);
     }

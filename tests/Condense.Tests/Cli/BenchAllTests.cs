@@ -66,7 +66,7 @@ public class BenchAllTests : IDisposable
     public void MultiHashFiguresSetEachReductionBesideOneHash()
     {
         var json = JsonNode.Parse("""
-            {"rows": [{"Hashes": 1, "Reduction": "—", "Accuracy": 0.95}, {"Hashes": 2, "Reduction": "min", "Accuracy": 0.9425}]}
+            {"rows": [{"hashes": 1, "reduction": "—", "accuracy": 0.95}, {"hashes": 2, "reduction": "min", "accuracy": 0.9425}]}
             """)!;
         var figures = Suite("multihash").Figures(json);
         Assert.Equal(2, figures.Count);
@@ -108,7 +108,7 @@ public class BenchAllTests : IDisposable
         Assert.Contains("(issue)", f[0].Peer);
 
         var image = JsonNode.Parse("""
-            {"rows":[{"Image":"chelsea-512","K":8,"CondenseSeconds":0.1,"CondenseMeanError":30.0,"SklearnSeconds":null,"SklearnMeanError":null,"PngquantSeconds":null,"PngquantMeanError":null,"PeerSource":"none"}]}
+            {"rows":[{"image":"chelsea-512","k":8,"condense_seconds":0.1,"condense_mean_error":30.0,"sklearn_seconds":null,"sklearn_mean_error":null,"pngquant_seconds":null,"pngquant_mean_error":null,"peer_source":"none"}]}
             """)!;
         var g = Suite("image").Figures(image);
         Assert.Equal(2, g.Count);

@@ -28,27 +28,27 @@ public class DemoReportTests : IDisposable
         Assert.DoesNotContain("<script", html);
 
         var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "report.json"))).RootElement;
-        var rows = report.GetProperty("Rows").EnumerateArray().ToList();
+        var rows = report.GetProperty("rows").EnumerateArray().ToList();
         Assert.True(rows.Count >= 10, $"{rows.Count} rows");
         // Every method's rows are present, so the loop below measures each of them from its file.
-        var methods = rows.Select(r => r.GetProperty("Method").GetString()).ToHashSet();
+        var methods = rows.Select(r => r.GetProperty("method").GetString()).ToHashSet();
         foreach (var method in new[] { "fp32", "k-means", "linear", "pruning (sparse file)", "gradual pruning (AGP)", "skeletonization", "low rank", "hashing", "distillation", "data-free distillation", "Deep Compression" })
             Assert.Contains(method, methods);
-        var hashed = rows.Where(r => r.GetProperty("Method").GetString() == "hashing").ToList();
+        var hashed = rows.Where(r => r.GetProperty("method").GetString() == "hashing").ToList();
         Assert.Equal(2, hashed.Count);
         // The hashed files hold the pools only: 8× and 64× fewer weights than the fp32 model.
-        Assert.All(hashed, r => Assert.True(r.GetProperty("Ratio").GetDouble() > 6, $"{r.GetProperty("File")}: ratio {r.GetProperty("Ratio")}"));
+        Assert.All(hashed, r => Assert.True(r.GetProperty("ratio").GetDouble() > 6, $"{r.GetProperty("file")}: ratio {r.GetProperty("ratio")}"));
         var (_, test) = DataSets.Load(DataSets.Mnist10k);
         foreach (var row in rows)
         {
-            var path = Path.Combine(_dir, row.GetProperty("File").GetString()!);
-            Assert.Equal(new FileInfo(path).Length, row.GetProperty("Bytes").GetInt64());
-            var classifier = row.GetProperty("Model").GetString() == "classifier";
+            var path = Path.Combine(_dir, row.GetProperty("file").GetString()!);
+            Assert.Equal(new FileInfo(path).Length, row.GetProperty("bytes").GetInt64());
+            var classifier = row.GetProperty("model").GetString() == "classifier";
             var (accuracy, mse) = path.EndsWith(".onnx") ? BareOnnxRuntime(path, test, classifier) : ViaModelFile(path, test);
             if (classifier)
-                Assert.Equal(row.GetProperty("Accuracy").GetDouble(), accuracy, 9);
+                Assert.Equal(row.GetProperty("accuracy").GetDouble(), accuracy, 9);
             else
-                Assert.Equal(row.GetProperty("Mse").GetDouble(), mse, 6);
+                Assert.Equal(row.GetProperty("mse").GetDouble(), mse, 6);
         }
         foreach (var figure in Condense.Cli.Demo.DemoReport.Figures)
             Assert.True(new FileInfo(Path.Combine(_dir, figure)).Length > 10_000, figure);

@@ -14,7 +14,7 @@ public class FoundationCliTests : IDisposable
         var (code, stdout, stderr) = CliHarness.Run("train", "--model", "lenet300", "--epochs", "1", "--seed", "2", "-o", path, "--json");
         Assert.True(code == 0, stderr);
         var trained = JsonDocument.Parse(stdout).RootElement;
-        var accuracy = trained.GetProperty("test").GetProperty("Accuracy").GetDouble();
+        var accuracy = trained.GetProperty("test").GetProperty("accuracy").GetDouble();
         Assert.InRange(accuracy, 0.85, 1.0);
         Assert.Equal(new FileInfo(path).Length, trained.GetProperty("bytes").GetInt64());
 

@@ -18,9 +18,9 @@ public class LowRankCliTests : IDisposable
         Assert.True(code == 0, stderr);
         var root = JsonDocument.Parse(stdout).RootElement;
         var points = root.GetProperty("points").EnumerateArray().ToArray();
-        Assert.Equal(new[] { 5, 50, 100 }, points.Select(p => p.GetProperty("Rank").GetInt32()));
-        Assert.Equal(5 * 400, points[0].GetProperty("Parameters").GetInt64());
-        Assert.Equal(root.GetProperty("full_accuracy").GetDouble(), points[2].GetProperty("TestAccuracy").GetDouble(), 3);
+        Assert.Equal(new[] { 5, 50, 100 }, points.Select(p => p.GetProperty("rank").GetInt32()));
+        Assert.Equal(5 * 400, points[0].GetProperty("parameters").GetInt64());
+        Assert.Equal(root.GetProperty("full_accuracy").GetDouble(), points[2].GetProperty("test_accuracy").GetDouble(), 3);
         Assert.Contains("does not compress", root.GetProperty("notes")[0].GetString());
         Assert.Equal(100, root.GetProperty("singular_values").GetArrayLength());
         foreach (var png in new[] { plot, Path.Combine(_dir, "acc-spectrum.png") })

@@ -36,26 +36,26 @@ public class LowRankPlusSparseCliTests : IDisposable
         for (int i = 0; i < 2; i++)
         {
             int r = i == 0 ? 5 : 20;
-            var row = points[i].GetProperty("PlusSparse");
+            var row = points[i].GetProperty("plus_sparse");
             using var split = LowRankPlusSparse.Compute(original, r, SparseBudget.OfFraction(0.02));
-            Assert.Equal(split.SparseCount, row.GetProperty("SparseCount").GetInt64());
-            Assert.Equal(r * 400 + 600, row.GetProperty("Parameters").GetInt64());
-            Assert.Equal(split.StorageBytes, row.GetProperty("StorageBytes").GetInt64());
-            Assert.Equal(split.CompactStorageBytes, row.GetProperty("CompactStorageBytes").GetInt64());
-            Assert.Equal(split.Iterations, row.GetProperty("Iterations").GetInt32());
-            Assert.Equal(split.RelativeFrobeniusError, row.GetProperty("RelativeFrobeniusError").GetDouble(), 12);
-            Assert.Equal(split.RelativeSpectralError, row.GetProperty("RelativeSpectralError").GetDouble(), 12);
-            Assert.True(split.RelativeFrobeniusError < points[i].GetProperty("RelativeFrobeniusError").GetDouble());
+            Assert.Equal(split.SparseCount, row.GetProperty("sparse_count").GetInt64());
+            Assert.Equal(r * 400 + 600, row.GetProperty("parameters").GetInt64());
+            Assert.Equal(split.StorageBytes, row.GetProperty("storage_bytes").GetInt64());
+            Assert.Equal(split.CompactStorageBytes, row.GetProperty("compact_storage_bytes").GetInt64());
+            Assert.Equal(split.Iterations, row.GetProperty("iterations").GetInt32());
+            Assert.Equal(split.RelativeFrobeniusError, row.GetProperty("relative_frobenius_error").GetDouble(), 12);
+            Assert.Equal(split.RelativeSpectralError, row.GetProperty("relative_spectral_error").GetDouble(), 12);
+            Assert.True(split.RelativeFrobeniusError < points[i].GetProperty("relative_frobenius_error").GetDouble());
             // The same bytes spent on rank: (r·400 + 600)·4 + 600·4 bytes over 400·4 bytes per rank.
             int equalRank = (r * 400 * 4 + 600 * 8) / 1600;
-            Assert.Equal(equalRank, row.GetProperty("EqualStorageRank").GetInt32());
+            Assert.Equal(equalRank, row.GetProperty("equal_storage_rank").GetInt32());
             using (var plain = TruncatedSvd.Compute(original, equalRank))
             {
-                Assert.Equal(plain.RelativeFrobeniusError, row.GetProperty("EqualStorageRelativeFrobeniusError").GetDouble(), 12);
-                Assert.Equal(plain.RelativeSpectralError!.Value, row.GetProperty("EqualStorageRelativeSpectralError").GetDouble(), 12);
+                Assert.Equal(plain.RelativeFrobeniusError, row.GetProperty("equal_storage_relative_frobenius_error").GetDouble(), 12);
+                Assert.Equal(plain.RelativeSpectralError!.Value, row.GetProperty("equal_storage_relative_spectral_error").GetDouble(), 12);
             }
             using (no_grad()) weight.copy_(split.Reconstruct());
-            Assert.Equal(Evaluator.Evaluate(model, test).Accuracy!.Value, row.GetProperty("TestAccuracy").GetDouble(), 12);
+            Assert.Equal(Evaluator.Evaluate(model, test).Accuracy!.Value, row.GetProperty("test_accuracy").GetDouble(), 12);
             using (no_grad()) weight.copy_(original);
         }
     }

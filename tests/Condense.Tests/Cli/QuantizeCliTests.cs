@@ -101,8 +101,8 @@ public sealed class QuantizeCliTests : IDisposable
         var r = JsonNode.Parse(stdout)!;
         var layers = r["layers"]!.AsArray();
         Assert.Equal(3, layers.Count);
-        Assert.Equal(layers.Max(l => l!["Cond1"]!.GetValue<double>()), r["max_cond1"]!.GetValue<double>());
-        Assert.All(layers, l => Assert.InRange(l!["EffectiveRank"]!.GetValue<double>(), 1, Math.Min(l["Rows"]!.GetValue<int>(), l["Columns"]!.GetValue<int>())));
+        Assert.Equal(layers.Max(l => l!["cond1"]!.GetValue<double>()), r["max_cond1"]!.GetValue<double>());
+        Assert.All(layers, l => Assert.InRange(l!["effective_rank"]!.GetValue<double>(), 1, Math.Min(l["rows"]!.GetValue<int>(), l["columns"]!.GetValue<int>())));
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public class StudyRankCliTests : IDisposable
         var sweep = report.GetProperty("baseline_sweep");
         var points = sweep.GetProperty("points").EnumerateArray().ToArray();
         // Rank 1000 is W itself: the accuracy of the full model.
-        Assert.Equal(sweep.GetProperty("full_accuracy").GetDouble(), points[1].GetProperty("TestAccuracy").GetDouble(), 3);
+        Assert.Equal(sweep.GetProperty("full_accuracy").GetDouble(), points[1].GetProperty("test_accuracy").GetDouble(), 3);
         Assert.InRange(sweep.GetProperty("smallest_rank_within_half_point").GetInt32(), 10, 1000);
         var factorized = report.GetProperty("factorized");
         Assert.Equal(20 * 2000 + 1000, factorized.GetProperty("fc2_parameters").GetInt64());

@@ -24,7 +24,7 @@ public class DeepCompressCliTests : IDisposable
         using var doc = JsonDocument.Parse(stdout);
         Assert.True(doc.RootElement.GetProperty("verified").GetBoolean());
         var container = Path.Combine(_dir, "lenet.cdz");
-        Assert.Equal(new FileInfo(container).Length, doc.RootElement.GetProperty("containerBytes").GetInt64());
+        Assert.Equal(new FileInfo(container).Length, doc.RootElement.GetProperty("container_bytes").GetInt64());
         var (metadata, layers) = CompressedContainer.Read(container);
         Assert.Equal("784,300,100,10", metadata["sizes"]);
         // fc1 kept 7 %: at most 2^4 − 1 distinct non-zero values.
@@ -34,7 +34,7 @@ public class DeepCompressCliTests : IDisposable
         // The ONNX model runs in ONNX Runtime and matches the decoded weights' outputs.
         var onnx = doc.RootElement.GetProperty("onnx");
         Assert.True(File.Exists(onnx.GetProperty("path").GetString()));
-        Assert.True(onnx.GetProperty("worstAbsDifference").GetDouble() < 1e-3);
+        Assert.True(onnx.GetProperty("worst_abs_difference").GetDouble() < 1e-3);
         Assert.NotNull(OnnxReader.Read(onnx.GetProperty("path").GetString()!));
     }
 

@@ -26,12 +26,12 @@ public sealed class ImageCommandTests : IDisposable
         Assert.True(code == 0, stderr);
         using var json = JsonDocument.Parse(stdout);
         var root = json.RootElement;
-        Assert.Equal(new FileInfo(PathOf("q.png")).Length, root.GetProperty("pngBytes").GetInt64());
-        Assert.Equal(new FileInfo(PathOf("e.png")).Length, root.GetProperty("errorMapBytes").GetInt64());
-        Assert.Equal(451 * 300 * 3, root.GetProperty("rawRgbBytes").GetInt64());
+        Assert.Equal(new FileInfo(PathOf("q.png")).Length, root.GetProperty("png_bytes").GetInt64());
+        Assert.Equal(new FileInfo(PathOf("e.png")).Length, root.GetProperty("error_map_bytes").GetInt64());
+        Assert.Equal(451 * 300 * 3, root.GetProperty("raw_rgb_bytes").GetInt64());
 
         var expected = new ColorQuantizer(new ColorQuantizerOptions { Colors = 8, Seed = 3 }).Quantize(SampleImages.Load("chelsea"));
-        Assert.Equal(expected.MeanError, root.GetProperty("meanError").GetDouble(), 12);
+        Assert.Equal(expected.MeanError, root.GetProperty("mean_error").GetDouble(), 12);
         Assert.Equal(IndexedPngWriter.Encode(expected), File.ReadAllBytes(PathOf("q.png")));
         Assert.Equal(expected.Reconstruct().Pixels, ImageDecoder.Decode(PathOf("q.png")).Pixels);
     }
@@ -62,7 +62,7 @@ public sealed class ImageCommandTests : IDisposable
         using var json = JsonDocument.Parse(stdout);
         var runs = json.RootElement.GetProperty("runs").EnumerateArray().ToArray();
         Assert.Equal([1, 2, 4, 16], runs.Select(r => r.GetProperty("k").GetInt32()));
-        var errors = runs.Select(r => r.GetProperty("meanError").GetDouble()).ToArray();
+        var errors = runs.Select(r => r.GetProperty("mean_error").GetDouble()).ToArray();
         Assert.True(errors[0] > errors[1] && errors[1] > errors[2] && errors[2] > errors[3]);
         var plot = ImageDecoder.Decode(PathOf("curve.png"));
         Assert.True(plot.Width > 100 && plot.Height > 100);
@@ -115,10 +115,10 @@ public sealed class ImageCommandTests : IDisposable
         Assert.True(code == 0, stderr);
         using var json = JsonDocument.Parse(stdout);
         var row = Assert.Single(json.RootElement.GetProperty("rows").EnumerateArray());
-        Assert.Equal(8, row.GetProperty("K").GetInt32());
+        Assert.Equal(8, row.GetProperty("k").GetInt32());
         var expected = ColorQuantizer.Quantize(SampleImages.Load("chelsea"), 8).MeanError;
-        Assert.Equal(expected, row.GetProperty("CondenseMeanError").GetDouble(), 12);
-        Assert.Equal("none", row.GetProperty("PeerSource").GetString());
+        Assert.Equal(expected, row.GetProperty("condense_mean_error").GetDouble(), 12);
+        Assert.Equal("none", row.GetProperty("peer_source").GetString());
     }
 
     [Fact]

@@ -22,18 +22,18 @@ public class PlanCliTests : IDisposable
         Assert.True(code == 0, stderr);
         using var doc = JsonDocument.Parse(stdout);
         var root = doc.RootElement;
-        var budget = root.GetProperty("budgetBytes").GetInt64();
+        var budget = root.GetProperty("budget_bytes").GetInt64();
         Assert.Equal(266_610 * 4 / 30, budget);
         var plans = root.GetProperty("plans").EnumerateArray().ToArray();
         Assert.Equal(["planned", "uniform"], plans.Select(p => p.GetProperty("plan").GetString()));
         foreach (var p in plans)
         {
-            Assert.True(p.GetProperty("meetsBudget").GetBoolean(), p.ToString());
-            Assert.True(p.GetProperty("predictedBytes").GetInt64() <= budget);
+            Assert.True(p.GetProperty("meets_budget").GetBoolean(), p.ToString());
+            Assert.True(p.GetProperty("predicted_bytes").GetInt64() <= budget);
         }
         // Planned predicted loss is never above uniform's (uniform is one of the plans it searched).
-        Assert.True(plans[0].GetProperty("predictedAccuracy").GetDouble() >= plans[1].GetProperty("predictedAccuracy").GetDouble());
-        Assert.InRange(root.GetProperty("boundSpearman").GetDouble(), -1, 1);
+        Assert.True(plans[0].GetProperty("predicted_accuracy").GetDouble() >= plans[1].GetProperty("predicted_accuracy").GetDouble());
+        Assert.InRange(root.GetProperty("bound_spearman").GetDouble(), -1, 1);
 
         (code, _, stderr) = CliHarness.Run("plan", path, "--target-size", "1KB");
         Assert.Equal(1, code);

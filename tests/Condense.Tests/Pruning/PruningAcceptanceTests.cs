@@ -65,11 +65,11 @@ public class PruningAcceptanceTests : IDisposable
         Assert.True(new FileInfo(Path.Combine(folder, "accuracy.png")).Length > 10_000);
         Assert.True(File.Exists(Path.Combine(folder, "density-synflow.png")));
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "pruning-study.json")));
-        var findings = doc.RootElement.GetProperty("Findings").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        var findings = doc.RootElement.GetProperty("findings").EnumerateArray().Select(e => e.GetString()!).ToArray();
         Assert.Contains(findings, f => f.Contains("where SynFlow keeps every layer") || f.Contains("no method collapsed a layer at a sparsity where SynFlow did not"));
-        var synflowAtInit = doc.RootElement.GetProperty("AtInit").EnumerateArray().Where(p => p.GetProperty("Method").GetString() == "synflow");
-        Assert.All(synflowAtInit, p => Assert.All(p.GetProperty("Layers").EnumerateArray(), l => Assert.True(l.GetProperty("Nonzero").GetInt64() > 0)));
-        var trained = doc.RootElement.GetProperty("Trained").EnumerateArray().ToArray();
+        var synflowAtInit = doc.RootElement.GetProperty("at_init").EnumerateArray().Where(p => p.GetProperty("method").GetString() == "synflow");
+        Assert.All(synflowAtInit, p => Assert.All(p.GetProperty("layers").EnumerateArray(), l => Assert.True(l.GetProperty("nonzero").GetInt64() > 0)));
+        var trained = doc.RootElement.GetProperty("trained").EnumerateArray().ToArray();
         Assert.Equal(7 * 3, trained.Length);
     }
 }

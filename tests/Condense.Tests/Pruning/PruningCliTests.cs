@@ -59,7 +59,7 @@ public class PruningCliTests : IDisposable
         Assert.Equal(0.9, root.GetProperty("sparsity").GetDouble(), 4);
         Assert.Equal(new FileInfo(output).Length, root.GetProperty("bytes").GetProperty("output").GetInt64());
         Assert.True(root.GetProperty("bytes").GetProperty("ratio").GetDouble() < 0.2);
-        Assert.True(root.GetProperty("accuracy").GetProperty("fineTuned").GetDouble() > 0.5);
+        Assert.True(root.GetProperty("accuracy").GetProperty("fine_tuned").GetDouble() > 0.5);
         Assert.Equal(stdout.Trim(), File.ReadAllText(report).Trim());
         var loaded = SparseModelFile.Load(output);
         Assert.Equal(0.9, Prune.Sparsity(loaded), 4);
@@ -74,7 +74,7 @@ public class PruningCliTests : IDisposable
         using var doc = JsonDocument.Parse(stdout);
         var compacted = doc.RootElement.GetProperty("compacted");
         Assert.Equal([784, 75, 25, 10], compacted.GetProperty("sizes").EnumerateArray().Select(e => e.GetInt32()));
-        Assert.True(compacted.GetProperty("maxAbsOutputDifference").GetDouble() < 1e-4);
+        Assert.True(compacted.GetProperty("max_abs_output_difference").GetDouble() < 1e-4);
         var (small, _) = ModelFile.Load(output);
         var (_, test) = DataSets.Load(DataSets.Mnist10k);
         Assert.Equal(doc.RootElement.GetProperty("accuracy").GetProperty("pruned").GetDouble(), Evaluator.Evaluate(small, test).Accuracy!.Value, 4);
@@ -89,10 +89,10 @@ public class PruningCliTests : IDisposable
         using var doc = JsonDocument.Parse(File.ReadAllText(report));
         var rounds = doc.RootElement.GetProperty("rounds").EnumerateArray().ToArray();
         Assert.Equal(2, rounds.Length);
-        Assert.Equal(0.5, rounds[0].GetProperty("Density").GetDouble(), 3);
-        Assert.Equal(0.25, rounds[1].GetProperty("Density").GetDouble(), 3);
+        Assert.Equal(0.5, rounds[0].GetProperty("density").GetDouble(), 3);
+        Assert.Equal(0.25, rounds[1].GetProperty("density").GetDouble(), 3);
         Assert.All(rounds, r => Assert.True(r.GetProperty("ticket").GetDouble() > 0.5));
-        Assert.All(rounds, r => Assert.True(r.GetProperty("randomReinit").GetDouble() > 0.1));
+        Assert.All(rounds, r => Assert.True(r.GetProperty("random_reinit").GetDouble() > 0.1));
         var (bad, _, err) = CliHarness.Run("lottery", "lenet300", "--rewind-epoch", "5", "--epochs", "2");
         Assert.Equal(1, bad);
         Assert.Contains("rewind epoch 5 must be in 0–1", err);

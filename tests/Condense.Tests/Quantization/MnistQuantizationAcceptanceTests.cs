@@ -1,7 +1,7 @@
-using Condense.Cli.Commands;
 using Condense.Data;
 using Condense.Models;
 using Condense.Quantization;
+using Condense.Workflows.Quantize;
 
 namespace Condense.Tests.Quantization;
 
@@ -26,15 +26,15 @@ public sealed class MnistQuantizationAcceptanceTests : IDisposable
         var path = Path.Combine(_dir, "classifier.safetensors");
         ModelFile.Save(path, model, new ModelCard(DataSets.Mnist10k, options));
 
-        var km = QuantizeCommand.Run(path, new ModelQuantizationOptions(QuantizationMethod.KMeans, 5), 200, Path.Combine(_dir, "km5.safetensors"));
-        double before = km["accuracy_before"]!.GetValue<double>(), kmAfter = km["accuracy_after"]!.GetValue<double>();
+        var km = ModelQuantization.Run(new ModelQuantizationRequest(path, new ModelQuantizationOptions(QuantizationMethod.KMeans, 5), 200, Path.Combine(_dir, "km5.safetensors")));
+        double before = km.AccuracyBefore!.Value, kmAfter = km.AccuracyAfter!.Value;
         Assert.True(before >= 0.955, $"trained accuracy {before:P2}");
         Assert.True(before - kmAfter <= 0.002, $"k-means 5-bit: {before:P2} → {kmAfter:P2}");
-        Assert.Equal(new FileInfo(Path.Combine(_dir, "km5.safetensors")).Length, km["file_bytes_after"]!.GetValue<long>());
+        Assert.Equal(new FileInfo(Path.Combine(_dir, "km5.safetensors")).Length, km.FileBytesAfter);
 
-        var lin = QuantizeCommand.Run(path, new ModelQuantizationOptions(QuantizationMethod.Linear, 8) { Granularity = Granularity.PerChannel },
-            200, Path.Combine(_dir, "lin8.safetensors"));
-        double linAfter = lin["accuracy_after"]!.GetValue<double>();
+        var lin = ModelQuantization.Run(new ModelQuantizationRequest(path, new ModelQuantizationOptions(QuantizationMethod.Linear, 8) { Granularity = Granularity.PerChannel },
+            200, Path.Combine(_dir, "lin8.safetensors")));
+        double linAfter = lin.AccuracyAfter!.Value;
         Assert.True(before - linAfter <= 0.001, $"linear 8-bit per channel: {before:P2} → {linAfter:P2}");
     }
 }

@@ -28,7 +28,7 @@ public sealed class OnnxCompressCommandTests : IDisposable
 
         using var json = JsonDocument.Parse(stdout);
         var root = json.RootElement;
-        Assert.Equal(new FileInfo(output).Length, root.GetProperty("bytesAfter").GetInt64());
+        Assert.Equal(new FileInfo(output).Length, root.GetProperty("bytes_after").GetInt64());
         Assert.True(root.GetProperty("ratio").GetDouble() < (method == "fp16" ? 0.6 : 0.35));
         var tensors = root.GetProperty("tensors").EnumerateArray().ToList();
         var w = tensors.Single(t => t.GetProperty("name").GetString() == "W");
@@ -36,7 +36,7 @@ public sealed class OnnxCompressCommandTests : IDisposable
         Assert.StartsWith("kept", tensors.Single(t => t.GetProperty("name").GetString() == "B").GetProperty("encoding").GetString());
         var diff = root.GetProperty("verification").GetProperty("outputs")[0];
         Assert.Equal("Y", diff.GetProperty("name").GetString());
-        Assert.InRange(diff.GetProperty("maxRelative").GetDouble(), 1e-9, 0.1);
+        Assert.InRange(diff.GetProperty("max_relative").GetDouble(), 1e-9, 0.1);
         Assert.StartsWith("random", root.GetProperty("verification").GetProperty("inputs").GetString());
         // Without --data the file's error is measured on random inputs, and the report says so.
         var measured = root.GetProperty("measured");

@@ -162,7 +162,7 @@ public sealed class OnnxExternalDataTests : IDisposable
         var output = Path.Combine(dir, "cli.onnx");
         var (code, stdout, stderr) = CliHarness.Run("compress", inline, "--method", "kmeans", "--external-threshold", "1000", "-o", output, "--json");
         Assert.True(code == 0, stderr);
-        Assert.Contains("\"externalData\"", stdout);
+        Assert.Contains("\"external_data\"", stdout);
         Assert.True(File.Exists(output + ".data"));
         Assert.True(OnnxTensorData.IsExternal(OnnxReader.Read(output).Proto.Graph.Initializer.First(t => t.Name.EndsWith("::indices_u8", StringComparison.Ordinal))));
         AssertNoLeftovers();

@@ -1,6 +1,6 @@
 using Condense.Models;
 
-namespace Condense.Cli;
+namespace Condense.Workflows;
 
 /// <summary>
 /// What <see cref="ModelFiles.Measure"/> found: the file's format and length, the network it

@@ -8,7 +8,7 @@ using Condense.Models;
 using Condense.Pruning;
 using Onnx;
 
-namespace Condense.Cli;
+namespace Condense.Workflows;
 
 /// <summary>
 /// Opens any model file Condense writes and runs it where a user would: ONNX graphs in ONNX

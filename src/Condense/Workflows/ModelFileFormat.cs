@@ -1,4 +1,4 @@
-namespace Condense.Cli;
+namespace Condense.Workflows;
 
 /// <summary>The model files Condense writes, each run in the runtime a user would use for it.</summary>
 public enum ModelFileFormat
