@@ -1,7 +1,7 @@
-using System.Buffers.Binary;
 using Condense.Formats;
 using Condense.Formats.Onnx;
 using Google.Protobuf;
+using Condense.Models;
 using Condense.Quantization;
 using Condense.Studio.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -10,9 +10,10 @@ using Microsoft.AspNetCore.Http;
 namespace Condense.Studio.Pages;
 
 /// <summary>
-/// Page 7 (Your model): a safetensors upload parsed in memory with the library's
-/// <see cref="SafetensorsHeader"/> (the same rules the file reader enforces), analysed tensor by
-/// tensor, and compressed by weight sharing into a download built in memory.
+/// Page 7 (Your model): a safetensors upload read in memory by the library's
+/// <see cref="SafetensorsReader"/> (the same code and checks as a file on disk), analysed tensor by
+/// tensor, and compressed by weight sharing into a download built in memory in Condense's k-means
+/// layout (<see cref="QuantizedModelFile"/>).
 /// </summary>
 internal static class ModelPage
 {
@@ -114,13 +115,7 @@ internal static class ModelPage
             if (parameters.Count == 0) throw new InvalidFileException(name, "the model has no weights to compress");
             return new Upload(name, parameters, new Dictionary<string, string>(), model);
         }
-        if (bytes.Length < 8) throw new InvalidFileException(name, $"file of {bytes.Length} bytes is too short for a safetensors header");
-        var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
-        if (headerLength > (ulong)(bytes.Length - 8))
-            throw new InvalidFileException(name, $"safetensors header length {headerLength} exceeds the file's {bytes.Length - 8} remaining bytes");
-        var dataStart = 8 + (int)headerLength;
-        var (entries, metadata) = SafetensorsHeader.Parse(bytes.AsSpan(8, (int)headerLength), bytes.Length - dataStart, name);
-        var tensors = entries.Select(e => new NamedTensor(e.Name, e.DType, e.Shape, bytes.AsSpan(dataStart + (int)e.Begin, (int)e.ByteLength).ToArray())).ToList();
+        var (tensors, metadata) = SafetensorsReader.ReadAll(bytes, name);
         if (tensors.Count == 0) throw new InvalidFileException(name, "the file holds no tensors");
         return new Upload(name, tensors, metadata);
     }
@@ -154,39 +149,22 @@ internal static class ModelPage
     static double? Cond1(NamedTensor t, float[] values) => null;
 
     /// <summary>
-    /// Every float tensor of at least <see cref="MinSharedElements"/> elements becomes a U8 index
-    /// tensor (same name and shape) plus a <c>name.codebook</c> F32 tensor of 2^bits entries;
-    /// the metadata lists them (<c>condense.codebook.*</c>). Smaller tensors are copied.
+    /// Every float tensor of at least <see cref="MinSharedElements"/> elements is weight-shared by
+    /// the library's k-means codec and stored in Condense's one k-means layout
+    /// (<see cref="QuantizedModelFile"/>: <c>name.codebook</c> and bit-packed <c>name.indices</c>,
+    /// described in the <c>condense.quantization</c> metadata); smaller tensors are copied.
     /// </summary>
     static byte[] Compress(Upload upload, int bits)
     {
         if (upload.Onnx is { } onnx)
             return OnnxCompressor.Compress(onnx, new OnnxCompressionOptions(OnnxCompressionMethod.KMeans, bits)).Model.ToByteArray();
-        var output = new List<NamedTensor>();
-        var metadata = new Dictionary<string, string>(upload.Metadata, StringComparer.Ordinal)
-        {
-            ["condense.compression"] = "weight-sharing",
-            ["condense.bits"] = bits.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-        foreach (var t in upload.Tensors)
-        {
-            if (!t.DType.IsFloat() || t.ElementCount < MinSharedElements)
-            {
-                output.Add(t);
-                continue;
-            }
-            var v = t.ToFloat32();
-            var fit = KMeans1D.Fit(v, new KMeansOptions(1 << bits));
-            var indices = new int[v.Length];
-            KMeans1D.Assign(v, fit.Centroids, indices);
-            var packed = new byte[v.Length];
-            for (var i = 0; i < v.Length; i++) packed[i] = (byte)indices[i];
-            output.Add(new NamedTensor(t.Name, TensorDType.U8, t.Shape, packed));
-            output.Add(NamedTensor.FromFloat32(t.Name + ".codebook", fit.Centroids.Select(c => (float)c).ToArray(), fit.Centroids.Length));
-            metadata["condense.codebook." + t.Name] = t.Name + ".codebook";
-        }
+        var quantizer = new WeightSharingQuantizer(new WeightSharingOptions(bits));
+        var quantized = upload.Tensors
+            .Where(t => t.DType.IsFloat() && t.ElementCount >= MinSharedElements)
+            .Select(t => new QuantizedParameter(t.Name, quantizer.Quantize(t.ToFloat32(), t.Shape), null))
+            .ToList();
         using var memory = new MemoryStream();
-        SafetensorsWriter.Write(memory, output, metadata);
+        QuantizedModelFile.Write(memory, upload.Tensors, quantized, upload.Metadata);
         return memory.ToArray();
     }
 }

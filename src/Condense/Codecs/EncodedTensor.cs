@@ -50,6 +50,9 @@ public sealed record EncodedTensor
     /// <summary>Codebook: groups × 2^bits centroids, ascending within a group.</summary>
     public float[] Codebook { get; init; } = [];
 
+    /// <summary>Codebook: how k-means found it (solver and its own SSE); null for other codecs.</summary>
+    public KMeansFit? Fit { get; init; }
+
     /// <summary>Exact bytes of the codes packed at <see cref="Bits"/> bits and of the side tensors, and the float32 original.</summary>
     public required SizeBreakdown Size { get; init; }
 

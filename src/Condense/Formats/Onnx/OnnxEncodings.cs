@@ -47,12 +47,11 @@ internal static partial class OnnxEncodings
 
     public static float[] KMeans(OnnxGraphBuilder g, float[] values, long[] shape, string output, int bits, int seed)
     {
-        // The quant branch's weight sharing (1-D k-means, Condense.Quantization) finds the
-        // codebook and indices; this file only lays them out as ONNX tensors.
-        var shared = new WeightSharingQuantizer(new WeightSharingOptions(bits) { Seed = seed }).Quantize(values, [values.Length]);
-        var indices = shared.Indices();
-        var codebook = shared.Codebooks;
-        var back = shared.Reconstruct();
+        // The k-means codec finds the codebook and indices; this file only lays them out as ONNX tensors.
+        var shared = new KMeansCodec(bits, seed: seed).Encode(values, [values.Length], null);
+        var indices = shared.CodeIntegers();
+        var codebook = shared.Codebook;
+        var back = shared.Decode();
         var used = bits;
         // Packing needs the shared 8 KiB bit table; below that saving, whole bytes are smaller.
         if (!PackingPays(g, values.Length, used)) used = 8;
