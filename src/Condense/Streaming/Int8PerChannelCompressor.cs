@@ -17,31 +17,19 @@ namespace Condense.Streaming;
 /// in cache: the tensor is read once. This is only the streaming layout (I8 codes, F32 scales);
 /// the arithmetic is the <see cref="LinearCodec"/>'s, the one every other writer uses.
 /// </remarks>
-public sealed class Int8PerChannelCompressor : ITensorCompressor
+public sealed class Int8PerChannelCompressor : WeightCompressor
 {
     public const string ScaleSuffix = ".scale";
 
     /// <param name="minElements">Smallest tensor compressed (default 1024); smaller and 1-D tensors are copied.</param>
-    public Int8PerChannelCompressor(long minElements = 1024)
-    {
-        if (minElements < 1) throw new CondenseException($"int8: minimum elements must be ≥ 1, got {minElements}");
-        MinElements = minElements;
-    }
+    public Int8PerChannelCompressor(long minElements = 1024) : base("int8", "int8", TensorDType.I8, minElements) { }
 
-    public long MinElements { get; }
-    public string Method => "int8";
-    public string Settings => $"symmetric;per_channel;minmax;min_elements={MinElements}";
+    public override string Settings => $"symmetric;per_channel;minmax;min_elements={MinElements}";
 
-    public bool Accepts(SafetensorsEntry entry) =>
-        entry.DType.IsFloat() && entry.Shape.Length >= 2 && entry.ElementCount >= MinElements;
+    /// <summary>One float32 scale per row.</summary>
+    protected override TensorOutput Side(SafetensorsEntry entry) => new(entry.Name + ScaleSuffix, TensorDType.F32, [entry.Shape[0]]);
 
-    public IReadOnlyList<TensorOutput> Outputs(SafetensorsEntry entry) =>
-    [
-        new(entry.Name, TensorDType.I8, entry.Shape),
-        new(entry.Name + ScaleSuffix, TensorDType.F32, [entry.Shape[0]]),
-    ];
-
-    public ITensorEncoder Prepare(SafetensorsEntry entry, TensorSource source, CancellationToken cancellation) =>
+    public override ITensorEncoder Prepare(SafetensorsEntry entry, TensorSource source, CancellationToken cancellation) =>
         new Encoder(entry, source.RowElements, source.Path);
 
     static readonly LinearCodec Codec = new(new LinearCodecOptions(8));

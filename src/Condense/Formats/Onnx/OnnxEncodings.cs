@@ -105,8 +105,17 @@ internal static partial class OnnxEncodings
         var flat = g.Name($"{output}::index_flat");
         var flatShape = g.Add(OnnxTensorData.Int64(g.Name($"{output}::flat_shape"), [-1], 1));
         g.Node("Reshape", [summed, flatShape], flat);
+        return ShapedIndices(g, flat, groups * 8 != n, n, shape, output);
+    }
+
+    /// <summary>
+    /// The last nodes of every index decoder: the flat codes cut to their <paramref name="n"/>
+    /// values when packing padded them (<paramref name="padded"/>), then reshaped to <paramref name="shape"/>.
+    /// </summary>
+    static string ShapedIndices(OnnxGraphBuilder g, string flat, bool padded, long n, long[] shape, string output)
+    {
         var current = flat;
-        if (groups * 8 != n)
+        if (padded)
         {
             var sliced = g.Name($"{output}::index_trimmed");
             if (g.Opset >= 10)
