@@ -43,19 +43,23 @@ public sealed class ModelPageTests(StudioFixture studio)
         await download.SaveAsAsync(saved);
         Assert.True(new FileInfo(saved).Length < new FileInfo(path).Length / 3, "3-bit weight sharing should shrink the file well over 3×");
 
+        // Condense's one k-means layout: codebook [groups, 2^bits] and indices bit-packed at 3 bits.
         var (compressed, metadata) = SafetensorsReader.ReadAll(saved);
-        Assert.Equal("3", metadata["condense.bits"]);
-        var indices = compressed.Single(t => t.Name == "fc1.weight");
+        var description = System.Text.Json.Nodes.JsonNode.Parse(metadata[QuantizedModelFile.MetadataKey])!["fc1.weight"]!;
+        Assert.Equal("kmeans", description["method"]!.GetValue<string>());
+        Assert.Equal(3, description["bits"]!.GetValue<int>());
+        var packed = compressed.Single(t => t.Name == "fc1.weight.indices");
         var codebook = compressed.Single(t => t.Name == "fc1.weight.codebook").ToFloat32();
-        Assert.Equal(TensorDType.U8, indices.DType);
-        Assert.Equal(fc1.Shape, indices.Shape);
-        Assert.InRange(codebook.Length, 2, 8);
-        Assert.All(indices.Data, i => Assert.InRange(i, 0, codebook.Length - 1));
+        Assert.Equal(TensorDType.U8, packed.DType);
+        Assert.Equal(8, codebook.Length);
+        Assert.Equal(Condense.Quantization.BitPacking.PackedLength(fc1.ElementCount, 3), packed.Data.LongLength);
+        var indices = new int[fc1.ElementCount];
+        Condense.Quantization.BitPacking.Unpack(packed.Data, 3, indices);
         // Each weight's shared value is the codebook entry nearest to it.
         var original = fc1.ToFloat32();
         for (var i = 0; i < original.Length; i += 997)
         {
-            var chosen = Math.Abs(original[i] - codebook[indices.Data[i]]);
+            var chosen = Math.Abs(original[i] - codebook[indices[i]]);
             Assert.All(codebook, c => Assert.True(chosen <= Math.Abs(original[i] - c) + 1e-6));
         }
         Assert.Empty(errors);

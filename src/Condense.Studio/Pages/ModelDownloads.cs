@@ -1,6 +1,7 @@
 using Condense.Calibration;
 using Condense.Formats;
 using Condense.Formats.Onnx;
+using Condense.Models;
 using Condense.Quantization;
 using Condense.Workflows;
 using Google.Protobuf;
@@ -29,47 +30,34 @@ internal static class ModelDownloads
         bool RandomInputs, string Note, string? Warning);
 
     /// <summary>
-    /// Every float tensor of at least <see cref="MinSharedElements"/> elements becomes a U8 index
-    /// tensor (same name and shape) plus a <c>name.codebook</c> F32 tensor of 2^bits entries;
-    /// the metadata lists them (<c>condense.codebook.*</c>). Smaller tensors are copied. ONNX goes
+    /// Every float tensor of at least <see cref="MinSharedElements"/> elements is weight-shared by
+    /// the library's k-means codec and stored in Condense's one k-means layout
+    /// (<see cref="QuantizedModelFile"/>: <c>name.codebook</c> and bit-packed <c>name.indices</c>,
+    /// described in the <c>condense.quantization</c> metadata); smaller tensors are copied. ONNX goes
     /// through <see cref="OnnxCompressor"/>.
     /// </summary>
     public static Built Compress(ModelUpload upload, int bits)
     {
         if (upload.Onnx is { } onnx)
             return new(OnnxCompressor.Compress(onnx, new OnnxCompressionOptions(OnnxCompressionMethod.KMeans, bits)).Model.ToByteArray(), null);
-        var output = new List<NamedTensor>();
-        var metadata = new Dictionary<string, string>(upload.Metadata, StringComparer.Ordinal)
-        {
-            ["condense.compression"] = "weight-sharing",
-            ["condense.bits"] = bits.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
+        var quantizer = new WeightSharingQuantizer(new WeightSharingOptions(bits));
+        var quantized = new List<QuantizedParameter>();
         double diff = 0, norm = 0;
-        foreach (var t in upload.Tensors)
+        foreach (var t in upload.Tensors.Where(t => t.DType.IsFloat() && t.ElementCount >= MinSharedElements))
         {
-            if (!t.DType.IsFloat() || t.ElementCount < MinSharedElements)
-            {
-                output.Add(t);
-                continue;
-            }
             var v = t.ToFloat32();
-            var fit = KMeans1D.Fit(v, new KMeansOptions(1 << bits));
-            var indices = new int[v.Length];
-            KMeans1D.Assign(v, fit.Centroids, indices);
-            var packed = new byte[v.Length];
+            var shared = quantizer.Quantize(v, t.Shape);
+            var decoded = shared.Reconstruct();
             for (var i = 0; i < v.Length; i++)
             {
-                packed[i] = (byte)indices[i];
-                var d = v[i] - (double)(float)fit.Centroids[indices[i]];
+                var d = v[i] - (double)decoded[i];
                 diff += d * d;
                 norm += (double)v[i] * v[i];
             }
-            output.Add(new NamedTensor(t.Name, TensorDType.U8, t.Shape, packed));
-            output.Add(NamedTensor.FromFloat32(t.Name + ".codebook", fit.Centroids.Select(c => (float)c).ToArray(), fit.Centroids.Length));
-            metadata["condense.codebook." + t.Name] = t.Name + ".codebook";
+            quantized.Add(new QuantizedParameter(t.Name, shared, null));
         }
         using var memory = new MemoryStream();
-        SafetensorsWriter.Write(memory, output, metadata);
+        QuantizedModelFile.Write(memory, upload.Tensors, quantized, upload.Metadata);
         return new(memory.ToArray(), norm > 0 ? Math.Sqrt(diff / norm) : 0);
     }
 

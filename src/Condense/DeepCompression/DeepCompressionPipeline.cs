@@ -120,16 +120,7 @@ public static class DeepCompressionPipeline
         new() { Epochs = epochs, LearningRate = rate, StepGamma = 0.7, Seed = seed };
 
     /// <summary>Stored entries for a pruned matrix: non-zeros plus the fillers long gaps need, plus the tail entry.</summary>
-    static long EntriesFor(Tensor weight, int gapBits)
-    {
-        var values = weight.detach().contiguous().data<float>().ToArray();
-        long maxGap = 1L << gapBits, entries = 0, previous = -1;
-        for (long p = 0; p < values.Length; p++)
-        {
-            if (values[p] == 0 && p != values.Length - 1) continue;
-            entries += Math.Max(0, (p - previous - 1) / maxGap) + 1;
-            previous = p;
-        }
-        return entries;
-    }
+    /// <summary>Entries of the layer's relative-index stream (fillers and the tail entry included), as <see cref="SparseSharedLayer"/> will store it.</summary>
+    static long EntriesFor(Tensor weight, int gapBits) =>
+        Codecs.RelativeIndex.EntriesFor<float>(weight.detach().contiguous().data<float>().ToArray(), gapBits, coverTail: true);
 }

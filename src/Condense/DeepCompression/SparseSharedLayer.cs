@@ -32,32 +32,14 @@ public sealed record SparseSharedLayer(string Name, int Rows, int Columns, int B
         if (codebook.Length != 1 << bits) throw new CondenseException($"{name}: codebook has {codebook.Length} entries, {bits} bits need {1 << bits}");
         if (codebook[0] != 0) throw new CondenseException($"{name}: centroid 0 must be 0 (it stands for pruned weights)");
         if (indices.Length != (long)rows * columns) throw new CondenseException($"{name}: {indices.Length} indices for {rows}×{columns}");
-        var maxGap = 1 << gapBits;
-        var gaps = new List<int>();
-        var symbols = new List<int>();
-        var previous = -1L;
-        void Emit(long position, int symbol)
-        {
-            var gap = position - previous;
-            while (gap > maxGap)
-            {
-                gaps.Add(maxGap - 1);
-                symbols.Add(0);
-                gap -= maxGap;
-            }
-            gaps.Add((int)gap - 1);
-            symbols.Add(symbol);
-            previous = position;
-        }
-        for (var p = 0; p < indices.Length; p++)
-        {
-            if (indices[p] != 0) Emit(p, indices[p]);
-        }
-        // Cover the tail too, so the stream spans the whole matrix (the reader relies on it to
-        // bound what it allocates by what the file holds).
-        if (previous < indices.Length - 1) Emit(indices.Length - 1, 0);
+        // The one relative-index encoder; the tail entry makes the stream span the whole matrix
+        // (the reader relies on it to bound what it allocates by what the file holds).
+        var (gapBytes, sources) = Codecs.RelativeIndex.Encode(indices, gapBits, coverTail: true);
+        var gaps = gapBytes.Select(g => (int)g).ToArray();
+        var symbols = new int[sources.Length];
+        for (var k = 0; k < sources.Length; k++) symbols[k] = sources[k] < 0 ? 0 : indices[sources[k]];
         return new SparseSharedLayer(name, rows, columns, bits, gapBits, (float[])codebook.Clone(),
-            Huffman.Encode(gaps.ToArray(), maxGap), Huffman.Encode(symbols.ToArray(), 1 << bits), (float[])bias.Clone());
+            Huffman.Encode(gaps, 1 << gapBits), Huffman.Encode(symbols, 1 << bits), (float[])bias.Clone());
     }
 
     /// <summary>The dense row-major weights: every stored entry's centroid at its position, zeros elsewhere.</summary>
@@ -67,30 +49,21 @@ public sealed record SparseSharedLayer(string Name, int Rows, int Columns, int B
     {
         var n = (long)Rows * Columns;
         if (gaps.Length != symbols.Length) throw new CondenseException($"{Name}: {gaps.Length} gaps but {symbols.Length} indices");
+        var positions = Codecs.RelativeIndex.Positions<int>(gaps, n, $"{Name} ({Rows}×{Columns})");
         var weights = new float[n];
-        var position = -1L;
-        for (var k = 0; k < gaps.Length; k++)
-        {
-            position += gaps[k] + 1;
-            if (position >= n) throw new CondenseException($"{Name}: entry {k} lands at {position}, past the {Rows}×{Columns} matrix");
-            weights[position] = Codebook[symbols[k]];
-        }
-        if (position != n - 1) throw new CondenseException($"{Name}: entries end at {position}, not at the matrix's last position {n - 1}");
+        for (var k = 0; k < positions.Length; k++) weights[positions[k]] = Codebook[symbols[k]];
+        var last = positions.Length == 0 ? -1 : positions[^1];
+        if (last != n - 1) throw new CondenseException($"{Name}: entries end at {last}, not at the matrix's last position {n - 1}");
         return weights;
     }
 
     /// <summary>Centroid indices per weight (0 for pruned), row-major.</summary>
     public int[] DecodeIndices()
     {
-        var gaps = Huffman.Decode(Gaps);
         var symbols = Huffman.Decode(Indices);
+        var positions = Codecs.RelativeIndex.Positions<int>(Huffman.Decode(Gaps), (long)Rows * Columns, Name);
         var result = new int[(long)Rows * Columns];
-        var position = -1L;
-        for (var k = 0; k < gaps.Length; k++)
-        {
-            position += gaps[k] + 1;
-            result[position] = symbols[k];
-        }
+        for (var k = 0; k < positions.Length; k++) result[positions[k]] = symbols[k];
         return result;
     }
 

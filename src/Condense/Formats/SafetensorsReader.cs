@@ -10,10 +10,10 @@ namespace Condense.Formats;
 /// </summary>
 public sealed class SafetensorsReader : IDisposable
 {
-    readonly FileStream _stream;
+    readonly Stream _stream;
     readonly Dictionary<string, SafetensorsEntry> _byName;
 
-    SafetensorsReader(string path, FileStream stream, IReadOnlyList<SafetensorsEntry> entries,
+    SafetensorsReader(string path, Stream stream, IReadOnlyList<SafetensorsEntry> entries,
         IReadOnlyDictionary<string, string> metadata, long dataStart)
     {
         Path = path;
@@ -45,6 +45,18 @@ public sealed class SafetensorsReader : IDisposable
         {
             throw new InvalidFileException(path, ex is FileNotFoundException or DirectoryNotFoundException ? "no such file" : ex.Message);
         }
+        return Open(stream, path);
+    }
+
+    /// <summary>
+    /// Reads the header of a safetensors file held in <paramref name="stream"/> (seekable; the
+    /// reader owns it from here), with the same checks as a file on disk: an upload kept in
+    /// memory (the Studio) is read by the same code as a file, never by a second parser.
+    /// </summary>
+    /// <param name="stream">The file's bytes.</param>
+    /// <param name="path">The name messages use for it.</param>
+    public static SafetensorsReader Open(Stream stream, string path)
+    {
         try
         {
             var length = stream.Length;
@@ -101,6 +113,13 @@ public sealed class SafetensorsReader : IDisposable
                 throw new InvalidFileException(Path, $"tensor '{entry.Name}' is truncated (file changed while reading?)");
             }
         }
+    }
+
+    /// <summary>Reads a whole file already in memory (an upload): every tensor and the metadata.</summary>
+    public static (IReadOnlyList<NamedTensor> Tensors, IReadOnlyDictionary<string, string> Metadata) ReadAll(byte[] bytes, string name)
+    {
+        using var reader = Open(new MemoryStream(bytes, writable: false), name);
+        return (reader.Entries.Select(reader.Read).ToList(), reader.Metadata);
     }
 
     /// <summary>Reads a whole file: every tensor and the metadata.</summary>

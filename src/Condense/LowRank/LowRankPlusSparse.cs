@@ -112,10 +112,10 @@ public static class LowRankPlusSparse
     /// <summary>The cheapest Deep Compression relative-index width for these positions and its entry count (padding included).</summary>
     static (int Bits, long Entries) CompactIndexing(Tensor indices, long length)
     {
-        if (indices.shape[0] == 0) return (Pruning.RelativeIndexSparse.MinBits, 0);
+        if (indices.shape[0] == 0) return (Codecs.RelativeIndex.MinBits, 0);
         var support = new float[length];
         foreach (var i in indices.data<long>()) support[i] = 1f;
-        int bits = Pruning.RelativeIndexSparse.BestBits(support);
-        return (bits, Pruning.RelativeIndexSparse.EntriesFor(support, bits));
+        int bits = Codecs.RelativeIndex.BestBits(support);
+        return (bits, Codecs.RelativeIndex.EntriesFor<float>(support, bits));
     }
 }

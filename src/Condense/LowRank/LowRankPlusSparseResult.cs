@@ -106,7 +106,7 @@ public sealed class LowRankPlusSparseResult : IDisposable
 
     /// <summary>Factors at value bytes, plus S as relative gaps of <see cref="CompactIndexBits"/> bits and one value per entry (padding included).</summary>
     public long CompactStorageBytes =>
-        FactorParameters * BytesPerValue + Pruning.RelativeIndexSparse.PackedGapBytes(CompactEntries, CompactIndexBits) + CompactEntries * BytesPerValue;
+        FactorParameters * BytesPerValue + Codecs.RelativeIndex.PackedGapBytes(CompactEntries, CompactIndexBits) + CompactEntries * BytesPerValue;
 
     /// <summary>Dense bytes over <see cref="CompactStorageBytes"/>.</summary>
     public double CompactCompressionRatio => (double)DenseBytes / CompactStorageBytes;

@@ -43,6 +43,20 @@ public static class ErrorMetrics
         return s;
     }
 
+    /// <summary>‖W − Q‖₂ / ‖W‖₂, the error relative to the tensor's energy (0 for an all-zero W).</summary>
+    public static double RelativeRms(ReadOnlySpan<float> w, ReadOnlySpan<float> q)
+    {
+        Check(w, q);
+        double num = 0, den = 0;
+        for (int i = 0; i < w.Length; i++)
+        {
+            var d = (double)w[i] - q[i];
+            num += d * d;
+            den += (double)w[i] * w[i];
+        }
+        return den > 0 ? Math.Sqrt(num / den) : 0;
+    }
+
     /// <summary>
     /// Signal-to-quantization-noise ratio in dB: 10·log₁₀(Σw² / Σ(w − q)²). Each extra bit of a
     /// uniform quantizer adds about 6 dB. +∞ when Q = W.

@@ -51,10 +51,29 @@ public static class QuantizedModelFile
     public static void Save(string path, CondenseModel model, IReadOnlyList<QuantizedParameter> quantized,
         IReadOnlyDictionary<string, string> modelMetadata)
     {
+        var (tensors, metadata) = Layout(ModelFile.Weights(model), quantized, modelMetadata);
+        SafetensorsWriter.Write(path, tensors, metadata);
+    }
+
+    /// <summary>
+    /// Writes the same layout for any set of tensors (an upload the Studio compresses, not only a
+    /// Condense model): the tensors named in <paramref name="quantized"/> in compressed form, the
+    /// rest as they are, in the order of <paramref name="tensors"/>.
+    /// </summary>
+    public static void Write(Stream stream, IReadOnlyList<NamedTensor> tensors, IReadOnlyList<QuantizedParameter> quantized,
+        IReadOnlyDictionary<string, string> metadata)
+    {
+        var (layout, withDescription) = Layout(tensors, quantized, metadata);
+        SafetensorsWriter.Write(stream, layout, withDescription);
+    }
+
+    static (List<NamedTensor> Tensors, Dictionary<string, string> Metadata) Layout(IEnumerable<NamedTensor> weights,
+        IReadOnlyList<QuantizedParameter> quantized, IReadOnlyDictionary<string, string> modelMetadata)
+    {
         var byName = quantized.ToDictionary(q => q.Name, StringComparer.Ordinal);
         var tensors = new List<NamedTensor>();
         var description = new JsonObject();
-        foreach (var w in ModelFile.Weights(model))
+        foreach (var w in weights)
         {
             if (byName.TryGetValue(w.Name, out var q))
             {
@@ -64,7 +83,7 @@ public static class QuantizedModelFile
             else tensors.Add(w);
         }
         var metadata = new Dictionary<string, string>(modelMetadata) { [MetadataKey] = description.ToJsonString() };
-        SafetensorsWriter.Write(path, tensors, metadata);
+        return (tensors, metadata);
     }
 
     static JsonObject Describe(QuantizedParameter q)

@@ -1,3 +1,4 @@
+using Condense.Codecs;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -99,7 +100,7 @@ public static class SparseModelFile
                     var rel = RelativeIndexSparse.Encode(values, bits!.Value);
                     w.Write((byte)rel.Bits);
                     w.Write((uint)rel.EntryCount);
-                    w.Write(RelativeIndexSparse.Pack(rel.Gaps, rel.Bits));
+                    w.Write(RelativeIndex.Pack(rel.Gaps, rel.Bits));
                     w.Write(MemoryMarshal.AsBytes(rel.Values.AsSpan()));
                     break;
                 }
@@ -121,9 +122,9 @@ public static class SparseModelFile
             var bytes = 4 + 4 * (shape[0] + 1) + 8 * nnz;
             return options.FallBackToDense && bytes >= dense ? (SparseEncoding.Dense, null, values.Length) : (SparseEncoding.Csr, null, nnz);
         }
-        var bits = options.Bits ?? RelativeIndexSparse.BestBits(values);
-        var entries = RelativeIndexSparse.EntriesFor(values, bits);
-        var relBytes = 5 + RelativeIndexSparse.PackedGapBytes(entries, bits) + 4 * entries;
+        var bits = options.Bits ?? RelativeIndex.BestBits(values);
+        var entries = RelativeIndex.EntriesFor<float>(values, bits);
+        var relBytes = 5 + RelativeIndex.PackedGapBytes(entries, bits) + 4 * entries;
         return options.FallBackToDense && relBytes >= dense ? (SparseEncoding.Dense, null, values.Length) : (SparseEncoding.RelativeIndex, bits, entries);
     }
 
@@ -249,21 +250,18 @@ public static class SparseModelFile
     static void ReadRelative(ref ByteCursor r, float[] values, string name)
     {
         var bits = r.U8();
-        if (bits is < RelativeIndexSparse.MinBits or > RelativeIndexSparse.MaxBits) throw r.Bad($"tensor '{name}': relative index width {bits} must be 1–8");
+        if (bits is < RelativeIndex.MinBits or > RelativeIndex.MaxBits) throw r.Bad($"tensor '{name}': relative index width {bits} must be 1–8");
         var entries = r.U32();
         if (entries > values.LongLength) throw r.Bad($"tensor '{name}': {entries} entries for {values.LongLength} elements");
-        var packedBytes = RelativeIndexSparse.PackedGapBytes(entries, bits);
+        var packedBytes = RelativeIndex.PackedGapBytes(entries, bits);
         if (packedBytes + 4L * entries > r.Remaining) throw r.Bad($"tensor '{name}': relative-index arrays run past the end of the file");
-        var gaps = RelativeIndexSparse.Unpack(r.Take((int)packedBytes), (int)entries, bits);
+        var gaps = RelativeIndex.Unpack(r.Take((int)packedBytes), (int)entries, bits);
         var nz = new float[entries];
         r.Floats(nz, $"tensor '{name}'");
-        long position = -1;
-        for (var j = 0; j < entries; j++)
-        {
-            position += gaps[j] + 1;
-            if (position >= values.LongLength) throw r.Bad($"tensor '{name}': relative index entry {j} points past the end");
-            values[position] = nz[j];
-        }
+        long[] positions;
+        try { positions = RelativeIndex.Positions<byte>(gaps, values.LongLength, $"tensor '{name}'"); }
+        catch (CondenseException ex) { throw r.Bad(ex.Message); }
+        for (var j = 0; j < positions.Length; j++) values[positions[j]] = nz[j];
     }
 
     static Dictionary<string, string> ParseMetadata(ReadOnlySpan<byte> json, ByteCursor r)

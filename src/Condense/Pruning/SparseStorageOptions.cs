@@ -1,3 +1,4 @@
+using Condense.Codecs;
 namespace Condense.Pruning;
 
 /// <summary>How <see cref="SparseModelFile"/> stores weight matrices.</summary>
@@ -15,8 +16,8 @@ public sealed record SparseStorageOptions
     public void Validate()
     {
         if (!Enum.IsDefined(Encoding)) throw new CondenseException($"unknown sparse encoding {(int)Encoding}");
-        if (Bits is { } b && b is < RelativeIndexSparse.MinBits or > RelativeIndexSparse.MaxBits)
-            throw new CondenseException($"relative index width {b} bits must be in {RelativeIndexSparse.MinBits}–{RelativeIndexSparse.MaxBits}");
+        if (Bits is { } b && b is < RelativeIndex.MinBits or > RelativeIndex.MaxBits)
+            throw new CondenseException($"relative index width {b} bits must be in {RelativeIndex.MinBits}–{RelativeIndex.MaxBits}");
     }
 }
 

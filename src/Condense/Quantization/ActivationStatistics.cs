@@ -67,7 +67,7 @@ public sealed class ActivationStatistics
         double lo = Math.Min(0, Min), hi = Math.Max(0, Max);
         if (method == RangeCalibration.MinMax) return ((float)lo, (float)hi);
         if (histogram is null) throw new InvalidOperationException($"{method} calibration needs the histogram pass");
-        double t = method == RangeCalibration.Percentile ? Quantile(percentile / 100) : LinearQuantizer.KlThreshold(histogram, width, levels);
+        double t = method == RangeCalibration.Percentile ? Quantile(percentile / 100) : Codecs.LinearRange.KlThreshold(histogram, width, levels);
         return ((float)Math.Max(lo, -t), (float)Math.Min(hi, t));
     }
 

@@ -27,8 +27,7 @@ public sealed record LinearQuantizationOptions
     public double Percentile
     {
         get => _percentile;
-        init => _percentile = value is > 50 and <= 100 ? value
-            : throw new CondenseException($"linear quantization: percentile must be in (50, 100], got {value}");
+        init => _percentile = Codecs.LinearCodecOptions.CheckPercentile(value);
     }
     double _percentile = 99.99;
 
@@ -36,8 +35,7 @@ public sealed record LinearQuantizationOptions
     public int HistogramBins
     {
         get => _bins;
-        init => _bins = value is >= 256 and <= 65536 ? value
-            : throw new CondenseException($"linear quantization: histogram bins must be in 256..65536, got {value}");
+        init => _bins = Codecs.LinearCodecOptions.CheckBins(value);
     }
     int _bins = 2048;
 

@@ -1,7 +1,7 @@
 namespace Condense.Quantization;
 
 /// <summary>
-/// A linearly quantized tensor: integer codes packed at <see cref="Bits"/> bits, and per group
+/// Condense's model-file layout of a linear <see cref="Codecs.EncodedTensor"/>: integer codes packed at <see cref="Bits"/> bits, and per group
 /// (tensor or output channel) a float32 scale γ and, when asymmetric, an int32 zero point.
 /// Value = γ·(q − zero point) with q = code + qmin.
 /// </summary>
@@ -17,6 +17,11 @@ public sealed record LinearQuantized(
     float[] Scales, int[] ZeroPoints, byte[] Packed)
 {
     public int Bits => new LinearQuantizationOptions(Precision).Bits;
+
+    /// <summary>The layout of a tensor the linear codec encoded in <paramref name="precision"/> (codes bit-packed).</summary>
+    public static LinearQuantized From(Codecs.EncodedTensor e, LinearPrecision precision) =>
+        new(e.Shape, precision, e.Symmetric, e.Scales.Length > 1 ? Granularity.PerChannel : Granularity.PerTensor,
+            e.Scales, e.ZeroPoints, BitPacking.Pack(e.CodeIntegers(), e.Bits));
     public long Count => Shape.Aggregate(1L, (a, b) => a * b);
 
     /// <summary>Smallest integer of the format (codes are stored as q − QMin).</summary>

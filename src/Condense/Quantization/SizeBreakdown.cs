@@ -14,6 +14,9 @@ public sealed record SizeBreakdown(long OriginalBytes, long PayloadBytes, long C
     /// <summary>Everything needed to reconstruct the tensor.</summary>
     public long TotalBytes => PayloadBytes + CodebookBytes + ParameterBytes + TableBytes;
 
-    /// <summary>Original ÷ total (how many times smaller).</summary>
-    public double Ratio => TotalBytes == 0 ? double.PositiveInfinity : (double)OriginalBytes / TotalBytes;
+    /// <summary>
+    /// Compressed ÷ original (0.25: a quarter of the float32 bytes). The one meaning of "ratio" in
+    /// the codec seam (<see cref="Codecs.EncodedTensor.Ratio"/>); "×" figures in reports are its inverse.
+    /// </summary>
+    public double Ratio => OriginalBytes == 0 ? double.NaN : (double)TotalBytes / OriginalBytes;
 }

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using Condense.Codecs;
 using Condense.Formats;
 
 namespace Condense.Streaming;
@@ -14,91 +14,32 @@ namespace Condense.Streaming;
 /// </summary>
 /// <remarks>
 /// Each chunk holds whole rows, so a row's range and codes come from one pass over bytes already
-/// in cache: the tensor is read once. The arithmetic (double division of the float value by the
-/// float scale, round half to even) is the linear quantizer's, so the codes are the same bits.
+/// in cache: the tensor is read once. This is only the streaming layout (I8 codes, F32 scales);
+/// the arithmetic is the <see cref="LinearCodec"/>'s, the one every other writer uses.
 /// </remarks>
-public sealed class Int8PerChannelCompressor : ITensorCompressor
+public sealed class Int8PerChannelCompressor : WeightCompressor
 {
     public const string ScaleSuffix = ".scale";
 
     /// <param name="minElements">Smallest tensor compressed (default 1024); smaller and 1-D tensors are copied.</param>
-    public Int8PerChannelCompressor(long minElements = 1024)
-    {
-        if (minElements < 1) throw new CondenseException($"int8: minimum elements must be ≥ 1, got {minElements}");
-        MinElements = minElements;
-    }
+    public Int8PerChannelCompressor(long minElements = 1024) : base("int8", "int8", TensorDType.I8, minElements) { }
 
-    public long MinElements { get; }
-    public string Method => "int8";
-    public string Settings => $"symmetric;per_channel;minmax;min_elements={MinElements}";
+    public override string Settings => $"symmetric;per_channel;minmax;min_elements={MinElements}";
 
-    public bool Accepts(SafetensorsEntry entry) =>
-        entry.DType.IsFloat() && entry.Shape.Length >= 2 && entry.ElementCount >= MinElements;
+    /// <summary>One float32 scale per row.</summary>
+    protected override TensorOutput Side(SafetensorsEntry entry) => new(entry.Name + ScaleSuffix, TensorDType.F32, [entry.Shape[0]]);
 
-    public IReadOnlyList<TensorOutput> Outputs(SafetensorsEntry entry) =>
-    [
-        new(entry.Name, TensorDType.I8, entry.Shape),
-        new(entry.Name + ScaleSuffix, TensorDType.F32, [entry.Shape[0]]),
-    ];
-
-    public ITensorEncoder Prepare(SafetensorsEntry entry, TensorSource source, CancellationToken cancellation) =>
+    public override ITensorEncoder Prepare(SafetensorsEntry entry, TensorSource source, CancellationToken cancellation) =>
         new Encoder(entry, source.RowElements, source.Path);
 
-    /// <summary>
-    /// Quantizes one row: returns γ (NaN when the row holds NaN or ±Inf) and writes the codes with
-    /// the linear quantizer's arithmetic, four doubles at a time where the CPU allows.
-    /// </summary>
-    public static float QuantizeRow(ReadOnlySpan<float> row, Span<sbyte> codes)
-    {
-        var (maxAbs, finite) = MaxAbs(row);
-        if (!finite) return float.NaN;
-        double range = maxAbs;
-        var scale = (float)(range > 0 ? range / 127 : 1);
-        double s = scale;
-        var i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var divisor = Vector256.Create(s);
-            var lo = Vector256.Create(-127.0);
-            var hi = Vector256.Create(127.0);
-            for (; i + Vector256<float>.Count <= row.Length; i += Vector256<float>.Count)
-            {
-                var (a, b) = Vector256.Widen(Vector256.Create(row.Slice(i, Vector256<float>.Count)));
-                var qa = Vector256.ConvertToInt64(Vector256.Min(Vector256.Max(Vector256.Round(a / divisor), lo), hi));
-                var qb = Vector256.ConvertToInt64(Vector256.Min(Vector256.Max(Vector256.Round(b / divisor), lo), hi));
-                var q = Vector256.Narrow(qa, qb);
-                for (var j = 0; j < Vector256<int>.Count; j++) codes[i + j] = (sbyte)q[j];
-            }
-        }
-        for (; i < row.Length; i++)
-            codes[i] = (sbyte)Math.Clamp(Math.Round(row[i] / s), -127, 127);
-        return scale;
-    }
+    static readonly LinearCodec Codec = new(new LinearCodecOptions(8));
 
-    static (float MaxAbs, bool Finite) MaxAbs(ReadOnlySpan<float> row)
-    {
-        float max = 0, poison = 0;
-        var i = 0;
-        if (Vector256.IsHardwareAccelerated && row.Length >= Vector256<float>.Count)
-        {
-            var m = Vector256<float>.Zero;
-            var p = Vector256<float>.Zero;
-            for (; i + Vector256<float>.Count <= row.Length; i += Vector256<float>.Count)
-            {
-                var v = Vector256.Create(row.Slice(i, Vector256<float>.Count));
-                m = Vector256.Max(m, Vector256.Abs(v));
-                // v·0 is NaN exactly when v is NaN or ±Inf.
-                p += v * Vector256<float>.Zero;
-            }
-            for (var j = 0; j < Vector256<float>.Count; j++) { max = Math.Max(max, m[j]); poison += p[j]; }
-        }
-        for (; i < row.Length; i++)
-        {
-            max = Math.Max(max, Math.Abs(row[i]));
-            poison += row[i] * 0;
-        }
-        return (max, float.IsFinite(poison) && float.IsFinite(max));
-    }
+    /// <summary>
+    /// Quantizes one row with the linear codec (<see cref="LinearCodec"/>: int8, symmetric,
+    /// min-max): returns γ (NaN when the row holds NaN or ±Inf) and writes the integers.
+    /// </summary>
+    public static float QuantizeRow(ReadOnlySpan<float> row, Span<sbyte> codes) =>
+        Codec.EncodeRowSigned(row, MemoryMarshal.AsBytes(codes));
 
     sealed class Encoder(SafetensorsEntry entry, long rowElements, string path) : ITensorEncoder
     {

@@ -20,32 +20,20 @@ namespace Condense.Streaming;
 /// sorted codebook's midpoints only for values whose bin a decision boundary crosses). The solve
 /// works on ≤ 2^16 points, so it takes milliseconds even for a 100 M-element tensor.
 /// </remarks>
-public sealed class KMeans8Compressor : ITensorCompressor
+public sealed class KMeans8Compressor : WeightCompressor
 {
     public const int Clusters = 256;
     public const string CodebookSuffix = ".codebook";
 
     /// <param name="minElements">Smallest tensor compressed (default 1024); smaller and 1-D tensors are copied.</param>
-    public KMeans8Compressor(long minElements = 1024)
-    {
-        if (minElements < 1) throw new CondenseException($"k-means: minimum elements must be ≥ 1, got {minElements}");
-        MinElements = minElements;
-    }
+    public KMeans8Compressor(long minElements = 1024) : base("kmeans8", "k-means", TensorDType.U8, minElements) { }
 
-    public long MinElements { get; }
-    public string Method => "kmeans8";
-    public string Settings => $"clusters={Clusters};f32_histogram=keys{ValueHistogram.KeyBits};max_points={ValueHistogram.MaxPoints};min_elements={MinElements}";
+    public override string Settings => $"clusters={Clusters};f32_histogram=keys{ValueHistogram.KeyBits};max_points={ValueHistogram.MaxPoints};min_elements={MinElements}";
 
-    public bool Accepts(SafetensorsEntry entry) =>
-        entry.DType.IsFloat() && entry.Shape.Length >= 2 && entry.ElementCount >= MinElements;
+    /// <summary>The 256 centroids, ascending.</summary>
+    protected override TensorOutput Side(SafetensorsEntry entry) => new(entry.Name + CodebookSuffix, TensorDType.F32, [Clusters]);
 
-    public IReadOnlyList<TensorOutput> Outputs(SafetensorsEntry entry) =>
-    [
-        new(entry.Name, TensorDType.U8, entry.Shape),
-        new(entry.Name + CodebookSuffix, TensorDType.F32, [Clusters]),
-    ];
-
-    public ITensorEncoder Prepare(SafetensorsEntry entry, TensorSource source, CancellationToken cancellation)
+    public override ITensorEncoder Prepare(SafetensorsEntry entry, TensorSource source, CancellationToken cancellation)
     {
         ValueHistogram histogram;
         if (entry.DType is TensorDType.BF16 or TensorDType.F16)

@@ -1,3 +1,4 @@
+using Condense.Codecs;
 using Condense.Formats;
 using Condense.Models;
 using Condense.Pruning;
@@ -37,7 +38,7 @@ public class SparseStorageTests : IDisposable
         Assert.Equal(new float[] { 3, 0, 0, 5 }, rel.Values);
         Assert.Equal(2, rel.PaddingCount);
         Assert.Equal(dense, rel.Decode());
-        Assert.Equal(rel.EntryCount, RelativeIndexSparse.EntriesFor(dense, 3));
+        Assert.Equal(rel.EntryCount, RelativeIndex.EntriesFor<float>(dense, 3));
     }
 
     [Theory]
@@ -50,7 +51,7 @@ public class SparseStorageTests : IDisposable
         var dense = RandomSparse(5000, 0.03, bits);
         var rel = RelativeIndexSparse.Encode(dense, bits);
         Assert.Equal(dense, rel.Decode());
-        Assert.Equal(rel.Gaps, RelativeIndexSparse.Unpack(RelativeIndexSparse.Pack(rel.Gaps, bits), rel.EntryCount, bits));
+        Assert.Equal(rel.Gaps, RelativeIndex.Unpack(RelativeIndex.Pack(rel.Gaps, bits), rel.EntryCount, bits));
         Assert.True(bits == 8 || rel.PaddingCount > 0);
     }
 

@@ -1,3 +1,4 @@
+using Condense.Codecs;
 using Condense.Metrics;
 using Condense.Quantization;
 

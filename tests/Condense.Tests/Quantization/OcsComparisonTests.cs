@@ -1,3 +1,4 @@
+using Condense.Codecs;
 using Condense.Formats.Onnx;
 using Condense.Quantization;
 using Condense.Tests.Formats.Onnx;

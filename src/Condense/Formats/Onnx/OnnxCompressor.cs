@@ -1,3 +1,4 @@
+using Condense.Metrics;
 using Google.Protobuf;
 using Onnx;
 using DataType = Onnx.TensorProto.Types.DataType;
@@ -152,7 +153,7 @@ public static class OnnxCompressor
         var values = OnnxTensorData.ToFloat32(t);
         var decoded = given.Decoded();
         return (new OnnxTensorReport(p.Name, p.Source, shape, p.TypeName, given.Label + (Packed(fork) ? " packed" : ""), bytesBefore, fork.Bytes,
-            MaxAbs(values, decoded), RelativeRms(values, decoded)), fork);
+            ErrorMetrics.MaxAbsoluteError(values, decoded), ErrorMetrics.RelativeRms(values, decoded)), fork);
     }
 
     static string OpLabel(NodeProto node) => node.Domain is "" or "ai.onnx" ? node.OpType : $"{node.Domain}.{node.OpType}";
@@ -183,7 +184,7 @@ public static class OnnxCompressor
         var (fork, decoded, encoding) = Best(builder, values, shape, p.Name, options, Axis(graph, p.Name, shape));
         if (fork is null || fork.Bytes >= bytesBefore) return Kept("no encoding is smaller");
         return (new OnnxTensorReport(p.Name, p.Source, shape, p.TypeName, encoding, bytesBefore, fork.Bytes,
-            MaxAbs(values, decoded!), RelativeRms(values, decoded!)), fork, null);
+            ErrorMetrics.MaxAbsoluteError(values, decoded!), ErrorMetrics.RelativeRms(values, decoded!)), fork, null);
     }
 
     static (OnnxGraphBuilder? Fork, float[]? Decoded, string Encoding) Best(
@@ -279,24 +280,5 @@ public static class OnnxCompressor
         }
         Visit(graph);
         return names;
-    }
-
-    static double MaxAbs(float[] a, float[] b)
-    {
-        double m = 0;
-        for (int i = 0; i < a.Length; i++) m = Math.Max(m, Math.Abs((double)a[i] - b[i]));
-        return m;
-    }
-
-    static double RelativeRms(float[] a, float[] b)
-    {
-        double num = 0, den = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            var d = (double)a[i] - b[i];
-            num += d * d;
-            den += (double)a[i] * a[i];
-        }
-        return den > 0 ? Math.Sqrt(num / den) : 0;
     }
 }

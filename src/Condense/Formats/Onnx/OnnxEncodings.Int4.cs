@@ -92,24 +92,14 @@ internal static partial class OnnxEncodings
         g.Node("Gather", [EnsureNibbleTable(g), asInt], pairs, OnnxGraphBuilder.Int("axis", 0));
         var whole = g.Name($"{output}::index_float");
         g.Node("Cast", [pairs], whole, OnnxGraphBuilder.Int("to", (long)DataType.Int32));
+        var padded = 2 * m != n;
         var current = whole;
-        if (2 * m != n)
+        if (padded)
         {
-            var flat = g.Name($"{output}::index_flat");
-            g.Node("Reshape", [current, g.Add(OnnxTensorData.Int64(g.Name($"{output}::flat_shape"), [-1], 1))], flat);
-            var trimmed = g.Name($"{output}::index_trimmed");
-            if (g.Opset >= 10)
-            {
-                var starts = g.Add(OnnxTensorData.Int64(g.Name($"{output}::slice_start"), [0], 1));
-                var ends = g.Add(OnnxTensorData.Int64(g.Name($"{output}::slice_end"), [n], 1));
-                g.Node("Slice", [flat, starts, ends], trimmed);
-            }
-            else g.Node("Slice", [flat], trimmed, OnnxGraphBuilder.Ints("starts", 0), OnnxGraphBuilder.Ints("ends", n), OnnxGraphBuilder.Ints("axes", 0));
-            current = trimmed;
+            current = g.Name($"{output}::index_flat");
+            g.Node("Reshape", [whole, g.Add(OnnxTensorData.Int64(g.Name($"{output}::flat_shape"), [-1], 1))], current);
         }
-        var index = g.Name($"{output}::indices");
-        g.Node("Reshape", [current, g.Add(OnnxTensorData.Int64(g.Name($"{output}::shape"), shape, shape.Length))], index);
-        return index;
+        return ShapedIndices(g, current, padded, n, shape, output);
     }
 
     static string EnsureNibbleTable(OnnxGraphBuilder g)

@@ -1,3 +1,4 @@
+using Condense.Codecs;
 using Condense.Quantization;
 using Onnx;
 using DataType = Onnx.TensorProto.Types.DataType;
@@ -30,40 +31,27 @@ internal static partial class OnnxEncodings
             ? g.HasShared(NibbleTable) || n * 4 / 8 >= NibbleTableBytes
             : g.HasShared(BitTable) || n * (8 - bits) / 8 >= BitTableBytes;
 
-    public static float[] Fp16(OnnxGraphBuilder g, float[] values, long[] shape, string output)
-    {
-        var raw = new byte[values.Length * 2];
-        var back = new float[values.Length];
-        for (int i = 0; i < values.Length; i++)
-        {
-            var h = (Half)values[i];
-            BitConverter.TryWriteBytes(raw.AsSpan(i * 2), BitConverter.HalfToUInt16Bits(h));
-            back[i] = (float)h;
-        }
-        var stored = g.Add(OnnxTensorData.Raw(g.Name($"{output}::fp16"), DataType.Float16, raw, shape));
-        g.Node("Cast", [stored], output, OnnxGraphBuilder.Int("to", (long)DataType.Float));
-        return back;
-    }
+    /// <summary>fp16 bits (<see cref="FloatCodec"/>) and a Cast back to float32.</summary>
+    public static float[] Fp16(OnnxGraphBuilder g, float[] values, long[] shape, string output) => Cast16(g, values, shape, output, bfloat16: false);
 
-    /// <summary>bfloat16 bits (<see cref="Quantization.FloatCast.ToBFloat16"/>) and a Cast back to float32.</summary>
-    public static float[] Bf16(OnnxGraphBuilder g, float[] values, long[] shape, string output)
+    /// <summary>bfloat16 bits (<see cref="FloatCodec"/>) and a Cast back to float32.</summary>
+    public static float[] Bf16(OnnxGraphBuilder g, float[] values, long[] shape, string output) => Cast16(g, values, shape, output, bfloat16: true);
+
+    static float[] Cast16(OnnxGraphBuilder g, float[] values, long[] shape, string output, bool bfloat16)
     {
-        var bits = Quantization.FloatCast.ToBFloat16(values);
-        var raw = new byte[bits.Length * 2];
-        for (int i = 0; i < bits.Length; i++) System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(raw.AsSpan(i * 2), bits[i]);
-        var stored = g.Add(OnnxTensorData.Raw(g.Name($"{output}::bf16"), DataType.Bfloat16, raw, shape));
+        var encoded = new FloatCodec(bfloat16).Encode(values, shape, null);
+        var stored = g.Add(OnnxTensorData.Raw(g.Name($"{output}::{(bfloat16 ? "bf16" : "fp16")}"), bfloat16 ? DataType.Bfloat16 : DataType.Float16, encoded.Codes, shape));
         g.Node("Cast", [stored], output, OnnxGraphBuilder.Int("to", (long)DataType.Float));
-        return Quantization.FloatCast.FromBFloat16(bits);
+        return encoded.Decode();
     }
 
     public static float[] KMeans(OnnxGraphBuilder g, float[] values, long[] shape, string output, int bits, int seed)
     {
-        // The quant branch's weight sharing (1-D k-means, Condense.Quantization) finds the
-        // codebook and indices; this file only lays them out as ONNX tensors.
-        var shared = new WeightSharingQuantizer(new WeightSharingOptions(bits) { Seed = seed }).Quantize(values, [values.Length]);
-        var indices = shared.Indices();
-        var codebook = shared.Codebooks;
-        var back = shared.Reconstruct();
+        // The k-means codec finds the codebook and indices; this file only lays them out as ONNX tensors.
+        var shared = new KMeansCodec(bits, seed: seed).Encode(values, [values.Length], null);
+        var indices = shared.CodeIntegers();
+        var codebook = shared.Codebook;
+        var back = shared.Decode();
         var used = bits;
         // Packing needs the shared 8 KiB bit table; below that saving, whole bytes are smaller.
         if (!PackingPays(g, values.Length, used)) used = 8;
@@ -117,8 +105,17 @@ internal static partial class OnnxEncodings
         var flat = g.Name($"{output}::index_flat");
         var flatShape = g.Add(OnnxTensorData.Int64(g.Name($"{output}::flat_shape"), [-1], 1));
         g.Node("Reshape", [summed, flatShape], flat);
+        return ShapedIndices(g, flat, groups * 8 != n, n, shape, output);
+    }
+
+    /// <summary>
+    /// The last nodes of every index decoder: the flat codes cut to their <paramref name="n"/>
+    /// values when packing padded them (<paramref name="padded"/>), then reshaped to <paramref name="shape"/>.
+    /// </summary>
+    static string ShapedIndices(OnnxGraphBuilder g, string flat, bool padded, long n, long[] shape, string output)
+    {
         var current = flat;
-        if (groups * 8 != n)
+        if (padded)
         {
             var sliced = g.Name($"{output}::index_trimmed");
             if (g.Opset >= 10)
@@ -147,39 +144,19 @@ internal static partial class OnnxEncodings
     }
 
     /// <summary>
-    /// Affine quantization to levels 0..2^bits−1: q = round(w/s) + z with the range widened to
-    /// include 0 so that zero (and so every pruned weight) is exact. One (s, z) per tensor, or per
-    /// slice along <paramref name="axis"/>.
+    /// Affine quantization to levels 0..2^bits−1 by the <see cref="LinearCodec"/> (unsigned grid,
+    /// asymmetric), its range widened to include 0 so that zero (and so every pruned weight) is
+    /// exact. One (s, z) per tensor, or per slice along <paramref name="axis"/>. This method only
+    /// lays the codec's value out as initializers and a DequantizeLinear.
     /// </summary>
     public static float[] Linear(OnnxGraphBuilder g, float[] values, long[] shape, string output, int bits, int? axis)
     {
-        var qmax = (1 << bits) - 1;
-        long channels = axis is { } a ? shape[a] : 1;
-        long inner = axis is { } ax ? shape.Skip(ax + 1).Aggregate(1L, (p, d) => p * d) : values.Length;
-        var scales = new float[channels];
-        var zeros = new byte[channels];
-        var q = new byte[values.Length];
-        var back = new float[values.Length];
-        var lows = new float[channels];
-        var highs = new float[channels];
-        for (long i = 0; i < values.Length; i++)
-        {
-            var c = (i / inner) % channels;
-            lows[c] = Math.Min(lows[c], values[i]);
-            highs[c] = Math.Max(highs[c], values[i]);
-        }
-        for (long c = 0; c < channels; c++)
-        {
-            var scale = highs[c] > lows[c] ? (highs[c] - lows[c]) / qmax : 1f;
-            scales[c] = scale;
-            zeros[c] = (byte)Math.Clamp(Math.Round(-lows[c] / scale), 0, qmax);
-        }
-        for (long i = 0; i < values.Length; i++)
-        {
-            var c = (i / inner) % channels;
-            q[i] = (byte)Math.Clamp(Math.Round(values[i] / scales[c]) + zeros[c], 0, qmax);
-            back[i] = (q[i] - zeros[c]) * scales[c];
-        }
+        var encoded = new LinearCodec(new LinearCodecOptions(bits, LinearGrid.Unsigned) { Symmetric = false }).Encode(values, shape, axis);
+        var q = encoded.Codes;
+        var scales = encoded.Scales;
+        long channels = scales.Length;
+        var zeros = encoded.ZeroPoints.Select(z => (byte)z).ToArray();
+        var back = encoded.Decode();
         // Below 8 bits the levels are bit-packed like k-means indices (when that pays for the
         // shared bit table) and cast back to uint8 for DequantizeLinear.
         string quantized;

@@ -1,9 +1,11 @@
-namespace Condense.Quantization;
+namespace Condense.Codecs;
 
 /// <summary>
 /// Casts to 16-bit floats: IEEE fp16 (5-bit exponent: ±65504, fine steps, may overflow) and
 /// bfloat16 (float32's 8-bit exponent, 8-bit significand: never overflows where float32 does not,
-/// coarser steps). Both round to nearest, ties to even; 2 bytes a value.
+/// coarser steps). Both round to nearest, ties to even; 2 bytes a value. The one cast of the
+/// codebase: <see cref="FloatCodec"/> (and through it the ONNX fp16/bf16 encodings) and
+/// <see cref="EncodedTensor.Decode"/> use these, so every writer stores the same bits.
 /// </summary>
 public static class FloatCast
 {
