@@ -54,6 +54,7 @@ public static class CommandTree
         BenchLowRankCommand.Create(),
         BenchTrainCommand.Create(),
         BenchCnnCommand.Create(),
+        BenchCalibrationCommand.Create(),
         KMeansBenchCommand.Create(),
         BenchScaleCommand.Create(),
         BenchOnnxLargeCommand.Create(),

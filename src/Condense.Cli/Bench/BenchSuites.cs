@@ -22,6 +22,8 @@ public static class BenchSuites
         new("cnn", ["bench", "cnn", "--samples", "60000", .. (peers ? Array.Empty<string>() : ["--no-peer"]), "--json"], BenchModelFigures.Cnn),
         new("multihash", ["hash", "--model", "lenet300", "--factor", "8", "--sweep", "1,2,4", "--buckets", "separate", "--epochs", "1", "--json"], BenchModelFigures.MultiHash),
         new("runtime", ["bench", "runtime", "--runs", "20", .. (peers ? Array.Empty<string>() : ["--no-peer"]), "--json"], BenchRuntimeFigures.Figures),
+        new("calibrate-memory", ["bench", "calibration", "--task", "compress", "--json"], BenchCalibrationFigures.CalibrateMemory),
+        new("analyze-resnet18", ["bench", "calibration", "--task", "analyze", "--json"], BenchCalibrationFigures.AnalyzeResNet18),
         .. BenchSurveyFigures.Suites,
     ];
 

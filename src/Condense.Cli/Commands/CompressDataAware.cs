@@ -3,6 +3,7 @@ using Condense.Calibration;
 using Condense.Formats.Onnx;
 using Condense.Quantization.Gptq;
 using Condense.Workflows;
+using Onnx;
 using Spectre.Console;
 
 namespace Condense.Cli.Commands;
@@ -23,13 +24,12 @@ public static class CompressDataAware
 
     public static int Run(ParseResult parse, OnnxCompressionMethod method, int? bits, string inPath, string outPath, long minSize, int seed, bool json)
     {
-        var model = OnnxReader.Read(inPath);
-        var data = CalibrationDataLoader.Load(model, DataOptions.Spec(parse, seed));
+        var (data, graph) = Load(parse, inPath, seed);
         var request = new DataAwareCompressionRequest(inPath, outPath, method, bits ?? 8, data,
             DataFree: parse.GetValue(DataFree), BlockSize: parse.GetValue(Block) ?? 0, RowsPerCodebook: parse.GetValue(CodebookRows),
             Gptq: new GptqOptions(ActOrder: parse.GetValue(ActOrder)), MinSize: minSize, Seed: seed);
         var report = DataAwareCompression.Run(request);
-        var (timing, warnings) = CompressTiming.Measure(parse, inPath, outPath, model.Proto.Graph, [data.HeldOut.Count > 0 ? data.HeldOut[0] : data.Calibration[0]]);
+        var (timing, warnings) = CompressTiming.Measure(parse, inPath, outPath, graph, [data.HeldOut.Count > 0 ? data.HeldOut[0] : data.Calibration[0]]);
         if (json)
         {
             CliConsole.WriteJson(parse, new
@@ -65,5 +65,20 @@ public static class CompressDataAware
         console.WriteLine($"{inPath} -> {outPath}: {report.BytesBefore:N0} -> {report.BytesAfter:N0} bytes (ratio {(double)report.BytesAfter / report.BytesBefore:0.000})");
         RuntimeReportTable.WriteTiming(console, timing, warnings);
         return 0;
+    }
+
+    /// <summary>
+    /// The data, and the graph's inputs with its initializers' names but not their data: the timing
+    /// reads no more, and the workflow reads the model itself, so this copy's weights (as large as the
+    /// model) are not held through calibration.
+    /// </summary>
+    static (CalibrationData Data, GraphProto Graph) Load(ParseResult parse, string inPath, int seed)
+    {
+        var model = OnnxReader.Read(inPath);
+        var data = CalibrationDataLoader.Load(model, DataOptions.Spec(parse, seed));
+        var light = new GraphProto();
+        light.Input.Add(model.Proto.Graph.Input);
+        light.Initializer.Add(model.Proto.Graph.Initializer.Select(i => new TensorProto { Name = i.Name }));
+        return (data, light);
     }
 }

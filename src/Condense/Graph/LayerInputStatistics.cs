@@ -33,15 +33,22 @@ public sealed class LayerInputStatistics : IDisposable
     /// <param name="layers">Layers from <see cref="LinearLayers.Find"/>.</param>
     /// <param name="samples">Input sets, enumerated once.</param>
     /// <param name="threads">ONNX Runtime threads.</param>
+    /// <param name="keepRows">
+    /// Whether a layer's rows are kept while fewer than its columns (see <see cref="HessianAccumulator(int, bool)"/>):
+    /// true for statistics read through quadratic forms (held-out errors on few samples), false for
+    /// statistics whose H is always formed (GPTQ's calibration), so that memory never holds rows and H at once.
+    /// </param>
     public static LayerInputStatistics Gather(OnnxModel model, IReadOnlyList<LinearLayer> layers,
-        IEnumerable<IReadOnlyList<TensorProto>> samples, int threads = 1)
+        IEnumerable<IReadOnlyList<TensorProto>> samples, int threads = 1, bool keepRows = true)
     {
         ArgumentNullException.ThrowIfNull(layers);
         ArgumentNullException.ThrowIfNull(samples);
         var stats = new LayerInputStatistics(layers.ToDictionary(l => l.Weight,
-            l => Enumerable.Range(0, l.Groups).Select(_ => new HessianAccumulator(l.Columns)).ToArray(), StringComparer.Ordinal));
+            l => Enumerable.Range(0, l.Groups).Select(_ => new HessianAccumulator(l.Columns, keepRows)).ToArray(), StringComparer.Ordinal));
         try
         {
+            // The caller's previous pass (its garbage, the regions it committed) goes before this session is made on top.
+            ProcessMemory.Release();
             using var capture = new ActivationCapture(model, layers.Select(l => l.Input).Distinct(StringComparer.Ordinal).ToList(), threads);
             ProcessMemory.Release(); // the model's copy and serialised bytes the session was made from
             var allocated = GC.GetTotalAllocatedBytes();
@@ -61,7 +68,7 @@ public sealed class LayerInputStatistics : IDisposable
                     // collected every 256 MB allocated, the resident set stays near the accumulators.
                     if (GC.GetTotalAllocatedBytes() - allocated > CollectEveryBytes)
                     {
-                        ProcessMemory.Release();
+                        ProcessMemory.Collect();
                         allocated = GC.GetTotalAllocatedBytes();
                     }
                 }

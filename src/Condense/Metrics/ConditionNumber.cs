@@ -34,4 +34,34 @@ public static class ConditionNumber
         double inorm = inverse.abs().sum(dim: 0).max().item<double>();
         return norm * inorm;
     }
+
+    /// <summary>
+    /// cond₁(W) and W's singular values (descending, float64) from one SVD, for callers that report
+    /// both (analysis: cond₁ and the effective rank): a pseudo-inverse is itself an SVD, so taking the
+    /// singular values from it saves a second one. W⁺ = V diag(1/σ) Uᵀ over σ &gt; ε·max(rows, columns)·σ₁,
+    /// LibTorch's own cut-off for <c>linalg.pinv</c>; a square W keeps <see cref="OneNorm"/>'s LU inverse.
+    /// </summary>
+    public static (double Cond1, double[] SingularValues) OneNormAndSingularValues(ReadOnlySpan<float> w, int rows, int columns)
+    {
+        MatrixNorms.CheckShape(w.Length, rows, columns);
+        if (rows == columns) return (OneNorm(w, rows, columns), EffectiveRank.SingularValues(w, rows, columns));
+        foreach (var v in w)
+            if (!float.IsFinite(v)) throw new CondenseException("cond₁: the matrix contains NaN or ±Inf");
+        using var scope = NewDisposeScope();
+        var data = new double[w.Length];
+        for (int i = 0; i < w.Length; i++) data[i] = w[i];
+        var a = tensor(data, new long[] { rows, columns });
+        var (u, sigma, vh) = linalg.svd(a, fullMatrices: false);
+        var singular = sigma.data<double>().ToArray();
+        double norm = a.abs().sum(dim: 0).max().item<double>();
+        if (norm == 0) return (double.PositiveInfinity, singular);
+        var cutoff = singular.Length > 0 ? singular[0] * Math.Max(rows, columns) * DoubleEpsilon : 0;
+        var reciprocal = tensor(singular.Select(s => s > cutoff ? 1 / s : 0).ToArray());
+        var inverse = (vh.t() * reciprocal.unsqueeze(0)).mm(u.t());
+        double inorm = inverse.abs().sum(dim: 0).max().item<double>();
+        return (norm * inorm, singular);
+    }
+
+    // The float64 machine epsilon (2⁻⁵²), as LibTorch's pinv uses for its default relative tolerance.
+    const double DoubleEpsilon = 2.220446049250313e-16;
 }

@@ -51,7 +51,7 @@ public static class DataAwareCompression
         foreach (var batch in batches)
         {
             clock.Restart();
-            using var calibration = request.DataFree ? null : LayerInputStatistics.Gather(model, batch, data.Calibration, request.Threads);
+            using var calibration = request.DataFree ? null : LayerInputStatistics.Gather(model, batch, data.Calibration, request.Threads, keepRows: false);
             captureTime += clock.Elapsed;
             statisticsBytes = Math.Max(statisticsBytes, calibration?.Bytes ?? 0);
             foreach (var layer in batch)

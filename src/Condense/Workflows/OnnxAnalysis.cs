@@ -80,7 +80,7 @@ public static class OnnxAnalysis
                 // A table has no H: every setting rounds it to nearest, per row.
                 done[i] = QuantizeLayer(request, layer, w, settings, layer.Kind == LinearLayerKind.Gather ? null : calibration, options);
                 progress($"{layer.Node}: quantized");
-                ProcessMemory.Release();
+                ProcessMemory.Collect();
             });
             for (int i = 0; i < found.Count; i++)
             {
@@ -149,7 +149,7 @@ public static class OnnxAnalysis
                 {
                     var alone = candidates.MeasureAlone(l, [.. Enumerable.Range(1, perLayer)], request.Threads);
                     for (int s = 0; s < perLayer; s++) measured[l * perLayer + s] = alone[s];
-                    ProcessMemory.Release(); // the part's session and serialised graph
+                    ProcessMemory.Collect(); // the part's session and serialised graph
                 });
             using (StageTimes.Measure("output runs (uniform)"))
                 ParallelWork.ForEach(Enumerable.Range(1, perLayer), workers,
@@ -221,8 +221,12 @@ public static class OnnxAnalysis
         }
         finally { foreach (var f in factors ?? []) f.Dispose(); }
         double cond1, rank;
-        using (StageTimes.Measure("cond₁ (pinv)")) cond1 = ConditionNumber.OneNorm(w, rows, layer.Columns);
-        using (StageTimes.Measure("effective rank (svd)")) rank = EffectiveRank.Compute(w, rows, layer.Columns);
+        // One SVD gives both the pseudo-inverse's norm and the singular values.
+        using (StageTimes.Measure("cond₁ and effective rank (one svd)"))
+        {
+            var (c, singular) = ConditionNumber.OneNormAndSingularValues(w, rows, layer.Columns);
+            (cond1, rank) = (c, EffectiveRank.FromSingularValues(singular));
+        }
         return new(w, v, e, (MatrixNorms.InducedOneNorm(w, rows, layer.Columns), cond1, rank));
     }
 

@@ -21,7 +21,7 @@ public class BenchAllTests : IDisposable
     {
         var quoted = BenchSuites.All(peers: false);
         var live = BenchSuites.All(peers: true);
-        Assert.Equal(new[] { "train", "kmeans", "kmeans-4096", "image", "image-process", "lowrank", "scale", "studio", "cnn", "multihash", "runtime", "study-vd", "study-agp", "study-skeleton", "study-scratch" }, quoted.Select(s => s.Name));
+        Assert.Equal(new[] { "train", "kmeans", "kmeans-4096", "image", "image-process", "lowrank", "scale", "studio", "cnn", "multihash", "runtime", "calibrate-memory", "analyze-resnet18", "study-vd", "study-agp", "study-skeleton", "study-scratch" }, quoted.Select(s => s.Name));
         Assert.All(quoted, s => Assert.Equal("--json", s.Arguments[^1]));
         Assert.All(quoted, s => Assert.DoesNotContain("--peers", s.Arguments));
         Assert.Equal(new[] { "kmeans", "image", "lowrank" }, live.Where(s => s.Arguments.Contains("--peers")).Select(s => s.Name));
@@ -60,6 +60,21 @@ public class BenchAllTests : IDisposable
         Assert.False(slow.Single().Met);   // 1.3×
         var alone = Suite("cnn").Figures(JsonNode.Parse("""{"samples":60000,"batch":128,"condense_epoch_s":130.0,"pytorch_epoch_s":null}""")!);
         Assert.Null(alone.Single().Met);   // no peer, no verdict
+    }
+
+    [Fact]
+    public void CalibrationFiguresJudgeTheTwoGbBoundAndTheSixtySecondTarget()
+    {
+        var memory = Suite("calibrate-memory").Figures(JsonNode.Parse("""{"task":"compress","wall_s":110.0,"cpu_s":190.0,"peak_rss_bytes":1850000000,"quality":0.9942,"workers":2,"load_average":"1.0"}""")!);
+        Assert.Equal("1.85", memory[0].Condense);
+        Assert.True(memory[0].Met);
+        Assert.True(memory[1].Met);
+        var over = Suite("calibrate-memory").Figures(JsonNode.Parse("""{"task":"compress","wall_s":110.0,"cpu_s":190.0,"peak_rss_bytes":2140000000,"quality":0.9942,"workers":2,"load_average":"1.0"}""")!);
+        Assert.False(over[0].Met);
+        var analysis = Suite("analyze-resnet18").Figures(JsonNode.Parse("""{"task":"analyze","wall_s":71.6,"cpu_s":131.0,"peak_rss_bytes":3150000000,"quality":null,"workers":2,"load_average":"0.5"}""")!);
+        Assert.False(analysis[0].Met);
+        Assert.Equal("131.0", analysis[1].Condense);
+        Assert.Null(analysis[1].Met);
     }
 
     [Fact]

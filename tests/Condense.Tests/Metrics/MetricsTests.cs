@@ -34,6 +34,24 @@ public class MetricsTests
         Assert.Equal(2, ConditionNumber.OneNorm([2, 0, 0, 0, 4, 0], 2, 3), 9);
     }
 
+    // One SVD for cond₁ and the singular values (analysis) gives what pinv and svdvals give apart,
+    // for wide, tall, square and rank-deficient matrices.
+    [Theory]
+    [InlineData(40, 90, false)] [InlineData(90, 40, false)] [InlineData(30, 30, false)] [InlineData(40, 90, true)]
+    public void Cond1AndSingularValuesFromOneSvdMatchTheSeparateOnes(int rows, int columns, bool rankDeficient)
+    {
+        var rng = new Random(rows * 1000 + columns);
+        var w = Enumerable.Range(0, rows * columns).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        if (rankDeficient) w.AsSpan(0, columns).CopyTo(w.AsSpan(columns, columns)); // two equal rows
+        var (cond1, singular) = ConditionNumber.OneNormAndSingularValues(w, rows, columns);
+        var expected = ConditionNumber.OneNorm(w, rows, columns);
+        Assert.Equal(expected, cond1, expected * 1e-9);
+        var values = EffectiveRank.SingularValues(w, rows, columns);
+        Assert.Equal(values.Length, singular.Length);
+        for (int i = 0; i < values.Length; i++) Assert.Equal(values[i], singular[i], values[0] * 1e-12);
+        Assert.Equal(EffectiveRank.Compute(w, rows, columns), EffectiveRank.FromSingularValues(singular), 1e-9);
+    }
+
     [Theory]
     [InlineData(0, 4)] [InlineData(1, 3)] [InlineData(2, 8)] [InlineData(3, 2)]
     public void MeasuredOutputErrorNeverExceedsTheCond1Bound(int seed, int bits)

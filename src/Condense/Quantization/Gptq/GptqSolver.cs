@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -96,6 +98,7 @@ public static class GptqSolver
                     quantizer.FitGroup(i1 + i, current, rows, width);
                 }
                 var d = u1[i * count + i];
+                var ui = u1.AsSpan(i * count + i + 1, count - i - 1);
                 for (int r = 0; r < rows; r++)
                 {
                     var value = w1[r * count + i];
@@ -103,7 +106,7 @@ public static class GptqSolver
                     q[(long)r * columns + column] = (float)rounded;
                     var e = (value - rounded) / d;
                     err[r * count + i] = e;
-                    for (int k = i + 1; k < count; k++) w1[r * count + k] -= e * u1[i * count + k];
+                    SubtractScaled(w1.AsSpan(r * count + i + 1, count - i - 1), e, ui);
                 }
             }
             if (i2 < columns)
@@ -113,5 +116,21 @@ public static class GptqSolver
             }
         }
         return q;
+    }
+
+    // target[k] −= e·u[k], vectorised: a multiply then a subtract per element, exactly as the scalar loop
+    // rounds (no fused multiply-add), so the result is the same to the last bit.
+    static void SubtractScaled(Span<double> target, double e, ReadOnlySpan<double> u)
+    {
+        int k = 0;
+        if (Vector.IsHardwareAccelerated && target.Length >= Vector<double>.Count)
+        {
+            var scale = new Vector<double>(e);
+            var tv = MemoryMarshal.Cast<double, Vector<double>>(target);
+            var uv = MemoryMarshal.Cast<double, Vector<double>>(u);
+            for (int v = 0; v < tv.Length; v++) tv[v] -= scale * uv[v];
+            k = tv.Length * Vector<double>.Count;
+        }
+        for (; k < target.Length; k++) target[k] -= e * u[k];
     }
 }

@@ -27,6 +27,7 @@ public sealed class HessianAccumulator : IDisposable
     const int BlockWidth = 384;
 
     readonly int[] blockStarts;
+    readonly bool keepRows;
     // Full 512-row batches kept as rows while fewer than n rows were seen: H is formed only when read.
     readonly List<float[]> kept = [];
     Tensor? h;
@@ -35,10 +36,18 @@ public sealed class HessianAccumulator : IDisposable
     bool mirrored = true;
 
     /// <param name="size">n, the number of input features (columns of the layer's weight matrix).</param>
-    public HessianAccumulator(int size)
+    /// <param name="keepRows">
+    /// Keep the rows while they are fewer than n (quadratic forms from them cost less than from H,
+    /// as held-out errors on few samples need), forming H when the n-th row arrives or H is read.
+    /// False: H from the first batch on. A caller whose memory is bounded by H and that always
+    /// reads H (GPTQ's calibration statistics) passes false: forming H from the kept rows holds
+    /// both at once (2·4n² bytes), and layers of the same width all cross n at the same sample.
+    /// </param>
+    public HessianAccumulator(int size, bool keepRows = true)
     {
         if (size <= 0) throw new CondenseException($"a Hessian needs at least one feature, not {size}");
         Size = size;
+        this.keepRows = keepRows;
         int blocks = (size + BlockWidth - 1) / BlockWidth;
         blockStarts = [.. Enumerable.Range(0, blocks + 1).Select(b => (int)((long)b * size / blocks))];
     }
@@ -60,7 +69,7 @@ public sealed class HessianAccumulator : IDisposable
         if (rowCount == 0) return;
         Count += rowCount;
         mirrored = false;
-        if (pendingRows == 0 && rowCount >= BatchRows && Count > Size)
+        if (pendingRows == 0 && rowCount >= BatchRows && (!keepRows || Count > Size))
         {
             AddProduct(Full(), rows, rowCount);
             return;
@@ -80,7 +89,7 @@ public sealed class HessianAccumulator : IDisposable
     void Flush()
     {
         if (pendingRows == 0) return;
-        if (h is null && pendingRows == BatchRows && Count <= Size)
+        if (keepRows && h is null && pendingRows == BatchRows && Count <= Size)
         {
             // Fewer rows than features so far: a quadratic form costs less from the rows than from H.
             kept.Add(pending);
@@ -162,7 +171,7 @@ public sealed class HessianAccumulator : IDisposable
             if (m.Length != (long)rows * Size) throw new CondenseException($"{m.Length} values are not {rows} rows of {Size} features");
         using var scope = NewDisposeScope();
         var a = cat(matrices.Select(m => tensor(m, new long[] { rows, Size })).ToArray(), 0);
-        if (h is null && Count <= Size)
+        if (h is null && keepRows && Count <= Size)
         {
             // Σ‖A x‖² straight from the rows x (fewer than n of them): m·n·Count instead of m·n².
             var x = cat([.. kept.Select(k => tensor(k, new long[] { BatchRows, Size })), tensor(pending.AsSpan(0, pendingRows * Size).ToArray(), new long[] { pendingRows, Size })], 0);

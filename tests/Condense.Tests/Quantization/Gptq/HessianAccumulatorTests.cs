@@ -6,14 +6,16 @@ public sealed class HessianAccumulatorTests
 {
     // n = 1000: three column blocks (the blocks above the diagonal are computed, those below mirrored);
     // the batches straddle the 512-row buffer (49 rows, as a 7×7 feature map gives, then 700 at once).
+    // keepRows: false forms H from the first batch on (GPTQ's calibration) and must sum the same.
     [Theory]
-    [InlineData(5, new[] { 3, 4 })]
-    [InlineData(1000, new[] { 49, 49, 700, 49, 1, 600 })]
-    public void Blocked_buffered_sums_equal_a_direct_float64_XᵀX(int n, int[] batches)
+    [InlineData(5, new[] { 3, 4 }, true)]
+    [InlineData(1000, new[] { 49, 49, 700, 49, 1, 600 }, true)]
+    [InlineData(1000, new[] { 49, 49, 700, 49, 1, 600 }, false)]
+    public void Blocked_buffered_sums_equal_a_direct_float64_XᵀX(int n, int[] batches, bool keepRows)
     {
         var rng = new Random(n);
         var all = new List<float[]>();
-        using var acc = new HessianAccumulator(n);
+        using var acc = new HessianAccumulator(n, keepRows);
         foreach (var rows in batches)
         {
             var x = Enumerable.Range(0, rows * n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
@@ -39,15 +41,16 @@ public sealed class HessianAccumulatorTests
         Assert.Equal(after[n - 1], after[(n - 1) * n]);
     }
 
-    // Fewer rows than features: the quadratic forms come from the rows; more: from H. Both equal Σ‖A x‖².
+    // Fewer rows than features: the quadratic forms come from the rows; more, or keepRows: false: from H. All equal Σ‖A x‖².
     [Theory]
-    [InlineData(600, 530)]
-    [InlineData(600, 1100)]
-    public void Quadratics_equal_the_sum_of_squared_products(int n, int count)
+    [InlineData(600, 530, true)]
+    [InlineData(600, 530, false)]
+    [InlineData(600, 1100, true)]
+    public void Quadratics_equal_the_sum_of_squared_products(int n, int count, bool keepRows)
     {
         var rng = new Random(count);
         var x = Enumerable.Range(0, count * n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
-        using var acc = new HessianAccumulator(n);
+        using var acc = new HessianAccumulator(n, keepRows);
         for (int start = 0; start < count; start += 49)
         {
             int rows = Math.Min(49, count - start);
@@ -68,5 +71,18 @@ public sealed class HessianAccumulatorTests
                 }
             Assert.Equal(expected, forms[k], expected * 1e-4);
         }
+    }
+
+    // Rows kept while fewer than n: 512 rows of 1,000 features are held as rows (2 MB, and the next
+    // batch's buffer), not as H (4 MB); with keepRows: false H exists from the first full batch, so
+    // forming it never needs the rows too.
+    [Theory]
+    [InlineData(true, 2 * 4L * 512 * 1000)]
+    [InlineData(false, 4L * 1000 * 1000)]
+    public void Rows_are_kept_only_when_asked(bool keepRows, long bytes)
+    {
+        using var acc = new HessianAccumulator(1000, keepRows);
+        acc.Add(new float[512 * 1000], 512);
+        Assert.Equal(bytes, acc.Bytes);
     }
 }
