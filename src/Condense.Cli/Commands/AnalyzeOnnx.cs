@@ -24,9 +24,10 @@ public static class AnalyzeOnnx
     }
 
     /// <summary>Under <c>--json</c> standard output holds only the report: the stage lines that
-    /// <c>CONDENSE_PROFILE=1</c> asks for go to standard error, and no other progress is shown.</summary>
+    /// <c>CONDENSE_PROFILE=1</c> asks for go to standard error, and no other progress is shown (progress lines
+    /// start with the elapsed time, so the stage line is found by its tag, not its start).</summary>
     static Action<string>? ProfileLines() =>
-        Runtime.StageTimes.Enabled ? line => { if (line.StartsWith("stages:", StringComparison.Ordinal)) Console.Error.WriteLine(line); } : null;
+        Runtime.StageTimes.Enabled ? line => { if (line.Contains("stages: ", StringComparison.Ordinal)) Console.Error.WriteLine(line); } : null;
 
     /// <summary>The layer table, the sensitivity table and the uniform settings.</summary>
     public static void Write(IAnsiConsole console, OnnxAnalysisReport report)
