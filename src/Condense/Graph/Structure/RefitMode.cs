@@ -10,6 +10,13 @@ public enum RefitMode
     /// </summary>
     Sequential,
 
+    /// <summary>
+    /// As <see cref="Sequential"/>, and a layer whose output joins a residual <c>Add</c> is fitted
+    /// so the sum matches the original block's output: it also absorbs the error arriving through
+    /// the skip connection.
+    /// </summary>
+    Residual,
+
     /// <summary>All at once, each on inputs captured from the original model (<see cref="LeastSquaresRefit"/>): one pass, blind to upstream error.</summary>
     Once,
 }

@@ -25,8 +25,14 @@ public static class SequentialRefit
     /// <param name="cuts">What was removed, per (initializer, axis), as <see cref="StructuredPruner.Cuts"/> gives it.</param>
     /// <param name="samples">Calibration input sets.</param>
     /// <param name="ridge">λ as a share of the mean diagonal of G′ (the refit pulls toward the original kept weights).</param>
+    /// <param name="residual">
+    /// A consumer whose output (after its bias) goes straight into a residual <c>Add</c> is fitted so
+    /// that the sum matches the original block's output: target = original sum − the skip value of
+    /// the pruned network − bias, so its refit also absorbs the error arriving through the skip.
+    /// </param>
     public static IReadOnlyList<string> Apply(OnnxModel original, ModelProto pruned, IReadOnlyCollection<string> consumers,
-        IReadOnlyDictionary<(string Tensor, int Axis), HashSet<long>> cuts, IReadOnlyList<IReadOnlyList<TensorProto>> samples, double ridge)
+        IReadOnlyDictionary<(string Tensor, int Axis), HashSet<long>> cuts, IReadOnlyList<IReadOnlyList<TensorProto>> samples, double ridge,
+        bool residual = false)
     {
         ArgumentNullException.ThrowIfNull(original);
         ArgumentNullException.ThrowIfNull(pruned);
@@ -49,7 +55,8 @@ public static class SequentialRefit
             var keptOut = Enumerable.Range(0, before.N).Where(c => !removedOutputs.Contains(c)).ToArray();
             if (after.K != keptIn.Length || after.N != keptOut.Length)
                 throw new CondenseException($"refit of '{name}': the cut layer is {after.K}×{after.N}, expected {keptIn.Length}×{keptOut.Length}");
-            var (weights, delta) = Solve(original, new OnnxModel(pruned, original.Source, null), before, after, keptIn, keptOut, samples, ridge);
+            var join = residual && keptOut.Length == before.N ? ResidualJoin.Find(original.Proto.Graph, pruned.Graph, currentNode) : null;
+            var (weights, delta) = Solve(original, new OnnxModel(pruned, original.Source, null), before, after, keptIn, keptOut, samples, ridge, join);
             StructuredPruner.Replace(pruned.Graph, after.FromMatrix(weights, after.K, after.N));
             StructuredPruner.AddToBias(pruned.Graph, after, delta);
             refitted.Add(name);
@@ -57,23 +64,58 @@ public static class SequentialRefit
         return refitted;
     }
 
+    /// <summary>A consumer's output joining a residual <c>Add</c>: the sum's and the skip's value names, and the consumer's bias.</summary>
+    sealed record ResidualJoin(string Sum, string Skip, float[] Bias, bool ChannelsFirst)
+    {
+        /// <summary>(sum − skip − bias) as rows × N, the rows in the order <see cref="MatrixLayer.Rows"/> gives.</summary>
+        public Tensor Target(TensorProto sum, TensorProto skip, int n, int count)
+        {
+            var d = tensor(OnnxTensorData.ToFloat32(sum)) - tensor(OnnxTensorData.ToFloat32(skip));
+            d = ChannelsFirst ? d.reshape(-1, n, count / Math.Max(1, (int)(sum.Dims[0]))).permute(0, 2, 1).reshape(count, n) : d.reshape(count, n);
+            return d - tensor(Bias);
+        }
+
+        /// <summary>The join after <paramref name="current"/> (a Conv with its own bias, or a MatMul and its bias Add), or null.</summary>
+        public static ResidualJoin? Find(GraphProto originalGraph, GraphProto graph, NodeProto current)
+        {
+            var init = graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
+            var value = current.Output[0];
+            float[]? bias = null;
+            List<NodeProto> Readers(string v) => graph.Node.Where(x => x.Input.Contains(v)).ToList();
+            if (current.OpType == "MatMul" && Readers(value) is [{ OpType: "Add" } biasAdd] && biasAdd.Input.FirstOrDefault(init.ContainsKey) is { } b)
+            {
+                bias = OnnxTensorData.ToFloat32(init[b]);
+                value = biasAdd.Output[0];
+            }
+            else if (current.OpType == "Conv" && current.Input.Count > 2 && init.TryGetValue(current.Input[2], out var cb)) bias = OnnxTensorData.ToFloat32(cb);
+            if (bias is null || Readers(value) is not [{ OpType: "Add" } add] || add.Input.Count != 2) return null;
+            var skip = add.Input[0] == value ? add.Input[1] : add.Input[0];
+            if (init.ContainsKey(skip) || graph.Output.Any(o => o.Name == value)) return null;
+            // The same Add in the original graph (names of computed values are kept by the cut).
+            if (!originalGraph.Node.Any(x => x.OpType == "Add" && x.Output[0] == add.Output[0])) return null;
+            return new ResidualJoin(add.Output[0], skip, bias, current.OpType == "Conv");
+        }
+    }
+
     static (float[] Weights, float[] Delta) Solve(OnnxModel original, OnnxModel current, MatrixLayer before, MatrixLayer after,
-        int[] keptIn, int[] keptOut, IReadOnlyList<IReadOnlyList<TensorProto>> samples, double ridge)
+        int[] keptIn, int[] keptOut, IReadOnlyList<IReadOnlyList<TensorProto>> samples, double ridge, ResidualJoin? join)
     {
         using var scope = NewDisposeScope();
         int k = after.K, n = after.N;
         var m = tensor(before.Matrix(), [before.K, before.N]).index_select(1, tensor(keptOut.Select(i => (long)i).ToArray()));
         var gram = zeros([k + 1, k + 1], ScalarType.Float64);
         var cross = zeros([k + 1, n], ScalarType.Float64);
-        using (var capOriginal = new ActivationCapture(original, [before.Input]))
-        using (var capCurrent = new ActivationCapture(current, [after.Input]))
+        using (var capOriginal = new ActivationCapture(original, join is null ? [before.Input] : [before.Input, join.Sum]))
+        using (var capCurrent = new ActivationCapture(current, join is null ? [after.Input] : [after.Input, join.Skip]))
             foreach (var sample in samples)
             {
                 using var inner = NewDisposeScope();
-                var (xo, countO) = before.Rows(capOriginal.Run(sample)[before.Input]);
-                var (xc, countC) = after.Rows(capCurrent.Run(sample)[after.Input]);
+                var vo = capOriginal.Run(sample);
+                var vc = capCurrent.Run(sample);
+                var (xo, countO) = before.Rows(vo[before.Input]);
+                var (xc, countC) = after.Rows(vc[after.Input]);
                 if (countO != countC) throw new CondenseException($"refit of '{after.Node.Name}': {countO} rows in the original, {countC} in the pruned model");
-                var y = tensor(xo, [countO, before.K]).matmul(m);
+                var y = join is null ? tensor(xo, [countO, before.K]).matmul(m) : join.Target(vo[join.Sum], vc[join.Skip], n, countC);
                 var x1 = cat([tensor(xc, [countC, k]), ones(countC, 1)], 1);
                 gram.add_(x1.t().matmul(x1).to_type(ScalarType.Float64));
                 cross.add_(x1.t().matmul(y).to_type(ScalarType.Float64));

@@ -44,8 +44,8 @@ public static class OnnxPruneWorkflow
         var removed = channelGroups.Count == 0 ? new Dictionary<int, int[]>()
             : ChannelSelection.Choose(channelGroups, scores, new PruningCosts(graph, channelGroups, shapes), options).ToDictionary();
         foreach (var (id, heads) in ChannelSelection.ChooseHeads(prunable.Where(g => g.Heads).ToList(), scores, options.Heads)) removed[id] = heads;
-        var (pruned, refitted) = options.Refit && options.RefitMode == RefitMode.Sequential
-            ? StructuredPruner.ApplySequential(folded, prunable, removed, request.Calibration, options.Ridge)
+        var (pruned, refitted) = options.Refit && options.RefitMode != RefitMode.Once
+            ? StructuredPruner.ApplySequential(folded, prunable, removed, request.Calibration, options.Ridge, options.RefitMode == RefitMode.Residual)
             : StructuredPruner.Apply(folded.Proto, prunable, removed, options.Refit ? grams : null, options.Ridge);
 
         var reference = original.Proto.Clone();
@@ -76,7 +76,7 @@ public static class OnnxPruneWorkflow
     }
 
     internal static string Describe(StructuredPruningOptions o) =>
-        $"{(o.Heads > 0 ? $"{o.Heads:P0} of each attention block's heads, " : "")}{o.Fraction:P0} of {o.Kind.ToString().ToLowerInvariant()}, {o.Scope.ToString().ToLowerInvariant()}{(o.KeepTied ? ", residual groups whole" : "")}{(o.RoundTo > 1 ? $", kept channels multiple of {o.RoundTo}" : "")}, {o.Importance.ToString().ToLowerInvariant()} scores, {(o.Refit ? $"{(o.RefitMode == RefitMode.Sequential ? "sequential " : "")}least-squares refit (ridge {o.Ridge:G3})" : "no refit")}";
+        $"{(o.Heads > 0 ? $"{o.Heads:P0} of each attention block's heads, " : "")}{o.Fraction:P0} of {o.Kind.ToString().ToLowerInvariant()}, {o.Scope.ToString().ToLowerInvariant()}{(o.KeepTied ? ", residual groups whole" : "")}{(o.RoundTo > 1 ? $", kept channels multiple of {o.RoundTo}" : "")}, {o.Importance.ToString().ToLowerInvariant()} scores, {(o.Refit ? $"{(o.RefitMode == RefitMode.Once ? "" : o.RefitMode.ToString().ToLowerInvariant() + " ")}least-squares refit (ridge {o.Ridge:G3})" : "no refit")}";
 
     internal static long Parameters(ModelProto model) =>
         model.Graph.Initializer.Where(t => OnnxTensorData.IsFloat(t.DataType)).Sum(t => OnnxTensorData.ElementCount(t.Dims));
