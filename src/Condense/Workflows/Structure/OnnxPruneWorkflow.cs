@@ -24,9 +24,9 @@ public static class OnnxPruneWorkflow
         var (original, folded, heldOut, shapes) = FoldedModel.Load(request.ModelPath, request.Calibration, request.HeldOut);
         var graph = folded.Proto.Graph;
         var deps = DependencyAnalysis.Analyze(graph, shapes, heads: options.Heads > 0);
-        string? Skipped(ChannelGroup g) => g.Heads ? null
+        string? Skipped(ChannelGroup g) => options.KeepWhole.Contains(g.Name) ? "kept whole as asked (--keep)"
+            : g.Heads ? null
             : options.Fraction == 0 ? "no channel budget (only heads asked for)"
-            : options.KeepWhole.Contains(g.Name) ? "kept whole as asked (--keep)"
             : options.KeepTied && g.Producers.Count > 1 ? "tied by a residual connection (kept whole as asked)" : null;
         var prunable = deps.Prunable.Where(g => Skipped(g) is null).ToList();
         var leftWhole = deps.LeftWhole.Select(l => new LeftWholeRow(l.Group.Name, l.Group.Width, l.Reason))
