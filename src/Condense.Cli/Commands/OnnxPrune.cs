@@ -20,7 +20,7 @@ internal sealed class OnnxPrune
     readonly Option<bool> perFlop = new("--per-flop") { Description = "ONNX: one ranking of all channels by relative output error per FLOP saved (spares layers whose channels cost little; reconstruction scores)" };
     readonly Option<string?> keep = new("--keep") { Description = "ONNX: comma-separated channel groups (producer names, as the report lists them) to leave whole" };
     readonly Option<bool> noRefit = new("--no-refit") { Description = "ONNX: do not refit the next layers by least squares (to compare)" };
-    readonly Option<string> refit = new("--refit") { Description = "ONNX: sequential (each layer in graph order on the pruned network's inputs, against the original's output) | residual (sequential; a layer feeding a residual Add matches the original block's sum) | once (all on the original's inputs; faster)", DefaultValueFactory = _ => "sequential" };
+    readonly Option<string> refit = new("--refit") { Description = "ONNX: sequential (each layer in graph order on the pruned network's inputs, against the original's output) | residual (sequential; a layer feeding a residual Add matches the original block's sum) | all (sequential, and every layer between the cuts too) | once (all on the original's inputs; faster)", DefaultValueFactory = _ => "sequential" };
     readonly Option<double?> heads = new("--heads") { Description = "ONNX: share of every attention block's heads to remove (whole heads of Q/K/V and the output projection's rows; the reshapes follow), e.g. 0.25; alone, only heads are pruned" };
     readonly Option<double> ridge = new("--ridge") { Description = "ONNX: refit ridge λ as a share of XᵀX's mean diagonal, pulling toward the original weights (more when calibration rows are few)", DefaultValueFactory = _ => StructuredPruningOptions.DefaultRidge };
     readonly Option<int> roundTo = new("--round-to") { Description = "ONNX: kept channels per group a multiple of this (8 or 16 run fastest)", DefaultValueFactory = _ => 1 };
@@ -58,7 +58,8 @@ internal sealed class OnnxPrune
                 "sequential" => RefitMode.Sequential,
                 "once" => RefitMode.Once,
                 "residual" => RefitMode.Residual,
-                var r => throw new CondenseException($"unknown --refit '{r}' (known: sequential, residual, once)"),
+                "all" => RefitMode.All,
+                var r => throw new CondenseException($"unknown --refit '{r}' (known: sequential, residual, all, once)"),
             });
         var data = StructureOptions.Load(parse, model, seed);
         var report = OnnxPruneWorkflow.Run(new OnnxPruneRequest(model, output, options, data.Calibration, data.HeldOut, data.Description,

@@ -17,6 +17,13 @@ public enum RefitMode
     /// </summary>
     Residual,
 
+    /// <summary>
+    /// As <see cref="Sequential"/>, and every other Conv/Gemm/MatMul between the first cut and the
+    /// last refitted layer is refitted too (no input removed), so layers that only carry the
+    /// accumulated error (a block's first conv, a shortcut) correct it as well.
+    /// </summary>
+    All,
+
     /// <summary>All at once, each on inputs captured from the original model (<see cref="LeastSquaresRefit"/>): one pass, blind to upstream error.</summary>
     Once,
 }

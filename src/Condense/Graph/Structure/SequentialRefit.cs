@@ -30,9 +30,14 @@ public static class SequentialRefit
     /// that the sum matches the original block's output: target = original sum − the skip value of
     /// the pruned network − bias, so its refit also absorbs the error arriving through the skip.
     /// </param>
+    /// <param name="between">
+    /// Also refit every other Conv/Gemm/MatMul between the first cut layer and the last consumer
+    /// (nothing removed from their inputs: the blocks' first convs, the shortcuts), so the layers
+    /// that read the accumulated error without a removed channel correct it as well.
+    /// </param>
     public static IReadOnlyList<string> Apply(OnnxModel original, ModelProto pruned, IReadOnlyCollection<string> consumers,
         IReadOnlyDictionary<(string Tensor, int Axis), HashSet<long>> cuts, IReadOnlyList<IReadOnlyList<TensorProto>> samples, double ridge,
-        bool residual = false)
+        bool residual = false, bool between = false)
     {
         ArgumentNullException.ThrowIfNull(original);
         ArgumentNullException.ThrowIfNull(pruned);
@@ -43,10 +48,23 @@ public static class SequentialRefit
         var originalNodes = original.Proto.Graph.Node.ToDictionary(DependencyAnalysis.NodeName, StringComparer.Ordinal);
         var originalInits = original.Proto.Graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
         var order = pruned.Graph.Node.Select((n, i) => (Name: DependencyAnalysis.NodeName(n), i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
-        foreach (var name in consumers.Where(order.ContainsKey).OrderBy(n => order[n]))
+        var layers = consumers.Where(order.ContainsKey).ToHashSet(StringComparer.Ordinal);
+        if (between && layers.Count > 0)
+        {
+            var cutWeights = cuts.Keys.Select(c => c.Tensor).ToHashSet(StringComparer.Ordinal);
+            var first = pruned.Graph.Node.Select((n, i) => (n, i)).Where(x => x.n.Input.Count > 1 && cutWeights.Contains(x.n.Input[1])).Select(x => x.i).DefaultIfEmpty(0).Min();
+            var last = layers.Max(n => order[n]);
+            foreach (var (node, i) in pruned.Graph.Node.Select((n, i) => (n, i)))
+                if (i >= first && i <= last && node.OpType is "Conv" or "Gemm" or "MatMul") layers.Add(DependencyAnalysis.NodeName(node));
+        }
+        foreach (var name in layers.OrderBy(n => order[n]))
         {
             if (!originalNodes.TryGetValue(name, out var originalNode) || MatrixLayer.Of(originalNode, originalInits) is not { } before) continue;
-            if (!cuts.TryGetValue((before.Weight.Name, before.InputAxis), out var removedInputs)) continue;
+            if (!cuts.TryGetValue((before.Weight.Name, before.InputAxis), out var removedInputs))
+            {
+                if (!between) continue;
+                removedInputs = [];
+            }
             var currentNode = pruned.Graph.Node.First(n => DependencyAnalysis.NodeName(n) == name);
             if (MatrixLayer.Of(currentNode, pruned.Graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal)) is not { } after) continue;
             var keptIn = Enumerable.Range(0, before.K).Where(f => !removedInputs.Contains(f / before.KernelArea)).ToArray();

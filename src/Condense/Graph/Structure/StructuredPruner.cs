@@ -36,14 +36,14 @@ public static class StructuredPruner
     /// on the pruned network's own inputs (<see cref="SequentialRefit"/>).
     /// </summary>
     public static (ModelProto Model, IReadOnlyList<string> Refitted) ApplySequential(OnnxModel model, IReadOnlyList<ChannelGroup> prunable,
-        IReadOnlyDictionary<int, int[]> removed, IReadOnlyList<IReadOnlyList<TensorProto>> samples, double ridge, bool residual = false)
+        IReadOnlyDictionary<int, int[]> removed, IReadOnlyList<IReadOnlyList<TensorProto>> samples, double ridge, bool residual = false, bool between = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         var (pruned, _) = Apply(model.Proto, prunable, removed, null, 0);
         var (cuts, _) = Cuts(prunable, removed);
         var consumers = prunable.Where(g => removed.ContainsKey(g.Id))
             .SelectMany(g => g.Slices.Where(s => s.Role == SliceRole.ConsumerInput)).Select(s => s.Node).Distinct().ToList();
-        return (pruned, SequentialRefit.Apply(model, pruned, consumers, cuts, samples, ridge, residual));
+        return (pruned, SequentialRefit.Apply(model, pruned, consumers, cuts, samples, ridge, residual, between));
     }
 
     /// <summary>

@@ -45,7 +45,8 @@ public static class OnnxPruneWorkflow
             : ChannelSelection.Choose(channelGroups, scores, new PruningCosts(graph, channelGroups, shapes), options).ToDictionary();
         foreach (var (id, heads) in ChannelSelection.ChooseHeads(prunable.Where(g => g.Heads).ToList(), scores, options.Heads)) removed[id] = heads;
         var (pruned, refitted) = options.Refit && options.RefitMode != RefitMode.Once
-            ? StructuredPruner.ApplySequential(folded, prunable, removed, request.Calibration, options.Ridge, options.RefitMode == RefitMode.Residual)
+            ? StructuredPruner.ApplySequential(folded, prunable, removed, request.Calibration, options.Ridge, options.RefitMode == RefitMode.Residual,
+                options.RefitMode == RefitMode.All)
             : StructuredPruner.Apply(folded.Proto, prunable, removed, options.Refit ? grams : null, options.Ridge);
 
         var reference = original.Proto.Clone();
