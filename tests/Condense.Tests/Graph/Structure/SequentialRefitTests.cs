@@ -59,6 +59,22 @@ public sealed class SequentialRefitTests : IDisposable
     }
 
     [Fact]
+    public void Refit_all_also_refits_the_layers_between_the_cuts_that_read_no_removed_channel()
+    {
+        var t = new TinyGraphs().Input("x", 1, 3, 8, 8).Output("y", 1, 2, 8, 8);
+        t.Conv("a", "x", "a1", 3, 8).Node("Relu", "ra", ["a1"], "a2").Conv("b", "a2", "b1", 8, 8).Node("Relu", "rb", ["b1"], "b2")
+         .Conv("c", "b2", "c1", 8, 8).Node("Relu", "rc", ["c1"], "c2").Conv("d", "c2", "y", 8, 2);
+        // Only a's group is cut (b's and c's kept whole): b reads the cut channels; a itself reads none but is refitted by "all".
+        var (sequential, _) = Prune(t, new StructuredPruningOptions(0.5, BudgetKind.Channels, keepWhole: ["b", "c"]), "seq.onnx");
+        Assert.Equal(["b"], sequential.Layers.Where(l => l.Change == "pruned, refitted").Select(l => l.Node));
+        var (all, written) = Prune(t, new StructuredPruningOptions(0.5, BudgetKind.Channels, keepWhole: ["b", "c"], refitMode: RefitMode.All), "all.onnx");
+        Assert.Contains("all", all.Budget);
+        Assert.Equal(["a", "b"], all.Layers.Where(l => l.Change == "pruned, refitted").Select(l => l.Node).Order());
+        Assert.Equal([4L, 3L, 3L, 3L], written.Initializer.Single(x => x.Name == "a.w").Dims);
+        Assert.True(all.Agreement.MeanRelativeError < all.WithoutRefit!.MeanRelativeError);
+    }
+
+    [Fact]
     public void Residual_refit_fits_the_block_sum_and_beats_no_refit()
     {
         var t = new TinyGraphs().Input("x", 1, 3, 8, 8).Output("y", 1, 2, 8, 8);
