@@ -20,6 +20,8 @@ internal sealed class OnnxPrune
     readonly Option<bool> perFlop = new("--per-flop") { Description = "ONNX: one ranking of all channels by relative output error per FLOP saved (spares layers whose channels cost little; reconstruction scores)" };
     readonly Option<string?> keep = new("--keep") { Description = "ONNX: comma-separated channel groups (producer names, as the report lists them) to leave whole" };
     readonly Option<bool> noRefit = new("--no-refit") { Description = "ONNX: do not refit the next layers by least squares (to compare)" };
+    readonly Option<string> refit = new("--refit") { Description = "ONNX: sequential (each layer in graph order on the pruned network's inputs, against the original's output) | residual (sequential; a layer feeding a residual Add matches the original block's sum) | all (sequential, and every layer between the cuts too) | once (all on the original's inputs; faster)", DefaultValueFactory = _ => "sequential" };
+    readonly Option<double?> heads = new("--heads") { Description = "ONNX: share of every attention block's heads to remove (whole heads of Q/K/V and the output projection's rows; the reshapes follow), e.g. 0.25; alone, only heads are pruned" };
     readonly Option<double> ridge = new("--ridge") { Description = "ONNX: refit ridge λ as a share of XᵀX's mean diagonal, pulling toward the original weights (more when calibration rows are few)", DefaultValueFactory = _ => StructuredPruningOptions.DefaultRidge };
     readonly Option<int> roundTo = new("--round-to") { Description = "ONNX: kept channels per group a multiple of this (8 or 16 run fastest)", DefaultValueFactory = _ => 1 };
     readonly Option<bool> keepResidual = new("--keep-residual") { Description = "ONNX: leave channel groups tied by residual connections whole" };
@@ -28,16 +30,17 @@ internal sealed class OnnxPrune
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { structured, flops, parameters, importance, global, perFlop, keep, noRefit, ridge, roundTo, keepResidual, latencyRuns }) command.Options.Add(o);
+        foreach (var o in new Option[] { structured, flops, parameters, importance, global, perFlop, keep, noRefit, refit, heads, ridge, roundTo, keepResidual, latencyRuns }) command.Options.Add(o);
         unstructured.AddTo(command);
         StructureOptions.AddDataOptions(command);
     }
 
-    public int Run(ParseResult parse, string model, string output, string method, double sparsity, int? bits, int seed, bool json)
+    public int Run(ParseResult parse, string model, string output, string method, double sparsity, bool sparsityGiven, int? bits, int seed, bool json)
     {
         if (!parse.GetValue(structured)) return unstructured.Run(parse, model, output, method, sparsity, bits, seed, json);
         var (kind, fraction) = parse.GetValue(flops) is { } f ? (BudgetKind.Flops, f)
-            : parse.GetValue(parameters) is { } p ? (BudgetKind.Parameters, p) : (BudgetKind.Channels, sparsity);
+            : parse.GetValue(parameters) is { } p ? (BudgetKind.Parameters, p)
+            : (BudgetKind.Channels, parse.GetValue(heads) is > 0 && !sparsityGiven ? 0 : sparsity);
         var score = parse.GetValue(importance)!.ToLowerInvariant() switch
         {
             "reconstruction" => ChannelImportance.Reconstruction,
@@ -48,7 +51,16 @@ internal sealed class OnnxPrune
         };
         var options = new StructuredPruningOptions(fraction, kind, parse.GetValue(perFlop) ? BudgetScope.PerFlop : parse.GetValue(global) ? BudgetScope.Global : BudgetScope.Uniform,
             score, !parse.GetValue(noRefit), parse.GetValue(ridge), roundTo: parse.GetValue(roundTo), keepTied: parse.GetValue(keepResidual),
-            keepWhole: parse.GetValue(keep)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            keepWhole: parse.GetValue(keep)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            heads: parse.GetValue(heads) ?? 0,
+            refitMode: parse.GetValue(refit)!.ToLowerInvariant() switch
+            {
+                "sequential" => RefitMode.Sequential,
+                "once" => RefitMode.Once,
+                "residual" => RefitMode.Residual,
+                "all" => RefitMode.All,
+                var r => throw new CondenseException($"unknown --refit '{r}' (known: sequential, residual, all, once)"),
+            });
         var data = StructureOptions.Load(parse, model, seed);
         var report = OnnxPruneWorkflow.Run(new OnnxPruneRequest(model, output, options, data.Calibration, data.HeldOut, data.Description,
             data.IsRandom, parse.GetValue(latencyRuns)));

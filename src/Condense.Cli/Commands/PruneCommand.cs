@@ -1,10 +1,9 @@
 using System.CommandLine;
-using System.Globalization;
-using Condense.Data;
 using Condense.Formats;
 using Condense.Formats.Onnx;
 using Condense.Models;
 using Condense.Pruning;
+using Condense.Workflows.MlpPrune;
 using Spectre.Console;
 
 namespace Condense.Cli.Commands;
@@ -42,7 +41,7 @@ public static class PruneCommand
         {
             var path = parse.GetValue(model)!;
             if (OnnxSniffer.LooksLikeOnnx(path)) return onnx.Run(parse, path, parse.GetValue(output)!, parse.GetValue(method)!, parse.GetValue(sparsity),
-                parse.GetValue(bits), (int)parse.GetValue(seed), parse.GetValue(json));
+                parse.GetResult(sparsity) is { Implicit: false }, parse.GetValue(bits), (int)parse.GetValue(seed), parse.GetValue(json));
             var storage = new SparseStorageOptions { Encoding = ParseFormat(parse.GetValue(format)!), Bits = parse.GetValue(bits) };
             storage.Validate();
             if (TrainingTimePruning.TryParse(parse.GetValue(method)!, out var during))
@@ -50,93 +49,29 @@ public static class PruneCommand
                     parse.GetValue(lr), parse.GetValue(data), storage, parse.GetValue(seed), parse.GetValue(output)!, parse.GetValue(report)), parse.GetValue(json));
             var criterion = PruningCriteria.Parse(parse.GetValue(method)!);
             var epochs = parse.GetValue(finetune);
-            if (epochs is < 0 or > 1000) throw new CondenseException($"fine-tuning epochs {epochs} must be in 0–1000");
-            var fineTuning = new TrainingOptions { Epochs = Math.Max(1, epochs), LearningRate = parse.GetValue(lr), Seed = parse.GetValue(seed) };
-            fineTuning.Validate();
-            var layerNames = parse.GetValue(layers)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            PruningAmount.OfFraction(parse.GetValue(sparsity));
             var outPath = parse.GetValue(output)!;
-
-            var (net, card) = ModelFile.Load(path);
-            var dataName = parse.GetValue(data) ?? card.DataSet ?? DataSets.Mnist10k;
-            (Dataset Train, Dataset Test)? sets = dataName == "none" ? null : DataSets.Load(dataName);
-            if (epochs > 0 && sets is null) throw new CondenseException("fine-tuning needs data: drop '--data none' or '--finetune-epochs'");
-            var pruner = new ModelPruningOptions
-            {
-                Criterion = criterion, Sparsity = parse.GetValue(sparsity), Seed = parse.GetValue(seed), Data = sets?.Train, Layers = layerNames,
-            };
-            pruner.Validate();
-
-            var before = sets is { } s0 ? Evaluator.Evaluate(net, s0.Test) : null;
-            var outcome = ModelPruner.Apply(net, pruner);
-            var after = sets is { } s1 ? Evaluator.Evaluate(net, s1.Test) : null;
-            Evaluation? tuned = null;
-            if (epochs > 0)
-            {
-                var dropout = parse.GetValue(ftDropout) ?? RetrainingDropout.For(net.Dropout, 1 - outcome.Sparsity);
-                if (!(dropout >= 0 && dropout < 1)) throw new CondenseException($"fine-tuning dropout {dropout} must be in [0, 1)");
-                var retrained = RetrainingDropout.WithDropout(net, dropout);
-                tuned = Prune.FineTune(retrained, sets!.Value.Train, sets.Value.Test, fineTuning with { Epochs = epochs }).Final;
-                net.Dispose();
-                net = retrained;
-            }
-            var finalLayers = Prune.Densities(net);
-
-            // Structured pruning becomes a smaller dense model; others are written sparse.
-            MlpModel written = net;
-            double? compactionError = null;
-            if (criterion == PruningCriterion.Structured)
-            {
-                written = NeuronRemoval.Compact(net).Model;
-                if (sets is { } s2)
-                {
-                    var n = Math.Min(500, s2.Test.Count);
-                    var a = Evaluator.Predict(net, s2.Test.Images.AsSpan(0, n * s2.Test.Features), n, s2.Test.Features);
-                    var b = Evaluator.Predict(written, s2.Test.Images.AsSpan(0, n * s2.Test.Features), n, s2.Test.Features);
-                    compactionError = a.Zip(b, (x, y) => (double)Math.Abs(x - y)).Max();
-                }
-            }
-            var extra = new Dictionary<string, string>
-            {
-                ["pruning.method"] = criterion.Name(),
-                ["pruning.sparsity"] = outcome.Sparsity.ToString("R", CultureInfo.InvariantCulture),
-            };
-            var denseTemp = Path.Combine(Path.GetTempPath(), $"condense-dense-{Environment.ProcessId}-{Guid.NewGuid():N}.safetensors");
-            long denseBytes;
-            try
-            {
-                ModelFile.Save(denseTemp, net, new ModelCard(sets is null ? null : dataName, Extra: extra));
-                denseBytes = new FileInfo(denseTemp).Length;
-            }
-            finally
-            {
-                File.Delete(denseTemp);
-            }
-            SparseFileReport? sparse = null;
-            if (outPath.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
-                ModelFile.Save(outPath, written, new ModelCard(sets is null ? null : dataName, Test: tuned ?? after, Extra: extra));
-            else
-                sparse = SparseModelFile.Save(outPath, written, storage, extra);
-            var outBytes = new FileInfo(outPath).Length;
-
+            var r = MlpPruneWorkflow.Run(new MlpPruneRequest(path, criterion, parse.GetValue(sparsity),
+                parse.GetValue(layers)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), epochs,
+                parse.GetValue(lr), parse.GetValue(ftDropout), parse.GetValue(data), storage, parse.GetValue(seed), outPath));
+            var (before, after, tuned, outcome, finalLayers) = (r.Dense, r.Pruned, r.FineTuned, r.Outcome, r.Layers);
             var result = new
             {
                 model = path,
                 method = criterion.Name(),
-                requestedSparsity = pruner.Sparsity,
+                requestedSparsity = parse.GetValue(sparsity),
                 sparsity = outcome.Sparsity,
                 layers = finalLayers.Select(l => new { name = l.Name, total = l.Total, nonzero = l.Nonzero, density = l.Density, collapsed = l.Collapsed }),
                 accuracy = new { dense = before?.Accuracy, pruned = after?.Accuracy, fineTuned = tuned?.Accuracy },
                 score = new { dense = before?.Score, pruned = after?.Score, fineTuned = tuned?.Score },
                 fineTuneEpochs = epochs,
-                compacted = criterion == PruningCriterion.Structured ? new { sizes = written.Sizes, parameters = written.ParameterCount, maxAbsOutputDifference = compactionError } : null,
+                compacted = r.CompactedSizes is { } sizes ? new { sizes, parameters = r.CompactedParameters, maxAbsOutputDifference = r.CompactionError } : null,
                 bytes = new
                 {
-                    denseSafetensors = denseBytes,
-                    output = outBytes,
-                    ratio = (double)outBytes / denseBytes,
-                    tensors = sparse?.Tensors.Select(t => new { name = t.Name, encoding = t.Encoding.ToString(), bits = t.Bits, nonzeros = t.Nonzeros, entries = t.Entries, bytes = t.Bytes }),
-                    headerBytes = sparse?.HeaderBytes,
+                    denseSafetensors = r.DenseBytes,
+                    output = r.OutputBytes,
+                    ratio = (double)r.OutputBytes / r.DenseBytes,
+                    tensors = r.Sparse?.Tensors.Select(t => new { name = t.Name, encoding = t.Encoding.ToString(), bits = t.Bits, nonzeros = t.Nonzeros, entries = t.Entries, bytes = t.Bytes }),
+                    headerBytes = r.Sparse?.HeaderBytes,
                 },
                 output = outPath,
                 pruneSeconds = outcome.Seconds,
@@ -155,9 +90,9 @@ public static class PruneCommand
             console.Write(table);
             string Show(Evaluation? e) => e?.ToString() ?? "n/a (no data)";
             console.WriteLine($"{criterion.Name()} at {outcome.Sparsity:P2} sparsity: dense {Show(before)}, pruned {Show(after)}" + (tuned is null ? "" : $", after {epochs} epochs of fine-tuning {tuned}"));
-            if (criterion == PruningCriterion.Structured)
-                console.WriteLine($"compacted to sizes {string.Join("-", written.Sizes)} ({written.ParameterCount:N0} parameters), max output difference {compactionError:G3}");
-            console.WriteLine($"wrote {outPath}: {outBytes:N0} bytes; dense safetensors {denseBytes:N0} bytes; ratio {(double)outBytes / denseBytes:F3}");
+            if (r.CompactedSizes is { } compacted)
+                console.WriteLine($"compacted to sizes {string.Join("-", compacted)} ({r.CompactedParameters:N0} parameters), max output difference {r.CompactionError:G3}");
+            console.WriteLine($"wrote {outPath}: {r.OutputBytes:N0} bytes; dense safetensors {r.DenseBytes:N0} bytes; ratio {(double)r.OutputBytes / r.DenseBytes:F3}");
             return 0;
         });
         return command;

@@ -35,11 +35,13 @@ public static class DependencyAnalysis
     /// <summary>The channel groups of <paramref name="graph"/>.</summary>
     /// <param name="graph">The main graph (not modified).</param>
     /// <param name="shapes">Every value's dimensions, as one run produced them.</param>
-    public static DependencyGraph Analyze(GraphProto graph, IReadOnlyDictionary<string, long[]> shapes)
+    /// <param name="heads">Also find attention-head groups (<see cref="AttentionHeads"/>), appended after the channel groups.</param>
+    public static DependencyGraph Analyze(GraphProto graph, IReadOnlyDictionary<string, long[]> shapes, bool heads = false)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(shapes);
-        return new Walk(graph, shapes).Run();
+        var channels = new Walk(graph, shapes).Run();
+        return heads ? new DependencyGraph([.. channels.Groups, .. AttentionHeads.Find(graph, shapes, channels.Groups.Count)]) : channels;
     }
 
     /// <summary>A node's name for reports: its own, else its first output's.</summary>

@@ -33,6 +33,20 @@ public static class ChannelSelection
         return counts.Where(p => p.Value > 0).ToDictionary(p => p.Key, p => Lowest(scores[p.Key], p.Value));
     }
 
+    /// <summary>
+    /// Per attention-head group, its <paramref name="share"/> of heads (rounded, at least one kept)
+    /// with the lowest scores: every attention block loses the same number of heads, as uniform
+    /// head pruning does (Michel et al. 2019 prune globally; per block keeps every layer usable).
+    /// </summary>
+    public static IReadOnlyDictionary<int, int[]> ChooseHeads(IReadOnlyList<ChannelGroup> headGroups, IReadOnlyDictionary<int, double[]> scores, double share)
+    {
+        ArgumentNullException.ThrowIfNull(headGroups);
+        ArgumentNullException.ThrowIfNull(scores);
+        if (share <= 0) return new Dictionary<int, int[]>();
+        return headGroups.Select(g => (g.Id, Count: Math.Min(g.Width - 1, (int)Math.Round(share * g.Width))))
+            .Where(x => x.Count > 0).ToDictionary(x => x.Id, x => Lowest(scores[x.Id], x.Count));
+    }
+
     /// <summary>For <see cref="BudgetScope.PerFlop"/>: each score over the FLOPs one channel of its group saves.</summary>
     static IReadOnlyDictionary<int, double[]> Weighted(IReadOnlyList<ChannelGroup> prunable, IReadOnlyDictionary<int, double[]> scores,
         PruningCosts costs, BudgetScope scope)

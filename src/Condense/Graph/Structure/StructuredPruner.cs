@@ -22,6 +22,39 @@ public static class StructuredPruner
         ArgumentNullException.ThrowIfNull(removed);
         var proto = model.Clone();
         var graph = proto.Graph;
+        var (cuts, shapeCuts) = Cuts(prunable, removed);
+        var refitted = new List<string>();
+        if (grams is not null) Refit(graph, prunable, removed, cuts, grams, ridge, refitted);
+        foreach (var ((tensor, axis), set) in cuts) Cut(graph, tensor, axis, set);
+        foreach (var ((tensor, index), amount) in shapeCuts) ShrinkShape(graph, tensor, index, amount);
+        graph.ValueInfo.Clear(); // stale channel counts would contradict the new weights
+        return (proto, refitted);
+    }
+
+    /// <summary>
+    /// The cut as <paramref name="model"/>'s consumers first see it, then each refitted in graph order
+    /// on the pruned network's own inputs (<see cref="SequentialRefit"/>).
+    /// </summary>
+    public static (ModelProto Model, IReadOnlyList<string> Refitted) ApplySequential(OnnxModel model, IReadOnlyList<ChannelGroup> prunable,
+        IReadOnlyDictionary<int, int[]> removed, IReadOnlyList<IReadOnlyList<TensorProto>> samples, double ridge, bool residual = false, bool between = false)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var (pruned, _) = Apply(model.Proto, prunable, removed, null, 0);
+        var (cuts, _) = Cuts(prunable, removed);
+        var consumers = prunable.Where(g => removed.ContainsKey(g.Id))
+            .SelectMany(g => g.Slices.Where(s => s.Role == SliceRole.ConsumerInput)).Select(s => s.Node).Distinct().ToList();
+        return (pruned, SequentialRefit.Apply(model, pruned, consumers, cuts, samples, ridge, residual, between));
+    }
+
+    /// <summary>
+    /// The entries removed per (initializer, axis), and the reshape-target entries shrunk per
+    /// (initializer, index) with the amount, for <paramref name="removed"/> channels of each group.
+    /// </summary>
+    public static (Dictionary<(string Tensor, int Axis), HashSet<long>> Cuts, Dictionary<(string Tensor, long Index), long> ShapeCuts) Cuts(
+        IReadOnlyList<ChannelGroup> prunable, IReadOnlyDictionary<int, int[]> removed)
+    {
+        ArgumentNullException.ThrowIfNull(prunable);
+        ArgumentNullException.ThrowIfNull(removed);
         var cuts = new Dictionary<(string Tensor, int Axis), HashSet<long>>();
         var shapeCuts = new Dictionary<(string Tensor, long Index), long>();
         foreach (var g in prunable)
@@ -40,12 +73,7 @@ public static class StructuredPruner
                     for (long j = 0; j < s.Block; j++) set.Add(s.Offset + c * s.Block + j);
             }
         }
-        var refitted = new List<string>();
-        if (grams is not null) Refit(graph, prunable, removed, cuts, grams, ridge, refitted);
-        foreach (var ((tensor, axis), set) in cuts) Cut(graph, tensor, axis, set);
-        foreach (var ((tensor, index), amount) in shapeCuts) ShrinkShape(graph, tensor, index, amount);
-        graph.ValueInfo.Clear(); // stale channel counts would contradict the new weights
-        return (proto, refitted);
+        return (cuts, shapeCuts);
     }
 
     static void Refit(GraphProto graph, IReadOnlyList<ChannelGroup> prunable, IReadOnlyDictionary<int, int[]> removed,
@@ -84,7 +112,7 @@ public static class StructuredPruner
         Replace(graph, OnnxTensorData.Int64(tensor, values, [.. t.Dims]));
     }
 
-    static void Replace(GraphProto graph, TensorProto t)
+    internal static void Replace(GraphProto graph, TensorProto t)
     {
         for (int i = 0; i < graph.Initializer.Count; i++)
             if (graph.Initializer[i].Name == t.Name) { graph.Initializer[i] = t; return; }
@@ -92,7 +120,7 @@ public static class StructuredPruner
     }
 
     /// <summary>Adds δ to the layer's bias: Conv/Gemm's own input, a MatMul's following Add, or a new one.</summary>
-    static void AddToBias(GraphProto graph, MatrixLayer layer, float[] delta)
+    internal static void AddToBias(GraphProto graph, MatrixLayer layer, float[] delta)
     {
         if (delta.All(d => d == 0)) return;
         var node = layer.Node;

@@ -23,11 +23,14 @@ public static class OnnxPruneWorkflow
             throw new CondenseException($"{request.ModelPath}: refit and reconstruction scores need calibration data (--data), or use --no-refit --importance l2");
         var (original, folded, heldOut, shapes) = FoldedModel.Load(request.ModelPath, request.Calibration, request.HeldOut);
         var graph = folded.Proto.Graph;
-        var deps = DependencyAnalysis.Analyze(graph, shapes);
-        var prunable = deps.Prunable.Where(g => !(options.KeepTied && g.Producers.Count > 1) && !options.KeepWhole.Contains(g.Name)).ToList();
+        var deps = DependencyAnalysis.Analyze(graph, shapes, heads: options.Heads > 0);
+        string? Skipped(ChannelGroup g) => options.KeepWhole.Contains(g.Name) ? "kept whole as asked (--keep)"
+            : g.Heads ? null
+            : options.Fraction == 0 ? "no channel budget (only heads asked for)"
+            : options.KeepTied && g.Producers.Count > 1 ? "tied by a residual connection (kept whole as asked)" : null;
+        var prunable = deps.Prunable.Where(g => Skipped(g) is null).ToList();
         var leftWhole = deps.LeftWhole.Select(l => new LeftWholeRow(l.Group.Name, l.Group.Width, l.Reason))
-            .Concat(deps.Prunable.Where(g => !prunable.Contains(g)).Select(g => new LeftWholeRow(g.Name, g.Width,
-                options.KeepWhole.Contains(g.Name) ? "kept whole as asked (--keep)" : "tied by a residual connection (kept whole as asked)"))).ToList();
+            .Concat(deps.Prunable.Where(g => Skipped(g) is not null).Select(g => new LeftWholeRow(g.Name, g.Width, Skipped(g)!))).ToList();
         if (prunable.Count == 0)
             throw new CondenseException($"{request.ModelPath}: no channel group can be pruned ({string.Join("; ", deps.LeftWhole.Select(l => $"{l.Group.Name}: {l.Reason}").Take(5))})");
 
@@ -37,8 +40,14 @@ public static class OnnxPruneWorkflow
         var scores = ChannelScores.Compute(graph, prunable, options.Importance, grams, Math.Max(options.Ridge, 1e-6),
             relative: options.Scope == BudgetScope.PerFlop);
         var costs = new PruningCosts(graph, prunable, shapes);
-        var removed = ChannelSelection.Choose(prunable, scores, costs, options);
-        var (pruned, refitted) = StructuredPruner.Apply(folded.Proto, prunable, removed, options.Refit ? grams : null, options.Ridge);
+        var channelGroups = prunable.Where(g => !g.Heads).ToList();
+        var removed = channelGroups.Count == 0 ? new Dictionary<int, int[]>()
+            : ChannelSelection.Choose(channelGroups, scores, new PruningCosts(graph, channelGroups, shapes), options).ToDictionary();
+        foreach (var (id, heads) in ChannelSelection.ChooseHeads(prunable.Where(g => g.Heads).ToList(), scores, options.Heads)) removed[id] = heads;
+        var (pruned, refitted) = options.Refit && options.RefitMode != RefitMode.Once
+            ? StructuredPruner.ApplySequential(folded, prunable, removed, request.Calibration, options.Ridge, options.RefitMode == RefitMode.Residual,
+                options.RefitMode == RefitMode.All)
+            : StructuredPruner.Apply(folded.Proto, prunable, removed, options.Refit ? grams : null, options.Ridge);
 
         var reference = original.Proto.Clone();
         OnnxOpsetUpgrade.ToOpset7(reference, request.ModelPath);
@@ -68,7 +77,7 @@ public static class OnnxPruneWorkflow
     }
 
     internal static string Describe(StructuredPruningOptions o) =>
-        $"{o.Fraction:P0} of {o.Kind.ToString().ToLowerInvariant()}, {o.Scope.ToString().ToLowerInvariant()}{(o.KeepTied ? ", residual groups whole" : "")}{(o.RoundTo > 1 ? $", kept channels multiple of {o.RoundTo}" : "")}, {o.Importance.ToString().ToLowerInvariant()} scores, {(o.Refit ? $"least-squares refit (ridge {o.Ridge:G3})" : "no refit")}";
+        $"{(o.Heads > 0 ? $"{o.Heads:P0} of each attention block's heads, " : "")}{o.Fraction:P0} of {o.Kind.ToString().ToLowerInvariant()}, {o.Scope.ToString().ToLowerInvariant()}{(o.KeepTied ? ", residual groups whole" : "")}{(o.RoundTo > 1 ? $", kept channels multiple of {o.RoundTo}" : "")}, {o.Importance.ToString().ToLowerInvariant()} scores, {(o.Refit ? $"{(o.RefitMode == RefitMode.Once ? "" : o.RefitMode.ToString().ToLowerInvariant() + " ")}least-squares refit (ridge {o.Ridge:G3})" : "no refit")}";
 
     internal static long Parameters(ModelProto model) =>
         model.Graph.Initializer.Where(t => OnnxTensorData.IsFloat(t.DataType)).Sum(t => OnnxTensorData.ElementCount(t.Dims));
@@ -99,7 +108,8 @@ public static class OnnxPruneWorkflow
                 var node = nodes[s.Node];
                 var output = LayerOutput(graph, node);
                 var rank = shapes.TryGetValue(output, out var d) ? d.Length : 2;
-                cut[output] = (node.OpType == "Conv" ? 1 : rank - 1, removed[g.Id].Select(i => (long)i).ToHashSet());
+                cut[output] = (node.OpType == "Conv" ? 1 : rank - 1,
+                    removed[g.Id].SelectMany(i => Enumerable.Range(0, (int)s.Block).Select(j => s.Offset + i * s.Block + j)).ToHashSet());
             }
         var perLayer = costs.PerLayer(counts).Where(l => l.FlopsAfter != l.FlopsBefore || refitted.Contains(l.Node)).ToList();
         var outputs = perLayer.Select(l => LayerOutput(graph, nodes[l.Node])).ToList();
