@@ -16,12 +16,8 @@ public static class ConditionNumber
     public static double OneNorm(ReadOnlySpan<float> w, int rows, int columns)
     {
         MatrixNorms.CheckShape(w.Length, rows, columns);
-        foreach (var v in w)
-            if (!float.IsFinite(v)) throw new CondenseException("cond₁: the matrix contains NaN or ±Inf");
         using var scope = NewDisposeScope();
-        var data = new double[w.Length];
-        for (int i = 0; i < w.Length; i++) data[i] = w[i];
-        var a = tensor(data, new long[] { rows, columns });
+        var a = Float64(w, rows, columns);
         double norm = a.abs().sum(dim: 0).max().item<double>();
         if (norm == 0) return double.PositiveInfinity;
         Tensor inverse;
@@ -45,12 +41,8 @@ public static class ConditionNumber
     {
         MatrixNorms.CheckShape(w.Length, rows, columns);
         if (rows == columns) return (OneNorm(w, rows, columns), EffectiveRank.SingularValues(w, rows, columns));
-        foreach (var v in w)
-            if (!float.IsFinite(v)) throw new CondenseException("cond₁: the matrix contains NaN or ±Inf");
         using var scope = NewDisposeScope();
-        var data = new double[w.Length];
-        for (int i = 0; i < w.Length; i++) data[i] = w[i];
-        var a = tensor(data, new long[] { rows, columns });
+        var a = Float64(w, rows, columns);
         var (u, sigma, vh) = linalg.svd(a, fullMatrices: false);
         var singular = sigma.data<double>().ToArray();
         double norm = a.abs().sum(dim: 0).max().item<double>();
@@ -60,6 +52,15 @@ public static class ConditionNumber
         var inverse = (vh.t() * reciprocal.unsqueeze(0)).mm(u.t());
         double inorm = inverse.abs().sum(dim: 0).max().item<double>();
         return (norm * inorm, singular);
+    }
+
+    /// <summary>W as a float64 tensor in the caller's dispose scope; NaN or ±Inf refused (no bound means anything then).</summary>
+    static Tensor Float64(ReadOnlySpan<float> w, int rows, int columns)
+    {
+        var data = new double[w.Length];
+        for (int i = 0; i < w.Length; i++)
+            data[i] = float.IsFinite(w[i]) ? w[i] : throw new CondenseException("cond₁: the matrix contains NaN or ±Inf");
+        return tensor(data, new long[] { rows, columns });
     }
 
     // The float64 machine epsilon (2⁻⁵²), as LibTorch's pinv uses for its default relative tolerance.
