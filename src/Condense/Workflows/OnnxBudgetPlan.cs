@@ -23,7 +23,8 @@ public sealed record OnnxBudgetPlanResult(ModelProto Model, long Bytes, IReadOnl
 /// </summary>
 public static class OnnxBudgetPlan
 {
-    const int MaxRounds = 8;
+    /// <summary>Plan–build rounds before giving up; as <see cref="OnnxPlanning"/> (MiniLM with its tables needed 7).</summary>
+    internal const int MaxRounds = 16;
 
     /// <summary>The smallest file any choice of the analysed settings makes (built and measured), and the original's size.</summary>
     public static (long Smallest, long Original) Range(OnnxAnalysisReport analysis, OnnxLayerCandidates candidates)

@@ -17,7 +17,7 @@ namespace Condense.Workflows;
 public static class OnnxPlanning
 {
     // Each round shrinks the target by the overshoot; MiniLM with its tables took 7.
-    const int MaxRounds = 16;
+    const int MaxRounds = OnnxBudgetPlan.MaxRounds;
 
     public static OnnxPlanReport Run(OnnxPlanRequest request)
     {
