@@ -71,15 +71,5 @@ public static class BenchResults
     }
 
     /// <summary>The 1, 5 and 15-minute load averages from /proc/loadavg, or "unknown".</summary>
-    public static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "unknown";
-        }
-    }
+    public static string LoadAverage() => LoadAverages.Read() is { } load ? string.Join(", ", load) : "unknown";
 }

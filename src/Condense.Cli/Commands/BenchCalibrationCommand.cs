@@ -1,3 +1,4 @@
+using Condense.Cli.Bench;
 using System.CommandLine;
 using System.Globalization;
 using Condense.Workflows;
@@ -42,7 +43,7 @@ public static class BenchCalibrationCommand
                 peak_rss_bytes = result.PeakResidentBytes,
                 quality = result.Quality,
                 workers = result.Threads,
-                load_average = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : null,
+                load_average = LoadAverages.OneMinute(),
             };
             if (parse.GetValue(json))
             {

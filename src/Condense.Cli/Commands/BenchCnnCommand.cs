@@ -1,3 +1,4 @@
+using Condense.Cli.Bench;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -40,7 +41,7 @@ public static class BenchCnnCommand
                 pytorch_epoch_s = peerSeconds,
                 pytorch_version = (string?)peer?["torch"],
                 ratio_to_pytorch = ours.EpochSeconds / peerSeconds,
-                load_average = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : null,
+                load_average = LoadAverages.OneMinute(),
             };
             if (parse.GetValue(json))
             {

@@ -1,3 +1,4 @@
+using Condense.Cli.Bench;
 using System.CommandLine;
 using System.Text.Json;
 using Condense.Cli.Imaging;
@@ -73,9 +74,5 @@ public static class BenchRuntimeCommand
         return (stdout.Trim().Split('\n').Last(), "live");
     }
 
-    static string LoadAverage()
-    {
-        try { return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
-        catch (IOException) { return "unknown"; }
-    }
+    static string LoadAverage() => LoadAverages.Read() is { } load ? string.Join(" ", load) : "unknown";
 }

@@ -1,3 +1,4 @@
+using Condense.Cli.Bench;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -44,7 +45,7 @@ public static class StudioBenchCommand
                 console.WriteLine($"{r.Page}: a change is a change of {r.Change} (docs/studio.md, Responsiveness)");
             foreach (var r in results.Where(r => r.Note is not null))
                 console.WriteLine($"{r.Page}: {r.Note}");
-            var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+            var load = LoadAverages.OneMinute() ?? "?";
             console.WriteLine($"{Environment.ProcessorCount} cores, load average {load}; loopback HTTP, one request at a time; each page opened first (not timed), then its steps forward and back.");
             return 0;
         });
