@@ -1,3 +1,4 @@
+using Condense.Metrics;
 using Condense.Formats.Onnx;
 using Condense.Quantization;
 using Onnx;
@@ -44,7 +45,7 @@ public static class WeightOnlyQuantizer
                 if (node.OpType == "Gemm" && node.Attribute.Any(a => a.Name == "transB" && a.I == 1))
                 {
                     (k, n) = (n, k);
-                    values = Transpose(values, n, k);
+                    values = RowMajor.Transpose(values, n, k);
                 }
                 if (k < blockSize) { nodes.Add(node); continue; }
                 var codes = codesFor?.Invoke(w.Name, values, k, n) ?? BlockCodes.RoundToNearest(values, k, n, bits, blockSize, symmetric);
@@ -91,13 +92,4 @@ public static class WeightOnlyQuantizer
     static bool GemmIsPlain(NodeProto node) =>
         !node.Attribute.Any(a => a.Name == "transA" && a.I != 0)
         && !node.Attribute.Any(a => a.Name is "alpha" or "beta" && a.F != 1f);
-
-    static float[] Transpose(float[] values, int rows, int cols)
-    {
-        var t = new float[values.Length];
-        for (int r = 0; r < rows; r++)
-            for (int c = 0; c < cols; c++)
-                t[(long)c * rows + r] = values[(long)r * cols + c];
-        return t;
-    }
 }

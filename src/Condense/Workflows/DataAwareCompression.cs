@@ -183,12 +183,7 @@ public static class DataAwareCompression
     /// <summary>The weight as rows = outputs, columns = inputs (transposing MatMul's [in, out]).</summary>
     internal static float[] Matrix(LinearLayer layer, float[] tensor)
     {
-        if (!layer.Transposed) return tensor;
-        int rows = layer.Rows, columns = layer.Columns;
-        var m = new float[tensor.Length];
-        for (int c = 0; c < columns; c++)
-            for (int r = 0; r < rows; r++) m[r * columns + c] = tensor[c * rows + r];
-        return m;
+        return layer.Transposed ? RowMajor.Transpose(tensor, layer.Columns, layer.Rows) : tensor;
     }
 
     /// <summary>Held-out relative output errors of each candidate Ŵ, from the held-out H (one product per group for all candidates).</summary>

@@ -1,3 +1,4 @@
+using Condense.Metrics;
 using Condense.Formats.Onnx;
 using Condense.Graph;
 using Condense.Quantization;
@@ -36,7 +37,7 @@ public static class NBitsGptqCodes
                 if (values.Any(v => !float.IsFinite(v))) continue;
                 int k = layer.Columns, n = layer.Rows;
                 // GPTQ works on W [K, N]; a Gemm with transB stores [N, K].
-                var w = layer.Transposed ? values : Transpose(values, n, k);
+                var w = layer.Transposed ? values : RowMajor.Transpose(values, n, k);
                 codes[layer.Weight] = BlockGptq.Solve(w, k, n, stats.Of(layer)[0], bits, blockSize, options);
             }
         }
@@ -55,13 +56,5 @@ public static class NBitsGptqCodes
             used += bytes;
         }
         return batches;
-    }
-
-    static float[] Transpose(float[] values, int rows, int cols)
-    {
-        var t = new float[values.Length];
-        for (int r = 0; r < rows; r++)
-            for (int c = 0; c < cols; c++) t[(long)c * rows + r] = values[(long)r * cols + c];
-        return t;
     }
 }

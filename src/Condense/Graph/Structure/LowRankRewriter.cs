@@ -1,3 +1,4 @@
+using Condense.Metrics;
 using Condense.Formats.Onnx;
 using Onnx;
 
@@ -34,9 +35,9 @@ public static class LowRankRewriter
             int k = f.Layer.K, n = f.Layer.N, r = f.Rank;
             if (f.Layer.Kind == MatrixLayerKind.Conv)
             {
-                graph.Initializer.Add(OnnxTensorData.FromFloat32(aName, MatrixLayer.Transpose(f.A, k, r), [r, k / f.Layer.KernelArea, weight.Dims[2], weight.Dims[3]]));
+                graph.Initializer.Add(OnnxTensorData.FromFloat32(aName, RowMajor.Transpose(f.A, k, r), [r, k / f.Layer.KernelArea, weight.Dims[2], weight.Dims[3]]));
                 first.Attribute.AddRange(node.Attribute.Select(a => a.Clone()));
-                Replace(graph, OnnxTensorData.FromFloat32(weight.Name, MatrixLayer.Transpose(f.B, r, n), [n, r, 1, 1]));
+                Replace(graph, OnnxTensorData.FromFloat32(weight.Name, RowMajor.Transpose(f.B, r, n), [n, r, 1, 1]));
                 node.Attribute.Clear();
                 node.Attribute.Add(Ints("kernel_shape", 1, 1));
             }

@@ -1,3 +1,4 @@
+using Condense.Metrics;
 using Condense.Formats.Onnx;
 using Condense.Quantization.Gptq;
 using Onnx;
@@ -77,7 +78,7 @@ public sealed class MatrixLayer
     float[] ToMatrix(float[] w)
     {
         if (Kind == MatrixLayerKind.MatMul || (Kind == MatrixLayerKind.Gemm && !TransB)) return w;
-        return Transpose(w, N, K); // stored N×K (Conv's [C_out, C_in, kh, kw] is N×K row-major)
+        return RowMajor.Transpose(w, N, K); // stored N×K (Conv's [C_out, C_in, kh, kw] is N×K row-major)
     }
 
     /// <summary>A weight tensor of this layer's layout holding M' (k×<paramref name="n"/>, row-major), k a multiple of <see cref="KernelArea"/>.</summary>
@@ -88,8 +89,8 @@ public sealed class MatrixLayer
         {
             MatrixLayerKind.MatMul => OnnxTensorData.FromFloat32(Weight.Name, m, [k, n]),
             MatrixLayerKind.Gemm when !TransB => OnnxTensorData.FromFloat32(Weight.Name, m, [k, n]),
-            MatrixLayerKind.Gemm => OnnxTensorData.FromFloat32(Weight.Name, Transpose(m, k, n), [n, k]),
-            _ => OnnxTensorData.FromFloat32(Weight.Name, Transpose(m, k, n), [n, k / KernelArea, Weight.Dims[2], Weight.Dims[3]]),
+            MatrixLayerKind.Gemm => OnnxTensorData.FromFloat32(Weight.Name, RowMajor.Transpose(m, k, n), [n, k]),
+            _ => OnnxTensorData.FromFloat32(Weight.Name, RowMajor.Transpose(m, k, n), [n, k / KernelArea, Weight.Dims[2], Weight.Dims[3]]),
         };
     }
 
@@ -122,13 +123,5 @@ public sealed class MatrixLayer
         var rows = new List<float>();
         for (int b = 0; b < shape[0]; b++) rows.AddRange(Im2Col.Patches(x.AsSpan(b * image, image), g));
         return ([.. rows], (int)shape[0] * g.Patches);
-    }
-
-    internal static float[] Transpose(ReadOnlySpan<float> a, int rows, int columns)
-    {
-        var t = new float[a.Length];
-        for (int r = 0; r < rows; r++)
-            for (int c = 0; c < columns; c++) t[c * rows + r] = a[r * columns + c];
-        return t;
     }
 }

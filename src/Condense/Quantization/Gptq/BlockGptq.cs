@@ -1,3 +1,5 @@
+using Condense.Metrics;
+
 namespace Condense.Quantization.Gptq;
 
 /// <summary>
@@ -15,7 +17,7 @@ public static class BlockGptq
         ArgumentNullException.ThrowIfNull(hessian);
         if ((long)k * n != w.Length) throw new CondenseException($"expected {k}x{n} weights, got {w.Length}");
         var quantizer = new LinearGridQuantizer(bits, blockSize);
-        GptqSolver.Solve(Transpose(w, k, n), n, k, hessian, quantizer, options ?? new GptqOptions());
+        GptqSolver.Solve(RowMajor.Transpose(w, k, n), n, k, hessian, quantizer, options ?? new GptqOptions());
         return ToBlockCodes(quantizer.Result(), blockSize);
     }
 
@@ -24,7 +26,7 @@ public static class BlockGptq
     {
         if ((long)k * n != w.Length) throw new CondenseException($"expected {k}x{n} weights, got {w.Length}");
         var quantizer = new LinearGridQuantizer(bits, blockSize);
-        Gptq.RoundToNearest.Solve(Transpose(w, k, n), n, k, quantizer);
+        Gptq.RoundToNearest.Solve(RowMajor.Transpose(w, k, n), n, k, quantizer);
         return ToBlockCodes(quantizer.Result(), blockSize);
     }
 
@@ -35,13 +37,5 @@ public static class BlockGptq
         var codes = new BlockCodes(g.Columns, g.Rows, g.Bits, blockSize, g.Codes, g.Scales, g.ZeroPoints);
         codes.Validate();
         return codes;
-    }
-
-    static float[] Transpose(ReadOnlySpan<float> w, int k, int n)
-    {
-        var t = new float[w.Length];
-        for (int r = 0; r < k; r++)
-            for (int c = 0; c < n; c++) t[(long)c * k + r] = w[r * n + c];
-        return t;
     }
 }

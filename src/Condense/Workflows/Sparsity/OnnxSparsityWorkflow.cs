@@ -1,3 +1,4 @@
+using Condense.Metrics;
 using System.Diagnostics;
 using Condense.Formats.Onnx;
 using Condense.Graph;
@@ -130,11 +131,6 @@ public static class OnnxSparsityWorkflow
     /// <summary>The inverse of <see cref="DataAwareCompression.Matrix"/>: rows × columns back to the stored layout.</summary>
     static float[] Layout(LinearLayer layer, float[] m)
     {
-        if (!layer.Transposed) return m;
-        int rows = layer.Rows, columns = layer.Columns;
-        var t = new float[m.Length];
-        for (int r = 0; r < rows; r++)
-            for (int c = 0; c < columns; c++) t[c * rows + r] = m[r * columns + c];
-        return t;
+        return layer.Transposed ? RowMajor.Transpose(m, layer.Rows, layer.Columns) : m;
     }
 }
