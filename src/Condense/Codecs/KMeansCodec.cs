@@ -94,9 +94,19 @@ public sealed class KMeansCodec : ITensorCodec
             }
         }
         var r = KMeans1D.Fit(data, new KMeansOptions(clusters, Init) { Seed = Seed });
-        var c = r.Centroids;
-        for (int j = 0; j < clusters; j++) book[start + j] = (float)c[Math.Min(j, c.Length - 1)];
+        FillCodebook(r.Centroids, book.AsSpan(start, clusters));
         return (book, r);   // with KeepZeros, r.Sse covers the non-zeros; the zeros cost nothing
+    }
+
+    /// <summary>
+    /// A codebook's slots from k-means' ascending centroids, as float32; when k-means found fewer
+    /// centroids than slots (fewer distinct values) the last one repeats, so every index is valid
+    /// and the nearest-centroid search over all slots still answers the same. The streaming
+    /// encoder pads with this too.
+    /// </summary>
+    internal static void FillCodebook(ReadOnlySpan<double> centroids, Span<float> slots)
+    {
+        for (int j = 0; j < slots.Length; j++) slots[j] = (float)centroids[Math.Min(j, centroids.Length - 1)];
     }
 
     void AssignGroup(ReadOnlySpan<float> slice, float[] book, Span<byte> idx)

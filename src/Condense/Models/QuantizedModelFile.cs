@@ -17,7 +17,14 @@ namespace Condense.Models;
 /// </summary>
 public static class QuantizedModelFile
 {
+    /// <summary>The safetensors metadata key holding the JSON description of every quantized parameter.</summary>
     public const string MetadataKey = "condense.quantization";
+
+    /// <summary>Suffix of a k-means parameter's codebook tensor (F32 [groups, 2^bits]).</summary>
+    public const string CodebookSuffix = ".codebook";
+
+    /// <summary>Suffix of a k-means parameter's bit-packed indices (U8; at 8 bits one byte per weight, in order).</summary>
+    public const string IndicesSuffix = ".indices";
 
     /// <summary>The tensors that store one quantized parameter (their bytes sum to its Size.TotalBytes).</summary>
     public static IReadOnlyList<NamedTensor> Tensors(QuantizedParameter p)
@@ -25,13 +32,13 @@ public static class QuantizedModelFile
         var list = new List<NamedTensor>();
         if (p.Shared is { } s)
         {
-            list.Add(NamedTensor.FromFloat32(p.Name + ".codebook", s.Codebooks, s.Groups, s.CodebookSize));
+            list.Add(NamedTensor.FromFloat32(p.Name + CodebookSuffix, s.Codebooks, s.Groups, s.CodebookSize));
             if (s.Huffman is { } h)
             {
                 list.Add(new NamedTensor(p.Name + ".huffman", TensorDType.U8, [h.Stream.Length], h.Stream));
                 list.Add(new NamedTensor(p.Name + ".huffman_lengths", TensorDType.U8, [h.CodeLengths.Length], h.CodeLengths));
             }
-            else list.Add(new NamedTensor(p.Name + ".indices", TensorDType.U8, [s.PackedIndices.Length], s.PackedIndices));
+            else list.Add(new NamedTensor(p.Name + IndicesSuffix, TensorDType.U8, [s.PackedIndices.Length], s.PackedIndices));
         }
         else
         {
@@ -88,23 +95,37 @@ public static class QuantizedModelFile
 
     static JsonObject Describe(QuantizedParameter q)
     {
-        var o = new JsonObject { ["shape"] = new JsonArray(q.Shape.Select(d => (JsonNode)d).ToArray()), ["bits"] = q.Bits };
-        if (q.Shared is { } s)
+        if (q.Shared is { } s) return DescribeKMeans(s.Shape, s.Bits, s.Granularity, s.KeepZeros, s.Method, s.Huffman?.BitLength);
+        var l = q.Linear!;
+        return new JsonObject
         {
-            o["method"] = "kmeans";
-            o["granularity"] = s.Granularity.ToString();
-            o["keep_zeros"] = s.KeepZeros;
-            o["kmeans"] = s.Method.ToString();
-            if (s.Huffman is { } h) { o["huffman_bits"] = h.BitLength; }
-        }
-        else
+            ["shape"] = Shape(q.Shape), ["bits"] = q.Bits, ["method"] = "linear",
+            ["precision"] = l.Precision.ToString(), ["granularity"] = l.Granularity.ToString(), ["symmetric"] = l.Symmetric,
+        };
+    }
+
+    static JsonArray Shape(long[] shape) => new(shape.Select(d => (JsonNode)d).ToArray());
+
+    /// <summary>
+    /// The description of one k-means parameter under <see cref="MetadataKey"/>: the one writer of
+    /// it, so the model quantizer and the streaming encoder (which lays its header out before it
+    /// fits, and so passes no <paramref name="solver"/>) write files <see cref="Load"/> reads alike.
+    /// </summary>
+    /// <param name="shape">The original tensor's shape.</param>
+    /// <param name="bits">Bits per index (the codebook has 2^bits entries per group).</param>
+    /// <param name="granularity">One codebook for the tensor or one per output channel (dimension 0).</param>
+    /// <param name="keepZeros">Centroid 0 of every codebook is exactly 0.</param>
+    /// <param name="solver">The k-means solver, when known when the header is written.</param>
+    /// <param name="huffmanBits">Bits of the Huffman stream when the indices are Huffman-coded.</param>
+    public static JsonObject DescribeKMeans(long[] shape, int bits, Granularity granularity, bool keepZeros, KMeansMethod? solver, long? huffmanBits = null)
+    {
+        var o = new JsonObject
         {
-            var l = q.Linear!;
-            o["method"] = "linear";
-            o["precision"] = l.Precision.ToString();
-            o["granularity"] = l.Granularity.ToString();
-            o["symmetric"] = l.Symmetric;
-        }
+            ["shape"] = Shape(shape), ["bits"] = bits, ["method"] = "kmeans",
+            ["granularity"] = granularity.ToString(), ["keep_zeros"] = keepZeros,
+        };
+        if (solver is { } m) o["kmeans"] = m.ToString();
+        if (huffmanBits is { } h) o["huffman_bits"] = h;
         return o;
     }
 
@@ -133,15 +154,15 @@ public static class QuantizedModelFile
                 QuantizedParameter p;
                 if (d["method"]!.GetValue<string>() == "kmeans")
                 {
-                    var book = Need(name + ".codebook").ToFloat32();
+                    var book = Need(name + CodebookSuffix).ToFloat32();
                     HuffmanCode? huffman = null;
                     byte[] packed = [];
                     if (byName.ContainsKey(name + ".huffman"))
                         huffman = new HuffmanCode(Need(name + ".huffman_lengths").Data, Need(name + ".huffman").Data, d["huffman_bits"]!.GetValue<long>(), checked((int)count));
-                    else packed = Need(name + ".indices").Data;
+                    else packed = Need(name + IndicesSuffix).Data;
                     if (book.Length % (1 << bits) != 0) throw new InvalidFileException(path, $"codebook of '{name}' does not hold whole codebooks of {1 << bits}");
                     var s = new SharedWeights(shape, bits, granularity, d["keep_zeros"]!.GetValue<bool>(), book, packed, huffman,
-                        Enum.Parse<KMeansMethod>(d["kmeans"]!.GetValue<string>()), double.NaN);
+                        d["kmeans"] is { } solver ? Enum.Parse<KMeansMethod>(solver.GetValue<string>()) : null, double.NaN);
                     if (huffman is null && packed.Length != BitPacking.PackedLength(count, bits))
                         throw new InvalidFileException(path, $"indices of '{name}' hold {packed.Length} bytes, expected {BitPacking.PackedLength(count, bits)}");
                     p = new QuantizedParameter(name, s, null);

@@ -21,6 +21,6 @@ public sealed record QuantizedParameter(string Name, SharedWeights? Shared, Line
 
     /// <summary>A short description: "kmeans 5-bit (HistogramDpLloyd)" or "linear Int8 per-channel symmetric".</summary>
     public string Describe() => Shared is { } s
-        ? $"kmeans {s.Bits}-bit{(s.Granularity == Granularity.PerChannel ? " per-channel" : "")}{(s.Huffman is not null ? " huffman" : "")} ({s.Method})"
+        ? $"kmeans {s.Bits}-bit{(s.Granularity == Granularity.PerChannel ? " per-channel" : "")}{(s.Huffman is not null ? " huffman" : "")}{(s.Method is { } m ? $" ({m})" : "")}"
         : $"linear {Linear!.Precision}{(Linear.Granularity == Granularity.PerChannel ? " per-channel" : "")} {(Linear.Symmetric ? "symmetric" : "asymmetric")}";
 }

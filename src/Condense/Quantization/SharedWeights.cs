@@ -11,11 +11,11 @@ namespace Condense.Quantization;
 /// <param name="Codebooks">groups × 2^bits centroids, ascending within a group (unused slots repeat the last centroid).</param>
 /// <param name="PackedIndices">Indices, <paramref name="Bits"/> bits each (see <see cref="BitPacking"/>).</param>
 /// <param name="Huffman">The Huffman-coded indices, when requested; it replaces the packed indices in storage.</param>
-/// <param name="Method">How k-means found the centroids (the worst case over groups: Lloyd &lt; histogram &lt; exact).</param>
+/// <param name="Method">How k-means found the centroids (the worst case over groups: Lloyd &lt; histogram &lt; exact); null when a file read back does not say (a streamed file lays its header out before it fits).</param>
 /// <param name="Sse">Σ (w − q)² over the tensor, from k-means.</param>
 public sealed record SharedWeights(
     long[] Shape, int Bits, Granularity Granularity, bool KeepZeros,
-    float[] Codebooks, byte[] PackedIndices, HuffmanCode? Huffman, KMeansMethod Method, double Sse)
+    float[] Codebooks, byte[] PackedIndices, HuffmanCode? Huffman, KMeansMethod? Method, double Sse)
 {
     /// <summary>Centroids per codebook (2^bits).</summary>
     public int CodebookSize => 1 << Bits;

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Condense.Formats;
+using Condense.Models;
 
 namespace Condense.Streaming;
 
@@ -12,7 +13,10 @@ namespace Condense.Streaming;
 public sealed class CompressedCheckpoint : IDisposable
 {
     readonly ShardedCheckpoint _checkpoint;
-    readonly Dictionary<string, (SafetensorsReader Shard, string Encoding, TensorDType DType)> _tensors = new(StringComparer.Ordinal);
+    /// <summary>Per original tensor: its shard, encoding, original dtype, the tensor holding its codes and its shape.</summary>
+    sealed record Stored(SafetensorsReader Shard, string Encoding, TensorDType DType, string Codes, long[] Shape);
+
+    readonly Dictionary<string, Stored> _tensors = new(StringComparer.Ordinal);
     readonly List<string> _order = [];
 
     CompressedCheckpoint(ShardedCheckpoint checkpoint)
@@ -25,6 +29,7 @@ public sealed class CompressedCheckpoint : IDisposable
             Method = shard.Metadata.GetValueOrDefault(StreamCompressor.MethodKey, "");
             if (!shard.Metadata.TryGetValue(StreamCompressor.TensorsKey, out var json))
                 throw new InvalidFileException(shard.Path, $"metadata lacks {StreamCompressor.TensorsKey}");
+            var shapes = KMeansShapes(shard);
             try
             {
                 using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 4 });
@@ -36,10 +41,7 @@ public sealed class CompressedCheckpoint : IDisposable
                         throw new InvalidFileException(shard.Path, $"tensor '{t.Name}' has unknown original dtype '{dtypeName}'");
                     if (encoding is not ("raw" or "int8" or "kmeans8"))
                         throw new InvalidFileException(shard.Path, $"tensor '{t.Name}' has unknown encoding '{encoding}'");
-                    if (!shard.Contains(t.Name) || encoding == "int8" && !shard.Contains(t.Name + Int8PerChannelCompressor.ScaleSuffix)
-                        || encoding == "kmeans8" && !shard.Contains(t.Name + KMeans8Compressor.CodebookSuffix))
-                        throw new InvalidFileException(shard.Path, $"tensor '{t.Name}' lacks its {encoding} data");
-                    _tensors[t.Name] = (shard, encoding, dtype);
+                    _tensors[t.Name] = Locate(shard, t.Name, encoding, dtype, shapes);
                     _order.Add(t.Name);
                 }
             }
@@ -48,6 +50,47 @@ public sealed class CompressedCheckpoint : IDisposable
                 throw new InvalidFileException(shard.Path, $"{StreamCompressor.TensorsKey} is malformed");
             }
         }
+    }
+
+    /// <summary>
+    /// Where a tensor's codes are and what shape it has: k-means writes the quantized model file's
+    /// layout (<c>{name}.indices</c>, flat, with the shape in <see cref="QuantizedModelFile.MetadataKey"/>);
+    /// int8 and raw tensors keep their name and shape.
+    /// </summary>
+    static Stored Locate(SafetensorsReader shard, string name, string encoding, TensorDType dtype, IReadOnlyDictionary<string, long[]> shapes)
+    {
+        var codes = encoding == "kmeans8" ? name + QuantizedModelFile.IndicesSuffix : name;
+        var side = encoding switch { "int8" => name + Int8PerChannelCompressor.ScaleSuffix, "kmeans8" => name + QuantizedModelFile.CodebookSuffix, _ => null };
+        if (!shard.Contains(codes) || side is not null && !shard.Contains(side))
+            throw new InvalidFileException(shard.Path, $"tensor '{name}' lacks its {encoding} data");
+        var shape = shard.Entry(codes).Shape;
+        if (encoding == "kmeans8")
+        {
+            if (!shapes.TryGetValue(name, out var described) || NamedTensor.ElementCountOf(described) != shard.Entry(codes).ElementCount)
+                throw new InvalidFileException(shard.Path, $"tensor '{name}': its description in {QuantizedModelFile.MetadataKey} is missing or does not match its {shard.Entry(codes).ElementCount} indices");
+            if (shard.Entry(side!).ElementCount != KMeans8Compressor.Clusters)
+                throw new InvalidFileException(shard.Path, $"tensor '{name}': codebook holds {shard.Entry(side!).ElementCount} centroids, expected {KMeans8Compressor.Clusters}");
+            shape = described;
+        }
+        return new Stored(shard, encoding, dtype, codes, shape);
+    }
+
+    /// <summary>The shapes the shard's k-means description gives (none when it has none).</summary>
+    static Dictionary<string, long[]> KMeansShapes(SafetensorsReader shard)
+    {
+        var shapes = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        if (!shard.Metadata.TryGetValue(QuantizedModelFile.MetadataKey, out var json)) return shapes;
+        try
+        {
+            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 4 });
+            foreach (var t in doc.RootElement.EnumerateObject())
+                shapes[t.Name] = t.Value.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()).ToArray();
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
+        {
+            throw new InvalidFileException(shard.Path, $"{QuantizedModelFile.MetadataKey} is malformed");
+        }
+        return shapes;
     }
 
     /// <summary>Opens a compressed file or folder (checked like any <see cref="ShardedCheckpoint"/>).</summary>
@@ -70,37 +113,38 @@ public sealed class CompressedCheckpoint : IDisposable
     /// <summary>The tensor's dequantized values as float32 (raw tensors converted by value).</summary>
     public NamedTensor ReadFloat32(string name)
     {
-        var (shard, encoding, _) = Find(name);
-        var codes = shard.Read(name);
+        var t = Find(name);
+        var codes = t.Shard.Read(t.Codes);
         var values = new float[codes.ElementCount];
-        Decode(shard, name, encoding, codes.Data, 0, values);
-        return NamedTensor.FromFloat32(name, values, codes.Shape);
+        Decode(t, codes.Data, 0, values);
+        return NamedTensor.FromFloat32(name, values, t.Shape);
     }
 
-    (SafetensorsReader Shard, string Encoding, TensorDType DType) Find(string name) =>
+    Stored Find(string name) =>
         _tensors.TryGetValue(name, out var t) ? t : throw new CondenseException($"{_checkpoint.Root}: no tensor named '{name}'");
 
-    static void Decode(SafetensorsReader shard, string name, string encoding, ReadOnlySpan<byte> codes, long firstElement, Span<float> values)
+    static void Decode(Stored t, ReadOnlySpan<byte> codes, long firstElement, Span<float> values)
     {
-        var entry = shard.Entry(name);
+        var (shard, encoding, name) = (t.Shard, t.Encoding, t.Codes);
         switch (encoding)
         {
             case "int8":
             {
                 var scales = shard.Read(name + Int8PerChannelCompressor.ScaleSuffix).ToFloat32();
-                var row = TensorSource.RowElementsOf(entry.Shape);
+                var row = TensorSource.RowElementsOf(t.Shape);
                 var q = MemoryMarshal.Cast<byte, sbyte>(codes);
                 for (var i = 0; i < values.Length; i++) values[i] = scales[(firstElement + i) / row] * q[i];
                 break;
             }
             case "kmeans8":
             {
-                var book = shard.Read(name + KMeans8Compressor.CodebookSuffix).ToFloat32();
+                var book = shard.Read(name[..^QuantizedModelFile.IndicesSuffix.Length] + QuantizedModelFile.CodebookSuffix).ToFloat32();
                 for (var i = 0; i < values.Length; i++) values[i] = book[codes[i]];
                 break;
             }
             default:
-                new NamedTensor(name, entry.DType, [codes.Length / entry.DType.SizeOf()], codes.ToArray()).ToFloat32().CopyTo(values);
+                var dtype = shard.Entry(name).DType;
+                new NamedTensor(name, dtype, [codes.Length / dtype.SizeOf()], codes.ToArray()).ToFloat32().CopyTo(values);
                 break;
         }
     }
@@ -122,7 +166,7 @@ public sealed class CompressedCheckpoint : IDisposable
             if (Path.GetFullPath(shard.Path) == Path.Combine(output, fileName))
                 throw new CondenseException($"{shard.Path}: the output folder holds the input; choose another output folder");
             var names = _order.Where(n => _tensors[n].Shard == shard).ToList();
-            var specs = names.Select(n => (n, _tensors[n].Encoding == "raw" ? shard.Entry(n).DType : TensorDType.F32, shard.Entry(n).Shape)).ToList();
+            var specs = names.Select(n => (n, _tensors[n].Encoding == "raw" ? shard.Entry(n).DType : TensorDType.F32, _tensors[n].Shape)).ToList();
             var metadata = shard.Metadata.Where(kv => !kv.Key.StartsWith("condense.", StringComparison.Ordinal))
                 .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
             metadata["condense.expanded_from"] = Method;
@@ -131,9 +175,10 @@ public sealed class CompressedCheckpoint : IDisposable
                 var writer = new SafetensorsStreamWriter(stream, specs, metadata);
                 foreach (var name in names)
                 {
-                    var entry = shard.Entry(name);
-                    var encoding = _tensors[name].Encoding;
-                    var row = TensorSource.RowElementsOf(entry.Shape);
+                    var stored = _tensors[name];
+                    var entry = shard.Entry(stored.Codes);
+                    var encoding = stored.Encoding;
+                    var row = TensorSource.RowElementsOf(stored.Shape);
                     var chunk = Math.Max(1, (4L << 20) / (row * entry.DType.SizeOf())) * row;
                     for (long first = 0; first < entry.ElementCount; first += chunk)
                     {
@@ -144,7 +189,7 @@ public sealed class CompressedCheckpoint : IDisposable
                         ReadRange(shard, entry, first * size, codes);
                         if (encoding == "raw") { writer.Write(codes); continue; }
                         var values = new float[count];
-                        Decode(shard, name, encoding, codes, first, values);
+                        Decode(stored, codes, first, values);
                         writer.Write(MemoryMarshal.AsBytes(values.AsSpan()));
                     }
                     totalSize += writer.Entries.First(e => e.Name == name).ByteLength;

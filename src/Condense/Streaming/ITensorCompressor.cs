@@ -8,9 +8,10 @@ namespace Condense.Streaming;
 /// ordering and resumption; a compressor only says what it writes for a tensor and encodes chunks.
 /// </summary>
 /// <remarks>
-/// Output convention: a compressed tensor keeps its name for the codes (one byte per element,
-/// same shape) and adds side tensors named <c>{name}.{suffix}</c> (e.g. <c>.scale</c>,
-/// <c>.codebook</c>); tensors a compressor does not accept are copied unchanged.
+/// Output convention: a compressed tensor's codes come first (one byte per element: int8 keeps
+/// the tensor's name and shape, k-means writes <c>{name}.indices</c> as the model quantizer
+/// does), then side tensors named <c>{name}.{suffix}</c> (e.g. <c>.scale</c>, <c>.codebook</c>);
+/// tensors a compressor does not accept are copied unchanged.
 /// </remarks>
 public interface ITensorCompressor
 {
@@ -25,6 +26,14 @@ public interface ITensorCompressor
 
     /// <summary>The tensors written for an accepted tensor: first the code tensor (one byte per element, same shape), then the side tensors.</summary>
     IReadOnlyList<TensorOutput> Outputs(SafetensorsEntry entry);
+
+    /// <summary>
+    /// Metadata a shard needs beside the pipeline's own so that its layout reads as the format it
+    /// is (k-means writes <see cref="Models.QuantizedModelFile"/>'s description of the tensors it
+    /// compresses); laid out before any tensor is encoded. None by default.
+    /// </summary>
+    /// <param name="compressed">The shard's tensors this compressor accepted, in file order.</param>
+    IReadOnlyDictionary<string, string> Metadata(IReadOnlyList<SafetensorsEntry> compressed) => new Dictionary<string, string>();
 
     /// <summary>Looks at the whole tensor if the method needs to (k-means builds its histogram) and returns the encoder for its chunks.</summary>
     ITensorEncoder Prepare(SafetensorsEntry entry, TensorSource source, CancellationToken cancellation);

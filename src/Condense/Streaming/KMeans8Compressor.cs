@@ -1,15 +1,22 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using Condense.Codecs;
 using Condense.Formats;
+using Condense.Models;
+using Condense.Quantization;
 
 namespace Condense.Streaming;
 
 /// <summary>
 /// 8-bit weight sharing per tensor (Han et al., Deep Compression, 2016 §3): 256 centroids fitted
 /// by k-means on the tensor's <see cref="ValueHistogram"/>, each value replaced by the index of
-/// its nearest centroid. Writes <c>{name}</c> (U8 codes, same shape) and <c>{name}.codebook</c>
-/// (F32 [256], ascending; when the tensor has fewer distinct values the last centroid repeats).
-/// Dequantized value = codebook[code].
+/// its nearest centroid. Writes the one k-means layout, <see cref="QuantizedModelFile"/>'s:
+/// <c>{name}.indices</c> (U8, one index per element in order: 8-bit packing is the identity),
+/// <c>{name}.codebook</c> (F32 [1, 256], ascending; when the tensor has fewer distinct values the
+/// last centroid repeats, as <see cref="KMeansCodec"/> pads) and the tensor's description under
+/// <see cref="QuantizedModelFile.MetadataKey"/>, so <c>condense eval</c>/<c>info</c> read a
+/// streamed model as they read a quantized one. Dequantized value = codebook[index].
 /// </summary>
 /// <remarks>
 /// Cost: every tensor is read twice, once into its histogram and once to encode (the second read
@@ -18,20 +25,36 @@ namespace Condense.Streaming;
 /// (<see cref="ValueHistogram.Float32Keys"/>), so no range pass is needed. Both loops are one
 /// table update per value, and encoding is one table lookup per value (a binary search on the
 /// sorted codebook's midpoints only for values whose bin a decision boundary crosses). The solve
-/// works on ≤ 2^16 points, so it takes milliseconds even for a 100 M-element tensor.
+/// works on ≤ 2^16 points, so it takes milliseconds even for a 100 M-element tensor. The codec's
+/// rules (codebook padding, nearest centroid with ties to the lower) are <see cref="KMeansCodec"/>'s;
+/// only the fit on a histogram and the table lookup are streaming's, because the tensor never
+/// sits in memory as one span.
 /// </remarks>
 public sealed class KMeans8Compressor : WeightCompressor
 {
+    /// <summary>Centroids per tensor: 2^8, one byte per index.</summary>
     public const int Clusters = 256;
-    public const string CodebookSuffix = ".codebook";
 
     /// <param name="minElements">Smallest tensor compressed (default 1024); smaller and 1-D tensors are copied.</param>
     public KMeans8Compressor(long minElements = 1024) : base("kmeans8", "k-means", TensorDType.U8, minElements) { }
 
+    /// <inheritdoc/>
     public override string Settings => $"clusters={Clusters};f32_histogram=keys{ValueHistogram.KeyBits};max_points={ValueHistogram.MaxPoints};min_elements={MinElements}";
 
-    /// <summary>The 256 centroids, ascending.</summary>
-    protected override TensorOutput Side(SafetensorsEntry entry) => new(entry.Name + CodebookSuffix, TensorDType.F32, [Clusters]);
+    /// <summary>The indices, flat as the model quantizer stores them.</summary>
+    protected override TensorOutput Codes(SafetensorsEntry entry) => new(entry.Name + QuantizedModelFile.IndicesSuffix, TensorDType.U8, [entry.ElementCount]);
+
+    /// <summary>The 256 centroids, ascending, as one codebook (one group).</summary>
+    protected override TensorOutput Side(SafetensorsEntry entry) => new(entry.Name + QuantizedModelFile.CodebookSuffix, TensorDType.F32, [1, Clusters]);
+
+    /// <summary>The quantized-model description of the compressed tensors (8 bits, per tensor, solver unknown when the header is laid out).</summary>
+    public override IReadOnlyDictionary<string, string> Metadata(IReadOnlyList<SafetensorsEntry> compressed)
+    {
+        var description = new JsonObject();
+        foreach (var e in compressed)
+            description[e.Name] = QuantizedModelFile.DescribeKMeans(e.Shape, 8, Granularity.PerTensor, keepZeros: false, solver: null);
+        return new Dictionary<string, string> { [QuantizedModelFile.MetadataKey] = description.ToJsonString() };
+    }
 
     public override ITensorEncoder Prepare(SafetensorsEntry entry, TensorSource source, CancellationToken cancellation)
     {
@@ -106,7 +129,7 @@ public sealed class KMeans8Compressor : WeightCompressor
                 for (var b = 0; b < _table.Length; b++)
                 {
                     var v = TensorValues.FromBits16((ushort)b, exact);
-                    _table[b] = float.IsFinite(v) ? (short)Quantization.KMeans1D.Nearest(centroids, v) : (short)0;
+                    _table[b] = float.IsFinite(v) ? (short)KMeans1D.Nearest(centroids, v) : (short)0;
                 }
                 return;
             }
@@ -115,8 +138,8 @@ public sealed class KMeans8Compressor : WeightCompressor
             {
                 if (histogram.CountOf(key) == 0) { _table[key] = Ambiguous; continue; }
                 var (start, step) = ValueHistogram.KeyedBin(key);
-                var first = Quantization.KMeans1D.Nearest(centroids, start);
-                var last = Quantization.KMeans1D.Nearest(centroids, start + step * ((1 << ValueHistogram.DroppedBits) - 1));
+                var first = KMeans1D.Nearest(centroids, start);
+                var last = KMeans1D.Nearest(centroids, start + step * ((1 << ValueHistogram.DroppedBits) - 1));
                 _table[key] = first == last ? (short)first : Ambiguous;
             }
         }
@@ -146,7 +169,7 @@ public sealed class KMeans8Compressor : WeightCompressor
                 for (var i = 0; i < patterns.Length; i++)
                 {
                     var c = table[(int)(patterns[i] >> ValueHistogram.DroppedBits)];
-                    codes[i] = c >= 0 ? (byte)c : (byte)Quantization.KMeans1D.Nearest(_centroids, values[i]);
+                    codes[i] = c >= 0 ? (byte)c : (byte)KMeans1D.Nearest(_centroids, values[i]);
                 }
             }
             finally
@@ -158,7 +181,7 @@ public sealed class KMeans8Compressor : WeightCompressor
         public IReadOnlyList<byte[]> Finish()
         {
             var book = new float[Clusters];
-            for (var i = 0; i < Clusters; i++) book[i] = (float)_centroids[Math.Min(i, _centroids.Length - 1)];
+            KMeansCodec.FillCodebook(_centroids, book);
             return [MemoryMarshal.AsBytes(book.AsSpan()).ToArray()];
         }
     }

@@ -110,6 +110,8 @@ public static class StreamCompressor
                 [SourceBytesKey] = new FileInfo(shard.Path).Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 [TensorsKey] = TensorsJson(tensors, compressor.Method),
             };
+            foreach (var (key, value) in compressor.Metadata(tensors.Where(t => t.Compressed).Select(t => t.Entry).ToList()))
+                metadata[key] = value;
             jobs.Add(new ShardJob(shard, outputPath, tensors, metadata));
         }
         return jobs;

@@ -28,8 +28,14 @@ public abstract class WeightCompressor : ITensorCompressor
     public bool Accepts(SafetensorsEntry entry) =>
         entry.DType.IsFloat() && entry.Shape.Length >= 2 && entry.ElementCount >= MinElements;
 
-    /// <summary>The codes under the tensor's own name and shape, then the method's side tensor.</summary>
-    public IReadOnlyList<TensorOutput> Outputs(SafetensorsEntry entry) => [new(entry.Name, _codes, entry.Shape), Side(entry)];
+    /// <summary>The codes (<see cref="Codes"/>), then the method's side tensor.</summary>
+    public IReadOnlyList<TensorOutput> Outputs(SafetensorsEntry entry) => [Codes(entry), Side(entry)];
+
+    /// <summary>The code tensor: by default under the tensor's own name and shape.</summary>
+    protected virtual TensorOutput Codes(SafetensorsEntry entry) => new(entry.Name, _codes, entry.Shape);
+
+    /// <summary>None, unless the method's layout needs a description (<see cref="KMeans8Compressor"/>).</summary>
+    public virtual IReadOnlyDictionary<string, string> Metadata(IReadOnlyList<SafetensorsEntry> compressed) => new Dictionary<string, string>();
 
     /// <summary>The side tensor that gives an accepted tensor's codes their values (scales, codebook).</summary>
     protected abstract TensorOutput Side(SafetensorsEntry entry);

@@ -78,9 +78,12 @@ public class StreamRoundTripTests : IDisposable
         {
             var x = original.ToFloat32();
             var book = stored[original.Name + ".codebook"].ToFloat32();
+            Assert.Equal([1L, 256], stored[original.Name + ".codebook"].Shape);
             Assert.Equal(256, book.Length);
             for (var i = 1; i < book.Length; i++) Assert.True(book[i] >= book[i - 1]);
-            var codes = stored[original.Name].Data;
+            Assert.False(stored.ContainsKey(original.Name));
+            var codes = stored[original.Name + ".indices"].Data;
+            Assert.Equal(x.Length, codes.Length);
             var centroids = book.Select(v => (double)v).ToArray();
             var dequantized = result.ReadFloat32(original.Name).ToFloat32();
             double sse = 0, variance = 0, mean = x.Average();
