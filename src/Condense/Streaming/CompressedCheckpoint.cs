@@ -13,8 +13,8 @@ namespace Condense.Streaming;
 public sealed class CompressedCheckpoint : IDisposable
 {
     readonly ShardedCheckpoint _checkpoint;
-    /// <summary>Per original tensor: its shard, encoding, original dtype, the tensor holding its codes and its shape.</summary>
-    sealed record Stored(SafetensorsReader Shard, string Encoding, TensorDType DType, string Codes, long[] Shape);
+    /// <summary>Per original tensor: its shard, encoding, original dtype, the tensors holding its codes and their values (scales, codebook), and its shape.</summary>
+    sealed record Stored(SafetensorsReader Shard, string Encoding, TensorDType DType, string Codes, string? Side, long[] Shape);
 
     readonly Dictionary<string, Stored> _tensors = new(StringComparer.Ordinal);
     readonly List<string> _order = [];
@@ -55,24 +55,27 @@ public sealed class CompressedCheckpoint : IDisposable
     /// <summary>
     /// Where a tensor's codes are and what shape it has: k-means writes the quantized model file's
     /// layout (<c>{name}.indices</c>, flat, with the shape in <see cref="QuantizedModelFile.MetadataKey"/>);
-    /// int8 and raw tensors keep their name and shape.
+    /// int8 and raw tensors keep their name and shape. Shards written before k-means took that layout
+    /// (U8 codes under the tensor's own name and shape, no description) still read.
     /// </summary>
     static Stored Locate(SafetensorsReader shard, string name, string encoding, TensorDType dtype, IReadOnlyDictionary<string, long[]> shapes)
     {
-        var codes = encoding == "kmeans8" ? name + QuantizedModelFile.IndicesSuffix : name;
+        var indices = name + QuantizedModelFile.IndicesSuffix;
+        var earlier = encoding == "kmeans8" && !shard.Contains(indices) && !shapes.ContainsKey(name) && shard.Contains(name) && shard.Entry(name).DType == TensorDType.U8;
+        var codes = encoding == "kmeans8" && !earlier ? indices : name;
         var side = encoding switch { "int8" => name + Int8PerChannelCompressor.ScaleSuffix, "kmeans8" => name + QuantizedModelFile.CodebookSuffix, _ => null };
         if (!shard.Contains(codes) || side is not null && !shard.Contains(side))
             throw new InvalidFileException(shard.Path, $"tensor '{name}' lacks its {encoding} data");
         var shape = shard.Entry(codes).Shape;
-        if (encoding == "kmeans8")
+        if (encoding == "kmeans8" && !earlier)
         {
             if (!shapes.TryGetValue(name, out var described) || NamedTensor.ElementCountOf(described) != shard.Entry(codes).ElementCount)
                 throw new InvalidFileException(shard.Path, $"tensor '{name}': its description in {QuantizedModelFile.MetadataKey} is missing or does not match its {shard.Entry(codes).ElementCount} indices");
-            if (shard.Entry(side!).ElementCount != KMeans8Compressor.Clusters)
-                throw new InvalidFileException(shard.Path, $"tensor '{name}': codebook holds {shard.Entry(side!).ElementCount} centroids, expected {KMeans8Compressor.Clusters}");
             shape = described;
         }
-        return new Stored(shard, encoding, dtype, codes, shape);
+        if (encoding == "kmeans8" && (shard.Entry(side!).DType != TensorDType.F32 || shard.Entry(side!).ElementCount != KMeans8Compressor.Clusters))
+            throw new InvalidFileException(shard.Path, $"tensor '{name}': codebook is not {KMeans8Compressor.Clusters} F32 centroids");
+        return new Stored(shard, encoding, dtype, codes, side, shape);
     }
 
     /// <summary>The shapes the shard's k-means description gives (none when it has none).</summary>
@@ -130,7 +133,7 @@ public sealed class CompressedCheckpoint : IDisposable
         {
             case "int8":
             {
-                var scales = shard.Read(name + Int8PerChannelCompressor.ScaleSuffix).ToFloat32();
+                var scales = shard.Read(t.Side!).ToFloat32();
                 var row = TensorSource.RowElementsOf(t.Shape);
                 var q = MemoryMarshal.Cast<byte, sbyte>(codes);
                 for (var i = 0; i < values.Length; i++) values[i] = scales[(firstElement + i) / row] * q[i];
@@ -138,7 +141,7 @@ public sealed class CompressedCheckpoint : IDisposable
             }
             case "kmeans8":
             {
-                var book = shard.Read(name[..^QuantizedModelFile.IndicesSuffix.Length] + QuantizedModelFile.CodebookSuffix).ToFloat32();
+                var book = shard.Read(t.Side!).ToFloat32();
                 for (var i = 0; i < values.Length; i++) values[i] = book[codes[i]];
                 break;
             }

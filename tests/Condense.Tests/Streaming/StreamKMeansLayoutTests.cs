@@ -67,6 +67,44 @@ public class StreamKMeansLayoutTests : IDisposable
         Assert.Equal(expected.Decode(), CompressedCheckpointValues(output));
     }
 
+    [Fact]
+    public void ShardsOfTheEarlierKMeansLayoutStillRead()
+    {
+        // Before the one layout: U8 codes under the tensor's own name and shape, a [256] codebook, no description.
+        var book = Enumerable.Range(0, 256).Select(i => i * 0.5f - 64).ToArray();
+        byte[] codes = [0, 1, 2, 255, 128, 127, 3, 4];
+        var path = Path.Combine(_dir, "old.safetensors");
+        SafetensorsWriter.Write(path,
+            [new NamedTensor("w", TensorDType.U8, [2, 4], codes), NamedTensor.FromFloat32("w.codebook", book, 256)],
+            new Dictionary<string, string>
+            {
+                [StreamCompressor.FormatKey] = StreamCompressor.FormatName,
+                [StreamCompressor.MethodKey] = "kmeans8",
+                [StreamCompressor.TensorsKey] = """{"w":{"encoding":"kmeans8","dtype":"F32"}}""",
+            });
+        using var checkpoint = CompressedCheckpoint.Open(path);
+        var w = checkpoint.ReadFloat32("w");
+        Assert.Equal([2L, 4], w.Shape);
+        Assert.Equal([-64f, -63.5f, -63f, 63.5f, 0f, -0.5f, -62.5f, -62f], w.ToFloat32());
+    }
+
+    [Fact]
+    public void ACodebookOfOtherThan256CentroidsIsRefused()
+    {
+        var path = Path.Combine(_dir, "bad.safetensors");
+        SafetensorsWriter.Write(path,
+            [new NamedTensor("w.indices", TensorDType.U8, [4], [0, 1, 2, 255]), NamedTensor.FromFloat32("w.codebook", new float[255], 1, 255)],
+            new Dictionary<string, string>
+            {
+                [StreamCompressor.FormatKey] = StreamCompressor.FormatName,
+                [StreamCompressor.MethodKey] = "kmeans8",
+                [StreamCompressor.TensorsKey] = """{"w":{"encoding":"kmeans8","dtype":"F32"}}""",
+                [QuantizedModelFile.MetadataKey] = """{"w":{"shape":[2,2],"bits":8,"method":"kmeans","granularity":"PerTensor","keep_zeros":false}}""",
+            });
+        var ex = Assert.Throws<InvalidFileException>(() => CompressedCheckpoint.Open(path).Dispose());
+        Assert.Contains("codebook is not 256 F32 centroids", ex.Message);
+    }
+
     static float[] CompressedCheckpointValues(string output)
     {
         using var checkpoint = CompressedCheckpoint.Open(output);
