@@ -17,6 +17,7 @@ namespace Condense.Models;
 /// </summary>
 public static class QuantizedModelFile
 {
+    /// <summary>The metadata key holding the quantization settings, so a reader knows how to decode the codes.</summary>
     public const string MetadataKey = "condense.quantization";
 
     /// <summary>The tensors that store one quantized parameter (their bytes sum to its Size.TotalBytes).</summary>
