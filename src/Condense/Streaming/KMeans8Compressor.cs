@@ -22,17 +22,21 @@ namespace Condense.Streaming;
 /// </remarks>
 public sealed class KMeans8Compressor : WeightCompressor
 {
+    /// <summary>Centroids per tensor: 256, one byte a code.</summary>
     public const int Clusters = 256;
+    /// <summary>Suffix of the codebook tensor stored beside each compressed tensor.</summary>
     public const string CodebookSuffix = ".codebook";
 
     /// <param name="minElements">Smallest tensor compressed (default 1024); smaller and 1-D tensors are copied.</param>
     public KMeans8Compressor(long minElements = 1024) : base("kmeans8", "k-means", TensorDType.U8, minElements) { }
 
+    /// <inheritdoc/>
     public override string Settings => $"clusters={Clusters};f32_histogram=keys{ValueHistogram.KeyBits};max_points={ValueHistogram.MaxPoints};min_elements={MinElements}";
 
     /// <summary>The 256 centroids, ascending.</summary>
     protected override TensorOutput Side(SafetensorsEntry entry) => new(entry.Name + CodebookSuffix, TensorDType.F32, [Clusters]);
 
+    /// <inheritdoc/>
     public override ITensorEncoder Prepare(SafetensorsEntry entry, TensorSource source, CancellationToken cancellation)
     {
         ValueHistogram histogram;
