@@ -8,7 +8,9 @@ namespace Condense;
 /// </summary>
 public class CondenseException : Exception
 {
+    /// <summary>A problem the caller can act on, described in <paramref name="message"/> as one line naming the setting or file and what is wrong.</summary>
     public CondenseException(string message) : base(message) { }
+    /// <summary>As <see cref="CondenseException(string)"/>, keeping the exception that revealed the problem for a debugger or log.</summary>
     public CondenseException(string message, Exception inner) : base(message, inner) { }
 }
 
@@ -18,6 +20,7 @@ public class CondenseException : Exception
 /// </summary>
 public sealed class InvalidFileException : CondenseException
 {
+    /// <summary>A malformed file: <paramref name="source"/> names it (a path, or what the bytes came from) and <paramref name="problem"/> says what is wrong, so the message reads "source: problem".</summary>
     public InvalidFileException(string source, string problem)
         : base($"{source}: {problem}") { Source = source; Problem = problem; }
 

@@ -9,6 +9,7 @@ namespace Condense.Codecs;
 /// </summary>
 public static class FloatCast
 {
+    /// <summary>Rounds each float32 to the nearest IEEE binary16 (round half to even) and returns the bit patterns, the form ONNX stores FLOAT16 in; halves the bytes at about 3 decimal digits.</summary>
     public static ushort[] ToFloat16(ReadOnlySpan<float> values)
     {
         var r = new ushort[values.Length];
@@ -16,6 +17,7 @@ public static class FloatCast
         return r;
     }
 
+    /// <summary>Widens binary16 bit patterns back to float32 exactly (every half is a float): the inverse a reader or an error measurement needs.</summary>
     public static float[] FromFloat16(ReadOnlySpan<ushort> bits)
     {
         var r = new float[bits.Length];
@@ -23,6 +25,7 @@ public static class FloatCast
         return r;
     }
 
+    /// <summary>Rounds each float32 to bfloat16 (its top 16 bits, round half to even, NaN kept NaN) and returns the bit patterns: float32's range at 8 bits of mantissa, so no overflow where fp16 would saturate.</summary>
     public static ushort[] ToBFloat16(ReadOnlySpan<float> values)
     {
         var r = new ushort[values.Length];
@@ -36,6 +39,7 @@ public static class FloatCast
         return r;
     }
 
+    /// <summary>Widens bfloat16 bit patterns back to float32 exactly (zero low mantissa bits).</summary>
     public static float[] FromBFloat16(ReadOnlySpan<ushort> bits)
     {
         var r = new float[bits.Length];

@@ -22,9 +22,13 @@ public sealed class KMeansCodec : ITensorCodec
         (Bits, Init, KeepZeros, Seed) = (bits, init, keepZeros, seed);
     }
 
+    /// <summary>Bits per index; the codebook holds 2^Bits shared values per group.</summary>
     public int Bits { get; }
+    /// <summary>How the centroids start; the result's quality and speed depend on it, so it is recorded with the encoding.</summary>
     public CentroidInit Init { get; }
+    /// <summary>Whether centroid 0 is pinned to exactly 0, so a pruned tensor keeps its zeros after sharing.</summary>
     public bool KeepZeros { get; }
+    /// <summary>Seed of the k-means++ initialisation: the same seed gives the same codebook and codes.</summary>
     public int Seed { get; }
 
     /// <summary>Codes are centroid indices; <see cref="EncodedTensor.Codebook"/> holds groups × 2^bits centroids, ascending (unused slots repeat the last).</summary>

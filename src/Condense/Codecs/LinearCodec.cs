@@ -17,8 +17,10 @@ namespace Condense.Codecs;
 /// </remarks>
 public sealed class LinearCodec(LinearCodecOptions options) : ITensorCodec
 {
+    /// <summary>The grid and bit width this codec encodes to, validated when the options were built.</summary>
     public LinearCodecOptions Options { get; } = options ?? throw new ArgumentNullException(nameof(options));
 
+    /// <summary>Encodes <paramref name="values"/> (row-major, of <paramref name="shape"/>) with one scale and zero point per tensor, or per slice along <paramref name="channelAxis"/> when it is given; the result carries its codes, side tensors, size and error.</summary>
     public EncodedTensor Encode(ReadOnlySpan<float> values, long[] shape, int? channelAxis)
     {
         long count = ShapeCheck.Count(values.Length, shape, "linear quantization");

@@ -20,7 +20,9 @@ public sealed record LinearCodecOptions
         Grid = grid;
     }
 
+    /// <summary>Bits per code: 2–8 on signed or unsigned grids, 2 for ternary, 1 for binary.</summary>
     public int Bits { get; }
+    /// <summary>The integers the values map onto (signed, unsigned, ternary or binary).</summary>
     public LinearGrid Grid { get; }
 
     /// <summary>Symmetric (β fixed: zero exact, cheapest arithmetic; default) or asymmetric (range fitted to [min(min, 0), max(max, 0)]).</summary>

@@ -18,7 +18,9 @@ namespace Condense.Codecs;
 /// </remarks>
 public static class RelativeIndex
 {
+    /// <summary>Fewest bits a gap may take: 1 bit already encodes runs of zero or one skipped positions.</summary>
     public const int MinBits = 1;
+    /// <summary>Most bits a gap may take: beyond 8 an absolute index is as cheap, which defeats the encoding.</summary>
     public const int MaxBits = 8;
 
     /// <summary>Bytes of <paramref name="entries"/> gaps packed at <paramref name="bits"/> bits.</summary>

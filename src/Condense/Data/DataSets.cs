@@ -9,13 +9,19 @@ namespace Condense.Data;
 /// </summary>
 public static class DataSets
 {
+    /// <summary>The name of the embedded MNIST-10k (8,000 train / 2,000 test digits): always available, no download.</summary>
     public const string Mnist10k = "mnist10k";
+    /// <summary>The name of Fashion-MNIST (60,000 / 10,000), read from Debian's package or the folder in <see cref="FashionEnvironmentVariable"/>.</summary>
     public const string Fashion = "fashion";
+    /// <summary>Environment variable naming a folder with Fashion-MNIST's four IDX files, for machines without Debian's package.</summary>
     public const string FashionEnvironmentVariable = "CONDENSE_FASHION_MNIST";
+    /// <summary>Where Debian's <c>dataset-fashion-mnist</c> installs the IDX files.</summary>
     public const string FashionDebianFolder = "/usr/share/datasets/fashion-mnist";
 
+    /// <summary>Every name <see cref="Load"/> accepts, for help texts and error messages.</summary>
     public static IReadOnlyList<string> Names { get; } = [Mnist10k, Fashion];
 
+    /// <summary>Loads the train and test splits of the data set called <paramref name="name"/>; an unknown name or a missing Fashion-MNIST folder is a <see cref="CondenseException"/> that says where to get it.</summary>
     public static (Dataset Train, Dataset Test) Load(string name = Mnist10k)
     {
         return name switch

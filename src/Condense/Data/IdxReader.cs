@@ -14,6 +14,7 @@ public static class IdxReader
     /// <summary>Largest array the reader accepts (1 GiB): far above Fashion-MNIST's 47 MB.</summary>
     public const long MaxBytes = 1L << 30;
 
+    /// <summary>Reads the IDX file at <paramref name="path"/> (gzipped when it ends in .gz); <paramref name="expectedDimensions"/>, when given, rejects a file of another rank before anything is allocated.</summary>
     public static IdxArray Read(string path, int? expectedDimensions = null)
     {
         FileStream file;
@@ -29,6 +30,7 @@ public static class IdxReader
             return Read(file, path, expectedDimensions);
     }
 
+    /// <summary>Reads an IDX array from <paramref name="stream"/> (already decompressed); <paramref name="source"/> names it in error messages.</summary>
     public static IdxArray Read(Stream stream, string source, int? expectedDimensions = null)
     {
         var buffered = new BufferedStream(stream, 1 << 16);

@@ -12,7 +12,7 @@ namespace Condense.DeepCompression;
 /// the weights are re-set to their cluster's centroid, which makes the invariant exact whatever
 /// the optimiser. The zero cluster of a pruned layer (index 0 with <c>keepZeros</c>) never moves.
 /// </summary>
-public sealed class CentroidFineTuning : IDisposable
+internal sealed class CentroidFineTuning : IDisposable
 {
     readonly List<Cluster> _layers = [];
 

@@ -25,15 +25,18 @@ namespace Condense.DeepCompression;
 public static class CompressedContainer
 {
     static readonly byte[] Magic = "CNDZ"u8.ToArray();
+    /// <summary>The format version written in the header; a reader rejects other versions rather than misreading them.</summary>
     public const byte Version = 1;
     const int MaxMetadata = 1 << 20;
     const int MaxLayers = 256;
     const int MaxName = 256;
     const int MaxDimension = 1 << 20;
 
+    /// <summary>Writes a .cdz file atomically (a crash leaves the old file or none, never half of one).</summary>
     public static void Write(string path, IReadOnlyDictionary<string, string> metadata, IReadOnlyList<SparseSharedLayer> layers) =>
         AtomicFile.Write(path, stream => Write(stream, metadata, layers));
 
+    /// <summary>Writes the container to <paramref name="stream"/>: for tests and callers that keep it in memory.</summary>
     public static void Write(Stream stream, IReadOnlyDictionary<string, string> metadata, IReadOnlyList<SparseSharedLayer> layers)
     {
         using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
@@ -68,6 +71,7 @@ public static class CompressedContainer
         w.Write(code.Stream);
     }
 
+    /// <summary>Reads a .cdz file; a malformed one is an <see cref="InvalidFileException"/> naming <paramref name="path"/>.</summary>
     public static (IReadOnlyDictionary<string, string> Metadata, IReadOnlyList<SparseSharedLayer> Layers) Read(string path)
     {
         byte[] bytes;
@@ -76,6 +80,7 @@ public static class CompressedContainer
         return Read(bytes, path);
     }
 
+    /// <summary>Reads a container from memory, checking every length before allocating; <paramref name="source"/> names it in errors.</summary>
     public static (IReadOnlyDictionary<string, string> Metadata, IReadOnlyList<SparseSharedLayer> Layers) Read(ReadOnlySpan<byte> data, string source)
     {
         var r = new ByteCursor(data, source);

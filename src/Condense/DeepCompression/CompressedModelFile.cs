@@ -8,7 +8,7 @@ namespace Condense.DeepCompression;
 /// the network, and each layer's Huffman-coded gaps and codebook indices decode to its weights.
 /// This is how a user (or a test) checks a container's accuracy from the file alone.
 /// </summary>
-public static class CompressedModelFile
+internal static class CompressedModelFile
 {
     public static MlpModel Load(string path) => LoadWithMetadata(path).Model;
 

@@ -33,11 +33,15 @@ public sealed record DeepCompressionOptions
     /// <summary>Adam learning rate for centroid fine-tuning.</summary>
     public double ShareLearningRate { get; init; } = 1e-4;
 
+    /// <summary>Seed for k-means initialisation and retraining order: the same seed gives the same file.</summary>
     public long Seed { get; init; }
 
+    /// <summary>The sparsity for layer <paramref name="layer"/>: the last listed value repeats for deeper layers, so one value sets them all.</summary>
     public double SparsityOf(int layer) => Sparsity[Math.Min(layer, Sparsity.Count - 1)];
+    /// <summary>Bits per shared weight for layer <paramref name="layer"/>, the last listed value repeating for deeper layers.</summary>
     public int BitsOf(int layer) => Bits[Math.Min(layer, Bits.Count - 1)];
 
+    /// <summary>Throws a <see cref="CondenseException"/> quoting the first out-of-range setting, before any training starts.</summary>
     public void Validate()
     {
         if (Sparsity.Count == 0 || Sparsity.Any(s => !(s >= 0 && s < 1))) throw new CondenseException($"sparsity [{string.Join(", ", Sparsity)}] must be values in [0, 1)");

@@ -14,6 +14,7 @@ namespace Condense.DeepCompression;
 /// </summary>
 public static class DeepCompressionPipeline
 {
+    /// <summary>Prunes, retrains, shares weights (with centroid fine-tuning) and Huffman-codes <paramref name="model"/>, measuring accuracy and bytes after each stage; <paramref name="progress"/> hears progress lines.</summary>
     public static DeepCompressionResult Run(CondenseModel model, Dataset train, Dataset test, DeepCompressionOptions options, Action<string>? progress = null)
     {
         options.Validate();

@@ -13,6 +13,8 @@ public sealed record LayerReport(string Name, int Rows, int Columns, long NonZer
 /// <summary>What <see cref="DeepCompressionPipeline"/> did: stages, layers, and whether the container decodes to the model's exact weights.</summary>
 public sealed record DeepCompressionResult(IReadOnlyList<StageReport> Stages, IReadOnlyList<LayerReport> Layers, IReadOnlyList<SparseSharedLayer> Encoded, bool Verified)
 {
+    /// <summary>The last stage: the size and accuracy the whole pipeline delivers.</summary>
     public StageReport Final => Stages[^1];
+    /// <summary>The dense starting point every ratio and accuracy drop is measured against.</summary>
     public StageReport Dense => Stages[0];
 }

@@ -14,7 +14,7 @@ namespace Condense.Distillation;
 /// teacher's raw pixel scale (× std + mean of its <see cref="Normalization"/>), so the teacher's own
 /// normalisation turns them into exactly the standardised batch.
 /// </summary>
-public sealed class DataFreeGenerator : IDisposable
+internal sealed class DataFreeGenerator : IDisposable
 {
     readonly Sequential _net;
     readonly Normalization? _normalization;

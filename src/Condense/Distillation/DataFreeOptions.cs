@@ -25,6 +25,7 @@ public sealed record DataFreeOptions
     /// <summary>Generator updates (each followed by <see cref="StudentSteps"/> student updates).</summary>
     public int Steps { get; init; } = 400;
 
+    /// <summary>Generated images per step, for the generator's and the student's updates alike.</summary>
     public int BatchSize { get; init; } = 256;
 
     /// <summary>Student updates per generator update: the first on the generator's batch, the others on fresh ones (DAFL: 1; Micaelli &amp; Storkey: 10; Fang et al.: 5).</summary>
@@ -33,7 +34,9 @@ public sealed record DataFreeOptions
     /// <summary>Noise dimensions z of the generator.</summary>
     public int NoiseSize { get; init; } = 100;
 
+    /// <summary>Adam learning rate of the generator (DAFL uses a larger one than the adversarial recipe).</summary>
     public double GeneratorLearningRate { get; init; } = 1e-3;
+    /// <summary>Adam learning rate of the student.</summary>
     public double StudentLearningRate { get; init; } = 2e-3;
 
     /// <summary>DAFL's one-hot loss: cross-entropy of the teacher's output against its own arg-max.</summary>
@@ -62,8 +65,10 @@ public sealed record DataFreeOptions
     /// <summary>Softmax temperature of the student's KL to the teacher.</summary>
     public double Temperature { get; init; } = 1;
 
+    /// <summary>Seed of the generator's noise and both networks' initialisation: the same seed gives the same student.</summary>
     public long Seed { get; init; }
 
+    /// <summary>Throws a <see cref="CondenseException"/> quoting the first out-of-range setting, before any training starts.</summary>
     public void Validate()
     {
         if (Steps is < 1 or > 1_000_000) throw new CondenseException($"data-free: steps {Steps} must be in 1–1,000,000");

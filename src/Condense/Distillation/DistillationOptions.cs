@@ -15,6 +15,7 @@ public sealed record DistillationOptions
     /// T² keeps the soft gradients' scale independent of T (paper, end of §2).</summary>
     public double Alpha { get; init; } = 0.9;
 
+    /// <summary>Throws a <see cref="CondenseException"/> quoting the first out-of-range setting, before any training starts.</summary>
     public void Validate()
     {
         if (!(Temperature > 0) || Temperature > 1000)

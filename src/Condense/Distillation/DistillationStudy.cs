@@ -4,13 +4,13 @@ using Condense.Models;
 namespace Condense.Distillation;
 
 /// <summary>One seed of a <see cref="DistillationStudy"/>: the same student trained alone and with the teacher.</summary>
-public sealed record DistillationSeed(long Seed, double Alone, double Distilled)
+internal sealed record DistillationSeed(long Seed, double Alone, double Distilled)
 {
     public double Gain => Distilled - Alone;
 }
 
 /// <summary>The result of a study: per seed, and the mean and sample standard deviation of each.</summary>
-public sealed record DistillationSummary(string Student, long StudentParameters, double TeacherAccuracy, DistillationOptions Options,
+internal sealed record DistillationSummary(string Student, long StudentParameters, double TeacherAccuracy, DistillationOptions Options,
     int Epochs, IReadOnlyList<DistillationSeed> Seeds)
 {
     public double MeanAlone => Seeds.Average(s => s.Alone);
@@ -34,7 +34,7 @@ public sealed record DistillationSummary(string Student, long StudentParameters,
 /// the test set once, after their last epoch (no selection). Seeds differ in both, so the spread
 /// across seeds says how much of the gain is noise.
 /// </summary>
-public static class DistillationStudy
+internal static class DistillationStudy
 {
     public static DistillationSummary Run(CondenseModel teacher, StudentSpec student, Dataset train, Dataset test,
         DistillationOptions options, TrainingOptions training, int seeds, Action<string>? progress = null)

@@ -14,6 +14,7 @@ namespace Condense.Distillation;
 /// </summary>
 public static class Distiller
 {
+    /// <summary>Trains <paramref name="student"/> on <paramref name="train"/> against the labels and the frozen <paramref name="teacher"/>'s softened outputs (Hinton et al. 2015), evaluating on <paramref name="test"/> after each epoch when given.</summary>
     public static TrainingResult Train(CondenseModel student, CondenseModel teacher, Dataset train, Dataset? test,
         DistillationOptions options, TrainingOptions training)
     {

@@ -13,6 +13,7 @@ namespace Condense.Distillation;
 /// </summary>
 public sealed record StudentSpec(IReadOnlyList<int> Sizes, double? HashFactor = null)
 {
+    /// <summary>Parses "784-100-10" or "hashed:784-1000-1000-10@64"; anything else is a <see cref="CondenseException"/> quoting <paramref name="text"/>.</summary>
     public static StudentSpec Parse(string text)
     {
         var body = text.Trim();
@@ -48,6 +49,7 @@ public sealed record StudentSpec(IReadOnlyList<int> Sizes, double? HashFactor = 
             : new MlpModel(ModelKind.Classifier, Sizes, 0, normalization ?? Normalization.Mnist);
     }
 
+    /// <inheritdoc/>
     public override string ToString() =>
         (HashFactor is { } f ? "hashed:" : "") + string.Join("-", Sizes) + (HashFactor is { } g ? "@" + g.ToString(CultureInfo.InvariantCulture) : "");
 }

@@ -7,6 +7,7 @@ namespace Condense.Formats;
 /// </summary>
 public static class AtomicFile
 {
+    /// <summary>Writes <paramref name="path"/> through a temporary file in the same folder, flushed and renamed over the target, so a crash or a failing <paramref name="write"/> leaves the old file (or none), never half a file.</summary>
     public static void Write(string path, Action<Stream> write)
     {
         var full = Path.GetFullPath(path);
@@ -29,12 +30,14 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> atomically, as <see cref="Write"/> does.</summary>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
     {
         var copy = bytes.ToArray();
         Write(path, s => s.Write(copy));
     }
 
+    /// <summary>Writes <paramref name="text"/> as UTF-8 to <paramref name="path"/> atomically, as <see cref="Write"/> does.</summary>
     public static void WriteAllText(string path, string text) =>
         Write(path, s => { using var w = new StreamWriter(s, leaveOpen: true); w.Write(text); });
 }

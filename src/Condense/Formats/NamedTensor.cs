@@ -10,6 +10,7 @@ namespace Condense.Formats;
 /// </summary>
 public sealed class NamedTensor
 {
+    /// <summary>Wraps stored bytes; a byte count that does not match <paramref name="shape"/> and <paramref name="dtype"/> is a <see cref="CondenseException"/>, so no tensor exists with a lying shape.</summary>
     public NamedTensor(string name, TensorDType dtype, long[] shape, byte[] data)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -24,12 +25,18 @@ public sealed class NamedTensor
         Data = data;
     }
 
+    /// <summary>The tensor's name in its file (e.g. "fc1.weight"), how layers find their parameters.</summary>
     public string Name { get; }
+    /// <summary>The element type the bytes hold.</summary>
     public TensorDType DType { get; }
+    /// <summary>Dimensions, outermost first (row-major); empty for a scalar.</summary>
     public long[] Shape { get; }
+    /// <summary>The elements as little-endian bytes, exactly ElementCount × the element size.</summary>
     public byte[] Data { get; }
+    /// <summary>Number of elements (the product of <see cref="Shape"/>).</summary>
     public long ElementCount => Data.LongLength / DType.SizeOf();
 
+    /// <summary>A float32 tensor from <paramref name="values"/>, copied to little-endian bytes; the shape must hold exactly values.Length elements.</summary>
     public static NamedTensor FromFloat32(string name, ReadOnlySpan<float> values, params long[] shape) =>
         new(name, TensorDType.F32, shape, MemoryMarshal.AsBytes(values).ToArray());
 
@@ -86,5 +93,6 @@ public sealed class NamedTensor
         return count;
     }
 
+    /// <inheritdoc/>
     public override string ToString() => $"{Name} {DType.ToSafetensorsName()}[{string.Join(", ", Shape)}]";
 }

@@ -6,6 +6,8 @@ namespace Condense.Formats;
 /// </summary>
 public sealed record SafetensorsEntry(string Name, TensorDType DType, long[] Shape, long Begin, long End)
 {
+    /// <summary>Bytes of the tensor's data in the file.</summary>
     public long ByteLength => End - Begin;
+    /// <summary>Number of elements the entry holds.</summary>
     public long ElementCount => ByteLength / DType.SizeOf();
 }

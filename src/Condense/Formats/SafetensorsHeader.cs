@@ -9,7 +9,7 @@ namespace Condense.Formats;
 /// with no gap and no overlap; and each tensor's byte length is its element count times its
 /// element size. A file that breaks any rule is refused with the rule it broke.
 /// </summary>
-public static class SafetensorsHeader
+internal static class SafetensorsHeader
 {
     /// <summary>Largest header the reader accepts, as in the reference implementation.</summary>
     public const long MaxHeaderBytes = 100_000_000;

@@ -24,16 +24,19 @@ public sealed class SafetensorsReader : IDisposable
         _byName = entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
     }
 
+    /// <summary>The file read, named in error messages.</summary>
     public string Path { get; }
 
     /// <summary>Tensors in header order.</summary>
     public IReadOnlyList<SafetensorsEntry> Entries { get; }
 
+    /// <summary>The header's free-form <c>__metadata__</c> strings (Condense's model card lives there).</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
     /// <summary>File offset of the data section (8 + header length).</summary>
     public long DataStart { get; }
 
+    /// <summary>Opens <paramref name="path"/> and checks its header (bounded, entries in range, no overlaps) without reading tensor data; a malformed file is an <see cref="InvalidFileException"/>.</summary>
     public static SafetensorsReader Open(string path)
     {
         FileStream stream;
@@ -82,13 +85,17 @@ public sealed class SafetensorsReader : IDisposable
         }
     }
 
+    /// <summary>Whether the file holds a tensor called <paramref name="name"/>.</summary>
     public bool Contains(string name) => _byName.ContainsKey(name);
 
+    /// <summary>The header entry of <paramref name="name"/>; a missing name is an <see cref="InvalidFileException"/> naming the file.</summary>
     public SafetensorsEntry Entry(string name) =>
         _byName.TryGetValue(name, out var e) ? e : throw new CondenseException($"{Path}: no tensor named '{name}'");
 
+    /// <summary>Reads the tensor called <paramref name="name"/> into memory.</summary>
     public NamedTensor Read(string name) => Read(Entry(name));
 
+    /// <summary>Reads the bytes of <paramref name="entry"/> into memory as a <see cref="NamedTensor"/>.</summary>
     public NamedTensor Read(SafetensorsEntry entry)
     {
         var data = new byte[entry.ByteLength];
@@ -129,5 +136,6 @@ public sealed class SafetensorsReader : IDisposable
         return (reader.Entries.Select(reader.Read).ToList(), reader.Metadata);
     }
 
+    /// <summary>Closes the file.</summary>
     public void Dispose() => _stream.Dispose();
 }

@@ -9,7 +9,7 @@ namespace Condense.Formats;
 /// Every byte is counted, so a caller that writes too little or too much for a tensor is stopped
 /// before a malformed file can be renamed into place (wrap the stream in <see cref="AtomicFile"/>).
 /// </summary>
-public sealed class SafetensorsStreamWriter
+internal sealed class SafetensorsStreamWriter
 {
     readonly Stream _stream;
     int _tensor;

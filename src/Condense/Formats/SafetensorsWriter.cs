@@ -9,9 +9,11 @@ namespace Condense.Formats;
 /// </summary>
 public static class SafetensorsWriter
 {
+    /// <summary>Writes <paramref name="tensors"/> (and <paramref name="metadata"/> as <c>__metadata__</c>) to <paramref name="path"/> atomically, in the order given.</summary>
     public static void Write(string path, IReadOnlyList<NamedTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>
         AtomicFile.Write(path, stream => Write(stream, tensors, metadata));
 
+    /// <summary>Writes the safetensors bytes to <paramref name="stream"/>, for callers that keep the file in memory.</summary>
     public static void Write(Stream stream, IReadOnlyList<NamedTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var (header, _) = SafetensorsHeader.Build(tensors.Select(t => (t.Name, t.DType, t.Shape)), metadata);

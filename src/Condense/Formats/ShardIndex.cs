@@ -16,6 +16,7 @@ public sealed class ShardIndex
     /// <summary>Largest index accepted: a 100k-tensor model's index is a few MB.</summary>
     public const long MaxBytes = 64L << 20;
 
+    /// <summary>An index in memory; a tensor named twice or a shard name that is not a plain .safetensors file name is an <see cref="InvalidFileException"/>.</summary>
     public ShardIndex(IReadOnlyList<KeyValuePair<string, string>> weightMap, IReadOnlyDictionary<string, string> metadata)
     {
         WeightMap = weightMap;
@@ -31,6 +32,7 @@ public sealed class ShardIndex
     /// <summary>Distinct shard file names in sorted order.</summary>
     public IReadOnlyList<string> Shards => WeightMap.Select(kv => kv.Value).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
+    /// <summary>Reads and checks the index file at <paramref name="path"/> (size-bounded).</summary>
     public static ShardIndex Read(string path)
     {
         byte[] bytes;
@@ -48,6 +50,7 @@ public sealed class ShardIndex
         return Parse(bytes, path);
     }
 
+    /// <summary>Parses index JSON from memory; <paramref name="source"/> names it in errors.</summary>
     public static ShardIndex Parse(ReadOnlySpan<byte> json, string source)
     {
         JsonDocument doc;

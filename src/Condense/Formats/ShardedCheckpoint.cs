@@ -28,6 +28,7 @@ public sealed class ShardedCheckpoint : IDisposable
     /// <summary>Shards in name order, each with its header checked.</summary>
     public IReadOnlyList<SafetensorsReader> Shards => _readers;
 
+    /// <summary>Whether the checkpoint is a folder of shards with an index rather than one file.</summary>
     public bool IsSharded => Index is not null;
 
     /// <summary>Bytes of tensor data over all shards.</summary>
@@ -101,6 +102,7 @@ public sealed class ShardedCheckpoint : IDisposable
         }
     }
 
+    /// <summary>Closes every shard.</summary>
     public void Dispose()
     {
         foreach (var r in _readers) r.Dispose();

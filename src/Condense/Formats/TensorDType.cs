@@ -1,8 +1,31 @@
 namespace Condense.Formats;
 
 /// <summary>Element types of stored tensors, named as safetensors names them.</summary>
-public enum TensorDType { F64, F32, F16, BF16, I64, I32, I16, I8, U8, Bool }
+public enum TensorDType
+{
+    /// <summary>IEEE binary64.</summary>
+    F64,
+    /// <summary>IEEE binary32: what Condense trains and measures in.</summary>
+    F32,
+    /// <summary>IEEE binary16: half the bytes, about 3 decimal digits, saturates above 65,504.</summary>
+    F16,
+    /// <summary>bfloat16: float32's range with an 8-bit mantissa.</summary>
+    BF16,
+    /// <summary>Signed 64-bit integer (indices, shapes).</summary>
+    I64,
+    /// <summary>Signed 32-bit integer.</summary>
+    I32,
+    /// <summary>Signed 16-bit integer.</summary>
+    I16,
+    /// <summary>Signed 8-bit integer (linear quantization codes).</summary>
+    I8,
+    /// <summary>Unsigned 8-bit integer (k-means indices, packed codes).</summary>
+    U8,
+    /// <summary>One byte per boolean (pruning masks).</summary>
+    Bool,
+}
 
+/// <summary>Sizes and safetensors names of <see cref="TensorDType"/>, in one place so readers and writers agree.</summary>
 public static class TensorDTypes
 {
     /// <summary>Bytes per element.</summary>
@@ -19,6 +42,7 @@ public static class TensorDTypes
     public static string ToSafetensorsName(this TensorDType dtype) =>
         dtype == TensorDType.Bool ? "BOOL" : dtype.ToString();
 
+    /// <summary>Parses a safetensors dtype name ("F32", "BOOL", …); false for a name Condense cannot read, which a reader reports as an invalid file.</summary>
     public static bool TryParseSafetensorsName(string name, out TensorDType dtype)
     {
         switch (name)

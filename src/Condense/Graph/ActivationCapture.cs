@@ -11,7 +11,7 @@ namespace Condense.Graph;
 /// computes; callers stream samples through one at a time and fold each value into their own
 /// statistics (ranges, histograms, XᵀX), so memory holds one sample's values, never the data set's.
 /// </summary>
-public sealed class ActivationCapture : IDisposable
+internal sealed class ActivationCapture : IDisposable
 {
     readonly OnnxRuntimeRunner runner;
     readonly int firstCaptured;

@@ -11,7 +11,7 @@ namespace Condense.Graph;
 /// (<see cref="ActivationCapture"/>). Memory: the accumulators (4·columns² bytes per layer and
 /// group, stated by <see cref="Bytes"/>) plus one sample's activations.
 /// </summary>
-public sealed class LayerInputStatistics : IDisposable
+internal sealed class LayerInputStatistics : IDisposable
 {
     readonly Dictionary<string, HessianAccumulator[]> byWeight;
 

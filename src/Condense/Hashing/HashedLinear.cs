@@ -16,7 +16,7 @@ namespace Condense.Hashing;
 /// pass: it costs memory (9 bytes per virtual weight per hash) but makes a forward pass one
 /// gather. <see cref="StructuredHashedLinear"/> is the variant that needs no tables.
 /// </remarks>
-public sealed class HashedLinear : nn.Module<Tensor, Tensor>, IVirtualLinear
+internal sealed class HashedLinear : nn.Module<Tensor, Tensor>, IVirtualLinear
 {
     readonly Tensor _index;
     readonly Tensor _sign;

@@ -19,6 +19,7 @@ public sealed class HashedMlp : CondenseModel
     readonly List<(string Name, IVirtualLinear Layer)> _layers = [];
     readonly List<nn.Module<Tensor, Tensor>> _modules = [];
 
+    /// <summary>A hashed MLP of layer widths <paramref name="sizes"/>: each layer's virtual weights read a pool of factor-times fewer real weights through hash functions set by <paramref name="options"/>.</summary>
     public HashedMlp(IReadOnlyList<int> sizes, HashingOptions options, double dropout = 0, Normalization? normalization = null)
         : base("HashedMlp", ModelTask.Classification)
     {
@@ -48,14 +49,19 @@ public sealed class HashedMlp : CondenseModel
         }
     }
 
+    /// <summary>Layer widths, input first.</summary>
     public IReadOnlyList<int> Sizes { get; }
+    /// <summary>The hashing settings (factor, hashes, reduction, seed) the layers were built with; saved with the model so a load rebuilds the same hash functions.</summary>
     public HashingOptions Options { get; }
+    /// <summary>Dropout probability between hidden layers while training.</summary>
     public double Dropout { get; }
+    /// <summary>Input normalisation applied before the first layer.</summary>
     public Normalization Normalization { get; }
 
     /// <summary>Always empty: a hashed network has no <see cref="Linear"/> layers (see <see cref="VirtualLayers"/>).</summary>
     public override IReadOnlyList<(string Name, Linear Layer)> Layers => [];
 
+    /// <summary>The hashed layers by name, with their real and virtual sizes, for reports and the ONNX exporter.</summary>
     public IReadOnlyList<(string Name, IVirtualLinear Layer)> VirtualLayers => _layers;
 
     /// <summary>Weights and biases of the equivalent dense network.</summary>
@@ -67,6 +73,7 @@ public sealed class HashedMlp : CondenseModel
     /// <summary>Virtual / real parameters, biases counted on both sides.</summary>
     public double CompressionFactor => (double)VirtualParameterCount / RealParameterCount;
 
+    /// <inheritdoc/>
     public override Tensor forward(Tensor input)
     {
         var x = LayerStack.Forward(input, Normalization, _modules, Dropout, training);
@@ -89,6 +96,7 @@ public sealed class HashedMlp : CondenseModel
         return dense;
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, string> Describe()
     {
         var d = Description();

@@ -31,6 +31,7 @@ public static class HashedModelFile
     /// <summary>Widest layer a file may describe.</summary>
     public const int MaxWidth = 1 << 20;
 
+    /// <summary>Saves the pools, biases and hashing settings (not the expanded weights) to <paramref name="path"/>: the file really is factor-times smaller than the dense model's.</summary>
     public static void Save(string path, HashedMlp model, ModelCard? card = null)
     {
         var metadata = new Dictionary<string, string>(model.Describe()) { [ModelFile.FormatKey] = ModelFile.FormatVersion };

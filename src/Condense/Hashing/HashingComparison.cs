@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Condense.Hashing;
 
 /// <summary>One trained network of a <see cref="HashingComparison"/>.</summary>
-public sealed record HashingRow(string Network, string Sizes, long RealParameters, long VirtualParameters, double CompressionFactor, double Accuracy, double Loss, double Seconds);
+internal sealed record HashingRow(string Network, string Sizes, long RealParameters, long VirtualParameters, double CompressionFactor, double Accuracy, double Loss, double Seconds);
 
 /// <summary>
 /// HashedNets' experiment (Chen et al. 2015, §6, Table 1): at a compression factor, train the
@@ -17,7 +17,7 @@ public sealed record HashingRow(string Network, string Sizes, long RealParameter
 /// parameter count (<see cref="EqualSizeLowRank"/>), trained from scratch with the same seed,
 /// epochs and dropout: random sharing against structured (low-rank) sharing.
 /// </summary>
-public static class HashingComparison
+internal static class HashingComparison
 {
     public static IReadOnlyList<HashingRow> Run(IReadOnlyList<int> sizes, HashingOptions hashing, Dataset train, Dataset test,
         TrainingOptions training, double dropout, bool includeStructured = false, Action<string>? progress = null,

@@ -16,6 +16,7 @@ public sealed record HashingOptions
     /// <summary>How the m reads combine; ignored when <see cref="Hashes"/> is 1.</summary>
     public HashReduction Reduction { get; init; } = HashReduction.Sum;
 
+    /// <summary>Which virtual layer: HashedNets' hashed pool or the structured (low-rank-like) variant.</summary>
     public HashingVariant Variant { get; init; } = HashingVariant.Hashed;
 
     /// <summary>
@@ -29,6 +30,7 @@ public sealed record HashingOptions
     /// <summary>Seeds the hash functions (and nothing else; weight init follows TorchSharp's seed).</summary>
     public long Seed { get; init; }
 
+    /// <summary>Throws a <see cref="CondenseException"/> quoting the first out-of-range setting, before any layer is built.</summary>
     public void Validate()
     {
         if (!(Factor > 1) || Factor > 1_000_000 || double.IsNaN(Factor))

@@ -9,7 +9,9 @@ namespace Condense.Hashing;
 /// </summary>
 public interface IVirtualLinear
 {
+    /// <summary>Inputs of the virtual weight matrix.</summary>
     int InFeatures { get; }
+    /// <summary>Outputs of the virtual weight matrix.</summary>
     int OutFeatures { get; }
 
     /// <summary>Real trainable numbers holding the weights (pool, or U and V); biases excluded.</summary>

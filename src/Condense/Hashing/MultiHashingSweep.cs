@@ -13,7 +13,7 @@ namespace Condense.Hashing;
 /// <param name="Accuracy">Test accuracy.</param>
 /// <param name="Loss">Test loss.</param>
 /// <param name="Seconds">Training time (noisy on a shared machine).</param>
-public sealed record MultiHashingRow(int Hashes, string Reduction, string Buckets, long RealParameters, double CompressionFactor, double Accuracy, double Loss, double Seconds);
+internal sealed record MultiHashingRow(int Hashes, string Reduction, string Buckets, long RealParameters, double CompressionFactor, double Accuracy, double Loss, double Seconds);
 
 /// <summary>
 /// Multi-hashing at equal stored parameters: for each m the same hashed architecture is trained
@@ -22,7 +22,7 @@ public sealed record MultiHashingRow(int Hashes, string Reduction, string Bucket
 /// for every m. What it answers: does reading m entries per weight buy accuracy when the budget of
 /// stored numbers is fixed (Wu et al., CVPR 2020, §3.1), and which reduction trains.
 /// </summary>
-public static class MultiHashingSweep
+internal static class MultiHashingSweep
 {
     /// <summary>The reductions every m &gt; 1 is trained with.</summary>
     public static IReadOnlyList<HashReduction> Reductions { get; } = [HashReduction.Sum, HashReduction.Product, HashReduction.Max, HashReduction.Min];

@@ -16,7 +16,7 @@ namespace Condense.Hashing;
 /// Reshaping mixes rows: virtual row i is a slice of θ's flattened rows, so W is not itself of
 /// rank r — which is the point, and what separates this from low-rank factorisation of W.
 /// </remarks>
-public sealed class StructuredHashedLinear : nn.Module<Tensor, Tensor>, IVirtualLinear
+internal sealed class StructuredHashedLinear : nn.Module<Tensor, Tensor>, IVirtualLinear
 {
     readonly Parameter _u;
     readonly Parameter _v;

@@ -51,6 +51,7 @@ public sealed class ColorQuantizer
     /// </summary>
     const int FullIterations = 1;
 
+    /// <summary>A quantizer with validated <paramref name="options"/>; a bad setting is a <see cref="CondenseException"/> here, not at the first image.</summary>
     public ColorQuantizer(ColorQuantizerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -58,6 +59,7 @@ public sealed class ColorQuantizer
         Options = options;
     }
 
+    /// <summary>The settings every quantization by this instance uses.</summary>
     public ColorQuantizerOptions Options { get; }
 
     /// <summary>Quantizes <paramref name="image"/> to k colours with the default options otherwise.</summary>

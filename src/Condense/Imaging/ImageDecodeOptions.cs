@@ -13,6 +13,7 @@ public sealed record ImageDecodeOptions
     /// </summary>
     public long MaxPixels { get; init; } = DefaultMaxPixels;
 
+    /// <summary>The defaults (at most 50,000,000 pixels).</summary>
     public static ImageDecodeOptions Default { get; } = new();
 
     internal void Validate()

@@ -34,8 +34,10 @@ public sealed class QuantizedImage
         Sizes = QuantizationSizes.For(width, height, palette.Length);
     }
 
+    /// <summary>Width in pixels.</summary>
     public int Width { get; }
 
+    /// <summary>Height in pixels.</summary>
     public int Height { get; }
 
     /// <summary>

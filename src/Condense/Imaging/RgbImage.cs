@@ -25,8 +25,10 @@ public sealed class RgbImage
         Pixels = pixels;
     }
 
+    /// <summary>Width in pixels.</summary>
     public int Width { get; }
 
+    /// <summary>Height in pixels.</summary>
     public int Height { get; }
 
     /// <summary>Number of pixels, width × height.</summary>

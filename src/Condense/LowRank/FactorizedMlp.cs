@@ -63,9 +63,13 @@ public sealed class FactorizedMlp : CondenseModel
         return new FactorizedMlp([784, 1000, 1000, 10], [null, rank, null], dropout);
     }
 
+    /// <summary>Layer widths, input first.</summary>
     public IReadOnlyList<int> Sizes { get; }
+    /// <summary>The rank of each layer's factorisation, null where the layer stays dense: what decides the parameter count.</summary>
     public IReadOnlyList<int?> Ranks { get; }
+    /// <summary>Dropout probability between hidden layers while training.</summary>
     public double Dropout { get; }
+    /// <summary>Input normalisation applied before the first layer.</summary>
     public Normalization Normalization { get; }
 
     /// <summary>The factor layers appear as fc2.v (n→r) then fc2.u (r→m).</summary>
@@ -75,6 +79,7 @@ public sealed class FactorizedMlp : CondenseModel
     public nn.Module<Tensor, Tensor> Layer(string name) =>
         parts.FirstOrDefault(x => x.Name == name).Module ?? throw new CondenseException($"no layer '{name}'");
 
+    /// <inheritdoc/>
     public override Tensor forward(Tensor input)
     {
         // The scope also frees what factorised and structured layers make inside their own forward.
@@ -83,6 +88,7 @@ public sealed class FactorizedMlp : CondenseModel
         return scope.MoveToOuter(nn.functional.log_softmax(x, 1));
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, string> Describe() => new Dictionary<string, string>
     {
         ["architecture"] = "FactorizedMlp",

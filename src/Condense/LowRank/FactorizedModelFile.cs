@@ -12,6 +12,7 @@ namespace Condense.LowRank;
 /// </summary>
 public static class FactorizedModelFile
 {
+    /// <summary>Saves the factors (not their product) and the ranks to <paramref name="path"/>, so the file is as small as the factorised model.</summary>
     public static void Save(string path, FactorizedMlp model, ModelCard? card = null)
     {
         var metadata = new Dictionary<string, string>(model.Describe())
@@ -24,6 +25,7 @@ public static class FactorizedModelFile
         SafetensorsWriter.Write(path, ModelFile.Weights(model), metadata);
     }
 
+    /// <summary>Rebuilds a factorised model from <paramref name="path"/>; a file of another kind or with inconsistent ranks is an <see cref="InvalidFileException"/>.</summary>
     public static FactorizedMlp Load(string path)
     {
         var (tensors, metadata) = SafetensorsReader.ReadAll(path);

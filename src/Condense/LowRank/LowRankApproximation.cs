@@ -76,6 +76,7 @@ public sealed class LowRankApproximation : IDisposable
     /// <summary>W_r = Left·Right as a new m×n tensor (the caller owns it).</summary>
     public Tensor Reconstruct() => Left.mm(Right);
 
+    /// <summary>Frees the factors (LibTorch memory).</summary>
     public void Dispose()
     {
         Left.Dispose();

@@ -10,6 +10,7 @@ namespace Condense.LowRank;
 /// </summary>
 public static class LowRankError
 {
+    /// <summary>The relative errors of <paramref name="approximation"/> against the original <paramref name="w"/> (Frobenius and spectral), computed from the difference, not from the discarded singular values, so it also checks the factors.</summary>
     public static RelativeErrors Measure(Tensor w, LowRankApproximation approximation)
     {
         ArgumentNullException.ThrowIfNull(approximation);

@@ -52,6 +52,7 @@ public sealed class LowRankLinear : Module<Tensor, Tensor>
     /// <summary>r(m + n) plus the bias: the trainable parameters.</summary>
     public long ParameterCount => ParameterCountFor(OutFeatures, InFeatures, Rank, u.bias is not null);
 
+    /// <inheritdoc/>
     public override Tensor forward(Tensor input) => u.forward(v.forward(input));
 
     /// <summary>The product U·V as one m×n weight (a new tensor the caller owns).</summary>

@@ -10,7 +10,7 @@ namespace Condense.LowRank;
 /// index buffer. What <c>condense lowrank --plus-sparse … -o</c> writes: the file holds r(m + n) + s
 /// weights and s int32 positions, never the dense W.
 /// </summary>
-public sealed class LowRankPlusSparseLinear : nn.Module<Tensor, Tensor>
+internal sealed class LowRankPlusSparseLinear : nn.Module<Tensor, Tensor>
 {
     readonly Parameter _left;
     readonly Parameter _right;

@@ -127,6 +127,7 @@ public sealed class LowRankPlusSparseResult : IDisposable
         return flat.reshape(Rows, Columns).MoveToOuterDisposeScope();
     }
 
+    /// <summary>Frees the low-rank factors and the sparse part (LibTorch memory).</summary>
     public void Dispose()
     {
         Left.Dispose();

@@ -9,7 +9,7 @@ namespace Condense.LowRank;
 /// every epoch, test loss, accuracy and the effective rank of the layer's singular values.
 /// Factorised training (<see cref="TrainFactorized"/>) is the alternative it is compared with.
 /// </summary>
-public static class RankStudy
+internal static class RankStudy
 {
     /// <summary>Trains one recipe on <paramref name="train"/>, evaluating on <paramref name="test"/> every epoch.</summary>
     public static RankStudyRun Train(RankStudyConfig config, Dataset train, Dataset test, string layer = "fc2",

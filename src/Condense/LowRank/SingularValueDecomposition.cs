@@ -30,8 +30,10 @@ public sealed class SingularValueDecomposition : IDisposable
     /// <summary>‖W‖_F² = Σσ_i².</summary>
     public double TotalSquared { get; }
 
+    /// <summary>Rows m of the decomposed matrix.</summary>
     public long Rows => u.shape[0];
 
+    /// <summary>Columns n of the decomposed matrix.</summary>
     public long Columns => vh.shape[1];
 
     /// <summary>The rank a selection picks on this spectrum.</summary>
@@ -67,6 +69,7 @@ public sealed class SingularValueDecomposition : IDisposable
         return new RelativeErrors(spectral, LowRankApproximation.FrobeniusFromEnergy(kept, TotalSquared));
     }
 
+    /// <summary>Frees U, S and Vᴴ (LibTorch memory).</summary>
     public void Dispose()
     {
         u.Dispose();

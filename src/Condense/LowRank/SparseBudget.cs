@@ -48,6 +48,7 @@ public readonly record struct SparseBudget
         return s;
     }
 
+    /// <inheritdoc/>
     public override string ToString() => Count is { } c
         ? $"{c} entries"
         : Fraction!.Value.ToString("0.####%", CultureInfo.InvariantCulture);

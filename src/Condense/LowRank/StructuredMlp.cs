@@ -48,18 +48,23 @@ public sealed class StructuredMlp : CondenseModel
         Normalization = normalization;
     }
 
+    /// <summary>Layer widths, input first.</summary>
     public IReadOnlyList<int> Sizes { get; }
+    /// <summary>Dropout probability between hidden layers while training.</summary>
     public double Dropout { get; }
+    /// <summary>Input normalisation applied before the first layer.</summary>
     public Normalization Normalization { get; }
 
     /// <summary>The dense layers only (structured ones have no <see cref="Linear"/>).</summary>
     public override IReadOnlyList<(string Name, Linear Layer)> Layers => _linears;
 
+    /// <summary>Each layer by name with the module that replaced it (dense, low-rank, low-rank plus sparse, tensor-train), for reports and the model file.</summary>
     public IReadOnlyList<(string Name, nn.Module<Tensor, Tensor> Module)> Parts => _parts;
 
     /// <summary>Each layer's spec: dense, tt:…, lps:RANK.</summary>
     public IReadOnlyList<string> Specs => _parts.Select(p => Spec(p.Module)).ToArray();
 
+    /// <inheritdoc/>
     public override Tensor forward(Tensor input)
     {
         // The scope also frees what factorised and structured layers make inside their own forward.
@@ -68,6 +73,7 @@ public sealed class StructuredMlp : CondenseModel
         return scope.MoveToOuter(nn.functional.log_softmax(x, 1));
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, string> Describe() => new Dictionary<string, string>
     {
         ["architecture"] = Architecture,

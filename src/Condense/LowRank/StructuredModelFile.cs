@@ -20,6 +20,7 @@ public static class StructuredModelFile
     /// <summary>Widest layer a file may describe.</summary>
     public const int MaxWidth = 1 << 20;
 
+    /// <summary>Saves each part of <paramref name="model"/> in its compact form (factors, sparse entries, TT cores) with the card, so <c>condense eval</c> reloads what was measured.</summary>
     public static void Save(string path, StructuredMlp model, ModelCard? card = null)
     {
         var metadata = new Dictionary<string, string>(model.Describe()) { [ModelFile.FormatKey] = ModelFile.FormatVersion };

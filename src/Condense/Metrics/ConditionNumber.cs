@@ -13,6 +13,7 @@ namespace Condense.Metrics;
 /// the SVD-based pinv when LU reports a singular matrix), pinv otherwise. +∞ for a zero matrix.</remarks>
 public static class ConditionNumber
 {
+    /// <summary>The induced 1-norm ‖W‖₁ (largest column absolute sum) of a row-major <paramref name="rows"/>×<paramref name="columns"/> matrix: the factor by which W can grow an input's 1-norm.</summary>
     public static double OneNorm(ReadOnlySpan<float> w, int rows, int columns)
     {
         MatrixNorms.CheckShape(w.Length, rows, columns);

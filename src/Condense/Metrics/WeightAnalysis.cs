@@ -9,6 +9,7 @@ public sealed record WeightAnalysis(
     double OneNorm, double FrobeniusNorm, double Cond1, double EffectiveRank,
     double Min, double Max, double Mean, double Std, double ZeroFraction, double Kurtosis)
 {
+    /// <summary>Measures the row-major <paramref name="rows"/>×<paramref name="columns"/> matrix <paramref name="w"/> called <paramref name="name"/>: norms, cond₁, effective rank and moments.</summary>
     public static WeightAnalysis Compute(string name, ReadOnlySpan<float> w, int rows, int columns)
     {
         MatrixNorms.CheckShape(w.Length, rows, columns);

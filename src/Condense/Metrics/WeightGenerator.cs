@@ -7,6 +7,7 @@ namespace Condense.Metrics;
 /// </summary>
 public static class WeightGenerator
 {
+    /// <summary>Seeded synthetic weights of the distribution and shape in <paramref name="o"/>: the same options give the same values, for benchmarks and explanations with no trained model.</summary>
     public static float[] Generate(WeightGeneratorOptions o)
     {
         ArgumentNullException.ThrowIfNull(o);

@@ -3,6 +3,7 @@ namespace Condense.Metrics;
 /// <summary>Settings for <see cref="WeightGenerator"/>; validated on construction.</summary>
 public sealed record WeightGeneratorOptions
 {
+    /// <summary>Validates the shape (at most 2^30 elements) and the scale (finite, positive) and throws a <see cref="CondenseException"/> quoting the bad value.</summary>
     public WeightGeneratorOptions(WeightDistribution distribution, int rows, int columns, double scale = 0.05, int seed = 0)
     {
         if (rows < 1 || columns < 1 || (long)rows * columns > 1L << 30)
@@ -12,8 +13,11 @@ public sealed record WeightGeneratorOptions
         Distribution = distribution; Rows = rows; Columns = columns; Scale = scale; Seed = seed;
     }
 
+    /// <summary>The shape of the value distribution (Gaussian, Laplace, …): it decides how much k-means gains over a uniform grid.</summary>
     public WeightDistribution Distribution { get; }
+    /// <summary>Rows of the generated matrix.</summary>
     public int Rows { get; }
+    /// <summary>Columns of the generated matrix.</summary>
     public int Columns { get; }
     /// <summary>Standard deviation of the entries (default 0.05, like a trained MLP's layer).</summary>
     public double Scale { get; }

@@ -10,10 +10,13 @@ namespace Condense.Models;
 /// </summary>
 public abstract class CondenseModel : nn.Module<Tensor, Tensor>
 {
+    /// <summary>Names the module (the name TorchSharp gives its parameters) and fixes what the model is trained for.</summary>
     protected CondenseModel(string name, ModelTask task) : base(name) => Task = task;
 
+    /// <summary>What the model is trained for: classification (accuracy counts) or reconstruction (only the loss does).</summary>
     public ModelTask Task { get; }
 
+    /// <summary>Whether the output is class log-probabilities, so accuracy is defined.</summary>
     public bool IsClassifier => Task == ModelTask.Classification;
 
     /// <summary>Linear layers in forward order, by the names their parameters carry (fc1, fc2, …).</summary>

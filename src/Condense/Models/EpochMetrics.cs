@@ -10,7 +10,11 @@ public sealed record Evaluation(double Loss, double? Accuracy, int Count)
     /// <summary>The headline number: accuracy for classifiers, MSE otherwise.</summary>
     public double Score => Accuracy ?? Loss;
 
+    /// <inheritdoc/>
     public override string ToString() => Accuracy is { } a ? $"accuracy {a:P2}" : $"MSE {Loss:F5}";
 }
 
+/// <summary>What training produced: per-epoch metrics and the evaluation after the last epoch.</summary>
+/// <param name="Epochs">Loss, accuracy and time of each epoch, in order.</param>
+/// <param name="Final">The model's evaluation on the test split (or the training data when there is none) after the last epoch.</param>
 public sealed record TrainingResult(IReadOnlyList<EpochMetrics> Epochs, Evaluation Final);

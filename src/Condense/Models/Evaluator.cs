@@ -8,6 +8,7 @@ public static class Evaluator
 {
     const int EvalBatch = 1000;
 
+    /// <summary>Loss and, for a classifier, accuracy of <paramref name="model"/> on <paramref name="data"/>, in evaluation mode with no gradients.</summary>
     public static Evaluation Evaluate(CondenseModel model, Dataset data)
     {
         using var scope = NewDisposeScope();

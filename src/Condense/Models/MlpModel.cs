@@ -14,6 +14,7 @@ public class MlpModel : CondenseModel
 {
     readonly List<(string Name, Linear Layer)> _layers = [];
 
+    /// <summary>A multi-layer perceptron of widths <paramref name="sizes"/> (ReLU between layers; log-softmax out for a classifier, sigmoid for the autoencoder), with dropout between hidden layers.</summary>
     public MlpModel(ModelKind kind, IReadOnlyList<int> sizes, double dropout, Normalization? normalization)
         : base(kind.ToString(), kind == ModelKind.Autoencoder ? ModelTask.Reconstruction : ModelTask.Classification)
     {
@@ -34,13 +35,19 @@ public class MlpModel : CondenseModel
         }
     }
 
+    /// <summary>Which of Condense's networks this is (classifier, autoencoder), saved in the model file.</summary>
     public ModelKind Kind { get; }
+    /// <summary>Layer widths, input first.</summary>
     public IReadOnlyList<int> Sizes { get; }
+    /// <summary>Dropout probability between hidden layers while training.</summary>
     public double Dropout { get; }
+    /// <summary>Input normalisation applied before the first layer, or null for none.</summary>
     public Normalization? Normalization { get; }
 
+    /// <inheritdoc/>
     public override IReadOnlyList<(string Name, Linear Layer)> Layers => _layers;
 
+    /// <inheritdoc/>
     public override Tensor forward(Tensor input)
     {
         var x = LayerStack.Forward(input, Normalization, [.. _layers.Select(l => (nn.Module<Tensor, Tensor>)l.Layer)], Dropout, training);
@@ -63,6 +70,7 @@ public class MlpModel : CondenseModel
         return output;
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, string> Describe()
     {
         var d = new Dictionary<string, string>

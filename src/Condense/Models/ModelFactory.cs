@@ -5,6 +5,7 @@ namespace Condense.Models;
 /// <summary>Creates models with seeded initial weights (the same seed gives the same bytes).</summary>
 public static class ModelFactory
 {
+    /// <summary>A fresh <paramref name="kind"/> network with weights drawn from <paramref name="seed"/> (TorchSharp's generator is seeded first), so the same seed gives the same bytes.</summary>
     public static MlpModel Create(ModelKind kind, long seed, double? dropout = null)
     {
         manual_seed(seed);

@@ -14,9 +14,12 @@ namespace Condense.Models;
 /// </summary>
 public static class ModelFile
 {
+    /// <summary>The metadata key that marks a safetensors file as a Condense model file.</summary>
     public const string FormatKey = "condense.format";
+    /// <summary>The model-file format version; a reader refuses others rather than misreading them.</summary>
     public const string FormatVersion = "1";
 
+    /// <summary>Saves the model's parameters and its <see cref="CondenseModel.Describe"/> metadata (plus <paramref name="card"/>) as safetensors at <paramref name="path"/>, atomically.</summary>
     public static void Save(string path, CondenseModel model, ModelCard? card = null)
     {
         var metadata = new Dictionary<string, string>(model.Describe()) { [FormatKey] = FormatVersion };
@@ -50,6 +53,7 @@ public static class ModelFile
                 ? model.named_buffers().Where(b => b.buffer.dtype == ScalarType.Float32).Select(b => (b.name, b.buffer))
                 : []);
 
+    /// <summary>Rebuilds an MLP and its card from a model file; a file of another kind or with missing or misshapen tensors is an <see cref="InvalidFileException"/>.</summary>
     public static (MlpModel Model, ModelCard Card) Load(string path)
     {
         var (tensors, metadata) = SafetensorsReader.ReadAll(path);
@@ -132,6 +136,7 @@ public static class ModelFile
 /// <summary>Where a model came from and how well it did: kept in the file's metadata.</summary>
 public sealed record ModelCard(string? DataSet = null, TrainingOptions? Training = null, Evaluation? Test = null, IReadOnlyDictionary<string, string>? Extra = null)
 {
+    /// <summary>The card as safetensors metadata entries (prefixed keys), the form it travels in.</summary>
     public IEnumerable<KeyValuePair<string, string>> ToMetadata()
     {
         if (DataSet is not null) yield return new("dataset", DataSet);
@@ -140,6 +145,7 @@ public sealed record ModelCard(string? DataSet = null, TrainingOptions? Training
         foreach (var kv in Extra ?? new Dictionary<string, string>()) yield return kv;
     }
 
+    /// <summary>Reads a card back from safetensors metadata; missing entries stay null.</summary>
     public static ModelCard FromMetadata(IReadOnlyDictionary<string, string> metadata)
     {
         static T? Parse<T>(IReadOnlyDictionary<string, string> m, string key) where T : class

@@ -38,6 +38,7 @@ public sealed record TrainingOptions
     public static TrainingOptions For(ModelKind kind) =>
         kind == ModelKind.Autoencoder ? new TrainingOptions { StepGamma = null } : new TrainingOptions();
 
+    /// <summary>Throws a <see cref="CondenseException"/> quoting the first out-of-range setting, before any training starts.</summary>
     public void Validate()
     {
         if (Epochs is < 1 or > 1000) throw new CondenseException($"epochs {Epochs} must be in 1–1000");

@@ -9,6 +9,7 @@ namespace Condense.Planning;
 /// </summary>
 public static class CompressionPlanner
 {
+    /// <summary>Chooses one setting per layer from <paramref name="report"/> that fits <paramref name="budgetBytes"/> with the least predicted accuracy drop; a budget no setting meets is a <see cref="CondenseException"/> saying the smallest size reachable.</summary>
     public static CompressionPlan Plan(SensitivityReport report, long budgetBytes)
     {
         var front = new List<(long Bytes, double Drop, LayerCandidate[] Choice)> { (report.OverheadBytes, 0, []) };

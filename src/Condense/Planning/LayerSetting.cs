@@ -5,6 +5,7 @@ namespace Condense.Planning;
 /// Deep Compression encoding). Low-rank settings join when Condense.LowRank is merged.</summary>
 public sealed record LayerSetting(double Sparsity, int Bits)
 {
+    /// <inheritdoc/>
     public override string ToString() => $"prune {Sparsity:P0} + {Bits}-bit";
 
     /// <summary>The grid the planner searches by default: sparsities that span 2×–50× and the bit widths Deep Compression uses.</summary>

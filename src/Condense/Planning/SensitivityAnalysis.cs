@@ -21,6 +21,7 @@ public sealed record SensitivityReport(double BaseAccuracy, IReadOnlyList<LayerC
 /// </summary>
 public static class SensitivityAnalysis
 {
+    /// <summary>Applies each of <paramref name="grid"/> to one layer at a time of <paramref name="model"/> and measures the accuracy drop and bytes on <paramref name="calibration"/>: the table the planner chooses from.</summary>
     public static SensitivityReport Measure(CondenseModel model, Dataset calibration, IReadOnlyList<LayerSetting> grid, int gapBits = 5, Action<string>? progress = null)
     {
         if (!model.IsClassifier) throw new CondenseException("planning needs a classifier (it measures accuracy)");

@@ -5,7 +5,7 @@ namespace Condense.Pruning;
 /// nonzeros. Plain CSR costs 4(rows + 1) + 8·nnz bytes, which beats dense float32 (4·rows·cols)
 /// only below 50 % density — the honest reason most pruned files do not shrink.
 /// </summary>
-public sealed record CsrMatrix(int Rows, int Columns, int[] RowPointers, int[] ColumnIndices, float[] Values)
+internal sealed record CsrMatrix(int Rows, int Columns, int[] RowPointers, int[] ColumnIndices, float[] Values)
 {
     public int NonzeroCount => Values.Length;
 

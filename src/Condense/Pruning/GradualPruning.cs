@@ -17,6 +17,7 @@ public sealed record GradualPruningSchedule(double InitialSparsity, double Final
     /// <summary>The last step at which the mask changes, t₀ + nΔt.</summary>
     public long EndStep => StartStep + Frequency * Updates;
 
+    /// <summary>Throws a <see cref="CondenseException"/> quoting the first out-of-range setting, before training starts.</summary>
     public void Validate()
     {
         if (!(InitialSparsity >= 0 && InitialSparsity < 1)) throw new CondenseException($"initial sparsity {InitialSparsity} must be in [0, 1)");

@@ -11,7 +11,7 @@ namespace Condense.Pruning;
 /// </summary>
 /// <remarks>Like the authors' code, the loss uses softmax temperature T = 200, which keeps the
 /// Hessian term from vanishing for a confident network.</remarks>
-public static class Grasp
+internal static class Grasp
 {
     public const double DefaultTemperature = 200;
 

@@ -7,6 +7,8 @@ namespace Condense.Pruning;
 /// </summary>
 public sealed record LayerDensity(string Name, long Total, long Nonzero)
 {
+    /// <summary>Share of weights kept, nonzero / total (0 for an empty layer).</summary>
     public double Density => Total == 0 ? 0 : (double)Nonzero / Total;
+    /// <summary>Whether pruning removed every weight of the layer: the network then outputs a constant, which reports flag.</summary>
     public bool Collapsed => Nonzero == 0;
 }

@@ -8,7 +8,7 @@ namespace Condense.Pruning;
 /// slices, not weights. Pruned rows can then be removed for real
 /// (<see cref="NeuronRemoval.Compact"/>), which is what makes a model smaller and faster.
 /// </summary>
-public sealed class LnStructured : PruningMethod
+internal sealed class LnStructured : PruningMethod
 {
     /// <param name="amount">Slices to prune (fraction of the remaining slices or a count).</param>
     /// <param name="n">The norm's order: 1, 2 (default, as Li et al. 2017 use L1 and NNI L2) or ∞.</param>

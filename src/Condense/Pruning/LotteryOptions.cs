@@ -25,6 +25,7 @@ public sealed record LotteryOptions
     /// <summary>Also train a random re-initialisation of each round's mask, the control of the lottery ticket hypothesis.</summary>
     public bool CompareRandomReinit { get; init; } = true;
 
+    /// <summary>Throws a <see cref="CondenseException"/> quoting the first out-of-range setting, before training starts.</summary>
     public void Validate()
     {
         Training.Validate();

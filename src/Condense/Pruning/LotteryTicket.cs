@@ -16,6 +16,7 @@ namespace Condense.Pruning;
 /// </summary>
 public static class LotteryTicket
 {
+    /// <summary>Iterative magnitude pruning with rewinding to the initial weights (Frankle and Carbin 2019): trains, prunes, rewinds and retrains <paramref name="kind"/> for each round, with the random-reinitialisation control; <paramref name="onRound"/> hears each round.</summary>
     public static LotteryResult Run(ModelKind kind, Dataset train, Dataset test, LotteryOptions options, Action<LotteryRound>? onRound = null, TrainingHooks? hooks = null)
     {
         options.Validate();

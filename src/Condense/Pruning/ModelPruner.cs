@@ -10,6 +10,7 @@ namespace Condense.Pruning;
 /// </summary>
 public static class ModelPruner
 {
+    /// <summary>Prunes <paramref name="model"/>'s linear layers in place by <paramref name="options"/>' criterion and sparsity (masks stay on the layers, so fine-tuning keeps the zeros) and reports each layer's density.</summary>
     public static PruningOutcome Apply(CondenseModel model, ModelPruningOptions options)
     {
         options.Validate();
@@ -68,6 +69,8 @@ public static class ModelPruner
 /// <summary>What a model-level pruning did: per-layer densities (collapse shows as density 0) and time.</summary>
 public sealed record PruningOutcome(PruningCriterion Criterion, double RequestedSparsity, IReadOnlyList<LayerDensity> Layers, double Seconds)
 {
+    /// <summary>Share of weights removed over all pruned layers, as achieved (ties and collapsed layers can make it differ from the request).</summary>
     public double Sparsity => 1 - (double)Layers.Sum(l => l.Nonzero) / Math.Max(1, Layers.Sum(l => l.Total));
+    /// <summary>Names of layers left with no weights: a sign the criterion collapsed the network (SNIP and GraSP can at high sparsity).</summary>
     public IReadOnlyList<string> CollapsedLayers => Layers.Where(l => l.Collapsed).Select(l => l.Name).ToArray();
 }

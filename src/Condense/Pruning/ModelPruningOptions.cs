@@ -6,6 +6,7 @@ namespace Condense.Pruning;
 /// <summary>Settings of <see cref="ModelPruner"/>; validated before any work starts.</summary>
 public sealed record ModelPruningOptions
 {
+    /// <summary>How weights are scored and where the threshold applies (per layer, global, SNIP, GraSP, SynFlow, …).</summary>
     public PruningCriterion Criterion { get; init; } = PruningCriterion.Global;
 
     /// <summary>Share of the weights to prune, [0, 1) (for <see cref="PruningCriterion.Structured"/>: share of hidden neurons).</summary>
@@ -29,6 +30,7 @@ public sealed record ModelPruningOptions
     /// <summary>Names of the layers to prune (fc1, fc2, …); null prunes them all.</summary>
     public IReadOnlyList<string>? Layers { get; init; }
 
+    /// <summary>Throws a <see cref="CondenseException"/> quoting the first out-of-range setting, before the model is touched.</summary>
     public void Validate()
     {
         if (!Enum.IsDefined(Criterion)) throw new CondenseException($"unknown pruning method {(int)Criterion}");

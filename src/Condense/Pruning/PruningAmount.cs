@@ -48,5 +48,6 @@ public readonly record struct PruningAmount
         return (long)Math.Round((Fraction ?? 0) * available, MidpointRounding.ToEven);
     }
 
+    /// <inheritdoc/>
     public override string ToString() => Count is { } c ? $"{c} weights" : $"{Fraction!.Value.ToString("P2", CultureInfo.InvariantCulture)}";
 }

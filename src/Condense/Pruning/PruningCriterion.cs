@@ -22,10 +22,13 @@ public enum PruningCriterion
 /// <summary>Names of <see cref="PruningCriterion"/> as the CLI spells them.</summary>
 public static class PruningCriteria
 {
+    /// <summary>Every criterion, in declaration order, for help texts and sweeps.</summary>
     public static IReadOnlyList<PruningCriterion> All { get; } = Enum.GetValues<PruningCriterion>();
 
+    /// <summary>The criterion's command-line name (lower case).</summary>
     public static string Name(this PruningCriterion c) => c.ToString().ToLowerInvariant();
 
+    /// <summary>Parses a criterion's command-line name; an unknown one is a <see cref="CondenseException"/> listing the names.</summary>
     public static PruningCriterion Parse(string name)
     {
         foreach (var c in All)

@@ -10,8 +10,10 @@ namespace Condense.Pruning;
 /// </summary>
 public abstract class PruningMethod
 {
+    /// <summary>Sets how much this method prunes.</summary>
     protected PruningMethod(PruningAmount amount) => Amount = amount;
 
+    /// <summary>How much to prune: a fraction of the weights or a count.</summary>
     public PruningAmount Amount { get; }
 
     /// <summary>

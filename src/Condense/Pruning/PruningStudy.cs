@@ -13,7 +13,7 @@ namespace Condense.Pruning;
 /// SynFlow's paper, Fig. 1 and 6). The findings say in words which methods collapsed a layer
 /// and whether SynFlow did.
 /// </summary>
-public static class PruningStudy
+internal static class PruningStudy
 {
     public static PruningStudyResult Run(Dataset train, Dataset test, PruningStudyOptions options, Action<string>? progress = null)
     {

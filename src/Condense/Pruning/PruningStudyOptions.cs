@@ -3,7 +3,7 @@ using Condense.Models;
 namespace Condense.Pruning;
 
 /// <summary>Settings of <see cref="PruningStudy"/>.</summary>
-public sealed record PruningStudyOptions
+internal sealed record PruningStudyOptions
 {
     public static IReadOnlyList<double> DefaultSparsities { get; } = [0.5, 0.8, 0.9, 0.95, 0.98, 0.99];
 
@@ -55,16 +55,16 @@ public sealed record PruningStudyOptions
 }
 
 /// <summary>One method at one sparsity on the trained model: accuracy straight after pruning and after fine-tuning.</summary>
-public sealed record StudyPoint(string Method, double Sparsity, double PrunedAccuracy, double? FineTunedAccuracy, IReadOnlyList<LayerDensity> Layers, double Seconds)
+internal sealed record StudyPoint(string Method, double Sparsity, double PrunedAccuracy, double? FineTunedAccuracy, IReadOnlyList<LayerDensity> Layers, double Seconds)
 {
     public IReadOnlyList<string> CollapsedLayers => Layers.Where(l => l.Collapsed).Select(l => l.Name).ToArray();
 }
 
 /// <summary>One method at one sparsity at initialisation: the per-layer densities (layer-collapse diagnostic).</summary>
-public sealed record CollapsePoint(string Method, double Sparsity, IReadOnlyList<LayerDensity> Layers)
+internal sealed record CollapsePoint(string Method, double Sparsity, IReadOnlyList<LayerDensity> Layers)
 {
     public IReadOnlyList<string> CollapsedLayers => Layers.Where(l => l.Collapsed).Select(l => l.Name).ToArray();
 }
 
 /// <summary>The study's data, and its conclusion about layer collapse in words.</summary>
-public sealed record PruningStudyResult(string Model, double DenseAccuracy, IReadOnlyList<StudyPoint> Trained, IReadOnlyList<CollapsePoint> AtInit, IReadOnlyList<string> Findings);
+internal sealed record PruningStudyResult(string Model, double DenseAccuracy, IReadOnlyList<StudyPoint> Trained, IReadOnlyList<CollapsePoint> AtInit, IReadOnlyList<string> Findings);

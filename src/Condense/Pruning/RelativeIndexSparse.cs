@@ -8,7 +8,7 @@ namespace Condense.Pruning;
 /// the value of every entry, padding entries holding 0. The paper uses 5 bits for fully connected
 /// layers and 8 for convolutions; <see cref="RelativeIndex.BestBits"/> picks the cheapest width.
 /// </summary>
-public sealed record RelativeIndexSparse(int Bits, long Length, byte[] Gaps, float[] Values)
+internal sealed record RelativeIndexSparse(int Bits, long Length, byte[] Gaps, float[] Values)
 {
     /// <summary>Entries stored, padding included.</summary>
     public int EntryCount => Values.Length;

@@ -10,6 +10,7 @@ namespace Condense.Pruning;
 /// </summary>
 public static class SaliencyBatch
 {
+    /// <summary>Training samples SNIP and GraSP score on by default: enough for stable scores, few enough to stay quick.</summary>
     public const int DefaultSamples = 512;
 
     /// <summary>(inputs N×features, targets: labels N for classifiers, else the inputs).</summary>

@@ -14,7 +14,7 @@ namespace Condense.Pruning;
 /// scratch model is that MLP's shape, freshly initialised) and unstructured (global magnitude;
 /// the scratch model keeps the mask fixed and reinitialises the weights under it).
 /// </summary>
-public static class ScratchStudy
+internal static class ScratchStudy
 {
     public static SurveyStudyResult Run(Dataset train, Dataset test, SurveyStudyOptions options, Action<string>? progress = null, SurveyModelSink? sink = null)
     {

@@ -13,7 +13,7 @@ namespace Condense.Pruning;
 /// iteration, without their retraining); accuracy straight after removal, so the curves compare
 /// the scores and nothing else.
 /// </summary>
-public static class SkeletonizationStudy
+internal static class SkeletonizationStudy
 {
     public static SurveyStudyResult Run(Dataset train, Dataset test, SurveyStudyOptions options, Action<string>? progress = null, SurveyModelSink? sink = null, MlpModel? trained = null)
     {

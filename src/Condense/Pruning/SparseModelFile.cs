@@ -25,6 +25,7 @@ namespace Condense.Pruning;
 /// </remarks>
 public static class SparseModelFile
 {
+    /// <summary>The file extension of Condense's compact sparse model files.</summary>
     public const string Extension = ".csparse";
     static ReadOnlySpan<byte> Magic => "CONDSPRS"u8;
     const uint Version = 1;
@@ -42,6 +43,7 @@ public static class SparseModelFile
         return Write(path, ModelFile.Weights(model), metadata, options);
     }
 
+    /// <summary>Writes <paramref name="tensors"/> to <paramref name="path"/> atomically, each 2-D weight as relative-index sparse entries when that is smaller than dense, and reports the bytes per tensor.</summary>
     public static SparseFileReport Write(string path, IReadOnlyList<NamedTensor> tensors, IReadOnlyDictionary<string, string> metadata, SparseStorageOptions? options = null)
     {
         var (bytes, report) = Encode(tensors, metadata, options);
@@ -162,6 +164,7 @@ public static class SparseModelFile
         return (model, metadata);
     }
 
+    /// <summary>Decodes a .csparse file from memory back to dense tensors; a malformed one is an <see cref="InvalidFileException"/> naming <paramref name="source"/>.</summary>
     public static (IReadOnlyList<NamedTensor> Tensors, IReadOnlyDictionary<string, string> Metadata) Decode(ReadOnlySpan<byte> bytes, string source)
     {
         var r = new ByteCursor(bytes, source);

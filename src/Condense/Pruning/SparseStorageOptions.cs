@@ -13,6 +13,7 @@ public sealed record SparseStorageOptions
     /// <summary>Store a tensor dense when its sparse form would be larger (a half-pruned layer). Default true.</summary>
     public bool FallBackToDense { get; init; } = true;
 
+    /// <summary>Throws a <see cref="CondenseException"/> quoting the first out-of-range setting, before anything is written.</summary>
     public void Validate()
     {
         if (!Enum.IsDefined(Encoding)) throw new CondenseException($"unknown sparse encoding {(int)Encoding}");

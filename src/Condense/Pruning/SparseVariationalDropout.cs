@@ -40,6 +40,7 @@ public sealed record VariationalDropoutOptions
     /// </summary>
     public TrainingOptions? FineTuning { get; init; }
 
+    /// <summary>Throws a <see cref="CondenseException"/> quoting the first out-of-range setting, before training starts.</summary>
     public void Validate()
     {
         Training.Validate();
@@ -62,6 +63,7 @@ public sealed record VariationalDropoutResult(MlpModel Model, IReadOnlyList<Laye
     /// <summary>The mask-fixed fine-tuning epochs, empty without it.</summary>
     public IReadOnlyList<EpochMetrics> FineTuningEpochs { get; init; } = [];
 
+    /// <summary>Share of weights removed over all layers after thresholding log α.</summary>
     public double Sparsity => 1 - (double)Layers.Sum(l => l.Nonzero) / Math.Max(1, Layers.Sum(l => l.Total));
 }
 

@@ -6,6 +6,7 @@ namespace Condense.Pruning;
 /// <summary>Settings shared by the survey's pruning studies (skeletonization, from scratch vs fine-tuned, AGP vs one-shot, sparse VD vs dense).</summary>
 public sealed record SurveyStudyOptions
 {
+    /// <summary>The network every study trains (LeNet-300-100 by default, as in the papers compared).</summary>
     public ModelKind Model { get; init; } = ModelKind.LeNet300;
 
     /// <summary>Dense training (and, for the controls, the epochs a method is compared at).</summary>
@@ -26,8 +27,10 @@ public sealed record SurveyStudyOptions
     /// <summary>AGP: share of the fine-tuning steps over which the sparsity ramps up (the rest recovers).</summary>
     public double AgpRampShare { get; init; } = 0.5;
 
+    /// <summary>Seed of initialisation and batch order: the same seed gives the same table.</summary>
     public long Seed { get; init; }
 
+    /// <summary>Throws a <see cref="CondenseException"/> quoting the first out-of-range setting, before training starts.</summary>
     public void Validate()
     {
         Training.Validate();

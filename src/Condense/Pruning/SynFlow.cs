@@ -14,7 +14,7 @@ namespace Condense.Pruning;
 /// </summary>
 /// <remarks>Computed in float64: R is a product over layers and overflows float32 for deep or wide nets.
 /// The model's input normalisation and output activation play no part (the method never sees data).</remarks>
-public static class SynFlow
+internal static class SynFlow
 {
     public const int DefaultIterations = 100;
 

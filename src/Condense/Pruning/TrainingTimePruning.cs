@@ -15,12 +15,14 @@ public enum TrainingTimeMethod
 /// <summary>A training-time pruning of a trained model: the pruned model (masks on its layers for AGP; zeros for VD) and its quality.</summary>
 public sealed record TrainingTimePruningResult(MlpModel Model, TrainingTimeMethod Method, Evaluation Before, Evaluation After, IReadOnlyList<LayerDensity> Layers, double Seconds)
 {
+    /// <summary>Share of weights removed over all layers.</summary>
     public double Sparsity => 1 - (double)Layers.Sum(l => l.Nonzero) / Math.Max(1, Layers.Sum(l => l.Total));
 }
 
 /// <summary>The one seam the CLI and the demo use for <see cref="TrainingTimeMethod"/>.</summary>
 public static class TrainingTimePruning
 {
+    /// <summary>Parses "agp" or "variational-dropout"; false for anything else, so the caller can fall back to a one-shot criterion.</summary>
     public static bool TryParse(string name, out TrainingTimeMethod method)
     {
         method = TrainingTimeMethod.Agp;
@@ -32,6 +34,7 @@ public static class TrainingTimePruning
         }
     }
 
+    /// <summary>The method's command-line name.</summary>
     public static string Name(this TrainingTimeMethod method) => method == TrainingTimeMethod.Agp ? "agp" : "variational-dropout";
 
     /// <summary>

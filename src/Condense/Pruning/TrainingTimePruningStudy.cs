@@ -10,7 +10,7 @@ namespace Condense.Pruning;
 /// and fine-tuning with the same epochs; <see cref="VariationalDropoutVersusDense"/>: sparse VD
 /// against the same network trained densely for the same total epochs.
 /// </summary>
-public static class TrainingTimePruningStudy
+internal static class TrainingTimePruningStudy
 {
     /// <summary>
     /// One dense model (Training epochs); at each sparsity, from copies of it: layer-wise magnitude

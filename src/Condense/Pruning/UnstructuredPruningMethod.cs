@@ -11,6 +11,7 @@ public abstract class UnstructuredPruningMethod(PruningAmount amount) : PruningM
     /// <summary>Importance of each weight (same shape); the lowest unpruned ones are pruned.</summary>
     public abstract Tensor Importance(Tensor weight);
 
+    /// <summary>Masks the least important entries of <paramref name="weight"/> among those <paramref name="currentMask"/> still keeps, so repeated pruning removes a share of what is left.</summary>
     public override Tensor ComputeMask(Tensor weight, Tensor currentMask)
     {
         using var scope = NewDisposeScope();
@@ -22,6 +23,7 @@ public abstract class UnstructuredPruningMethod(PruningAmount amount) : PruningM
 /// <summary>Magnitude pruning: importance |w| (Han et al. 2015, "Learning both Weights and Connections").</summary>
 public sealed class L1Unstructured(PruningAmount amount) : UnstructuredPruningMethod(amount)
 {
+    /// <summary>The magnitude |w|: the classic criterion.</summary>
     public override Tensor Importance(Tensor weight) => weight.detach().abs();
 }
 
@@ -31,8 +33,10 @@ public sealed class L1Unstructured(PruningAmount amount) : UnstructuredPruningMe
 /// </summary>
 public sealed class RandomUnstructured(PruningAmount amount, long seed = 0) : UnstructuredPruningMethod(amount)
 {
+    /// <summary>Seed of the random scores: the same seed prunes the same weights.</summary>
     public long Seed { get; } = seed;
 
+    /// <summary>Seeded random scores: the control that shows what a criterion adds over chance.</summary>
     public override Tensor Importance(Tensor weight)
     {
         using var generator = new Generator((ulong)Seed);

@@ -55,11 +55,13 @@ public sealed class VariationalLinear : nn.Module<Tensor, Tensor>
     /// <summary>log σ² = <see cref="LogSigma2Scale"/> × the stored parameter (see the constructor).</summary>
     public double LogSigma2Scale { get; }
 
+    /// <summary>The weight means θ (the weights the layer uses at evaluation).</summary>
     public Tensor Theta => weight;
 
     /// <summary>log σ² of every weight (the stored parameter times <see cref="LogSigma2Scale"/>).</summary>
     public Tensor LogSigma2() => LogSigma2Scale == 1 ? log_sigma2.alias() : log_sigma2 * LogSigma2Scale;
 
+    /// <summary>The bias (not variational).</summary>
     public Tensor Bias => bias;
 
     /// <summary>log α = log σ² − log θ², clipped to ±8.</summary>
@@ -80,6 +82,7 @@ public sealed class VariationalLinear : nn.Module<Tensor, Tensor>
         return la.le(Threshold).to(ScalarType.Float32);
     }
 
+    /// <summary>In training, the local reparameterisation trick (samples the pre-activations); in evaluation, the mean weights with log α above the threshold zeroed.</summary>
     public override Tensor forward(Tensor x)
     {
         if (!training)

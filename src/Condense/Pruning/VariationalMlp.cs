@@ -26,11 +26,13 @@ public sealed class VariationalMlp : CondenseModel
         register_module("layers", _layers);
     }
 
+    /// <summary>The variational layers, in forward order.</summary>
     public IReadOnlyList<VariationalLinear> VariationalLayers => _layers.ToArray();
 
     /// <summary>None: the layers are variational, not <see cref="Linear"/>; see <see cref="ToPruned"/>.</summary>
     public override IReadOnlyList<(string Name, Linear Layer)> Layers => [];
 
+    /// <inheritdoc/>
     public override Tensor forward(Tensor input)
     {
         var x = _template.Normalization is { } n ? (input - n.Mean) / n.Std : input.alias();
@@ -67,5 +69,6 @@ public sealed class VariationalMlp : CondenseModel
         return model;
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, string> Describe() => _template.Describe();
 }

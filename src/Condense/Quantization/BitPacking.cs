@@ -9,6 +9,7 @@ public static class BitPacking
     /// <summary>Bytes needed for <paramref name="count"/> values of <paramref name="bits"/> bits.</summary>
     public static long PackedLength(long count, int bits) => (count * bits + 7) / 8;
 
+    /// <summary>Packs each of <paramref name="values"/> (0 ≤ v &lt; 2^bits) into <paramref name="bits"/> bits, little-endian within bytes, padding the last byte with zeros.</summary>
     public static byte[] Pack(ReadOnlySpan<int> values, int bits)
     {
         if (bits is < 1 or > 16) throw new CondenseException($"bit packing: bits must be in 1..16, got {bits}");
@@ -26,6 +27,7 @@ public static class BitPacking
         return bytes;
     }
 
+    /// <summary>Unpacks values.Length codes of <paramref name="bits"/> bits from <paramref name="bytes"/>, the inverse of <see cref="Pack"/>.</summary>
     public static void Unpack(ReadOnlySpan<byte> bytes, int bits, Span<int> values)
     {
         if (bits is < 1 or > 16) throw new CondenseException($"bit packing: bits must be in 1..16, got {bits}");

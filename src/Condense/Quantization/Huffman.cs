@@ -14,6 +14,7 @@ public static class Huffman
     /// <summary>Longest code allowed; lengths are limited (by flattening) when a skewed input would exceed it.</summary>
     public const int MaxCodeLength = 32;
 
+    /// <summary>Huffman-codes <paramref name="symbols"/> (each below <paramref name="alphabet"/>) with canonical code lengths, so only the lengths need storing.</summary>
     public static HuffmanCode Encode(ReadOnlySpan<int> symbols, int alphabet)
     {
         if (alphabet is < 1 or > 65536) throw new CondenseException($"huffman: alphabet must be in 1..65536, got {alphabet}");
@@ -39,6 +40,7 @@ public static class Huffman
         return new HuffmanCode(lengths, stream, bits, symbols.Length);
     }
 
+    /// <summary>Decodes <paramref name="code"/> back to the symbols, the inverse of <see cref="Encode"/>.</summary>
     public static int[] Decode(HuffmanCode code)
     {
         ArgumentNullException.ThrowIfNull(code);

@@ -6,12 +6,14 @@ namespace Condense.Quantization;
 /// </summary>
 public sealed record LinearQuantizationOptions
 {
+    /// <summary>Options for <paramref name="precision"/>; an undefined value is a <see cref="CondenseException"/>.</summary>
     public LinearQuantizationOptions(LinearPrecision precision)
     {
         if (!Enum.IsDefined(precision)) throw new CondenseException($"linear quantization: unknown precision {precision}");
         Precision = precision;
     }
 
+    /// <summary>The grid the values map onto (int8, int4, ternary, binary).</summary>
     public LinearPrecision Precision { get; }
 
     /// <summary>Symmetric (β = 0: zero is exact, cheapest arithmetic; default) or asymmetric (range fitted to [min, max]).</summary>

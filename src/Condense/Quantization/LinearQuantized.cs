@@ -16,12 +16,14 @@ public sealed record LinearQuantized(
     long[] Shape, LinearPrecision Precision, bool Symmetric, Granularity Granularity,
     float[] Scales, int[] ZeroPoints, byte[] Packed)
 {
+    /// <summary>Bits per code, from the precision.</summary>
     public int Bits => new LinearQuantizationOptions(Precision).Bits;
 
     /// <summary>The layout of a tensor the linear codec encoded in <paramref name="precision"/> (codes bit-packed).</summary>
     public static LinearQuantized From(Codecs.EncodedTensor e, LinearPrecision precision) =>
         new(e.Shape, precision, e.Symmetric, e.Scales.Length > 1 ? Granularity.PerChannel : Granularity.PerTensor,
             e.Scales, e.ZeroPoints, BitPacking.Pack(e.CodeIntegers(), e.Bits));
+    /// <summary>Number of elements (the product of the shape).</summary>
     public long Count => Shape.Aggregate(1L, (a, b) => a * b);
 
     /// <summary>Smallest integer of the format (codes are stored as q − QMin).</summary>
@@ -37,6 +39,7 @@ public sealed record LinearQuantized(
         return codes;
     }
 
+    /// <summary>The dequantized values γ·(q − β), row-major: what a consumer of the codes computes with, and what the error is measured on.</summary>
     public float[] Reconstruct()
     {
         var q = Integers();

@@ -12,12 +12,14 @@ public sealed class LinearQuantizer
 {
     readonly LinearCodec _codec;
 
+    /// <summary>A quantizer with <paramref name="options"/>, checked here.</summary>
     public LinearQuantizer(LinearQuantizationOptions options)
     {
         Options = options ?? throw new ArgumentNullException(nameof(options));
         _codec = new LinearCodec(CodecOptions(options));
     }
 
+    /// <summary>The settings every tensor quantized by this instance uses.</summary>
     public LinearQuantizationOptions Options { get; }
 
     /// <summary>The codec settings a format stands for.</summary>

@@ -6,6 +6,7 @@ namespace Condense.Quantization;
 /// </summary>
 public sealed record ModelQuantizationOptions
 {
+    /// <summary>Quantize every layer's weights with <paramref name="method"/> at <paramref name="bits"/> bits; a combination the method cannot do is a <see cref="CondenseException"/>.</summary>
     public ModelQuantizationOptions(QuantizationMethod method, int bits)
     {
         Method = method;
@@ -14,7 +15,9 @@ public sealed record ModelQuantizationOptions
         else _ = LinearPrecisionFor(bits);
     }
 
+    /// <summary>k-means weight sharing or a linear grid.</summary>
     public QuantizationMethod Method { get; }
+    /// <summary>Bits per weight.</summary>
     public int Bits { get; }
 
     /// <summary>Per tensor (default) or per output channel.</summary>
@@ -38,6 +41,7 @@ public sealed record ModelQuantizationOptions
     /// <summary>Quantize biases too (per tensor, same bits); default true.</summary>
     public bool Biases { get; init; } = true;
 
+    /// <summary>Seed of the k-means initialisation: the same seed gives the same file.</summary>
     public int Seed { get; init; }
 
     /// <summary>The integer format a linear bit width stands for.</summary>

@@ -6,6 +6,7 @@ namespace Condense.Quantization;
 /// </summary>
 public sealed record QuantizedParameter(string Name, SharedWeights? Shared, LinearQuantized? Linear)
 {
+    /// <summary>The parameter's shape, whichever encoding holds it.</summary>
     public long[] Shape => Shared?.Shape ?? Linear!.Shape;
 
     /// <summary>Q, the values the model computes with.</summary>
@@ -14,6 +15,7 @@ public sealed record QuantizedParameter(string Name, SharedWeights? Shared, Line
     /// <summary>Exact bytes of what is stored.</summary>
     public SizeBreakdown Size => Shared?.Size ?? Linear!.Size;
 
+    /// <summary>Bits per code, whichever encoding holds it.</summary>
     public int Bits => Shared?.Bits ?? Linear!.Bits;
 
     /// <summary>Centroids per codebook (k-means) or integer levels (linear).</summary>

@@ -6,6 +6,7 @@ namespace Condense.Quantization;
 /// </summary>
 public sealed record WeightSharingOptions
 {
+    /// <summary>Weight sharing with 2^<paramref name="bits"/> shared values; bits outside 1–8 are a <see cref="CondenseException"/>.</summary>
     public WeightSharingOptions(int bits)
     {
         if (bits is < 1 or > 8) throw new CondenseException($"weight sharing: bits must be in 1..8, got {bits}");

@@ -14,12 +14,14 @@ public sealed class WeightSharingQuantizer
 {
     readonly Codecs.KMeansCodec _codec;
 
+    /// <summary>A quantizer with <paramref name="options"/>, checked here.</summary>
     public WeightSharingQuantizer(WeightSharingOptions options)
     {
         Options = options ?? throw new ArgumentNullException(nameof(options));
         _codec = new Codecs.KMeansCodec(options.Bits, options.Init, options.KeepZeros, options.Seed);
     }
 
+    /// <summary>The settings every tensor quantized by this instance uses.</summary>
     public WeightSharingOptions Options { get; }
 
     /// <summary>

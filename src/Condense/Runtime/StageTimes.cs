@@ -40,6 +40,7 @@ public static class StageTimes
             start = stage is null ? 0 : Stopwatch.GetTimestamp();
         }
 
+        /// <summary>Stops the stage's clock and adds its time.</summary>
         public void Dispose()
         {
             if (stage is null) return;

@@ -110,7 +110,9 @@ public sealed class CompressedCheckpoint : IDisposable
     /// <summary>The original tensors, in file order.</summary>
     public IReadOnlyList<string> Tensors => _order;
 
+    /// <summary>How tensor <paramref name="name"/> was stored ("int8", "kmeans8" or "copy").</summary>
     public string EncodingOf(string name) => Find(name).Encoding;
+    /// <summary>The element type tensor <paramref name="name"/> had in the source, which a reader restores.</summary>
     public TensorDType OriginalDType(string name) => Find(name).DType;
 
     /// <summary>The tensor's dequantized values as float32 (raw tensors converted by value).</summary>
@@ -221,5 +223,6 @@ public sealed class CompressedCheckpoint : IDisposable
         }
     }
 
+    /// <summary>Closes the shards.</summary>
     public void Dispose() => _checkpoint.Dispose();
 }

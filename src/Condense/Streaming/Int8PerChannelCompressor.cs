@@ -19,16 +19,19 @@ namespace Condense.Streaming;
 /// </remarks>
 public sealed class Int8PerChannelCompressor : WeightCompressor
 {
+    /// <summary>Suffix of the per-row scale tensor stored beside each compressed tensor.</summary>
     public const string ScaleSuffix = ".scale";
 
     /// <param name="minElements">Smallest tensor compressed (default 1024); smaller and 1-D tensors are copied.</param>
     public Int8PerChannelCompressor(long minElements = 1024) : base("int8", "int8", TensorDType.I8, minElements) { }
 
+    /// <inheritdoc/>
     public override string Settings => $"symmetric;per_channel;minmax;min_elements={MinElements}";
 
     /// <summary>One float32 scale per row.</summary>
     protected override TensorOutput Side(SafetensorsEntry entry) => new(entry.Name + ScaleSuffix, TensorDType.F32, [entry.Shape[0]]);
 
+    /// <inheritdoc/>
     public override ITensorEncoder Prepare(SafetensorsEntry entry, TensorSource source, CancellationToken cancellation) =>
         new Encoder(entry, source.RowElements, source.Path);
 

@@ -56,6 +56,7 @@ public sealed class KMeans8Compressor : WeightCompressor
         return new Dictionary<string, string> { [QuantizedModelFile.MetadataKey] = description.ToJsonString() };
     }
 
+    /// <inheritdoc/>
     public override ITensorEncoder Prepare(SafetensorsEntry entry, TensorSource source, CancellationToken cancellation)
     {
         ValueHistogram histogram;

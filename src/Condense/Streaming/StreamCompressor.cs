@@ -29,14 +29,22 @@ namespace Condense.Streaming;
 /// </remarks>
 public static class StreamCompressor
 {
+    /// <summary>The value of <see cref="FormatKey"/> in a streamed checkpoint: a reader knows the layout by it.</summary>
     public const string FormatName = "condense-stream/1";
+    /// <summary>Metadata key naming the file's format.</summary>
     public const string FormatKey = "condense.format";
+    /// <summary>Metadata key naming the compression method.</summary>
     public const string MethodKey = "condense.method";
+    /// <summary>Metadata key holding the method's settings, so a result says how it was made.</summary>
     public const string SettingsKey = "condense.settings";
+    /// <summary>Metadata key naming the source checkpoint.</summary>
     public const string SourceKey = "condense.source";
+    /// <summary>Metadata key holding the source's size in bytes, for the ratio.</summary>
     public const string SourceBytesKey = "condense.source_bytes";
+    /// <summary>Metadata key listing the original tensors in order.</summary>
     public const string TensorsKey = "condense.tensors";
 
+    /// <summary>Compresses the checkpoint at <paramref name="input"/> tensor by tensor into <paramref name="outputFolder"/> with <paramref name="compressor"/>, in bounded memory and resumably (finished shards are kept); <paramref name="progress"/> hears each tensor.</summary>
     public static StreamReport Run(string input, string outputFolder, ITensorCompressor compressor, StreamOptions? options = null,
         IProgress<StreamProgress>? progress = null, CancellationToken cancellation = default)
     {

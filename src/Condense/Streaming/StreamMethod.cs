@@ -9,6 +9,7 @@ public enum StreamMethod
     KMeans,
 }
 
+/// <summary>Names and factories of <see cref="StreamMethod"/>: the command line and the benchmarks make compressors here, so they agree on names and defaults.</summary>
 public static class StreamMethods
 {
     /// <summary>The one factory from method to compressor (default settings).</summary>

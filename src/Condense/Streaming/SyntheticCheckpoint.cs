@@ -13,11 +13,13 @@ namespace Condense.Streaming;
 /// </summary>
 public static class SyntheticCheckpoint
 {
+    /// <summary>Metadata key recording how a synthetic checkpoint was generated, so it can be regenerated.</summary>
     public const string SpecKey = "condense.synthetic";
 
     /// <summary>The layer sizes; <see cref="Llama7B"/> is the default, smaller ones make test models.</summary>
     public sealed record Shape(int Hidden, int Intermediate, int Vocabulary)
     {
+        /// <summary>Llama-7B's layer sizes (4096 hidden, 11008 intermediate, 32000 vocabulary).</summary>
         public static Shape Llama7B { get; } = new(4096, 11008, 32000);
     }
 

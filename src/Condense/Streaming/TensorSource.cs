@@ -29,9 +29,13 @@ public sealed class TensorSource
         ChunkCount = entry.ElementCount == 0 ? 0 : (int)((entry.ElementCount + ChunkElements - 1) / ChunkElements);
     }
 
+    /// <summary>The file the tensor is read from.</summary>
     public string Path { get; }
+    /// <summary>The tensor's header entry (name, dtype, shape, byte range).</summary>
     public SafetensorsEntry Entry { get; }
+    /// <summary>Target bytes per chunk, rounded to whole rows: bounds the memory a worker holds.</summary>
     public long ChunkBytes { get; }
+    /// <summary>Workers reading chunks in parallel.</summary>
     public int Workers { get; }
     internal ArrayPool<byte> Pool { get; }
 
@@ -41,8 +45,10 @@ public sealed class TensorSource
     /// <summary>Elements per chunk (whole rows; the last chunk may be shorter).</summary>
     public long ChunkElements { get; }
 
+    /// <summary>Number of chunks the tensor is read in.</summary>
     public int ChunkCount { get; }
 
+    /// <summary>The first element and element count of chunk <paramref name="index"/>.</summary>
     public (long First, int Count) Chunk(int index)
     {
         var first = index * ChunkElements;

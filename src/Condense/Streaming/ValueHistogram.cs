@@ -154,8 +154,11 @@ public sealed class ValueHistogram
 
     /// <summary>BF16/F16 for an exact histogram; null for a uniform one.</summary>
     public TensorDType? ExactDType { get; }
+    /// <summary>Lower edge of the histogram's range.</summary>
     public double Min { get; }
+    /// <summary>Upper edge of the histogram's range.</summary>
     public double Max { get; }
+    /// <summary>Number of bins (or of keys, for an exact histogram).</summary>
     public int Bins { get; }
     internal double BinsPerUnit { get; }
 

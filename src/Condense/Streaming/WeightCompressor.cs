@@ -21,10 +21,14 @@ public abstract class WeightCompressor : ITensorCompressor
 
     readonly TensorDType _codes;
 
+    /// <summary>Smallest tensor compressed; smaller and 1-D tensors are copied, since their side tensors would cost more than they save.</summary>
     public long MinElements { get; }
+    /// <summary>The method's name in the output's metadata.</summary>
     public string Method { get; }
+    /// <summary>The method's settings as one string, recorded in the output's metadata.</summary>
     public abstract string Settings { get; }
 
+    /// <summary>Whether the entry is compressed: a float tensor of two or more dimensions with at least <see cref="MinElements"/> elements.</summary>
     public bool Accepts(SafetensorsEntry entry) =>
         entry.DType.IsFloat() && entry.Shape.Length >= 2 && entry.ElementCount >= MinElements;
 
@@ -40,5 +44,6 @@ public abstract class WeightCompressor : ITensorCompressor
     /// <summary>The side tensor that gives an accepted tensor's codes their values (scales, codebook).</summary>
     protected abstract TensorOutput Side(SafetensorsEntry entry);
 
+    /// <summary>Starts encoding one accepted tensor read through <paramref name="source"/>.</summary>
     public abstract ITensorEncoder Prepare(SafetensorsEntry entry, TensorSource source, CancellationToken cancellation);
 }

@@ -23,6 +23,7 @@ namespace Condense.Workflows;
 /// </remarks>
 public static class DataAwareCompression
 {
+    /// <summary>Compresses an ONNX model with calibration data (GPTQ, static or dynamic int8, MatMulNBits) as <paramref name="request"/> says, runs the result in ONNX Runtime and reports the error measured on held-out inputs.</summary>
     public static DataAwareCompressionReport Run(DataAwareCompressionRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -9,6 +9,7 @@ namespace Condense.Workflows;
 /// </summary>
 public static class FoldWorkflow
 {
+    /// <summary>Folds BatchNormalization into the preceding Conv or Gemm of an ONNX model, checks the folded model's outputs against the original in ONNX Runtime and writes it.</summary>
     public static FoldReport Run(FoldRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);

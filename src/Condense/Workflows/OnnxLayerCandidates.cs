@@ -138,5 +138,6 @@ public sealed class OnnxLayerCandidates : IDisposable
         return OnnxCompressor.Compress(Model, new OnnxCompressionOptions(OnnxCompressionMethod.Linear, 8, MinSize: long.MaxValue), given);
     }
 
+    /// <summary>Closes the ONNX Runtime session.</summary>
     public void Dispose() => session.Dispose();
 }

@@ -19,6 +19,7 @@ public static class OnnxPlanning
     // Each round shrinks the target by the overshoot; MiniLM with its tables took 7.
     const int MaxRounds = OnnxBudgetPlan.MaxRounds;
 
+    /// <summary>Plans per-layer encodings of an ONNX model to meet the request's budget from measured sensitivities, and reports the plan (and writes the model when asked).</summary>
     public static OnnxPlanReport Run(OnnxPlanRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -44,6 +44,31 @@ public class FoundationCliTests : IDisposable
         Assert.Empty(Directory.GetFiles(_dir));
     }
 
+    /// <summary>
+    /// <c>condense --help</c> names every command of <see cref="Condense.Cli.CommandTree"/> on a line of its own,
+    /// and each group's help (bench, study, …) every subcommand: a command hidden or left out of the
+    /// listing fails here (issue 22's acceptance).
+    /// </summary>
+    [Fact]
+    public void Help_lists_every_command_and_every_subcommand()
+    {
+        static void AssertListed(string help, string name, string where) =>
+            Assert.True(System.Text.RegularExpressions.Regex.IsMatch(help, $@"(?m)^\s+{System.Text.RegularExpressions.Regex.Escape(name)}(\s|,|<|$)"),
+                $"{where} does not list '{name}':\n{help}");
+        var root = Condense.Cli.CommandTree.Build();
+        var (code, stdout, _) = CliHarness.Run("--help");
+        Assert.Equal(0, code);
+        Assert.True(root.Subcommands.Count > 20, $"only {root.Subcommands.Count} commands: has the tree moved?");
+        foreach (var command in root.Subcommands)
+        {
+            AssertListed(stdout, command.Name, "condense --help");
+            if (command.Subcommands.Count == 0) continue;
+            var (groupCode, groupHelp, _) = CliHarness.Run(command.Name, "--help");
+            Assert.Equal(0, groupCode);
+            foreach (var sub in command.Subcommands) AssertListed(groupHelp, sub.Name, $"condense {command.Name} --help");
+        }
+    }
+
     [Fact]
     public void EveryCommandHasHelp()
     {

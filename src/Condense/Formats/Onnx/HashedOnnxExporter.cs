@@ -22,6 +22,7 @@ namespace Condense.Formats.Onnx;
 /// </remarks>
 public static class HashedOnnxExporter
 {
+    /// <summary>Builds the ONNX model of a hashed network: its pools with index tables (or factor matrices) that ONNX Runtime expands, so a standard runtime checks the hashed network's outputs.</summary>
     public static ModelProto Export(HashedMlp model)
     {
         var graph = new GraphProto { Name = "HashedMlp" };

@@ -44,6 +44,7 @@ public sealed record OnnxCompressionOptions(
     /// <summary>The bits in force (the default for the method when <see cref="Bits"/> is null).</summary>
     public int EffectiveBits => Bits ?? (Method is OnnxCompressionMethod.Fp16 or OnnxCompressionMethod.Bf16 ? 16 : 8);
 
+    /// <summary>Throws a <see cref="CondenseException"/> quoting the first setting the chosen method cannot honour, before the model is read.</summary>
     public void Validate()
     {
         var bits = EffectiveBits;

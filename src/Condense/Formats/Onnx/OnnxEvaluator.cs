@@ -8,7 +8,7 @@ namespace Condense.Formats.Onnx;
 /// accuracy (arg-max of the outputs) for classifiers, mean squared error against the input for
 /// autoencoders. Used to check that compressed files keep their quality, from the file alone.
 /// </summary>
-public static class OnnxEvaluator
+internal static class OnnxEvaluator
 {
     public static Evaluation Evaluate(string path, Dataset data, ModelTask task, int threads = 2, int batch = 1000)
     {

@@ -17,7 +17,7 @@ namespace Condense.Formats.Onnx;
 /// where the caller says (a staging folder, see <see cref="OnnxStagedOutput"/>) under the name the
 /// references record.
 /// </remarks>
-public sealed class OnnxExternalDataWriter : IDisposable
+internal sealed class OnnxExternalDataWriter : IDisposable
 {
     /// <summary>Offset alignment of every tensor in the data file.</summary>
     public const int Alignment = 4096;

@@ -9,7 +9,7 @@ namespace Condense.Formats.Onnx;
 /// Runs a model in ONNX Runtime (CPU) on inputs given as <see cref="TensorProto"/>s and returns
 /// its outputs the same way, so models, stored test data and results share one representation.
 /// </summary>
-public sealed class OnnxRuntimeRunner : IDisposable
+internal sealed class OnnxRuntimeRunner : IDisposable
 {
     readonly InferenceSession session;
     readonly string source;

@@ -8,7 +8,7 @@ namespace Condense.Formats.Onnx;
 /// removes everything written; a killed run leaves only a hidden <c>.{name}.{pid}.{guid}.tmp</c>
 /// folder.
 /// </summary>
-public sealed class OnnxStagedOutput : IDisposable
+internal sealed class OnnxStagedOutput : IDisposable
 {
     readonly string _target;
     bool _done;

@@ -14,7 +14,7 @@ namespace Condense.Formats.Onnx;
 /// and ONNX Runtime may pre-pack every constant weight, which a session whose weights are all inputs
 /// (<see cref="OnnxWeightSwapSession"/>) cannot.
 /// </summary>
-public sealed class OnnxSuffixSession : IDisposable
+internal sealed class OnnxSuffixSession : IDisposable
 {
     readonly InferenceSession session;
     readonly string source;

@@ -64,6 +64,7 @@ public static class OnnxTensorData
     /// <summary>Bytes the tensor would take as raw little-endian data.</summary>
     public static long DenseBytes(TensorProto t) => ElementCount(t.Dims) * ElementSize(t.DataType);
 
+    /// <summary>Whether the tensor's bytes live in an external data file rather than in the model: such a tensor must be loaded from beside the model before it can be read.</summary>
     public static bool IsExternal(TensorProto t) => t.HasDataLocation && t.DataLocation == TensorProto.Types.DataLocation.External;
 
     internal static string? ExternalValue(TensorProto t, string key) =>

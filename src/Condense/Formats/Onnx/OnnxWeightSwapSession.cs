@@ -12,7 +12,7 @@ namespace Condense.Formats.Onnx;
 /// final output's sensitivity to each layer cheap. The samples are converted to ONNX Runtime values
 /// once; weights not replaced are fed their original values (pinned, never copied).
 /// </summary>
-public sealed class OnnxWeightSwapSession : IDisposable
+internal sealed class OnnxWeightSwapSession : IDisposable
 {
     readonly InferenceSession session;
     readonly string source;

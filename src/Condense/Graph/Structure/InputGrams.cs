@@ -71,6 +71,7 @@ public sealed class InputGrams : IDisposable
         return result;
     }
 
+    /// <summary>Frees the accumulated Gram matrices (LibTorch memory).</summary>
     public void Dispose()
     {
         foreach (var a in byKey.Values) a.Dispose();

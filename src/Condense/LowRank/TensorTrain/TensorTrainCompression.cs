@@ -29,6 +29,7 @@ public sealed record TensorTrainReport(string Layer, string Shape, long DensePar
 /// </summary>
 public static class TensorTrainCompression
 {
+    /// <summary>Replaces <paramref name="layer"/> of <paramref name="dense"/> by a tensor-train layer of <paramref name="shape"/> (cores from TT-SVD of the trained weights), fine-tunes the whole network and reports accuracy and parameters before and after; the caller disposes the returned model.</summary>
     public static (StructuredMlp Model, TensorTrainReport Report) Run(MlpModel dense, string layer, TensorTrainShape shape,
         Dataset train, Dataset test, TrainingOptions? fineTune)
     {

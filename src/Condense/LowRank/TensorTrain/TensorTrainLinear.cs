@@ -12,7 +12,7 @@ namespace Condense.LowRank.TensorTrain;
 /// gradient back to the cores, so the layer learns in TT format rather than being approximated
 /// after training.
 /// </summary>
-public sealed class TensorTrainLinear : nn.Module<Tensor, Tensor>
+internal sealed class TensorTrainLinear : nn.Module<Tensor, Tensor>
 {
     readonly Parameter[] _cores;
     readonly Parameter _bias;

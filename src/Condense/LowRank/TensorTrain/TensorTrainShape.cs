@@ -11,6 +11,7 @@ namespace Condense.LowRank.TensorTrain;
 /// </summary>
 public sealed record TensorTrainShape
 {
+    /// <summary>Validates the modes and ranks (d ≤ 16 modes, r₀ = r_d = 1, every rank ≥ 1) and throws a <see cref="CondenseException"/> quoting the first that is not.</summary>
     public TensorTrainShape(IReadOnlyList<int> outModes, IReadOnlyList<int> inModes, IReadOnlyList<int> ranks)
     {
         if (outModes.Count is < 1 or > 16 || inModes.Count != outModes.Count)
@@ -26,11 +27,17 @@ public sealed record TensorTrainShape
         InFeatures = checked((int)InModes.Aggregate(1L, (a, b) => a * b));
     }
 
+    /// <summary>The output modes m₁ … m_d whose product is the layer's output width.</summary>
     public IReadOnlyList<int> OutModes { get; }
+    /// <summary>The input modes n₁ … n_d whose product is the layer's input width.</summary>
     public IReadOnlyList<int> InModes { get; }
+    /// <summary>The TT-ranks r₀ = 1, r₁ … r_{d−1}, r_d = 1: they set the size and the accuracy.</summary>
     public IReadOnlyList<int> Ranks { get; }
+    /// <summary>Output width, Π mₖ.</summary>
     public int OutFeatures { get; }
+    /// <summary>Input width, Π nₖ.</summary>
     public int InFeatures { get; }
+    /// <summary>Number of modes d (and of cores).</summary>
     public int Order => OutModes.Count;
 
     /// <summary>Core k's shape: r_{k−1} × mₖ × nₖ × rₖ.</summary>

@@ -16,19 +16,23 @@ public abstract class CnnModel : CondenseModel, IConvolutionalModel
     /// <summary>Input side (28: MNIST and Fashion-MNIST).</summary>
     public const int Side = 28;
 
+    /// <summary>Sets the model's name and input normalisation; CNNs here are always classifiers.</summary>
     protected CnnModel(string name, Normalization? normalization) : base(name, ModelTask.Classification) =>
         Normalization = normalization;
 
+    /// <summary>Input normalisation applied inside the model (so exported models take plain pixels), or null for none.</summary>
     public Normalization? Normalization { get; }
 
     /// <summary>The architecture name written to model files (LeNet5, Vgg, ResNet).</summary>
     public abstract string Architecture { get; }
 
+    /// <summary>The convolutions in forward order, for channel pruning, slimming and the size reports.</summary>
     public abstract IReadOnlyList<ConvUnit> ConvUnits { get; }
 
     /// <summary>The network body on a normalised N×1×28×28 batch, returning logits N×10.</summary>
     protected abstract Tensor Logits(Tensor images);
 
+    /// <summary>Normalises a flat or N×1×28×28 batch and returns log-probabilities, like the MLPs, so trainers and evaluators treat every model alike.</summary>
     public sealed override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();

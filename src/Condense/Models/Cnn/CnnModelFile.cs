@@ -13,6 +13,7 @@ public static class CnnModelFile
     public static bool IsCnn(IReadOnlyDictionary<string, string> metadata) =>
         metadata.TryGetValue("architecture", out var a) && CnnFactory.Architectures.Contains(a);
 
+    /// <summary>Rebuilds a CNN (LeNet-5, VGG or ResNet, from the card's architecture) from <paramref name="path"/> with its card; another kind of file is an <see cref="InvalidFileException"/>.</summary>
     public static (CnnModel Model, ModelCard Card) Load(string path)
     {
         var (tensors, metadata) = SafetensorsReader.ReadAll(path);

@@ -19,6 +19,7 @@ public sealed class EarlyExit : IDisposable
 {
     readonly VggNet net;
 
+    /// <summary>An exit after step <paramref name="afterStep"/> of <paramref name="net"/> through <paramref name="head"/>, which must take that step's flattened features.</summary>
     public EarlyExit(VggNet net, int afterStep, Linear head)
     {
         this.net = net;
@@ -26,7 +27,9 @@ public sealed class EarlyExit : IDisposable
         Head = head;
     }
 
+    /// <summary>The backbone step after which the exit sits: earlier saves more work and answers fewer samples well.</summary>
     public int AfterStep { get; }
+    /// <summary>The exit classifier (flattened features to classes).</summary>
     public Linear Head { get; }
 
     /// <summary>Trains the exit head after step <paramref name="afterStep"/> (Adam 1e-3, batch 128) on frozen features.</summary>
@@ -123,5 +126,6 @@ public sealed class EarlyExit : IDisposable
         return best;
     }
 
+    /// <summary>Frees the exit head; the backbone belongs to the caller.</summary>
     public void Dispose() => Head.Dispose();
 }

@@ -15,6 +15,7 @@ public sealed class LeNet5 : CnnModel
     readonly ConvUnit conv1, conv2;
     readonly Linear fc1, fc2, fc3;
 
+    /// <summary>LeNet-5 (two 5×5 convolutions with pooling, then 120-84-10), with optional input normalisation.</summary>
     public LeNet5(Normalization? normalization = null) : base("LeNet5", normalization)
     {
         conv1 = AddUnit("conv1", "", 1, 6, 5, 1, 2, bn: false);
@@ -27,10 +28,14 @@ public sealed class LeNet5 : CnnModel
         register_module("fc3", fc3);
     }
 
+    /// <inheritdoc/>
     public override string Architecture => "LeNet5";
+    /// <inheritdoc/>
     public override IReadOnlyList<ConvUnit> ConvUnits => [conv1, conv2];
+    /// <inheritdoc/>
     public override IReadOnlyList<(string Name, Linear Layer)> Layers => [("fc1", fc1), ("fc2", fc2), ("fc3", fc3)];
 
+    /// <inheritdoc/>
     protected override Tensor Logits(Tensor images)
     {
         var x = nn.functional.max_pool2d(ConvBnRelu(conv1, images), 2);
@@ -40,6 +45,7 @@ public sealed class LeNet5 : CnnModel
         return fc3.forward(x);
     }
 
+    /// <inheritdoc/>
     public override string EmitOnnx(CnnGraphBuilder graph, string images)
     {
         var x = graph.MaxPool(EmitConvBnRelu(graph, conv1, images), 2);
@@ -49,5 +55,6 @@ public sealed class LeNet5 : CnnModel
         return graph.Gemm(x, "fc3", fc3);
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, string> Describe() => BaseDescription();
 }

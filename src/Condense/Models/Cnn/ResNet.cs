@@ -19,6 +19,7 @@ public sealed class ResNet : CnnModel
     readonly List<ConvUnit> units = [];
     readonly Linear fc;
 
+    /// <summary>A small ResNet: three stages of <paramref name="blocksPerStage"/> residual blocks starting at <paramref name="width"/> channels (doubling per stage), then global pooling and one linear layer.</summary>
     public ResNet(int width = 8, int blocksPerStage = 1, Normalization? normalization = null) : base("ResNet", normalization)
     {
         if (width is < 1 or > 512) throw new CondenseException($"ResNet width {width} must be in 1–512");
@@ -50,12 +51,18 @@ public sealed class ResNet : CnnModel
         register_module("fc", fc);
     }
 
+    /// <summary>Channels of the first stage; later stages double it.</summary>
     public int Width { get; }
+    /// <summary>Residual blocks in each of the three stages.</summary>
     public int BlocksPerStage { get; }
+    /// <inheritdoc/>
     public override string Architecture => "ResNet";
+    /// <inheritdoc/>
     public override IReadOnlyList<ConvUnit> ConvUnits => units;
+    /// <inheritdoc/>
     public override IReadOnlyList<(string Name, Linear Layer)> Layers => [("fc", fc)];
 
+    /// <inheritdoc/>
     protected override Tensor Logits(Tensor images)
     {
         var x = ConvBnRelu(stem, images);
@@ -68,6 +75,7 @@ public sealed class ResNet : CnnModel
         return fc.forward(nn.functional.adaptive_avg_pool2d(x, [1, 1]).flatten(1));
     }
 
+    /// <inheritdoc/>
     public override string EmitOnnx(CnnGraphBuilder graph, string images)
     {
         var x = EmitConvBnRelu(graph, stem, images);
@@ -80,6 +88,7 @@ public sealed class ResNet : CnnModel
         return graph.Gemm(graph.GlobalAveragePool(x), "fc", fc);
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, string> Describe()
     {
         var d = BaseDescription();

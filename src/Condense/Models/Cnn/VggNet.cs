@@ -23,6 +23,7 @@ public sealed class VggNet : CnnModel
     readonly List<ConvUnit> units = [];
     readonly Linear fc;
 
+    /// <summary>A VGG of configuration <paramref name="config"/> (channel counts and "M" for max-pooling, comma-separated), with BatchNorm after each convolution when <paramref name="batchNorm"/> (what network slimming prunes by).</summary>
     public VggNet(string config, bool batchNorm = true, Normalization? normalization = null, int classes = 10)
         : base("Vgg", normalization)
     {
@@ -58,16 +59,23 @@ public sealed class VggNet : CnnModel
         register_module("fc", fc);
     }
 
+    /// <summary>The configuration string the network was built from, saved so a load rebuilds it.</summary>
     public string Config { get; }
+    /// <summary>Whether each convolution is followed by BatchNorm.</summary>
     public bool BatchNorm { get; }
+    /// <inheritdoc/>
     public override string Architecture => "Vgg";
+    /// <inheritdoc/>
     public override IReadOnlyList<ConvUnit> ConvUnits => units;
+    /// <inheritdoc/>
     public override IReadOnlyList<(string Name, Linear Layer)> Layers => [("fc", fc)];
+    /// <summary>The classifier after global pooling; an early exit replaces what comes before it.</summary>
     public Linear Head => fc;
 
     /// <summary>Number of configuration steps (units and pools), the positions an early exit can follow.</summary>
     public int Steps => ops.Count;
 
+    /// <inheritdoc/>
     protected override Tensor Logits(Tensor images) => HeadOf(Features(images, 0, ops.Count));
 
     /// <summary>Runs configuration steps [<paramref name="from"/>, <paramref name="to"/>) on N×C×H×W features.</summary>
@@ -89,6 +97,7 @@ public sealed class VggNet : CnnModel
     /// <summary>Global average pool and the Linear classifier.</summary>
     public Tensor HeadOf(Tensor features) => fc.forward(nn.functional.adaptive_avg_pool2d(features, [1, 1]).flatten(1));
 
+    /// <inheritdoc/>
     public override string EmitOnnx(CnnGraphBuilder graph, string images)
     {
         var x = EmitFeatures(graph, images, 0, ops.Count);
@@ -110,6 +119,7 @@ public sealed class VggNet : CnnModel
         return x;
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, string> Describe()
     {
         var d = BaseDescription();

@@ -9,7 +9,7 @@ namespace Condense.Pruning.Slimming;
 /// conv with the same outputs (to rounding). The result is the same VggNet configuration with
 /// BatchNorm off and conv biases on.
 /// </summary>
-public static class BnFusion
+internal static class BnFusion
 {
     public static VggNet Fuse(VggNet net)
     {

@@ -107,5 +107,6 @@ public sealed class GptqFactor : IDisposable
         throw new CondenseException("GPTQ: the input statistics are not positive definite even with strong dampening");
     }
 
+    /// <summary>Frees the factor (LibTorch memory).</summary>
     public void Dispose() => u.Dispose();
 }

@@ -12,6 +12,7 @@ namespace Condense.Quantization.Gptq;
 /// to absorb their error. Not with per-block grids, whose blocks must be contiguous in the file.</param>
 public sealed record GptqOptions(double Dampening = 0.01, int BlockSize = 128, bool ActOrder = false)
 {
+    /// <summary>Throws a <see cref="CondenseException"/> quoting the first out-of-range setting, before any layer is solved.</summary>
     public void Validate()
     {
         if (!(Dampening > 0 && Dampening < 1)) throw new CondenseException($"GPTQ dampening must be in (0, 1), not {Dampening}");

@@ -183,5 +183,6 @@ public sealed class HessianAccumulator : IDisposable
         return perRow.data<double>().ToArray();
     }
 
+    /// <summary>Frees the accumulated Hessian (LibTorch memory).</summary>
     public void Dispose() => h?.Dispose();
 }

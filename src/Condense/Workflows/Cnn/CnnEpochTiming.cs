@@ -10,7 +10,7 @@ namespace Condense.Workflows.Cnn;
 /// after a three-batch warm-up, which is exactly what the PyTorch peer
 /// (bench/peers/cnn_epoch.py) times.
 /// </summary>
-public static class CnnEpochTiming
+internal static class CnnEpochTiming
 {
     public sealed record Result(int Samples, int Batch, string Config, int Threads, double EpochSeconds, double LastLoss);
 

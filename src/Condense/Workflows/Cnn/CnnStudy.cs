@@ -19,6 +19,7 @@ namespace Condense.Workflows.Cnn;
 /// </summary>
 public static class CnnStudy
 {
+    /// <summary>Runs the CNN study of <paramref name="request"/> (baseline, then the stages it names) and reports every variant's size, cost and accuracy; <paramref name="log"/> hears progress lines.</summary>
     public static CnnStudyReport Run(CnnStudyRequest request, Action<string>? log = null)
     {
         request.Validate();

@@ -16,25 +16,34 @@ public sealed record CnnVariant(string Name, string Config, long Parameters, lon
 /// <summary>What <see cref="CnnStudy"/> measured; ratios are within this one run.</summary>
 public sealed record CnnStudyReport
 {
+    /// <summary>The data set the study ran on.</summary>
     public required string DataSet { get; init; }
+    /// <summary>Training images used.</summary>
     public required int TrainCount { get; init; }
+    /// <summary>Test images used.</summary>
     public required int TestCount { get; init; }
+    /// <summary>Every network measured, baseline first.</summary>
     public required IReadOnlyList<CnnVariant> Variants { get; init; }
     /// <summary>Seconds per training epoch of the baseline (TorchSharp), the first epoch.</summary>
     public double BaselineEpochSeconds { get; init; }
+    /// <summary>The BatchNorm scaling-factor threshold network slimming cut at.</summary>
     public double? SlimThreshold { get; init; }
+    /// <summary>Share of channels slimming removed.</summary>
     public double? SlimChannelsRemoved { get; init; }
     /// <summary>Per conv unit channels: baseline → slim.</summary>
     public IReadOnlyList<string>? SlimLayers { get; init; }
+    /// <summary>Share of filters L1 filter pruning removed.</summary>
     public double? FilterFraction { get; init; }
     /// <summary>Largest |fused − unfused| log-probability over the test set.</summary>
     public double? FusionMaxDifference { get; init; }
     /// <summary>Parameters of the replaced 3×3 layers (conv + BN) before and after depthwise-separable replacement.</summary>
     public long? ReplacedParametersBefore { get; init; }
+    /// <summary>Parameters of the replaced layers after depthwise-separable replacement.</summary>
     public long? ReplacedParametersAfter { get; init; }
     /// <summary>Per exit position (configuration step), accuracy against average MACs.</summary>
     public IReadOnlyList<EarlyExitCurve>? EarlyExit { get; init; }
 
+    /// <summary>The variant called <paramref name="name"/>, or null when its stage did not run.</summary>
     public CnnVariant? Variant(string name) => Variants.FirstOrDefault(v => v.Name == name);
 }
 

@@ -10,6 +10,7 @@ namespace Condense.Workflows.Imaging;
 /// </summary>
 public static class ImageQuantization
 {
+    /// <summary>Quantizes the request's image to its one k and writes the indexed PNG and error map it names.</summary>
     public static ImageQuantizationReport Run(ImageQuantizationRequest request)
     {
         var image = Load(request.Input, new ImageDecodeOptions { MaxPixels = request.MaxPixels });
@@ -25,6 +26,7 @@ public static class ImageQuantization
         return new ImageQuantizationReport(image, result, result.Sizes with { FileBytes = png.LongLength }, seconds, png.LongLength, errorMapBytes);
     }
 
+    /// <summary>Quantizes the request's image to each of its k and returns the error and size of each, for a rate–distortion curve.</summary>
     public static (RgbImage Image, IReadOnlyList<ImageSweepPoint> Points) Sweep(ImageQuantizationRequest request)
     {
         var image = Load(request.Input, new ImageDecodeOptions { MaxPixels = request.MaxPixels });

@@ -35,13 +35,21 @@ public sealed record ImageQuantizationRequest
         (Input, Ks, Seed, Init, MaxPixels, Output, ErrorMap, ErrorScale) = (input, ks.ToArray(), seed, init, maxPixels, output, errorMap, errorScale);
     }
 
+    /// <summary>The image file or bundled sample.</summary>
     public string Input { get; }
+    /// <summary>Palette sizes.</summary>
     public IReadOnlyList<int> Ks { get; }
+    /// <summary>Seed of the k-means++ start.</summary>
     public int Seed { get; }
+    /// <summary>How the palette starts (k-means++ or median cut).</summary>
     public ColorInit Init { get; }
+    /// <summary>Largest image accepted, in pixels.</summary>
     public long MaxPixels { get; }
+    /// <summary>Indexed PNG to write, or null.</summary>
     public string? Output { get; }
+    /// <summary>Error-map PNG to write, or null.</summary>
     public string? ErrorMap { get; }
+    /// <summary>Error drawn as deep red; null scales to the image's largest error.</summary>
     public int? ErrorScale { get; }
 }
 

@@ -12,6 +12,7 @@ namespace Condense.Workflows.MlpPrune;
 /// </summary>
 public static class MlpPruneWorkflow
 {
+    /// <summary>Loads, prunes (one-shot criterion or training-time method), optionally fine-tunes and writes the model <paramref name="r"/> names, reporting accuracy and density before and after.</summary>
     public static MlpPruneReport Run(MlpPruneRequest r)
     {
         ArgumentNullException.ThrowIfNull(r);

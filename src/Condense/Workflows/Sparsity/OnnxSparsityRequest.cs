@@ -32,6 +32,7 @@ public sealed record OnnxSparsityRequest(string ModelPath, string OutputPath, On
     OnnxCompressionOptions? Encoding = null, double Dampening = 0.01, int BlockSize = 128, bool CompareMagnitude = true,
     long MinSize = 1024, int Threads = 1, long StatisticsBudgetBytes = 256L << 20)
 {
+    /// <summary>Throws a <see cref="CondenseException"/> quoting the first out-of-range setting, before the model is read.</summary>
     public void Validate()
     {
         if (!(Sparsity > 0 && Sparsity < 1)) throw new CondenseException($"sparsity {Sparsity} must be in (0, 1)");

@@ -25,6 +25,7 @@ namespace Condense.Workflows.Sparsity;
 /// </remarks>
 public static class OnnxSparsityWorkflow
 {
+    /// <summary>Prunes an ONNX model's weights (SparseGPT with calibration data, or magnitude), verifies it in ONNX Runtime and reports the measured error.</summary>
     public static OnnxSparsityReport Run(OnnxSparsityRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);

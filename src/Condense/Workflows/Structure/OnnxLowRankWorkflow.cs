@@ -13,6 +13,7 @@ namespace Condense.Workflows.Structure;
 /// </summary>
 public static class OnnxLowRankWorkflow
 {
+    /// <summary>Replaces an ONNX model's large matrices by activation-aware low-rank factors, verifies the result in ONNX Runtime and reports the measured error.</summary>
     public static OnnxLowRankReport Run(OnnxLowRankRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -14,6 +14,7 @@ namespace Condense.Workflows.Structure;
 /// </summary>
 public static class OnnxPruneWorkflow
 {
+    /// <summary>Removes whole channels, neurons or attention heads from an ONNX model with a least-squares refit of what follows, verifies it in ONNX Runtime and reports the measured error.</summary>
     public static OnnxPruneReport Run(OnnxPruneRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);

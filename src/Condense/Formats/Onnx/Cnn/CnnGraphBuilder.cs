@@ -18,8 +18,10 @@ public sealed class CnnGraphBuilder
     readonly Dictionary<string, long> macsByLayer = new(StringComparer.Ordinal);
     int counter;
 
+    /// <summary>Starts an empty graph called <paramref name="name"/>; the model emitting into it declares inputs and outputs.</summary>
     public CnnGraphBuilder(string name) => Graph = new GraphProto { Name = name };
 
+    /// <summary>The graph built so far, for wrapping into a model once the network has emitted its output.</summary>
     public GraphProto Graph { get; }
 
     /// <summary>Multiply-accumulates per sample of every Conv and Gemm so far.</summary>
@@ -58,6 +60,7 @@ public sealed class CnnGraphBuilder
         return Add("Div", [centred, "normalization.std"], shapes[x], "normalized");
     }
 
+    /// <summary>Emits a Conv node (with its weights and bias as initializers) for <paramref name="unit"/> on value <paramref name="x"/> and returns the output value's name.</summary>
     public string Conv(string x, ConvUnit unit)
     {
         var w = unit.Conv.weight!;
@@ -78,6 +81,7 @@ public sealed class CnnGraphBuilder
         return y;
     }
 
+    /// <summary>Emits an inference-mode BatchNormalization node with <paramref name="bn"/>'s running statistics and returns the output value's name.</summary>
     public string BatchNorm(string x, string name, BatchNorm2d bn)
     {
         var inputs = new[]
@@ -90,10 +94,13 @@ public sealed class CnnGraphBuilder
         return y;
     }
 
+    /// <summary>Emits a Relu node on <paramref name="x"/> and returns its output's name.</summary>
     public string Relu(string x) => Add("Relu", [x], shapes[x], x + ".relu");
 
+    /// <summary>Emits an Add node (a residual connection) and returns its output's name; both inputs share one shape.</summary>
     public string Sum(string a, string b) => Add("Add", [a, b], shapes[a], $"{a}+{b}");
 
+    /// <summary>Emits a MaxPool node with a square <paramref name="kernel"/> and equal stride, and returns its output's name.</summary>
     public string MaxPool(string x, long kernel)
     {
         var (c, h, w) = Chw(x);
@@ -111,6 +118,7 @@ public sealed class CnnGraphBuilder
         return Flatten(pooled);
     }
 
+    /// <summary>Emits a Flatten node (N×C×H×W to N×CHW, the order TorchSharp's flatten uses) and returns its output's name.</summary>
     public string Flatten(string x)
     {
         var y = Add("Flatten", [x], [shapes[x].Aggregate(1L, (a, d) => a * d)], x + ".flat");
@@ -118,6 +126,7 @@ public sealed class CnnGraphBuilder
         return y;
     }
 
+    /// <summary>Emits a Gemm node with <paramref name="layer"/>'s weight (transposed by the node, not copied) and bias, and returns its output's name.</summary>
     public string Gemm(string x, string name, Linear layer)
     {
         var w = layer.weight!;
@@ -130,6 +139,7 @@ public sealed class CnnGraphBuilder
         return y;
     }
 
+    /// <summary>Emits the LogSoftmax that ends a classifier, named <paramref name="output"/> so the exported model's output matches the trained one's.</summary>
     public string LogSoftmax(string x, string output)
     {
         var y = Add("LogSoftmax", [x], shapes[x], output, exact: true);
