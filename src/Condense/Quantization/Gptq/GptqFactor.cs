@@ -83,8 +83,9 @@ public sealed class GptqFactor : IDisposable
     /// U upper triangular with UᵀU = (H + λI)⁻¹, λ raised tenfold until the factorisation succeeds,
     /// from JHJ (J the reversal permutation), given as <paramref name="flipped"/>: with
     /// J(H + λI)J = L'L'ᵀ, (H + λI)⁻¹ = (J L'⁻ᵀ J)(J L'⁻¹ J) and J L'⁻¹ J is upper triangular: one
-    /// Cholesky and one triangular inverse (⅔n³) instead of inverting H and factorising the
-    /// inverse. At most three n×n float32 matrices live at once (255 MB at n = 4608).
+    /// Cholesky and one triangular inverse (⅔n³ together, <see cref="LowerInverse"/>) instead of
+    /// inverting H and factorising the inverse. Beside <paramref name="flipped"/>, L' and L'⁻¹ and the
+    /// solver's copy of one trailing block of L' live at once (no n×n identity).
     /// </summary>
     static Tensor UpperCholeskyOfInverse(Tensor flipped, double damp)
     {
@@ -97,14 +98,38 @@ public sealed class GptqFactor : IDisposable
             var (lower, info) = linalg.cholesky_ex(damped);
             damped.Dispose();
             if (info.item<int>() != 0) continue;
-            var identity = eye(n, dtype: ScalarType.Float32);
-            var inverse = linalg.solve_triangular(lower, identity, upper: false);
+            var inverse = LowerInverse(lower);
             lower.Dispose();
-            identity.Dispose();
             if (!inverse.isfinite().all().item<bool>()) continue;
             return inverse.flip(0, 1).MoveToOuterDisposeScope();
         }
         throw new CondenseException("GPTQ: the input statistics are not positive definite even with strong dampening");
+    }
+
+    /// <summary>Columns of the identity solved at once by <see cref="LowerInverse"/>.</summary>
+    internal const int InverseBlock = 512;
+
+    /// <summary>
+    /// L⁻¹ of a lower triangular float32 L, in n³/3 instead of the n³ of one triangular solve against
+    /// the whole identity: L⁻¹ is lower triangular, so the columns [a, a+b) of L⁻¹ are 0 above row a and
+    /// below it solve L[a:, a:] X = I[a:, a:a+b] — each block of columns solved against the trailing part
+    /// of L only (LAPACK's strtri would do the same; LibTorch does not expose it). Every entry is the
+    /// same forward substitution as before, summed in LibTorch's order for the smaller system, so only
+    /// the last float32 bits differ from the one solve.
+    /// </summary>
+    internal static Tensor LowerInverse(Tensor lower)
+    {
+        var n = lower.shape[0];
+        var inverse = zeros(n, n, dtype: lower.dtype);
+        for (long a = 0; a < n; a += InverseBlock)
+        {
+            using var scope = NewDisposeScope();
+            long width = Math.Min(InverseBlock, n - a), rest = n - a;
+            var trailing = lower.narrow(0, a, rest).narrow(1, a, rest);
+            var identity = eye(rest, width, dtype: lower.dtype);
+            inverse.narrow(0, a, rest).narrow(1, a, width).copy_(linalg.solve_triangular(trailing, identity, upper: false));
+        }
+        return inverse;
     }
 
     /// <summary>Frees the factor (LibTorch memory).</summary>

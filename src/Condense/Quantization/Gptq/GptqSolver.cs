@@ -17,7 +17,12 @@ namespace Condense.Quantization.Gptq;
 /// Columns that never see input (diag H = 0) are set to 0 (they cannot change the output);
 /// λ = dampening · mean diag H is added to the diagonal, and multiplied by 10 until H is positive
 /// definite. Errors are applied lazily per block of columns: inside a block by rank-1 updates,
-/// to the rest in one LibTorch matrix product per block. All arithmetic in float64.
+/// to the rest in one LibTorch matrix product per block. A block's own columns are rounded and
+/// compensated in float64; W and the lazy products (rows·n² multiply-adds per solve, most of its
+/// time) are float32, as in the reference implementation: one in-place <c>addmm_</c> per block, with no
+/// float64 copy of U's strip and no temporary the size of W's rest. Float32 moves a code only where
+/// a value lies within float32 rounding of a decision boundary (the figures of ResNet18's analysis
+/// moved by the amounts stated in docs/analyze-and-plan.md).
 /// </remarks>
 public static class GptqSolver
 {
@@ -68,9 +73,10 @@ public static class GptqSolver
             if (energy[j] <= 0)
                 for (int r = 0; r < rows; r++) w[(long)r * columns + j] = 0;
 
-        // perm[k] = the original column quantized k-th.
+        // perm[k] = the original column quantized k-th. W lives in float32 (the weights are float32 to begin
+        // with): the lazy updates below are float32 products, added in place (see the remarks).
         var perm = factor.Order;
-        var wt = tensor(w, new long[] { rows, columns });
+        var wt = tensor(weights.Length == 0 ? [] : ToFloat32(w), new long[] { rows, columns });
         if (options.ActOrder) wt = wt.index_select(1, tensor(perm.Select(i => (long)i).ToArray()));
         var u = factor.U;
         var q = new float[weights.Length];
@@ -79,13 +85,15 @@ public static class GptqSolver
         // when all earlier errors have reached it.
         var groupWidth = quantizer.GroupWidth;
         var batch = groupWidth > 0 ? Math.Max(1, options.BlockSize / groupWidth) * groupWidth : options.BlockSize;
+        var w1 = new double[rows * Math.Min(batch, columns)];
+        var u1 = new double[Math.Min(batch, columns) * Math.Min(batch, columns)];
+        var err = new float[rows * Math.Min(batch, columns)];
         for (int i1 = 0; i1 < columns; i1 += batch)
         {
             int i2 = Math.Min(i1 + batch, columns), count = i2 - i1;
             using var inner = NewDisposeScope();
-            var w1 = wt.narrow(1, i1, count).contiguous().data<double>().ToArray();
-            var u1 = u.narrow(0, i1, count).narrow(1, i1, count).to_type(ScalarType.Float64).contiguous().data<double>().ToArray();
-            var err = new double[rows * count];
+            Widen(wt.narrow(1, i1, count), w1.AsSpan(0, rows * count));
+            Widen(u.narrow(0, i1, count).narrow(1, i1, count), u1.AsSpan(0, count * count));
             for (int i = 0; i < count; i++)
             {
                 int column = perm[i1 + i];
@@ -105,17 +113,33 @@ public static class GptqSolver
                     var rounded = quantizer.Quantize(r, column, value);
                     q[(long)r * columns + column] = (float)rounded;
                     var e = (value - rounded) / d;
-                    err[r * count + i] = e;
+                    err[r * count + i] = (float)e;
                     SubtractScaled(w1.AsSpan(r * count + i + 1, count - i - 1), e, ui);
                 }
             }
+            // The columns after the block: W[:, i2:] −= E·U[i1:i2, i2:], one float32 product written into W
+            // (views with a row stride, no copy of U's strip and no temporary the size of W's rest).
             if (i2 < columns)
-            {
-                var e = tensor(err, new long[] { rows, count });
-                wt.narrow(1, i2, columns - i2).sub_(e.mm(u.narrow(0, i1, count).narrow(1, i2, columns - i2).to_type(ScalarType.Float64)));
-            }
+                wt.narrow(1, i2, columns - i2).addmm_(tensor(err.AsSpan(0, rows * count).ToArray(), new long[] { rows, count }),
+                    u.narrow(0, i1, count).narrow(1, i2, columns - i2), beta: 1, alpha: -1);
         }
         return q;
+    }
+
+    static float[] ToFloat32(double[] w)
+    {
+        var f = new float[w.Length];
+        for (int i = 0; i < w.Length; i++) f[i] = (float)w[i];
+        return f;
+    }
+
+    // A float32 matrix view widened into a row-major double span (one contiguous copy of the small view, read
+    // as a span: TensorAccessor's ToArray enumerates indices one element at a time).
+    static void Widen(Tensor view, Span<double> target)
+    {
+        using var block = view.contiguous();
+        var values = MemoryMarshal.Cast<byte, float>(block.bytes);
+        for (int k = 0; k < target.Length; k++) target[k] = values[k];
     }
 
     // target[k] −= e·u[k], vectorised: a multiply then a subtract per element, exactly as the scalar loop

@@ -159,4 +159,62 @@ public sealed class GptqSolverTests
         Assert.Equal(0, factor.Energy[3]);
         Assert.Equal(actOrder, factor.Order[0] != 0 || factor.Order.Last() != columns - 1);
     }
+
+    // GPTQ as the paper writes it, with no lazy blocks and every update in float64 at once: the independent
+    // computation the solver's float32 lazy products are checked against.
+    static (float[] Q, byte[] Codes) Textbook(float[] weights, int rows, int columns, GptqFactor factor, LinearGridQuantizer quantizer)
+    {
+        int n = columns;
+        var u = factor.U.to_type(TorchSharp.torch.ScalarType.Float64).contiguous().data<double>().ToArray();
+        var w = weights.Select(v => (double)v).ToArray();
+        var energy = factor.Energy.ToArray();
+        quantizer.Fit(w, rows, columns, energy);
+        for (int j = 0; j < columns; j++)
+            if (energy[j] <= 0)
+                for (int r = 0; r < rows; r++) w[r * columns + j] = 0;
+        var perm = factor.Order;
+        var q = new float[w.Length];
+        for (int k = 0; k < n; k++)
+        {
+            int column = perm[k];
+            for (int r = 0; r < rows; r++)
+            {
+                var value = w[r * columns + column];
+                var rounded = quantizer.Quantize(r, column, value);
+                q[r * columns + column] = (float)rounded;
+                var e = (value - rounded) / u[k * n + k];
+                for (int j = k + 1; j < n; j++) w[r * columns + perm[j]] -= e * u[k * n + j];
+            }
+        }
+        return (q, quantizer.Result().Codes);
+    }
+
+    [Theory]
+    [InlineData(false, 16)]
+    [InlineData(true, 16)]
+    [InlineData(false, 128)]
+    public void Lazy_float32_blocks_give_the_textbook_float64_solution(bool actOrder, int blockSize)
+    {
+        var rng = new Random(31);
+        int rows = 24, columns = 200;
+        var w = Gaussian(rng, rows * columns);
+        var x = CorrelatedInputs(rng, 600, columns);
+        var h = Hessian(x, columns);
+        var options = new GptqOptions(BlockSize: blockSize, ActOrder: actOrder);
+        using var factor = GptqFactor.Of(h, columns, options);
+        var solver = new LinearGridQuantizer(4);
+        var q = GptqSolver.Solve(w, rows, columns, factor, solver);
+        var (reference, referenceCodes) = Textbook(w, rows, columns, factor, new LinearGridQuantizer(4));
+        // Float32 sums can move a code only where a value lies within rounding of a decision boundary: a
+        // wrong block, strip or sign in the lazy update would move most of them.
+        var codes = solver.Result().Codes;
+        var same = codes.Zip(referenceCodes, (a, b) => a == b).Count(e => e);
+        Assert.True(same >= codes.Length * 0.99, $"{codes.Length - same} of {codes.Length} codes differ");
+        var error = HessianError.Relative(w, q, rows, columns, h);
+        var referenceError = HessianError.Relative(w, reference, rows, columns, h);
+        Assert.Equal(referenceError, error, referenceError * 0.01);
+        // And the compensation is real: well below rounding to nearest on the same grid.
+        var rtn = RoundToNearest.Solve(w, rows, columns, new LinearGridQuantizer(4));
+        Assert.True(error < 0.8 * HessianError.Relative(w, rtn, rows, columns, h));
+    }
 }
