@@ -26,8 +26,13 @@ public sealed record CnnStudyRequest
     /// <summary>Configuration steps after which an early exit is tried (one curve each).</summary>
     public IReadOnlyList<int> ExitAfterSteps { get; init; } = [2, 5];
     public IReadOnlyList<double> ExitThresholds { get; init; } = [0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 1.01];
-    /// <summary>Which stages run: baseline (always), slimming, filters, fusion, separable, exit.</summary>
-    public IReadOnlySet<string> Stages { get; init; } = new HashSet<string> { "slimming", "filters", "fusion", "separable", "exit" };
+    /// <summary>Group counts of the group-convolution replacement (stage "groups").</summary>
+    public IReadOnlyList<int> Groups { get; init; } = [2, 4];
+    /// <summary>Which stages run: baseline (always), slimming, filters, fusion, separable, groups, order, autoencoder, exit.</summary>
+    public IReadOnlySet<string> Stages { get; init; } = new HashSet<string> { "slimming", "filters", "fusion", "separable", "groups", "order", "autoencoder", "exit" };
+
+    /// <summary>Every stage name <see cref="Stages"/> may hold.</summary>
+    public static IReadOnlyList<string> KnownStages { get; } = ["slimming", "filters", "fusion", "separable", "groups", "order", "autoencoder", "exit"];
     /// <summary>Where the models are written (ONNX and safetensors); null writes none.</summary>
     public string? OutputFolder { get; init; }
     public int LatencyBatch { get; init; } = 256;
@@ -39,5 +44,8 @@ public sealed record CnnStudyRequest
         if (Epochs is < 1 or > 1000 || FineTuneEpochs is < 0 or > 1000) throw new CondenseException($"epochs {Epochs} / fine-tune epochs {FineTuneEpochs} out of range");
         if (!(SlimFraction is >= 0 and < 1)) throw new CondenseException($"slimming fraction {SlimFraction} must be in [0, 1)");
         if (TrainCount < 0 || TestCount < 0) throw new CondenseException("train and test counts must be ≥ 0");
+        if (Stages.FirstOrDefault(s => !KnownStages.Contains(s)) is { } unknown)
+            throw new CondenseException($"unknown study stage '{unknown}' (known: {string.Join(", ", KnownStages)})");
+        if (Groups.Any(g => g is < 2 or > 1024)) throw new CondenseException($"group counts ({string.Join(", ", Groups)}) must be in 2–1024");
     }
 }
