@@ -29,12 +29,13 @@ public static class StudyCnnCommand
         var groups = new Option<string>("--groups") { Description = "Comma-separated group counts of the group-convolution replacement", DefaultValueFactory = _ => "2,4" };
         var batch = new Option<int>("--batch-size") { Description = "Mini-batch size", DefaultValueFactory = _ => 128 };
         var lr = new Option<double>("--lr") { Description = "Adam learning rate (StepLR 0.7 per epoch)", DefaultValueFactory = _ => 1e-3 };
+        var aeLr = new Option<double>("--ae-lr") { Description = "Adam learning rate of the convolutional autoencoders (the bilinear decoder collapses at 2e-3)", DefaultValueFactory = _ => 1e-3 };
         var seed = new Option<long>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--output", "-o") { Description = "Folder for the ONNX and safetensors files (none written when absent)" };
         var json = CliConsole.JsonOption();
         var command = new Command("cnn", "VGG-BN on Fashion-MNIST: slimming, filter pruning, BN fusion, depthwise-separable and group convs, layer order, conv autoencoders, early exit, all in ONNX Runtime.")
         {
-            data, trainCount, testCount, config, epochs, finetune, lambda, fraction, minKeep, exit, stages, groups, batch, lr, seed, output, json,
+            data, trainCount, testCount, config, epochs, finetune, lambda, fraction, minKeep, exit, stages, groups, batch, lr, aeLr, seed, output, json,
         };
         command.SetAction(parse =>
         {
@@ -46,7 +47,7 @@ public static class StudyCnnCommand
                 Groups = parse.GetValue(groups)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                     .Select(x => int.TryParse(x, NumberStyles.None, CultureInfo.InvariantCulture, out var g) ? g : throw new CondenseException($"--groups: '{x}' is not a whole number")).ToArray(),
                 Stages = parse.GetValue(stages)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(),
-                BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
+                BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr), AutoencoderLearningRate = parse.GetValue(aeLr),
                 Seed = parse.GetValue(seed), OutputFolder = parse.GetValue(output),
             };
             var asJson = parse.GetValue(json);

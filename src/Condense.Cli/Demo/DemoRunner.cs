@@ -126,6 +126,7 @@ public sealed class DemoRunner
     void CnnSection()
     {
         var started = _clock.Elapsed;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;   // CPU time too: wall time on a shared machine says little
         var references = new Dictionary<string, (long Bytes, float[] Outputs)>();
         foreach (var a in CnnStage.Run(_options, _train, _test, _notes, Step))
         {
@@ -133,7 +134,7 @@ public sealed class DemoRunner
                 references[a.Model] = reference = (new FileInfo(a.Path).Length, ModelFiles.Outputs(a.Path, _test, _options.OutputSamples));
             Add(a.Model, ModelTask.Classification, reference.Bytes, reference.Outputs, a.Method, a.Setting, a.Path);
         }
-        _notes.Add($"The CNN section took {(_clock.Elapsed - started).TotalSeconds:F0} s of this run (load average {Bench.LoadAverages.OneMinute() ?? "unknown"} at its end).");
+        _notes.Add($"The CNN section took {(_clock.Elapsed - started).TotalSeconds:F0} s wall, {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F0} s CPU of this run (load average {Bench.LoadAverages.OneMinute() ?? "unknown"} at its end).");
     }
 
     void Add(DemoModel model, string method, string setting, string path) =>

@@ -202,7 +202,7 @@ public static class CnnStudy
             manual_seed(request.Seed);
             using var net = new ConvAutoencoder(decoder);
             var name = decoder == AutoencoderDecoder.ConvTranspose ? "autoencoder-convtranspose" : "autoencoder-bilinear";
-            Trainer.Train(net, train, null, options, new TrainingHooks
+            Trainer.Train(net, train, null, options with { LearningRate = request.AutoencoderLearningRate }, new TrainingHooks
             {
                 OnEpoch = (m, _) => log($"{name} epoch {m.Epoch}: train MSE {m.TrainLoss:F5}, {m.Seconds:F1} s"),
             });
