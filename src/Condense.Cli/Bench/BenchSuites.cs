@@ -20,6 +20,7 @@ public static class BenchSuites
         new("scale", ["bench", "scale", "--size", "1GB", "--clean", "--json"], BenchSystemFigures.Scale),
         new("studio", ["bench", "studio", "--json"], BenchSystemFigures.Studio),
         new("cnn", ["bench", "cnn", "--samples", "60000", .. (peers ? Array.Empty<string>() : ["--no-peer"]), "--json"], BenchModelFigures.Cnn),
+        new("cnn-tricks", BenchCnnTrickFigures.Arguments, BenchCnnTrickFigures.Figures),
         new("multihash", ["hash", "--model", "lenet300", "--factor", "8", "--sweep", "1,2,4", "--buckets", "separate", "--epochs", "1", "--json"], BenchModelFigures.MultiHash),
         new("runtime", ["bench", "runtime", "--runs", "20", .. (peers ? Array.Empty<string>() : ["--no-peer"]), "--json"], BenchRuntimeFigures.Figures),
         new("calibrate-memory", ["bench", "calibration", "--task", "compress", "--json"], BenchCalibrationFigures.CalibrateMemory),

@@ -25,15 +25,17 @@ public static class StudyCnnCommand
         var fraction = new Option<double>("--slim") { Description = "Fraction of channels slimming removes", DefaultValueFactory = _ => 0.7 };
         var minKeep = new Option<double>("--slim-min-keep") { Description = "Fraction of each layer slimming always keeps (0: one global threshold, as Liu et al.)", DefaultValueFactory = _ => 0 };
         var exit = new Option<string>("--exit-after") { Description = "Comma-separated configuration steps after which an early exit is tried", DefaultValueFactory = _ => "2,5" };
-        var stages = new Option<string>("--stages") { Description = "Comma-separated: slimming, filters, fusion, separable, exit", DefaultValueFactory = _ => "slimming,filters,fusion,separable,exit" };
+        var stages = new Option<string>("--stages") { Description = "Comma-separated: " + string.Join(", ", CnnStudyRequest.KnownStages), DefaultValueFactory = _ => string.Join(",", CnnStudyRequest.KnownStages) };
+        var groups = new Option<string>("--groups") { Description = "Comma-separated group counts of the group-convolution replacement", DefaultValueFactory = _ => "2,4" };
         var batch = new Option<int>("--batch-size") { Description = "Mini-batch size", DefaultValueFactory = _ => 128 };
         var lr = new Option<double>("--lr") { Description = "Adam learning rate (StepLR 0.7 per epoch)", DefaultValueFactory = _ => 1e-3 };
+        var aeLr = new Option<double>("--ae-lr") { Description = "Adam learning rate of the convolutional autoencoders (the bilinear decoder collapses at 2e-3)", DefaultValueFactory = _ => 1e-3 };
         var seed = new Option<long>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--output", "-o") { Description = "Folder for the ONNX and safetensors files (none written when absent)" };
         var json = CliConsole.JsonOption();
-        var command = new Command("cnn", "VGG-BN on Fashion-MNIST: slimming, filter pruning, BN fusion, depthwise-separable, early exit, all in ONNX Runtime.")
+        var command = new Command("cnn", "VGG-BN on Fashion-MNIST: slimming, filter pruning, BN fusion, depthwise-separable and group convs, layer order, conv autoencoders, early exit, all in ONNX Runtime.")
         {
-            data, trainCount, testCount, config, epochs, finetune, lambda, fraction, minKeep, exit, stages, batch, lr, seed, output, json,
+            data, trainCount, testCount, config, epochs, finetune, lambda, fraction, minKeep, exit, stages, groups, batch, lr, aeLr, seed, output, json,
         };
         command.SetAction(parse =>
         {
@@ -42,8 +44,10 @@ public static class StudyCnnCommand
                 DataSet = parse.GetValue(data)!, TrainCount = parse.GetValue(trainCount), TestCount = parse.GetValue(testCount),
                 Config = parse.GetValue(config)!, Epochs = parse.GetValue(epochs), FineTuneEpochs = parse.GetValue(finetune),
                 Lambda = parse.GetValue(lambda), SlimFraction = parse.GetValue(fraction), SlimMinKeep = parse.GetValue(minKeep), ExitAfterSteps = parse.GetValue(exit)!.Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray(),
+                Groups = parse.GetValue(groups)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                    .Select(x => int.TryParse(x, NumberStyles.None, CultureInfo.InvariantCulture, out var g) ? g : throw new CondenseException($"--groups: '{x}' is not a whole number")).ToArray(),
                 Stages = parse.GetValue(stages)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(),
-                BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
+                BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr), AutoencoderLearningRate = parse.GetValue(aeLr),
                 Seed = parse.GetValue(seed), OutputFolder = parse.GetValue(output),
             };
             var asJson = parse.GetValue(json);
@@ -79,6 +83,17 @@ public static class StudyCnnCommand
         if (r.FusionMaxDifference is { } d) console.WriteLine($"BN fusion: largest |fused − unfused| log-probability {d:G3}");
         if (r.ReplacedParametersBefore is { } pb && r.ReplacedParametersAfter is { } pa)
             console.WriteLine($"depthwise-separable: replaced layers {pb:N0} → {pa:N0} parameters ({(double)pb / pa:F1}× fewer)");
+        foreach (var g in r.Groups ?? [])
+            console.WriteLine($"{g.Variant}: replaced layers {g.Before:N0} → {g.After:N0} parameters ({(double)g.Before / g.After:F1}× fewer)");
+        if (r.ReorderedFusion is { } refusal) console.WriteLine($"Conv→ReLU→MaxPool→BN, BN fusion: {refusal}");
+        if (r.Autoencoders is { Count: > 0 } aes)
+        {
+            var t = new Table().AddColumns("autoencoder", "params", "MACs", "test MSE", "ORT MSE", "max |ORT − TorchSharp|", "ORT ms", "vs ConvTranspose");
+            foreach (var a in aes)
+                t.AddRow(a.Name, a.Parameters.ToString("N0"), a.Macs.ToString("N0"), a.Mse.ToString("F5", CultureInfo.InvariantCulture), a.OrtMse.ToString("F5", CultureInfo.InvariantCulture),
+                    a.OrtMaxDifference.ToString("G3", CultureInfo.InvariantCulture), a.OrtMilliseconds.ToString("F2", CultureInfo.InvariantCulture), (a.OrtMilliseconds / aes[0].OrtMilliseconds).ToString("F2", CultureInfo.InvariantCulture) + "×");
+            console.Write(t);
+        }
         foreach (var curve in r.EarlyExit ?? [])
         {
             var t = new Table().AddColumns($"exit after step {curve.AfterStep}: threshold", "exit early", "test accuracy", "average MACs", "MACs saved");

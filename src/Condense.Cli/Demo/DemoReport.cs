@@ -58,7 +58,8 @@ public static class DemoReport
                 h.Append(inv, $"<tr{(front.Contains(i) ? " class=\"front\"" : "")}><td>{E(r.Method)}</td><td class=\"l\">{E(r.Setting)}</td><td>{r.Bytes:N0}</td><td>{r.Ratio:F1}×</td><td>{quality}</td><td>{r.OutputError:G3}</td><td>{E(r.Runtime)}</td><td class=\"l\"><code>{E(r.File)}</code></td></tr>");
             }
             h.Append("</table>");
-            h.Append(Img(classifier ? Figures[0] : Figures[1], $"{model}: file size against {(classifier ? "accuracy" : "MSE")}, Pareto front dashed"));
+            if (model is "classifier" or "autoencoder")   // the CNN sections (cnn-…) are a few rows: the table says it all
+                h.Append(Img(classifier ? Figures[0] : Figures[1], $"{model}: file size against {(classifier ? "accuracy" : "MSE")}, Pareto front dashed"));
         }
         h.Append("<h2>Per layer: what quantization costs the operator</h2><p>For k-means weight sharing at each bits, the relative output error ‖(W−Q)x‖₁/‖Wx‖₁ measured on real inputs (test digits for fc1, propagated activations after), beside its bound cond₁(W)·‖W−Q‖₁/‖W‖₁. A large cond₁ makes the bound loose; the measured error is what the network feels.</p><table><tr><th>layer</th><th>shape</th><th>cond₁</th><th>eff. rank</th><th>bits</th><th>‖W−Q‖₁/‖W‖₁</th><th>bound</th><th>measured mean</th><th>measured max</th></tr>");
         foreach (var l in result.Layers)

@@ -48,6 +48,7 @@ public sealed class DemoRunner
                     Add(model, row.Method, row.Setting, row.Path);
             }
         }
+        CnnSection();
         Step($"per-layer metrics of the {models[0].Name}");
         var layers = DemoMetricStages.Layers(models[0], _test, _options.Quick);
         Step("colour quantization sweep on the bundled photo (chelsea)");
@@ -118,14 +119,35 @@ public sealed class DemoRunner
         Compress("linear", "int4 per channel", new OnnxCompressionOptions(OnnxCompressionMethod.Linear, 4, PerChannel: true), "int4");
     }
 
-    void Add(DemoModel model, string method, string setting, string path)
+    /// <summary>
+    /// The CNN rows (<see cref="CnnStage"/>): each model's fp32 ONNX file is its own reference for
+    /// ratio and output error, as the classifier's is for the MLP rows.
+    /// </summary>
+    void CnnSection()
     {
-        var evaluation = ModelFiles.Evaluate(path, _test, model.Net.Task);
+        var started = _clock.Elapsed;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;   // CPU time too: wall time on a shared machine says little
+        var references = new Dictionary<string, (long Bytes, float[] Outputs)>();
+        foreach (var a in CnnStage.Run(_options, _train, _test, _notes, Step))
+        {
+            if (!references.TryGetValue(a.Model, out var reference))
+                references[a.Model] = reference = (new FileInfo(a.Path).Length, ModelFiles.Outputs(a.Path, _test, _options.OutputSamples));
+            Add(a.Model, ModelTask.Classification, reference.Bytes, reference.Outputs, a.Method, a.Setting, a.Path);
+        }
+        _notes.Add($"The CNN section took {(_clock.Elapsed - started).TotalSeconds:F0} s wall, {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F0} s CPU of this run (load average {Bench.LoadAverages.OneMinute() ?? "unknown"} at its end).");
+    }
+
+    void Add(DemoModel model, string method, string setting, string path) =>
+        Add(model.Name, model.Net.Task, model.Fp32OnnxBytes, model.ReferenceOutputs, method, setting, path);
+
+    void Add(string model, ModelTask task, long fp32OnnxBytes, float[] referenceOutputs, string method, string setting, string path)
+    {
+        var evaluation = ModelFiles.Evaluate(path, _test, task);
         var outputs = ModelFiles.Outputs(path, _test, _options.OutputSamples);
         var bytes = new FileInfo(path).Length;
-        _rows.Add(new DemoRow(model.Name, method, setting, Path.GetRelativePath(_options.Folder, path), bytes,
-            (double)model.Fp32OnnxBytes / bytes, evaluation.Accuracy, model.Net.IsClassifier ? null : evaluation.Loss,
-            DemoArtifacts.RelativeOutputError(model.ReferenceOutputs, outputs),
+        _rows.Add(new DemoRow(model, method, setting, Path.GetRelativePath(_options.Folder, path), bytes,
+            (double)fp32OnnxBytes / bytes, evaluation.Accuracy, task == ModelTask.Classification ? null : evaluation.Loss,
+            DemoArtifacts.RelativeOutputError(referenceOutputs, outputs),
             path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? "onnxruntime" : "condense"));
     }
 }

@@ -21,7 +21,7 @@ public class BenchAllTests : IDisposable
     {
         var quoted = BenchSuites.All(peers: false);
         var live = BenchSuites.All(peers: true);
-        Assert.Equal(new[] { "train", "kmeans", "kmeans-4096", "image", "image-process", "lowrank", "scale", "studio", "cnn", "multihash", "runtime", "calibrate-memory", "analyze-resnet18", "study-vd", "study-agp", "study-skeleton", "study-scratch" }, quoted.Select(s => s.Name));
+        Assert.Equal(new[] { "train", "kmeans", "kmeans-4096", "image", "image-process", "lowrank", "scale", "studio", "cnn", "cnn-tricks", "multihash", "runtime", "calibrate-memory", "analyze-resnet18", "study-vd", "study-agp", "study-skeleton", "study-scratch" }, quoted.Select(s => s.Name));
         Assert.All(quoted, s => Assert.Equal("--json", s.Arguments[^1]));
         Assert.All(quoted, s => Assert.DoesNotContain("--peers", s.Arguments));
         Assert.Equal(new[] { "kmeans", "image", "lowrank" }, live.Where(s => s.Arguments.Contains("--peers")).Select(s => s.Name));
@@ -60,6 +60,31 @@ public class BenchAllTests : IDisposable
         Assert.False(slow.Single().Met);   // 1.3×
         var alone = Suite("cnn").Figures(JsonNode.Parse("""{"samples":60000,"batch":128,"condense_epoch_s":130.0,"pytorch_epoch_s":null}""")!);
         Assert.Null(alone.Single().Met);   // no peer, no verdict
+    }
+
+    [Fact]
+    public void CnnTrickFiguresSetEachTrickBesideTheBaselineOfTheSameRun()
+    {
+        Assert.Equal(["study", "cnn"], Suite("cnn-tricks").Arguments.Take(2));
+        var json = JsonNode.Parse("""
+            {"variants":[{"name":"baseline","accuracy":0.95,"macs":1000,"ort_milliseconds":10.0},
+              {"name":"groups2","accuracy":0.94,"macs":600,"ort_milliseconds":8.0},
+              {"name":"relu-pool-bn","accuracy":0.96,"macs":1000,"ort_milliseconds":12.0}],
+             "groups":[{"variant":"groups2","before":200,"after":100}],
+             "reordered_fusion":"cannot be fused",
+             "autoencoders":[{"name":"autoencoder-convtranspose","mse":0.02,"macs":400,"ort_milliseconds":5.0,"ort_max_difference":2e-7},
+               {"name":"autoencoder-bilinear","mse":0.01,"macs":600,"ort_milliseconds":6.0,"ort_max_difference":3e-5}]}
+            """)!;
+        var f = Suite("cnn-tricks").Figures(json);
+        Assert.Equal(4, f.Count);
+        Assert.Equal("94.00 %", f[0].Condense);
+        Assert.StartsWith("2.0× fewer replaced params, 0.60× MACs, 0.80× ORT ms", f[0].Target);
+        Assert.Equal("96.00 %", f[1].Condense);
+        Assert.Equal("0.01000", f[2].Condense);
+        Assert.StartsWith("1.50× MACs, 1.20× ORT ms", f[2].Target);
+        Assert.Equal(true, f[3].Met);
+        json["autoencoders"]![1]!["ort_max_difference"] = 2e-4;
+        Assert.Equal(false, Suite("cnn-tricks").Figures(json)[3].Met);
     }
 
     [Fact]

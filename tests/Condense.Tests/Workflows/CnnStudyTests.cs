@@ -15,10 +15,10 @@ public class CnnStudyTests : IDisposable
         {
             DataSet = Condense.Data.DataSets.Mnist10k, TrainCount = 256, TestCount = 200, Config = "4,M,6,M",
             Epochs = 1, FineTuneEpochs = 1, BatchSize = 64, LatencyBatch = 16, LatencyRuns = 2, ExitAfterSteps = [2],
-            ExitThresholds = [0, 0.9, 1.01], OutputFolder = _dir,
+            ExitThresholds = [0, 0.9, 1.01], OutputFolder = _dir, Groups = [2],
         });
         var exported = report.Variants.Where(v => v.OrtAccuracy is not null).ToList();
-        Assert.Equal(["baseline", "slim-finetuned", "filters-finetuned", "fused", "separable"], exported.Select(v => v.Name));
+        Assert.Equal(["baseline", "slim-finetuned", "filters-finetuned", "fused", "separable", "groups2", "relu-pool-bn"], exported.Select(v => v.Name));
         Assert.All(exported, v =>
         {
             Assert.Equal(v.Accuracy, v.OrtAccuracy!.Value, 3);   // 200 images: one image is 0.005
@@ -28,6 +28,19 @@ public class CnnStudyTests : IDisposable
         Assert.True(report.Variant("slim-finetuned")!.Macs < report.Variant("baseline")!.Macs);
         Assert.True(report.FusionMaxDifference < 1e-4);
         Assert.True(report.ReplacedParametersAfter < report.ReplacedParametersBefore);
+        // Groups of 2 halve the replaced 3×3 weights (6 filters of 4/2 inputs); BN is unchanged.
+        var groups = report.Groups!.Single();
+        Assert.Equal((6 * 4 * 9 + 12, 6 * 2 * 9 + 12), (groups.Before, groups.After));
+        Assert.Equal("4,M,6g2,M", report.Variant("groups2")!.Config);
+        Assert.Contains("cannot be fused", report.ReorderedFusion);
+        Assert.Equal(report.Variant("baseline")!.Parameters, report.Variant("relu-pool-bn")!.Parameters);
+        Assert.Equal(["autoencoder-convtranspose", "autoencoder-bilinear"], report.Autoencoders!.Select(a => a.Name));
+        Assert.All(report.Autoencoders!, a =>
+        {
+            Assert.True(a.OrtMaxDifference <= 1e-4);
+            Assert.Equal(a.Mse, a.OrtMse, 5);
+            Assert.True(File.Exists(a.File));
+        });
         var curve = report.EarlyExit!.Single().Points;
         Assert.Equal(1.0, curve[0].ExitFraction);   // threshold 0: everything exits
         Assert.Equal(0.0, curve[^1].ExitFraction);  // above 1: nothing does, the full network's accuracy

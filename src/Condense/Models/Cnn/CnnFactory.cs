@@ -43,6 +43,11 @@ public static class CnnFactory
         };
     }
 
+    static ConvOrder OrderOf(IReadOnlyDictionary<string, string> metadata, string source) =>
+        !metadata.TryGetValue("order", out var o) ? ConvOrder.ConvBnReluPool
+        : o == VggNet.OrderName ? ConvOrder.ConvReluPoolBn
+        : throw new InvalidFileException(source, $"unknown VGG layer order '{o}' (known: {VggNet.OrderName})");
+
     /// <summary>Rebuilds the (untrained) network a model file's metadata describes.</summary>
     public static CnnModel Build(IReadOnlyDictionary<string, string> metadata, string source)
     {
@@ -57,7 +62,7 @@ public static class CnnFactory
             return Get("architecture") switch
             {
                 "LeNet5" => new LeNet5(n),
-                "Vgg" => new VggNet(Get("config"), Get("batch_norm") == "true", n),
+                "Vgg" => new VggNet(Get("config"), Get("batch_norm") == "true", n, order: OrderOf(metadata, source)),
                 "ResNet" => new ResNet(int.Parse(Get("width"), CultureInfo.InvariantCulture), int.Parse(Get("blocks"), CultureInfo.InvariantCulture), n),
                 var other => throw new InvalidFileException(source, $"unknown CNN architecture '{other}'"),
             };

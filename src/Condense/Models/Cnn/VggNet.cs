@@ -13,6 +13,10 @@ namespace Condense.Models.Cnn;
 /// Linear layer (<c>fc</c>). The configuration is the whole architecture, so a slimmed network is
 /// just a VggNet with smaller numbers (network slimming keeps a real, smaller model), and a
 /// BN-fused one is the same configuration with <see cref="BatchNorm"/> off and conv biases on.
+/// A group convolution unit is "32g4": a 3×3 conv of 32 filters in 4 groups (each filter sees a
+/// quarter of the input channels, so a quarter of the weights and MACs). <see cref="Order"/>
+/// moves every BN after the ReLU and the max pool that follow its conv (Conv→ReLU→MaxPool→BN),
+/// the survey's alternative ordering; BN fusion needs the conv-adjacent default.
 /// </summary>
 public sealed class VggNet : CnnModel
 {
@@ -24,19 +28,24 @@ public sealed class VggNet : CnnModel
     readonly Linear fc;
 
     /// <summary>A VGG of configuration <paramref name="config"/> (channel counts and "M" for max-pooling, comma-separated), with BatchNorm after each convolution when <paramref name="batchNorm"/> (what network slimming prunes by).</summary>
-    public VggNet(string config, bool batchNorm = true, Normalization? normalization = null, int classes = 10)
+    public VggNet(string config, bool batchNorm = true, Normalization? normalization = null, int classes = 10, ConvOrder order = ConvOrder.ConvBnReluPool)
         : base("Vgg", normalization)
     {
         Config = config;
         BatchNorm = batchNorm;
+        Order = order;
         long channels = 1;
         var index = 0;
         foreach (var raw in config.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             if (raw == "M") { ops.Add("M"); continue; }
             var separable = raw.StartsWith('d');
-            if (!int.TryParse(separable ? raw[1..] : raw, NumberStyles.None, CultureInfo.InvariantCulture, out var c) || c <= 0 || c > 4096)
-                throw new CondenseException($"VGG configuration '{config}': '{raw}' is not M, a channel count (1–4096) or d<channels>");
+            var (count, groups) = SplitGroups(separable ? raw[1..] : raw);
+            if (!int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var c) || c <= 0 || c > 4096
+                || !int.TryParse(groups, NumberStyles.None, CultureInfo.InvariantCulture, out var g) || g <= 0 || (separable && groups != "1"))
+                throw new CondenseException($"VGG configuration '{config}': '{raw}' is not M, a channel count (1–4096), d<channels> or <channels>g<groups>");
+            if (c % g != 0 || channels % g != 0)
+                throw new CondenseException($"VGG configuration '{config}': '{raw}' needs {g} groups to divide both its {c} filters and its {channels} input channels");
             index++;
             if (separable)
             {
@@ -48,7 +57,7 @@ public sealed class VggNet : CnnModel
             }
             else
             {
-                var unit = AddUnit($"conv{index}", $"bn{index}", channels, c, 3, 1, 1, batchNorm);
+                var unit = AddUnit($"conv{index}", $"bn{index}", channels, c, 3, 1, 1, batchNorm, groups: g);
                 ops.Add(unit);
                 units.Add(unit);
             }
@@ -63,6 +72,9 @@ public sealed class VggNet : CnnModel
     public string Config { get; }
     /// <summary>Whether each convolution is followed by BatchNorm.</summary>
     public bool BatchNorm { get; }
+
+    /// <summary>Where each BatchNorm sits: after its conv (default) or after the ReLU and max pool.</summary>
+    public ConvOrder Order { get; }
     /// <inheritdoc/>
     public override string Architecture => "Vgg";
     /// <inheritdoc/>
@@ -84,6 +96,16 @@ public sealed class VggNet : CnnModel
         using var scope = NewDisposeScope();
         for (var i = from; i < to; i++)
         {
+            if (Order == ConvOrder.ConvReluPoolBn)
+            {
+                x = ops[i] switch
+                {
+                    ConvUnit u => ConvReluThenBn(u, x, BnAfterPool(i)),
+                    ValueTuple<ConvUnit, ConvUnit> p => ConvReluThenBn(p.Item2, ConvReluThenBn(p.Item1, x, false), BnAfterPool(i)),
+                    _ => PoolThenBn(x, i),
+                };
+                continue;
+            }
             x = ops[i] switch
             {
                 ConvUnit u => ConvBnRelu(u, x),
@@ -109,6 +131,16 @@ public sealed class VggNet : CnnModel
     {
         for (var i = from; i < to; i++)
         {
+            if (Order == ConvOrder.ConvReluPoolBn)
+            {
+                x = ops[i] switch
+                {
+                    ConvUnit u => EmitConvReluThenBn(graph, u, x, BnAfterPool(i)),
+                    ValueTuple<ConvUnit, ConvUnit> p => EmitConvReluThenBn(graph, p.Item2, EmitConvReluThenBn(graph, p.Item1, x, false), BnAfterPool(i)),
+                    _ => LastUnitBefore(i) is { Norm: { } bn } u ? graph.BatchNorm(graph.MaxPool(x, 2), u.NormName!, bn) : graph.MaxPool(x, 2),
+                };
+                continue;
+            }
             x = ops[i] switch
             {
                 ConvUnit u => EmitConvBnRelu(graph, u, x),
@@ -125,10 +157,59 @@ public sealed class VggNet : CnnModel
         var d = BaseDescription();
         d["config"] = Config;
         d["batch_norm"] = BatchNorm ? "true" : "false";
+        if (Order == ConvOrder.ConvReluPoolBn) d["order"] = OrderName;   // absent for the default, so older files read the same
         return d;
+    }
+
+    /// <summary>The model-file value of <see cref="ConvOrder.ConvReluPoolBn"/>.</summary>
+    public const string OrderName = "conv-relu-pool-bn";
+
+    // Conv→ReLU→MaxPool→BN: a unit followed by a pool leaves its BN to the pool step, so an early
+    // exit cut between the two sees the same values in TorchSharp and ONNX.
+    bool BnAfterPool(int step) => step + 1 < ops.Count && ops[step + 1] is string;
+
+    ConvUnit? LastUnitBefore(int step) => step == 0 ? null : ops[step - 1] switch
+    {
+        ConvUnit u => u,
+        ValueTuple<ConvUnit, ConvUnit> p => p.Item2,
+        _ => null,
+    };
+
+    Tensor PoolThenBn(Tensor x, int step)
+    {
+        var y = nn.functional.max_pool2d(x, 2);
+        return LastUnitBefore(step) is { Norm: { } bn } ? bn.forward(y) : y;
+    }
+
+    static Tensor ConvReluThenBn(ConvUnit unit, Tensor x, bool bnLater)
+    {
+        var y = nn.functional.relu(unit.Conv.forward(x));
+        return !bnLater && unit.Norm is { } bn ? bn.forward(y) : y;
+    }
+
+    static string EmitConvReluThenBn(CnnGraphBuilder g, ConvUnit unit, string x, bool bnLater)
+    {
+        var y = g.Relu(g.Conv(x, unit));
+        return !bnLater && unit.Norm is { } bn ? g.BatchNorm(y, unit.NormName!, bn) : y;
+    }
+
+    /// <summary>"32g4" → ("32", "4"); "32" → ("32", "1").</summary>
+    static (string Count, string Groups) SplitGroups(string token)
+    {
+        var at = token.IndexOf('g');
+        return at < 0 ? (token, "1") : (token[..at], token[(at + 1)..]);
     }
 
     /// <summary>The channel counts of the plain 3×3 units, in order (what slimming shrinks).</summary>
     public static IReadOnlyList<string> Tokens(string config) =>
         config.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+}
+
+/// <summary>Where a VGG unit's BatchNorm sits relative to its ReLU and the max pool after it.</summary>
+public enum ConvOrder
+{
+    /// <summary>Conv→BN→ReLU→MaxPool: the usual order, and the one whose BN folds into the conv.</summary>
+    ConvBnReluPool,
+    /// <summary>Conv→ReLU→MaxPool→BN: BN normalises the pooled activations (4× fewer values); a ReLU sits between it and the conv, so it cannot be fused.</summary>
+    ConvReluPoolBn,
 }

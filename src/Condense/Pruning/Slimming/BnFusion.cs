@@ -14,7 +14,9 @@ internal static class BnFusion
     public static VggNet Fuse(VggNet net)
     {
         if (!net.BatchNorm) throw new CondenseException($"VGG '{net.Config}' has no BatchNorm to fuse");
-        var fused = new VggNet(net.Config, false, net.Normalization, (int)net.Head.weight!.shape[0]);
+        if (net.Order != ConvOrder.ConvBnReluPool)
+            throw new CondenseException($"VGG '{net.Config}': BatchNorm after ReLU and max pool cannot be fused into the conv (a ReLU sits between them)");
+        var fused = new VggNet(net.Config, false, net.Normalization, (int)net.Head.weight!.shape[0]);   // groups carry over: γ scales whole filters
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         for (var i = 0; i < net.ConvUnits.Count; i++)

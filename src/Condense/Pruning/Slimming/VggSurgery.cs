@@ -67,8 +67,8 @@ public static class VggSurgery
 
     static void Check(VggNet net, IReadOnlyList<long[]> keep)
     {
-        if (VggNet.Tokens(net.Config).Any(t => t.StartsWith('d')))
-            throw new CondenseException($"VGG '{net.Config}': channel surgery works on plain 3×3 units, not depthwise-separable ones");
+        if (VggNet.Tokens(net.Config).Any(t => t.StartsWith('d') || t.Contains('g')) || net.Order != ConvOrder.ConvBnReluPool)
+            throw new CondenseException($"VGG '{net.Config}': channel surgery works on plain 3×3 conv→BN units, not depthwise-separable, grouped or reordered ones");
         if (keep.Count != net.ConvUnits.Count)
             throw new CondenseException($"channel selection has {keep.Count} layers, the network {net.ConvUnits.Count} conv units");
         for (var i = 0; i < keep.Count; i++)

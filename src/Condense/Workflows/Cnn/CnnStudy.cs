@@ -14,7 +14,9 @@ namespace Condense.Workflows.Cnn;
 /// run: a VGG-style network with BatchNorm trained as the baseline; network slimming (sparsity
 /// training, global γ threshold, channels removed, fine-tuning); L1 filter pruning of the
 /// baseline at slimming's FLOPs; BN fusion; depthwise-separable replacement distilled from the
-/// baseline; an early exit curve. Every network is exported to ONNX, checked against TorchSharp,
+/// baseline; group convolutions (g = 2, 4, …) distilled the same way; the Conv→ReLU→MaxPool→BN
+/// order trained like the baseline; a convolutional autoencoder with a ConvTranspose decoder
+/// against bilinear upsampling + Conv; an early exit curve. Every network is exported to ONNX, checked against TorchSharp,
 /// measured in ONNX Runtime (accuracy and latency) and, when a folder is given, written there.
 /// </summary>
 public static class CnnStudy
@@ -117,14 +119,7 @@ public static class CnnStudy
         {
             var config = SeparableConfig(request.Config);
             using var student = (VggNet)CnnFactory.Create("vgg", request.Seed, request.DataSet, config);
-            baseline.eval();
-            var distill = DistillationRecipe.Options;
-            Trainer.Train(student, train, probe, options, Hooks("separable (distilled)", loss: (output, x, y) =>
-            {
-                Tensor teacher;
-                using (no_grad()) teacher = baseline.forward(x);
-                return DistillationLoss.Compute(output, teacher, y, distill);
-            }));
+            Trainer.Train(student, train, probe, options, Hooks("separable (distilled)", loss: DistilledFrom(baseline)));
             Measure("separable", student);
             var replaced = ReplacedIndices(request.Config);
             report = report with
@@ -133,6 +128,37 @@ public static class CnnStudy
                 ReplacedParametersAfter = UnitParameters(student, replaced),
             };
         }
+
+        if (stages.Contains("groups"))
+        {
+            var groupRows = new List<ReplacedLayers>();
+            foreach (var g in request.Groups)
+            {
+                var config = GroupConfig(request.Config, g);
+                using var student = (VggNet)CnnFactory.Create("vgg", request.Seed, request.DataSet, config);
+                Trainer.Train(student, train, probe, options, Hooks($"groups {g} (distilled)", loss: DistilledFrom(baseline)));
+                var name = $"groups{g}";
+                Measure(name, student);
+                var replaced = ReplacedIndices(request.Config);
+                groupRows.Add(new ReplacedLayers(name, UnitParameters(baseline, replaced), UnitParameters(student, replaced)));
+            }
+            report = report with { Groups = groupRows };
+        }
+
+        if (stages.Contains("order"))
+        {
+            manual_seed(request.Seed);   // the same initial weights as the baseline: only where BN sits differs
+            using var reordered = new VggNet(request.Config, true, CnnFactory.NormalizationFor(request.DataSet), order: ConvOrder.ConvReluPoolBn);
+            Trainer.Train(reordered, train, probe, options, Hooks("Conv→ReLU→MaxPool→BN"));
+            Measure("relu-pool-bn", reordered);
+            string? refusal = null;
+            try { BnFusion.Fuse(reordered).Dispose(); }
+            catch (CondenseException ex) { refusal = ex.Message; }
+            report = report with { ReorderedFusion = refusal ?? "fused (unexpected)" };
+        }
+
+        if (stages.Contains("autoencoder"))
+            report = report with { Autoencoders = Autoencoders(request, train, test, options, log) };
 
         if (stages.Contains("exit"))
         {
@@ -148,6 +174,75 @@ public static class CnnStudy
         }
         baseline.Dispose();
         return report;
+    }
+
+    /// <summary>Hinton distillation from the (frozen, eval-mode) baseline, the loss every replacement trains with.</summary>
+    static Func<Tensor, Tensor, Tensor, Tensor> DistilledFrom(VggNet teacherNet)
+    {
+        teacherNet.eval();
+        var distill = DistillationRecipe.Options;
+        return (output, x, y) =>
+        {
+            Tensor teacher;
+            using (no_grad()) teacher = teacherNet.forward(x);
+            return DistillationLoss.Compute(output, teacher, y, distill);
+        };
+    }
+
+    /// <summary>
+    /// Both autoencoders (ConvTranspose and bilinear + Conv decoders) trained the same way (same
+    /// seed, so the same encoder initialisation; the study's epochs, batch and learning rate; MSE),
+    /// each exported, checked in ONNX Runtime against TorchSharp (±1e-4) and measured.
+    /// </summary>
+    static IReadOnlyList<AutoencoderVariant> Autoencoders(CnnStudyRequest request, Dataset train, Dataset test, TrainingOptions options, Action<string> log)
+    {
+        var rows = new List<AutoencoderVariant>();
+        var latencyCount = Math.Min(request.LatencyBatch, test.Count);
+        foreach (var decoder in new[] { AutoencoderDecoder.ConvTranspose, AutoencoderDecoder.Bilinear })
+        {
+            manual_seed(request.Seed);
+            using var net = new ConvAutoencoder(decoder);
+            var name = decoder == AutoencoderDecoder.ConvTranspose ? "autoencoder-convtranspose" : "autoencoder-bilinear";
+            Trainer.Train(net, train, null, options with { LearningRate = request.AutoencoderLearningRate }, new TrainingHooks
+            {
+                OnEpoch = (m, _) => log($"{name} epoch {m.Epoch}: train MSE {m.TrainLoss:F5}, {m.Seconds:F1} s"),
+            });
+            var mse = Evaluator.Evaluate(net, test).Loss;
+            var export = AutoencoderOnnxExporter.Build(net);
+            var probeCount = Math.Min(64, test.Count);
+            var difference = AutoencoderOnnxExporter.Verify(net, export.Model, test.Images[..(probeCount * test.Features)], probeCount);
+            var path = request.OutputFolder is { } f ? Path.Combine(f, $"{name}.onnx") : Path.Combine(Path.GetTempPath(), $"condense-cnn-{Environment.ProcessId}-{name}.onnx");
+            OnnxWriter.Write(path, export.Model);
+            var ortMse = OnnxEvaluator.Evaluate(path, test, ModelTask.Reconstruction).Loss;
+            var ms = OrtLatency.MedianMilliseconds(export.Model, test.Images, latencyCount, test.Features, request.LatencyRuns);
+            if (request.OutputFolder is null) File.Delete(path);
+            var v = new AutoencoderVariant(name, net.ParameterCount, export.MultiplyAccumulates, mse, ortMse, difference, ms, request.OutputFolder is null ? null : path);
+            log($"{name}: {v.Parameters:N0} params, {v.Macs:N0} MACs, test MSE {mse:F5}, ORT MSE {ortMse:F5}, |ORT − TorchSharp| ≤ {difference:G3}, {ms:F2} ms");
+            rows.Add(v);
+        }
+        return rows;
+    }
+
+    /// <summary>
+    /// The configuration with every 3×3 unit but the first replaced by a group convolution of
+    /// <paramref name="groups"/> groups ("32" → "32g4"); a unit whose filters or inputs the groups
+    /// do not divide stays dense.
+    /// </summary>
+    public static string GroupConfig(string config, int groups)
+    {
+        if (groups < 1) throw new CondenseException($"groups {groups} must be ≥ 1");
+        var first = true;
+        long channels = 1;
+        return string.Join(",", VggNet.Tokens(config).Select(t =>
+        {
+            if (t == "M") return t;
+            if (!long.TryParse(t, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var c))
+                throw new CondenseException($"group replacement takes a configuration of plain units and M, not '{t}'");
+            var token = first || c % groups != 0 || channels % groups != 0 ? t : $"{t}g{groups}";
+            first = false;
+            channels = c;
+            return token;
+        }));
     }
 
     /// <summary>The configuration with every 3×3 unit but the first replaced by a depthwise-separable one.</summary>

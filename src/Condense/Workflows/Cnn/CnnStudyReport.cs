@@ -40,6 +40,12 @@ public sealed record CnnStudyReport
     public long? ReplacedParametersBefore { get; init; }
     /// <summary>Parameters of the replaced layers after depthwise-separable replacement.</summary>
     public long? ReplacedParametersAfter { get; init; }
+    /// <summary>Per group count: parameters of the replaced 3×3 layers (conv + BN) before and after.</summary>
+    public IReadOnlyList<ReplacedLayers>? Groups { get; init; }
+    /// <summary>What BN fusion said of the Conv→ReLU→MaxPool→BN network (it refuses: a ReLU sits between BN and conv).</summary>
+    public string? ReorderedFusion { get; init; }
+    /// <summary>The convolutional autoencoders, ConvTranspose and bilinear + Conv decoders.</summary>
+    public IReadOnlyList<AutoencoderVariant>? Autoencoders { get; init; }
     /// <summary>Per exit position (configuration step), accuracy against average MACs.</summary>
     public IReadOnlyList<EarlyExitCurve>? EarlyExit { get; init; }
 
@@ -49,3 +55,17 @@ public sealed record CnnStudyReport
 
 /// <summary>The early-exit curve of one exit position.</summary>
 public sealed record EarlyExitCurve(int AfterStep, long PrefixMacs, IReadOnlyList<EarlyExitPoint> Points);
+
+/// <summary>The layers a replacement changed, by parameters (conv + BN) before and after.</summary>
+public sealed record ReplacedLayers(string Variant, long Before, long After);
+
+/// <summary>One convolutional autoencoder of the study.</summary>
+/// <param name="Name">autoencoder-convtranspose or autoencoder-bilinear.</param>
+/// <param name="Parameters">Trainable parameters.</param>
+/// <param name="Macs">Multiply-accumulates per image, counted on its ONNX graph (Resize not counted).</param>
+/// <param name="Mse">Test reconstruction MSE in TorchSharp.</param>
+/// <param name="OrtMse">Test reconstruction MSE of its ONNX file in ONNX Runtime.</param>
+/// <param name="OrtMaxDifference">Largest |ORT − TorchSharp| output on the probe batch (must be ≤ 1e-4).</param>
+/// <param name="OrtMilliseconds">Median ORT latency for one batch.</param>
+/// <param name="File">The ONNX file written, if any.</param>
+public sealed record AutoencoderVariant(string Name, long Parameters, long Macs, double Mse, double OrtMse, double OrtMaxDifference, double OrtMilliseconds, string? File);

@@ -44,10 +44,10 @@ public sealed class CnnGraphBuilder
     /// <summary>Declares <paramref name="value"/> as a graph output.</summary>
     public void Output(string value) => Graph.Output.Add(ValueInfo(value, shapes[value]));
 
-    /// <summary>Flat pixels to N×C×H×W.</summary>
+    /// <summary>Flat pixels to N×C×H×W (or back: any per-sample shape with the same count).</summary>
     public string Reshape(string x, params long[] shape)
     {
-        var dims = Constant("shape", [-1, .. shape]);
+        var dims = Constant(Graph.Initializer.Any(t => t.Name == "shape") ? $"shape_{++counter}" : "shape", [-1, .. shape]);
         return Add("Reshape", [x, dims], shape, "reshape");
     }
 
@@ -80,6 +80,48 @@ public sealed class CnnGraphBuilder
         macsByLayer[unit.Name] = oc * oh * ow * w.shape[1] * k * k;
         return y;
     }
+
+    /// <summary>
+    /// A 2-D transposed convolution (square kernel, no groups). Its multiply-accumulates are
+    /// C_in·H_in·W_in·C_out·k² (every input pixel is scattered through the whole kernel).
+    /// </summary>
+    public string ConvTranspose(string x, string name, ConvTranspose2d layer, long stride, long padding, long outputPadding)
+    {
+        var w = layer.weight!;
+        var (c, h, wd) = Chw(x);
+        long k = w.shape[3], oc = w.shape[1];
+        if (w.shape[0] != c) throw new CondenseException($"{name}: takes {w.shape[0]} channels, gets {c}");
+        long oh = (h - 1) * stride - 2 * padding + k + outputPadding, ow = (wd - 1) * stride - 2 * padding + k + outputPadding;
+        var inputs = new List<string> { x, Weight($"{name}.weight", w) };
+        if (layer.bias is { } b) inputs.Add(Weight($"{name}.bias", b));
+        var y = Add("ConvTranspose", [.. inputs], [oc, oh, ow], name);
+        var node = Graph.Node[^1];
+        node.Attribute.Add(Ints("kernel_shape", k, k));
+        node.Attribute.Add(Ints("strides", stride, stride));
+        node.Attribute.Add(Ints("pads", padding, padding, padding, padding));
+        node.Attribute.Add(Ints("output_padding", outputPadding, outputPadding));
+        macsByLayer[name] = c * h * wd * oc * k * k;
+        return y;
+    }
+
+    /// <summary>
+    /// Bilinear upsampling by an integer factor: Resize in linear mode with half-pixel coordinates
+    /// (PyTorch's <c>align_corners=False</c>). Interpolation is not counted as multiply-accumulates.
+    /// </summary>
+    public string ResizeBilinear(string x, long factor)
+    {
+        var (c, h, w) = Chw(x);
+        var scales = $"{x}.scales";
+        Graph.Initializer.Add(OnnxTensorData.FromFloat32(scales, [1, 1, factor, factor], [4]));
+        var y = Add("Resize", [x, "", scales], [c, h * factor, w * factor], x + ".up");
+        var node = Graph.Node[^1];
+        node.Attribute.Add(new AttributeProto { Name = "mode", Type = AttributeProto.Types.AttributeType.String, S = Google.Protobuf.ByteString.CopyFromUtf8("linear") });
+        node.Attribute.Add(new AttributeProto { Name = "coordinate_transformation_mode", Type = AttributeProto.Types.AttributeType.String, S = Google.Protobuf.ByteString.CopyFromUtf8("half_pixel") });
+        return y;
+    }
+
+    /// <summary>The logistic function, which keeps a decoder's pixels in [0, 1].</summary>
+    public string Sigmoid(string x) => Add("Sigmoid", [x], shapes[x], x + ".sigmoid");
 
     /// <summary>Emits an inference-mode BatchNormalization node with <paramref name="bn"/>'s running statistics and returns the output value's name.</summary>
     public string BatchNorm(string x, string name, BatchNorm2d bn)
