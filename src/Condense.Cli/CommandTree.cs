@@ -55,6 +55,7 @@ public static class CommandTree
         BenchTrainCommand.Create(),
         BenchCnnCommand.Create(),
         BenchCalibrationCommand.Create(),
+        BenchPlanCommand.Create(),
         KMeansBenchCommand.Create(),
         BenchScaleCommand.Create(),
         BenchOnnxLargeCommand.Create(),

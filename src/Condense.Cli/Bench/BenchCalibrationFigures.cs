@@ -30,4 +30,15 @@ static class BenchCalibrationFigures
             new("#23", $"same: CPU s (user + system, {j["workers"]} workers)", F(cpu, "F1"), "–", "report (≤ ~100 s lets 2 workers meet 60 s)", null),
         ];
     }
+
+    /// <summary>Issue 23: the plan at uniform g4's bytes on the MNIST classifier, error ÷ uniform g4's (≤ 0.5), with and without the structural settings.</summary>
+    public static IReadOnlyList<BenchFigure> PlanClassifier(JsonNode j)
+    {
+        var ratio = D(j["plan_ratio"]);
+        return
+        [
+            new("#23", $"plan --max-bytes g4, MNIST classifier (ONNX): error ÷ uniform g4's (load {(string?)j["load_average"]})", F(ratio, "F3"), "–", "≤ 0.5", ratio is { } r ? r <= 0.5 : null),
+            new("#23", "same, quantization settings only (no low rank or sparsity)", F(D(j["quantization_only_ratio"]), "F3"), "–", "report", null),
+        ];
+    }
 }

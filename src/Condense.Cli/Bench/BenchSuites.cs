@@ -25,6 +25,7 @@ public static class BenchSuites
         new("runtime", ["bench", "runtime", "--runs", "20", .. (peers ? Array.Empty<string>() : ["--no-peer"]), "--json"], BenchRuntimeFigures.Figures),
         new("calibrate-memory", ["bench", "calibration", "--task", "compress", "--json"], BenchCalibrationFigures.CalibrateMemory),
         new("analyze-resnet18", ["bench", "calibration", "--task", "analyze", "--json"], BenchCalibrationFigures.AnalyzeResNet18),
+        new("plan", ["bench", "plan", "--json"], BenchCalibrationFigures.PlanClassifier),
         .. BenchSurveyFigures.Suites,
     ];
 

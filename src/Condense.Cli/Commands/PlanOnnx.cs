@@ -11,13 +11,14 @@ public static class PlanOnnx
 {
     static readonly Option<string?> MaxBytes = new("--max-bytes") { Description = "ONNX: the written file's budget, e.g. 5MB, 1200000, or a setting analysed (e.g. g4): the bytes of that uniform setting" };
     static readonly Option<double?> MaxError = new("--max-error") { Description = "ONNX: the most relative output error on held-out samples, e.g. 0.05" };
+    static readonly Option<double?> MaxLatency = new("--max-latency") { Description = "ONNX: the most ONNX Runtime latency in milliseconds (one thread, median of 15 runs on a held-out sample), measured per layer and on the planned model" };
     static readonly Option<string[]> Keep = new("--keep") { Description = "ONNX node names held at float32", AllowMultipleArgumentsPerToken = true };
     static readonly Option<string?> Output = new("--output", "-o") { Description = "ONNX: where the planned model goes" };
     static readonly Option<string?> PlanJson = new("--plan-json") { Description = "ONNX: write the plan as JSON" };
 
     public static void Add(Command command)
     {
-        foreach (var o in new Option[] { MaxBytes, MaxError, Keep, Output, PlanJson }) command.Options.Add(o);
+        foreach (var o in new Option[] { MaxBytes, MaxError, MaxLatency, Keep, Output, PlanJson }) command.Options.Add(o);
         OnnxAnalysisOptions.Add(command);
     }
 
@@ -29,7 +30,7 @@ public static class PlanOnnx
         long? maxBytes = text is not null && asSetting is null ? SizeBudget.ParseSize(text).BytesFor(0) : null;
         var console = CliConsole.For(parse);
         var request = new OnnxPlanRequest(OnnxAnalysisOptions.Request(parse, path, json ? null : console.WriteLine), output,
-            parse.GetValue(PlanJson), maxBytes, parse.GetValue(MaxError), parse.GetValue(Keep) ?? [], asSetting);
+            parse.GetValue(PlanJson), maxBytes, parse.GetValue(MaxError), parse.GetValue(Keep) ?? [], asSetting, parse.GetValue(MaxLatency));
         var report = OnnxPlanning.Run(request);
         if (parse.GetValue(OnnxAnalysisOptions.Report) is { } html) AnalysisReportHtml.Write(html, report.Analysis, report);
         if (json)
@@ -44,7 +45,7 @@ public static class PlanOnnx
         console.Write(table);
         var p = report.Plan;
         var random = report.Analysis.IsRandomData ? " — RANDOM INPUTS: this error says little about real use" : " (held out)";
-        console.WriteLine($"{path} -> {report.Output}: {report.Analysis.Original.Bytes:N0} -> {p.Bytes:N0} bytes; output error {p.Error:0.0000}{random}, cosine {p.Cosine:0.0000}{(p.Accuracy is { } a ? $", accuracy {a:P2}" : "")}; predicted {report.PredictedError:0.0000}; {report.Rounds} round(s)");
+        console.WriteLine($"{path} -> {report.Output}: {report.Analysis.Original.Bytes:N0} -> {p.Bytes:N0} bytes; output error {p.Error:0.0000}{random}, cosine {p.Cosine:0.0000}{(p.Accuracy is { } a ? $", accuracy {a:P2}" : "")}; predicted {report.PredictedError:0.0000}; {report.Rounds} round(s){(request.MaxLatencyMs is null ? "" : $"; load average {Bench.LoadAverages.OneMinute()}")}");
         return 0;
     }
 }

@@ -25,7 +25,18 @@ namespace Condense.Analysis;
 /// (H_jj·‖w_j‖², as OWQ picks them) at one bit more, each part with its own grid or codebook per row;
 /// columns without calibration input are dropped as by "z". MatMul/Gemm only, GPTQ only.
 /// </param>
-public sealed record QuantizationSetting(string Label, bool Keep, bool Codebook, int Bits, int BlockSize, bool Gptq, int DropPercent = -1, int SplitPercent = 0)
+/// <param name="RankPercent">
+/// 0: full rank. p > 0 ("r25", "r25g8"): W ≈ L·R with the rank r whose two factors hold p % of W's parameters,
+/// r = ⌊p/100 · rows·columns/(rows + columns)⌋ (at least 1), cut by the activation-aware (whitened) SVD
+/// against the calibration H, or the plain SVD with "-rtn"; the factors are float32, or with "g&lt;bits&gt;" on a
+/// grid per row (R by GPTQ against H, L rounded). MatMul/Gemm only (<see cref="StructuralSettings"/>).
+/// </param>
+/// <param name="SparsityPercent">
+/// 0: dense. p > 0 ("s50", "s50g8"): p % of the weights zero by SparseGPT against the calibration H (by
+/// magnitude with "-rtn"), stored as a 1-bit mask and the non-zeros (float32, or with "g&lt;bits&gt;" on one grid).
+/// </param>
+public sealed record QuantizationSetting(string Label, bool Keep, bool Codebook, int Bits, int BlockSize, bool Gptq, int DropPercent = -1, int SplitPercent = 0,
+    int RankPercent = 0, int SparsityPercent = 0)
 {
     /// <summary>float32: the weight as it is.</summary>
     public static readonly QuantizationSetting Float32 = new("fp32", true, false, 32, 0, false);
@@ -39,7 +50,8 @@ public sealed record QuantizationSetting(string Label, bool Keep, bool Codebook,
     /// "g4b32-rtn" = 4-bit grid per 32-column block rounded to nearest, "k3" = 3-bit codebook per row by GPTQ,
     /// "g4z" = "g4" without the input columns that saw no calibration input, "k4z10" = "k4" without the
     /// 10 % least salient input columns (GPTQ only, no blocks), "g3+50" = the most salient half of the
-    /// input columns at 4 bits, the rest at 3 (and no column without input stored).
+    /// input columns at 4 bits, the rest at 3 (and no column without input stored); "r25g8" = low rank
+    /// with 25 % of the parameters in 8-bit factors, "s50" = half the weights zero by SparseGPT.
     /// </summary>
     public static QuantizationSetting Parse(string text)
     {
@@ -48,6 +60,7 @@ public sealed record QuantizationSetting(string Label, bool Keep, bool Codebook,
         if (s is "fp32" or "keep") return Float32;
         var rtn = s.EndsWith("-rtn", StringComparison.Ordinal);
         var body = rtn ? s[..^4] : s;
+        if (body.Length > 1 && body[0] is 'r' or 's' && char.IsAsciiDigit(body[1])) return ParseStructural(text, s, body, rtn);
         var drop = -1;
         var split = 0;
         if (body.IndexOf('+', StringComparison.Ordinal) is var plus and > 0)
@@ -72,11 +85,11 @@ public sealed record QuantizationSetting(string Label, bool Keep, bool Codebook,
             if (body.Contains('b', StringComparison.Ordinal)) throw new CondenseException($"setting '{text}': dropping columns works per channel, not with blocks");
         }
         if (body.Length < 2 || body[0] is not ('g' or 'k'))
-            throw new CondenseException($"setting '{text}' is not fp32, g<bits>[b<block>][-rtn] or k<bits>[-rtn]");
+            throw new CondenseException($"setting '{text}' is not fp32, g<bits>[b<block>][-rtn], k<bits>[-rtn], r<percent>[g<bits>] or s<percent>[g<bits>]");
         var codebook = body[0] == 'k';
         var parts = body[1..].Split('b');
         if (parts.Length > 2 || !int.TryParse(parts[0], out var bits) || (codebook && parts.Length == 2))
-            throw new CondenseException($"setting '{text}' is not fp32, g<bits>[b<block>][-rtn] or k<bits>[-rtn]");
+            throw new CondenseException($"setting '{text}' is not fp32, g<bits>[b<block>][-rtn], k<bits>[-rtn], r<percent>[g<bits>] or s<percent>[g<bits>]");
         var block = 0;
         if (parts.Length == 2 && (!int.TryParse(parts[1], out block) || block < 1))
             throw new CondenseException($"setting '{text}': the block must be a positive number of columns");
@@ -85,6 +98,23 @@ public sealed record QuantizationSetting(string Label, bool Keep, bool Codebook,
             throw new CondenseException($"setting '{text}': bits must be {(codebook ? 1 : 2)}–{most}, not {bits}");
         return new QuantizationSetting(s, false, codebook, bits, block, !rtn, drop, split);
     }
+
+    /// <summary>Low rank or sparsity: r|s + percent [+ g + bits] [+ "-rtn"].</summary>
+    static QuantizationSetting ParseStructural(string text, string label, string body, bool rtn)
+    {
+        var g = body.IndexOf('g', StringComparison.Ordinal);
+        var percentText = g < 0 ? body[1..] : body[1..g];
+        var what = body[0] == 'r' ? "the share of parameters kept in the factors after 'r'" : "the share of zeros after 's'";
+        if (!int.TryParse(percentText, out var percent) || percent is < 1 or > 99)
+            throw new CondenseException($"setting '{text}': {what} must be 1–99 %, not '{percentText}'");
+        var bits = 32;
+        if (g >= 0 && (!int.TryParse(body[(g + 1)..], out bits) || bits is < 2 or > 8))
+            throw new CondenseException($"setting '{text}': the bits after 'g' must be 2–8, not '{body[(g + 1)..]}'");
+        return new QuantizationSetting(label, false, false, bits, 0, !rtn, RankPercent: body[0] == 'r' ? percent : 0, SparsityPercent: body[0] == 's' ? percent : 0);
+    }
+
+    /// <summary>Low rank or sparsity rather than a quantization of every weight.</summary>
+    public bool Structural => RankPercent > 0 || SparsityPercent > 0;
 
     /// <summary>The label.</summary>
     public override string ToString() => Label;

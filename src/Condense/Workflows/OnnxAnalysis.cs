@@ -56,8 +56,8 @@ public static class OnnxAnalysis
         var untouched = skipped.ToList();
         untouched.AddRange(all.Where(l => excluded.Contains(l.Node)).Select(l => $"{l.Node} ({l.Kind}): excluded; left float32"));
         var initializers = model.Proto.Graph.Initializer.ToDictionary(i => i.Name, StringComparer.Ordinal);
+        var opset = model.Proto.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version).DefaultIfEmpty(0).Max();
 
-        // Weights, metrics and every setting's codes (GPTQ against the calibration H).
         // Weights, metrics and every setting's codes (GPTQ against the calibration H), layers in parallel.
         var layers = new List<LinearLayer>();
         var matrices = new List<float[]>();
@@ -78,7 +78,7 @@ public static class OnnxAnalysis
                 var w = DataAwareCompression.Matrix(layer, OnnxTensorData.ToFloat32(initializers[layer.Weight]));
                 if (w.Any(v => !float.IsFinite(v))) return;
                 // A table has no H: every setting rounds it to nearest, per row.
-                done[i] = QuantizeLayer(request, layer, w, settings, layer.Kind == LinearLayerKind.Gather ? null : calibration, options);
+                done[i] = QuantizeLayer(request, layer, w, settings, layer.Kind == LinearLayerKind.Gather ? null : calibration, options, opset);
                 progress($"{layer.Node}: quantized");
                 ProcessMemory.Collect();
             });
@@ -196,7 +196,7 @@ public static class OnnxAnalysis
 
     // One layer under every setting, and its weight's metrics.
     static LayerQuantization QuantizeLayer(OnnxAnalysisRequest request, LinearLayer layer, float[] w, IReadOnlyList<QuantizationSetting> settings,
-        LayerInputStatistics? calibration, GptqOptions options)
+        LayerInputStatistics? calibration, GptqOptions options, long opset)
     {
         int rows = layer.Rows * layer.Groups;
         var v = new float[]?[settings.Count];
@@ -210,6 +210,12 @@ public static class OnnxAnalysis
         {
             for (int s = 1; s < settings.Count; s++)
             {
+                if (settings[s].Structural)
+                {
+                    using (StageTimes.Measure(settings[s].RankPercent > 0 ? "low rank" : "sparsity"))
+                        (e[s], v[s]) = StructuralSettings.Apply(layer, w, settings[s], calibration?.Of(layer), factors, opset);
+                    continue;
+                }
                 DataAwareCompression.Quantized q;
                 using (StageTimes.Measure($"quantize {(settings[s].Codebook ? "k-means" : "grid")} {(settings[s].Gptq ? "gptq" : "rtn")}"))
                     q = (settings[s].DropPercent >= 0 || settings[s].SplitPercent > 0) && (factors is { Length: 1 } && layer.Kind is LinearLayerKind.MatMul or LinearLayerKind.Gemm

@@ -36,13 +36,19 @@ public static class OnnxBudgetPlan
     }
 
     /// <summary>Plans within <paramref name="maxBytes"/>; a budget below the smallest file is refused in one line.</summary>
-    public static OnnxBudgetPlanResult WithinBytes(OnnxAnalysisReport analysis, OnnxLayerCandidates candidates, long maxBytes, int threads = 1)
+    /// <param name="analysis">The analysis.</param>
+    /// <param name="candidates">What it left for the planner.</param>
+    /// <param name="maxBytes">The file's budget.</param>
+    /// <param name="threads">ONNX Runtime threads for the check of the model itself.</param>
+    /// <param name="offer">Which analysed settings the planner may choose (all when null): one analysis serves, say, a plan from quantization alone beside one with every method.</param>
+    public static OnnxBudgetPlanResult WithinBytes(OnnxAnalysisReport analysis, OnnxLayerCandidates candidates, long maxBytes, int threads = 1,
+        Func<QuantizationSetting, bool>? offer = null)
     {
         ArgumentNullException.ThrowIfNull(analysis);
         ArgumentNullException.ThrowIfNull(candidates);
         int layers = candidates.Layers.Count;
         var errors = Errors(analysis, candidates);
-        var allowed = Allowed(candidates);
+        var allowed = Allowed(candidates, offer);
         var fixedBytes = FixedBytes(analysis, candidates);
         var smallest = fixedBytes + LayerBudgetPlanner.Bytes(candidates.Bytes, Smallest(candidates.Bytes, allowed));
         if (maxBytes < smallest)
@@ -63,7 +69,10 @@ public static class OnnxBudgetPlan
             if (choice.SequenceEqual(Smallest(candidates.Bytes, allowed)))
                 throw new CondenseException($"{analysis.Model}: a budget of {maxBytes:N0} bytes cannot be met: the smallest file these settings make is {size:N0} bytes");
             if (round >= MaxRounds) throw new CondenseException($"{analysis.Model}: a budget of {maxBytes:N0} bytes: the planned file stays {over:N0} bytes over after {round} rounds");
-            target -= over + 64;
+            // From what this choice was predicted to take, not only from the last target: a choice well inside the target
+            // whose file is over (a shared decoding table its layers' bytes do not count, 8 KB for the bit table) would
+            // otherwise stay chosen round after round.
+            target = Math.Min(target, LayerBudgetPlanner.Bytes(candidates.Bytes, choice)) - over - 64;
         }
         // The model itself, in ONNX Runtime, before anyone gets it.
         var (error, cosine, accuracy) = candidates.MeasureFile(model, analysis.Model, threads);
@@ -76,8 +85,9 @@ public static class OnnxBudgetPlan
     static double[][] Errors(OnnxAnalysisReport analysis, OnnxLayerCandidates candidates) =>
         [.. Enumerable.Range(0, candidates.Layers.Count).Select(l => analysis.Layers[l].Settings.Select(s => s.ModelError).Prepend(0).ToArray())];
 
-    static bool[][] Allowed(OnnxLayerCandidates candidates) =>
-        [.. Enumerable.Range(0, candidates.Layers.Count).Select(l => Enumerable.Range(0, candidates.Settings.Count).Select(s => s == 0 || candidates.Encodings[l][s] is not null).ToArray())];
+    static bool[][] Allowed(OnnxLayerCandidates candidates, Func<QuantizationSetting, bool>? offer = null) =>
+        [.. Enumerable.Range(0, candidates.Layers.Count).Select(l => Enumerable.Range(0, candidates.Settings.Count)
+            .Select(s => s == 0 || candidates.Encodings[l][s] is not null && (offer?.Invoke(candidates.Settings[s]) ?? true)).ToArray())];
 
     // Everything but the layers' weights: the same in every choice.
     static long FixedBytes(OnnxAnalysisReport analysis, OnnxLayerCandidates candidates) =>

@@ -51,6 +51,9 @@ public sealed class OnnxLayerCandidates : IDisposable
     /// <summary>[layer][setting]: bytes of the weight in the written file.</summary>
     public long[][] Bytes { get; }
 
+    /// <summary>The first held-out sample: what latency is timed on.</summary>
+    public IReadOnlyList<TensorProto> FirstSample => samples[0];
+
     /// <summary>Held-out samples measured on.</summary>
     public int Samples => samples.Count;
 
@@ -135,7 +138,11 @@ public sealed class OnnxLayerCandidates : IDisposable
         var given = new Dictionary<string, OnnxQuantizedMatrix>(StringComparer.Ordinal);
         for (int l = 0; l < Layers.Count; l++)
             if (Encodings[l][choice[l]] is { } e) given[Layers[l].Weight] = e;
-        return OnnxCompressor.Compress(Model, new OnnxCompressionOptions(OnnxCompressionMethod.Linear, 8, MinSize: long.MaxValue), given);
+        var result = OnnxCompressor.Compress(Model, new OnnxCompressionOptions(OnnxCompressionMethod.Linear, 8, MinSize: long.MaxValue), given);
+        // Low-rank layers run as two thin products, not as a dense weight ONNX Runtime would fold back together.
+        var lowRank = given.Where(g => g.Value.Left is not null).Select(g => g.Key).ToList();
+        if (lowRank.Count == 0 || LowRankSplit.Apply(result.Model, lowRank) == 0) return result;
+        return result with { ModelBytesAfter = result.Model.CalculateSize() };
     }
 
     /// <summary>Closes the ONNX Runtime session.</summary>

@@ -70,9 +70,18 @@ public static class OnnxPlanning
                 var over = result.ModelBytesAfter - maxBytes;
                 if (over <= 0) break;
                 if (round >= MaxRounds) throw new CondenseException($"{path}: --max-bytes {maxBytes:N0}: the planned file stays {over:N0} bytes over after {round} rounds; nothing written");
-                target -= over + 64;
+                // From what this choice was predicted to take, not only from the last target: a choice well inside the target
+                // whose file is over (a shared decoding table its layers' bytes do not count, 8 KB for the bit table) would
+                // otherwise stay chosen round after round.
+                target = Math.Min(target, LayerBudgetPlanner.Bytes(candidates.Bytes, choice)) - over - 64;
             }
             measured = candidates.Measure(choice);
+        }
+        else if (request.MaxLatencyMs is { } maxMs)
+        {
+            var timed = OnnxLatencyPlan.Plan(candidates, errors, allowed, maxMs, request.LatencyRuns, request2.Progress);
+            (choice, result, round) = (timed.Choice, timed.Compressed, timed.Rounds);
+            budget = $"≤ {maxMs:0.###} ms (measured {timed.Milliseconds:0.###} ms, original {timed.OriginalMilliseconds:0.###} ms; ONNX Runtime, one thread, median of {timed.Runs} runs)";
         }
         else
         {

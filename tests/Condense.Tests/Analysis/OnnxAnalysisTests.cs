@@ -122,4 +122,24 @@ public sealed class OnnxAnalysisTests : IDisposable
         var original = HeldOutQuality.Outputs(OnnxReader.Read(path).Proto, path, data.HeldOut.Take(4).ToList());
         Assert.Equal(report.Plan.Cosine, HeldOutQuality.MeanCosine(original, outputs), 6);
     }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void PlanMaxLatency_RefusesAnImpossibleBudgetAndMeetsAGenerousOne()
+    {
+        var (path, data) = Classifier();
+        var analysis = new OnnxAnalysisRequest(path, data, [QuantizationSetting.Parse("g4"), QuantizationSetting.Parse("r10")], SensitivitySamples: 2);
+        var output = Path.Combine(folder, "fast.onnx");
+        var both = Assert.Throws<CondenseException>(() => OnnxPlanning.Run(new OnnxPlanRequest(analysis, output, null, 1_000_000, null, MaxLatencyMs: 5)));
+        Assert.Contains("exactly one of", both.Message);
+        // No model runs in a nanosecond: refused after timing the fastest choice, nothing written.
+        var impossible = Assert.Throws<CondenseException>(() => OnnxPlanning.Run(new OnnxPlanRequest(analysis, output, null, null, null, MaxLatencyMs: 1e-6, LatencyRuns: 3)));
+        Assert.Contains("cannot be met", impossible.Message);
+        Assert.False(File.Exists(output));
+        // A second is met by anything; the plan spends it on the least error (every layer float32 or its best setting).
+        var report = OnnxPlanning.Run(new OnnxPlanRequest(analysis, output, null, null, null, MaxLatencyMs: 1000, LatencyRuns: 3));
+        Assert.True(File.Exists(output));
+        Assert.Contains("measured", report.Budget);
+        Assert.All(report.Layers, l => Assert.Equal("fp32", l.Setting));
+    }
 }

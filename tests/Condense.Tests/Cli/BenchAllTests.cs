@@ -21,7 +21,7 @@ public class BenchAllTests : IDisposable
     {
         var quoted = BenchSuites.All(peers: false);
         var live = BenchSuites.All(peers: true);
-        Assert.Equal(new[] { "train", "kmeans", "kmeans-4096", "image", "image-process", "lowrank", "scale", "studio", "cnn", "cnn-tricks", "multihash", "runtime", "calibrate-memory", "analyze-resnet18", "study-vd", "study-agp", "study-skeleton", "study-scratch" }, quoted.Select(s => s.Name));
+        Assert.Equal(new[] { "train", "kmeans", "kmeans-4096", "image", "image-process", "lowrank", "scale", "studio", "cnn", "cnn-tricks", "multihash", "runtime", "calibrate-memory", "analyze-resnet18", "plan", "study-vd", "study-agp", "study-skeleton", "study-scratch" }, quoted.Select(s => s.Name));
         Assert.All(quoted, s => Assert.Equal("--json", s.Arguments[^1]));
         Assert.All(quoted, s => Assert.DoesNotContain("--peers", s.Arguments));
         Assert.Equal(new[] { "kmeans", "image", "lowrank" }, live.Where(s => s.Arguments.Contains("--peers")).Select(s => s.Name));
@@ -100,6 +100,10 @@ public class BenchAllTests : IDisposable
         Assert.False(analysis[0].Met);
         Assert.Equal("131.0", analysis[1].Condense);
         Assert.Null(analysis[1].Met);
+        var plan = Suite("plan").Figures(JsonNode.Parse("""{"plan_ratio":0.553,"quantization_only_ratio":0.553,"load_average":"62.8"}""")!);
+        Assert.Equal(("0.553", false), (plan[0].Condense, plan[0].Met));
+        Assert.Equal("0.553", plan[1].Condense);
+        Assert.True(Suite("plan").Figures(JsonNode.Parse("""{"plan_ratio":0.43,"quantization_only_ratio":0.5,"load_average":"1"}""")!)[0].Met);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Condense.Metrics;
 using Condense.Quantization.Gptq;
 
 namespace Condense.Formats.Onnx;
@@ -23,15 +24,21 @@ namespace Condense.Formats.Onnx;
 /// stored by another grid or codebook, e.g. the most salient input columns at one bit more.
 /// </param>
 /// <param name="HalfCentroids">Write the codebooks' centroids as float16 (each must be one exactly).</param>
+/// <param name="Float">
+/// Instead of codes: the matrix in float32, stored as it is (a low-rank factor), or, with
+/// <see cref="SparseBits"/>, as a 1-bit mask and its non-zeros.
+/// </param>
+/// <param name="Left">Instead of codes, with <see cref="Right"/>: the matrix is Left·Right (rows × r times r × columns), each factor its own encoding (low rank).</param>
+/// <param name="Right">The right factor (r × columns) of a low-rank matrix.</param>
+/// <param name="SparseBits">0: <see cref="Float"/> stored dense; otherwise a mask and the non-zeros, in float32 (32) or on one grid of these bits.</param>
 public sealed record OnnxQuantizedMatrix(string Label, bool Transposed, GridCodes? Grid = null, CodebookCodes? Codebook = null,
-    IReadOnlyList<int>? KeptColumns = null, int AllColumns = 0, OnnxQuantizedMatrix? Extra = null, bool HalfCentroids = false)
+    IReadOnlyList<int>? KeptColumns = null, int AllColumns = 0, OnnxQuantizedMatrix? Extra = null, bool HalfCentroids = false,
+    FloatMatrix? Float = null, OnnxQuantizedMatrix? Left = null, OnnxQuantizedMatrix? Right = null, int SparseBits = 0)
 {
     /// <summary>The decoded values in the ONNX tensor's element order.</summary>
     public float[] Decoded()
     {
-        var (rows, columns, m) = Grid is { } g ? (g.Rows, g.Columns, g.Dequantize())
-            : Codebook is { } c ? (c.Rows, c.Columns, c.Dequantize())
-            : throw new CondenseException($"{Label}: neither a grid nor a codebook");
+        var (rows, columns, m) = Matrix();
         if (KeptColumns is not null)
         {
             var full = new float[rows * AllColumns];
@@ -51,8 +58,31 @@ public sealed record OnnxQuantizedMatrix(string Label, bool Transposed, GridCode
         return t;
     }
 
+    /// <summary>The decoded matrix, rows = outputs (before <see cref="KeptColumns"/> and transposition).</summary>
+    (int Rows, int Columns, float[] Values) Matrix()
+    {
+        if (Grid is { } g) return (g.Rows, g.Columns, g.Dequantize());
+        if (Codebook is { } c) return (c.Rows, c.Columns, c.Dequantize());
+        if (Float is { } f) return (f.Rows, f.Columns, SparseBits > 0 ? OnnxEncodings.MaskedValues(f.Values, SparseBits) : f.Values);
+        if (Left is { } l && Right is { } r)
+        {
+            var (a, b) = (l.Matrix(), r.Matrix());
+            return (a.Rows, b.Columns, FloatMatrix.Product(a.Values, b.Values, a.Rows, a.Columns, b.Columns));
+        }
+        throw new CondenseException($"{Label}: neither a grid, a codebook, a float matrix nor two factors");
+    }
+
+    (int Rows, int Columns) Size() =>
+        Grid is { } g ? (g.Rows, g.Columns) : Codebook is { } c ? (c.Rows, c.Columns) : Float is { } f ? (f.Rows, f.Columns)
+        : Left is { } l && Right is { } r ? (l.Size().Rows, r.Size().Columns) : throw new CondenseException($"{Label}: no matrix");
+
     internal void Encode(OnnxGraphBuilder g, long[] shape, string output)
     {
+        if (Left is not null || Float is not null)
+        {
+            EncodeStructured(g, shape, output);
+            return;
+        }
         if (KeptColumns is not null)
         {
             EncodeKept(g, shape, output);
@@ -91,5 +121,29 @@ public sealed record OnnxQuantizedMatrix(string Label, bool Transposed, GridCode
         g.Node("Concat", [.. parts, zero], padded, OnnxGraphBuilder.Int("axis", axis));
         var index = g.Add(OnnxTensorData.Int32(g.Name($"{output}::column_place"), place, AllColumns));
         g.Node("Gather", [padded, index], output, OnnxGraphBuilder.Int("axis", axis));
+    }
+
+    // Low rank: the tensor as one MatMul of the two factors' tensors (ONNX Runtime folds it once per session);
+    // a float matrix: as it is, or as a mask and its non-zeros.
+    void EncodeStructured(OnnxGraphBuilder g, long[] shape, string output)
+    {
+        var (rows, columns) = Size();
+        if (Float is { } f)
+        {
+            var values = Transposed ? RowMajor.Transpose(f.Values, f.Rows, f.Columns) : f.Values;
+            if (values.Length != shape.Aggregate(1L, (p, d) => p * d)) throw new CondenseException($"{Label}: {values.Length} values do not fill [{string.Join(", ", shape)}]");
+            if (SparseBits > 0) OnnxEncodings.MaskedSparse(g, values, shape, output, SparseBits);
+            else g.Add(OnnxTensorData.FromFloat32(output, values, shape));
+            return;
+        }
+        if (shape.Length != 2 || (Transposed ? shape[0] != columns || shape[1] != rows : shape[0] != rows || shape[1] != columns))
+            throw new CondenseException($"{Label}: a low-rank {rows}×{columns} matrix does not fit [{string.Join(", ", shape)}]");
+        var (left, right) = (Left!, Right!);
+        long rank = left.Size().Columns;
+        var leftName = g.Name($"{output}::lowrank_left");
+        var rightName = g.Name($"{output}::lowrank_right");
+        (left with { Transposed = Transposed }).Encode(g, Transposed ? [rank, rows] : [rows, rank], leftName);
+        (right with { Transposed = Transposed }).Encode(g, Transposed ? [columns, rank] : [rank, columns], rightName);
+        g.Node("MatMul", Transposed ? [rightName, leftName] : [leftName, rightName], output);
     }
 }
