@@ -71,6 +71,7 @@ public sealed class ConvAutoencoder : CondenseModel, IConvolutionalModel
     /// <summary>No Linear layers: MLP-only methods have nothing to work on here.</summary>
     public override IReadOnlyList<(string Name, Linear Layer)> Layers => [];
 
+    /// <inheritdoc/>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
@@ -110,6 +111,7 @@ public sealed class ConvAutoencoder : CondenseModel, IConvolutionalModel
         return g.Reshape(g.Sigmoid(y), Side * Side);
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyDictionary<string, string> Describe() => new Dictionary<string, string>
     {
         ["architecture"] = "ConvAutoencoder",
