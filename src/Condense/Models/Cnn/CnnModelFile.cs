@@ -13,6 +13,24 @@ public static class CnnModelFile
     public static bool IsCnn(IReadOnlyDictionary<string, string> metadata) =>
         metadata.TryGetValue("architecture", out var a) && CnnFactory.Architectures.Contains(a);
 
+    /// <summary>
+    /// Whether the file at <paramref name="path"/> is a Condense CNN model file (reads only the
+    /// header): the commands that take MLP files branch on it to their convolution-aware path.
+    /// </summary>
+    public static bool IsCnnFile(string path)
+    {
+        if (!File.Exists(path) || !path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)) return false;
+        try
+        {
+            using var reader = SafetensorsReader.Open(path);
+            return IsCnn(reader.Metadata);
+        }
+        catch (CondenseException)
+        {
+            return false;
+        }
+    }
+
     public static (CnnModel Model, ModelCard Card) Load(string path)
     {
         var (tensors, metadata) = SafetensorsReader.ReadAll(path);
