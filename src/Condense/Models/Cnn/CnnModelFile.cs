@@ -19,15 +19,15 @@ public static class CnnModelFile
     /// </summary>
     public static bool IsCnnFile(string path)
     {
-        if (!File.Exists(path) || !path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)) return false;
+        if (!path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)) return false;
         try
         {
             using var reader = SafetensorsReader.Open(path);
             return IsCnn(reader.Metadata);
         }
-        catch (CondenseException)
+        catch (Exception ex) when (ex is CondenseException or IOException or UnauthorizedAccessException)
         {
-            return false;
+            return false;   // missing or unreadable: the MLP path reports it in its own words
         }
     }
 
