@@ -44,7 +44,10 @@ public static class DeepCompressCommand
             options.Validate();
             var path = parse.GetValue(model)!;
             var outPath = parse.GetValue(output) ?? Path.ChangeExtension(path, ".cdz");
-            var (net, card) = ModelFile.Load(path);
+            CondenseModel net;
+            ModelCard card;
+            if (Condense.Models.Cnn.CnnModelFile.IsCnnFile(path)) (net, card) = Condense.Models.Cnn.CnnModelFile.Load(path);   // conv kernels too
+            else (net, card) = ModelFile.Load(path);
             using var _ = net;
             var dataName = parse.GetValue(data) ?? card.DataSet ?? DataSets.Mnist10k;
             var (train, test) = DataSets.Load(dataName);
@@ -84,7 +87,7 @@ public static class DeepCompressCommand
     /// codebook holds them all), and checked against the uncompressed export in ONNX Runtime.</summary>
     static (string Path, long Bytes, double WorstAbs) WriteOnnx(CondenseModel model, string path, int bits)
     {
-        var exported = OnnxExporter.Export(model);
+        var exported = model is Condense.Models.Cnn.CnnModel cnn ? Condense.Formats.Onnx.Cnn.CnnOnnxExporter.Build(cnn).Model : OnnxExporter.Export(model);
         var parsed = OnnxReader.Parse(exported.ToByteArray(), path);
         var compressed = OnnxCompressor.Compress(parsed, new OnnxCompressionOptions(OnnxCompressionMethod.KMeans, bits, Sparse: true));
         var check = OnnxVerifier.Compare(exported, compressed.Model, path);

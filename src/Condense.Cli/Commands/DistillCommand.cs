@@ -11,8 +11,8 @@ public static class DistillCommand
 {
     public static Command Create()
     {
-        var teacher = new Option<string>("--teacher") { Description = "Teacher model (.safetensors from 'condense train'; best trained with --shift 2 --epochs 15 --gamma 0.85)", Required = true };
-        var student = new Option<string>("--student") { Description = "Student: sizes like 784-100-10, or hashed:784-1000-1000-10@64", DefaultValueFactory = _ => "784-100-10" };
+        var teacher = new Option<string>("--teacher") { Description = "Teacher model (.safetensors from 'condense train', an MLP or a CNN; best trained with --shift 2 --epochs 15 --gamma 0.85)", Required = true };
+        var student = new Option<string>("--student") { Description = "Student: sizes like 784-100-10, hashed:784-1000-1000-10@64, or a CNN: lenet5, vgg:8,M,16,M, resnet:4", DefaultValueFactory = _ => "784-100-10" };
         var temperature = new Option<double>("--temperature", "-T") { Description = "Softmax temperature T (> 0)", DefaultValueFactory = _ => DistillationRecipe.Options.Temperature };
         var alpha = new Option<double>("--alpha") { Description = "Weight of the soft loss, in [0, 1]", DefaultValueFactory = _ => DistillationRecipe.Options.Alpha };
         var shift = new Option<int>("--shift") { Description = "Augment both runs: every image shifted by a random offset of up to this many pixels (0: off)", DefaultValueFactory = _ => DistillationRecipe.StudentTraining.Shift };
@@ -24,7 +24,7 @@ public static class DistillCommand
         var dataFree = new Option<bool>("--data-free") { Description = "Also distil without any training image: a generator trained against the teacher and student" };
         var recipe = new Option<string>("--recipe") { Description = "--data-free: adversarial (Micaelli & Storkey, Fang et al.; default) or dafl (Chen et al.)", DefaultValueFactory = _ => "adversarial" };
         var steps = new Option<int>("--steps") { Description = "--data-free: generator steps (batch 256; 5 student steps each, adversarial)", DefaultValueFactory = _ => DataFreeOptions.Adversarial.Steps };
-        var output = new Option<string?>("--output", "-o") { Description = "--data-free: write the data-free student (.safetensors) for 'condense eval'" };
+        var output = new Option<string?>("--output", "-o") { Description = "Write the student (.safetensors) for 'condense eval': the first seed's distilled one, or with --data-free the data-free one" };
         var json = CliConsole.JsonOption();
         var command = new Command("distill", "Train a student with and without a teacher (Hinton et al. knowledge distillation) and compare.")
         {
@@ -40,19 +40,28 @@ public static class DistillCommand
             var seedCount = parse.GetValue(seeds);
             if (seedCount is < 1 or > 100) throw new CondenseException($"seeds {seedCount} must be in 1–100");
             var teacherPath = parse.GetValue(teacher)!;
-            var (net, card) = ModelFile.Load(teacherPath);
+            CondenseModel net;
+            ModelCard card;
+            if (Condense.Models.Cnn.CnnModelFile.IsCnnFile(teacherPath)) (net, card) = Condense.Models.Cnn.CnnModelFile.Load(teacherPath);
+            else (net, card) = ModelFile.Load(teacherPath);
             using var _ = net;
-            if (!net.IsClassifier) throw new CondenseException($"{teacherPath}: the teacher must be a classifier, not {net.Kind}");
-            if (spec.Sizes[0] != net.Sizes[0] || spec.Sizes[^1] != net.Sizes[^1])
-                throw new CondenseException($"student {spec} must have the teacher's input and output sizes ({net.Sizes[0]} in, {net.Sizes[^1]} out)");
+            // A CNN takes the same 784 pixels and gives 10 classes, so teacher and student may be either kind.
+            var (inputs, classes) = net is MlpModel m ? (m.Sizes[0], m.Sizes[^1]) : (784, 10);
+            if (!net.IsClassifier) throw new CondenseException($"{teacherPath}: the teacher must be a classifier, not {(net as MlpModel)?.Kind}");
+            if (spec.Sizes[0] != inputs || spec.Sizes[^1] != classes)
+                throw new CondenseException($"student {spec} must have the teacher's input and output sizes ({inputs} in, {classes} out)");
+            var outPath = parse.GetValue(output);
+            if (outPath is not null && !outPath.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+                throw new CondenseException($"the student is written as a .safetensors model file, not '{Path.GetFileName(outPath)}'");
             var dataName = parse.GetValue(data) ?? card.DataSet ?? DataSets.Mnist10k;
             var (train, test) = DataSets.Load(dataName);
             var asJson = parse.GetValue(json);
             var console = CliConsole.For(parse);
             if (parse.GetValue(dataFree))
-                return DistillDataFree.Run(parse, net, spec, train, test, options, training, parse.GetValue(recipe)!, parse.GetValue(steps),
+                return DistillDataFree.Run(parse, net as MlpModel ?? throw new CondenseException("--data-free distils from an MLP teacher"), spec, train, test, options, training, parse.GetValue(recipe)!, parse.GetValue(steps),
                     parse.GetValue(output), dataName);
-            var summary = DistillationStudy.Run(net, spec, train, test, options, training, seedCount, asJson ? null : console.WriteLine);
+            var summary = DistillationStudy.Run(net, spec, train, test, options, training, seedCount, asJson ? null : console.WriteLine,
+                outPath is null ? null : student => { student.eval(); ModelFile.Save(outPath, student, new ModelCard(dataName, training)); });
             if (asJson)
             {
                 CliConsole.WriteJson(parse, new

@@ -26,17 +26,29 @@ public static class LotteryCommand
         var data = new Option<string>("--data") { Description = "mnist10k | fashion", DefaultValueFactory = _ => DataSets.Mnist10k };
         var seed = new Option<long>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 0 };
         var report = new Option<string?>("--report") { Description = "Write the rounds as JSON here" };
+        var ticketOut = new Option<string?>("--output", "-o") { Description = "Write the last round's ticket here (.safetensors; a model file condense eval reads)" };
         var json = CliConsole.JsonOption();
-        var command = new Command("lottery", "Find a lottery ticket: iterative magnitude pruning with weight rewinding.")
+        var command = new Command("lottery", "Find a lottery ticket: iterative magnitude pruning with weight rewinding (MLPs, or a CNN model file: convolutions pruned too).")
         {
-            model, rounds, rate, rewind, epochs, limit, noControl, data, seed, report, json,
+            model, rounds, rate, rewind, epochs, limit, noControl, data, seed, report, ticketOut, json,
         };
         command.SetAction(parse =>
         {
             var name = parse.GetValue(model)!;
-            ModelKind kind;
+            ModelKind kind = ModelKind.Classifier;
+            Func<long, CondenseModel>? create = null;
             var training = new TrainingOptions();
-            if (File.Exists(name))
+            var dataSet = parse.GetValue(data)!;
+            if (Condense.Models.Cnn.CnnModelFile.IsCnnFile(name))
+            {
+                var (cnn, card) = Condense.Models.Cnn.CnnModelFile.Load(name);
+                var description = cnn.Describe();
+                cnn.Dispose();
+                training = card.Training ?? training;
+                if (parse.GetResult(data) is null or { Implicit: true }) dataSet = card.DataSet ?? dataSet;
+                create = s => { TorchSharp.torch.manual_seed(s); return Condense.Models.Cnn.CnnFactory.Build(description, name); };
+            }
+            else if (File.Exists(name))
             {
                 var (net, card) = ModelFile.Load(name);
                 kind = net.Kind;
@@ -56,17 +68,24 @@ public static class LotteryCommand
             };
             options.Validate();
             if (parse.GetValue(limit) is < 100) throw new CondenseException($"train limit {parse.GetValue(limit)} must be ≥ 100 digits");
-            var (train, test) = DataSets.Load(parse.GetValue(data)!);
+            var (train, test) = DataSets.Load(dataSet);
             if (parse.GetValue(limit) is { } n) train = train.Take(n);
             var asJson = parse.GetValue(json);
             var console = CliConsole.For(parse);
-            var result = LotteryTicket.Run(kind, train, test, options, r =>
+            var outPath = parse.GetValue(ticketOut);
+            if (outPath is not null && !outPath.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+                throw new CondenseException($"the ticket is written as a .safetensors model file, not '{Path.GetFileName(outPath)}'");
+            var result = LotteryTicket.Run(create ?? (s => ModelFactory.Create(kind, s)), train, test, options, r =>
             {
                 if (!asJson) console.WriteLine($"round {r.Round}: density {r.Density:P2}, ticket {r.TicketScore:P2}" + (r.RandomReinitScore is { } c ? $", random re-init {c:P2}" : ""));
+            }, onTicket: outPath is null ? null : net =>
+            {
+                net.eval();
+                ModelFile.Save(outPath, net, new ModelCard(dataSet, training));
             });
             var output = new
             {
-                model = kind.ToString(), round_count = options.Rounds, options.Rate, options.RewindEpoch, epochs = training.Epochs, trainCount = train.Count,
+                model = create is null ? kind.ToString() : name, round_count = options.Rounds, options.Rate, options.RewindEpoch, epochs = training.Epochs, trainCount = train.Count,
                 dense = result.DenseScore,
                 rounds = result.Rounds.Select(r => new { r.Round, r.Density, ticket = r.TicketScore, randomReinit = r.RandomReinitScore, layers = r.Layers.Select(l => new { l.Name, l.Density }) }),
             };

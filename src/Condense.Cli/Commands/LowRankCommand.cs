@@ -50,14 +50,19 @@ public static class LowRankCommand
             };
             var budget = parse.GetValue(plusSparse) is { } fraction ? SparseBudget.OfFraction(fraction) : (SparseBudget?)null;
             var path = parse.GetValue(model)!;
-            var (net, card) = ModelFile.Load(path);
+            CondenseModel net;
+            ModelCard card;
+            var cnn = Condense.Models.Cnn.CnnModelFile.IsCnnFile(path);
+            if (cnn) (net, card) = Condense.Models.Cnn.CnnModelFile.Load(path);   // conv kernels as out × (in·k·k) matrices
+            else (net, card) = ModelFile.Load(path);
             using (net)
             {
                 var dataName = parse.GetValue(data) ?? card.DataSet ?? DataSets.Mnist10k;
                 var (_, test) = DataSets.Load(dataName);
                 var layerName = parse.GetValue(layer)!;
                 // --output is OnnxLowRank's option; for a classifier it names the L + S network.
-                if (parse.GetValue<string?>("--output") is { } outPath) LowRankOutput.WritePlusSparse(parse, net, layerName, rankList, budget, outPath, dataName);
+                if (cnn && parse.GetValue<string?>("--output") is { } cnnOut) LowRankOutput.WriteCnnAtRank(parse, (Condense.Models.Cnn.CnnModel)net, layerName, rankList[0], cnnOut, dataName);
+                else if (parse.GetValue<string?>("--output") is { } outPath) LowRankOutput.WritePlusSparse(parse, (MlpModel)net, layerName, rankList, budget, outPath, dataName);
                 var sweep = RankSweep.Run(net, layerName, rankList, test, parse.GetValue(randomized), options, budget);
                 var plotPath = parse.GetValue(plot);
                 if (plotPath is not null)

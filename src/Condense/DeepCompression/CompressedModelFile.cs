@@ -10,19 +10,24 @@ namespace Condense.DeepCompression;
 /// </summary>
 internal static class CompressedModelFile
 {
-    public static MlpModel Load(string path) => LoadWithMetadata(path).Model;
+    public static CondenseModel Load(string path) => LoadWithMetadata(path).Model;
 
     /// <summary><see cref="Load"/>, and the container's metadata (its data set, settings), from one read.</summary>
-    public static (MlpModel Model, IReadOnlyDictionary<string, string> Metadata) LoadWithMetadata(string path)
+    /// <remarks>A CNN's conv kernels are stored as out × (in·k·k) matrices and take back the kernel's shape.</remarks>
+    public static (CondenseModel Model, IReadOnlyDictionary<string, string> Metadata) LoadWithMetadata(string path)
     {
         var (metadata, layers) = CompressedContainer.Read(path);
-        var model = ModelFile.Build(metadata, path);
+        CondenseModel model = Models.Cnn.CnnModelFile.IsCnn(metadata) ? Models.Cnn.CnnFactory.Build(metadata, path) : ModelFile.Build(metadata, path);
+        var shapes = model.WeightLayers.ToDictionary(l => l.Name, l => l.Weight.shape);
         var tensors = new List<NamedTensor>();
         foreach (var layer in layers)
         {
-            tensors.Add(NamedTensor.FromFloat32(layer.Name + ".weight", layer.DecodeWeights(), layer.Rows, layer.Columns));
+            long[] shape = shapes.TryGetValue(layer.Name, out var s) && s.Length > 2 ? s : [layer.Rows, layer.Columns];
+            tensors.Add(NamedTensor.FromFloat32(layer.Name + ".weight", layer.DecodeWeights(), shape));
             tensors.Add(NamedTensor.FromFloat32(layer.Name + ".bias", layer.Bias, layer.Rows));
         }
-        return (ModelFile.WithWeights(model, tensors, path), metadata);
+        model = ModelFile.WithWeights(model, tensors, path);
+        model.eval();
+        return (model, metadata);
     }
 }

@@ -19,12 +19,16 @@ public static class DeepCompressionPipeline
     {
         options.Validate();
         if (!model.IsClassifier) throw new CondenseException("deep compression: only classifiers are supported (accuracy is what the stages report)");
-        if (model.Layers.Count == 0) throw new CondenseException("deep compression: the model has no linear layers");
-        var layers = model.Layers;
+        // Conv kernels are pruned, shared and coded like Linear weights, as out × (in·k·k) matrices.
+        var layers = model.WeightLayers;
+        if (layers.Count == 0) throw new CondenseException("deep compression: the model has no linear or conv layers");
+        if (model is Models.Cnn.CnnModel { ConvUnits: var units } && units.Any(u => u.Norm is not null))
+            throw new CondenseException("deep compression: the container stores conv and linear weights and biases only; fold the BatchNorms first (BN fusion)");
+        if (layers.Any(l => l.Bias is null)) throw new CondenseException("deep compression: every layer needs a bias (the container stores one per layer)");
         var stages = new List<StageReport>();
         long parameters = model.ParameterCount;
         var denseBytes = 4 * parameters;
-        long biasBytes = 4L * layers.Sum(l => l.Layer.weight!.shape[0]);
+        long biasBytes = 4L * layers.Sum(l => l.OutChannels);
         var accuracy = Evaluator.Evaluate(model, test).Accuracy ?? double.NaN;
         stages.Add(new StageReport("dense", denseBytes, 1, accuracy));
         progress?.Invoke($"dense: {denseBytes:N0} bytes, accuracy {accuracy:P2}");
@@ -39,9 +43,9 @@ public static class DeepCompressionPipeline
                 Prune.RemoveAll(model);
                 for (var l = 0; l < layers.Count; l++)
                 {
-                    var layer = layers[l].Layer;
-                    var count = (long)Math.Floor(options.SparsityOf(l) * step / options.PruneSteps * layer.weight!.numel());
-                    using var _ = Prune.L1Unstructured(layer, PruningAmount.OfCount(count));
+                    var layer = layers[l];
+                    var count = (long)Math.Floor(options.SparsityOf(l) * step / options.PruneSteps * layer.Weight.numel());
+                    using var _ = Prune.L1Unstructured(layer.Module, PruningAmount.OfCount(count));
                 }
                 if (options.PruneEpochs > 0)
                 {
@@ -55,18 +59,18 @@ public static class DeepCompressionPipeline
             Prune.RemoveAll(model);
         }
         accuracy = Evaluator.Evaluate(model, test).Accuracy ?? double.NaN;
-        var nonZeros = layers.Select(l => l.Layer.weight!.count_nonzero().item<long>()).ToArray();
-        var entriesEstimate = layers.Select((l, i) => EntriesFor(l.Layer.weight!, options.GapBits)).ToArray();
+        var nonZeros = layers.Select(l => l.Weight.count_nonzero().item<long>()).ToArray();
+        var entriesEstimate = layers.Select((l, i) => EntriesFor(l.Weight, options.GapBits)).ToArray();
         var prunedBytes = entriesEstimate.Sum(e => (e * (32L + options.GapBits) + 7) / 8) + biasBytes;
         stages.Add(new StageReport("pruned", prunedBytes, (double)denseBytes / prunedBytes, accuracy));
-        progress?.Invoke($"pruned: {nonZeros.Sum():N0} of {layers.Sum(l => l.Layer.weight!.numel()):N0} weights kept, {prunedBytes:N0} bytes, accuracy {accuracy:P2}");
+        progress?.Invoke($"pruned: {nonZeros.Sum():N0} of {layers.Sum(l => l.Weight.numel()):N0} weights kept, {prunedBytes:N0} bytes, accuracy {accuracy:P2}");
 
         // 2. Weight sharing: k-means over each layer's survivors, centroid 0 reserved for the pruned zeros.
         using var tuning = new CentroidFineTuning();
         var indices = new List<int[]>();
         for (var l = 0; l < layers.Count; l++)
         {
-            var w = layers[l].Layer.weight!;
+            var w = layers[l].Weight;
             var values = w.detach().contiguous().data<float>().ToArray();
             var shared = new WeightSharingQuantizer(new WeightSharingOptions(options.BitsOf(l)) { KeepZeros = true, Seed = (int)options.Seed }).Quantize(values, w.shape);
             var idx = shared.Indices();
@@ -95,11 +99,11 @@ public static class DeepCompressionPipeline
         var verified = true;
         for (var l = 0; l < layers.Count; l++)
         {
-            var (name, linear) = layers[l];
-            var w = linear.weight!;
-            int rows = (int)w.shape[0], columns = (int)w.shape[1];
+            var name = layers[l].Name;
+            var w = layers[l].Weight;
+            int rows = (int)w.shape[0], columns = (int)(w.numel() / rows);
             var codebook = tuning.Centroids(l);
-            var bias = linear.bias!.detach().contiguous().data<float>().ToArray();
+            var bias = layers[l].Bias!.detach().contiguous().data<float>().ToArray();
             var layer = SparseSharedLayer.Encode(name, rows, columns, options.BitsOf(l), options.GapBits, codebook, indices[l], bias);
             encoded.Add(layer);
             var actual = w.detach().contiguous().data<float>().ToArray();

@@ -37,13 +37,13 @@ internal sealed record DistillationSummary(string Student, long StudentParameter
 internal static class DistillationStudy
 {
     public static DistillationSummary Run(CondenseModel teacher, StudentSpec student, Dataset train, Dataset test,
-        DistillationOptions options, TrainingOptions training, int seeds, Action<string>? progress = null)
+        DistillationOptions options, TrainingOptions training, int seeds, Action<string>? progress = null, Action<CondenseModel>? onFirstDistilled = null)
     {
         options.Validate();
         training.Validate();
         if (seeds is < 1 or > 100) throw new CondenseException($"seeds {seeds} must be in 1–100");
         var teacherAccuracy = Evaluator.Evaluate(teacher, test).Accuracy ?? double.NaN;
-        var normalization = (teacher as MlpModel)?.Normalization;
+        var normalization = teacher switch { MlpModel m => m.Normalization, Models.Cnn.CnnModel c => c.Normalization, _ => null };
         var results = new List<DistillationSeed>();
         long parameters = 0;
         for (var s = 0; s < seeds; s++)
@@ -60,6 +60,7 @@ internal static class DistillationStudy
             Distiller.Train(distilled, teacher, train, null, options, perSeed);
             var distilledAccuracy = Evaluator.Evaluate(distilled, test).Accuracy ?? double.NaN;
             results.Add(new DistillationSeed(seed, aloneAccuracy, distilledAccuracy));
+            if (s == 0) onFirstDistilled?.Invoke(distilled);
         }
         return new DistillationSummary(student.ToString(), parameters, teacherAccuracy, options, training.Epochs, results);
     }

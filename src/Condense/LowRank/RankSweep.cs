@@ -18,7 +18,7 @@ namespace Condense.LowRank;
 public static class RankSweep
 {
     /// <param name="model">A trained model (left as it was found).</param>
-    /// <param name="layerName">One of <see cref="CondenseModel.Layers"/> (fc1, fc2, …).</param>
+    /// <param name="layerName">One of <see cref="CondenseModel.WeightLayers"/> (fc1, fc2, …; conv1, conv2 of a CNN).</param>
     /// <param name="ranks">Ranks, each 1 ≤ r ≤ min(m, n).</param>
     /// <param name="test">Evaluation data.</param>
     /// <param name="randomized">Use <see cref="RandomizedSvd"/> per rank instead of one exact SVD.</param>
@@ -32,8 +32,9 @@ public static class RankSweep
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(ranks);
-        var layer = FindLayer(model, layerName);
-        var weight = layer.weight!;
+        // A conv kernel is factorised as its out × (in·k·k) matrix: rank r is a k×k conv with r
+        // filters followed by a 1×1 conv, r·(in·k·k) + out·r parameters.
+        var weight = FindWeightLayer(model, layerName).Matrix;
         long m = weight.shape[0], n = weight.shape[1];
         if (ranks.Count == 0) throw new CondenseException("rank sweep: no ranks given");
         foreach (var r in ranks) MatrixGuard.RequireRank(r, m, n, $"layer {layerName}");
@@ -90,6 +91,11 @@ public static class RankSweep
         }
         return Evaluator.Evaluate(model, test);
     }
+
+    /// <summary>The named weight layer (a CNN's convolutions too), or an error listing the names there are.</summary>
+    public static WeightLayer FindWeightLayer(CondenseModel model, string layerName) =>
+        model.WeightLayers.FirstOrDefault(l => l.Name == layerName)
+        ?? throw new CondenseException($"no layer '{layerName}' (layers: {string.Join(", ", model.WeightLayers.Select(l => l.Name))})");
 
     /// <summary>The named linear layer, or an error listing the names there are.</summary>
     public static Linear FindLayer(CondenseModel model, string layerName)

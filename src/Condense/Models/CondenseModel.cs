@@ -22,6 +22,13 @@ public abstract class CondenseModel : nn.Module<Tensor, Tensor>
     /// <summary>Linear layers in forward order, by the names their parameters carry (fc1, fc2, …).</summary>
     public abstract IReadOnlyList<(string Name, Linear Layer)> Layers { get; }
 
+    /// <summary>
+    /// Every layer whose weight pruning, quantization and low rank may change, in forward order:
+    /// the <see cref="Layers"/> for the MLPs; the convolutions and then the Linear head for CNNs.
+    /// A separate view so that code which needs Linear modules keeps <see cref="Layers"/>.
+    /// </summary>
+    public virtual IReadOnlyList<WeightLayer> WeightLayers => Layers.Select(l => new WeightLayer(l.Name, l.Layer)).ToArray();
+
     /// <summary>Number of trainable parameters.</summary>
     public long ParameterCount => parameters().Sum(p => p.numel());
 

@@ -129,8 +129,28 @@ public static class QuantizedModelFile
         return o;
     }
 
+    /// <summary>
+    /// <see cref="Load"/> for any architecture: a quantized CNN file (conv kernels quantized per
+    /// output channel) is rebuilt as its CNN with the reconstructed weights; an MLP file as <see cref="Load"/> does.
+    /// </summary>
+    public static (CondenseModel Model, ModelCard Card, IReadOnlyList<QuantizedParameter> Parameters) LoadAny(string path)
+    {
+        var (plain, metaOnly, parameters) = Decode(path);
+        if (!Cnn.CnnModelFile.IsCnn(metaOnly)) return Rebuild(plain, metaOnly, parameters);
+        var model = ModelFile.WithWeights(Cnn.CnnFactory.Build(metaOnly, path), plain, path);
+        model.eval();
+        return (model, ModelCard.FromMetadata(metaOnly), parameters);
+    }
+
     /// <summary>Reads a quantized model file and rebuilds the model with the reconstructed weights Q.</summary>
     public static (MlpModel Model, ModelCard Card, IReadOnlyList<QuantizedParameter> Parameters) Load(string path)
+    {
+        var (plain, metaOnly, parameters) = Decode(path);
+        return Rebuild(plain, metaOnly, parameters);
+    }
+
+    /// <summary>The file's tensors with every quantized parameter reconstructed, its metadata less the quantization key, and the quantized parameters.</summary>
+    static (List<NamedTensor> Plain, Dictionary<string, string> Metadata, List<QuantizedParameter> Parameters) Decode(string path)
     {
         var (tensors, metadata) = SafetensorsReader.ReadAll(path);
         if (!metadata.TryGetValue(MetadataKey, out var json))
@@ -192,6 +212,11 @@ public static class QuantizedModelFile
         foreach (var t in tensors)
             if (!quantizedNames.Any(n => t.Name.StartsWith(n + ".", StringComparison.Ordinal))) plain.Add(t);
         var metaOnly = metadata.Where(kv => kv.Key != MetadataKey).ToDictionary(kv => kv.Key, kv => kv.Value);
+        return (plain, metaOnly, parameters);
+    }
+
+    static (MlpModel Model, ModelCard Card, IReadOnlyList<QuantizedParameter> Parameters) Rebuild(List<NamedTensor> plain, Dictionary<string, string> metaOnly, List<QuantizedParameter> parameters)
+    {
         // Rebuild through ModelFile so the architecture checks are the same as for a plain model.
         var temp = new MemoryStream();
         SafetensorsWriter.Write(temp, plain, metaOnly);

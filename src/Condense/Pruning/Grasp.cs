@@ -20,7 +20,7 @@ internal static class Grasp
     {
         if (!(temperature > 0)) throw new CondenseException($"GraSP temperature {temperature} must be > 0");
         using var scope = NewDisposeScope();
-        var weights = model.Layers.Select(l => Prune.WeightOf(l.Layer)).ToArray();
+        var weights = model.WeightLayers.Select(l => l.Weight).ToArray();
         var g = Snip.Gradients(model, inputs, labels, weights, createGraph: false, temperature).Select(t => t.detach()).ToArray();
         var gGraph = Snip.Gradients(model, inputs, labels, weights, createGraph: true, temperature);
         var z = gGraph.Select((gi, i) => (gi * g[i]).sum()).Aggregate((a, b) => a + b);

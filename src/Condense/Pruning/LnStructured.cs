@@ -35,7 +35,14 @@ internal sealed class LnStructured : PruningMethod
 
     public override Tensor ComputeMask(Tensor weight, Tensor currentMask)
     {
-        if (weight.dim() != 2) throw new CondenseException($"structured pruning needs a 2-D weight, got {weight.dim()}-D");
+        // A conv kernel (out × in × k × k) loses whole filters: its rows as out × (in·k·k).
+        if (weight.dim() > 2 && Dim == 0)
+        {
+            using var flat = NewDisposeScope();
+            var rows = ComputeMask(weight.reshape(weight.shape[0], -1), currentMask.reshape(weight.shape[0], -1));
+            return rows.reshape(weight.shape).MoveToOuterDisposeScope();
+        }
+        if (weight.dim() != 2) throw new CondenseException($"structured pruning needs a 2-D weight (or filters of a conv kernel), got {weight.dim()}-D");
         using var scope = NewDisposeScope();
         var other = 1 - Dim;
         var sliceMask = (currentMask.amax([other]) > 0).to(ScalarType.Float32);

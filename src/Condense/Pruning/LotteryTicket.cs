@@ -16,12 +16,22 @@ namespace Condense.Pruning;
 /// </summary>
 public static class LotteryTicket
 {
-    /// <summary>Iterative magnitude pruning with rewinding to the initial weights (Frankle and Carbin 2019): trains, prunes, rewinds and retrains <paramref name="kind"/> for each round, with the random-reinitialisation control; <paramref name="onRound"/> hears each round.</summary>
-    public static LotteryResult Run(ModelKind kind, Dataset train, Dataset test, LotteryOptions options, Action<LotteryRound>? onRound = null, TrainingHooks? hooks = null)
+    /// <summary>The lottery on one of the MLPs (<see cref="ModelFactory"/>).</summary>
+    public static LotteryResult Run(ModelKind kind, Dataset train, Dataset test, LotteryOptions options, Action<LotteryRound>? onRound = null, TrainingHooks? hooks = null) =>
+        Run(seed => ModelFactory.Create(kind, seed), train, test, options, onRound, hooks);
+
+    /// <summary>
+    /// The lottery on any network <paramref name="create"/> builds from a seed (a CNN too: its
+    /// convolutions are pruned with the Linear layers, by one global magnitude threshold).
+    /// <paramref name="onTicket"/> sees the ticket after each round (masks still on), e.g. to save the last.
+    /// </summary>
+    public static LotteryResult Run(Func<long, CondenseModel> create, Dataset train, Dataset test, LotteryOptions options, Action<LotteryRound>? onRound = null,
+        TrainingHooks? hooks = null, Action<CondenseModel>? onTicket = null)
     {
+        ArgumentNullException.ThrowIfNull(create);
         options.Validate();
         var t = options.Training;
-        var model = ModelFactory.Create(kind, t.Seed);
+        using var model = create(t.Seed);
         IReadOnlyList<NamedTensor> rewind = ModelFile.Weights(model);
         var dense = Trainer.Train(model, train, test, t, new TrainingHooks
         {
@@ -34,7 +44,7 @@ public static class LotteryTicket
             LearningRate = t.LearningRate * Math.Pow(t.StepGamma ?? 1, options.RewindEpoch),
         };
         var rounds = new List<LotteryRound>();
-        var layers = model.Layers.Select(l => l.Layer).ToArray();
+        var layers = model.WeightLayers.Select(l => l.Module).ToArray();
         for (var round = 1; round <= options.Rounds; round++)
         {
             foreach (var m in Prune.Global(layers, new L1Unstructured(PruningAmount.OfFraction(options.Rate)))) m.Dispose();
@@ -45,8 +55,8 @@ public static class LotteryTicket
             double? control = null;
             if (options.CompareRandomReinit)
             {
-                using var random = ModelFactory.Create(kind, t.Seed + 1000 + round);
-                var randomLayers = random.Layers.Select(l => l.Layer).ToArray();
+                using var random = create(t.Seed + 1000 + round);
+                var randomLayers = random.WeightLayers.Select(l => l.Module).ToArray();
                 for (var i = 0; i < layers.Length; i++) Prune.SetMask(randomLayers[i], masks[i]);
                 control = Prune.FineTune(random, train, test, t with { Seed = t.Seed + round }, hooks).Final.Score;
             }
@@ -55,6 +65,7 @@ public static class LotteryTicket
             var r = new LotteryRound(round, (double)densities.Sum(d => d.Nonzero) / densities.Sum(d => d.Total), ticket.Final.Score, control, densities);
             rounds.Add(r);
             onRound?.Invoke(r);
+            onTicket?.Invoke(model);
         }
         return new LotteryResult(dense.Final.Score, rounds);
     }

@@ -15,10 +15,11 @@ public static class ModelPruner
     {
         options.Validate();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var all = model.Layers.Select(l => l.Layer).ToArray();
+        var view = model.WeightLayers;
+        var all = view.Select(l => l.Module).ToArray();
         var selected = options.Layers is null
             ? Enumerable.Range(0, all.Length).ToArray()
-            : options.Layers.Select(name => Array.IndexOf(all, Prune.Layer(model, name))).Distinct().Order().ToArray();
+            : options.Layers.Select(name => Array.IndexOf(all, Prune.WeightLayer(model, name).Module)).Distinct().Order().ToArray();
         var layers = selected.Select(i => all[i]).ToArray();
         var amount = PruningAmount.OfFraction(options.Sparsity);
         using (var scope = NewDisposeScope())
@@ -37,10 +38,11 @@ public static class ModelPruner
                 case PruningCriterion.Structured:
                     // Output neurons of the last layer are the classes (or pixels): never removed.
                     // A layer keeps at least one neuron: a layer of none is a broken model, not a small one.
+                    // Convolutions lose whole filters by their L1 norm (Li et al. 2017).
                     foreach (var i in selected.Where(i => i + 1 < all.Length))
                     {
-                        var neurons = all[i].weight!.shape[0];
-                        Prune.LnStructured(all[i], PruningAmount.OfCount(Math.Min(amount.Resolve(neurons), neurons - 1)), options.StructuredNorm, 0);
+                        var neurons = view[i].OutChannels;
+                        Prune.LnStructured(all[i], PruningAmount.OfCount(Math.Min(amount.Resolve(neurons), neurons - 1)), view[i].IsConvolution ? 1 : options.StructuredNorm, 0);
                     }
                     break;
                 case PruningCriterion.Snip:

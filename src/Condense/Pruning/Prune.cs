@@ -24,10 +24,10 @@ namespace Condense.Pruning;
 /// </remarks>
 public static class Prune
 {
-    static readonly ConditionalWeakTable<Linear, Tensor> Masks = new();
+    static readonly ConditionalWeakTable<nn.Module, Tensor> Masks = new();
 
     /// <summary>Magnitude pruning of one layer: the smallest |w| go.</summary>
-    public static Tensor L1Unstructured(Linear layer, PruningAmount amount) => Apply(layer, new L1Unstructured(amount));
+    public static Tensor L1Unstructured(nn.Module layer, PruningAmount amount) => Apply(layer, new L1Unstructured(amount));
 
     /// <summary>
     /// The magnitude mask of a bare weight tensor (no layer, nothing stored): float 0/1 of the
@@ -43,13 +43,13 @@ public static class Prune
     }
 
     /// <summary>Random pruning of one layer (the baseline).</summary>
-    public static Tensor RandomUnstructured(Linear layer, PruningAmount amount, long seed = 0) => Apply(layer, new RandomUnstructured(amount, seed));
+    public static Tensor RandomUnstructured(nn.Module layer, PruningAmount amount, long seed = 0) => Apply(layer, new RandomUnstructured(amount, seed));
 
     /// <summary>Prunes whole rows (<paramref name="dim"/> 0, output neurons) or columns (1) with the lowest L<sub>n</sub> norm.</summary>
-    public static Tensor LnStructured(Linear layer, PruningAmount amount, double n = 2, int dim = 0) => Apply(layer, new LnStructured(amount, n, dim));
+    public static Tensor LnStructured(nn.Module layer, PruningAmount amount, double n = 2, int dim = 0) => Apply(layer, new LnStructured(amount, n, dim));
 
     /// <summary>Prunes one layer with any method; returns (a copy of) the layer's new mask.</summary>
-    public static Tensor Apply(Linear layer, PruningMethod method)
+    public static Tensor Apply(nn.Module layer, PruningMethod method)
     {
         var weight = WeightOf(layer);
         using var scope = NewDisposeScope();
@@ -64,7 +64,7 @@ public static class Prune
     /// <see cref="PruningMethod.Amount"/> is a share of all their (alive) weights and layers
     /// end up with different densities. Global magnitude keeps the largest |w| across layers.
     /// </summary>
-    public static IReadOnlyList<Tensor> Global(IReadOnlyList<Linear> layers, UnstructuredPruningMethod method)
+    public static IReadOnlyList<Tensor> Global(IReadOnlyList<nn.Module> layers, UnstructuredPruningMethod method)
     {
         using var scope = NewDisposeScope();
         var importances = layers.Select(l => method.Importance(WeightOf(l))).ToArray();
@@ -75,7 +75,7 @@ public static class Prune
     /// Global pruning by precomputed importances (SNIP, GraSP, SynFlow): the lowest
     /// <paramref name="amount"/> of the alive weights across all layers go.
     /// </summary>
-    public static IReadOnlyList<Tensor> GlobalByScores(IReadOnlyList<Linear> layers, IReadOnlyList<Tensor> importances, PruningAmount amount)
+    public static IReadOnlyList<Tensor> GlobalByScores(IReadOnlyList<nn.Module> layers, IReadOnlyList<Tensor> importances, PruningAmount amount)
     {
         if (layers.Count != importances.Count) throw new ArgumentException("one importance tensor per layer");
         for (var i = 0; i < layers.Count; i++)
@@ -91,7 +91,7 @@ public static class Prune
     }
 
     /// <summary>Sets a layer's mask (0/1, the weight's shape) and zeroes the pruned weights.</summary>
-    public static void SetMask(Linear layer, Tensor mask)
+    public static void SetMask(nn.Module layer, Tensor mask)
     {
         var weight = WeightOf(layer);
         if (!mask.shape.SequenceEqual(weight.shape))
@@ -103,16 +103,16 @@ public static class Prune
     }
 
     /// <summary>Whether a layer carries a mask.</summary>
-    public static bool IsPruned(Linear layer) => Masks.TryGetValue(layer, out _);
+    public static bool IsPruned(nn.Module layer) => Masks.TryGetValue(layer, out _);
 
     /// <summary>A copy of the layer's mask, or null when it has none.</summary>
-    public static Tensor? MaskOf(Linear layer) => Masks.TryGetValue(layer, out var m) ? m.clone() : null;
+    public static Tensor? MaskOf(nn.Module layer) => Masks.TryGetValue(layer, out var m) ? m.clone() : null;
 
     /// <summary>
     /// Makes pruning permanent: the mask is forgotten, the zeroed weights stay zero but are no
     /// longer kept at zero by training. Like PyTorch's <c>prune.remove</c>, this cannot be undone.
     /// </summary>
-    public static void Remove(Linear layer)
+    public static void Remove(nn.Module layer)
     {
         if (!Masks.TryGetValue(layer, out var m)) throw new CondenseException("layer is not pruned: nothing to remove");
         Masks.Remove(layer);
@@ -122,8 +122,8 @@ public static class Prune
     /// <summary>Forgets the masks of every layer of a model that has one.</summary>
     public static void RemoveAll(CondenseModel model)
     {
-        foreach (var (_, layer) in model.Layers)
-            if (IsPruned(layer)) Remove(layer);
+        foreach (var layer in model.WeightLayers)
+            if (IsPruned(layer.Module)) Remove(layer.Module);
     }
 
     /// <summary>
@@ -138,9 +138,9 @@ public static class Prune
         OnBatch = inner?.OnBatch,
         AfterBackward = model =>
         {
-            foreach (var (_, layer) in model.Layers)
+            foreach (var layer in model.WeightLayers)
             {
-                if (Masks.TryGetValue(layer, out var mask) && layer.weight!.grad is { } grad)
+                if (Masks.TryGetValue(layer.Module, out var mask) && layer.Weight.grad is { } grad)
                     grad.mul_(mask);
             }
             inner?.AfterBackward?.Invoke(model);
@@ -149,8 +149,8 @@ public static class Prune
         {
             using (no_grad())
             {
-                foreach (var (_, layer) in model.Layers)
-                    if (Masks.TryGetValue(layer, out var mask)) ZeroPruned(layer.weight!, mask);
+                foreach (var layer in model.WeightLayers)
+                    if (Masks.TryGetValue(layer.Module, out var mask)) ZeroPruned(layer.Weight, mask);
             }
             inner?.AfterStep?.Invoke(model);
         },
@@ -160,11 +160,11 @@ public static class Prune
     public static TrainingResult FineTune(CondenseModel model, Dataset train, Dataset? test, TrainingOptions options, TrainingHooks? hooks = null) =>
         Trainer.Train(model, train, test, options, Hooks(hooks));
 
-    /// <summary>Per-layer density of a model's weights (nonzero count; works on masked and loaded models alike).</summary>
+    /// <summary>Per-layer density of a model's weights, convolutions included (nonzero count; works on masked and loaded models alike).</summary>
     public static IReadOnlyList<LayerDensity> Densities(CondenseModel model) =>
-        model.Layers.Select(l =>
+        model.WeightLayers.Select(l =>
         {
-            var w = WeightOf(l.Layer);
+            var w = l.Weight;
             using var nonzero = w.count_nonzero();
             return new LayerDensity(l.Name, w.numel(), nonzero.item<long>());
         }).ToArray();
@@ -182,6 +182,11 @@ public static class Prune
         model.Layers.FirstOrDefault(l => l.Name == name).Layer
         ?? throw new CondenseException($"unknown layer '{name}' (layers: {string.Join(", ", model.Layers.Select(l => l.Name))})");
 
+    /// <summary>Finds a weight layer (convolution or Linear) by name; unknown names are an error that lists the known ones.</summary>
+    public static WeightLayer WeightLayer(CondenseModel model, string name) =>
+        model.WeightLayers.FirstOrDefault(l => l.Name == name)
+        ?? throw new CondenseException($"unknown layer '{name}' (layers: {string.Join(", ", model.WeightLayers.Select(l => l.Name))})");
+
     /// <summary>Sets pruned entries to +0 (multiplying by the mask would leave −0 for negative weights, which a file would not round-trip).</summary>
     static void ZeroPruned(Tensor weight, Tensor mask)
     {
@@ -189,8 +194,8 @@ public static class Prune
         weight.masked_fill_(pruned, 0f);
     }
 
-    static Tensor CurrentMask(Linear layer) =>
+    static Tensor CurrentMask(nn.Module layer) =>
         Masks.TryGetValue(layer, out var m) ? m.clone() : ones_like(WeightOf(layer), dtype: ScalarType.Float32);
 
-    internal static Tensor WeightOf(Linear layer) => layer.weight ?? throw new CondenseException("layer has no weight");
+    internal static Tensor WeightOf(nn.Module layer) => new WeightLayer(layer.GetType().Name, layer).Weight;
 }

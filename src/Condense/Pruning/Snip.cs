@@ -10,11 +10,11 @@ namespace Condense.Pruning;
 /// </summary>
 public static class Snip
 {
-    /// <summary>Scores per layer (the weights' shapes; fresh tensors), computed in eval mode so dropout plays no part.</summary>
+    /// <summary>Scores per weight layer (<see cref="CondenseModel.WeightLayers"/>: convolutions too; the weights' shapes; fresh tensors), computed in eval mode so dropout plays no part.</summary>
     public static Tensor[] Scores(CondenseModel model, Tensor inputs, Tensor? labels)
     {
         using var scope = NewDisposeScope();
-        var weights = model.Layers.Select(l => Prune.WeightOf(l.Layer)).ToArray();
+        var weights = model.WeightLayers.Select(l => l.Weight).ToArray();
         var grads = Gradients(model, inputs, labels, weights, createGraph: false);
         return weights.Select((w, i) => (grads[i] * w.detach()).abs().MoveToOuterDisposeScope()).ToArray();
     }

@@ -66,16 +66,24 @@ internal static class SynFlow
         return (scores, r);
     }
 
-    /// <summary>Prunes the model's layers globally to <paramref name="amount"/> of their alive weights, in <paramref name="iterations"/> rounds.</summary>
-    /// <remarks><c>selected</c>: indices of the layers that may be pruned (all layers still carry flow); null = all.</remarks>
+    /// <summary>Prunes the model's weight layers (<see cref="CondenseModel.WeightLayers"/>: convolutions too) globally to <paramref name="amount"/> of their alive weights, in <paramref name="iterations"/> rounds.</summary>
+    /// <remarks><c>selected</c>: indices of the layers that may be pruned (all layers still carry flow); null = all.
+    /// MLPs are scored in closed form; CNNs by autograd on a linearised copy (<see cref="ConvSynFlow"/>).</remarks>
     public static IReadOnlyList<Tensor> Prune(CondenseModel model, PruningAmount amount, int iterations = DefaultIterations, IReadOnlyList<int>? selected = null, bool includeBiases = false)
     {
         if (iterations is < 1 or > 10000) throw new CondenseException($"SynFlow iterations {iterations} must be in 1–10000");
-        var layers = model.Layers.Select(l => l.Layer).ToArray();
+        var layers = model.WeightLayers.Select(l => l.Module).ToArray();
         var chosen = (selected ?? Enumerable.Range(0, layers.Length).ToArray()).ToArray();
         using var scope = NewDisposeScope();
+        using var conv = model is Models.Cnn.CnnModel cnn ? new ConvSynFlow(cnn, includeBiases) : null;
+        Func<Tensor[], Tensor[]> score;
+        if (conv is not null) score = m => conv.Scores(m).Scores;
+        else
+        {
+            var (weights, biases) = Linearised(model.Layers.Select(l => l.Layer).ToArray(), includeBiases);
+            score = m => ClosedFormScores(weights, biases, m).Scores;
+        }
         var masks = layers.Select(l => Pruning.Prune.MaskOf(l) ?? ones_like(Pruning.Prune.WeightOf(l), dtype: ScalarType.Float32)).ToArray();
-        var (weights, biases) = Linearised(layers, includeBiases);
         long alive = chosen.Sum(i => masks[i].count_nonzero().item<long>());
         var target = alive - amount.Resolve(alive);
         for (var k = 1; k <= iterations; k++)
@@ -83,7 +91,7 @@ internal static class SynFlow
             using var round = NewDisposeScope();
             var keep = k == iterations ? target : (long)Math.Round(alive * Math.Pow((double)target / Math.Max(alive, 1), (double)k / iterations));
             var current = chosen.Sum(i => masks[i].count_nonzero().item<long>());
-            var (scores, _) = ClosedFormScores(weights, biases, masks);
+            var scores = score(masks);
             var next = MaskSelection.PruneLowest(chosen.Select(i => scores[i]).ToArray(), chosen.Select(i => masks[i]).ToArray(), PruningAmount.OfCount(Math.Max(0, current - keep)));
             for (var j = 0; j < chosen.Length; j++)
             {

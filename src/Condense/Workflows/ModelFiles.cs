@@ -87,7 +87,7 @@ public static class ModelFiles
             case ModelFileFormat.Safetensors:
                 IReadOnlyDictionary<string, string> metadata;
                 using (var reader = SafetensorsReader.Open(path)) metadata = reader.Metadata;
-                if (metadata.ContainsKey(QuantizedModelFile.MetadataKey)) return (QuantizedModelFile.Load(path).Model, metadata);
+                if (metadata.ContainsKey(QuantizedModelFile.MetadataKey)) return (QuantizedModelFile.LoadAny(path).Model, metadata);
                 CondenseModel model = metadata.GetValueOrDefault(ArchitectureKey) switch
                 {
                     "FactorizedMlp" => FactorizedModelFile.Load(path),

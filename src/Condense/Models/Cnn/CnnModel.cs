@@ -32,6 +32,16 @@ public abstract class CnnModel : CondenseModel, IConvolutionalModel
     /// <summary>The network body on a normalised N×1×28×28 batch, returning logits N×10.</summary>
     protected abstract Tensor Logits(Tensor images);
 
+    /// <summary>The convolutions, then the Linear layers: what pruning, quantization and low rank see.</summary>
+    public override IReadOnlyList<WeightLayer> WeightLayers =>
+        ConvUnits.Select(u => new WeightLayer(u.Name, u.Conv)).Concat(Layers.Select(l => new WeightLayer(l.Name, l.Layer))).ToArray();
+
+    /// <summary>
+    /// The logits of an already normalised N×1×28×28 batch, without log-softmax: SynFlow's
+    /// R = 1ᵀ f(1) needs the body's raw output, which log-softmax would make non-linear.
+    /// </summary>
+    internal Tensor BodyLogits(Tensor images) => Logits(images);
+
     /// <summary>Normalises a flat or N×1×28×28 batch and returns log-probabilities, like the MLPs, so trainers and evaluators treat every model alike.</summary>
     public sealed override Tensor forward(Tensor input)
     {

@@ -22,24 +22,28 @@ public static class ModelQuantization
         string modelPath = request.ModelPath, outPath = request.OutputPath;
         var options = request.Options;
         OutputPath.RefuseOverwrite(modelPath, outPath);
-        var (net, card) = ModelFile.Load(modelPath);
+        // A CNN file quantizes its conv kernels (per output channel with --per-channel) beside the head.
+        CondenseModel net;
+        ModelCard card;
+        if (Models.Cnn.CnnModelFile.IsCnnFile(modelPath)) (net, card) = Models.Cnn.CnnModelFile.Load(modelPath);
+        else (net, card) = ModelFile.Load(modelPath);
         using var _ = net;
         IReadOnlyDictionary<string, string> metadata;
         using (var reader = SafetensorsReader.Open(modelPath)) metadata = reader.Metadata;
-        if (net.Layers.Count == 0) throw new CondenseException($"{modelPath}: the model has no quantizable (linear) layer");
+        if (net.WeightLayers.Count == 0) throw new CondenseException($"{modelPath}: the model has no quantizable (linear) layer");
         var dataName = card.DataSet ?? DataSets.Mnist10k;
         var (_, test) = DataSets.Load(dataName);
         var before = Evaluator.Evaluate(net, test);
         int samples = Math.Min(request.Samples, test.Count);
-        var inputs = LayerInputs.Capture(net, test, samples);
+        var inputs = net is Models.Cnn.CnnModel cnn ? Models.Cnn.ConvLayerInputs.Capture(cnn, test, samples) : LayerInputs.Capture((MlpModel)net, test, samples);
 
         var quantized = new List<QuantizedParameter>();
         var layers = new List<QuantizedLayerReport>();
         var metrics = new List<LayerMetrics>();
         var newWeights = new Dictionary<string, float[]>();
-        foreach (var ((name, layer), x) in net.Layers.Zip(inputs))
+        foreach (var (layer, x) in net.WeightLayers.Zip(inputs))
         {
-            var (report, lm) = QuantizeLayer(options, name, layer, x, quantized, newWeights);
+            var (report, lm) = QuantizeLayer(options, layer, x, quantized, newWeights);
             layers.Add(report);
             metrics.Add(lm);
         }
@@ -53,7 +57,7 @@ public static class ModelQuantization
         long originalBytes = ModelFile.Weights(net).Sum(t => t.Data.LongLength);
         long original = new FileInfo(modelPath).Length;
         return new ModelQuantizationReport(
-            modelPath, outPath, net.Kind.ToString(), dataName, test.Count,
+            modelPath, outPath, net is MlpModel mlp ? mlp.Kind.ToString() : ((Models.Cnn.CnnModel)net).Architecture, dataName, test.Count,
             options.Method == QuantizationMethod.KMeans ? "kmeans" : "linear", options.Bits, options.Granularity.ToString(),
             inputs.Count == 0 ? 0 : samples, layers,
             originalBytes, stored, original, fileBytes, (double)originalBytes / stored, new ModelMetrics(metrics).MaxCond1,
@@ -61,20 +65,25 @@ public static class ModelQuantization
             net.IsClassifier ? null : before.Loss, net.IsClassifier ? null : after.Loss);
     }
 
-    /// <summary>Quantizes one layer's weight (and bias, when the options say so), recording the quantized tensors and their decoded values.</summary>
-    static (QuantizedLayerReport Report, LayerMetrics Metrics) QuantizeLayer(ModelQuantizationOptions options, string name, TorchSharp.Modules.Linear layer, float[] x,
+    /// <summary>
+    /// Quantizes one layer's weight (and bias, when the options say so), recording the quantized
+    /// tensors and their decoded values. A conv kernel keeps its 4-D shape (the codecs group by
+    /// axis 0, its output channels); its metrics are those of the out × (in·k·k) matrix.
+    /// </summary>
+    static (QuantizedLayerReport Report, LayerMetrics Metrics) QuantizeLayer(ModelQuantizationOptions options, WeightLayer layer, float[] x,
         List<QuantizedParameter> quantized, Dictionary<string, float[]> newWeights)
     {
-        var shape = layer.weight!.shape;
-        int rows = (int)shape[0], cols = (int)shape[1];
-        var w = Values(layer.weight);
+        var name = layer.Name;
+        var shape = layer.Weight.shape;
+        int rows = (int)shape[0], cols = (int)(layer.Weight.numel() / rows);
+        var w = Values(layer.Weight);
         var qw = options.Quantize(name + ".weight", w, shape);
         var q = qw.Reconstruct();
         quantized.Add(qw);
         newWeights[name + ".weight"] = q;
         var size = qw.Size;
         long biasBefore = 0, biasAfter = 0;
-        if (layer.bias is { } b)
+        if (layer.Bias is { } b)
         {
             var bv = Values(b);
             biasBefore = bv.Length * 4L;

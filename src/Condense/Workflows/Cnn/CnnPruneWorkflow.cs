@@ -1,0 +1,57 @@
+using System.Globalization;
+using Condense.Data;
+using Condense.Models;
+using Condense.Models.Cnn;
+using Condense.Pruning;
+using Condense.Workflows.MlpPrune;
+
+namespace Condense.Workflows.Cnn;
+
+/// <summary>
+/// <c>condense prune CNN.safetensors</c>: the same request and report as
+/// <see cref="MlpPruneWorkflow"/>, with the convolutions pruned beside the Linear head (every
+/// criterion sees <see cref="CondenseModel.WeightLayers"/>; structured pruning removes whole
+/// filters by L1, Li et al. 2017). The result is written as a CNN model file with the pruned
+/// weights zero, which <c>condense eval</c> and <c>condense export</c> read as they are; per-layer
+/// densities, convolutions included, show layer collapse.
+/// </summary>
+public static class CnnPruneWorkflow
+{
+    /// <summary>Prunes, fine-tunes with the masks enforced, writes; <paramref name="r"/>'s output must be .safetensors.</summary>
+    public static MlpPruneReport Run(MlpPruneRequest r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        if (!r.OutputPath.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+            throw new CondenseException($"a pruned CNN is written as a .safetensors model file (zeros in place), not '{Path.GetFileName(r.OutputPath)}'");
+        if (r.Epochs is < 0 or > 1000) throw new CondenseException($"fine-tuning epochs {r.Epochs} must be in 0–1000");
+        var fineTuning = new TrainingOptions { Epochs = Math.Max(1, r.Epochs), LearningRate = r.LearningRate, Seed = r.Seed };
+        fineTuning.Validate();
+        PruningAmount.OfFraction(r.Sparsity);
+        var (net, card) = CnnModelFile.Load(r.ModelPath);
+        using (net)
+        {
+            var dataName = r.Data ?? card.DataSet ?? DataSets.Mnist10k;
+            (Dataset Train, Dataset Test)? sets = dataName == "none" ? null : DataSets.Load(dataName);
+            if (r.Epochs > 0 && sets is null) throw new CondenseException("fine-tuning needs data: drop '--data none' or '--finetune-epochs'");
+            var pruner = new ModelPruningOptions { Criterion = r.Criterion, Sparsity = r.Sparsity, Seed = r.Seed, Data = sets?.Train, Layers = r.Layers };
+            pruner.Validate();
+            var before = sets is { } s0 ? Evaluator.Evaluate(net, s0.Test) : null;
+            var outcome = ModelPruner.Apply(net, pruner);
+            var after = sets is { } s1 ? Evaluator.Evaluate(net, s1.Test) : null;
+            Evaluation? tuned = null;
+            if (r.Epochs > 0)
+                tuned = Prune.FineTune(net, sets!.Value.Train, sets.Value.Test, fineTuning with { Epochs = r.Epochs }).Final;
+            net.eval();
+            var layers = Prune.Densities(net);
+            var extra = new Dictionary<string, string>
+            {
+                ["pruning.method"] = r.Criterion.Name(),
+                ["pruning.sparsity"] = outcome.Sparsity.ToString("R", CultureInfo.InvariantCulture),
+            };
+            ModelFile.Save(r.OutputPath, net, new ModelCard(sets is null ? null : dataName, Test: tuned ?? after, Extra: extra));
+            Prune.RemoveAll(net);
+            var bytes = new FileInfo(r.OutputPath).Length;
+            return new MlpPruneReport(outcome, layers, before, after, tuned, null, null, null, bytes, bytes, null);
+        }
+    }
+}
