@@ -78,4 +78,15 @@ public sealed class ChannelSharesTests : IDisposable
         Assert.False(File.Exists(Path.Combine(dir, "out.onnx")));
         Assert.Throws<CondenseException>(() => new StructuredPruningOptions(0.25, shares: new Dictionary<string, double> { ["a"] = 1.0 }));
     }
+
+    [Fact]
+    public void The_cli_reads_name_share_pairs_and_refuses_a_malformed_one()
+    {
+        var shares = Condense.Cli.Commands.OnnxPrune.ParseShares("Convolution257=0.5, Convolution317=0.25")!;
+        Assert.Equal(0.5, shares["Convolution257"]);
+        Assert.Equal(0.25, shares["Convolution317"]);
+        Assert.Null(Condense.Cli.Commands.OnnxPrune.ParseShares(" "));
+        var e = Assert.Throws<CondenseException>(() => Condense.Cli.Commands.OnnxPrune.ParseShares("Convolution257:0.5"));
+        Assert.Contains("'Convolution257:0.5'", e.Message);
+    }
 }
