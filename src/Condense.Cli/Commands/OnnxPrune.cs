@@ -19,6 +19,7 @@ internal sealed class OnnxPrune
     readonly Option<bool> global = new("--global") { Description = "ONNX: one ranking over all channels instead of the same share of each group" };
     readonly Option<bool> perFlop = new("--per-flop") { Description = "ONNX: one ranking of all channels by relative output error per FLOP saved (spares layers whose channels cost little; reconstruction scores)" };
     readonly Option<string?> keep = new("--keep") { Description = "ONNX: comma-separated channel groups (producer names, as the report lists them) to leave whole" };
+    readonly Option<string?> shares = new("--shares") { Description = "ONNX: per-group share of channels removed, NAME=F,… (producer names, as the report lists them); the other groups share what is left of the budget" };
     readonly Option<bool> noRefit = new("--no-refit") { Description = "ONNX: do not refit the next layers by least squares (to compare)" };
     readonly Option<string> refit = new("--refit") { Description = "ONNX: sequential (each layer in graph order on the pruned network's inputs, against the original's output) | residual (sequential; a layer feeding a residual Add matches the original block's sum) | all (sequential, and every layer between the cuts too) | once (all on the original's inputs; faster)", DefaultValueFactory = _ => "sequential" };
     readonly Option<double?> heads = new("--heads") { Description = "ONNX: share of every attention block's heads to remove (whole heads of Q/K/V and the output projection's rows; the reshapes follow), e.g. 0.25; alone, only heads are pruned" };
@@ -30,7 +31,7 @@ internal sealed class OnnxPrune
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { structured, flops, parameters, importance, global, perFlop, keep, noRefit, refit, heads, ridge, roundTo, keepResidual, latencyRuns }) command.Options.Add(o);
+        foreach (var o in new Option[] { structured, flops, parameters, importance, global, perFlop, keep, shares, noRefit, refit, heads, ridge, roundTo, keepResidual, latencyRuns }) command.Options.Add(o);
         unstructured.AddTo(command);
         StructureOptions.AddDataOptions(command);
     }
@@ -53,6 +54,7 @@ internal sealed class OnnxPrune
             score, !parse.GetValue(noRefit), parse.GetValue(ridge), roundTo: parse.GetValue(roundTo), keepTied: parse.GetValue(keepResidual),
             keepWhole: parse.GetValue(keep)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             heads: parse.GetValue(heads) ?? 0,
+            shares: ParseShares(parse.GetValue(shares)),
             refitMode: parse.GetValue(refit)!.ToLowerInvariant() switch
             {
                 "sequential" => RefitMode.Sequential,
@@ -67,5 +69,20 @@ internal sealed class OnnxPrune
         if (json) CliConsole.WriteReport(parse, report);
         else StructureReportView.Write(parse, report);
         return 0;
+    }
+
+    /// <summary>NAME=F pairs, comma-separated; a malformed pair is one error line naming it.</summary>
+    internal static Dictionary<string, double>? ParseShares(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var pair in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var at = pair.LastIndexOf('=');
+            if (at <= 0 || !double.TryParse(pair[(at + 1)..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var share))
+                throw new CondenseException($"--shares: '{pair}' is not NAME=SHARE (e.g. Convolution123=0.5)");
+            result[pair[..at].Trim()] = share;
+        }
+        return result;
     }
 }

@@ -24,12 +24,19 @@ public static class ChannelSelection
         double Removed(IReadOnlyDictionary<int, int> counts) =>
             options.Kind == BudgetKind.Channels ? counts.Values.Sum() / channels
             : before <= 0 ? 0 : 1 - Measure(costs.Total(counts), options.Kind) / before;
-        var counts = options.Scope == BudgetScope.Uniform
-            ? Uniform(prunable, options.Fraction, options.RoundTo, Removed)
-            : Global(prunable, Weighted(prunable, scores, costs, options.Scope), options.Fraction, Removed,
+        // Groups given a share by hand take it; the others share what is left of the budget.
+        var fixedCounts = prunable.Where(g => options.Shares.ContainsKey(g.Name))
+            .ToDictionary(g => g.Id, g => Rounded(g.Width, (int)Math.Round(options.Shares[g.Name] * g.Width), options.RoundTo));
+        var free = prunable.Where(g => !fixedCounts.ContainsKey(g.Id)).ToList();
+        double RemovedWith(IReadOnlyDictionary<int, int> counts) => Removed(counts.Concat(fixedCounts).ToDictionary());
+        var counts = free.Count == 0 || RemovedWith(new Dictionary<int, int>()) >= options.Fraction ? free.ToDictionary(g => g.Id, _ => 0)
+            : options.Scope == BudgetScope.Uniform
+            ? Uniform(free, options.Fraction, options.RoundTo, RemovedWith)
+            : Global(free, Weighted(free, scores, costs, options.Scope), options.Fraction, RemovedWith,
                 normalise: options.Scope == BudgetScope.Global && options.Importance != ChannelImportance.Obs);
         if (options.Scope != BudgetScope.Uniform && options.RoundTo > 1)
-            foreach (var g in prunable) counts[g.Id] = Rounded(g.Width, counts[g.Id], options.RoundTo);
+            foreach (var g in free) counts[g.Id] = Rounded(g.Width, counts[g.Id], options.RoundTo);
+        foreach (var (id, count) in fixedCounts) counts[id] = count;
         return counts.Where(p => p.Value > 0).ToDictionary(p => p.Key, p => Lowest(scores[p.Key], p.Value));
     }
 

@@ -21,11 +21,16 @@ public sealed record StructuredPruningOptions
     /// <param name="keepWhole">Groups (by producer name, as the report lists them) left whole: a per-layer budget by hand for layers the refit cannot repair (ResNet18's stage 4).</param>
     /// <param name="heads">Share of the attention heads of every attention block to remove, in [0, 1) (0: heads are left whole); the lowest-scoring heads of each block go, apart from the channel budget.</param>
     /// <param name="refitMode">Refit in graph order on the pruned network's own inputs (default), or all at once on the original's.</param>
+    /// <param name="shares">Per group (by producer name), the share of its channels removed, in [0, 1): a per-group budget by hand (ResNet18: cut the early stages, whose refit generalises, harder than the late ones); the other groups share what is left of the budget.</param>
     /// <param name="keepTied">Leave groups tied by residual connections (more than one producer) whole: a residual stream carries every block's output, so cutting it costs the most accuracy.</param>
     public StructuredPruningOptions(double fraction, BudgetKind kind = BudgetKind.Flops, BudgetScope scope = BudgetScope.Uniform,
         ChannelImportance importance = ChannelImportance.Reconstruction, bool refit = true, double ridge = DefaultRidge, int roundTo = 1, bool keepTied = false,
-        IReadOnlyCollection<string>? keepWhole = null, RefitMode refitMode = RefitMode.Sequential, double heads = 0)
+        IReadOnlyCollection<string>? keepWhole = null, RefitMode refitMode = RefitMode.Sequential, double heads = 0,
+        IReadOnlyDictionary<string, double>? shares = null)
     {
+        foreach (var (name, share) in shares ?? new Dictionary<string, double>())
+            if (!(share >= 0 && share < 1)) throw new CondenseException($"share {share} of group '{name}' must be in [0, 1)");
+        Shares = shares ?? new Dictionary<string, double>();
         if (!(heads >= 0 && heads < 1)) throw new CondenseException($"head fraction {heads} must be in [0, 1)");
         Heads = heads;
         RefitMode = refitMode;
@@ -72,6 +77,9 @@ public sealed record StructuredPruningOptions
 
     /// <summary>Whether tied (residual) groups are left whole.</summary>
     public bool KeepTied { get; }
+
+    /// <summary>Per group name, the share of its channels removed (the budget of the others is what is left).</summary>
+    public IReadOnlyDictionary<string, double> Shares { get; }
 
     /// <summary>Groups left whole by name.</summary>
     public IReadOnlyCollection<string> KeepWhole { get; }

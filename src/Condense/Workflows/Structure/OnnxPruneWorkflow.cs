@@ -30,6 +30,8 @@ public static class OnnxPruneWorkflow
             : options.Fraction == 0 ? "no channel budget (only heads asked for)"
             : options.KeepTied && g.Producers.Count > 1 ? "tied by a residual connection (kept whole as asked)" : null;
         var prunable = deps.Prunable.Where(g => Skipped(g) is null).ToList();
+        if (options.Shares.Keys.FirstOrDefault(n => !prunable.Any(g => g.Name == n)) is { } unknown)
+            throw new CondenseException($"{request.ModelPath}: --shares names '{unknown}', which is not a prunable channel group (known: {string.Join(", ", prunable.Select(g => g.Name).Take(12))})");
         var leftWhole = deps.LeftWhole.Select(l => new LeftWholeRow(l.Group.Name, l.Group.Width, l.Reason))
             .Concat(deps.Prunable.Where(g => Skipped(g) is not null).Select(g => new LeftWholeRow(g.Name, g.Width, Skipped(g)!))).ToList();
         if (prunable.Count == 0)
@@ -78,7 +80,7 @@ public static class OnnxPruneWorkflow
     }
 
     internal static string Describe(StructuredPruningOptions o) =>
-        $"{(o.Heads > 0 ? $"{o.Heads:P0} of each attention block's heads, " : "")}{o.Fraction:P0} of {o.Kind.ToString().ToLowerInvariant()}, {o.Scope.ToString().ToLowerInvariant()}{(o.KeepTied ? ", residual groups whole" : "")}{(o.RoundTo > 1 ? $", kept channels multiple of {o.RoundTo}" : "")}, {o.Importance.ToString().ToLowerInvariant()} scores, {(o.Refit ? $"{(o.RefitMode == RefitMode.Once ? "" : o.RefitMode.ToString().ToLowerInvariant() + " ")}least-squares refit (ridge {o.Ridge:G3})" : "no refit")}";
+        $"{(o.Heads > 0 ? $"{o.Heads:P0} of each attention block's heads, " : "")}{o.Fraction:P0} of {o.Kind.ToString().ToLowerInvariant()}, {o.Scope.ToString().ToLowerInvariant()}{(o.Shares.Count > 0 ? $" ({string.Join(", ", o.Shares.Select(p => $"{p.Key} {p.Value:P1}"))} by hand)" : "")}{(o.KeepTied ? ", residual groups whole" : "")}{(o.RoundTo > 1 ? $", kept channels multiple of {o.RoundTo}" : "")}, {o.Importance.ToString().ToLowerInvariant()} scores, {(o.Refit ? $"{(o.RefitMode == RefitMode.Once ? "" : o.RefitMode.ToString().ToLowerInvariant() + " ")}least-squares refit (ridge {o.Ridge:G3})" : "no refit")}";
 
     internal static long Parameters(ModelProto model) =>
         model.Graph.Initializer.Where(t => OnnxTensorData.IsFloat(t.DataType)).Sum(t => OnnxTensorData.ElementCount(t.Dims));
