@@ -2,6 +2,7 @@ using System.CommandLine;
 using Condense.Data;
 using Condense.Distillation;
 using Condense.Models;
+using Condense.Workflows;
 using Spectre.Console;
 
 namespace Condense.Cli.Commands;
@@ -24,7 +25,7 @@ public static class DistillCommand
         var dataFree = new Option<bool>("--data-free") { Description = "Also distil without any training image: a generator trained against the teacher and student" };
         var recipe = new Option<string>("--recipe") { Description = "--data-free: adversarial (Micaelli & Storkey, Fang et al.; default) or dafl (Chen et al.)", DefaultValueFactory = _ => "adversarial" };
         var steps = new Option<int>("--steps") { Description = "--data-free: generator steps (batch 256; 5 student steps each, adversarial)", DefaultValueFactory = _ => DataFreeOptions.Adversarial.Steps };
-        var output = new Option<string?>("--output", "-o") { Description = "--data-free: write the data-free student (.safetensors) for 'condense eval'" };
+        var output = new Option<string?>("--output", "-o") { Description = "Write the student (.safetensors) for 'condense eval': the first seed's distilled student; with --data-free, the data-free one" };
         var json = CliConsole.JsonOption();
         var command = new Command("distill", "Train a student with and without a teacher (Hinton et al. knowledge distillation) and compare.")
         {
@@ -49,10 +50,13 @@ public static class DistillCommand
             var (train, test) = DataSets.Load(dataName);
             var asJson = parse.GetValue(json);
             var console = CliConsole.For(parse);
+            var outPath = parse.GetValue(output);
+            if (outPath is not null) OutputPath.RefuseOverwrite(teacherPath, outPath);
             if (parse.GetValue(dataFree))
                 return DistillDataFree.Run(parse, net, spec, train, test, options, training, parse.GetValue(recipe)!, parse.GetValue(steps),
-                    parse.GetValue(output), dataName);
-            var summary = DistillationStudy.Run(net, spec, train, test, options, training, seedCount, asJson ? null : console.WriteLine);
+                    outPath, dataName);
+            var summary = DistillationStudy.Run(net, spec, train, test, options, training, seedCount, asJson ? null : console.WriteLine,
+                firstDistilled: outPath is null ? null : m => ModelFiles.Save(outPath, m, new ModelCard(dataName)));
             if (asJson)
             {
                 CliConsole.WriteJson(parse, new
@@ -61,7 +65,7 @@ public static class DistillCommand
                     teacherAccuracy = summary.TeacherAccuracy, temperature = options.Temperature, alpha = options.Alpha, shift = training.Shift, epochs = summary.Epochs, gamma = training.StepGamma,
                     seeds = summary.Seeds.Select(s => new { s.Seed, alone = s.Alone, distilled = s.Distilled, gain = s.Gain }),
                     meanAlone = summary.MeanAlone, meanDistilled = summary.MeanDistilled, meanGain = summary.MeanGain, gainStd = summary.GainStd,
-                    seedsImproved = summary.SeedsImproved,
+                    seedsImproved = summary.SeedsImproved, output = outPath,
                 });
                 return 0;
             }
@@ -72,6 +76,8 @@ public static class DistillCommand
                 $"{100 * summary.MeanGain:+0.00;-0.00} ± {100 * summary.GainStd:F2}");
             console.Write(table);
             console.WriteLine($"Teacher {teacherPath}: {summary.TeacherAccuracy:P2}; student {summary.Student} ({summary.StudentParameters:N0} parameters), T = {options.Temperature}, α = {options.Alpha}, shift ±{training.Shift} px (both runs), {summary.Epochs} epochs, StepLR {training.StepGamma}; the teacher helped on {summary.SeedsImproved} of {summary.Seeds.Count} seeds.");
+            if (outPath is not null)
+                console.WriteLine($"wrote {outPath}: the seed {summary.Seeds[0].Seed} student distilled with the teacher ({summary.Seeds[0].Distilled:P2})");
             return 0;
         });
         return command;
