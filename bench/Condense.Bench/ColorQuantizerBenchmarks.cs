@@ -3,7 +3,7 @@ using Condense.Imaging;
 
 namespace Condense.Bench;
 
-/// <summary>Colour quantization of the bundled photo (chelsea, 451×300) and its 512×512 crop at k = 8, 32, 256 (issue 5).</summary>
+/// <summary>Color quantization of the bundled photo (chelsea, 451×300) and its 512×512 crop at k = 8, 32, 256 (issue 5).</summary>
 [MemoryDiagnoser]
 public class ColorQuantizerBenchmarks
 {

@@ -22,7 +22,7 @@ public static class BenchImageCommand
         var process = new Option<bool>("--process") { Description = "Also time `condense image IMAGE --colors K` as a whole process (start-up included) beside pngquant, for the first image and the largest k." };
         var condense = new Option<string?>("--condense") { Description = "The condense executable --process runs (default: the one running this bench)." };
         var json = CliConsole.JsonOption();
-        var command = new Command("image", "Colour quantization: mean error and time against scikit-learn KMeans and pngquant.") { images, ks, repeat, peers, process, condense, json };
+        var command = new Command("image", "Color quantization: mean error and time against scikit-learn KMeans and pngquant.") { images, ks, repeat, peers, process, condense, json };
         command.SetAction(parse =>
         {
             var kList = parse.GetValue(ks)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Condense.Data;
 using Condense.Distillation;
 using Condense.Models;
+using Condense.Workflows;
 using Spectre.Console;
 
 namespace Condense.Cli.Commands;
@@ -24,7 +25,7 @@ public static class DistillCommand
         var dataFree = new Option<bool>("--data-free") { Description = "Also distil without any training image: a generator trained against the teacher and student" };
         var recipe = new Option<string>("--recipe") { Description = "--data-free: adversarial (Micaelli & Storkey, Fang et al.; default) or dafl (Chen et al.)", DefaultValueFactory = _ => "adversarial" };
         var steps = new Option<int>("--steps") { Description = "--data-free: generator steps (batch 256; 5 student steps each, adversarial)", DefaultValueFactory = _ => DataFreeOptions.Adversarial.Steps };
-        var output = new Option<string?>("--output", "-o") { Description = "Write the student (.safetensors) for 'condense eval': the first seed's distilled one, or with --data-free the data-free one" };
+        var output = new Option<string?>("--output", "-o") { Description = "Write the student (.safetensors) for 'condense eval': the first seed's distilled student; with --data-free, the data-free one" };
         var json = CliConsole.JsonOption();
         var command = new Command("distill", "Train a student with and without a teacher (Hinton et al. knowledge distillation) and compare.")
         {
@@ -57,11 +58,12 @@ public static class DistillCommand
             var (train, test) = DataSets.Load(dataName);
             var asJson = parse.GetValue(json);
             var console = CliConsole.For(parse);
+            if (outPath is not null) OutputPath.RefuseOverwrite(teacherPath, outPath);
             if (parse.GetValue(dataFree))
                 return DistillDataFree.Run(parse, net as MlpModel ?? throw new CondenseException("--data-free distils from an MLP teacher"), spec, train, test, options, training, parse.GetValue(recipe)!, parse.GetValue(steps),
-                    parse.GetValue(output), dataName);
+                    outPath, dataName);
             var summary = DistillationStudy.Run(net, spec, train, test, options, training, seedCount, asJson ? null : console.WriteLine,
-                outPath is null ? null : student => { student.eval(); ModelFile.Save(outPath, student, new ModelCard(dataName, training)); });
+                firstDistilled: outPath is null ? null : distilled => ModelFiles.Save(outPath, distilled, new ModelCard(dataName)));
             if (asJson)
             {
                 CliConsole.WriteJson(parse, new
@@ -70,7 +72,7 @@ public static class DistillCommand
                     teacherAccuracy = summary.TeacherAccuracy, temperature = options.Temperature, alpha = options.Alpha, shift = training.Shift, epochs = summary.Epochs, gamma = training.StepGamma,
                     seeds = summary.Seeds.Select(s => new { s.Seed, alone = s.Alone, distilled = s.Distilled, gain = s.Gain }),
                     meanAlone = summary.MeanAlone, meanDistilled = summary.MeanDistilled, meanGain = summary.MeanGain, gainStd = summary.GainStd,
-                    seedsImproved = summary.SeedsImproved,
+                    seedsImproved = summary.SeedsImproved, output = outPath,
                 });
                 return 0;
             }
@@ -81,6 +83,8 @@ public static class DistillCommand
                 $"{100 * summary.MeanGain:+0.00;-0.00} ± {100 * summary.GainStd:F2}");
             console.Write(table);
             console.WriteLine($"Teacher {teacherPath}: {summary.TeacherAccuracy:P2}; student {summary.Student} ({summary.StudentParameters:N0} parameters), T = {options.Temperature}, α = {options.Alpha}, shift ±{training.Shift} px (both runs), {summary.Epochs} epochs, StepLR {training.StepGamma}; the teacher helped on {summary.SeedsImproved} of {summary.Seeds.Count} seeds.");
+            if (outPath is not null)
+                console.WriteLine($"wrote {outPath}: the seed {summary.Seeds[0].Seed} student distilled with the teacher ({summary.Seeds[0].Distilled:P2})");
             return 0;
         });
         return command;

@@ -1,6 +1,7 @@
 using Condense.Data;
 using Condense.Distillation;
 using Condense.Models;
+using Condense.Workflows;
 using Spectre.Console;
 
 namespace Condense.Cli.Commands;
@@ -30,8 +31,7 @@ static class DistillDataFree
         var freeAccuracy = curve[^1].StudentAccuracy;
         if (outPath is not null)
         {
-            if (student is not MlpModel dense) throw new CondenseException("distill: --output writes dense students only");
-            ModelFile.Save(outPath, dense, new ModelCard(dataName));
+            ModelFiles.Save(outPath, student, new ModelCard(dataName));
         }
         var summary = DistillationStudy.Run(teacher, spec, train, test, options, training, 1, progress);
         if (asJson)

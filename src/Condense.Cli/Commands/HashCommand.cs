@@ -3,6 +3,7 @@ using Condense.Data;
 using Condense.Formats.Onnx;
 using Condense.Hashing;
 using Condense.Models;
+using Condense.Workflows;
 using Spectre.Console;
 
 namespace Condense.Cli.Commands;
@@ -50,7 +51,7 @@ public static class HashCommand
                 return Sweep(parse, options, OptionValues.ParseRanks(list), sizes, train, test, training, asJson);
             var outPath = parse.GetValue(output);
             var rows = HashingComparison.Run(sizes, options, train, test, training, parse.GetValue(dropout), parse.GetValue(structured),
-                asJson ? null : console.WriteLine, trained: outPath is null ? null : net => Save(outPath, net));
+                asJson ? null : console.WriteLine, trained: outPath is null ? null : net => Save(outPath, net, parse.GetValue(data)!));
             if (asJson)
             {
                 CliConsole.WriteJson(parse, new { model = kind.ToString(), data = parse.GetValue(data), factor = options.Factor, hashes = options.Hashes,
@@ -69,10 +70,11 @@ public static class HashCommand
         return command;
     }
 
-    static void Save(string path, HashedMlp net)
+    /// <summary>The trained network as ONNX or as the safetensors file <see cref="ModelFiles"/> reads, carrying the data set so <c>condense eval</c> scores it on the same test split.</summary>
+    static void Save(string path, HashedMlp net, string dataSet)
     {
         if (string.Equals(Path.GetExtension(path), ".onnx", StringComparison.OrdinalIgnoreCase)) OnnxWriter.Write(path, HashedOnnxExporter.Export(net));
-        else HashedModelFile.Save(path, net);
+        else ModelFiles.Save(path, net, new ModelCard(dataSet));
     }
 
     static int Sweep(System.CommandLine.ParseResult parse, HashingOptions options, int[] hashes, int[] sizes, Dataset train, Dataset test, TrainingOptions training, bool asJson)

@@ -11,11 +11,11 @@ using Condense.Cli.Reports;
 namespace Condense.Cli.Commands;
 
 /// <summary>
-/// <c>condense lowrank MODEL --layer fc2 --ranks 10,25,50,100,200,400 [--randomized] [--plus-sparse 0.01] [--plot acc.png]</c>:
+/// <c>condense lowrank MODEL --layer fc2 --ranks 10,25,50,100,200,400 [--randomized] [--plus-sparse 0.01] [--plot acc.png] [-o FILE]</c>:
 /// replace one layer by its rank-r approximation for each r and report parameters, ratio, relative
 /// errors and test accuracy; with <c>--plus-sparse F</c> also by the low-rank + sparse split L + S
 /// (S holding the fraction F of the entries) beside each rank; optionally plot accuracy and error
-/// against rank and the spectrum.
+/// against rank and the spectrum; with one rank, <c>-o FILE</c> writes that network for <c>condense eval</c>.
 /// </summary>
 public static class LowRankCommand
 {
@@ -60,9 +60,10 @@ public static class LowRankCommand
                 var dataName = parse.GetValue(data) ?? card.DataSet ?? DataSets.Mnist10k;
                 var (_, test) = DataSets.Load(dataName);
                 var layerName = parse.GetValue(layer)!;
-                // --output is OnnxLowRank's option; for a classifier it names the L + S network.
+                // --output is OnnxLowRank's option; for a classifier it names the factorised (or L + S) network.
                 if (cnn && parse.GetValue<string?>("--output") is { } cnnOut) LowRankOutput.WriteCnnAtRank(parse, (Condense.Models.Cnn.CnnModel)net, layerName, rankList[0], cnnOut, dataName);
-                else if (parse.GetValue<string?>("--output") is { } outPath) LowRankOutput.WritePlusSparse(parse, (MlpModel)net, layerName, rankList, budget, outPath, dataName);
+                else if (parse.GetValue<string?>("--output") is { } outPath)
+                    LowRankOutput.Write(parse, path, (MlpModel)net, layerName, rankList, budget, parse.GetValue(randomized) ? options : null, outPath, dataName);
                 var sweep = RankSweep.Run(net, layerName, rankList, test, parse.GetValue(randomized), options, budget);
                 var plotPath = parse.GetValue(plot);
                 if (plotPath is not null)

@@ -12,7 +12,7 @@ internal sealed class OnnxLowRank
 {
     readonly Option<double?> parameters = new("--params") { Description = "ONNX: share of each factorised layer's parameters to remove, e.g. 0.5" };
     readonly Option<bool> plain = new("--plain-svd") { Description = "ONNX: plain truncated SVD instead of the SVD whitened by the layer's input statistics" };
-    readonly Option<string?> output = new("--output", "-o") { Description = "Where to write: ONNX, the factorised model; a .safetensors classifier with --plus-sparse and one rank, the L + S network" };
+    readonly Option<string?> output = new("--output", "-o") { Description = "Where to write: ONNX, the factorised model; a .safetensors classifier with one rank in --ranks, the factorised network (with --plus-sparse, the L + S network) for 'condense eval'" };
     readonly Option<int> latencyRuns = new("--latency-runs") { Description = "ONNX: runs for the median latency before/after (0: none)", DefaultValueFactory = _ => 20 };
 
     public void AddTo(Command command)

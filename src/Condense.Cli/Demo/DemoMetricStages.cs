@@ -36,10 +36,10 @@ public static class DemoMetricStages
     }
 
     /// <summary>The bundled photo (chelsea) at each k, written as indexed PNGs under <paramref name="folder"/>/colours.</summary>
-    public static IReadOnlyList<DemoColourRow> Colours(string folder, bool quick)
+    public static IReadOnlyList<DemoColorRow> Colors(string folder, bool quick)
     {
         var image = SampleImages.Load("chelsea");
-        var rows = new List<DemoColourRow>();
+        var rows = new List<DemoColorRow>();
         foreach (var k in quick ? new[] { 2, 8, 32, 256 } : [1, 2, 4, 8, 16, 32, 64, 128, 256])
         {
             var result = new ColorQuantizer(new ColorQuantizerOptions { Colors = k, Seed = 0 }).Quantize(image);
@@ -47,7 +47,7 @@ public static class DemoMetricStages
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             var png = IndexedPngWriter.Encode(result);
             Condense.Formats.AtomicFile.WriteAllBytes(path, png);
-            rows.Add(new DemoColourRow(k, result.MeanError, result.Sizes.RawRgbBytes, png.LongLength, Path.GetRelativePath(folder, path)));
+            rows.Add(new DemoColorRow(k, result.MeanError, result.Sizes.RawRgbBytes, png.LongLength, Path.GetRelativePath(folder, path)));
         }
         return rows;
     }

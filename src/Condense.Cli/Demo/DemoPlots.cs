@@ -60,8 +60,8 @@ public static class DemoPlots
         Save(plot, path);
     }
 
-    /// <summary>Colour sweep: mean error per pixel and the indexed PNG's size against k.</summary>
-    public static void Colours(string path, IReadOnlyList<DemoColourRow> rows)
+    /// <summary>Color sweep: mean error per pixel and the indexed PNG's size against k.</summary>
+    public static void ColorSweep(string path, IReadOnlyList<DemoColorRow> rows)
     {
         var plot = new Plot();
         var xs = rows.Select(r => Math.Log2(r.K)).ToArray();

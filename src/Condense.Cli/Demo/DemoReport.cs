@@ -21,7 +21,7 @@ public static class DemoReport
         DemoPlots.SizeVersusQuality(Path.Combine(folder, Figures[0]), result.Rows, "classifier");
         DemoPlots.SizeVersusQuality(Path.Combine(folder, Figures[1]), result.Rows, "autoencoder");
         DemoPlots.BoundVersusMeasured(Path.Combine(folder, Figures[2]), result.Layers);
-        DemoPlots.Colours(Path.Combine(folder, Figures[3]), result.Colours);
+        DemoPlots.ColorSweep(Path.Combine(folder, Figures[3]), result.Colors);
         AtomicFile.WriteAllText(Path.Combine(folder, "report.json"), JsonSerializer.Serialize(result, CliConsole.Json));
         AtomicFile.WriteAllText(Path.Combine(folder, "report.html"), Html(folder, result));
     }
@@ -67,7 +67,7 @@ public static class DemoReport
         h.Append("</table>");
         h.Append(Img(Figures[2], "bound against measured output error, per layer"));
         h.Append("<h2>Sharing colours</h2><p>The same idea on an image: k shared colours, each pixel an index. Mean error Σ_c|W−Q| per pixel (0…765) and the real size of the indexed PNG.</p><table><tr><th>k</th><th>mean error</th><th>raw RGB bytes</th><th>PNG bytes</th><th>file</th></tr>");
-        foreach (var c in result.Colours)
+        foreach (var c in result.Colors)
             h.Append(inv, $"<tr><td>{c.K}</td><td>{c.MeanError:F2}</td><td>{c.RawBytes:N0}</td><td>{c.PngBytes:N0}</td><td class=\"l\"><code>{E(c.File)}</code></td></tr>");
         h.Append("</table>");
         h.Append(Img(Figures[3], "colour quantization sweep"));

@@ -10,10 +10,10 @@ public sealed record DemoLayerRow(string Layer, int Rows, int Columns, int Bits,
     double RelativeOneNormError, double Bound, double MeasuredMean, double MeasuredMax);
 
 /// <summary>The photo at one k: mean error and sizes.</summary>
-public sealed record DemoColourRow(int K, double MeanError, long RawBytes, long PngBytes, string File);
+public sealed record DemoColorRow(int K, double MeanError, long RawBytes, long PngBytes, string File);
 
 /// <summary>Everything the demo measured, for the report.</summary>
-public sealed record DemoResult(IReadOnlyList<DemoRow> Rows, IReadOnlyList<DemoLayerRow> Layers, IReadOnlyList<DemoColourRow> Colours,
+public sealed record DemoResult(IReadOnlyList<DemoRow> Rows, IReadOnlyList<DemoLayerRow> Layers, IReadOnlyList<DemoColorRow> Colors,
     IReadOnlyList<string> Notes, double Seconds);
 
 public sealed record DemoOptions(string Folder, bool Quick, bool Retrain, int OutputSamples = 500);

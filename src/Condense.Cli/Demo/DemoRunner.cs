@@ -52,7 +52,7 @@ public sealed class DemoRunner
         Step($"per-layer metrics of the {models[0].Name}");
         var layers = DemoMetricStages.Layers(models[0], _test, _options.Quick);
         Step("colour quantization sweep on the bundled photo (chelsea)");
-        var sweep = DemoMetricStages.Colours(_options.Folder, _options.Quick);
+        var sweep = DemoMetricStages.Colors(_options.Folder, _options.Quick);
         return new DemoResult(_rows, layers, sweep, _notes, _clock.Elapsed.TotalSeconds);
     }
 

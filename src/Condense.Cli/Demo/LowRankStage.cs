@@ -1,7 +1,5 @@
 using Condense.LowRank;
 using Condense.Models;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace Condense.Cli.Demo;
 
@@ -28,27 +26,6 @@ public sealed class LowRankStage : IDemoStage
     }
 
     /// <summary>A factorised copy of an MLP whose hidden layers become rank-r factors of its weights (truncated SVD).</summary>
-    static FactorizedMlp Factorize(MlpModel dense, int rank)
-    {
-        var ranks = dense.Layers.Select((_, i) => i + 1 < dense.Layers.Count ? (int?)rank : null).ToArray();
-        var model = new FactorizedMlp(dense.Sizes, ranks, dense.Dropout, dense.Normalization);
-        using var _ = no_grad();
-        foreach (var (name, layer) in dense.Layers)
-        {
-            var target = model.Layer(name);
-            if (target is LowRankLinear pair)
-            {
-                using var approximation = TruncatedSvd.Compute(layer.weight!.detach(), rank);
-                pair.Right.weight!.copy_(approximation.Right);
-                pair.Left.weight!.copy_(approximation.Left);
-                pair.Left.bias!.copy_(layer.bias!);
-            }
-            else if (target is Linear full)
-            {
-                full.weight!.copy_(layer.weight!);
-                full.bias!.copy_(layer.bias!);
-            }
-        }
-        return model;
-    }
+    static FactorizedMlp Factorize(MlpModel dense, int rank) =>
+        FactorizedModel.FromDense(dense, dense.Layers.Select((_, i) => i + 1 < dense.Layers.Count ? (int?)rank : null).ToArray());
 }

@@ -13,7 +13,7 @@ namespace Condense.Studio.Bench;
 /// </summary>
 internal static class PageBenches
 {
-    public static IReadOnlyList<PageBench> All { get; } = [Colours(), Weights(), Autoencoder(), LowRank(), Pruning(), YourModel()];
+    public static IReadOnlyList<PageBench> All { get; } = [Colors(), Weights(), Autoencoder(), LowRank(), Pruning(), YourModel()];
 
     static string S(double x) => x.ToString("0.#", CultureInfo.InvariantCulture);
 
@@ -22,9 +22,9 @@ internal static class PageBenches
     /// background has solved every k, then every k = 1…256. The note gives the solve time of one k
     /// (what a step to an unsolved k would cost).
     /// </summary>
-    static PageBench Colours()
+    static PageBench Colors()
     {
-        const string image = ColourSolutions.DefaultImage;
+        const string image = ColorSolutions.DefaultImage;
         return new PageBench([1, 2], "1-2 colours", "k = 1…256",
             async (http, token) =>
             {
@@ -32,8 +32,8 @@ internal static class PageBenches
                 await StudioBenchmark.SendAsync(http, new BenchRequest($"/api/colours/images/{image}/pixels"), token);
                 await StudioBenchmark.SendAsync(http, new BenchRequest($"/api/colours/quantize?image={image}&k=16"), token);
                 await StudioBenchmark.SendAsync(http, new BenchRequest($"/api/colours/curve?image={image}"), token);
-                await StudioBenchmark.PollAsync(http, $"/api/colours/progress?image={image}", j => j.GetProperty("solved").GetInt32() >= ColourSolutions.MaxK, token);
-                return Enumerable.Range(1, ColourSolutions.MaxK).Select(k => new BenchRequest($"/api/colours/quantize?image={image}&k={k}")).ToList();
+                await StudioBenchmark.PollAsync(http, $"/api/colours/progress?image={image}", j => j.GetProperty("solved").GetInt32() >= ColorSolutions.MaxK, token);
+                return Enumerable.Range(1, ColorSolutions.MaxK).Select(k => new BenchRequest($"/api/colours/quantize?image={image}&k={k}")).ToList();
             },
             async (http, token) =>
             {

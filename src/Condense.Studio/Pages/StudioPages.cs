@@ -29,7 +29,7 @@ internal static class StudioPages
         services.AddSingleton<ClassifierService>();
         services.AddSingleton<LowRankService>();
         services.AddSingleton<PruningService>();
-        ColoursPage.AddServices(services);
+        ColorsPage.AddServices(services);
         services.AddSingleton<WeightsAhead>();
         services.AddHostedService(sp => sp.GetRequiredService<WeightsAhead>());
         services.AddHostedService<ModelsAhead>();
@@ -43,7 +43,7 @@ internal static class StudioPages
         app.MapGet("/api/pages", () => All);
         app.MapGet("/api/health", () => new { status = "ok" });
         app.MapGet("/api/limits", (StudioOptions options) => new { maxUploadBytes = options.MaxUploadBytes });
-        ColoursPage.Map(app);
+        ColorsPage.Map(app);
         WeightsPage.Map(app);
         AutoencoderPage.Map(app);
         LowRankPage.Map(app);

@@ -36,8 +36,14 @@ internal sealed record DistillationSummary(string Student, long StudentParameter
 /// </summary>
 internal static class DistillationStudy
 {
+    /// <summary>
+    /// Runs the study over <paramref name="seeds"/> seeds from <c>training.Seed</c>. <paramref name="firstDistilled"/>
+    /// is given the first seed's distilled student once it is scored (before it is disposed), so a caller can
+    /// write the student whose accuracy <see cref="DistillationSeed.Distilled"/> reports.
+    /// </summary>
     public static DistillationSummary Run(CondenseModel teacher, StudentSpec student, Dataset train, Dataset test,
-        DistillationOptions options, TrainingOptions training, int seeds, Action<string>? progress = null, Action<CondenseModel>? onFirstDistilled = null)
+        DistillationOptions options, TrainingOptions training, int seeds, Action<string>? progress = null,
+        Action<CondenseModel>? firstDistilled = null)
     {
         options.Validate();
         training.Validate();
@@ -59,8 +65,8 @@ internal static class DistillationStudy
             progress?.Invoke($"seed {seed}: training {student} with the teacher");
             Distiller.Train(distilled, teacher, train, null, options, perSeed);
             var distilledAccuracy = Evaluator.Evaluate(distilled, test).Accuracy ?? double.NaN;
+            if (s == 0) firstDistilled?.Invoke(distilled);
             results.Add(new DistillationSeed(seed, aloneAccuracy, distilledAccuracy));
-            if (s == 0) onFirstDistilled?.Invoke(distilled);
         }
         return new DistillationSummary(student.ToString(), parameters, teacherAccuracy, options, training.Epochs, results);
     }

@@ -1,7 +1,7 @@
 namespace Condense.Imaging;
 
 /// <summary>
-/// Colour quantization by k-means in RGB: k shared colours, each pixel an index into them — the
+/// Color quantization by k-means in RGB: k shared colours, each pixel an index into them — the
 /// image form of weight sharing. Build once from <see cref="ColorQuantizerOptions"/>, then
 /// <see cref="Quantize(RgbImage)"/> any number of images; the quantizer holds no per-image state.
 /// </summary>

@@ -102,6 +102,26 @@ public static class ModelFiles
         }
     }
 
+    /// <summary>
+    /// Writes a model a command made (a dense or CNN model, a factorised, hashed or structured
+    /// network) as the safetensors file <see cref="Load"/> reads back, with <paramref name="card"/>
+    /// (its data set) so <c>condense eval</c> scores it on the data it was made for; <c>.onnx</c>
+    /// paths are refused here (each command exports ONNX its own way). The writers go through
+    /// <see cref="AtomicFile"/>, so a failed write never leaves half a file.
+    /// </summary>
+    public static void Save(string path, CondenseModel model, ModelCard? card = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        switch (model)
+        {
+            case FactorizedMlp factorized: FactorizedModelFile.Save(path, factorized, card); break;
+            case HashedMlp hashed: HashedModelFile.Save(path, hashed, card); break;
+            case StructuredMlp structured: StructuredModelFile.Save(path, structured, card); break;
+            case MlpModel or Condense.Models.Cnn.IConvolutionalModel: ModelFile.Save(path, model, card); break;
+            default: throw new CondenseException($"{path}: a {model.GetType().Name} has no model file Condense writes");
+        }
+    }
+
     /// <summary>Condense's own files (dense, quantized, factorised, hashed, .csparse, .cdz) as a TorchSharp model.</summary>
     public static CondenseModel LoadCondenseModel(string path) => Load(path, FormatOf(path)).Model;
 

@@ -5,7 +5,7 @@ namespace Condense.Tests.Imaging;
 public sealed class ColorGridTests
 {
     [Fact]
-    public void Colours_in_one_cell_become_one_point_at_their_weighted_mean()
+    public void Colors_in_one_cell_become_one_point_at_their_weighted_mean()
     {
         // At 6 bits a cell is 4 values wide: (0,0,0) and (3,3,3) share cell 0; (255,0,0) is cell 63·64².
         byte[] pixels = [0, 0, 0, 255, 0, 0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 255, 0, 0];

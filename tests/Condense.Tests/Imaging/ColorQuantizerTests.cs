@@ -5,7 +5,7 @@ namespace Condense.Tests.Imaging;
 public class ColorQuantizerTests
 {
     [Fact]
-    public void OnePixelOneColourIsExact()
+    public void OnePixelOneColorIsExact()
     {
         var image = new RgbImage(1, 1, [12, 200, 7]);
         var result = ColorQuantizer.Quantize(image, 1);
@@ -14,7 +14,7 @@ public class ColorQuantizerTests
     }
 
     [Fact]
-    public void KOneGivesTheExactMeanColour()
+    public void KOneGivesTheExactMeanColor()
     {
         var image = TestImages.Random(37, 23, seed: 5);
         long r = 0, g = 0, b = 0;
@@ -39,7 +39,7 @@ public class ColorQuantizerTests
     }
 
     [Fact]
-    public void KOneOnTheBundledCatIsItsMeanColour()
+    public void KOneOnTheBundledCatIsItsMeanColor()
     {
         var image = SampleImages.Load("chelsea");
         var sums = new long[3];
@@ -60,7 +60,7 @@ public class ColorQuantizerTests
     [InlineData(37, 64)]
     [InlineData(256, 256)]
     [InlineData(3, 8)]
-    public void KAtLeastTheDistinctColoursGivesZeroError(int distinct, int k)
+    public void KAtLeastTheDistinctColorsGivesZeroError(int distinct, int k)
     {
         var image = TestImages.Random(41, 29, seed: distinct, distinct: distinct);
         var result = ColorQuantizer.Quantize(image, k);
@@ -161,7 +161,7 @@ public class ColorQuantizerTests
     [InlineData(0)]
     [InlineData(257)]
     [InlineData(-3)]
-    public void ColoursOutsideOneTo256AreRefusedQuotingTheValue(int k)
+    public void ColorsOutsideOneTo256AreRefusedQuotingTheValue(int k)
     {
         var ex = Assert.Throws<CondenseException>(() => new ColorQuantizer(new ColorQuantizerOptions { Colors = k }));
         Assert.Contains(k.ToString(System.Globalization.CultureInfo.InvariantCulture), ex.Message);
@@ -200,7 +200,7 @@ public class ColorQuantizerTests
     }
 
     [Fact]
-    public void WindowShowsTheCropsIndicesAndTheirColours()
+    public void WindowShowsTheCropsIndicesAndTheirColors()
     {
         var result = ColorQuantizer.Quantize(SampleImages.Load("chelsea"), 8);
         var window = result.Window(200, 100, 16, 12);

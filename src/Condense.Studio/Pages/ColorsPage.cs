@@ -10,7 +10,7 @@ namespace Condense.Studio.Pages;
 /// Pages 1 (Sharing colours) and 2 (Measuring error): <see cref="ColorQuantizer"/> on a photo at
 /// k colours, with the palette, every pixel's index and error, and the real indexed PNG's size.
 /// </summary>
-internal static class ColoursPage
+internal static class ColorsPage
 {
     /// <summary>The largest E_i = Σ_c |x_ic − q_ic| a pixel can have (black against white).</summary>
     public const int MaxPossibleError = 3 * 255;
@@ -34,26 +34,26 @@ internal static class ColoursPage
 
     public static void AddServices(IServiceCollection services)
     {
-        services.AddSingleton<ColourImages>();
-        services.AddSingleton<ColourSolutions>();
-        services.AddHostedService(sp => sp.GetRequiredService<ColourSolutions>());
+        services.AddSingleton<ColorImages>();
+        services.AddSingleton<ColorSolutions>();
+        services.AddHostedService(sp => sp.GetRequiredService<ColorSolutions>());
     }
 
     public static void Map(WebApplication app)
     {
-        app.MapGet("/api/colours/images", (ColourImages images) => images.Samples());
-        app.MapGet("/api/colours/images/{id}/pixels", (string id, ColourImages images, ResultCache cache) =>
+        app.MapGet("/api/colours/images", (ColorImages images) => images.Samples());
+        app.MapGet("/api/colours/images/{id}/pixels", (string id, ColorImages images, ResultCache cache) =>
             cache.GetOrCompute($"colours/pixels/{id}", () =>
             {
                 var image = images.Get(id);
                 return new { width = image.Width, height = image.Height, rgb = Convert.ToBase64String(image.Pixels) };
             }));
-        app.MapGet("/api/colours/quantize", (string image, int k, ColourSolutions solutions) => Quantize(image, k, solutions));
-        app.MapGet("/api/colours/progress", (string image, ColourSolutions solutions) => solutions.GetProgress(image));
+        app.MapGet("/api/colours/quantize", (string image, int k, ColorSolutions solutions) => Quantize(image, k, solutions));
+        app.MapGet("/api/colours/progress", (string image, ColorSolutions solutions) => solutions.GetProgress(image));
         // With solving ahead the curve answers at once with the k solved so far (the background
         // solves the curve's k first once the photo is viewed) and the page asks again until all
         // are there; without it, every k is solved here.
-        app.MapGet("/api/colours/curve", (string image, ColourSolutions solutions, StudioOptions options) =>
+        app.MapGet("/api/colours/curve", (string image, ColorSolutions solutions, StudioOptions options) =>
         {
             if (options.SolveAhead)
             {
@@ -66,7 +66,7 @@ internal static class ColoursPage
                 .Select((q, i) => new CurvePoint(CurveK[i], q.MeanError, q.Palette.Length))
                 .ToList();
         });
-        app.MapPost("/api/colours/upload", async (HttpContext context, ColourImages images, ColourSolutions solutions, StudioOptions options) =>
+        app.MapPost("/api/colours/upload", async (HttpContext context, ColorImages images, ColorSolutions solutions, StudioOptions options) =>
         {
             var bytes = await RequestBody.ReadAsync(context, options.MaxUploadBytes);
             var info = images.Add(bytes, "upload");
@@ -75,7 +75,7 @@ internal static class ColoursPage
         });
     }
 
-    internal static Answer Quantize(string imageId, int k, ColourSolutions solutions)
+    internal static Answer Quantize(string imageId, int k, ColorSolutions solutions)
     {
         var q = solutions.Get(imageId, k);
         solutions.Follow(imageId);

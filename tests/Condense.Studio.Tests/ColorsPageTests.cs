@@ -8,7 +8,7 @@ namespace Condense.Studio.Tests;
 /// <summary>Pages 1 and 2 in the browser, checked against <see cref="ColorQuantizer"/> run here.</summary>
 [Collection("Studio")]
 [Trait("Category", "Slow")]
-public sealed class ColoursPageTests(StudioFixture studio)
+public sealed class ColorsPageTests(StudioFixture studio)
 {
     static QuantizedImage Library(int k) =>
         new ColorQuantizer(new ColorQuantizerOptions { Colors = k, Seed = new StudioOptions().Seed }).Quantize(SampleImages.Load("chelsea"));

@@ -22,7 +22,7 @@ namespace Condense.Studio.Pages;
 /// colours are distinct). The error map E_i is not kept: the browser computes it from the original
 /// and the decoded pixels, exactly.</para>
 /// </remarks>
-internal sealed class ColourSolutions(ColourImages images, StudioOptions options) : BackgroundService
+internal sealed class ColorSolutions(ColorImages images, StudioOptions options) : BackgroundService
 {
     /// <summary>The slider's range.</summary>
     public const int MaxK = 256;
@@ -56,7 +56,7 @@ internal sealed class ColourSolutions(ColourImages images, StudioOptions options
     /// page 2), page 2's curve (powers of two), then every other k upwards.
     /// </summary>
     public static IReadOnlyList<int> WarmOrder { get; } =
-        new[] { 16, 8 }.Concat(ColoursPage.CurveK).Concat(Enumerable.Range(1, MaxK)).Distinct().ToArray();
+        new[] { 16, 8 }.Concat(ColorsPage.CurveK).Concat(Enumerable.Range(1, MaxK)).Distinct().ToArray();
 
     /// <summary>The solution for (<paramref name="imageId"/>, <paramref name="k"/>), solving it if nobody has yet.</summary>
     public Solution Get(string imageId, int k)
@@ -172,7 +172,7 @@ internal sealed class ColourSolutions(ColourImages images, StudioOptions options
     }
 
     /// <summary>The k a page opens a photo on: page 1's 16, page 2's 8 and its curve.</summary>
-    static readonly int[] OpeningK = WarmOrder.Take(2 + ColoursPage.CurveK.Length).ToArray();
+    static readonly int[] OpeningK = WarmOrder.Take(2 + ColorsPage.CurveK.Length).ToArray();
 
     /// <summary>
     /// The next (photo, k) to solve: the viewed photo's opening k, then every bundled photo's

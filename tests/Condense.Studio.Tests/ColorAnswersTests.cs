@@ -10,7 +10,7 @@ namespace Condense.Studio.Tests;
 /// for that photo and k, and the background solving reaches every k.
 /// </summary>
 [Collection("Studio")]
-public sealed class ColourAnswersTests(StudioFixture studio)
+public sealed class ColorAnswersTests(StudioFixture studio)
 {
     [Theory]
     [InlineData(1)]
@@ -41,11 +41,11 @@ public sealed class ColourAnswersTests(StudioFixture studio)
         do
         {
             progress = await studio.Http.GetFromJsonAsync<JsonElement>("/api/colours/progress?image=chelsea");
-            if (progress.GetProperty("solved").GetInt32() == ColourSolutions.MaxK) break;
+            if (progress.GetProperty("solved").GetInt32() == ColorSolutions.MaxK) break;
             await Task.Delay(500);
         }
         while (DateTime.UtcNow < deadline);
-        Assert.Equal(ColourSolutions.MaxK, progress.GetProperty("solved").GetInt32());
+        Assert.Equal(ColorSolutions.MaxK, progress.GetProperty("solved").GetInt32());
         Assert.False(progress.GetProperty("warming").GetBoolean());
     }
 

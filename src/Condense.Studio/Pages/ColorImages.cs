@@ -11,7 +11,7 @@ namespace Condense.Studio.Pages;
 /// down to at most <see cref="MaxSide"/> pixels a side so every slider move stays interactive,
 /// and kept under an id the server made.
 /// </summary>
-internal sealed class ColourImages(UploadStore uploads)
+internal sealed class ColorImages(UploadStore uploads)
 {
     /// <summary>Longest side kept for an upload: the size of the larger bundled photo.</summary>
     public const int MaxSide = 600;
