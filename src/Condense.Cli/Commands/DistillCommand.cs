@@ -9,9 +9,19 @@ namespace Condense.Cli.Commands;
 /// <summary><c>condense distill</c>: does a teacher make a small student more accurate? Trains the student alone and with the teacher over several seeds.</summary>
 public static class DistillCommand
 {
+    static (MlpModel Net, ModelCard Card) TrainTeacher(string dataName, long seed)
+    {
+        var (train, test) = DataSets.Load(dataName);
+        var options = TrainingOptions.For(ModelKind.Classifier) with { Seed = seed };
+        var net = ModelFactory.Create(ModelKind.Classifier, seed);
+        var result = Trainer.Train(net, train, test, options);
+        net.eval();
+        return (net, new ModelCard(dataName, options, result.Final));
+    }
+
     public static Command Create()
     {
-        var teacher = new Option<string>("--teacher") { Description = "Teacher model (.safetensors from 'condense train'; best trained with --shift 2 --epochs 15 --gamma 0.85)", Required = true };
+        var teacher = new Option<string?>("--teacher") { Description = "Teacher model (.safetensors from 'condense train'; best trained with --shift 2 --epochs 15 --gamma 0.85); omitted: the default classifier is trained here first ('condense train --model classifier', same seed)" };
         var student = new Option<string>("--student") { Description = "Student: sizes like 784-100-10, or hashed:784-1000-1000-10@64", DefaultValueFactory = _ => "784-100-10" };
         var temperature = new Option<double>("--temperature", "-T") { Description = "Softmax temperature T (> 0)", DefaultValueFactory = _ => DistillationRecipe.Options.Temperature };
         var alpha = new Option<double>("--alpha") { Description = "Weight of the soft loss, in [0, 1]", DefaultValueFactory = _ => DistillationRecipe.Options.Alpha };
@@ -39,8 +49,10 @@ public static class DistillCommand
             training.Validate();
             var seedCount = parse.GetValue(seeds);
             if (seedCount is < 1 or > 100) throw new CondenseException($"seeds {seedCount} must be in 1–100");
-            var teacherPath = parse.GetValue(teacher)!;
-            var (net, card) = ModelFile.Load(teacherPath);
+            var teacherPath = parse.GetValue(teacher);
+            // without a file the whole workflow runs in this process (what 'bench all' measures): the default teacher, trained as 'condense train' would
+            var (net, card) = teacherPath is not null ? ModelFile.Load(teacherPath) : TrainTeacher(parse.GetValue(data) ?? DataSets.Mnist10k, parse.GetValue(seed));
+            teacherPath ??= "(trained here: classifier, 'condense train' defaults)";
             using var _ = net;
             if (!net.IsClassifier) throw new CondenseException($"{teacherPath}: the teacher must be a classifier, not {net.Kind}");
             if (spec.Sizes[0] != net.Sizes[0] || spec.Sizes[^1] != net.Sizes[^1])
