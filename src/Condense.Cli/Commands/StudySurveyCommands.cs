@@ -78,6 +78,8 @@ public static class StudySurveyCommands
             vd = vd with
             {
                 Groups = groups,
+                // a gate's μ starts at 1, so log α starts at log σ²: −10 would sit below the clip (−8), where it has no gradient
+                InitialLogSigma2 = groups == VariationalGroups.Neurons ? GroupVariationalDropout.InitialLogSigma2 : vd.InitialLogSigma2,
                 Training = vd.Training with { Epochs = parse.GetValue(vdEpochs) ?? (isQuick ? 15 : 60), StepGamma = parse.GetValue(vdGamma) },
                 // a gate has one log σ² per neuron to climb from −10 past 3: at the common rate that outlasts a short run
                 LogSigma2RateScale = parse.GetValue(vdSigmaRate) ?? (groups == VariationalGroups.Neurons ? 10 : 1),

@@ -14,12 +14,22 @@ namespace Condense.Pruning;
 /// </summary>
 public static class GroupVariationalDropout
 {
+    /// <summary>
+    /// The initial log σ² callers should use for gates (−6: α ≈ 0.0025, noise std 5 % of a neuron's output).
+    /// Sparse VD's −10 works for weights because log α = log σ² − log θ² starts near −4 for typical θ; a gate's
+    /// μ is 1, so −10 would put log α below the clip, where it has no gradient.
+    /// </summary>
+    public const double InitialLogSigma2 = -6;
+
     /// <summary>Trains a gated copy of <paramref name="start"/> (not changed) and returns the compacted model.</summary>
     public static GroupVariationalDropoutResult Run(MlpModel start, Dataset train, Dataset test, VariationalDropoutOptions options, Action<EpochMetrics, IReadOnlyList<int>>? onEpoch = null)
     {
         options.Validate();
         if (!start.IsClassifier) throw new CondenseException("group variational dropout is implemented for classifiers (its loss is the NLL)");
         if (options.TargetSparsity is not null) throw new CondenseException("a target sparsity ranks single weights: group variational dropout removes neurons by their threshold");
+        // μ starts at 1, so log α starts at log σ²; below the clip (−8) its gradient is 0 and the gates never move
+        if (options.InitialLogSigma2 <= -VariationalLinear.LogAlphaClip)
+            throw new CondenseException($"initial log σ² {options.InitialLogSigma2} must be above −{VariationalLinear.LogAlphaClip} for neuron groups (μ starts at 1: log α would sit at the clip, where it has no gradient)");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var vd = new GroupVariationalMlp(start, options.InitialLogSigma2, options.Threshold, options.LogSigma2RateScale);
         var batches = (train.Count + options.Training.BatchSize - 1) / options.Training.BatchSize;

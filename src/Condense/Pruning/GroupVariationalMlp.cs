@@ -30,7 +30,8 @@ public sealed class GroupVariationalMlp : CondenseModel
             if (layer.bias is { } b) copy.bias!.copy_(b); else copy.bias!.zero_();
             _linears.Add(copy);
         }
-        for (var i = 0; i + 1 < _linears.Count; i++) _gates.Add(new NeuronGate((int)_linears[i].weight!.shape[0], logSigma2, threshold, logSigma2Scale));
+        for (var i = 0; i + 1 < _linears.Count; i++)
+            _gates.Add(new NeuronGate((int)_linears[i].weight!.shape[0], logSigma2, threshold, logSigma2Scale, fanOut: (int)_linears[i + 1].weight!.shape[0]));
         register_module("layers", _linears);
         register_module("gates", _gates);
     }

@@ -61,7 +61,7 @@ public static class TrainingTimePruning
         if (method == TrainingTimeMethod.GroupVariationalDropout)
         {
             // a gate's log σ² climbs at 10× the rate (see NeuronGate); the compacted model replaces the input's shape
-            vd ??= new VariationalDropoutOptions { LogSigma2RateScale = 10 };
+            vd ??= new VariationalDropoutOptions { LogSigma2RateScale = 10, InitialLogSigma2 = GroupVariationalDropout.InitialLogSigma2 };
             vd = vd with { Groups = VariationalGroups.Neurons, Training = training with { StepGamma = vd.Training.StepGamma }, KlAnnealEpochs = Math.Min(vd.KlAnnealEpochs, training.Epochs) };
             var result = GroupVariationalDropout.Run(model, train, test, vd);
             return new TrainingTimePruningResult(result.Model, method, before, result.Test, Prune.Densities(result.Model), clock.Elapsed.TotalSeconds);
