@@ -10,9 +10,19 @@ namespace Condense.Cli.Commands;
 /// <summary><c>condense distill</c>: does a teacher make a small student more accurate? Trains the student alone and with the teacher over several seeds.</summary>
 public static class DistillCommand
 {
+    static (MlpModel Net, ModelCard Card) TrainTeacher(string dataName, long seed)
+    {
+        var (train, test) = DataSets.Load(dataName);
+        var options = TrainingOptions.For(ModelKind.Classifier) with { Seed = seed };
+        var net = ModelFactory.Create(ModelKind.Classifier, seed);
+        var result = Trainer.Train(net, train, test, options);
+        net.eval();
+        return (net, new ModelCard(dataName, options, result.Final));
+    }
+
     public static Command Create()
     {
-        var teacher = new Option<string>("--teacher") { Description = "Teacher model (.safetensors from 'condense train', an MLP or a CNN; best trained with --shift 2 --epochs 15 --gamma 0.85)", Required = true };
+        var teacher = new Option<string?>("--teacher") { Description = "Teacher model (.safetensors from 'condense train', an MLP or a CNN; best trained with --shift 2 --epochs 15 --gamma 0.85); omitted: the default classifier is trained here first ('condense train --model classifier', same seed)" };
         var student = new Option<string>("--student") { Description = "Student: sizes like 784-100-10, hashed:784-1000-1000-10@64, or a CNN: lenet5, vgg:8,M,16,M, resnet:4", DefaultValueFactory = _ => "784-100-10" };
         var temperature = new Option<double>("--temperature", "-T") { Description = "Softmax temperature T (> 0)", DefaultValueFactory = _ => DistillationRecipe.Options.Temperature };
         var alpha = new Option<double>("--alpha") { Description = "Weight of the soft loss, in [0, 1]", DefaultValueFactory = _ => DistillationRecipe.Options.Alpha };
@@ -40,11 +50,14 @@ public static class DistillCommand
             training.Validate();
             var seedCount = parse.GetValue(seeds);
             if (seedCount is < 1 or > 100) throw new CondenseException($"seeds {seedCount} must be in 1–100");
-            var teacherPath = parse.GetValue(teacher)!;
+            var teacherPath = parse.GetValue(teacher);
             CondenseModel net;
             ModelCard card;
-            if (Condense.Models.Cnn.CnnModelFile.IsCnnFile(teacherPath)) (net, card) = Condense.Models.Cnn.CnnModelFile.Load(teacherPath);
+            // without a file the whole workflow runs in this process (what 'bench all' measures): the default teacher, trained as 'condense train' would
+            if (teacherPath is null) (net, card) = TrainTeacher(parse.GetValue(data) ?? DataSets.Mnist10k, parse.GetValue(seed));
+            else if (Condense.Models.Cnn.CnnModelFile.IsCnnFile(teacherPath)) (net, card) = Condense.Models.Cnn.CnnModelFile.Load(teacherPath);
             else (net, card) = ModelFile.Load(teacherPath);
+            teacherPath ??= "(trained here: classifier, 'condense train' defaults)";
             using var _ = net;
             // A CNN takes the same 784 pixels and gives 10 classes, so teacher and student may be either kind.
             var (inputs, classes) = net is MlpModel m ? (m.Sizes[0], m.Sizes[^1]) : (784, 10);

@@ -18,7 +18,7 @@ public static class PruneCommand
     public static Command Create()
     {
         var model = new Argument<string>("model") { Description = "A model written by 'condense train' (.safetensors), or any ONNX model (recognised by content)" };
-        var method = new Option<string>("--method") { Description = "magnitude | global | structured | snip | grasp | synflow | random; while training: variational-dropout | agp; ONNX: sparsegpt | magnitude (global = magnitude)", DefaultValueFactory = _ => "global" };
+        var method = new Option<string>("--method") { Description = "magnitude | global | structured | snip | grasp | synflow | random; while training: variational-dropout | group-variational-dropout (neurons removed, writes .safetensors) | agp; ONNX: sparsegpt | magnitude (global = magnitude)", DefaultValueFactory = _ => "global" };
         var sparsity = new Option<double>("--sparsity") { Description = "Share of weights to prune, in [0, 1) (structured: share of hidden neurons)", DefaultValueFactory = _ => 0.9 };
         var layers = new Option<string?>("--layers") { Description = "Comma-separated layers to prune (default: all), e.g. fc1,fc2 (CNNs: conv1,conv2 too)" };
         var finetune = new Option<int>("--finetune-epochs") { Description = "Epochs of fine-tuning with the masks enforced (0 = none)", DefaultValueFactory = _ => 0 };

@@ -44,8 +44,12 @@ public static class StudySurveyCommands
         var anneal = new Option<int?>("--kl-anneal-epochs") { Description = "vd: epochs over which the KL weight rises 0 → 1 (default 10)" };
         var klWeight = new Option<double?>("--kl-weight") { Description = "vd: final KL weight β (default 1, the ELBO; N/60000 weighs the KL as MNIST's full training set would)" };
         var vdGamma = new Option<double?>("--vd-lr-gamma") { Description = "vd: learning rate factor per VD epoch (default none: fixed 1e-3)" };
-        var vdSigmaRate = new Option<double?>("--vd-sigma-rate") { Description = "vd: multiplies log σ²'s learning rate only (default 1)" };
+        var vdSigmaRate = new Option<double?>("--vd-sigma-rate") { Description = "vd: multiplies log σ²'s learning rate only (default 1; 10 with --vd-groups neurons)" };
         var vdTune = new Option<int?>("--vd-finetune-epochs") { Description = "vd: epochs of fine-tuning the kept weights with the mask fixed after VD (default 0; the dense baseline gets them too)" };
+        var vdSparsity = new Option<double?>("--vd-sparsity") { Description = "vd: prune exactly this share of weights, those with the largest log α (default: those with log α > --vd-threshold)" };
+        var vdThreshold = new Option<double?>("--vd-threshold") { Description = "vd: prune weights with log α above this (default 3, the paper's)" };
+        var vdGroups = new Option<string>("--vd-groups") { Description = "vd: weights (sparse VD, a mask) | neurons (group VD: whole hidden neurons removed, the model compacted)", DefaultValueFactory = _ => "weights" };
+        vdGroups.AcceptOnlyFromAmong("weights", "neurons");
         var ramp = new Option<double?>("--agp-ramp") { Description = "agp: share of the fine-tuning over which sparsity ramps up (default 0.5)" };
         var sparsities = new Option<string?>("--sparsities") { Description = $"Comma-separated sparsities or neuron shares (default {string.Join(",", sparsityDefault ?? [0.5, 0.8, 0.9])}; vd ignores it)" };
         var limit = new Option<int?>("--train-limit") { Description = "Train on the first N examples only" };
@@ -53,7 +57,7 @@ public static class StudySurveyCommands
         var seed = new Option<long>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--output", "-o") { Description = "Folder for the JSON and the model files", DefaultValueFactory = _ => $"study-{name}" };
         var json = CliConsole.JsonOption();
-        var command = new Command(name, description) { model, data, epochs, finetune, vdEpochs, anneal, klWeight, vdGamma, vdSigmaRate, vdTune, ramp, sparsities, limit, quick, seed, output, json };
+        var command = new Command(name, description) { model, data, epochs, finetune, vdEpochs, anneal, klWeight, vdGamma, vdSigmaRate, vdTune, vdSparsity, vdThreshold, vdGroups, ramp, sparsities, limit, quick, seed, output, json };
         command.SetAction(parse =>
         {
             var isQuick = parse.GetValue(quick);
@@ -70,13 +74,20 @@ public static class StudySurveyCommands
             if (parse.GetValue(sparsities) is { } s)
                 options = options with { Sparsities = s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseShare).ToArray() };
             var vd = new VariationalDropoutOptions();
+            var groups = parse.GetValue(vdGroups) == "neurons" ? VariationalGroups.Neurons : VariationalGroups.Weights;
             vd = vd with
             {
+                Groups = groups,
+                // a gate's μ starts at 1, so log α starts at log σ²: −10 would sit below the clip (−8), where it has no gradient
+                InitialLogSigma2 = groups == VariationalGroups.Neurons ? GroupVariationalDropout.InitialLogSigma2 : vd.InitialLogSigma2,
                 Training = vd.Training with { Epochs = parse.GetValue(vdEpochs) ?? (isQuick ? 15 : 60), StepGamma = parse.GetValue(vdGamma) },
-                LogSigma2RateScale = parse.GetValue(vdSigmaRate) ?? 1,
+                // a gate has one log σ² per neuron to climb from −10 past 3: at the common rate that outlasts a short run
+                LogSigma2RateScale = parse.GetValue(vdSigmaRate) ?? (groups == VariationalGroups.Neurons ? 10 : 1),
                 FineTuning = parse.GetValue(vdTune) is int t && t > 0 ? options.FineTuning with { Epochs = t } : null,
                 KlAnnealEpochs = parse.GetValue(anneal) ?? (isQuick ? 3 : 10),
                 KlWeight = parse.GetValue(klWeight) ?? 1,
+                TargetSparsity = parse.GetValue(vdSparsity),
+                Threshold = parse.GetValue(vdThreshold) ?? 3,
             };
             options.Validate();
             vd.Validate();

@@ -26,6 +26,17 @@ public sealed record VariationalDropoutOptions
     /// <summary>Prune weights with log α above this (3 in the paper).</summary>
     public double Threshold { get; init; } = 3;
 
+    /// <summary>What one α covers: single weights (sparse VD, the default) or hidden neurons (<see cref="GroupVariationalDropout"/>).</summary>
+    public VariationalGroups Groups { get; init; } = VariationalGroups.Weights;
+
+    /// <summary>
+    /// When set, the pruned model removes exactly this share of all weights, those with the largest log α
+    /// (<see cref="VariationalMlp.RankThreshold"/>), instead of those above <see cref="Threshold"/>: VD's
+    /// KL then ranks the weights and the caller chooses the sparsity, so a lighter KL weight (less damage to
+    /// θ) can still reach a required sparsity. The per-epoch reports still use <see cref="Threshold"/>.
+    /// </summary>
+    public double? TargetSparsity { get; init; }
+
     /// <summary>
     /// Multiplies the learning rate of log σ² alone (1: one rate for all, as in the paper). From log σ² = −10
     /// a weight needs log σ² − log θ² &gt; 3 to be pruned, a climb of ~7 that Adam at 1e-3 makes in ~7,000
@@ -48,6 +59,7 @@ public sealed record VariationalDropoutOptions
         if (!(KlWeight > 0 && KlWeight <= 10)) throw new CondenseException($"KL weight {KlWeight} must be in (0, 10]");
         if (!double.IsFinite(InitialLogSigma2) || InitialLogSigma2 is < -20 or > 0) throw new CondenseException($"initial log σ² {InitialLogSigma2} must be in [−20, 0]");
         FineTuning?.Validate();
+        if (TargetSparsity is { } target && !(target > 0 && target < 1)) throw new CondenseException($"target sparsity {target} must be in (0, 1)");
         if (!(LogSigma2RateScale > 0 && LogSigma2RateScale <= 1000)) throw new CondenseException($"log σ² rate scale {LogSigma2RateScale} must be in (0, 1000]");
         if (!double.IsFinite(Threshold) || Threshold is < -VariationalLinear.LogAlphaClip or > VariationalLinear.LogAlphaClip)
             throw new CondenseException($"log α threshold {Threshold} must be in [−{VariationalLinear.LogAlphaClip}, {VariationalLinear.LogAlphaClip}]");
@@ -62,6 +74,9 @@ public sealed record VariationalDropoutResult(MlpModel Model, IReadOnlyList<Laye
 
     /// <summary>The mask-fixed fine-tuning epochs, empty without it.</summary>
     public IReadOnlyList<EpochMetrics> FineTuningEpochs { get; init; } = [];
+
+    /// <summary>The log α above which weights were pruned: the options' threshold, or the one ranking chose for the target sparsity.</summary>
+    public double LogAlphaThreshold { get; init; } = 3;
 
     /// <summary>Share of weights removed over all layers after thresholding log α.</summary>
     public double Sparsity => 1 - (double)Layers.Sum(l => l.Nonzero) / Math.Max(1, Layers.Sum(l => l.Total));
@@ -103,7 +118,8 @@ public static class SparseVariationalDropout
         double kl;
         using (no_grad())
         using (var k = vd.Kl()) kl = k.item<float>();
-        var model = vd.ToPruned();
+        var threshold = options.TargetSparsity is { } target ? vd.RankThreshold(target) : options.Threshold;
+        var model = vd.ToPruned(options.TargetSparsity);
         var before = Evaluator.Evaluate(model, test);
         IReadOnlyList<EpochMetrics> tuning = [];
         if (options.FineTuning is { } ft)
@@ -123,6 +139,7 @@ public static class SparseVariationalDropout
         return new VariationalDropoutResult(model, Prune.Densities(model), Evaluator.Evaluate(model, test), result.Epochs, kl, clock.Elapsed.TotalSeconds)
         {
             AccuracyBeforeFineTuning = before.Accuracy,
+            LogAlphaThreshold = threshold,
             FineTuningEpochs = tuning,
         };
     }

@@ -10,6 +10,8 @@ public enum TrainingTimeMethod
     VariationalDropout,
     /// <summary>Zhu &amp; Gupta's automated gradual pruning to the asked sparsity, layer by layer.</summary>
     Agp,
+    /// <summary>Group (neuron) variational dropout: hidden neurons are removed by their learnt α and the model is compacted (a smaller dense MLP).</summary>
+    GroupVariationalDropout,
 }
 
 /// <summary>A training-time pruning of a trained model: the pruned model (masks on its layers for AGP; zeros for VD) and its quality.</summary>
@@ -30,12 +32,18 @@ public static class TrainingTimePruning
         {
             case "variational-dropout" or "vd" or "sparse-vd": method = TrainingTimeMethod.VariationalDropout; return true;
             case "agp" or "gradual": method = TrainingTimeMethod.Agp; return true;
+            case "group-variational-dropout" or "group-vd": method = TrainingTimeMethod.GroupVariationalDropout; return true;
             default: return false;
         }
     }
 
     /// <summary>The method's command-line name.</summary>
-    public static string Name(this TrainingTimeMethod method) => method == TrainingTimeMethod.Agp ? "agp" : "variational-dropout";
+    public static string Name(this TrainingTimeMethod method) => method switch
+    {
+        TrainingTimeMethod.Agp => "agp",
+        TrainingTimeMethod.GroupVariationalDropout => "group-variational-dropout",
+        _ => "variational-dropout",
+    };
 
     /// <summary>
     /// Runs the method from <paramref name="model"/> (changed in place for AGP, copied for VD) over
@@ -52,6 +60,14 @@ public static class TrainingTimePruning
             vd = vd with { Training = training with { StepGamma = vd.Training.StepGamma }, KlAnnealEpochs = Math.Min(vd.KlAnnealEpochs, training.Epochs) };
             var result = SparseVariationalDropout.Run(model, train, test, vd);
             return new TrainingTimePruningResult(result.Model, method, before, result.Test, result.Layers, clock.Elapsed.TotalSeconds);
+        }
+        if (method == TrainingTimeMethod.GroupVariationalDropout)
+        {
+            // a gate's log σ² climbs at 10× the rate (see NeuronGate); the compacted model replaces the input's shape
+            vd ??= new VariationalDropoutOptions { LogSigma2RateScale = 10, InitialLogSigma2 = GroupVariationalDropout.InitialLogSigma2 };
+            vd = vd with { Groups = VariationalGroups.Neurons, Training = training with { StepGamma = vd.Training.StepGamma }, KlAnnealEpochs = Math.Min(vd.KlAnnealEpochs, training.Epochs) };
+            var result = GroupVariationalDropout.Run(model, train, test, vd);
+            return new TrainingTimePruningResult(result.Model, method, before, result.Test, Prune.Densities(result.Model), clock.Elapsed.TotalSeconds);
         }
         PruningAmount.OfFraction(sparsity);
         var batches = (train.Count + training.BatchSize - 1) / training.BatchSize;

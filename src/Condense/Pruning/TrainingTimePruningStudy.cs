@@ -84,6 +84,7 @@ internal static class TrainingTimePruningStudy
             OnEpoch = (m, net) => { if (m.Epoch == options.Training.Epochs) start = ModelFile.Weights(net); },
         }).Final.Accuracy ?? 0;
         using var from = Copy(options, start!);
+        if (vd.Groups == VariationalGroups.Neurons) return GroupVersusDense(from, train, test, options, vd, denseAccuracy, total, clock, progress, sink);
         var result = SparseVariationalDropout.Run(from, train, test, vd with { Training = vd.Training with { Seed = options.Seed }, FineTuning = vd.FineTuning is { } f ? f with { Seed = options.Seed } : null },
             (m, s) => progress?.Invoke($"sparse VD epoch {m.Epoch}/{total - options.Training.Epochs}{(m.Epoch > vd.Training.Epochs ? " (mask fixed)" : "")}: accuracy {m.TestAccuracy:P2}, sparsity {s:P2}"));
         using var model = result.Model;
@@ -93,10 +94,30 @@ internal static class TrainingTimePruningStudy
         string[] findings =
         [
             $"sparse VD: {result.Sparsity:P2} of weights removed ({string.Join(", ", result.Layers.Select(l => $"{l.Name} {1 - l.Density:P1}"))}), accuracy {p.Accuracy:P2} vs dense {denseAccuracy:P2} after {total} epochs: {loss:F2} points lost"
-                + (vd.FineTuning is { } ft ? $" ({result.AccuracyBeforeFineTuning:P2} after VD, before {ft.Epochs} mask-fixed fine-tuning epochs)" : ""),
+                + (vd.FineTuning is { } ft ? $" ({result.AccuracyBeforeFineTuning:P2} after VD, before {ft.Epochs} mask-fixed fine-tuning epochs)" : "")
+                + (vd.TargetSparsity is { } target ? $"; pruned to {target:P1} by log α ranking (log α > {result.LogAlphaThreshold:F3})" : ""),
             $"acceptance (≥ 95 % removed at ≤ 0.5 points lost): {(result.Sparsity >= 0.95 && loss <= 0.5 ? "met" : "not met")}",
         ];
         return new SurveyStudyResult("variational-dropout", options.Model.ToString(), test.Name, denseAccuracy, total, [p], findings, clock.Elapsed.TotalSeconds);
+    }
+
+    static SurveyStudyResult GroupVersusDense(MlpModel from, Dataset train, Dataset test, SurveyStudyOptions options, VariationalDropoutOptions vd, double denseAccuracy, int total,
+        Stopwatch clock, Action<string>? progress, SurveyModelSink? sink)
+    {
+        var result = GroupVariationalDropout.Run(from, train, test, vd with { Training = vd.Training with { Seed = options.Seed }, FineTuning = vd.FineTuning is { } f ? f with { Seed = options.Seed } : null },
+            (m, kept) => progress?.Invoke($"group VD epoch {m.Epoch}/{total - options.Training.Epochs}{(m.Epoch > vd.Training.Epochs ? " (compacted)" : "")}: accuracy {m.TestAccuracy:P2}, hidden neurons kept {string.Join("-", kept)}"));
+        using var model = result.Model;
+        var architecture = string.Join("-", model.Sizes);
+        var p = new SurveyPoint("group-variational-dropout", result.NeuronsRemoved, result.Test.Accuracy ?? 0, result.WeightsKept, architecture, total);
+        sink?.Invoke(p, model);
+        var loss = (denseAccuracy - p.Accuracy) * 100;
+        string[] findings =
+        [
+            $"group VD: {result.NeuronsRemoved:P1} of hidden neurons removed ({string.Join("-", from.Sizes)} → {architecture}, {result.WeightsKept:P1} of the weights kept, "
+                + $"{1 / result.WeightsKept:F1}× fewer), accuracy {p.Accuracy:P2} vs dense {denseAccuracy:P2} after {total} epochs: {loss:F2} points lost"
+                + (vd.FineTuning is { } ft ? $" ({result.AccuracyBeforeFineTuning:P2} after VD, before {ft.Epochs} fine-tuning epochs of the compacted model)" : ""),
+        ];
+        return new SurveyStudyResult("group-variational-dropout", options.Model.ToString(), test.Name, denseAccuracy, total, [p], findings, clock.Elapsed.TotalSeconds);
     }
 
     static MlpModel Copy(SurveyStudyOptions options, IReadOnlyList<Formats.NamedTensor> weights)

@@ -51,22 +51,55 @@ public sealed class VariationalMlp : CondenseModel
     /// <summary>Σ KL over all layers (the ELBO's regulariser, in nats).</summary>
     public Tensor Kl() => _layers.Select(l => l.Kl()).Aggregate((a, b) => a + b);
 
-    /// <summary>The deterministic network: a fresh <see cref="MlpModel"/> of the start's architecture with weights θ ⊙ [log α ≤ threshold].</summary>
-    public MlpModel ToPruned()
+    /// <summary>
+    /// The deterministic network: a fresh <see cref="MlpModel"/> of the start's architecture with weights
+    /// θ ⊙ mask, the mask being each layer's [log α ≤ threshold], or, with <paramref name="sparsity"/>, the
+    /// weights ranked by log α over all layers and the largest share removed (<see cref="RankThreshold"/>).
+    /// The global random generator is left as it was: building the model draws an initialisation that the
+    /// copy overwrites, and those draws must not shift the noise of the training that asked for a report
+    /// (the same seed gives the same bytes whether or not epochs are reported).
+    /// </summary>
+    public MlpModel ToPruned(double? sparsity = null)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var model = new MlpModel(_template.Kind, _template.Sizes, 0, _template.Normalization);
+        var threshold = sparsity is { } s ? RankThreshold(s) : (double?)null;
+        var generator = TorchSharp.torch.random.get_rng_state();
+        MlpModel model;
+        try { model = new MlpModel(_template.Kind, _template.Sizes, 0, _template.Normalization); }
+        finally { TorchSharp.torch.random.set_rng_state(generator); }
         for (var i = 0; i < _layers.Count; i++)
         {
             var l = _layers[i];
-            var w = l.Theta.detach() * l.Mask();
+            var mask = threshold is { } t ? l.LogAlpha().le(t).to(ScalarType.Float32) : l.Mask();
+            var w = l.Theta.detach() * mask;
             w.masked_fill_(w.eq(0), 0f); // +0 for pruned entries, so files round-trip bit for bit
             model.Layers[i].Layer.weight!.copy_(w);
             model.Layers[i].Layer.bias!.copy_(l.Bias.detach());
         }
         model.eval();
         return model;
+    }
+
+    /// <summary>
+    /// The log α below or at which weights are kept so that at least <paramref name="sparsity"/> of all
+    /// weights (every layer together) go: the largest log α are pruned first. Sparse VD's fixed threshold
+    /// (3) gives whatever sparsity the KL reached; ranking lets a caller ask for a sparsity and keep the
+    /// weights VD found most informative. Ties at the clip (+8) all go, so the sparsity can exceed the target there.
+    /// </summary>
+    public double RankThreshold(double sparsity)
+    {
+        if (!(sparsity > 0 && sparsity < 1)) throw new CondenseException($"target sparsity {sparsity} must be in (0, 1)");
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var all = cat(_layers.Select(l => l.LogAlpha().flatten()).ToArray());
+        var count = all.numel();
+        var pruned = (long)Math.Ceiling(sparsity * count - 1e-9);
+        if (pruned >= count) pruned = count - 1;
+        // the pruned-th largest value is the smallest that goes; keep what lies strictly below it
+        var (values, _) = all.kthvalue(count - pruned + 1, 0, false);
+        var kth = values.item<float>();
+        return MathF.BitDecrement(kth); // a float, so the comparison with float log α is exact
     }
 
     /// <inheritdoc/>

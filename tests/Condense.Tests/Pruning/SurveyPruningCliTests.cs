@@ -48,6 +48,26 @@ public sealed class SurveyPruningCliTests : IDisposable
     }
 
     [Fact]
+    public void GroupVariationalDropoutWritesASmallerDenseModelEvalReads()
+    {
+        var output = Path.Combine(_dir, "group.safetensors");
+        var report = Json(["prune", SmallModel(), "--method", "group-variational-dropout", "--finetune-epochs", "2", "-o", output, "--json"]);
+        var architecture = report.GetProperty("architecture").GetString()!;
+        var sizes = architecture.Split('-').Select(int.Parse).ToArray();
+        Assert.Equal(784, sizes[0]);
+        Assert.Equal(10, sizes[^1]);
+        Assert.True(sizes[1] <= 300 && sizes[2] <= 100, architecture);
+        // the sparsity is the share of the input model's 266,200 weights the smaller model no longer has
+        var weights = 784L * sizes[1] + (long)sizes[1] * sizes[2] + sizes[2] * 10L;
+        Assert.Equal(1 - weights / 266_200.0, report.GetProperty("sparsity").GetDouble(), 12);
+        var eval = Json(["eval", output, "--json"]);
+        Assert.Equal(report.GetProperty("pruned_accuracy").GetDouble(), eval.GetProperty("accuracy").GetDouble(), 12);
+        var (code, _, stderr) = CliHarness.Run("prune", SmallModel(), "--method", "group-variational-dropout", "-o", Path.Combine(_dir, "group.csparse"));
+        Assert.Equal(1, code);
+        Assert.Contains("give a .safetensors output", stderr);
+    }
+
+    [Fact]
     public void SkeletonStudyWritesSmallerDenseModelsEvalReads()
     {
         var folder = Path.Combine(_dir, "skeleton");

@@ -98,7 +98,7 @@ public sealed class SurveyPruningTests : IDisposable
         test = test.Take(200);
         var options = new VariationalDropoutOptions { Training = new TrainingOptions { Epochs = 2, Seed = 2, StepGamma = null }, KlAnnealEpochs = 1, KlWeight = 5, LogSigma2RateScale = 200 };
         using var start = ModelFactory.Create(ModelKind.LeNet300, 2);
-        // Both runs report epochs: the report builds a pruned model, whose initialisation draws from the global generator.
+        // Both runs report epochs (the report builds a pruned model; it no longer moves the global generator, see GroupVariationalDropoutTests).
         var plain = SparseVariationalDropout.Run(start, train, test, options, (_, _) => { });
         var tunedEpochs = new List<int>();
         var tuned = SparseVariationalDropout.Run(start, train, test, options with { FineTuning = new TrainingOptions { Epochs = 1, Seed = 2 } }, (m, _) => tunedEpochs.Add(m.Epoch));
