@@ -8,11 +8,18 @@ namespace Condense.Graph;
 /// Dynamic int8 quantization for transformers, where activation ranges vary per input: every
 /// MatMul by a 2-D float initializer becomes <c>com.microsoft.DynamicQuantizeMatMul</c>, which
 /// quantizes its input to uint8 per run and multiplies by int8 weights (symmetric, one scale per
-/// output column) on integer kernels. A following Add of a 1-D constant [N] that only it feeds is
+/// output column) on integer kernels. The weights use 7 bits ([-63, 63], ONNX Runtime's
+/// <c>reduce_range</c>): on x86 without VNNI (AVX2 only: AMD Zen 3, older Intel) ONNX Runtime's u8×s8
+/// kernel adds pairs of products in int16 (VPMADDUBSW), and 255·127·2 overflows it — outputs off by
+/// tens of percent (seen on an AMD EPYC). 255·63·2 fits, so a file written here runs right on every
+/// x86 CPU, at about twice the rounding error of 8-bit weights. A following Add of a 1-D constant [N] that only it feeds is
 /// moved into the node's bias input, saving a pass over the output.
 /// </summary>
 public static class DynamicQuantizer
 {
+    /// <summary>Largest weight code: 7 bits, so ONNX Runtime's int16 pair sums cannot saturate on AVX2.</summary>
+    public const int ReducedRange = 63;
+
     /// <summary>Rewrites <paramref name="model"/> in place; returns the number of MatMuls rewritten.</summary>
     public static int Quantize(ModelProto model)
     {
@@ -40,7 +47,7 @@ public static class DynamicQuantizer
                 continue;
             }
             var dims = w.Dims.ToArray();
-            var (codes, scales) = QdqQuantizer.SymmetricPerChannel(OnnxTensorData.ToFloat32(w), dims, 1);
+            var (codes, scales) = QdqQuantizer.SymmetricPerChannel(OnnxTensorData.ToFloat32(w), dims, 1, ReducedRange);
             var stem = Fresh(w.Name);
             var q = new NodeProto { OpType = "DynamicQuantizeMatMul", Domain = MatMulNBitsWriter.Domain, Name = node.Name };
             q.Input.Add(node.Input[0]);

@@ -165,8 +165,11 @@ public static class QdqQuantizer
         node.Input[2] = bdq;
     }
 
-    /// <summary>int8 codes in [-127, 127] with one scale per index of <paramref name="axis"/> (max |w| / 127).</summary>
-    internal static (byte[] Codes, float[] Scales) SymmetricPerChannel(float[] w, long[] dims, int axis)
+    /// <summary>
+    /// int8 codes in [-<paramref name="limit"/>, <paramref name="limit"/>] with one scale per index of
+    /// <paramref name="axis"/> (max |w| / limit).
+    /// </summary>
+    internal static (byte[] Codes, float[] Scales) SymmetricPerChannel(float[] w, long[] dims, int axis, int limit = 127)
     {
         long outer = 1, inner = 1;
         for (int i = 0; i < axis; i++) outer *= dims[i];
@@ -178,12 +181,12 @@ public static class QdqQuantizer
             int c = (int)(i / inner % channels);
             max[c] = Math.Max(max[c], Math.Abs(w[i]));
         }
-        var scales = max.Select(m => m > 0 ? m / 127f : 1f).ToArray();
+        var scales = max.Select(m => m > 0 ? m / limit : 1f).ToArray();
         var codes = new byte[w.Length];
         for (long i = 0; i < w.Length; i++)
         {
             int c = (int)(i / inner % channels);
-            codes[i] = (byte)(sbyte)Math.Clamp(Math.Round(w[i] / scales[c]), -127, 127);
+            codes[i] = (byte)(sbyte)Math.Clamp(Math.Round(w[i] / scales[c]), -limit, limit);
         }
         return (codes, scales);
     }

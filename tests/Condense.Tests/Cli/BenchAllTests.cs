@@ -21,16 +21,16 @@ public class BenchAllTests : IDisposable
     {
         var quoted = BenchSuites.All(peers: false);
         var live = BenchSuites.All(peers: true);
-        Assert.Equal(new[] { "train", "kmeans", "kmeans-4096", "image", "image-process", "lowrank", "scale", "studio", "cnn", "cnn-tricks", "multihash", "runtime", "calibrate-memory", "analyze-resnet18", "plan", "study-vd", "study-agp", "study-skeleton", "study-scratch" }, quoted.Select(s => s.Name));
+        Assert.Equal(new[] { "train", "kmeans", "kmeans-4096", "image", "image-process", "lowrank", "scale", "studio", "cnn", "cnn-tricks", "multihash", "runtime", "calibrate-memory", "analyze-resnet18", "plan", "study-vd", "study-agp", "study-skeleton", "study-scratch", "distill-data-free" }, quoted.Select(s => s.Name));
         Assert.All(quoted, s => Assert.Equal("--json", s.Arguments[^1]));
         Assert.All(quoted, s => Assert.DoesNotContain("--peers", s.Arguments));
         Assert.Equal(new[] { "kmeans", "image", "lowrank" }, live.Where(s => s.Arguments.Contains("--peers")).Select(s => s.Name));
-        // Every suite names a real bench subcommand, a study subcommand (issue #19's accuracy suites), or (multihash) a command whose figures are its own.
+        // Every suite names a real bench subcommand, a study subcommand (issue #19's accuracy suites), or (multihash, distill-data-free) a command whose figures are its own.
         var tree = CommandTree.Build();
         var bench = tree.Subcommands.Single(c => c.Name == "bench");
         var study = tree.Subcommands.Single(c => c.Name == "study");
         Assert.All(quoted.Where(s => s.Arguments[0] is "bench" or "study"), s => Assert.Contains((s.Arguments[0] == "study" ? study : bench).Subcommands, c => c.Name == s.Arguments[1]));
-        Assert.Equal(["hash"], quoted.Where(s => s.Arguments[0] is not ("bench" or "study")).Select(s => s.Arguments[0]));
+        Assert.Equal(["hash", "distill"], quoted.Where(s => s.Arguments[0] is not ("bench" or "study")).Select(s => s.Arguments[0]));
     }
 
     [Fact]

@@ -29,15 +29,47 @@ public class PruningAcceptanceTests : IDisposable
         {
             net = ModelFactory.Create(ModelKind.Classifier, 0);
             ModelFile.SetWeights(net, trained, "trained");
-            if (sparsity > 0) ModelPruner.Apply(net, new ModelPruningOptions { Criterion = PruningCriterion.Global, Sparsity = sparsity });
+            if (sparsity > 0)
+            {
+                ModelPruner.Apply(net, new ModelPruningOptions { Criterion = PruningCriterion.Global, Sparsity = sparsity });
+                AssertOneGlobalThreshold(net, trained, sparsity);
+            }
             var accuracy = Evaluator.Evaluate(net, Mnist.Test).Accuracy!.Value;
-            Assert.True(Math.Abs(accuracy - expected) <= 0.005, $"{sparsity:P0}: Condense {accuracy:P2}, PyTorch {expected:P2}");
+            // The peer's figures come from weights trained on another CPU (LibTorch's kernels round differently on
+            // AVX-512 and AVX2), so accuracies agree to about a point, not to the digit; the masks are checked exactly above.
+            Assert.True(Math.Abs(accuracy - expected) <= 0.015, $"{sparsity:P0}: Condense {accuracy:P2}, PyTorch {expected:P2}");
         }
         // net is the 95 % model: 2 epochs of fine-tuning with the masks enforced.
         var retrained = RetrainingDropout.WithDropout(net, RetrainingDropout.For(net.Dropout, 0.05));
         var tuned = Prune.FineTune(retrained, Mnist.Train, Mnist.Test, new TrainingOptions { Epochs = 2, LearningRate = 2e-3 }).Final.Accuracy!.Value;
         Assert.True(tuned >= 0.955, $"fine-tuned {tuned:P2}");
         Assert.Equal(0.95, Prune.Sparsity(retrained), 4);
+    }
+
+    /// <summary>
+    /// Global L1 pruning, computed independently: exactly <paramref name="sparsity"/> of all weights are zero, and
+    /// every kept weight's |w| is at least every pruned one's (one threshold over all layers, as
+    /// <c>prune.global_unstructured</c>).
+    /// </summary>
+    static void AssertOneGlobalThreshold(MlpModel net, IReadOnlyList<NamedTensor> trained, double sparsity)
+    {
+        var pruned = ModelFile.Weights(net).Where(t => t.Name.EndsWith(".weight", StringComparison.Ordinal)).ToArray();
+        var original = trained.Where(t => t.Name.EndsWith(".weight", StringComparison.Ordinal)).ToDictionary(t => t.Name, t => t.ToFloat32());
+        float largestPruned = 0, smallestKept = float.MaxValue;
+        long zeros = 0, total = 0;
+        foreach (var t in pruned)
+        {
+            var before = original[t.Name];
+            var after = t.ToFloat32();
+            for (int i = 0; i < after.Length; i++)
+            {
+                total++;
+                if (after[i] == 0) { zeros++; largestPruned = Math.Max(largestPruned, Math.Abs(before[i])); }
+                else smallestKept = Math.Min(smallestKept, Math.Abs(before[i]));
+            }
+        }
+        Assert.Equal(sparsity, (double)zeros / total, 3);
+        Assert.True(largestPruned <= smallestKept, $"{sparsity:P0}: a pruned |w| {largestPruned} above a kept one {smallestKept}");
     }
 
     [Fact]
