@@ -32,17 +32,9 @@ public static class GroupVariationalDropout
             throw new CondenseException($"initial log σ² {options.InitialLogSigma2} must be above −{VariationalLinear.LogAlphaClip} for neuron groups (μ starts at 1: log α would sit at the clip, where it has no gradient)");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var vd = new GroupVariationalMlp(start, options.InitialLogSigma2, options.Threshold, options.LogSigma2RateScale);
-        var batches = (train.Count + options.Training.BatchSize - 1) / options.Training.BatchSize;
-        var annealSteps = (double)options.KlAnnealEpochs * batches;
-        long step = 0;
         var result = Trainer.Train(vd, train, test, options.Training, new TrainingHooks
         {
-            Loss = (output, _, target) =>
-            {
-                var beta = options.KlWeight * (annealSteps == 0 ? 1.0 : Math.Min(1.0, step++ / annealSteps));
-                var nll = nn.functional.nll_loss(output, target);
-                return beta == 0 ? nll : nll + vd.Kl() * (beta / train.Count);
-            },
+            Loss = AnnealedKlLoss.For(options, train.Count, vd.Kl),
             OnEpoch = (m, _) => onEpoch?.Invoke(m, vd.KeptNeurons()),
         });
         double kl;

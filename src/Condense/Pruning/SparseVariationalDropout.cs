@@ -97,17 +97,9 @@ public static class SparseVariationalDropout
         if (!start.IsClassifier) throw new CondenseException("sparse variational dropout is implemented for classifiers (its loss is the NLL)");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var vd = new VariationalMlp(start, options.InitialLogSigma2, options.Threshold, options.LogSigma2RateScale);
-        var batches = (train.Count + options.Training.BatchSize - 1) / options.Training.BatchSize;
-        var annealSteps = (double)options.KlAnnealEpochs * batches;
-        long step = 0;
         var result = Trainer.Train(vd, train, test, options.Training, new TrainingHooks
         {
-            Loss = (output, _, target) =>
-            {
-                var beta = options.KlWeight * (annealSteps == 0 ? 1.0 : Math.Min(1.0, step++ / annealSteps));
-                var nll = nn.functional.nll_loss(output, target);
-                return beta == 0 ? nll : nll + vd.Kl() * (beta / train.Count);
-            },
+            Loss = AnnealedKlLoss.For(options, train.Count, vd.Kl),
             OnEpoch = (m, _) =>
             {
                 if (onEpoch is null) return;

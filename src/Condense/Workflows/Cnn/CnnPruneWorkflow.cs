@@ -30,14 +30,7 @@ public static class CnnPruneWorkflow
         var (net, card) = CnnModelFile.Load(r.ModelPath);
         using (net)
         {
-            var dataName = r.Data ?? card.DataSet ?? DataSets.Mnist10k;
-            (Dataset Train, Dataset Test)? sets = dataName == "none" ? null : DataSets.Load(dataName);
-            if (r.Epochs > 0 && sets is null) throw new CondenseException("fine-tuning needs data: drop '--data none' or '--finetune-epochs'");
-            var pruner = new ModelPruningOptions { Criterion = r.Criterion, Sparsity = r.Sparsity, Seed = r.Seed, Data = sets?.Train, Layers = r.Layers };
-            pruner.Validate();
-            var before = sets is { } s0 ? Evaluator.Evaluate(net, s0.Test) : null;
-            var outcome = ModelPruner.Apply(net, pruner);
-            var after = sets is { } s1 ? Evaluator.Evaluate(net, s1.Test) : null;
+            var (dataName, sets, before, outcome, after) = OneShotPruning.Apply(net, card, r);
             Evaluation? tuned = null;
             if (r.Epochs > 0)
                 tuned = Prune.FineTune(net, sets!.Value.Train, sets.Value.Test, fineTuning with { Epochs = r.Epochs }).Final;
