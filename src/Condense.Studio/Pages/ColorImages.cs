@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Condense.Imaging;
 using Condense.Studio.Hosting;
-using SkiaSharp;
 
 namespace Condense.Studio.Pages;
 
@@ -51,34 +50,7 @@ internal sealed class ColorImages(UploadStore uploads)
         var scale = (double)maxSide / longest;
         var w = Math.Max(1, (int)Math.Round(image.Width * scale));
         var h = Math.Max(1, (int)Math.Round(image.Height * scale));
-        var rgba = new byte[image.PixelCount * 4];
-        for (int i = 0, j = 0; i < image.Pixels.Length; i += 3, j += 4)
-        {
-            rgba[j] = image.Pixels[i];
-            rgba[j + 1] = image.Pixels[i + 1];
-            rgba[j + 2] = image.Pixels[i + 2];
-            rgba[j + 3] = 255;
-        }
-        var scaled = new byte[w * h * 4];
-        unsafe
-        {
-            fixed (byte* src = rgba)
-            fixed (byte* dst = scaled)
-            {
-                using var from = new SKPixmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul), (nint)src);
-                using var to = new SKPixmap(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul), (nint)dst);
-                if (!from.ScalePixels(to, new SKSamplingOptions(SKCubicResampler.Mitchell)))
-                    throw new CondenseException($"could not scale a {image.Width}×{image.Height} upload to {w}×{h}");
-            }
-        }
-        var rgb = new byte[w * h * 3];
-        for (int i = 0, j = 0; i < rgb.Length; i += 3, j += 4)
-        {
-            rgb[i] = scaled[j];
-            rgb[i + 1] = scaled[j + 1];
-            rgb[i + 2] = scaled[j + 2];
-        }
-        return new RgbImage(w, h, rgb);
+        return RgbResize.To(image, w, h);
     }
 
     static string Truncate(string s) => s.Length <= 40 ? s : s[..40] + "…";

@@ -1,5 +1,3 @@
-using SkiaSharp;
-
 namespace Condense.Imaging;
 
 /// <summary>
@@ -49,37 +47,14 @@ public static class SampleImages
         var scale = (double)side / Math.Min(image.Width, image.Height);
         var w = Math.Max(side, (int)Math.Round(image.Width * scale));
         var h = Math.Max(side, (int)Math.Round(image.Height * scale));
-        var rgba = new byte[image.PixelCount * 4];
-        for (int i = 0, j = 0; i < image.Pixels.Length; i += 3, j += 4)
-        {
-            rgba[j] = image.Pixels[i];
-            rgba[j + 1] = image.Pixels[i + 1];
-            rgba[j + 2] = image.Pixels[i + 2];
-            rgba[j + 3] = 255;
-        }
-        var srcInfo = new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        var dstInfo = new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        var scaled = new byte[w * h * 4];
-        unsafe
-        {
-            fixed (byte* src = rgba)
-            fixed (byte* dst = scaled)
-            {
-                using var srcMap = new SKPixmap(srcInfo, (nint)src);
-                using var dstMap = new SKPixmap(dstInfo, (nint)dst);
-                if (!srcMap.ScalePixels(dstMap, new SKSamplingOptions(SKCubicResampler.Mitchell)))
-                {
-                    throw new CondenseException($"could not scale a {image.Width}×{image.Height} image to {w}×{h}");
-                }
-            }
-        }
+        var scaled = RgbResize.To(image, w, h).Pixels;
         var rgb = new byte[side * side * 3];
         var (x0, y0) = ((w - side) / 2, (h - side) / 2);
         for (var y = 0; y < side; y++)
         {
             for (var x = 0; x < side; x++)
             {
-                var s = (((y + y0) * w) + x + x0) * 4;
+                var s = (((y + y0) * w) + x + x0) * 3;
                 var d = ((y * side) + x) * 3;
                 rgb[d] = scaled[s];
                 rgb[d + 1] = scaled[s + 1];
