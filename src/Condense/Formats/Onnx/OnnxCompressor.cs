@@ -220,7 +220,12 @@ public static class OnnxCompressor
         if (!options.Sparse || builder.Opset < 11 || zeros < values.Length / 2 || zeros == values.Length)
             return (denseFork, denseDecoded, denseLabel);
         var sparseFork = builder.Fork();
-        var sparseDecoded = OnnxEncodings.Sparse(sparseFork, values, shape, name, dense);
+        SparseEntryLayout entries = options.Method == OnnxCompressionMethod.KMeans
+            ? (g, v, padding, o) => OnnxEncodings.SparseKMeans(g, v, padding, o, bits, options.Seed)
+            // Padding entries are zeros, which fp16, bf16 and the zero-inclusive linear grid keep
+            // exactly without moving any other value's code.
+            : (g, v, _, o) => dense(g, v, [v.Length], o);
+        var sparseDecoded = OnnxEncodings.Sparse(sparseFork, values, shape, name, entries);
         return sparseFork.Bytes < denseFork.Bytes
             ? (sparseFork, sparseDecoded, $"sparse {100.0 * (values.Length - zeros) / values.Length:0.#}% + {label}{(Packed(sparseFork) ? " packed" : "")}")
             : (denseFork, denseDecoded, denseLabel);

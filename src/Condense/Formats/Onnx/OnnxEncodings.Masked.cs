@@ -8,9 +8,10 @@ internal static partial class OnnxEncodings
     /// <summary>
     /// A mostly-zero tensor as a 1-bit mask (bit planes, as the codebook indices) plus its non-zeros in
     /// order (float32, or on one linear grid of <paramref name="bits"/> &lt; 32), decoded by NonZero on the
-    /// mask, ScatterElements into zeros and a Reshape (opset ≥ 11). Positions as int32 (the compressor's
-    /// <see cref="Sparse"/>) cost 32 bits per non-zero; the mask costs one bit per weight, which is what
-    /// lets a 50 % sparse layer compete with a 4-bit grid in a byte budget.
+    /// mask, ScatterElements into zeros and a Reshape (opset ≥ 11). Relative-index gaps (the compressor's
+    /// <see cref="Sparse"/>) cost 8 bits per non-zero; the mask costs one bit per weight, so it is the
+    /// smaller layout whenever more than one weight in eight is kept, which is what lets a 50 % sparse
+    /// layer compete with a 4-bit grid in a byte budget.
     /// </summary>
     public static void MaskedSparse(OnnxGraphBuilder g, float[] values, long[] shape, string output, int bits)
     {

@@ -190,29 +190,4 @@ internal static partial class OnnxEncodings
         }
         return back;
     }
-
-    /// <summary>
-    /// Non-zero positions (int32) plus the non-zero values encoded by <paramref name="encodeValues"/>,
-    /// scattered into zeros by <c>ScatterElements</c> (opset ≥ 11) and reshaped.
-    /// </summary>
-    public static float[] Sparse(OnnxGraphBuilder g, float[] values, long[] shape, string output,
-        Func<OnnxGraphBuilder, float[], long[], string, float[]> encodeValues)
-    {
-        var positions = new List<int>();
-        for (int i = 0; i < values.Length; i++) if (values[i] != 0) positions.Add(i);
-        var nonZero = positions.Select(p => values[p]).ToArray();
-        var pos = g.Add(OnnxTensorData.Int32(g.Name($"{output}::positions"), positions.ToArray(), positions.Count));
-        var valuesName = g.Name($"{output}::nonzero");
-        var decoded = encodeValues(g, nonZero, [nonZero.Length], valuesName);
-        var length = g.Add(OnnxTensorData.Int64(g.Name($"{output}::dense_length"), [values.Length], 1));
-        var zerosName = g.Name($"{output}::zeros");
-        g.Node("ConstantOfShape", [length], zerosName, OnnxGraphBuilder.Tensor("value", OnnxTensorData.FromFloat32("", [0f], [1])));
-        var flat = g.Name($"{output}::scattered");
-        g.Node("ScatterElements", [zerosName, pos, valuesName], flat, OnnxGraphBuilder.Int("axis", 0));
-        var target = g.Add(OnnxTensorData.Int64(g.Name($"{output}::shape"), shape, shape.Length));
-        g.Node("Reshape", [flat, target], output);
-        var back = new float[values.Length];
-        for (int i = 0; i < positions.Count; i++) back[positions[i]] = decoded[i];
-        return back;
-    }
 }
