@@ -1,3 +1,4 @@
+using Condense.Workflows;
 using System.Text.Json.Nodes;
 using static Condense.Cli.Bench.FigureText;
 
@@ -21,10 +22,10 @@ static class BenchModelFigures
         }).ToList();
     }
 
-    public static IReadOnlyList<BenchFigure> Train(JsonNode j)
+    public static IReadOnlyList<BenchFigure> Train(TrainBenchReport j)
     {
-        var mean = D(j["mean_epoch_s"]);
-        var peer = D(j["pytorch_epoch_s"]);
+        double? mean = j.MeanEpochS;
+        double? peer = j.PytorchEpochS;
         return
         [
             new("#3", "classifier s / epoch (8,000 digits, batch 64), mean", F(mean, "F3"), $"{F(peer, "F3")} (PyTorch 1.13, issue)",

@@ -5,7 +5,7 @@ using Condense.Cli.Imaging;
 
 namespace Condense.Cli.Bench;
 
-/// <summary><c>condense bench all</c>'s plumbing: each suite in its own child process, whether the peers can run, where the results go.</summary>
+/// <summary><c>condense bench all</c>'s plumbing: a suite in this process or in a child process, whether the peers can run, where the results go.</summary>
 public static class BenchRunner
 {
     /// <summary>Longest a suite may run before it is stopped and reported as not run.</summary>
@@ -43,6 +43,23 @@ public static class BenchRunner
         catch (JsonException ex)
         {
             return (null, $"printed malformed JSON: {ex.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Runs an in-process suite's workflow; a failure the library reports (bad input, a missing
+    /// file or model) becomes the suite's "did not run" line, so one suite cannot stop the table.
+    /// </summary>
+    public static (IReadOnlyList<BenchFigure> Figures, string Status) RunInProcess(BenchSuite suite, Func<IReadOnlyList<BenchFigure>> workflow)
+    {
+        try
+        {
+            return (workflow(), "ok");
+        }
+        catch (Exception ex) when (ex is CondenseException or IOException or InvalidOperationException)
+        {
+            var reason = ex.Message.Split('\n')[0].Trim();
+            return (BenchSuites.Failed(suite, reason), $"failed: {reason}");
         }
     }
 

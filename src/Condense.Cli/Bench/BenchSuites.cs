@@ -1,3 +1,5 @@
+using Condense.Workflows;
+
 namespace Condense.Cli.Bench;
 
 /// <summary>
@@ -11,7 +13,10 @@ public static class BenchSuites
     /// <summary>The suites in the order they run and print; <paramref name="peers"/> runs the Python peers live where a subcommand can.</summary>
     public static IReadOnlyList<BenchSuite> All(bool peers) =>
     [
-        new("train", ["bench", "train", "--epochs", "3", "--json"], BenchModelFigures.Train),
+        BenchSuite.Typed<TrainBenchReport>("train", ["bench", "train", "--epochs", "3", "--json"], BenchModelFigures.Train) with
+        {
+            InProcess = () => BenchModelFigures.Train(TrainBenchReport.Run(epochs: 3)),
+        },
         new("kmeans", ["bench", "kmeans", "--bits", "2,4,6,8", "--exact", "on", "--repeat", "2", .. Peers(peers), "--json"], BenchModelFigures.KMeans),
         new("kmeans-4096", ["bench", "kmeans", "--n", "4096", "--bits", "8", "--exact", "off", "--repeat", "1", "--json"], BenchModelFigures.KMeans4096),
         new("image", ["bench", "image", "--images", "astronaut,chelsea-512", "--repeat", "3", .. Peers(peers), "--json"], BenchSystemFigures.Image),
@@ -23,9 +28,16 @@ public static class BenchSuites
         new("cnn-tricks", BenchCnnTrickFigures.Arguments, BenchCnnTrickFigures.Figures),
         new("multihash", ["hash", "--model", "lenet300", "--factor", "8", "--sweep", "1,2,4", "--buckets", "separate", "--epochs", "1", "--json"], BenchModelFigures.MultiHash),
         new("runtime", ["bench", "runtime", "--runs", "20", .. (peers ? Array.Empty<string>() : ["--no-peer"]), "--json"], BenchRuntimeFigures.Figures),
-        new("calibrate-memory", ["bench", "calibration", "--task", "compress", "--json"], BenchCalibrationFigures.CalibrateMemory),
-        new("analyze-resnet18", ["bench", "calibration", "--task", "analyze", "--json"], BenchCalibrationFigures.AnalyzeResNet18),
-        new("plan", ["bench", "plan", "--json"], BenchCalibrationFigures.PlanClassifier),
+        // Child processes on purpose: the figure is the process's peak resident set (VmHWM), which an
+        // earlier suite in this process would already have raised, and the analysis's CPU seconds,
+        // which the process's other threads would colour. The JSON comes back as the same typed report.
+        BenchSuite.Typed<CalibrationBenchReport>("calibrate-memory", ["bench", "calibration", "--task", "compress", "--json"], BenchCalibrationFigures.CalibrateMemory),
+        BenchSuite.Typed<CalibrationBenchReport>("analyze-resnet18", ["bench", "calibration", "--task", "analyze", "--json"], BenchCalibrationFigures.AnalyzeResNet18),
+        // In this process: the workflow's typed report, no child and no JSON between them.
+        BenchSuite.Typed<PlanBenchReport>("plan", ["bench", "plan", "--json"], BenchCalibrationFigures.PlanClassifier) with
+        {
+            InProcess = () => BenchCalibrationFigures.PlanClassifier(PlanBenchReport.Run(PlanBenchReport.DefaultFolder, threads: 2, LoadAverages.OneMinute)),
+        },
         .. BenchSurveyFigures.Suites,
     ];
 

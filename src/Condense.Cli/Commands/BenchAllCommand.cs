@@ -10,9 +10,11 @@ using Spectre.Console;
 namespace Condense.Cli.Commands;
 
 /// <summary>
-/// <c>condense bench all</c>: runs every bench subcommand at quick settings (<see cref="BenchSuites"/>),
-/// each in its own process so that one suite's threads, caches and peak memory do not colour the
-/// next, prints one table of the issues' figures with the peers' beside them, and writes it to
+/// <c>condense bench all</c>: runs every suite at quick settings (<see cref="BenchSuites"/>): a suite
+/// with a workflow is called in this process and its typed report read directly; a suite whose
+/// figure is the whole process's peak memory or start-up time runs its command in a child process
+/// (so one suite's threads, caches and peak memory do not colour the next) and its JSON is read back
+/// into the same typed report. It prints one table of the issues' figures with the peers' beside them, and writes it to
 /// <c>bench/results.md</c> with the date, the machine and its load.
 /// </summary>
 public static class BenchAllCommand
@@ -49,8 +51,17 @@ public static class BenchAllCommand
             var runs = new List<(string, double, string)>();
             foreach (var suite in suites)
             {
-                error.WriteLine($"bench all: {suite.Name}: condense {string.Join(" ", suite.Arguments)}");
                 var clock = Stopwatch.StartNew();
+                if (suite.InProcess is { } workflow)
+                {
+                    error.WriteLine($"bench all: {suite.Name}: in this process (as condense {string.Join(" ", suite.Arguments)})");
+                    var (inProcess, how) = BenchRunner.RunInProcess(suite, workflow);
+                    figures.AddRange(inProcess);
+                    runs.Add((suite.Name, clock.Elapsed.TotalSeconds, how));
+                    error.WriteLine($"bench all: {suite.Name}: {how} in {clock.Elapsed.TotalSeconds:F0} s");
+                    continue;
+                }
+                error.WriteLine($"bench all: {suite.Name}: condense {string.Join(" ", suite.Arguments)}");
                 var (document, status) = BenchRunner.RunSuite(suite.Arguments);
                 if (document is null && suite.Arguments.Contains("--peers"))
                 {

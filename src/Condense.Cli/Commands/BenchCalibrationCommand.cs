@@ -33,18 +33,7 @@ public static class BenchCalibrationCommand
                 "analyze" => ResNet18CalibrationBench.Analyze(dir, parse.GetValue(images) ?? 64, parse.GetValue(augment) ?? 8),
                 _ => throw new CondenseException($"--task must be compress or analyze, not '{which}'"),
             };
-            var row = new
-            {
-                bench = "calibration",
-                task = result.Task,
-                data = result.Data,
-                wall_s = result.WallSeconds,
-                cpu_s = result.CpuSeconds,
-                peak_rss_bytes = result.PeakResidentBytes,
-                quality = result.Quality,
-                workers = result.Threads,
-                load_average = LoadAverages.OneMinute(),
-            };
+            var row = CalibrationBenchReport.From(result, LoadAverages.OneMinute());
             if (parse.GetValue(json))
             {
                 CliConsole.WriteReport(parse, row);
@@ -56,7 +45,7 @@ public static class BenchCalibrationCommand
             table.AddRow(result.Task, result.WallSeconds.ToString("F1", inv), result.CpuSeconds.ToString("F1", inv),
                 (result.PeakResidentBytes / 1e9).ToString("F2", inv), result.Quality?.ToString("F4", inv) ?? "–");
             console.Write(table);
-            console.WriteLine($"{Markup.Escape(result.Data)}; {result.Threads} workers; load average {row.load_average}");
+            console.WriteLine($"{Markup.Escape(result.Data)}; {result.Threads} workers; load average {row.LoadAverage}");
             return 0;
         });
         return command;

@@ -1,6 +1,5 @@
 using System.CommandLine;
-using Condense.Data;
-using Condense.Models;
+using Condense.Workflows;
 using Spectre.Console;
 
 namespace Condense.Cli.Commands;
@@ -11,8 +10,7 @@ namespace Condense.Cli.Commands;
 /// </summary>
 public static class BenchTrainCommand
 {
-    /// <summary>PyTorch 1.13, 2 threads, same model/data/batch (../shared/peers/mlp_train.py on this machine).</summary>
-    public const double PyTorchSecondsPerEpoch = 1.32;
+    const double PyTorchSecondsPerEpoch = TrainBenchReport.PyTorchSecondsPerEpoch;
 
     public static Command Create()
     {
@@ -21,26 +19,8 @@ public static class BenchTrainCommand
         var command = new Command("train", "Seconds per epoch of the MNIST classifier (batch 64, 8,000 samples).") { epochs, json };
         command.SetAction(parse =>
         {
-            var n = parse.GetValue(epochs);
-            if (n < 2) throw new CondenseException($"--epochs {n}: need at least 2 (one warm-up, one timed)");
-            var (train, _) = DataSets.Load(DataSets.Mnist10k);
-            var net = ModelFactory.Create(ModelKind.Classifier, 0);
-            var result = Trainer.Train(net, train, null, new TrainingOptions { Epochs = n, Seed = 0 });
-            var timed = result.Epochs.Skip(1).Select(e => e.Seconds).ToArray();
-            var mean = timed.Average();
-            var best = timed.Min();
-            var row = new
-            {
-                bench = "train",
-                samples = train.Count,
-                batch = 64,
-                warmup_s = result.Epochs[0].Seconds,
-                mean_epoch_s = mean,
-                best_epoch_s = best,
-                torch_threads = TorchSharp.torch.get_num_threads(),
-                pytorch_epoch_s = PyTorchSecondsPerEpoch,
-                ratio_to_pytorch = mean / PyTorchSecondsPerEpoch,
-            };
+            var row = TrainBenchReport.Run(parse.GetValue(epochs));
+            var (mean, best) = (row.MeanEpochS, row.BestEpochS);
             if (parse.GetValue(json))
             {
                 CliConsole.WriteJson(parse, row);

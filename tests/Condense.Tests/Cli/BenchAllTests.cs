@@ -1,6 +1,8 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Condense.Cli;
 using Condense.Cli.Bench;
+using Condense.Workflows;
 
 namespace Condense.Tests.Cli;
 
@@ -104,6 +106,46 @@ public class BenchAllTests : IDisposable
         Assert.Equal(("0.553", false), (plan[0].Condense, plan[0].Met));
         Assert.Equal("0.553", plan[1].Condense);
         Assert.True(Suite("plan").Figures(JsonNode.Parse("""{"plan_ratio":0.43,"quantization_only_ratio":0.5,"load_average":"1"}""")!)[0].Met);
+    }
+
+    [Fact]
+    public void ThePlanSuiteCallsItsWorkflowInProcessAndThePeakMemorySuitesReadTheirChildsJsonIntoTheSameTypedReport()
+    {
+        Assert.NotNull(Suite("plan").InProcess);
+        Assert.NotNull(Suite("train").InProcess);
+        var train = new TrainBenchReport(8000, 64, 2.5, 1.4, 1.3, 2, 1.32, 1.4 / 1.32);
+        var t = JsonSerializer.Serialize(train, CliConsole.SnakeJson);
+        Assert.Equal(["bench", "samples", "batch", "warmup_s", "mean_epoch_s", "best_epoch_s", "torch_threads", "pytorch_epoch_s", "ratio_to_pytorch"],
+            JsonNode.Parse(t)!.AsObject().Select(p => p.Key));
+        Assert.Equal(BenchModelFigures.Train(train), Suite("train").Figures(JsonNode.Parse(t)!));
+        Assert.True(BenchModelFigures.Train(train)[0].Met);   // 1.4 s ≤ 1.45 s
+        Assert.Null(Suite("calibrate-memory").InProcess);
+        Assert.Null(Suite("analyze-resnet18").InProcess);
+        // The typed reports write the keys the commands wrote before (the child's JSON and the docs depend on them), in order, and read back equal.
+        var plan = new PlanBenchReport("m", "d", 100, 0.5, 90, 0.2, 0.4, "fc1 g4", 95, 0.3, 0.6, "fc1 g3", 12.5, 20.25, "1.5");
+        var json = JsonSerializer.Serialize(plan, CliConsole.SnakeJson);
+        Assert.Equal(["bench", "model", "data", "uniform_g4_bytes", "uniform_g4_error", "plan_bytes", "plan_error", "plan_ratio", "plan_settings",
+            "quantization_only_bytes", "quantization_only_error", "quantization_only_ratio", "quantization_only_settings", "wall_s", "cpu_s", "load_average"],
+            JsonNode.Parse(json)!.AsObject().Select(p => p.Key));
+        Assert.Equal("plan", (string?)JsonNode.Parse(json)!["bench"]);
+        Assert.Equal(plan, BenchSuite.Read<PlanBenchReport>(JsonNode.Parse(json)!));
+        var calibration = new CalibrationBenchReport("compress", "photos", 110, 190, 1_850_000_000, 0.9942, 2, "1.0");
+        var c = JsonSerializer.Serialize(calibration, CliConsole.SnakeJson);
+        Assert.Equal(["bench", "task", "data", "wall_s", "cpu_s", "peak_rss_bytes", "quality", "workers", "load_average"], JsonNode.Parse(c)!.AsObject().Select(p => p.Key));
+        Assert.Equal(calibration, BenchSuite.Read<CalibrationBenchReport>(JsonNode.Parse(c)!));
+        // The figures from the typed report and from its JSON are the same lines.
+        Assert.Equal(BenchCalibrationFigures.CalibrateMemory(calibration), Suite("calibrate-memory").Figures(JsonNode.Parse(c)!));
+    }
+
+    [Fact]
+    public void AnInProcessSuiteThatFailsIsOneDidNotRunLine()
+    {
+        var suite = Suite("plan");
+        var (figures, status) = BenchRunner.RunInProcess(suite, () => throw new CondenseException("no classifier here\nmore"));
+        Assert.Equal("failed: no classifier here", status);
+        var line = Assert.Single(figures);
+        Assert.Null(line.Met);
+        Assert.Contains("did not run (no classifier here)", line.Figure);
     }
 
     [Fact]
