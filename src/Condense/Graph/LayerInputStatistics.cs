@@ -1,3 +1,4 @@
+using System.Buffers;
 using Condense.Formats.Onnx;
 using Condense.Quantization.Gptq;
 using Condense.Runtime;
@@ -119,13 +120,19 @@ internal sealed class LayerInputStatistics : IDisposable
         int n = (int)input.Dims[0], c = (int)input.Dims[1], height = (int)input.Dims[2], width = (int)input.Dims[3];
         var g = LinearLayers.Geometry(layer, c, height, width);
         var image = c * height * width;
-        for (int i = 0; i < n; i++)
-            for (int group = 0; group < layer.Groups; group++)
-            {
-                float[] rows;
-                using (StageTimes.Measure("im2col")) rows = Im2Col.Patches(x.AsSpan(i * image, image), g, group);
-                using (StageTimes.Measure("XᵀX")) h[group].Add(rows, g.Patches);
-            }
+        // One rented buffer for every image and group: Im2Col writes all of it, and the accumulator is done
+        // with it when Add returns (it copies a short batch, multiplies a long one in place).
+        var rows = ArrayPool<float>.Shared.Rent(checked(g.Patches * g.PatchSize));
+        try
+        {
+            for (int i = 0; i < n; i++)
+                for (int group = 0; group < layer.Groups; group++)
+                {
+                    using (StageTimes.Measure("im2col")) Im2Col.Patches(x.AsSpan(i * image, image), g, group, rows);
+                    using (StageTimes.Measure("XᵀX")) h[group].AddPrefix(rows, g.Patches);
+                }
+        }
+        finally { ArrayPool<float>.Shared.Return(rows); }
     }
 
     public void Dispose()

@@ -76,7 +76,8 @@ public static class GptqSolver
         // perm[k] = the original column quantized k-th. W lives in float32 (the weights are float32 to begin
         // with): the lazy updates below are float32 products, added in place (see the remarks).
         var perm = factor.Order;
-        var wt = tensor(weights.Length == 0 ? [] : ToFloat32(w), new long[] { rows, columns });
+        // W's float32 copy is this solve's own: LibTorch works on it in place (frombuffer), not on a clone of it.
+        var wt = frombuffer(ToFloat32(w), ScalarType.Float32).view(rows, columns);
         if (options.ActOrder) wt = wt.index_select(1, tensor(perm.Select(i => (long)i).ToArray()));
         var u = factor.U;
         var q = new float[weights.Length];
@@ -120,7 +121,7 @@ public static class GptqSolver
             // The columns after the block: W[:, i2:] −= E·U[i1:i2, i2:], one float32 product written into W
             // (views with a row stride, no copy of U's strip and no temporary the size of W's rest).
             if (i2 < columns)
-                wt.narrow(1, i2, columns - i2).addmm_(tensor(err.AsSpan(0, rows * count).ToArray(), new long[] { rows, count }),
+                wt.narrow(1, i2, columns - i2).addmm_(frombuffer(err, ScalarType.Float32, (long)rows * count).view(rows, count),
                     u.narrow(0, i1, count).narrow(1, i2, columns - i2), beta: 1, alpha: -1);
         }
         return q;

@@ -85,4 +85,32 @@ public sealed class HessianAccumulatorTests
         acc.Add(new float[512 * 1000], 512);
         Assert.Equal(bytes, acc.Bytes);
     }
+    // The array overload multiplies a batch of ≥ 512 rows in place (no copy): H and the quadratic forms must
+    // equal the span overload's (which copies every batch) to the last bit, and the caller's array may be
+    // overwritten as soon as Add returns (as the capture's im2col buffers are).
+    [Theory]
+    [InlineData(600, true)]
+    [InlineData(600, false)]
+    [InlineData(1000, true)]
+    public void Arrays_read_in_place_sum_exactly_as_copied_spans(int n, bool keepRows)
+    {
+        var rng = new Random(7 + n);
+        int[] batches = [49, 700, 512, 49, 1, 600, 1100];
+        using var copied = new HessianAccumulator(n, keepRows);
+        using var inPlace = new HessianAccumulator(n, keepRows);
+        foreach (var rows in batches)
+        {
+            var x = Enumerable.Range(0, rows * n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+            copied.Add(x.AsSpan(), rows);
+            inPlace.Add(x, rows);
+            Array.Fill(x, float.NaN); // reused by the caller: nothing may still read it
+        }
+        var a = Enumerable.Range(0, 2 * n).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+        Assert.Equal(copied.Quadratics(2, a), inPlace.Quadratics(2, a));
+        var expected = copied.ToArray();
+        var actual = inPlace.ToArray();
+        Assert.All(actual, v => Assert.True(float.IsFinite((float)v)));
+        Assert.Equal(expected, actual);
+        Assert.NotEqual(0, actual[n + 1]);
+    }
 }
