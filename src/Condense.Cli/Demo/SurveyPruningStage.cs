@@ -58,11 +58,7 @@ public sealed class SurveyPruningStage : IDemoStage
             ModelPruner.Apply(net, new ModelPruningOptions { Criterion = PruningCriterion.Global, Sparsity = 0.9, Seed = 0 });
             manual_seed(1);
             using var scratch = new MlpModel(net.Kind, net.Sizes, RetrainingDropout.For(net.Dropout, 0.1), net.Normalization);
-            foreach (var ((_, from), (_, to)) in net.Layers.Zip(scratch.Layers))
-            {
-                using var mask = Prune.MaskOf(from)!;
-                Prune.SetMask(to, mask);
-            }
+            MaskSet.CopyLayerwise(net, scratch);
             Prune.FineTune(scratch, c.Train, null, epoch with { LearningRate = 2e-3 });
             SparseModelFile.Save(stem + ".scratch90" + SparseModelFile.Extension, scratch);
         }

@@ -41,12 +41,12 @@ internal static class ModelDownloads
         if (upload.Onnx is { } onnx)
             return new(OnnxCompressor.Compress(onnx, new OnnxCompressionOptions(OnnxCompressionMethod.KMeans, bits)).Model.ToByteArray(), null);
         var quantizer = new WeightSharingQuantizer(new WeightSharingOptions(bits));
-        var quantized = new List<QuantizedParameter>();
+        var quantized = new List<EncodedParameter>();
         double diff = 0, norm = 0;
         foreach (var t in upload.Tensors.Where(t => t.DType.IsFloat() && t.ElementCount >= MinSharedElements))
         {
             var v = t.ToFloat32();
-            var shared = quantizer.Quantize(v, t.Shape);
+            var shared = quantizer.EncodeParameter(t.Name, v, t.Shape);
             var decoded = shared.Reconstruct();
             for (var i = 0; i < v.Length; i++)
             {
@@ -54,7 +54,7 @@ internal static class ModelDownloads
                 diff += d * d;
                 norm += (double)v[i] * v[i];
             }
-            quantized.Add(new QuantizedParameter(t.Name, shared, null));
+            quantized.Add(shared);
         }
         using var memory = new MemoryStream();
         QuantizedModelFile.Write(memory, upload.Tensors, quantized, upload.Metadata);

@@ -162,7 +162,7 @@ internal sealed class PruningService(ClassifierService classifier, StudioOptions
 
     static void Restore(Prepared p)
     {
-        Prune.RemoveAll(p.Model);
+        p.Model.Masks.Clear();
         ModelFile.SetWeights(p.Model, p.Weights, "the trained classifier");
     }
 

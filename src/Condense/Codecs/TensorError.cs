@@ -17,6 +17,9 @@ public sealed record TensorError(double SumSquaredError, double MeanAbsoluteErro
     /// <summary>No error (a placeholder while a codec builds the value it then measures).</summary>
     internal static readonly TensorError Zero = new(0, 0, 0, 0, double.PositiveInfinity);
 
+    /// <summary>Not known: a tensor read back from a file, whose original is gone (every figure NaN, so no report can mistake it for a measurement).</summary>
+    public static readonly TensorError Unknown = new(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
+
     /// <summary>The figures of <paramref name="decoded"/> against <paramref name="original"/> (same length, not empty).</summary>
     public static TensorError Of(ReadOnlySpan<float> original, ReadOnlySpan<float> decoded) => new(
         ErrorMetrics.SumSquaredError(original, decoded),

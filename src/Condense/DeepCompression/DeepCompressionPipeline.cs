@@ -40,12 +40,12 @@ public static class DeepCompressionPipeline
         {
             for (var step = 1; step <= options.PruneSteps; step++)
             {
-                Prune.RemoveAll(model);
+                model.Masks.Clear();
                 for (var l = 0; l < layers.Count; l++)
                 {
                     var layer = layers[l];
                     var count = (long)Math.Floor(options.SparsityOf(l) * step / options.PruneSteps * layer.Weight.numel());
-                    using var _ = Prune.L1Unstructured(layer.Module, PruningAmount.OfCount(count));
+                    using var _ = Prune.L1Unstructured(model.Masks, layer.Module, PruningAmount.OfCount(count));
                 }
                 if (options.PruneEpochs > 0)
                 {
@@ -56,7 +56,7 @@ public static class DeepCompressionPipeline
         }
         finally
         {
-            Prune.RemoveAll(model);
+            model.Masks.Clear();
         }
         accuracy = Evaluator.Evaluate(model, test).Accuracy ?? double.NaN;
         var nonZeros = layers.Select(l => l.Weight.count_nonzero().item<long>()).ToArray();

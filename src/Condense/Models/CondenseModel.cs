@@ -11,7 +11,17 @@ namespace Condense.Models;
 public abstract class CondenseModel : nn.Module<Tensor, Tensor>
 {
     /// <summary>Names the module (the name TorchSharp gives its parameters) and fixes what the model is trained for.</summary>
-    protected CondenseModel(string name, ModelTask task) : base(name) => Task = task;
+    protected CondenseModel(string name, ModelTask task) : base(name)
+    {
+        Task = task;
+        Masks = new MaskSet(this);
+    }
+
+    /// <summary>
+    /// This model's pruning masks (one per pruned weight layer), owned by the model so that two
+    /// models never share them; disposed with the model.
+    /// </summary>
+    public MaskSet Masks { get; }
 
     /// <summary>What the model is trained for: classification (accuracy counts) or reconstruction (only the loss does).</summary>
     public ModelTask Task { get; }
@@ -34,4 +44,11 @@ public abstract class CondenseModel : nn.Module<Tensor, Tensor>
 
     /// <summary>Metadata that lets <see cref="ModelFile"/> rebuild this model from a file.</summary>
     public abstract IReadOnlyDictionary<string, string> Describe();
+
+    /// <summary>Disposes the masks with the parameters.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) Masks.Dispose();
+        base.Dispose(disposing);
+    }
 }

@@ -27,26 +27,31 @@ public static class QuantizedModelFile
     public const string IndicesSuffix = ".indices";
 
     /// <summary>The tensors that store one quantized parameter (their bytes sum to its Size.TotalBytes).</summary>
-    public static IReadOnlyList<NamedTensor> Tensors(QuantizedParameter p)
+    public static IReadOnlyList<NamedTensor> Tensors(EncodedParameter p)
     {
+        var e = p.Encoded;
         var list = new List<NamedTensor>();
-        if (p.Shared is { } s)
+        if (p.IsKMeans)
         {
-            list.Add(NamedTensor.FromFloat32(p.Name + CodebookSuffix, s.Codebooks, s.Groups, s.CodebookSize));
-            if (s.Huffman is { } h)
+            list.Add(NamedTensor.FromFloat32(p.Name + CodebookSuffix, e.Codebook, e.Groups, 1 << e.Bits));
+            if (p.Huffman is { } h)
             {
                 list.Add(new NamedTensor(p.Name + ".huffman", TensorDType.U8, [h.Stream.Length], h.Stream));
                 list.Add(new NamedTensor(p.Name + ".huffman_lengths", TensorDType.U8, [h.CodeLengths.Length], h.CodeLengths));
             }
-            else list.Add(new NamedTensor(p.Name + IndicesSuffix, TensorDType.U8, [s.PackedIndices.Length], s.PackedIndices));
+            else
+            {
+                var packed = BitPacking.Pack(e.CodeIntegers(), e.Bits);
+                list.Add(new NamedTensor(p.Name + IndicesSuffix, TensorDType.U8, [packed.Length], packed));
+            }
         }
         else
         {
-            var l = p.Linear!;
-            list.Add(new NamedTensor(p.Name + ".q", TensorDType.U8, [l.Packed.Length], l.Packed));
-            list.Add(NamedTensor.FromFloat32(p.Name + ".scale", l.Scales, l.Scales.Length));
-            if (!l.Symmetric)
-                list.Add(new NamedTensor(p.Name + ".zero_point", TensorDType.I32, [l.ZeroPoints.Length], MemoryMarshal.AsBytes(l.ZeroPoints.AsSpan()).ToArray()));
+            var packed = BitPacking.Pack(e.CodeIntegers(), e.Bits);
+            list.Add(new NamedTensor(p.Name + ".q", TensorDType.U8, [packed.Length], packed));
+            list.Add(NamedTensor.FromFloat32(p.Name + ".scale", e.Scales, e.Scales.Length));
+            if (!e.Symmetric)
+                list.Add(new NamedTensor(p.Name + ".zero_point", TensorDType.I32, [e.ZeroPoints.Length], MemoryMarshal.AsBytes(e.ZeroPoints.AsSpan()).ToArray()));
         }
         return list;
     }
@@ -55,7 +60,7 @@ public static class QuantizedModelFile
     /// Writes the file atomically: <paramref name="quantized"/> parameters in compressed form,
     /// every other parameter of <paramref name="model"/> as F32.
     /// </summary>
-    public static void Save(string path, CondenseModel model, IReadOnlyList<QuantizedParameter> quantized,
+    public static void Save(string path, CondenseModel model, IReadOnlyList<EncodedParameter> quantized,
         IReadOnlyDictionary<string, string> modelMetadata)
     {
         var (tensors, metadata) = Layout(ModelFile.Weights(model), quantized, modelMetadata);
@@ -67,7 +72,7 @@ public static class QuantizedModelFile
     /// Condense model): the tensors named in <paramref name="quantized"/> in compressed form, the
     /// rest as they are, in the order of <paramref name="tensors"/>.
     /// </summary>
-    public static void Write(Stream stream, IReadOnlyList<NamedTensor> tensors, IReadOnlyList<QuantizedParameter> quantized,
+    public static void Write(Stream stream, IReadOnlyList<NamedTensor> tensors, IReadOnlyList<EncodedParameter> quantized,
         IReadOnlyDictionary<string, string> metadata)
     {
         var (layout, withDescription) = Layout(tensors, quantized, metadata);
@@ -75,7 +80,7 @@ public static class QuantizedModelFile
     }
 
     static (List<NamedTensor> Tensors, Dictionary<string, string> Metadata) Layout(IEnumerable<NamedTensor> weights,
-        IReadOnlyList<QuantizedParameter> quantized, IReadOnlyDictionary<string, string> modelMetadata)
+        IReadOnlyList<EncodedParameter> quantized, IReadOnlyDictionary<string, string> modelMetadata)
     {
         var byName = quantized.ToDictionary(q => q.Name, StringComparer.Ordinal);
         var tensors = new List<NamedTensor>();
@@ -93,14 +98,13 @@ public static class QuantizedModelFile
         return (tensors, metadata);
     }
 
-    static JsonObject Describe(QuantizedParameter q)
+    static JsonObject Describe(EncodedParameter q)
     {
-        if (q.Shared is { } s) return DescribeKMeans(s.Shape, s.Bits, s.Granularity, s.KeepZeros, s.Method, s.Huffman?.BitLength);
-        var l = q.Linear!;
+        if (q.IsKMeans) return DescribeKMeans(q.Shape, q.Bits, q.Granularity, q.KeepZeros, q.Encoded.Fit?.Method, q.Huffman?.BitLength);
         return new JsonObject
         {
             ["shape"] = Shape(q.Shape), ["bits"] = q.Bits, ["method"] = "linear",
-            ["precision"] = l.Precision.ToString(), ["granularity"] = l.Granularity.ToString(), ["symmetric"] = l.Symmetric,
+            ["precision"] = q.Precision.ToString(), ["granularity"] = q.Granularity.ToString(), ["symmetric"] = q.Encoded.Symmetric,
         };
     }
 
@@ -133,7 +137,7 @@ public static class QuantizedModelFile
     /// <see cref="Load"/> for any architecture: a quantized CNN file (conv kernels quantized per
     /// output channel) is rebuilt as its CNN with the reconstructed weights; an MLP file as <see cref="Load"/> does.
     /// </summary>
-    public static (CondenseModel Model, ModelCard Card, IReadOnlyList<QuantizedParameter> Parameters) LoadAny(string path)
+    public static (CondenseModel Model, ModelCard Card, IReadOnlyList<EncodedParameter> Parameters) LoadAny(string path)
     {
         var (plain, metaOnly, parameters) = Decode(path);
         if (!Cnn.CnnModelFile.IsCnn(metaOnly)) return Rebuild(plain, metaOnly, parameters);
@@ -143,14 +147,14 @@ public static class QuantizedModelFile
     }
 
     /// <summary>Reads a quantized model file and rebuilds the model with the reconstructed weights Q.</summary>
-    public static (MlpModel Model, ModelCard Card, IReadOnlyList<QuantizedParameter> Parameters) Load(string path)
+    public static (MlpModel Model, ModelCard Card, IReadOnlyList<EncodedParameter> Parameters) Load(string path)
     {
         var (plain, metaOnly, parameters) = Decode(path);
         return Rebuild(plain, metaOnly, parameters);
     }
 
     /// <summary>The file's tensors with every quantized parameter reconstructed, its metadata less the quantization key, and the quantized parameters.</summary>
-    static (List<NamedTensor> Plain, Dictionary<string, string> Metadata, List<QuantizedParameter> Parameters) Decode(string path)
+    static (List<NamedTensor> Plain, Dictionary<string, string> Metadata, List<EncodedParameter> Parameters) Decode(string path)
     {
         var (tensors, metadata) = SafetensorsReader.ReadAll(path);
         if (!metadata.TryGetValue(MetadataKey, out var json))
@@ -161,7 +165,7 @@ public static class QuantizedModelFile
         var byName = tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
         NamedTensor Need(string name) => byName.TryGetValue(name, out var t) ? t : throw new InvalidFileException(path, $"missing tensor '{name}'");
         var plain = new List<NamedTensor>();
-        var parameters = new List<QuantizedParameter>();
+        var parameters = new List<EncodedParameter>();
         try
         {
             foreach (var (name, node) in description)
@@ -169,37 +173,10 @@ public static class QuantizedModelFile
                 var d = node as JsonObject ?? throw new InvalidFileException(path, $"description of '{name}' is not an object");
                 var shape = d["shape"]!.AsArray().Select(x => x!.GetValue<long>()).ToArray();
                 int bits = d["bits"]!.GetValue<int>();
-                long count = shape.Aggregate(1L, (a, b) => checked(a * b));
-                var granularity = Enum.Parse<Granularity>(d["granularity"]!.GetValue<string>());
-                QuantizedParameter p;
-                if (d["method"]!.GetValue<string>() == "kmeans")
-                {
-                    var book = Need(name + CodebookSuffix).ToFloat32();
-                    HuffmanCode? huffman = null;
-                    byte[] packed = [];
-                    if (byName.ContainsKey(name + ".huffman"))
-                        huffman = new HuffmanCode(Need(name + ".huffman_lengths").Data, Need(name + ".huffman").Data, d["huffman_bits"]!.GetValue<long>(), checked((int)count));
-                    else packed = Need(name + IndicesSuffix).Data;
-                    if (book.Length % (1 << bits) != 0) throw new InvalidFileException(path, $"codebook of '{name}' does not hold whole codebooks of {1 << bits}");
-                    var s = new SharedWeights(shape, bits, granularity, d["keep_zeros"]!.GetValue<bool>(), book, packed, huffman,
-                        d["kmeans"] is { } solver ? Enum.Parse<KMeansMethod>(solver.GetValue<string>()) : null, double.NaN);
-                    if (huffman is null && packed.Length != BitPacking.PackedLength(count, bits))
-                        throw new InvalidFileException(path, $"indices of '{name}' hold {packed.Length} bytes, expected {BitPacking.PackedLength(count, bits)}");
-                    p = new QuantizedParameter(name, s, null);
-                }
-                else
-                {
-                    var precision = Enum.Parse<LinearPrecision>(d["precision"]!.GetValue<string>());
-                    bool symmetric = d["symmetric"]!.GetValue<bool>();
-                    var scales = Need(name + ".scale").ToFloat32();
-                    var zeros = symmetric
-                        ? Enumerable.Repeat(precision == LinearPrecision.UInt8 ? 128 : 0, scales.Length).ToArray()
-                        : MemoryMarshal.Cast<byte, int>(Need(name + ".zero_point").Data).ToArray();
-                    var packed = Need(name + ".q").Data;
-                    if (packed.Length != BitPacking.PackedLength(count, bits))
-                        throw new InvalidFileException(path, $"codes of '{name}' hold {packed.Length} bytes, expected {BitPacking.PackedLength(count, bits)}");
-                    p = new QuantizedParameter(name, null, new LinearQuantized(shape, precision, symmetric, granularity, scales, zeros, packed));
-                }
+                if (bits is < 1 or > 8) throw new InvalidFileException(path, $"'{name}' has {bits}-bit codes; the layout holds 1 to 8");
+                var p = d["method"]!.GetValue<string>() == "kmeans"
+                    ? QuantizedLayout.ReadKMeans(path, name, d, shape, bits, Need, byName.ContainsKey(name + ".huffman"))
+                    : QuantizedLayout.ReadLinear(path, name, d, shape, bits, Need);
                 parameters.Add(p);
                 plain.Add(NamedTensor.FromFloat32(name, p.Reconstruct(), shape));
             }
@@ -215,7 +192,7 @@ public static class QuantizedModelFile
         return (plain, metaOnly, parameters);
     }
 
-    static (MlpModel Model, ModelCard Card, IReadOnlyList<QuantizedParameter> Parameters) Rebuild(List<NamedTensor> plain, Dictionary<string, string> metaOnly, List<QuantizedParameter> parameters)
+    static (MlpModel Model, ModelCard Card, IReadOnlyList<EncodedParameter> Parameters) Rebuild(List<NamedTensor> plain, Dictionary<string, string> metaOnly, List<EncodedParameter> parameters)
     {
         // Rebuild through ModelFile so the architecture checks are the same as for a plain model.
         var temp = new MemoryStream();

@@ -74,7 +74,7 @@ public static class GradualPruning
             AfterStep = model =>
             {
                 step++;
-                if (schedule.UpdatesAt(step)) SetSparsity(layers, schedule.SparsityAt(step));
+                if (schedule.UpdatesAt(step)) SetSparsity(model.Masks, layers, schedule.SparsityAt(step));
                 inner?.AfterStep?.Invoke(model);
             },
         });
@@ -87,16 +87,16 @@ public static class GradualPruning
         var steps = (long)options.Epochs * ((train.Count + options.BatchSize - 1) / options.BatchSize);
         if (schedule.EndStep > steps) throw new CondenseException($"the schedule ends at step {schedule.EndStep}, after the training's {steps} steps");
         var layers = model.Layers.Select(l => l.Layer).ToArray();
-        if (schedule.InitialSparsity > 0) SetSparsity(layers, schedule.InitialSparsity);
+        if (schedule.InitialSparsity > 0) SetSparsity(model.Masks, layers, schedule.InitialSparsity);
         return Trainer.Train(model, train, test, options, Hooks(layers, schedule, inner));
     }
 
-    static void SetSparsity(IReadOnlyList<Linear> layers, double sparsity)
+    static void SetSparsity(MaskSet masks, IReadOnlyList<Linear> layers, double sparsity)
     {
         foreach (var layer in layers)
         {
             using var scope = NewDisposeScope();
-            Prune.SetMask(layer, Prune.MagnitudeMask(layer.weight!, sparsity));
+            masks.Set(layer, Prune.MagnitudeMask(layer.weight!, sparsity));
         }
     }
 }

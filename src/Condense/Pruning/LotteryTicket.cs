@@ -47,17 +47,17 @@ public static class LotteryTicket
         var layers = model.WeightLayers.Select(l => l.Module).ToArray();
         for (var round = 1; round <= options.Rounds; round++)
         {
-            foreach (var m in Prune.Global(layers, new L1Unstructured(PruningAmount.OfFraction(options.Rate)))) m.Dispose();
-            var masks = layers.Select(l => Prune.MaskOf(l)!).ToArray();
+            foreach (var m in Prune.Global(model.Masks, layers, new L1Unstructured(PruningAmount.OfFraction(options.Rate)))) m.Dispose();
+            var masks = layers.Select(l => model.Masks.Get(l)!).ToArray();
             ModelFile.SetWeights(model, rewind, "rewind point");
-            for (var i = 0; i < layers.Length; i++) Prune.SetMask(layers[i], masks[i]);
+            for (var i = 0; i < layers.Length; i++) model.Masks.Set(layers[i], masks[i]);
             var ticket = Prune.FineTune(model, train, test, rewound with { Seed = t.Seed + round }, hooks);
             double? control = null;
             if (options.CompareRandomReinit)
             {
                 using var random = create(t.Seed + 1000 + round);
                 var randomLayers = random.WeightLayers.Select(l => l.Module).ToArray();
-                for (var i = 0; i < layers.Length; i++) Prune.SetMask(randomLayers[i], masks[i]);
+                for (var i = 0; i < layers.Length; i++) random.Masks.Set(randomLayers[i], masks[i]);
                 control = Prune.FineTune(random, train, test, t with { Seed = t.Seed + round }, hooks).Final.Score;
             }
             foreach (var m in masks) m.Dispose();

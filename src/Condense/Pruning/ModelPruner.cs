@@ -5,12 +5,12 @@ namespace Condense.Pruning;
 
 /// <summary>
 /// Prunes a whole model with one of the <see cref="PruningCriterion"/> methods: the one seam the
-/// CLI, the study and the lottery share. Masks stay on the layers (see <see cref="Prune"/>), so
+/// CLI, the study and the lottery share. Masks stay in the model's <see cref="CondenseModel.Masks"/>, so
 /// <see cref="Prune.FineTune"/> afterwards keeps them.
 /// </summary>
 public static class ModelPruner
 {
-    /// <summary>Prunes <paramref name="model"/>'s linear layers in place by <paramref name="options"/>' criterion and sparsity (masks stay on the layers, so fine-tuning keeps the zeros) and reports each layer's density.</summary>
+    /// <summary>Prunes <paramref name="model"/>'s linear layers in place by <paramref name="options"/>' criterion and sparsity (masks stay in the model's mask set, so fine-tuning keeps the zeros) and reports each layer's density.</summary>
     public static PruningOutcome Apply(CondenseModel model, ModelPruningOptions options)
     {
         options.Validate();
@@ -27,13 +27,13 @@ public static class ModelPruner
             switch (options.Criterion)
             {
                 case PruningCriterion.Magnitude:
-                    foreach (var layer in layers) Prune.L1Unstructured(layer, amount);
+                    foreach (var layer in layers) Prune.L1Unstructured(model.Masks, layer, amount);
                     break;
                 case PruningCriterion.Global:
-                    Prune.Global(layers, new L1Unstructured(amount));
+                    Prune.Global(model.Masks, layers, new L1Unstructured(amount));
                     break;
                 case PruningCriterion.Random:
-                    for (var i = 0; i < layers.Length; i++) Prune.RandomUnstructured(layers[i], amount, options.Seed + i);
+                    for (var i = 0; i < layers.Length; i++) Prune.RandomUnstructured(model.Masks, layers[i], amount, options.Seed + i);
                     break;
                 case PruningCriterion.Structured:
                     // Output neurons of the last layer are the classes (or pixels): never removed.
@@ -42,21 +42,21 @@ public static class ModelPruner
                     foreach (var i in selected.Where(i => i + 1 < all.Length))
                     {
                         var neurons = view[i].OutChannels;
-                        Prune.LnStructured(all[i], PruningAmount.OfCount(Math.Min(amount.Resolve(neurons), neurons - 1)), view[i].IsConvolution ? 1 : options.StructuredNorm, 0);
+                        Prune.LnStructured(model.Masks, all[i], PruningAmount.OfCount(Math.Min(amount.Resolve(neurons), neurons - 1)), view[i].IsConvolution ? 1 : options.StructuredNorm, 0);
                     }
                     break;
                 case PruningCriterion.Snip:
                 {
                     var (x, y) = SaliencyBatch.Sample(options.Data, options.SaliencySamples, options.Seed, "snip");
                     var scores = Snip.Scores(model, x, y);
-                    Prune.GlobalByScores(layers, selected.Select(i => scores[i]).ToArray(), amount);
+                    Prune.GlobalByScores(model.Masks, layers, selected.Select(i => scores[i]).ToArray(), amount);
                     break;
                 }
                 case PruningCriterion.Grasp:
                 {
                     var (x, y) = SaliencyBatch.Sample(options.Data, options.SaliencySamples, options.Seed, "grasp");
                     var scores = Grasp.Importances(model, x, y);
-                    Prune.GlobalByScores(layers, selected.Select(i => scores[i]).ToArray(), amount);
+                    Prune.GlobalByScores(model.Masks, layers, selected.Select(i => scores[i]).ToArray(), amount);
                     break;
                 }
                 case PruningCriterion.SynFlow:

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Condense.Data;
 using Condense.Models;
 using TorchSharp.Modules;
@@ -8,26 +7,24 @@ namespace Condense.Pruning;
 
 /// <summary>
 /// The functional entry points, in the spirit of PyTorch's <c>torch.nn.utils.prune</c>:
-/// <c>Prune.L1Unstructured(layer, PruningAmount.OfFraction(0.9))</c>,
-/// <c>Prune.Global(layers, new L1Unstructured(amount))</c>, <c>Prune.LnStructured(layer, amount, 2, 0)</c>,
-/// <c>Prune.Remove(layer)</c>.
+/// <c>Prune.L1Unstructured(model.Masks, layer, PruningAmount.OfFraction(0.9))</c>,
+/// <c>Prune.Global(model.Masks, layers, new L1Unstructured(amount))</c>,
+/// <c>Prune.LnStructured(model.Masks, layer, amount, 2, 0)</c>, <c>model.Masks.Remove(layer)</c>.
 /// </summary>
 /// <remarks>
-/// <para>A layer's mask is kept beside the layer (not in its parameters, so saved files and the
-/// optimiser see the plain weight). Pruning multiplies the weight by the mask in place, so every
-/// forward pass sees the masked weight without a re-parametrisation; training with
-/// <see cref="Hooks"/> (or <see cref="FineTune"/>) multiplies gradients and weights by the mask
-/// after each step, so pruned weights stay exactly zero. Pruning a pruned layer again combines
-/// the masks; a fraction then applies to the weights still alive, as in PyTorch.</para>
+/// <para>Masks live in the <see cref="MaskSet"/> the model owns (<see cref="CondenseModel.Masks"/>),
+/// never in a process-wide table, so two models pruned in one process keep their own. Pruning
+/// writes zeros into the weight at once, so every forward pass sees the masked weight; training
+/// with <see cref="Hooks"/> (or <see cref="FineTune"/>) keeps pruned weights exactly zero. Pruning
+/// a pruned layer again combines the masks; a fraction then applies to the weights still alive, as
+/// in PyTorch.</para>
 /// <para>Pruning cannot be undone: the pruned values are overwritten with zeros.
-/// <see cref="Remove"/> forgets the mask (the zeros stay, training may regrow them).</para>
+/// <see cref="MaskSet.Remove"/> forgets the mask (the zeros stay, training may regrow them).</para>
 /// </remarks>
 public static class Prune
 {
-    static readonly ConditionalWeakTable<nn.Module, Tensor> Masks = new();
-
     /// <summary>Magnitude pruning of one layer: the smallest |w| go.</summary>
-    public static Tensor L1Unstructured(nn.Module layer, PruningAmount amount) => Apply(layer, new L1Unstructured(amount));
+    public static Tensor L1Unstructured(MaskSet masks, nn.Module layer, PruningAmount amount) => Apply(masks, layer, new L1Unstructured(amount));
 
     /// <summary>
     /// The magnitude mask of a bare weight tensor (no layer, nothing stored): float 0/1 of the
@@ -43,19 +40,19 @@ public static class Prune
     }
 
     /// <summary>Random pruning of one layer (the baseline).</summary>
-    public static Tensor RandomUnstructured(nn.Module layer, PruningAmount amount, long seed = 0) => Apply(layer, new RandomUnstructured(amount, seed));
+    public static Tensor RandomUnstructured(MaskSet masks, nn.Module layer, PruningAmount amount, long seed = 0) => Apply(masks, layer, new RandomUnstructured(amount, seed));
 
     /// <summary>Prunes whole rows (<paramref name="dim"/> 0, output neurons) or columns (1) with the lowest L<sub>n</sub> norm.</summary>
-    public static Tensor LnStructured(nn.Module layer, PruningAmount amount, double n = 2, int dim = 0) => Apply(layer, new LnStructured(amount, n, dim));
+    public static Tensor LnStructured(MaskSet masks, nn.Module layer, PruningAmount amount, double n = 2, int dim = 0) => Apply(masks, layer, new LnStructured(amount, n, dim));
 
-    /// <summary>Prunes one layer with any method; returns (a copy of) the layer's new mask.</summary>
-    public static Tensor Apply(nn.Module layer, PruningMethod method)
+    /// <summary>Prunes one layer with any method, its mask kept in <paramref name="masks"/>; returns (a copy of) the layer's new mask.</summary>
+    public static Tensor Apply(MaskSet masks, nn.Module layer, PruningMethod method)
     {
-        var weight = WeightOf(layer);
+        var weight = MaskSet.WeightOf(layer);
         using var scope = NewDisposeScope();
-        using var current = CurrentMask(layer);
+        using var current = masks.CurrentOf(layer);
         var mask = method.ComputeMask(weight, current);
-        SetMask(layer, mask);
+        masks.Set(layer, mask);
         return mask.MoveToOuterDisposeScope();
     }
 
@@ -64,72 +61,37 @@ public static class Prune
     /// <see cref="PruningMethod.Amount"/> is a share of all their (alive) weights and layers
     /// end up with different densities. Global magnitude keeps the largest |w| across layers.
     /// </summary>
-    public static IReadOnlyList<Tensor> Global(IReadOnlyList<nn.Module> layers, UnstructuredPruningMethod method)
+    public static IReadOnlyList<Tensor> Global(MaskSet masks, IReadOnlyList<nn.Module> layers, UnstructuredPruningMethod method)
     {
         using var scope = NewDisposeScope();
-        var importances = layers.Select(l => method.Importance(WeightOf(l))).ToArray();
-        return GlobalByScores(layers, importances, method.Amount).Select(m => m.MoveToOuterDisposeScope()).ToArray();
+        var importances = layers.Select(l => method.Importance(MaskSet.WeightOf(l))).ToArray();
+        return GlobalByScores(masks, layers, importances, method.Amount).Select(m => m.MoveToOuterDisposeScope()).ToArray();
     }
 
     /// <summary>
     /// Global pruning by precomputed importances (SNIP, GraSP, SynFlow): the lowest
     /// <paramref name="amount"/> of the alive weights across all layers go.
     /// </summary>
-    public static IReadOnlyList<Tensor> GlobalByScores(IReadOnlyList<nn.Module> layers, IReadOnlyList<Tensor> importances, PruningAmount amount)
+    public static IReadOnlyList<Tensor> GlobalByScores(MaskSet masks, IReadOnlyList<nn.Module> layers, IReadOnlyList<Tensor> importances, PruningAmount amount)
     {
         if (layers.Count != importances.Count) throw new ArgumentException("one importance tensor per layer");
         for (var i = 0; i < layers.Count; i++)
         {
-            if (!importances[i].shape.SequenceEqual(WeightOf(layers[i]).shape))
-                throw new CondenseException($"importance of layer {i} has shape [{string.Join(", ", importances[i].shape)}], its weight [{string.Join(", ", WeightOf(layers[i]).shape)}]");
+            if (!importances[i].shape.SequenceEqual(MaskSet.WeightOf(layers[i]).shape))
+                throw new CondenseException($"importance of layer {i} has shape [{string.Join(", ", importances[i].shape)}], its weight [{string.Join(", ", MaskSet.WeightOf(layers[i]).shape)}]");
         }
         using var scope = NewDisposeScope();
-        var current = layers.Select(CurrentMask).ToArray();
-        var masks = MaskSelection.PruneLowest(importances, current, amount);
-        for (var i = 0; i < layers.Count; i++) SetMask(layers[i], masks[i]);
-        return masks.Select(m => m.MoveToOuterDisposeScope()).ToArray();
-    }
-
-    /// <summary>Sets a layer's mask (0/1, the weight's shape) and zeroes the pruned weights.</summary>
-    public static void SetMask(nn.Module layer, Tensor mask)
-    {
-        var weight = WeightOf(layer);
-        if (!mask.shape.SequenceEqual(weight.shape))
-            throw new CondenseException($"mask shape [{string.Join(", ", mask.shape)}] does not match weight [{string.Join(", ", weight.shape)}]");
-        var stored = mask.detach().to(ScalarType.Float32).clone().DetachFromDisposeScope();
-        using (no_grad()) ZeroPruned(weight, stored);
-        if (Masks.TryGetValue(layer, out var old)) old.Dispose();
-        Masks.AddOrUpdate(layer, stored);
-    }
-
-    /// <summary>Whether a layer carries a mask.</summary>
-    public static bool IsPruned(nn.Module layer) => Masks.TryGetValue(layer, out _);
-
-    /// <summary>A copy of the layer's mask, or null when it has none.</summary>
-    public static Tensor? MaskOf(nn.Module layer) => Masks.TryGetValue(layer, out var m) ? m.clone() : null;
-
-    /// <summary>
-    /// Makes pruning permanent: the mask is forgotten, the zeroed weights stay zero but are no
-    /// longer kept at zero by training. Like PyTorch's <c>prune.remove</c>, this cannot be undone.
-    /// </summary>
-    public static void Remove(nn.Module layer)
-    {
-        if (!Masks.TryGetValue(layer, out var m)) throw new CondenseException("layer is not pruned: nothing to remove");
-        Masks.Remove(layer);
-        m.Dispose();
-    }
-
-    /// <summary>Forgets the masks of every layer of a model that has one.</summary>
-    public static void RemoveAll(CondenseModel model)
-    {
-        foreach (var layer in model.WeightLayers)
-            if (IsPruned(layer.Module)) Remove(layer.Module);
+        var current = layers.Select(masks.CurrentOf).ToArray();
+        var selected = MaskSelection.PruneLowest(importances, current, amount);
+        for (var i = 0; i < layers.Count; i++) masks.Set(layers[i], selected[i]);
+        return selected.Select(m => m.MoveToOuterDisposeScope()).ToArray();
     }
 
     /// <summary>
-    /// Training hooks that keep pruned weights at zero: gradients are masked after backward and
-    /// weights re-masked after each step (Adam's moment estimates could otherwise move them).
-    /// Other hooks in <paramref name="inner"/> are kept.
+    /// Training hooks that keep the model's pruned weights at zero: gradients are masked after
+    /// backward and weights re-masked after each step (Adam's moment estimates could otherwise move
+    /// them), through the model's own <see cref="CondenseModel.Masks"/>. Other hooks in
+    /// <paramref name="inner"/> are kept.
     /// </summary>
     public static TrainingHooks Hooks(TrainingHooks? inner = null) => new()
     {
@@ -138,20 +100,12 @@ public static class Prune
         OnBatch = inner?.OnBatch,
         AfterBackward = model =>
         {
-            foreach (var layer in model.WeightLayers)
-            {
-                if (Masks.TryGetValue(layer.Module, out var mask) && layer.Weight.grad is { } grad)
-                    grad.mul_(mask);
-            }
+            model.Masks.MaskGradients();
             inner?.AfterBackward?.Invoke(model);
         },
         AfterStep = model =>
         {
-            using (no_grad())
-            {
-                foreach (var layer in model.WeightLayers)
-                    if (Masks.TryGetValue(layer.Module, out var mask)) ZeroPruned(layer.Weight, mask);
-            }
+            model.Masks.Enforce();
             inner?.AfterStep?.Invoke(model);
         },
     };
@@ -186,16 +140,4 @@ public static class Prune
     public static WeightLayer WeightLayer(CondenseModel model, string name) =>
         model.WeightLayers.FirstOrDefault(l => l.Name == name)
         ?? throw new CondenseException($"unknown layer '{name}' (layers: {string.Join(", ", model.WeightLayers.Select(l => l.Name))})");
-
-    /// <summary>Sets pruned entries to +0 (multiplying by the mask would leave −0 for negative weights, which a file would not round-trip).</summary>
-    static void ZeroPruned(Tensor weight, Tensor mask)
-    {
-        using var pruned = mask.eq(0);
-        weight.masked_fill_(pruned, 0f);
-    }
-
-    static Tensor CurrentMask(nn.Module layer) =>
-        Masks.TryGetValue(layer, out var m) ? m.clone() : ones_like(WeightOf(layer), dtype: ScalarType.Float32);
-
-    internal static Tensor WeightOf(nn.Module layer) => new WeightLayer(layer.GetType().Name, layer).Weight;
 }

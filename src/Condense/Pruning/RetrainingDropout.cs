@@ -31,9 +31,9 @@ public static class RetrainingDropout
             {
                 to.weight!.copy_(from.weight!);
                 if (from.bias is { } b) to.bias!.copy_(b);
-                if (Prune.MaskOf(from) is { } mask)
+                if (model.Masks.Get(from) is { } mask)
                 {
-                    Prune.SetMask(to, mask);
+                    copy.Masks.Set(to, mask);
                     mask.Dispose();
                 }
             }

@@ -63,11 +63,7 @@ internal static class ScratchStudy
                 var arch = string.Join("-", net.Sizes) + " masked";
                 Add(new SurveyPoint("unstructured fine-tuned", s, tuned, 1 - outcome.Sparsity, arch, total), net);
                 using var scratch = options.Create(options.Seed + 1);
-                foreach (var ((_, from), (_, to)) in net.Layers.Zip(scratch.Layers))
-                {
-                    using var mask = Prune.MaskOf(from)!;
-                    Prune.SetMask(to, mask);
-                }
+                MaskSet.CopyLayerwise(net, scratch);
                 var fromScratch = Prune.FineTune(scratch, train, test, scratchTraining).Final.Accuracy ?? 0;
                 Add(new SurveyPoint("unstructured scratch", s, fromScratch, 1 - outcome.Sparsity, arch, total), scratch);
             }

@@ -119,13 +119,13 @@ public static class SparseVariationalDropout
             foreach (var (_, layer) in model.Layers)
             {
                 using var mask = layer.weight!.ne(0);
-                Prune.SetMask(layer, mask);
+                model.Masks.Set(layer, mask);
             }
             tuning = Prune.FineTune(model, train, test, ft, new TrainingHooks
             {
                 OnEpoch = (m, net) => onEpoch?.Invoke(m with { Epoch = options.Training.Epochs + m.Epoch }, Prune.Sparsity(net)),
             }).Epochs;
-            Prune.RemoveAll(model);
+            model.Masks.Clear();
             model.eval();
         }
         return new VariationalDropoutResult(model, Prune.Densities(model), Evaluator.Evaluate(model, test), result.Epochs, kl, clock.Elapsed.TotalSeconds)

@@ -36,7 +36,7 @@ internal static class SynFlow
 
     /// <summary>|W| (and |b| when biases are included) in float64: fixed while the masks change, so taken once per pruning.</summary>
     static (Tensor[] Weights, Tensor?[] Biases) Linearised(IReadOnlyList<Linear> layers, bool includeBiases) =>
-        (layers.Select(l => Pruning.Prune.WeightOf(l).detach().to(ScalarType.Float64).abs()).ToArray(),
+        (layers.Select(l => MaskSet.WeightOf(l).detach().to(ScalarType.Float64).abs()).ToArray(),
          layers.Select(l => includeBiases && l.bias is { } b ? b.detach().to(ScalarType.Float64).abs() : null).ToArray());
 
     /// <summary>
@@ -83,7 +83,7 @@ internal static class SynFlow
             var (weights, biases) = Linearised(model.Layers.Select(l => l.Layer).ToArray(), includeBiases);
             score = m => ClosedFormScores(weights, biases, m).Scores;
         }
-        var masks = layers.Select(l => Pruning.Prune.MaskOf(l) ?? ones_like(Pruning.Prune.WeightOf(l), dtype: ScalarType.Float32)).ToArray();
+        var masks = layers.Select(model.Masks.CurrentOf).ToArray();
         long alive = chosen.Sum(i => masks[i].count_nonzero().item<long>());
         var target = alive - amount.Resolve(alive);
         for (var k = 1; k <= iterations; k++)
@@ -99,7 +99,7 @@ internal static class SynFlow
                 masks[chosen[j]] = next[j].MoveToOuterDisposeScope();
             }
         }
-        foreach (var i in chosen) Pruning.Prune.SetMask(layers[i], masks[i]);
+        foreach (var i in chosen) model.Masks.Set(layers[i], masks[i]);
         return masks.Select(m => m.MoveToOuterDisposeScope()).ToArray();
     }
 }

@@ -45,6 +45,13 @@ public sealed class LinearQuantizer
             : CodecOptions(new LinearQuantizationOptions(precision) { Symmetric = false })).Range;
 
     /// <summary>Quantizes a row-major tensor (per channel: one scale per slice along dimension 0).</summary>
-    public LinearQuantized Quantize(ReadOnlySpan<float> weights, long[] shape) =>
-        LinearQuantized.From(_codec.Encode(weights, shape, Options.Granularity == Granularity.PerChannel ? 0 : null), Options.Precision);
+    public LinearQuantized Quantize(ReadOnlySpan<float> weights, long[] shape) => LinearQuantized.From(Encode(weights, shape), Options.Precision);
+
+    /// <summary>The <see cref="LinearCodec"/>'s value for a row-major tensor (per channel: one scale per slice along dimension 0).</summary>
+    public EncodedTensor Encode(ReadOnlySpan<float> weights, long[] shape) =>
+        _codec.Encode(weights, shape, Options.Granularity == Granularity.PerChannel ? 0 : null);
+
+    /// <summary>One model parameter as a quantized model holds it: the codec's value in this format.</summary>
+    public EncodedParameter EncodeParameter(string name, ReadOnlySpan<float> weights, long[] shape) =>
+        EncodedParameter.Linear(name, Encode(weights, shape), Options.Precision);
 }

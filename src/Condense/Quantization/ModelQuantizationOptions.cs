@@ -55,15 +55,15 @@ public sealed record ModelQuantizationOptions
     };
 
     /// <summary>Quantizes one tensor with these settings (biases and other 1-D tensors are always per tensor).</summary>
-    public QuantizedParameter Quantize(string name, ReadOnlySpan<float> values, long[] shape)
+    public EncodedParameter Quantize(string name, ReadOnlySpan<float> values, long[] shape)
     {
         var g = shape.Length >= 2 ? Granularity : Granularity.PerTensor;
         if (Method == QuantizationMethod.KMeans)
         {
             var o = new WeightSharingOptions(Bits) { Granularity = g, Init = Init, Huffman = Huffman, KeepZeros = KeepZeros, Seed = Seed };
-            return new QuantizedParameter(name, new WeightSharingQuantizer(o).Quantize(values, shape), null);
+            return new WeightSharingQuantizer(o).EncodeParameter(name, values, shape);
         }
         var lo = new LinearQuantizationOptions(LinearPrecisionFor(Bits)) { Granularity = g, Symmetric = Symmetric, Calibration = Calibration };
-        return new QuantizedParameter(name, null, new LinearQuantizer(lo).Quantize(values, shape));
+        return new LinearQuantizer(lo).EncodeParameter(name, values, shape);
     }
 }

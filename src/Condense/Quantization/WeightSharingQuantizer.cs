@@ -24,6 +24,14 @@ public sealed class WeightSharingQuantizer
     /// <summary>The settings every tensor quantized by this instance uses.</summary>
     public WeightSharingOptions Options { get; }
 
+    /// <summary>The <see cref="Codecs.KMeansCodec"/>'s value for a row-major tensor (per channel: one codebook per slice along dimension 0).</summary>
+    public Codecs.EncodedTensor Encode(ReadOnlySpan<float> weights, long[] shape) =>
+        _codec.Encode(weights, shape, Options.Granularity == Granularity.PerChannel ? 0 : null);
+
+    /// <summary>One model parameter as a quantized model holds it: the codec's value, Huffman-coded for the file when the options ask.</summary>
+    public EncodedParameter EncodeParameter(string name, ReadOnlySpan<float> weights, long[] shape) =>
+        EncodedParameter.KMeans(name, Encode(weights, shape), Options.KeepZeros, Options.Huffman);
+
     /// <summary>
     /// Quantizes a row-major tensor of the given shape with the <see cref="Codecs.KMeansCodec"/>
     /// (per channel: one codebook per slice along dimension 0) and lays the result out as Condense's
@@ -32,7 +40,7 @@ public sealed class WeightSharingQuantizer
     /// </summary>
     public SharedWeights Quantize(ReadOnlySpan<float> weights, long[] shape)
     {
-        var e = _codec.Encode(weights, shape, Options.Granularity == Granularity.PerChannel ? 0 : null);
+        var e = Encode(weights, shape);
         var indices = e.CodeIntegers();
         var huffman = Options.Huffman ? Huffman.Encode(indices, 1 << Options.Bits) : null;
         return new SharedWeights(e.Shape, Options.Bits, e.Groups > 1 ? Granularity.PerChannel : Granularity.PerTensor,

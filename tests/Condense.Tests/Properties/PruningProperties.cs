@@ -1,3 +1,4 @@
+using Condense.Models;
 using Condense.Pruning;
 using FsCheck.Xunit;
 using TorchSharp;
@@ -26,10 +27,11 @@ public class PruningProperties
 
         using var scope = NewDisposeScope();
         var stepwise = Layer(w, rows, cols);
-        Prune.Apply(stepwise, By(first));
-        var twice = Prune.Apply(stepwise, By(total - first));   // amounts count the still-alive candidates
+        using var stepwiseMasks = new MaskSet();
+        Prune.Apply(stepwiseMasks, stepwise, By(first));
+        var twice = Prune.Apply(stepwiseMasks, stepwise, By(total - first));   // amounts count the still-alive candidates
         var direct = Layer(w, rows, cols);
-        var once = Prune.Apply(direct, By(total));
+        var once = Prune.Apply(new MaskSet(), direct, By(total));
 
         Assert.Equal(once.data<float>().ToArray(), twice.data<float>().ToArray());
         Assert.Equal(direct.weight!.data<float>().ToArray(), stepwise.weight!.data<float>().ToArray());

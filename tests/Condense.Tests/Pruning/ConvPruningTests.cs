@@ -24,7 +24,7 @@ public class ConvPruningTests
     {
         using var conv = nn.Conv2d(2, 3, 3);
         using (no_grad()) conv.weight!.copy_(arange(54, dtype: ScalarType.Float32).reshape(3, 2, 3, 3) - 20);
-        using var mask = Prune.L1Unstructured(conv, PruningAmount.OfFraction(0.5));
+        using var mask = Prune.L1Unstructured(new MaskSet(), conv, PruningAmount.OfFraction(0.5));
         Assert.Equal(27, mask.count_nonzero().item<long>());
         // |w − 20| for w = 0..53: the 27 smallest are w = 7..33 (|w−20| ≤ 13), 27 values exactly.
         var w = conv.weight!.detach().flatten().data<float>().ToArray();
@@ -40,7 +40,7 @@ public class ConvPruningTests
         Assert.Equal(total - PruningAmount.OfFraction(0.9).Resolve(total), outcome.Layers.Sum(l => l.Nonzero));
         Assert.Equal(["conv1", "conv2", "fc1", "fc2", "fc3"], outcome.Layers.Select(l => l.Name));
         Assert.Equal(outcome.Layers[0].Nonzero, net.WeightLayers[0].Weight.count_nonzero().item<long>());
-        Prune.RemoveAll(net);
+        net.Masks.Clear();
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public class ConvPruningTests
         ModelPruner.Apply(net, new ModelPruningOptions { Criterion = PruningCriterion.Structured, Sparsity = 0.5, Layers = ["conv1"] });
         var rowsAlive = conv1.Matrix.detach().abs().sum(1).data<float>().Select(v => v > 0).ToArray();
         Assert.Equal(expected, Enumerable.Range(0, 6).Where(i => !rowsAlive[i]));
-        Prune.RemoveAll(net);
+        net.Masks.Clear();
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public class ConvPruningTests
         var (train, _) = DataSets.Load(DataSets.Mnist10k);
         Prune.FineTune(net, train.Take(128), null, new TrainingOptions { Epochs = 1, BatchSize = 64, LearningRate = 1e-2 });
         Assert.Equal(before, net.WeightLayers.Select(l => l.Weight.count_nonzero().item<long>()));
-        Prune.RemoveAll(net);
+        net.Masks.Clear();
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public class ConvPruningTests
         var outcome = ModelPruner.Apply(net, new ModelPruningOptions { Criterion = PruningCriterion.SynFlow, Sparsity = 0.99, SynFlowIterations = 20 });
         Assert.Empty(outcome.CollapsedLayers);
         Assert.Equal(0.99, outcome.Sparsity, 3);
-        Prune.RemoveAll(net);
+        net.Masks.Clear();
     }
 
     [Fact]

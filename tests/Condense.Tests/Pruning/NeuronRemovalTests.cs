@@ -43,6 +43,6 @@ public class NeuronRemovalTests
         var copy = RetrainingDropout.WithDropout(model, 0.1);
         Assert.Equal(0.1, copy.Dropout);
         Assert.Equal(ModelFile.Weights(model).Select(t => t.Data), ModelFile.Weights(copy).Select(t => t.Data));
-        Assert.All(copy.Layers, l => Assert.True(Prune.IsPruned(l.Layer)));
+        Assert.All(copy.Layers, l => Assert.True(copy.Masks.Contains(l.Layer)));
     }
 }

@@ -33,7 +33,7 @@ public class StreamKMeansLayoutTests : IDisposable
         foreach (var p in parameters)
         {
             Assert.Equal("kmeans 8-bit", p.Describe());
-            Assert.Equal(256, p.Shared!.Codebooks.Length);
+            Assert.Equal(256, p.Encoded.Codebook.Length);
             var decoded = checkpoint.ReadFloat32(p.Name);
             Assert.Equal(decoded.Shape, p.Shape);
             Assert.Equal(decoded.ToFloat32(), p.Reconstruct());

@@ -42,7 +42,7 @@ public static class CnnPruneWorkflow
                 ["pruning.sparsity"] = outcome.Sparsity.ToString("R", CultureInfo.InvariantCulture),
             };
             ModelFile.Save(r.OutputPath, net, new ModelCard(sets is null ? null : dataName, Test: tuned ?? after, Extra: extra));
-            Prune.RemoveAll(net);
+            net.Masks.Clear();
             var bytes = new FileInfo(r.OutputPath).Length;
             return new MlpPruneReport(outcome, layers, before, after, tuned, null, null, null, bytes, bytes, null);
         }

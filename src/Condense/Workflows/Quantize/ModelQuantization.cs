@@ -37,7 +37,7 @@ public static class ModelQuantization
         int samples = Math.Min(request.Samples, test.Count);
         var inputs = net is Models.Cnn.CnnModel cnn ? Models.Cnn.ConvLayerInputs.Capture(cnn, test, samples) : LayerInputs.Capture((MlpModel)net, test, samples);
 
-        var quantized = new List<QuantizedParameter>();
+        var quantized = new List<EncodedParameter>();
         var layers = new List<QuantizedLayerReport>();
         var metrics = new List<LayerMetrics>();
         var newWeights = new Dictionary<string, float[]>();
@@ -71,7 +71,7 @@ public static class ModelQuantization
     /// axis 0, its output channels); its metrics are those of the out × (in·k·k) matrix.
     /// </summary>
     static (QuantizedLayerReport Report, LayerMetrics Metrics) QuantizeLayer(ModelQuantizationOptions options, WeightLayer layer, float[] x,
-        List<QuantizedParameter> quantized, Dictionary<string, float[]> newWeights)
+        List<EncodedParameter> quantized, Dictionary<string, float[]> newWeights)
     {
         var name = layer.Name;
         var shape = layer.Weight.shape;

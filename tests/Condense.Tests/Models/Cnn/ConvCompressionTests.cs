@@ -23,7 +23,7 @@ public class ConvCompressionTests : IDisposable
         // grid point and the second filter's step is 0.4/1 of the first's.
         float[] kernel = [-1f, -0.5f, 0.5f, 1f, 0.1f, -0.2f, 0.3f, 0.4f];
         var q = new ModelQuantizationOptions(QuantizationMethod.Linear, 8) { Granularity = Granularity.PerChannel }.Quantize("k", kernel, [2, 1, 2, 2]);
-        var scales = q.Linear!.Scales;
+        var scales = q.Encoded.Scales;
         Assert.Equal(2, scales.Length);
         Assert.Equal(0.4, scales[1] / scales[0], 6);
         var back = q.Reconstruct();
