@@ -57,13 +57,15 @@ public sealed class ChannelSettingTests : IDisposable
             Assert.False(candidates.Channels.Groups.Single(g => g.Producer == "conv_c").Offered);
             Assert.Null(candidates.Encodings[2][c50]);
             // c50 on a: 8 of 16 channels go: a's rows 8·3·3·3 floats, its bias 8, b's columns 24·8·3·3; b's bias takes the refit's shift.
-            long saved = 4L * (8 * 27 + 8 + 24 * 8 * 9);
-            Assert.Equal(4L * 16 * 27 - saved, candidates.Bytes[a][c50]);
-            // The file: write the model of that choice and count its bytes.
+            long counted = 4L * (8 * 27 + 8 + 24 * 8 * 9);
+            // The file: write the model of that choice and count its bytes; the setting's bytes are what it saved there.
             var cut = candidates.Compress([c50, 0, 0]);
             var written = Path.Combine(folder, "a-c50.onnx");
             OnnxWriter.Write(written, cut.Model);
-            Assert.Equal(new FileInfo(path).Length - saved, new FileInfo(written).Length);
+            var saved = new FileInfo(path).Length - new FileInfo(written).Length;
+            Assert.Equal(4L * 16 * 27 - saved, candidates.Bytes[a][c50]);
+            // Protobuf's length prefixes shrink with the tensors (the graph's from 3 bytes to 2): a byte or two beyond the floats.
+            Assert.InRange(saved - counted, 0, 4);
             // Its kept rows at 4 bits: smaller still, and its b consumer re-encoded on the shrunk weight when b is g4 too.
             Assert.True(candidates.Bytes[a][c50g4] < candidates.Bytes[a][c50]);
             var both = candidates.Compress([c50g4, 1, 0]);
