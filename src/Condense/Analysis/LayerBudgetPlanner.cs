@@ -20,6 +20,10 @@ public static class LayerBudgetPlanner
     public static int[]? WithinBytes(double[][] errors, long[][] bytes, bool[][] allowed, long maxBytes)
     {
         Check(errors, bytes, allowed);
+        // A channel setting's bytes can be below zero (the consumers' columns it removes outweigh the layer itself): the
+        // knapsack is the same with each layer's bytes shifted by its least, and the budget by their sum.
+        if (bytes.Select((b, l) => b.Where((_, s) => allowed[l][s]).DefaultIfEmpty(0).Min()).ToArray() is var least && least.Any(m => m < 0))
+            return WithinBytes(errors, [.. bytes.Select((b, l) => b.Select(v => v - least[l]).ToArray())], allowed, maxBytes - least.Sum());
         var smallest = Choose(errors, bytes, allowed, double.PositiveInfinity);
         if (Bytes(bytes, smallest) > maxBytes) return null;
         double lo = 0, hi = 1;

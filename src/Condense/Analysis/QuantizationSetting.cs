@@ -35,8 +35,13 @@ namespace Condense.Analysis;
 /// 0: dense. p > 0 ("s50", "s50g8"): p % of the weights zero by SparseGPT against the calibration H (by
 /// magnitude with "-rtn"), stored as a 1-bit mask and the non-zeros (float32, or with "g&lt;bits&gt;" on one grid).
 /// </param>
+/// <param name="ChannelPercent">
+/// 0: every output channel kept. p > 0 ("c75", "c75g4"): the layer's dependency group keeps p % of its channels,
+/// those removed chosen and the consumers refitted as <c>prune --structured</c> does (<see cref="ChannelSetting"/>);
+/// the kept weights float32, or with "g&lt;bits&gt;" on a grid per row by GPTQ.
+/// </param>
 public sealed record QuantizationSetting(string Label, bool Keep, bool Codebook, int Bits, int BlockSize, bool Gptq, int DropPercent = -1, int SplitPercent = 0,
-    int RankPercent = 0, int SparsityPercent = 0)
+    int RankPercent = 0, int SparsityPercent = 0, int ChannelPercent = 0)
 {
     /// <summary>float32: the weight as it is.</summary>
     public static readonly QuantizationSetting Float32 = new("fp32", true, false, 32, 0, false);
@@ -61,6 +66,7 @@ public sealed record QuantizationSetting(string Label, bool Keep, bool Codebook,
         var rtn = s.EndsWith("-rtn", StringComparison.Ordinal);
         var body = rtn ? s[..^4] : s;
         if (body.Length > 1 && body[0] is 'r' or 's' && char.IsAsciiDigit(body[1])) return ParseStructural(text, s, body, rtn);
+        if (body.Length > 1 && body[0] == 'c' && char.IsAsciiDigit(body[1])) return ChannelSetting.Parse(text, s, body, rtn);
         var drop = -1;
         var split = 0;
         if (body.IndexOf('+', StringComparison.Ordinal) is var plus and > 0)
@@ -85,11 +91,11 @@ public sealed record QuantizationSetting(string Label, bool Keep, bool Codebook,
             if (body.Contains('b', StringComparison.Ordinal)) throw new CondenseException($"setting '{text}': dropping columns works per channel, not with blocks");
         }
         if (body.Length < 2 || body[0] is not ('g' or 'k'))
-            throw new CondenseException($"setting '{text}' is not fp32, g<bits>[b<block>][-rtn], k<bits>[-rtn], r<percent>[g<bits>] or s<percent>[g<bits>]");
+            throw new CondenseException($"setting '{text}' is not fp32, g<bits>[b<block>][-rtn], k<bits>[-rtn], r<percent>[g<bits>], s<percent>[g<bits>] or c<percent>[g<bits>]");
         var codebook = body[0] == 'k';
         var parts = body[1..].Split('b');
         if (parts.Length > 2 || !int.TryParse(parts[0], out var bits) || (codebook && parts.Length == 2))
-            throw new CondenseException($"setting '{text}' is not fp32, g<bits>[b<block>][-rtn], k<bits>[-rtn], r<percent>[g<bits>] or s<percent>[g<bits>]");
+            throw new CondenseException($"setting '{text}' is not fp32, g<bits>[b<block>][-rtn], k<bits>[-rtn], r<percent>[g<bits>], s<percent>[g<bits>] or c<percent>[g<bits>]");
         var block = 0;
         if (parts.Length == 2 && (!int.TryParse(parts[1], out block) || block < 1))
             throw new CondenseException($"setting '{text}': the block must be a positive number of columns");

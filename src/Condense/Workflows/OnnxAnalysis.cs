@@ -58,6 +58,8 @@ public static class OnnxAnalysis
         var initializers = model.Proto.Graph.Initializer.ToDictionary(i => i.Name, StringComparer.Ordinal);
         var opset = model.Proto.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version).DefaultIfEmpty(0).Max();
 
+        // Channel settings: the dependency groups, their scores and the refit's statistics (null without a channel setting).
+        var channels = OnnxChannelCuts.Prepare(model, found, settings, request);
         // Weights, metrics and every setting's codes (GPTQ against the calibration H), layers in parallel.
         var layers = new List<LinearLayer>();
         var matrices = new List<float[]>();
@@ -78,7 +80,7 @@ public static class OnnxAnalysis
                 var w = DataAwareCompression.Matrix(layer, OnnxTensorData.ToFloat32(initializers[layer.Weight]));
                 if (w.Any(v => !float.IsFinite(v))) return;
                 // A table has no H: every setting rounds it to nearest, per row.
-                done[i] = QuantizeLayer(request, layer, w, settings, layer.Kind == LinearLayerKind.Gather ? null : calibration, options, opset);
+                done[i] = QuantizeLayer(request, layer, w, settings, layer.Kind == LinearLayerKind.Gather ? null : calibration, options, opset, channels);
                 progress($"{layer.Node}: quantized");
                 ProcessMemory.Collect();
             });
@@ -115,7 +117,7 @@ public static class OnnxAnalysis
         var labels = data.HeldOutLabels?.Take(sensitivitySamples.Count).ToList();
         var sessionClock = StageTimes.Measure("swap session + original runs");
         var session = new OnnxWeightSwapSession(model.Proto, request.ModelPath, [.. layers.Select(l => l.Weight)], sensitivitySamples, request.Threads);
-        var candidates = new OnnxLayerCandidates(model, layers, settings, encodingArray, bytes, session, sensitivitySamples, labels);
+        var candidates = new OnnxLayerCandidates(model, layers, settings, encodingArray, bytes, session, sensitivitySamples, labels) { Channels = channels };
         sessionClock.Dispose();
         try
         {
@@ -196,7 +198,7 @@ public static class OnnxAnalysis
 
     // One layer under every setting, and its weight's metrics.
     static LayerQuantization QuantizeLayer(OnnxAnalysisRequest request, LinearLayer layer, float[] w, IReadOnlyList<QuantizationSetting> settings,
-        LayerInputStatistics? calibration, GptqOptions options, long opset)
+        LayerInputStatistics? calibration, GptqOptions options, long opset, OnnxChannelCuts? channels)
     {
         int rows = layer.Rows * layer.Groups;
         var v = new float[]?[settings.Count];
@@ -210,6 +212,11 @@ public static class OnnxAnalysis
         {
             for (int s = 1; s < settings.Count; s++)
             {
+                if (settings[s].ChannelPercent > 0)
+                {
+                    (e[s], v[s]) = channels?.Values(layer, w, settings[s], factors) ?? (null, w);
+                    continue;
+                }
                 if (settings[s].Structural)
                 {
                     using (StageTimes.Measure(settings[s].RankPercent > 0 ? "low rank" : "sparsity"))
@@ -238,7 +245,7 @@ public static class OnnxAnalysis
 
     static DataAwareCompression.Quantized Dropped((OnnxQuantizedMatrix Encoding, float[] Values) q) => new(q.Encoding, q.Values);
 
-    static DataAwareCompressionRequest Request(OnnxAnalysisRequest request, QuantizationSetting s) =>
+    internal static DataAwareCompressionRequest Request(OnnxAnalysisRequest request, QuantizationSetting s) =>
         new(request.ModelPath, request.ModelPath + ".unused", s.Codebook ? OnnxCompressionMethod.KMeans : OnnxCompressionMethod.Linear, s.Bits, request.Data,
             DataFree: !s.Gptq, BlockSize: s.BlockSize, RowsPerCodebook: 1, Seed: request.Seed, Threads: request.Threads);
 

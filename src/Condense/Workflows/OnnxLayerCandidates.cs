@@ -51,6 +51,9 @@ public sealed class OnnxLayerCandidates : IDisposable
     /// <summary>[layer][setting]: bytes of the weight in the written file.</summary>
     public long[][] Bytes { get; }
 
+    /// <summary>The channel settings' groups and cuts, or null when none was analysed: a choice that cuts channels is built and measured through it.</summary>
+    public OnnxChannelCuts? Channels { get; internal init; }
+
     /// <summary>The first held-out sample: what latency is timed on.</summary>
     public IReadOnlyList<TensorProto> FirstSample => samples[0];
 
@@ -64,6 +67,8 @@ public sealed class OnnxLayerCandidates : IDisposable
     public (double Error, double Cosine, double? Accuracy) Measure(IReadOnlyList<int> choice)
     {
         ArgumentNullException.ThrowIfNull(choice);
+        // A cut changes shapes: the model itself runs, not the weight-swap session.
+        if (Channels?.Compress(this, choice) is { } cut) return MeasureFile(cut.Model, Model.Source);
         var replaced = new Dictionary<string, float[]>(StringComparer.Ordinal);
         for (int l = 0; l < Layers.Count; l++)
             if (Encodings[l][choice[l]] is { } e) replaced[Layers[l].Weight] = e.Decoded();
@@ -81,6 +86,19 @@ public sealed class OnnxLayerCandidates : IDisposable
     public IReadOnlyList<(double Error, double Cosine, double? Accuracy)> MeasureAlone(int layer, IReadOnlyList<int> settings, int threads = 1)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        if (Channels is not null && settings.Any(s => Settings[s].ChannelPercent > 0))
+        {
+            // A channel setting is measured on its real cut (a model of its own, refit included); the others as usual.
+            var other = settings.Where(s => Settings[s].ChannelPercent == 0).ToList();
+            var measured = other.Count == 0 ? [] : MeasureAlone(layer, other, threads);
+            return [.. settings.Select(s =>
+            {
+                if (Settings[s].ChannelPercent == 0) return measured[other.IndexOf(s)];
+                var choice = new int[Layers.Count];
+                choice[layer] = s;
+                return Channels.Compress(this, choice) is { } cut ? MeasureFile(cut.Model, Model.Source, threads) : Compare(original, original);
+            })];
+        }
         var weight = Layers[layer].Weight;
         using var suffix = OnnxSuffixSession.Frontier(Model.Proto, weight) is null ? null
             : OnnxSuffixSession.Create(Model.Proto, Model.Source, weight, Frontiers(threads), threads);
@@ -135,6 +153,7 @@ public sealed class OnnxLayerCandidates : IDisposable
     public OnnxCompressionResult Compress(IReadOnlyList<int> choice)
     {
         ArgumentNullException.ThrowIfNull(choice);
+        if (Channels?.Compress(this, choice) is { } cut) return cut;
         var given = new Dictionary<string, OnnxQuantizedMatrix>(StringComparer.Ordinal);
         for (int l = 0; l < Layers.Count; l++)
             if (Encodings[l][choice[l]] is { } e) given[Layers[l].Weight] = e;
@@ -146,5 +165,9 @@ public sealed class OnnxLayerCandidates : IDisposable
     }
 
     /// <summary>Closes the ONNX Runtime session.</summary>
-    public void Dispose() => session.Dispose();
+    public void Dispose()
+    {
+        session.Dispose();
+        Channels?.Dispose();
+    }
 }

@@ -11,4 +11,11 @@ namespace Condense.Workflows;
 /// <param name="PredictedError">√Σ of the layers' errors, what the planner expected.</param>
 /// <param name="Rounds">Plan–measure rounds until the whole model met the budget.</param>
 public sealed record OnnxPlanReport(OnnxAnalysisReport Analysis, string Output, string Budget, IReadOnlyList<PlannedLayer> Layers,
-    ModelMeasure Plan, double PredictedError, int Rounds);
+    ModelMeasure Plan, double PredictedError, int Rounds)
+{
+    /// <summary>
+    /// With channel settings analysed: every channel group, and for each one not offered as "c&lt;p&gt;" why (residual,
+    /// graph output, --keep …), so a plan that cut nothing says what could not be cut.
+    /// </summary>
+    public IReadOnlyList<ChannelGroupOffer>? ChannelGroups { get; init; }
+}

@@ -41,7 +41,10 @@ public static class OnnxPlanning
         {
             errors[l] = [0, .. analysis.Layers[l].Settings.Select(s => s.ModelError)];
             var kept = keep.Contains(candidates.Layers[l].Node);
-            allowed[l] = [.. Enumerable.Range(0, settings).Select(s => s == 0 || (!kept && candidates.Encodings[l][s] is not null))];
+            // A channel setting also changes its consumers: a kept consumer withdraws it too.
+            var touchesKept = candidates.Channels?.Touches(candidates.Layers[l].Weight, keep) ?? false;
+            allowed[l] = [.. Enumerable.Range(0, settings).Select(s => s == 0 || (!kept && candidates.Encodings[l][s] is not null
+                && !(touchesKept && candidates.Settings[s].ChannelPercent > 0)))];
         }
         // Everything but the layers' weights: the same in every choice.
         var fixedBytes = analysis.Uniform[0].Bytes - LayerBudgetPlanner.Bytes(candidates.Bytes, [.. Enumerable.Repeat(1, layers)]);
@@ -120,7 +123,10 @@ public static class OnnxPlanning
         var planned = Enumerable.Range(0, layers).Select(l => new PlannedLayer(candidates.Layers[l].Node, candidates.Layers[l].Weight,
             candidates.Settings[choice[l]].Label, candidates.Bytes[l][choice[l]], errors[l][choice[l]], keep.Contains(candidates.Layers[l].Node))).ToList();
         var report = new OnnxPlanReport(analysis, request.OutputPath, budget, planned,
-            new ModelMeasure("plan", written, file.Error, file.Cosine, file.Accuracy), LayerBudgetPlanner.Predicted(errors, choice), round);
+            new ModelMeasure("plan", written, file.Error, file.Cosine, file.Accuracy), LayerBudgetPlanner.Predicted(errors, choice), round)
+        {
+            ChannelGroups = candidates.Channels?.WithKeep(keep),
+        };
         if (request.PlanJsonPath is not null) AtomicFile.WriteAllText(request.PlanJsonPath, Json(report));
         return report;
     }
@@ -137,7 +143,7 @@ public static class OnnxPlanning
         return JsonSerializer.Serialize(new
         {
             report.Analysis.Model, report.Output, report.Budget, report.Analysis.Data, RandomInputs = report.Analysis.IsRandomData,
-            HeldOutSamples = report.Analysis.SensitivitySamples, report.Plan, report.PredictedError, report.Rounds, report.Layers,
+            HeldOutSamples = report.Analysis.SensitivitySamples, report.Plan, report.PredictedError, report.Rounds, report.Layers, report.ChannelGroups,
         }, JsonOptions);
     }
 }
