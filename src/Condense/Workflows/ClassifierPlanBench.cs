@@ -11,8 +11,8 @@ namespace Condense.Workflows;
 /// <summary>
 /// Issue 23's planner figure on the MNIST classifier (784-1000-1000-10, trained 2 epochs, exported to
 /// ONNX), measured in this process through the library as <c>condense plan --max-bytes g4</c> runs it:
-/// one analysis of the quantization settings the docs use, split settings every 10 % between them, and the structural
-/// ones (low rank, sparsity), then two plans at uniform g4's bytes from it — every method, and quantization alone —
+/// one analysis of the quantization settings the docs use plus the structural ones (low rank,
+/// sparsity), then two plans at uniform g4's bytes from it — every method, and quantization alone —
 /// each built and run in ONNX Runtime. The ratio plan ÷ uniform g4 error is the acceptance figure (≤ 0.5);
 /// the second plan shows what the structural settings add on the same analysis.
 /// </summary>
@@ -22,14 +22,6 @@ public static class ClassifierPlanBench
     public static IReadOnlyList<string> QuantizationLabels { get; } =
         ["g8-rtn", "g6", "g5", "g4", "g4-rtn", "g3", "g2", "k4", "k3", "g4z", "k4z", "g2+50", "g2+75", "g3+25", "g3+50", "g3+75",
          "g4+10", "g4+25", "g4+50", "g4+75", "g5+10", "g5+25"];
-
-    /// <summary>
-    /// The split settings on a grid of every 10 % of the columns at one bit more (3 and 4 bits; those the docs' list has
-    /// are not repeated): the candidates between the docs' settings' bytes, so the byte budget is not left unspent for
-    /// want of a setting (the docs' list left 14.7 KB of uniform g4's 919,822 bytes unused).
-    /// </summary>
-    public static IReadOnlyList<string> FinerSplitLabels { get; } =
-        [.. new[] { 3, 4 }.SelectMany(b => Enumerable.Range(1, 9).Select(p => $"g{b}+{10 * p}")).Where(l => !QuantizationLabels.Contains(l))];
 
     /// <summary>Low rank and sparsity offered beside them.</summary>
     public static IReadOnlyList<string> StructuralLabels { get; } = ["r10g8", "r25g8", "r25g4", "r50g4", "s50g4", "s50g8", "s75g8"];
@@ -63,7 +55,7 @@ public static class ClassifierPlanBench
             [.. Enumerable.Range(from, count).Select(i => (IReadOnlyList<TensorProto>)[OnnxTensorData.FromFloat32("input", test.Images.AsSpan(i * 784, 784), [1, 784])])];
         var data = new CalibrationData(Digits(0, 192), Digits(192, 64), "256 MNIST test digits (192 calibration, 64 held out)", false,
             [.. test.Labels.Take(192)], [.. test.Labels.Skip(192).Take(64)]);
-        var settings = QuantizationLabels.Concat(FinerSplitLabels).Concat(StructuralLabels).Select(QuantizationSetting.Parse).ToList();
+        var settings = QuantizationLabels.Concat(StructuralLabels).Select(QuantizationSetting.Parse).ToList();
         var request = new OnnxAnalysisRequest(path, data, settings, SensitivitySamples: 16, Threads: threads, Progress: progress);
         var (analysis, candidates) = OnnxAnalysis.Analyze(request);
         using (candidates)
