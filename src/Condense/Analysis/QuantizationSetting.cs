@@ -40,8 +40,13 @@ namespace Condense.Analysis;
 /// those removed chosen and the consumers refitted as <c>prune --structured</c> does (<see cref="ChannelSetting"/>);
 /// the kept weights float32, or with "g&lt;bits&gt;" on a grid per row by GPTQ.
 /// </param>
+/// <param name="Kernel">
+/// None: the weight is decoded to float32 in the graph (ONNX Runtime folds the decoder at session start). Otherwise the
+/// layer runs on an ONNX Runtime kernel that reads the compressed weight itself ("n4": MatMulNBits, "d8": dynamic int8;
+/// <see cref="KernelSettings"/>), the one kind of setting that changes latency on a CPU besides low rank.
+/// </param>
 public sealed record QuantizationSetting(string Label, bool Keep, bool Codebook, int Bits, int BlockSize, bool Gptq, int DropPercent = -1, int SplitPercent = 0,
-    int RankPercent = 0, int SparsityPercent = 0, int ChannelPercent = 0)
+    int RankPercent = 0, int SparsityPercent = 0, int ChannelPercent = 0, KernelOperator Kernel = KernelOperator.None)
 {
     /// <summary>float32: the weight as it is.</summary>
     public static readonly QuantizationSetting Float32 = new("fp32", true, false, 32, 0, false);
@@ -67,6 +72,7 @@ public sealed record QuantizationSetting(string Label, bool Keep, bool Codebook,
         var body = rtn ? s[..^4] : s;
         if (body.Length > 1 && body[0] is 'r' or 's' && char.IsAsciiDigit(body[1])) return ParseStructural(text, s, body, rtn);
         if (body.Length > 1 && body[0] == 'c' && char.IsAsciiDigit(body[1])) return ChannelSetting.Parse(text, s, body, rtn);
+        if (body.Length > 1 && body[0] is 'n' or 'd' && char.IsAsciiDigit(body[1])) return KernelSettings.Parse(text, s, body, rtn);
         var drop = -1;
         var split = 0;
         if (body.IndexOf('+', StringComparison.Ordinal) is var plus and > 0)
@@ -91,11 +97,11 @@ public sealed record QuantizationSetting(string Label, bool Keep, bool Codebook,
             if (body.Contains('b', StringComparison.Ordinal)) throw new CondenseException($"setting '{text}': dropping columns works per channel, not with blocks");
         }
         if (body.Length < 2 || body[0] is not ('g' or 'k'))
-            throw new CondenseException($"setting '{text}' is not fp32, g<bits>[b<block>][-rtn], k<bits>[-rtn], r<percent>[g<bits>], s<percent>[g<bits>] or c<percent>[g<bits>]");
+            throw new CondenseException($"setting '{text}' is not fp32, g<bits>[b<block>][-rtn], k<bits>[-rtn], r<percent>[g<bits>], s<percent>[g<bits>], c<percent>[g<bits>], n<bits>[b<block>][-rtn] or d8");
         var codebook = body[0] == 'k';
         var parts = body[1..].Split('b');
         if (parts.Length > 2 || !int.TryParse(parts[0], out var bits) || (codebook && parts.Length == 2))
-            throw new CondenseException($"setting '{text}' is not fp32, g<bits>[b<block>][-rtn], k<bits>[-rtn], r<percent>[g<bits>], s<percent>[g<bits>] or c<percent>[g<bits>]");
+            throw new CondenseException($"setting '{text}' is not fp32, g<bits>[b<block>][-rtn], k<bits>[-rtn], r<percent>[g<bits>], s<percent>[g<bits>], c<percent>[g<bits>], n<bits>[b<block>][-rtn] or d8");
         var block = 0;
         if (parts.Length == 2 && (!int.TryParse(parts[1], out block) || block < 1))
             throw new CondenseException($"setting '{text}': the block must be a positive number of columns");
@@ -118,6 +124,9 @@ public sealed record QuantizationSetting(string Label, bool Keep, bool Codebook,
             throw new CondenseException($"setting '{text}': the bits after 'g' must be 2–8, not '{body[(g + 1)..]}'");
         return new QuantizationSetting(label, false, false, bits, 0, !rtn, RankPercent: body[0] == 'r' ? percent : 0, SparsityPercent: body[0] == 's' ? percent : 0);
     }
+
+    /// <summary>Runs on an ONNX Runtime kernel that reads the compressed weight (MatMulNBits, dynamic int8) rather than a decoded float32 one.</summary>
+    public bool OnKernel => Kernel != KernelOperator.None;
 
     /// <summary>Low rank or sparsity rather than a quantization of every weight.</summary>
     public bool Structural => RankPercent > 0 || SparsityPercent > 0;

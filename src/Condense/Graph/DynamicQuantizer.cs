@@ -21,7 +21,13 @@ public static class DynamicQuantizer
     public const int ReducedRange = 63;
 
     /// <summary>Rewrites <paramref name="model"/> in place; returns the number of MatMuls rewritten.</summary>
-    public static int Quantize(ModelProto model)
+    /// <param name="model">The model.</param>
+    /// <param name="only">When given, only the nodes of these weights (the planner's per-layer choice).</param>
+    /// <param name="gemms">
+    /// Also Gemm (transA = 0, alpha = beta = 1, no bias or a 1-D one): the weight is transposed to [K, N] when transB = 1 and
+    /// the bias goes to the node's bias input. Off for <c>compress --method int8-dynamic</c>, which has always rewritten MatMul only.
+    /// </param>
+    public static int Quantize(ModelProto model, IReadOnlySet<string>? only = null, bool gemms = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         var graph = model.Graph;
@@ -40,14 +46,21 @@ public static class DynamicQuantizer
         foreach (var node in graph.Node)
         {
             if (dropped.Contains(node)) continue;
-            if (!(node.Domain is "" or "ai.onnx" && node.OpType == "MatMul" && init.TryGetValue(node.Input[1], out var w)
-                  && w.Dims.Count == 2 && w.DataType == (int)DataType.Float))
+            var gemm = gemms && node.OpType == "Gemm" && PlainGemm(node, init);
+            if (!(node.Domain is "" or "ai.onnx" && (node.OpType == "MatMul" || gemm) && init.TryGetValue(node.Input[1], out var w)
+                  && w.Dims.Count == 2 && w.DataType == (int)DataType.Float && (only is null || only.Contains(w.Name))))
             {
                 nodes.Add(node);
                 continue;
             }
             var dims = w.Dims.ToArray();
-            var (codes, scales) = QdqQuantizer.SymmetricPerChannel(OnnxTensorData.ToFloat32(w), dims, 1, ReducedRange);
+            var weight = OnnxTensorData.ToFloat32(w);
+            if (gemm && node.Attribute.Any(a => a.Name == "transB" && a.I == 1))
+            {
+                weight = Metrics.RowMajor.Transpose(weight, (int)dims[0], (int)dims[1]);
+                dims = [dims[1], dims[0]];
+            }
+            var (codes, scales) = QdqQuantizer.SymmetricPerChannel(weight, dims, 1, ReducedRange);
             var stem = Fresh(w.Name);
             var q = new NodeProto { OpType = "DynamicQuantizeMatMul", Domain = MatMulNBitsWriter.Domain, Name = node.Name };
             q.Input.Add(node.Input[0]);
@@ -55,7 +68,8 @@ public static class DynamicQuantizer
             q.Input.Add(added.AddName(OnnxTensorData.FromFloat32($"{stem}_scale", scales, [dims[1]])));
             q.Input.Add(added.AddName(OnnxTensorData.Raw($"{stem}_zero_point", DataType.Int8, new byte[dims[1]], [dims[1]])));
             var output = node.Output[0];
-            if (!outputs.Contains(output) && readers.TryGetValue(output, out var r) && r.Count == 1 && r[0].OpType == "Add" && r[0].Domain is "" or "ai.onnx")
+            if (gemm && node.Input.Count > 2 && node.Input[2].Length > 0) q.Input.Add(node.Input[2]);
+            else if (!gemm && !outputs.Contains(output) && readers.TryGetValue(output, out var r) && r.Count == 1 && r[0].OpType == "Add" && r[0].Domain is "" or "ai.onnx")
             {
                 var add = r[0];
                 var other = add.Input[0] == output ? add.Input[1] : add.Input[0];
@@ -75,6 +89,16 @@ public static class DynamicQuantizer
         if (!model.OpsetImport.Any(o => o.Domain == MatMulNBitsWriter.Domain))
             model.OpsetImport.Add(new OperatorSetIdProto { Domain = MatMulNBitsWriter.Domain, Version = 1 });
         return count;
+    }
+
+    // Gemm as a MatMul plus a 1-D bias [N] (or none): what DynamicQuantizeMatMul's bias input takes.
+    static bool PlainGemm(NodeProto node, Dictionary<string, TensorProto> init)
+    {
+        if (node.Attribute.Any(a => a.Name == "transA" && a.I != 0 || a.Name is "alpha" or "beta" && a.F != 1f)) return false;
+        if (node.Input.Count < 3 || node.Input[2].Length == 0) return true;
+        if (!init.TryGetValue(node.Input[1], out var w) || w.Dims.Count != 2 || !init.TryGetValue(node.Input[2], out var bias)) return false;
+        var n = node.Attribute.Any(a => a.Name == "transB" && a.I == 1) ? w.Dims[0] : w.Dims[1];
+        return bias.Dims.Count == 1 && bias.Dims[0] == n && bias.DataType == (int)DataType.Float;
     }
 
     static string AddName(this List<TensorProto> list, TensorProto t)

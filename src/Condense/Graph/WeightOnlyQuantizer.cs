@@ -19,10 +19,11 @@ public static class WeightOnlyQuantizer
 
     /// <summary>
     /// Rewrites <paramref name="model"/> in place. <paramref name="codesFor"/> may supply codes for a
-    /// weight (by initializer name, e.g. from GPTQ); otherwise round-to-nearest is used.
+    /// weight (by initializer name, e.g. from GPTQ); otherwise round-to-nearest is used. <paramref name="only"/>, when given,
+    /// limits the rewrite to the MatMul/Gemm nodes of those weights (the planner's per-layer choice).
     /// </summary>
     public static Result Quantize(ModelProto model, int bits, int blockSize, int accuracyLevel, bool symmetric, bool embeddings,
-        Func<string, float[], int, int, BlockCodes?>? codesFor = null)
+        Func<string, float[], int, int, BlockCodes?>? codesFor = null, IReadOnlySet<string>? only = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (bits is not (2 or 4 or 8)) throw new CondenseException($"MatMulNBits: ONNX Runtime's CPU kernel runs 2, 4 or 8 bits, not {bits}");
@@ -38,7 +39,7 @@ public static class WeightOnlyQuantizer
         {
             if (node.Domain is "" or "ai.onnx" && node.OpType is "MatMul" or "Gemm" && node.Input.Count >= 2
                 && init.TryGetValue(node.Input[1], out var w) && w.Dims.Count == 2 && w.DataType == (int)TensorProto.Types.DataType.Float
-                && (node.OpType == "MatMul" || GemmIsPlain(node)))
+                && (node.OpType == "MatMul" || GemmIsPlain(node)) && (only is null || only.Contains(w.Name)))
             {
                 var values = OnnxTensorData.ToFloat32(w);
                 int k = (int)w.Dims[0], n = (int)w.Dims[1];

@@ -156,6 +156,8 @@ public static class OnnxAnalysis
             using (StageTimes.Measure("output runs (uniform)"))
                 ParallelWork.ForEach(Enumerable.Range(1, perLayer), workers,
                     s => measured[layers.Count * perLayer + s - 1] = candidates.Measure([.. Enumerable.Repeat(s, layers.Count)]));
+            // Kernel settings also quantize activations, which the weight-swap session cannot see: measured on the kernels.
+            using (StageTimes.Measure("output runs (kernels)")) KernelLayers.MeasureOnKernels(candidates, measured, request.Threads, progress);
             var analyses = new List<LayerAnalysis>();
             for (int l = 0; l < layers.Count; l++)
             {
@@ -215,6 +217,11 @@ public static class OnnxAnalysis
                 if (settings[s].ChannelPercent > 0)
                 {
                     (e[s], v[s]) = channels?.Values(layer, w, settings[s], factors) ?? (null, w);
+                    continue;
+                }
+                if (settings[s].OnKernel)
+                {
+                    using (StageTimes.Measure("kernel settings")) (e[s], v[s]) = KernelSettings.Apply(layer, w, settings[s], factors is { Length: 1 } ? factors[0] : null);
                     continue;
                 }
                 if (settings[s].Structural)

@@ -1,4 +1,5 @@
 using Condense.Analysis;
+using Condense.Formats.Onnx;
 using Onnx;
 
 namespace Condense.Workflows;
@@ -56,13 +57,15 @@ public static class OnnxBudgetPlan
         var target = maxBytes - fixedBytes;
         int round = 0;
         int[] choice;
+        OnnxCompressionResult built;
         ModelProto model;
         long size;
         while (true)
         {
             round++;
             choice = LayerBudgetPlanner.WithinBytes(errors, candidates.Bytes, allowed, target) ?? Smallest(candidates.Bytes, allowed);
-            model = candidates.Compress(choice).Model;
+            built = candidates.Compress(choice);
+            model = built.Model;
             size = model.CalculateSize();
             var over = size - maxBytes;
             if (over <= 0) break;
@@ -74,6 +77,9 @@ public static class OnnxBudgetPlan
             // otherwise stay chosen round after round.
             target = Math.Min(target, LayerBudgetPlanner.Bytes(candidates.Bytes, choice)) - over - 64;
         }
+        // What the rounds left under the budget, spent where the built file still fits.
+        (choice, built, var filled) = ByteBudgetFill.Spend(errors, candidates.Bytes, allowed, choice, built, maxBytes, candidates.Compress);
+        (model, size, round) = (built.Model, built.Model.CalculateSize(), round + filled);
         // The model itself, in ONNX Runtime, before anyone gets it.
         var (error, cosine, accuracy) = candidates.MeasureFile(model, analysis.Model, threads);
         var measured = new MeasuredError(error, cosine, accuracy, analysis.Original.Accuracy, candidates.Samples, analysis.IsRandomData, analysis.Data);

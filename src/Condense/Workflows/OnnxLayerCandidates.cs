@@ -155,9 +155,14 @@ public sealed class OnnxLayerCandidates : IDisposable
         ArgumentNullException.ThrowIfNull(choice);
         if (Channels?.Compress(this, choice) is { } cut) return cut;
         var given = new Dictionary<string, OnnxQuantizedMatrix>(StringComparer.Ordinal);
+        var kernels = new Dictionary<string, OnnxQuantizedMatrix>(StringComparer.Ordinal);
         for (int l = 0; l < Layers.Count; l++)
-            if (Encodings[l][choice[l]] is { } e) given[Layers[l].Weight] = e;
-        var result = OnnxCompressor.Compress(Model, new OnnxCompressionOptions(OnnxCompressionMethod.Linear, 8, MinSize: long.MaxValue), given);
+            if (Encodings[l][choice[l]] is { } e) (e.Kernel is null ? given : kernels)[Layers[l].Weight] = e;
+        // Layers on ONNX Runtime kernels are rewritten by their operators' writers first; the compressor encodes the rest.
+        var (source, kernelReports) = kernels.Count == 0 ? (Model, (IReadOnlyList<OnnxTensorReport>)[]) : KernelLayers.Rewrite(Model, kernels);
+        var result = OnnxCompressor.Compress(source, new OnnxCompressionOptions(OnnxCompressionMethod.Linear, 8, MinSize: long.MaxValue), given);
+        if (kernels.Count > 0)
+            result = result with { Tensors = [.. result.Tensors, .. kernelReports], ModelBytesBefore = Model.FileBytes, ModelBytesAfter = result.Model.CalculateSize() };
         // Low-rank layers run as two thin products, not as a dense weight ONNX Runtime would fold back together.
         var lowRank = given.Where(g => g.Value.Left is not null).Select(g => g.Key).ToList();
         if (lowRank.Count == 0 || LowRankSplit.Apply(result.Model, lowRank) == 0) return result;

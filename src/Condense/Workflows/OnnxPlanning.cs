@@ -78,6 +78,8 @@ public static class OnnxPlanning
                 // otherwise stay chosen round after round.
                 target = Math.Min(target, LayerBudgetPlanner.Bytes(candidates.Bytes, choice)) - over - 64;
             }
+            (choice, result, var filled) = ByteBudgetFill.Spend(errors, candidates.Bytes, allowed, choice, result, maxBytes, candidates.Compress);
+            round += filled;
             measured = candidates.Measure(choice);
         }
         else if (request.MaxLatencyMs is { } maxMs)

@@ -31,9 +31,10 @@ namespace Condense.Formats.Onnx;
 /// <param name="Left">Instead of codes, with <see cref="Right"/>: the matrix is Left·Right (rows × r times r × columns), each factor its own encoding (low rank).</param>
 /// <param name="Right">The right factor (r × columns) of a low-rank matrix.</param>
 /// <param name="SparseBits">0: <see cref="Float"/> stored dense; otherwise a mask and the non-zeros, in float32 (32) or on one grid of these bits.</param>
+/// <param name="Kernel">Instead of a decoder: the layer's node is rewritten to an ONNX Runtime kernel that reads these codes (<see cref="KernelWeight"/>).</param>
 public sealed record OnnxQuantizedMatrix(string Label, bool Transposed, GridCodes? Grid = null, CodebookCodes? Codebook = null,
     IReadOnlyList<int>? KeptColumns = null, int AllColumns = 0, OnnxQuantizedMatrix? Extra = null, bool HalfCentroids = false,
-    FloatMatrix? Float = null, OnnxQuantizedMatrix? Left = null, OnnxQuantizedMatrix? Right = null, int SparseBits = 0)
+    FloatMatrix? Float = null, OnnxQuantizedMatrix? Left = null, OnnxQuantizedMatrix? Right = null, int SparseBits = 0, KernelWeight? Kernel = null)
 {
     /// <summary>The decoded values in the ONNX tensor's element order.</summary>
     public float[] Decoded()
@@ -64,6 +65,7 @@ public sealed record OnnxQuantizedMatrix(string Label, bool Transposed, GridCode
         if (Grid is { } g) return (g.Rows, g.Columns, g.Dequantize());
         if (Codebook is { } c) return (c.Rows, c.Columns, c.Dequantize());
         if (Float is { } f) return (f.Rows, f.Columns, SparseBits > 0 ? OnnxEncodings.MaskedValues(f.Values, SparseBits) : f.Values);
+        if (Kernel is { } k) return (k.Values.Length / k.Columns, k.Columns, k.Values);
         if (Left is { } l && Right is { } r)
         {
             var (a, b) = (l.Matrix(), r.Matrix());
@@ -78,6 +80,7 @@ public sealed record OnnxQuantizedMatrix(string Label, bool Transposed, GridCode
 
     internal void Encode(OnnxGraphBuilder g, long[] shape, string output)
     {
+        if (Kernel is not null) throw new CondenseException($"{Label}: a kernel weight is written by rewriting its layer's node, not decoded");
         if (Left is not null || Float is not null)
         {
             EncodeStructured(g, shape, output);

@@ -18,7 +18,7 @@ public static class BlockGptq
         if ((long)k * n != w.Length) throw new CondenseException($"expected {k}x{n} weights, got {w.Length}");
         var quantizer = new LinearGridQuantizer(bits, blockSize);
         GptqSolver.Solve(RowMajor.Transpose(w, k, n), n, k, hessian, quantizer, options ?? new GptqOptions());
-        return ToBlockCodes(quantizer.Result(), blockSize);
+        return FromGrid(quantizer.Result(), blockSize);
     }
 
     /// <summary>Round to nearest on the same grid (GPTQ without compensation), for the comparison.</summary>
@@ -27,11 +27,11 @@ public static class BlockGptq
         if ((long)k * n != w.Length) throw new CondenseException($"expected {k}x{n} weights, got {w.Length}");
         var quantizer = new LinearGridQuantizer(bits, blockSize);
         Gptq.RoundToNearest.Solve(RowMajor.Transpose(w, k, n), n, k, quantizer);
-        return ToBlockCodes(quantizer.Result(), blockSize);
+        return FromGrid(quantizer.Result(), blockSize);
     }
 
     /// <summary>A grid over Wᵀ (rows = outputs, columns = K) is already MatMulNBits' [N, K] layout.</summary>
-    static BlockCodes ToBlockCodes(GridCodes g, int blockSize)
+    internal static BlockCodes FromGrid(GridCodes g, int blockSize)
     {
         // A matrix narrower than one block has one whole-row grid: the same as one (padded) block.
         var codes = new BlockCodes(g.Columns, g.Rows, g.Bits, blockSize, g.Codes, g.Scales, g.ZeroPoints);
