@@ -107,11 +107,11 @@ public static class LowRankCommand
         var first = sweep.Points.Select(p => p.PlusSparse).OfType<LowRankPlusSparsePoint>().FirstOrDefault();
         if (first is null) yield break;
         yield return $"r + S: W ≈ L + S by GoDec ({sweep.Method} SVD), S holding {budget} of the weights ({first.SparseCount.ToString("N0", CultureInfo.InvariantCulture)} entries); "
-            + "parameters r(m + n) + s; ratio by bytes, each entry of S a value and an int32 index";
+            + "parameters r(m + n) + s; × smaller by bytes, each entry of S a value and an int32 index";
         foreach (var p in sweep.Points)
             if (p.PlusSparse is { } s)
                 yield return $"r = {p.Rank.ToString(CultureInfo.InvariantCulture)} + S: {s.StorageBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes; "
-                    + $"{s.CompactStorageBytes.ToString("N0", CultureInfo.InvariantCulture)} with relative indices (ratio {s.CompactCompressionRatio.ToString("F2", CultureInfo.InvariantCulture)}); "
+                    + $"{s.CompactStorageBytes.ToString("N0", CultureInfo.InvariantCulture)} with relative indices ({s.CompactTimesSmaller.ToString("F2", CultureInfo.InvariantCulture)}× smaller); "
                     + $"{s.Iterations.ToString(CultureInfo.InvariantCulture)} GoDec iterations{(s.Converged ? "" : " (iteration limit reached)")}; "
                     + $"the same bytes as plain rank {s.EqualStorageRank.ToString(CultureInfo.InvariantCulture)}: rel. Frobenius err "
                     + $"{s.EqualStorageRelativeFrobeniusError.ToString("F4", CultureInfo.InvariantCulture)} vs {s.RelativeFrobeniusError.ToString("F4", CultureInfo.InvariantCulture)}";

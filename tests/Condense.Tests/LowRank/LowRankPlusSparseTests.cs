@@ -90,7 +90,7 @@ public class LowRankPlusSparseTests
         Assert.Equal(sigma[7] / sigma[0], exact.RelativeSpectralError, 9);
         Assert.Equal(tail, exact.RelativeFrobeniusError, 9);
         Assert.Equal(7 * 90, exact.ParameterCount);
-        Assert.Equal(50.0 * 40 / (7 * 90), split.CompressionRatio, 12);
+        Assert.Equal(50.0 * 40 / (7 * 90), split.TimesSmaller, 12);
     }
 
     [Fact]
