@@ -23,7 +23,7 @@ public static class DeepCompressCommand
         var pruneEpochs = new Option<int>("--prune-epochs") { Description = "Retraining epochs after each pruning step", DefaultValueFactory = _ => 2 };
         var shareEpochs = new Option<int>("--share-epochs") { Description = "Centroid fine-tuning epochs", DefaultValueFactory = _ => 2 };
         var data = new Option<string?>("--data") { Description = "Data set (default: the model's)" };
-        var seed = new Option<long>("--seed") { Description = "Seed for retraining", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "Seed for retraining", DefaultValueFactory = _ => 0 };
         var json = CliConsole.JsonOption();
         var command = new Command("deep-compress", "Deep Compression: prune, share weights, Huffman-code; size and accuracy after each stage.")
         {

@@ -27,7 +27,7 @@ public static class LowRankCommand
         var randomized = new Option<bool>("--randomized") { Description = "Randomized SVD (p oversamples, q power iterations) instead of the exact SVD" };
         var oversamples = new Option<int>("--oversamples") { Description = "p for --randomized", DefaultValueFactory = _ => 10 };
         var iterations = new Option<int>("--power-iterations") { Description = "q for --randomized", DefaultValueFactory = _ => 2 };
-        var seed = new Option<ulong>("--seed") { Description = "Seed of the randomized SVD", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the randomized SVD", DefaultValueFactory = _ => 0 };
         var data = new Option<string?>("--data") { Description = "Data set (default: the one the model was trained on)" };
         var plusSparse = new Option<double?>("--plus-sparse") { Description = "Also split W ≈ L + S at each rank (GoDec), S keeping this fraction of the entries (e.g. 0.01)" };
         var plot = new Option<string?>("--plot") { Description = "Write accuracy/error against rank to this PNG, and the spectrum beside it (NAME-spectrum.png)" };

@@ -27,7 +27,7 @@ public static class PruneCommand
         var data = new Option<string?>("--data") { Description = "Data for SNIP/GraSP, evaluation and fine-tuning (default: the model's; 'none' prunes without data)" };
         var format = new Option<string>("--format") { Description = "relative (Deep Compression's relative indices) | csr | dense", DefaultValueFactory = _ => "relative" };
         var bits = new Option<int?>("--bits") { Description = "Relative-index width in bits, 1–8 (default: cheapest per layer)" };
-        var seed = new Option<long>("--seed") { Description = "Seed for random pruning, SNIP/GraSP samples and fine-tuning", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "Seed for random pruning, SNIP/GraSP samples and fine-tuning", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--output", "-o") { Description = "Output: a .csparse file, or .safetensors for a dense file (structured: the smaller model; CNNs: .safetensors, zeros in place)", Required = true };
         var report = new Option<string?>("--report") { Description = "Write the report as JSON here" };
         var json = CliConsole.JsonOption();

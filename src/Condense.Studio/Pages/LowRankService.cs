@@ -155,7 +155,7 @@ internal sealed class LowRankService(ClassifierService classifier, StudioOptions
         return randomized.GetOrAdd(rank, r => new Lazy<Method>(() =>
         {
             var clock = Stopwatch.StartNew();
-            using var approx = RandomizedSvd.Compute(p.Original, r, new RandomizedSvdOptions { Seed = (ulong)options.Seed });
+            using var approx = RandomizedSvd.Compute(p.Original, r, new RandomizedSvdOptions { Seed = options.Seed });
             var ms = clock.Elapsed.TotalMilliseconds;
             return new Method("randomized SVD (p = 10, q = 2)", MeasuredSpectralError(p, approx), approx.RelativeFrobeniusError, ms);
         })).Value;

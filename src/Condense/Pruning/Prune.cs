@@ -43,7 +43,7 @@ public static class Prune
     }
 
     /// <summary>Random pruning of one layer (the baseline).</summary>
-    public static Tensor RandomUnstructured(nn.Module layer, PruningAmount amount, long seed = 0) => Apply(layer, new RandomUnstructured(amount, seed));
+    public static Tensor RandomUnstructured(nn.Module layer, PruningAmount amount, int seed = 0) => Apply(layer, new RandomUnstructured(amount, seed));
 
     /// <summary>Prunes whole rows (<paramref name="dim"/> 0, output neurons) or columns (1) with the lowest L<sub>n</sub> norm.</summary>
     public static Tensor LnStructured(nn.Module layer, PruningAmount amount, double n = 2, int dim = 0) => Apply(layer, new LnStructured(amount, n, dim));

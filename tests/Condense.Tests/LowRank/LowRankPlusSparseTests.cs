@@ -134,7 +134,7 @@ public class LowRankPlusSparseTests
         using var generator = new Generator(4);
         var w = TestMatrices.WithSingularValues(60, 80, TestMatrices.Harmonic(60), seed: 4, dtype: ScalarType.Float32)
             + randn(new long[] { 60, 80 }, generator: generator).pow(3) * 0.01;
-        byte[][] Run(ulong seed)
+        byte[][] Run(int seed)
         {
             var options = new LowRankPlusSparseOptions { Randomized = new RandomizedSvdOptions { Seed = seed } };
             using var split = LowRankPlusSparse.Compute(w, 8, SparseBudget.OfFraction(0.02), options);
