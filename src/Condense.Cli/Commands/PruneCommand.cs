@@ -43,7 +43,6 @@ public static class PruneCommand
             if (OnnxSniffer.LooksLikeOnnx(path)) return onnx.Run(parse, path, parse.GetValue(output)!, parse.GetValue(method)!, parse.GetValue(sparsity),
                 parse.GetResult(sparsity) is { Implicit: false }, parse.GetValue(bits), (int)parse.GetValue(seed), parse.GetValue(json));
             var storage = new SparseStorageOptions { Encoding = ParseFormat(parse.GetValue(format)!), Bits = parse.GetValue(bits) };
-            storage.Validate();
             if (TrainingTimePruning.TryParse(parse.GetValue(method)!, out var during))
                 return PruneDuringTraining.Run(parse, new(path, during, parse.GetValue(sparsity), parse.GetResult(finetune) is { Implicit: false } ? parse.GetValue(finetune) : 10,
                     parse.GetValue(lr), parse.GetValue(data), storage, parse.GetValue(seed), parse.GetValue(output)!, parse.GetValue(report)), parse.GetValue(json));
