@@ -7,7 +7,8 @@ namespace Condense.Tests;
 /// <summary>
 /// Runs the real CLI in-process with captured output. Every successful run with <c>--json</c>
 /// is also held to the JSON casing rule (<see cref="JsonKeys"/>), so each command a test runs
-/// with <c>--json</c> checks that its keys are snake_case.
+/// with <c>--json</c> checks that its keys are snake_case and that its ratios mean compressed ÷
+/// original (<see cref="JsonRatios"/>).
 /// </summary>
 public static class CliHarness
 {
@@ -20,6 +21,7 @@ public static class CliHarness
         if (code == 0 && args.Contains("--json"))
         {
             AssertSnakeCase(args, output);
+            AssertRatios(args, output);
             Dump(args, output);
         }
         return (code, output, stderr.ToString());
@@ -35,6 +37,21 @@ public static class CliHarness
         Directory.CreateDirectory(folder);
         var name = string.Join('-', args.TakeWhile(a => !a.StartsWith('-') && !a.Contains('/') && !a.Contains('.') && !a.Contains(':')).Take(2));
         File.WriteAllText(Path.Combine(folder, $"{name}-{Guid.NewGuid():N}.json"), output);
+    }
+
+    /// <summary>Fails when the command's JSON breaks the one meaning of "ratio" (compressed ÷ original; <see cref="JsonRatios"/>).</summary>
+    static void AssertRatios(string[] args, string output)
+    {
+        IReadOnlyList<string> offences;
+        try
+        {
+            offences = JsonRatios.Offences(output);
+        }
+        catch (JsonException)
+        {
+            return;
+        }
+        Assert.True(offences.Count == 0, $"condense {string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')).Take(2))} --json: {string.Join("; ", offences.Take(5))}");
     }
 
     /// <summary>Fails when the command's JSON has a camelCase or PascalCase key; output that is not one JSON document is left to the test.</summary>

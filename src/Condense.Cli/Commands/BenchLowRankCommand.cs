@@ -71,7 +71,7 @@ public static class BenchLowRankCommand
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
         console.Profile.Width = Math.Max(console.Profile.Width, 200);
         var table = new Table().Title($"Randomized SVD, {n}×{n} float32, 2 threads, best of {reps} (p={options.Oversamples}, q={options.PowerIterations}, {options.Normalizer})");
-        foreach (var h in new[] { "matrix", "r", "Condense s", "torch lowrank s", "ratio", "Condense spec. err", "torch spec. err", "optimal σ_{r+1}/σ_1", "TorchSharp full SVD s", "torch full SVD s", "target" })
+        foreach (var h in new[] { "matrix", "r", "Condense s", "torch lowrank s", "time ratio", "Condense spec. err", "torch spec. err", "optimal σ_{r+1}/σ_1", "TorchSharp full SVD s", "torch full SVD s", "target" })
             table.AddColumn(h);
         foreach (var row in document["runs"]!.AsArray().Select(x => x!.AsObject()))
         {

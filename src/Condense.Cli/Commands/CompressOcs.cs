@@ -28,7 +28,7 @@ static class CompressOcs
             CliConsole.WriteJson(parse, report);
             return 0;
         }
-        var table = new Table().Title($"{Path.GetFileName(inPath)}: relative output error per layer on {report.HeldOutSamples} held-out samples, OCS expand ratio {report.Ratio}")
+        var table = new Table().Title($"{Path.GetFileName(inPath)}: relative output error per layer on {report.HeldOutSamples} held-out samples, OCS expand ratio {report.ExpandRatio}")
             .AddColumns("layer", "bits", "rows×cols", "splits", "plain", "clipped", "clip/max", "OCS", "OCS + clip");
         foreach (var l in report.Layers)
             table.AddRow(Markup.Escape(l.Layer), l.Bits.ToString(), "", l.Splits.ToString(), l.Plain.ToString("F4"), l.Clipped.ToString("F4"),

@@ -23,7 +23,7 @@ public static class DeepCompressCommand
         var pruneEpochs = new Option<int>("--prune-epochs") { Description = "Retraining epochs after each pruning step", DefaultValueFactory = _ => 2 };
         var shareEpochs = new Option<int>("--share-epochs") { Description = "Centroid fine-tuning epochs", DefaultValueFactory = _ => 2 };
         var data = new Option<string?>("--data") { Description = "Data set (default: the model's)" };
-        var seed = new Option<long>("--seed") { Description = "Seed for retraining", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "Seed for retraining", DefaultValueFactory = _ => 0 };
         var json = CliConsole.JsonOption();
         var command = new Command("deep-compress", "Deep Compression: prune, share weights, Huffman-code; size and accuracy after each stage.")
         {
@@ -67,14 +67,14 @@ public static class DeepCompressCommand
                 });
                 return result.Verified ? 0 : 1;
             }
-            var stages = new Table().AddColumns("stage", "bytes", "ratio", "test accuracy");
-            foreach (var s in result.Stages) stages.AddRow(s.Stage, s.Bytes.ToString("N0"), $"{s.Ratio:F1}×", s.Accuracy.ToString("P2"));
+            var stages = new Table().AddColumns("stage", "bytes", "× smaller", "test accuracy");
+            foreach (var s in result.Stages) stages.AddRow(s.Stage, s.Bytes.ToString("N0"), $"{s.TimesSmaller:F1}×", s.Accuracy.ToString("P2"));
             console.Write(stages);
             var layers = new Table().AddColumns("layer", "shape", "kept", "entries", "bits", "bytes");
             foreach (var l in result.Layers)
                 layers.AddRow(l.Name, $"{l.Rows}×{l.Columns}", $"{l.NonZeros:N0} ({l.Density:P1})", l.Entries.ToString("N0"), l.Bits.ToString(), l.ContainerBytes.ToString("N0"));
             console.Write(layers);
-            console.WriteLine($"Wrote {outPath} ({new FileInfo(outPath).Length:N0} bytes, {result.Final.Ratio:F1}× smaller than float32); decoding reproduces the model's weights exactly: {(result.Verified ? "yes" : "NO")}.");
+            console.WriteLine($"Wrote {outPath} ({new FileInfo(outPath).Length:N0} bytes, {result.Final.TimesSmaller:F1}× smaller than float32); decoding reproduces the model's weights exactly: {(result.Verified ? "yes" : "NO")}.");
             console.WriteLine($"Accuracy {result.Dense.Accuracy:P2} → {result.Final.Accuracy:P2} ({100 * (result.Final.Accuracy - result.Dense.Accuracy):+0.00;-0.00} points).");
             console.WriteLine($"ONNX: {onnx.Path} ({onnx.Bytes:N0} bytes, sparse k-means encoding, runs in ONNX Runtime; largest output difference from the decoded model {onnx.WorstAbs:G3}).");
             return result.Verified ? 0 : 1;

@@ -32,9 +32,9 @@ public static class DemoCommand
                 CliConsole.WriteJson(parse, result);
                 return 0;
             }
-            var table = new Table().AddColumns("model", "method", "setting", "bytes", "ratio", "accuracy / MSE", "output error", "file");
+            var table = new Table().AddColumns("model", "method", "setting", "bytes", "× smaller", "accuracy / MSE", "output error", "file");
             foreach (var r in result.Rows)
-                table.AddRow(r.Model, Markup.Escape(r.Method), Markup.Escape(r.Setting), r.Bytes.ToString("N0"), $"{r.Ratio:F1}×",
+                table.AddRow(r.Model, Markup.Escape(r.Method), Markup.Escape(r.Setting), r.Bytes.ToString("N0"), $"{r.TimesSmaller:F1}×",
                     r.Accuracy is { } a ? a.ToString("P2") : r.Mse!.Value.ToString("F5"), r.OutputError.ToString("G3"), Markup.Escape(r.File));
             console.Write(table);
             console.MarkupLineInterpolated($"Report: [bold]{Path.Combine(folder, "report.html")}[/] ({result.Seconds:F0} s)");

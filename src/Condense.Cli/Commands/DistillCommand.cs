@@ -10,7 +10,7 @@ namespace Condense.Cli.Commands;
 /// <summary><c>condense distill</c>: does a teacher make a small student more accurate? Trains the student alone and with the teacher over several seeds.</summary>
 public static class DistillCommand
 {
-    static (MlpModel Net, ModelCard Card) TrainTeacher(string dataName, long seed)
+    static (MlpModel Net, ModelCard Card) TrainTeacher(string dataName, int seed)
     {
         var (train, test) = DataSets.Load(dataName);
         var options = TrainingOptions.For(ModelKind.Classifier) with { Seed = seed };
@@ -30,7 +30,7 @@ public static class DistillCommand
         var seeds = new Option<int>("--seeds") { Description = "Seeds to repeat the comparison over", DefaultValueFactory = _ => 5 };
         var epochs = new Option<int>("--epochs") { Description = "Student training epochs, both runs", DefaultValueFactory = _ => DistillationRecipe.StudentTraining.Epochs };
         var gamma = new Option<double>("--gamma") { Description = "StepLR decay of the learning rate per epoch, (0, 1]; both runs", DefaultValueFactory = _ => DistillationRecipe.StudentTraining.StepGamma ?? 1 };
-        var seed = new Option<long>("--seed") { Description = "First seed", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "First seed", DefaultValueFactory = _ => 0 };
         var data = new Option<string?>("--data") { Description = "Data set (default: the teacher's)" };
         var dataFree = new Option<bool>("--data-free") { Description = "Also distil without any training image: a generator trained against the teacher and student" };
         var recipe = new Option<string>("--recipe") { Description = "--data-free: adversarial (Micaelli & Storkey, Fang et al.; default) or dafl (Chen et al.)", DefaultValueFactory = _ => "adversarial" };

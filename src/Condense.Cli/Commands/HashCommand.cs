@@ -25,7 +25,7 @@ public static class HashCommand
         var data = new Option<string>("--data") { Description = "mnist10k | fashion", DefaultValueFactory = _ => DataSets.Mnist10k };
         var epochs = new Option<int>("--epochs") { Description = "Training epochs for every network", DefaultValueFactory = _ => 5 };
         var dropout = new Option<double>("--dropout") { Description = "Dropout after hidden layers, same for every network", DefaultValueFactory = _ => 0.2 };
-        var seed = new Option<long>("--seed") { Description = "Seed for hashes, initial weights and shuffling", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "Seed for hashes, initial weights and shuffling", DefaultValueFactory = _ => 0 };
         var json = CliConsole.JsonOption();
         var command = new Command("hash", "Train a HashedNets network and compare it with an equal-size dense network and an equal-size low-rank one.")
         {

@@ -24,7 +24,7 @@ public static class LotteryCommand
         var limit = new Option<int?>("--train-limit") { Description = "Use only the first N training digits (quick runs)" };
         var noControl = new Option<bool>("--no-control") { Description = "Skip the random re-initialisation control (halves the time)" };
         var data = new Option<string>("--data") { Description = "mnist10k | fashion", DefaultValueFactory = _ => DataSets.Mnist10k };
-        var seed = new Option<long>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 0 };
         var report = new Option<string?>("--report") { Description = "Write the rounds as JSON here" };
         var ticketOut = new Option<string?>("--output", "-o") { Description = "Write the last round's ticket here (.safetensors; a model file condense eval reads)" };
         var json = CliConsole.JsonOption();
@@ -36,7 +36,7 @@ public static class LotteryCommand
         {
             var name = parse.GetValue(model)!;
             ModelKind kind = ModelKind.Classifier;
-            Func<long, CondenseModel>? create = null;
+            Func<int, CondenseModel>? create = null;
             var training = new TrainingOptions();
             var dataSet = parse.GetValue(data)!;
             if (Condense.Models.Cnn.CnnModelFile.IsCnnFile(name))

@@ -27,7 +27,7 @@ public static class LowRankCommand
         var randomized = new Option<bool>("--randomized") { Description = "Randomized SVD (p oversamples, q power iterations) instead of the exact SVD" };
         var oversamples = new Option<int>("--oversamples") { Description = "p for --randomized", DefaultValueFactory = _ => 10 };
         var iterations = new Option<int>("--power-iterations") { Description = "q for --randomized", DefaultValueFactory = _ => 2 };
-        var seed = new Option<ulong>("--seed") { Description = "Seed of the randomized SVD", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the randomized SVD", DefaultValueFactory = _ => 0 };
         var data = new Option<string?>("--data") { Description = "Data set (default: the one the model was trained on)" };
         var plusSparse = new Option<double?>("--plus-sparse") { Description = "Also split W ≈ L + S at each rank (GoDec), S keeping this fraction of the entries (e.g. 0.01)" };
         var plot = new Option<string?>("--plot") { Description = "Write accuracy/error against rank to this PNG, and the spectrum beside it (NAME-spectrum.png)" };
@@ -107,11 +107,11 @@ public static class LowRankCommand
         var first = sweep.Points.Select(p => p.PlusSparse).OfType<LowRankPlusSparsePoint>().FirstOrDefault();
         if (first is null) yield break;
         yield return $"r + S: W ≈ L + S by GoDec ({sweep.Method} SVD), S holding {budget} of the weights ({first.SparseCount.ToString("N0", CultureInfo.InvariantCulture)} entries); "
-            + "parameters r(m + n) + s; ratio by bytes, each entry of S a value and an int32 index";
+            + "parameters r(m + n) + s; × smaller by bytes, each entry of S a value and an int32 index";
         foreach (var p in sweep.Points)
             if (p.PlusSparse is { } s)
                 yield return $"r = {p.Rank.ToString(CultureInfo.InvariantCulture)} + S: {s.StorageBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes; "
-                    + $"{s.CompactStorageBytes.ToString("N0", CultureInfo.InvariantCulture)} with relative indices (ratio {s.CompactCompressionRatio.ToString("F2", CultureInfo.InvariantCulture)}); "
+                    + $"{s.CompactStorageBytes.ToString("N0", CultureInfo.InvariantCulture)} with relative indices ({s.CompactTimesSmaller.ToString("F2", CultureInfo.InvariantCulture)}× smaller); "
                     + $"{s.Iterations.ToString(CultureInfo.InvariantCulture)} GoDec iterations{(s.Converged ? "" : " (iteration limit reached)")}; "
                     + $"the same bytes as plain rank {s.EqualStorageRank.ToString(CultureInfo.InvariantCulture)}: rel. Frobenius err "
                     + $"{s.EqualStorageRelativeFrobeniusError.ToString("F4", CultureInfo.InvariantCulture)} vs {s.RelativeFrobeniusError.ToString("F4", CultureInfo.InvariantCulture)}";

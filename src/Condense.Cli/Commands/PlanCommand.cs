@@ -18,7 +18,7 @@ public static class PlanCommand
     {
         var model = new Argument<string>("model") { Description = "An ONNX model, or a classifier written by 'condense train' (.safetensors); recognised by content" };
         var size = new Option<string?>("--target-size") { Description = "Budget for the container, e.g. 50KB, 180000, 1.5MB" };
-        var ratio = new Option<double?>("--target-ratio") { Description = "Budget as float32 bytes ÷ container bytes, e.g. 40" };
+        var ratio = new Option<double?>("--target-times-smaller") { Description = "Budget as float32 bytes ÷ container bytes (how many times smaller), e.g. 40" };
         var maxDrop = new Option<double?>("--max-accuracy-drop") { Description = "Accuracy loss (points) the final model may have; reported as met or not" };
         var calibration = new Option<int>("--calibration") { Description = "Training images held back to measure sensitivity", DefaultValueFactory = _ => 1000 };
         var pruneSteps = new Option<int>("--prune-steps") { Description = "Pruning steps when applying", DefaultValueFactory = _ => 2 };
@@ -36,8 +36,8 @@ public static class PlanCommand
             if (Formats.Onnx.OnnxSniffer.LooksLikeOnnx(parse.GetValue(model)!)) return PlanOnnx.Run(parse, parse.GetValue(model)!, parse.GetValue(json));
             var sizeText = parse.GetValue(size);
             var ratioValue = parse.GetValue(ratio);
-            if ((sizeText is null) == (ratioValue is null)) throw new CondenseException("plan: give exactly one of --target-size and --target-ratio");
-            var budget = sizeText is not null ? SizeBudget.ParseSize(sizeText) : SizeBudget.FromRatio(ratioValue!.Value);
+            if ((sizeText is null) == (ratioValue is null)) throw new CondenseException("plan: give exactly one of --target-size and --target-times-smaller");
+            var budget = sizeText is not null ? SizeBudget.ParseSize(sizeText) : SizeBudget.FromTimesSmaller(ratioValue!.Value);
             var calibrationCount = parse.GetValue(calibration);
             var path = parse.GetValue(model)!;
             var (net, card) = ModelFile.Load(path);
@@ -91,7 +91,7 @@ public static class PlanCommand
                 predictedAccuracy = r.Plan.PredictedAccuracy,
                 oneShotAccuracy = r.OneShot,
                 bytes = r.Result.Final.Bytes,
-                ratio = r.Result.Final.Ratio,
+                timesSmaller = r.Result.Final.TimesSmaller,
                 meetsBudget = r.Result.Final.Bytes <= budgetBytes,
                 stages = r.Result.Stages,
                 accuracy = r.Result.Final.Accuracy,
@@ -107,10 +107,10 @@ public static class PlanCommand
                 });
                 return 0;
             }
-            var table = new Table().AddColumns("plan", "layers", "predicted bytes", "bytes", "ratio", "predicted acc. (calib.)", "one-shot acc. (calib.)", "fine-tuned acc. (test)", "drop (points)");
+            var table = new Table().AddColumns("plan", "layers", "predicted bytes", "bytes", "× smaller", "predicted acc. (calib.)", "one-shot acc. (calib.)", "fine-tuned acc. (test)", "drop (points)");
             foreach (var r in rows)
                 table.AddRow(r.Plan.Name, Markup.Escape(string.Join("; ", r.Plan.Layers.Select(l => $"{l.Layer} {l.Setting}"))), r.Plan.PredictedBytes.ToString("N0"),
-                    r.Result.Final.Bytes.ToString("N0"), $"{r.Result.Final.Ratio:F1}×", r.Plan.PredictedAccuracy.ToString("P2"), r.OneShot.ToString("P2"),
+                    r.Result.Final.Bytes.ToString("N0"), $"{r.Result.Final.TimesSmaller:F1}×", r.Plan.PredictedAccuracy.ToString("P2"), r.OneShot.ToString("P2"),
                     r.Result.Final.Accuracy.ToString("P2"), (100 * (denseTest - r.Result.Final.Accuracy)).ToString("F2"));
             console.Write(table);
             console.WriteLine($"Budget {budgetBytes:N0} bytes ({(double)denseBytes / budgetBytes:F1}× of {denseBytes:N0}); dense test accuracy {denseTest:P2}.");

@@ -27,7 +27,7 @@ public static class PruneCommand
         var data = new Option<string?>("--data") { Description = "Data for SNIP/GraSP, evaluation and fine-tuning (default: the model's; 'none' prunes without data)" };
         var format = new Option<string>("--format") { Description = "relative (Deep Compression's relative indices) | csr | dense", DefaultValueFactory = _ => "relative" };
         var bits = new Option<int?>("--bits") { Description = "Relative-index width in bits, 1–8 (default: cheapest per layer)" };
-        var seed = new Option<long>("--seed") { Description = "Seed for random pruning, SNIP/GraSP samples and fine-tuning", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "Seed for random pruning, SNIP/GraSP samples and fine-tuning", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--output", "-o") { Description = "Output: a .csparse file, or .safetensors for a dense file (structured: the smaller model; CNNs: .safetensors, zeros in place)", Required = true };
         var report = new Option<string?>("--report") { Description = "Write the report as JSON here" };
         var json = CliConsole.JsonOption();
@@ -43,7 +43,6 @@ public static class PruneCommand
             if (OnnxSniffer.LooksLikeOnnx(path)) return onnx.Run(parse, path, parse.GetValue(output)!, parse.GetValue(method)!, parse.GetValue(sparsity),
                 parse.GetResult(sparsity) is { Implicit: false }, parse.GetValue(bits), (int)parse.GetValue(seed), parse.GetValue(json));
             var storage = new SparseStorageOptions { Encoding = ParseFormat(parse.GetValue(format)!), Bits = parse.GetValue(bits) };
-            storage.Validate();
             if (TrainingTimePruning.TryParse(parse.GetValue(method)!, out var during))
                 return PruneDuringTraining.Run(parse, new(path, during, parse.GetValue(sparsity), parse.GetResult(finetune) is { Implicit: false } ? parse.GetValue(finetune) : 10,
                     parse.GetValue(lr), parse.GetValue(data), storage, parse.GetValue(seed), parse.GetValue(output)!, parse.GetValue(report)), parse.GetValue(json));

@@ -15,7 +15,7 @@ namespace Condense.Cli.Commands;
 public static class PruneDuringTraining
 {
     /// <summary>What <c>prune</c> parsed, for these methods.</summary>
-    public sealed record Request(string Model, TrainingTimeMethod Method, double Sparsity, int Epochs, double LearningRate, string? Data, SparseStorageOptions Storage, long Seed, string Output, string? Report);
+    public sealed record Request(string Model, TrainingTimeMethod Method, double Sparsity, int Epochs, double LearningRate, string? Data, SparseStorageOptions Storage, int Seed, string Output, string? Report);
 
     /// <summary>The report, snake_case in JSON.</summary>
     public sealed record Report(string Model, string Method, string Data, double Sparsity, IReadOnlyList<LayerDensity> Layers, double? DenseAccuracy, double? PrunedAccuracy,

@@ -73,15 +73,15 @@ public static class QuantizeCommand
         var console = CliConsole.For(parse);
         console.Profile.Width = Math.Max(console.Profile.Width, 170);   // redirected output defaults to 80 columns
         var table = new Table().Title($"{r.Model} → {r.Output}: {r.Method} {r.Bits}-bit {r.Granularity}");
-        foreach (var h in new[] { "layer", "quantizer", "levels", "bytes before", "bytes after", "ratio", "‖W−Q‖₁/‖W‖₁", "cond₁", "bound", "measured (mean / max)" })
+        foreach (var h in new[] { "layer", "quantizer", "levels", "bytes before", "bytes after", "× smaller", "‖W−Q‖₁/‖W‖₁", "cond₁", "bound", "measured (mean / max)" })
             table.AddColumn(h);
         foreach (var l in r.Layers)
             table.AddRow(
-                l.Name, l.Quantizer, l.Levels.ToString(), l.BytesBefore.ToString(), l.BytesAfter.ToString(), $"{l.Ratio:F2}×",
+                l.Name, l.Quantizer, l.Levels.ToString(), l.BytesBefore.ToString(), l.BytesAfter.ToString(), $"{l.TimesSmaller:F2}×",
                 $"{l.RelativeOneNormError:G3}", $"{l.Cond1:G4}", $"{l.Bound:G3}", $"{l.MeasuredOutputErrorMean:G3} / {l.MeasuredOutputErrorMax:G3}");
         console.Write(table);
         var w = parse.InvocationConfiguration.Output;
-        w.WriteLine($"parameters: {r.ParameterBytesBefore} bytes → {r.TensorBytesAfter} bytes stored ({r.Ratio:F2}×); file {r.FileBytesBefore} → {r.FileBytesAfter} bytes; max cond₁ {r.MaxCond1:G4}");
+        w.WriteLine($"parameters: {r.ParameterBytesBefore} bytes → {r.TensorBytesAfter} bytes stored ({r.TimesSmaller:F2}× smaller); file {r.FileBytesBefore} → {r.FileBytesAfter} bytes; max cond₁ {r.MaxCond1:G4}");
         if (r.AccuracyBefore is { } ab && r.AccuracyAfter is { } aa)
             w.WriteLine($"accuracy: {ab:P2} → {aa:P2} ({(aa - ab) * 100:+0.00;-0.00} points)");
         else

@@ -48,7 +48,7 @@ static class QuantizeOcs
         {
             CliConsole.WriteJson(parse, new
             {
-                model = modelPath, output = outPath, data = dataName, bits, ratio, samples = Math.Min(samples, test.Count), layers = rows,
+                model = modelPath, output = outPath, data = dataName, bits, expand_ratio = ratio, samples = Math.Min(samples, test.Count), layers = rows,
                 accuracy = new { fp32 = accuracy[4], plain = accuracy[0], clipped = accuracy[1], ocs = accuracy[2], ocs_clipped = accuracy[3] },
             });
             return 0;

@@ -24,7 +24,7 @@ public static class StudyPruningCommand
         var epochs = new Option<int?>("--epochs") { Description = "Epochs of dense training (default 5)" };
         var finetune = new Option<int?>("--finetune-epochs") { Description = "Fine-tuning epochs per point (default 2; 0 = none)" };
         var quick = new Option<bool>("--quick") { Description = "LeNet-300-100 on 2,000 digits, 3 sparsities, 1 fine-tuning epoch: a minute, not an hour" };
-        var seed = new Option<long>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--output", "-o") { Description = "Folder for pruning-study.json and the plots", DefaultValueFactory = _ => "study-pruning" };
         var json = CliConsole.JsonOption();
         var command = new Command("pruning", "Sweep pruning methods × sparsities: accuracy, fine-tuning, layer collapse.")

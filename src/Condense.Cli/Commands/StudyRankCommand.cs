@@ -20,7 +20,7 @@ public static class StudyRankCommand
     {
         var data = new Option<string>("--data") { Description = "Comma-separated data sets: mnist10k, fashion, or 'all' (mnist10k, and fashion when installed)", DefaultValueFactory = _ => DataSets.Mnist10k };
         var epochs = new Option<int?>("--epochs") { Description = "Epochs for every recipe (default: baseline 5, L2 20, L1 10)" };
-        var seed = new Option<long>("--seed") { Description = "Seed of every training run", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "Seed of every training run", DefaultValueFactory = _ => 0 };
         var sweepRanks = new Option<string>("--sweep-ranks") { Description = "Ranks at which the baseline's fc2 is truncated", DefaultValueFactory = _ => "10,25,50,75,100,150,200,400" };
         var factorizedRank = new Option<int>("--factorized-rank") { Description = "Also train fc2 as U·V of this rank from the start and compare with SVD after training (0: skip)", DefaultValueFactory = _ => 50 };
         var plot = new Option<string?>("--plot") { Description = "Write effective rank per epoch to this PNG (and NAME-accuracy.png, NAME-spectrum.png beside it)" };

@@ -54,7 +54,7 @@ public static class StudySurveyCommands
         var sparsities = new Option<string?>("--sparsities") { Description = $"Comma-separated sparsities or neuron shares (default {string.Join(",", sparsityDefault ?? [0.5, 0.8, 0.9])}; vd ignores it)" };
         var limit = new Option<int?>("--train-limit") { Description = "Train on the first N examples only" };
         var quick = new Option<bool>("--quick") { Description = "2,000 training digits, 3 dense epochs, 2 fine-tuning epochs (vd: 15 epochs): seconds, not minutes" };
-        var seed = new Option<long>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--output", "-o") { Description = "Folder for the JSON and the model files", DefaultValueFactory = _ => $"study-{name}" };
         var json = CliConsole.JsonOption();
         var command = new Command(name, description) { model, data, epochs, finetune, vdEpochs, anneal, klWeight, vdGamma, vdSigmaRate, vdTune, vdSparsity, vdThreshold, vdGroups, ramp, sparsities, limit, quick, seed, output, json };

@@ -23,7 +23,7 @@ public static class TensorTrainCommand
         var rank = new Option<int>("--rank") { Description = "Inner TT-rank r (ranks 1, r, …, r, 1)", DefaultValueFactory = _ => 12 };
         var epochs = new Option<int>("--epochs") { Description = "Fine-tuning epochs of the whole network with the layer in TT format (0: TT-SVD only)", DefaultValueFactory = _ => 2 };
         var rate = new Option<double>("--learning-rate") { Description = "Fine-tuning learning rate (Adam)", DefaultValueFactory = _ => 1e-3 };
-        var seed = new Option<long>("--seed") { Description = "Seed of the fine-tuning", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the fine-tuning", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--output", "-o") { Description = "Network to write (.safetensors: dense layers and TT cores)", Required = true };
         var json = CliConsole.JsonOption();
         var command = new Command("tensor-train", "Put one layer of a trained classifier in tensor-train format, fine-tune it, and write the network.")

@@ -22,7 +22,7 @@ public static class TrainCommand
         var l1 = new Option<double>("--l1") { Description = "L1 penalty on weights", DefaultValueFactory = _ => 0 };
         var l2 = new Option<double>("--l2") { Description = "L2 penalty on weights", DefaultValueFactory = _ => 0 };
         var shift = new Option<int>("--shift") { Description = "Augment: shift every training image by a random offset of up to this many pixels, 0–8 (0: off)", DefaultValueFactory = _ => 0 };
-        var seed = new Option<long>("--seed") { Description = "Random seed (same seed, same bytes)", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "Random seed (same seed, same bytes)", DefaultValueFactory = _ => 0 };
         var config = new Option<string?>("--config") { Description = $"vgg: its configuration (default {Condense.Models.Cnn.VggNet.DefaultConfig}); resnet: its width (default 8)" };
         var output = new Option<string>("--output", "-o") { Description = "Where to write the model (.safetensors)", Required = true };
         var json = CliConsole.JsonOption();

@@ -55,7 +55,7 @@ public static class DemoReport
             {
                 var r = rows[i];
                 var quality = classifier ? r.Accuracy!.Value.ToString("P2", inv) : r.Mse!.Value.ToString("F5", inv);
-                h.Append(inv, $"<tr{(front.Contains(i) ? " class=\"front\"" : "")}><td>{E(r.Method)}</td><td class=\"l\">{E(r.Setting)}</td><td>{r.Bytes:N0}</td><td>{r.Ratio:F1}×</td><td>{quality}</td><td>{r.OutputError:G3}</td><td>{E(r.Runtime)}</td><td class=\"l\"><code>{E(r.File)}</code></td></tr>");
+                h.Append(inv, $"<tr{(front.Contains(i) ? " class=\"front\"" : "")}><td>{E(r.Method)}</td><td class=\"l\">{E(r.Setting)}</td><td>{r.Bytes:N0}</td><td>{r.TimesSmaller:F1}×</td><td>{quality}</td><td>{r.OutputError:G3}</td><td>{E(r.Runtime)}</td><td class=\"l\"><code>{E(r.File)}</code></td></tr>");
             }
             h.Append("</table>");
             if (model is "classifier" or "autoencoder")   // the CNN sections (cnn-…) are a few rows: the table says it all

@@ -23,7 +23,7 @@ public static class ImageReportView
                 k = result.RequestedColors, paletteColors = result.Palette.Count, seed = request.Seed, init,
                 iterations = result.Iterations, meanError = result.MeanError, maxError = result.MaxError,
                 rawRgbBytes = sizes.RawRgbBytes, paletteBytes = sizes.PaletteBytes, bitsPerIndex = sizes.BitsPerIndex,
-                packedBytes = sizes.PackedBytes, pngBytes = sizes.FileBytes, packedRatio = sizes.PackedRatio, pngRatio = sizes.FileRatio,
+                packedBytes = sizes.PackedBytes, pngBytes = sizes.FileBytes, packedTimesSmaller = sizes.PackedTimesSmaller, pngTimesSmaller = sizes.FileTimesSmaller,
                 seconds = report.Seconds, output = request.Output, errorMap = request.ErrorMap, errorMapBytes = report.ErrorMapBytes,
                 palette = result.Palette.Select(c => c.ToString()).ToArray(),
             }, CliConsole.SnakeJson));
@@ -36,8 +36,8 @@ public static class ImageReportView
         table.AddRow("mean error Σ|W−Q| (0…765)", result.MeanError.ToString("F3", Inv));
         table.AddRow("largest error", result.MaxError.ToString(Inv));
         table.AddRow("raw RGB bytes", sizes.RawRgbBytes.ToString("N0", Inv));
-        table.AddRow($"palette + {sizes.BitsPerIndex}-bit indices bytes", $"{sizes.PackedBytes.ToString("N0", Inv)} ({sizes.PackedRatio.ToString("F1", Inv)}×)");
-        table.AddRow($"indexed PNG bytes (bit depth {IndexedPngWriter.BitDepthFor(result.Palette.Count)})", $"{sizes.FileBytes!.Value.ToString("N0", Inv)} ({sizes.FileRatio!.Value.ToString("F1", Inv)}×)");
+        table.AddRow($"palette + {sizes.BitsPerIndex}-bit indices bytes", $"{sizes.PackedBytes.ToString("N0", Inv)} ({sizes.PackedTimesSmaller.ToString("F1", Inv)}× smaller)");
+        table.AddRow($"indexed PNG bytes (bit depth {IndexedPngWriter.BitDepthFor(result.Palette.Count)})", $"{sizes.FileBytes!.Value.ToString("N0", Inv)} ({sizes.FileTimesSmaller!.Value.ToString("F1", Inv)}× smaller)");
         table.AddRow("quantize seconds", report.Seconds.ToString("F3", Inv));
         ConsoleFor(stdout).Write(table);
         if (request.Output is not null) stdout.WriteLine($"wrote {request.Output} ({report.PngBytes} bytes)");

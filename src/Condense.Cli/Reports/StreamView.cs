@@ -64,6 +64,7 @@ internal static class StreamView
         processed_bytes = r.ProcessedBytes,
         output_bytes = r.OutputBytes,
         ratio = r.Ratio,
+        times_smaller = r.TimesSmaller,
         seconds = r.Seconds,
         mb_per_s = r.MegabytesPerSecond,
         cpu_percent = r.CpuPercent,
@@ -73,9 +74,9 @@ internal static class StreamView
 
     internal static Table Table(IEnumerable<StreamReport> reports)
     {
-        var table = new Table().AddColumns("method", "in GB", "out GB", "ratio", "done GB", "s", "MB/s", "CPU%", "MB/CPUs");
+        var table = new Table().AddColumns("method", "in GB", "out GB", "× smaller", "done GB", "s", "MB/s", "CPU%", "MB/CPUs");
         foreach (var r in reports)
-            table.AddRow(r.Method, (r.InputBytes / 1e9).ToString("F2"), (r.OutputBytes / 1e9).ToString("F2"), r.Ratio.ToString("F2") + "×",
+            table.AddRow(r.Method, (r.InputBytes / 1e9).ToString("F2"), (r.OutputBytes / 1e9).ToString("F2"), r.TimesSmaller.ToString("F2") + "×",
                 (r.ProcessedBytes / 1e9).ToString("F2"), r.Seconds.ToString("F1"), r.MegabytesPerSecond.ToString("F0"), r.CpuPercent.ToString("F0"), r.MegabytesPerCpuSecond.ToString("F0"));
         return table;
     }

@@ -36,7 +36,7 @@ internal sealed class LowRankService(ClassifierService classifier, StudioOptions
 
     /// <summary>One rank's figures; <see cref="Accuracy"/> is null while the background has not reached r (<see cref="Solved"/> ranks done).</summary>
     public sealed record Answer(int Rank, int MaxRank, long Rows, long Cols, double[] Spectrum, double EffectiveRank,
-        double FullAccuracy, double? Accuracy, IReadOnlyList<CurvePoint> Curve, long Parameters, double CompressionRatio,
+        double FullAccuracy, double? Accuracy, IReadOnlyList<CurvePoint> Curve, long Parameters, double TimesSmaller,
         bool Compresses, Method Exact, double ExactSvdMilliseconds, int Solved);
 
     sealed record Prepared(MlpModel Model, Dataset Test, Tensor Original, SingularValueDecomposition Svd, double[] Spectrum,
@@ -155,7 +155,7 @@ internal sealed class LowRankService(ClassifierService classifier, StudioOptions
         return randomized.GetOrAdd(rank, r => new Lazy<Method>(() =>
         {
             var clock = Stopwatch.StartNew();
-            using var approx = RandomizedSvd.Compute(p.Original, r, new RandomizedSvdOptions { Seed = (ulong)options.Seed });
+            using var approx = RandomizedSvd.Compute(p.Original, r, new RandomizedSvdOptions { Seed = options.Seed });
             var ms = clock.Elapsed.TotalMilliseconds;
             return new Method("randomized SVD (p = 10, q = 2)", MeasuredSpectralError(p, approx), approx.RelativeFrobeniusError, ms);
         })).Value;

@@ -34,7 +34,7 @@ public sealed record DeepCompressionOptions
     public double ShareLearningRate { get; init; } = 1e-4;
 
     /// <summary>Seed for k-means initialisation and retraining order: the same seed gives the same file.</summary>
-    public long Seed { get; init; }
+    public int Seed { get; init; }
 
     /// <summary>The sparsity for layer <paramref name="layer"/>: the last listed value repeats for deeper layers, so one value sets them all.</summary>
     public double SparsityOf(int layer) => Sparsity[Math.Min(layer, Sparsity.Count - 1)];

@@ -121,7 +121,7 @@ public static class DeepCompressionPipeline
         return new DeepCompressionResult(stages, layerReports, encoded, verified);
     }
 
-    static TrainingOptions Retraining(int epochs, double rate, long seed) =>
+    static TrainingOptions Retraining(int epochs, double rate, int seed) =>
         new() { Epochs = epochs, LearningRate = rate, StepGamma = 0.7, Seed = seed };
 
     /// <summary>Stored entries for a pruned matrix: non-zeros plus the fillers long gaps need, plus the tail entry.</summary>

@@ -66,7 +66,7 @@ public sealed record DataFreeOptions
     public double Temperature { get; init; } = 1;
 
     /// <summary>Seed of the generator's noise and both networks' initialisation: the same seed gives the same student.</summary>
-    public long Seed { get; init; }
+    public int Seed { get; init; }
 
     /// <summary>Throws a <see cref="CondenseException"/> quoting the first out-of-range setting, before any training starts.</summary>
     public void Validate()

@@ -4,7 +4,7 @@ using Condense.Models;
 namespace Condense.Distillation;
 
 /// <summary>One seed of a <see cref="DistillationStudy"/>: the same student trained alone and with the teacher.</summary>
-internal sealed record DistillationSeed(long Seed, double Alone, double Distilled)
+internal sealed record DistillationSeed(int Seed, double Alone, double Distilled)
 {
     public double Gain => Distilled - Alone;
 }

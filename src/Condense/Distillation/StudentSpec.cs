@@ -54,7 +54,7 @@ public sealed record StudentSpec(IReadOnlyList<int> Sizes, double? HashFactor = 
     }
 
     /// <summary>A fresh student with weights seeded by <paramref name="seed"/>.</summary>
-    public CondenseModel Create(long seed, Normalization? normalization = null)
+    public CondenseModel Create(int seed, Normalization? normalization = null)
     {
         if (Cnn is { } name)
         {

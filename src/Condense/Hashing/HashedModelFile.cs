@@ -65,7 +65,8 @@ public static class HashedModelFile
                     : throw new InvalidFileException(path, $"unknown hash reduction '{Get("hashing.reduction")}'"),
                 Variant = Enum.TryParse<HashingVariant>(Get("hashing.variant"), out var v) && Enum.IsDefined(v) ? v
                     : throw new InvalidFileException(path, $"unknown hashing variant '{Get("hashing.variant")}'"),
-                Seed = long.Parse(Get("hashing.seed"), NumberStyles.Integer, CultureInfo.InvariantCulture),
+                Seed = int.TryParse(Get("hashing.seed"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seed) ? seed
+                    : throw new InvalidFileException(path, $"hashing.seed '{Get("hashing.seed")}' is not a 32-bit integer"),
                 SeparateBuckets = metadata.GetValueOrDefault("hashing.buckets", "shared") switch
                 {
                     "shared" => false,

@@ -28,7 +28,7 @@ public sealed record HashingOptions
     public bool SeparateBuckets { get; init; }
 
     /// <summary>Seeds the hash functions (and nothing else; weight init follows TorchSharp's seed).</summary>
-    public long Seed { get; init; }
+    public int Seed { get; init; }
 
     /// <summary>Throws a <see cref="CondenseException"/> quoting the first out-of-range setting, before any layer is built.</summary>
     public void Validate()

@@ -34,6 +34,6 @@ public readonly record struct WeightHash(ulong Seed, int Buckets)
     }
 
     /// <summary>The seed of hash function <paramref name="k"/> of layer <paramref name="layer"/> under a model seed.</summary>
-    public static ulong SeedFor(long modelSeed, int layer, int k) =>
+    public static ulong SeedFor(int modelSeed, int layer, int k) =>
         Mix(Mix((ulong)modelSeed) ^ ((ulong)(uint)layer << 16) ^ (uint)k);
 }

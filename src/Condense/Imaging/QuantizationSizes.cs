@@ -14,11 +14,11 @@ public sealed record QuantizationSizes(long RawRgbBytes, long PaletteBytes, int 
     /// <summary>Palette plus packed indices: the weight-sharing form's size.</summary>
     public long PackedBytes => PaletteBytes + IndexBytes;
 
-    /// <summary>Raw RGB over the packed form.</summary>
-    public double PackedRatio => (double)RawRgbBytes / Math.Max(1, PackedBytes);
+    /// <summary>Raw RGB ÷ the packed form: how many times smaller (not a "ratio", which is compressed ÷ original; docs/cli.md).</summary>
+    public double PackedTimesSmaller => (double)RawRgbBytes / Math.Max(1, PackedBytes);
 
-    /// <summary>Raw RGB over the file's bytes, or null before a file is written.</summary>
-    public double? FileRatio => FileBytes is { } f ? (double)RawRgbBytes / Math.Max(1, f) : null;
+    /// <summary>Raw RGB ÷ the file's bytes (how many times smaller), or null before a file is written.</summary>
+    public double? FileTimesSmaller => FileBytes is { } f ? (double)RawRgbBytes / Math.Max(1, f) : null;
 
     internal static QuantizationSizes For(int width, int height, int colors)
     {

@@ -57,7 +57,7 @@ public sealed class FactorizedMlp : CondenseModel
     }
 
     /// <summary>A 784-1000-1000-10 classifier (dropout 0.5) whose fc2 has rank <paramref name="rank"/>.</summary>
-    public static FactorizedMlp ClassifierWithFactorizedFc2(int rank, long seed, double dropout = 0.5)
+    public static FactorizedMlp ClassifierWithFactorizedFc2(int rank, int seed, double dropout = 0.5)
     {
         manual_seed(seed);
         return new FactorizedMlp([784, 1000, 1000, 10], [null, rank, null], dropout);

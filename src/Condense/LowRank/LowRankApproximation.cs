@@ -70,8 +70,8 @@ public sealed class LowRankApproximation : IDisposable
     /// <summary>r(m + n): the weights of the two factors.</summary>
     public long ParameterCount => Rank * (Rows + Columns);
 
-    /// <summary>mn / (r(m + n)); below 1 the factorisation is larger than W.</summary>
-    public double CompressionRatio => (double)Rows * Columns / ParameterCount;
+    /// <summary>mn / (r(m + n)): how many times smaller (original ÷ compressed, the inverse of a ratio); below 1 the factorisation is larger than W.</summary>
+    public double TimesSmaller => (double)Rows * Columns / ParameterCount;
 
     /// <summary>W_r = Left·Right as a new m×n tensor (the caller owns it).</summary>
     public Tensor Reconstruct() => Left.mm(Right);

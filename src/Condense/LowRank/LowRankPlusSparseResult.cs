@@ -95,8 +95,8 @@ public sealed class LowRankPlusSparseResult : IDisposable
     /// <summary>m·n·value bytes, the dense W.</summary>
     public long DenseBytes => Rows * Columns * BytesPerValue;
 
-    /// <summary>Dense bytes over <see cref="StorageBytes"/>; below 1 the split is larger than W.</summary>
-    public double CompressionRatio => (double)DenseBytes / StorageBytes;
+    /// <summary>Dense bytes ÷ <see cref="StorageBytes"/>: how many times smaller (the inverse of a ratio); below 1 the split is larger than W.</summary>
+    public double TimesSmaller => (double)DenseBytes / StorageBytes;
 
     /// <summary>The relative-index width (1–8 bits) that stores S's positions in the fewest bytes.</summary>
     public int CompactIndexBits { get; }
@@ -108,8 +108,8 @@ public sealed class LowRankPlusSparseResult : IDisposable
     public long CompactStorageBytes =>
         FactorParameters * BytesPerValue + Codecs.RelativeIndex.PackedGapBytes(CompactEntries, CompactIndexBits) + CompactEntries * BytesPerValue;
 
-    /// <summary>Dense bytes over <see cref="CompactStorageBytes"/>.</summary>
-    public double CompactCompressionRatio => (double)DenseBytes / CompactStorageBytes;
+    /// <summary>Dense bytes ÷ <see cref="CompactStorageBytes"/> (how many times smaller).</summary>
+    public double CompactTimesSmaller => (double)DenseBytes / CompactStorageBytes;
 
     /// <summary>S as a new dense m×n tensor in W's dtype (the caller owns it).</summary>
     public Tensor Sparse()

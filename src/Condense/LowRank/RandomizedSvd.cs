@@ -43,7 +43,7 @@ public static class RandomizedSvd
         int minDim = (int)Math.Min(m, n);
         if (selection.Rule == RankRule.Fixed)
             MatrixGuard.RequireRank((int)selection.Value, m, n, "randomized SVD");
-        using var generator = new Generator(options.Seed);
+        using var generator = new Generator((ulong)options.Seed);
         // One pass in A's precision (torch's reductions sum pairwise); squared in double.
         double norm = linalg.vector_norm(a).to_type(ScalarType.Float64).item<double>();
         double totalSquared = norm * norm;

@@ -39,7 +39,7 @@ public sealed record RandomizedSvdOptions
     } = PowerIterationNormalizer.QR;
 
     /// <summary>Seed of the Gaussian test matrix (default 0): the same seed gives the same factors.</summary>
-    public ulong Seed { get; init; }
+    public int Seed { get; init; }
 
     /// <summary>
     /// First sketch size for an adaptive rank (energy or error target; default 32, range 1–100000):

@@ -16,7 +16,7 @@ public sealed record RankStudyConfig(string Name, string Description, double Dro
     /// so the rate stays high long enough for the constant L1 pull to zero the unused weights.
     /// <paramref name="epochs"/>, when given, replaces every recipe's epoch count (1–1000).
     /// </summary>
-    public static IReadOnlyList<RankStudyConfig> Defaults(int? epochs = null, long seed = 0)
+    public static IReadOnlyList<RankStudyConfig> Defaults(int? epochs = null, int seed = 0)
     {
         if (epochs is { } e && e is < 1 or > 1000) throw new CondenseException($"epochs {e} must be in 1–1000");
         var baseline = new TrainingOptions { Seed = seed };

@@ -63,12 +63,12 @@ public static class RankSweep
                     var splitEval = EvaluateWith(model, weight, lps.Reconstruct, test);
                     var equalRank = (int)Math.Min(Math.Min(m, n), lps.StorageBytes / ((m + n) * lps.BytesPerValue));
                     var (equalSpectral, equalFrobenius) = svd.ErrorsAt(equalRank);
-                    split = new LowRankPlusSparsePoint(lps.SparseCount, lps.ParameterCount, lps.StorageBytes, lps.CompressionRatio,
-                        lps.CompactStorageBytes, lps.CompactCompressionRatio, lps.StorageBytes < lps.DenseBytes,
+                    split = new LowRankPlusSparsePoint(lps.SparseCount, lps.ParameterCount, lps.StorageBytes, lps.TimesSmaller,
+                        lps.CompactStorageBytes, lps.CompactTimesSmaller, lps.StorageBytes < lps.DenseBytes,
                         lps.RelativeSpectralError, lps.RelativeFrobeniusError, lps.Iterations, lps.Converged,
                         splitEval.Accuracy, splitEval.Loss, equalRank, equalSpectral, equalFrobenius);
                 }
-                points.Add(new RankSweepPoint(r, approx.ParameterCount, approx.CompressionRatio, LowRankLinear.Compresses(m, n, r),
+                points.Add(new RankSweepPoint(r, approx.ParameterCount, approx.TimesSmaller, LowRankLinear.Compresses(m, n, r),
                     approx.EnergyKept, spectral, approx.RelativeFrobeniusError, eval.Accuracy, eval.Loss, split));
             }
         }

@@ -8,7 +8,7 @@ namespace Condense.LowRank;
 public sealed record RankSweepPoint(
     int Rank,
     long Parameters,
-    double CompressionRatio,
+    double TimesSmaller,
     bool Compresses,
     double EnergyKept,
     double RelativeSpectralError,

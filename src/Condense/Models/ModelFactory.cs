@@ -6,7 +6,7 @@ namespace Condense.Models;
 public static class ModelFactory
 {
     /// <summary>A fresh <paramref name="kind"/> network with weights drawn from <paramref name="seed"/> (TorchSharp's generator is seeded first), so the same seed gives the same bytes.</summary>
-    public static MlpModel Create(ModelKind kind, long seed, double? dropout = null)
+    public static MlpModel Create(ModelKind kind, int seed, double? dropout = null)
     {
         manual_seed(seed);
         return kind switch

@@ -32,7 +32,7 @@ public sealed record TrainingOptions
     public int Shift { get; init; }
 
     /// <summary>Seeds the shuffling and dropout; the same seed and data give byte-identical weights.</summary>
-    public long Seed { get; init; }
+    public int Seed { get; init; }
 
     /// <summary>The defaults for a model kind: the autoencoder trains without the StepLR decay, as in the peer.</summary>
     public static TrainingOptions For(ModelKind kind) =>

@@ -2,8 +2,8 @@ using System.Globalization;
 
 namespace Condense.Planning;
 
-/// <summary>A size target: bytes (<c>50KB</c>, <c>1.5MB</c>, <c>2048</c>; KB = 1000 bytes, KiB = 1024) or a ratio to float32 (<c>40</c>).</summary>
-public sealed record SizeBudget(long? Bytes, double? Ratio)
+/// <summary>A size target: bytes (<c>50KB</c>, <c>1.5MB</c>, <c>2048</c>; KB = 1000 bytes, KiB = 1024) or a number of times smaller than float32 (<c>40</c>: original ÷ budget, the inverse of a ratio).</summary>
+public sealed record SizeBudget(long? Bytes, double? TimesSmaller)
 {
     /// <summary>Parses a size such as "50KB", "1.5MiB" or "40000" (bytes; kB/KB/MB count in thousands, KiB/MiB in 1024s); anything else is a <see cref="CondenseException"/> quoting <paramref name="text"/>.</summary>
     public static SizeBudget ParseSize(string text)
@@ -20,16 +20,16 @@ public sealed record SizeBudget(long? Bytes, double? Ratio)
         return new SizeBudget((long)(value * factor), null);
     }
 
-    /// <summary>A budget as a compression factor: the dense size divided by <paramref name="ratio"/>, which must be greater than 1 (so "4" means a quarter of the dense bytes).</summary>
-    public static SizeBudget FromRatio(double ratio)
+    /// <summary>A budget as a compression factor: the dense size divided by <paramref name="timesSmaller"/>, which must be greater than 1 (so "4" means a quarter of the dense bytes).</summary>
+    public static SizeBudget FromTimesSmaller(double timesSmaller)
     {
-        if (!(ratio > 1) || double.IsInfinity(ratio)) throw new CondenseException($"target ratio {ratio} must be greater than 1");
-        return new SizeBudget(null, ratio);
+        if (!(timesSmaller > 1) || double.IsInfinity(timesSmaller)) throw new CondenseException($"--target-times-smaller must be greater than 1, got {timesSmaller}");
+        return new SizeBudget(null, timesSmaller);
     }
 
     /// <summary>The budget in bytes for a model of <paramref name="denseBytes"/> float32 bytes.</summary>
-    public long BytesFor(long denseBytes) => Bytes ?? (long)Math.Floor(denseBytes / Ratio!.Value);
+    public long BytesFor(long denseBytes) => Bytes ?? (long)Math.Floor(denseBytes / TimesSmaller!.Value);
 
     /// <inheritdoc/>
-    public override string ToString() => Bytes is { } b ? $"{b:N0} bytes" : $"{Ratio}×";
+    public override string ToString() => Bytes is { } b ? $"{b:N0} bytes" : $"{TimesSmaller}×";
 }

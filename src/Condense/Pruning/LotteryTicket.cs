@@ -25,7 +25,7 @@ public static class LotteryTicket
     /// convolutions are pruned with the Linear layers, by one global magnitude threshold).
     /// <paramref name="onTicket"/> sees the ticket after each round (masks still on), e.g. to save the last.
     /// </summary>
-    public static LotteryResult Run(Func<long, CondenseModel> create, Dataset train, Dataset test, LotteryOptions options, Action<LotteryRound>? onRound = null,
+    public static LotteryResult Run(Func<int, CondenseModel> create, Dataset train, Dataset test, LotteryOptions options, Action<LotteryRound>? onRound = null,
         TrainingHooks? hooks = null, Action<CondenseModel>? onTicket = null)
     {
         ArgumentNullException.ThrowIfNull(create);

@@ -13,7 +13,7 @@ public sealed record ModelPruningOptions
     public double Sparsity { get; init; } = 0.9;
 
     /// <summary>Seeds random pruning and the data sample of SNIP/GraSP.</summary>
-    public long Seed { get; init; }
+    public int Seed { get; init; }
 
     /// <summary>Training data for SNIP and GraSP (others ignore it).</summary>
     public Dataset? Data { get; init; }

@@ -40,7 +40,7 @@ public static class Prune
     }
 
     /// <summary>Random pruning of one layer (the baseline).</summary>
-    public static Tensor RandomUnstructured(MaskSet masks, nn.Module layer, PruningAmount amount, long seed = 0) => Apply(masks, layer, new RandomUnstructured(amount, seed));
+    public static Tensor RandomUnstructured(MaskSet masks, nn.Module layer, PruningAmount amount, int seed = 0) => Apply(masks, layer, new RandomUnstructured(amount, seed));
 
     /// <summary>Prunes whole rows (<paramref name="dim"/> 0, output neurons) or columns (1) with the lowest L<sub>n</sub> norm.</summary>
     public static Tensor LnStructured(MaskSet masks, nn.Module layer, PruningAmount amount, double n = 2, int dim = 0) => Apply(masks, layer, new LnStructured(amount, n, dim));

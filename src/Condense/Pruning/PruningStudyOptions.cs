@@ -39,7 +39,7 @@ internal sealed record PruningStudyOptions
 
     public int SynFlowIterations { get; init; } = SynFlow.DefaultIterations;
 
-    public long Seed { get; init; }
+    public int Seed { get; init; }
 
     public void Validate()
     {

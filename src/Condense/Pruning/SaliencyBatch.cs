@@ -14,7 +14,7 @@ public static class SaliencyBatch
     public const int DefaultSamples = 512;
 
     /// <summary>(inputs N×features, targets: labels N for classifiers, else the inputs).</summary>
-    public static (Tensor Inputs, Tensor? Labels) Sample(Dataset? data, int samples, long seed, string method)
+    public static (Tensor Inputs, Tensor? Labels) Sample(Dataset? data, int samples, int seed, string method)
     {
         if (data is null || data.Count == 0)
             throw new CondenseException($"{method} needs training data to score weights (give a data set, or use synflow, which is data-free)");

@@ -71,7 +71,7 @@ internal static class ScratchStudy
         return new SurveyStudyResult("scratch", options.Model.ToString(), test.Name, denseAccuracy, options.Training.Epochs, points, Findings(points), clock.Elapsed.TotalSeconds);
     }
 
-    static void Torch(long seed) => TorchSharp.torch.manual_seed(seed);
+    static void Torch(int seed) => TorchSharp.torch.manual_seed(seed);
 
     static MlpModel Copy(SurveyStudyOptions options, IReadOnlyList<Formats.NamedTensor> weights)
     {

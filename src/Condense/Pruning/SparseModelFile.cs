@@ -57,7 +57,6 @@ public static class SparseModelFile
     public static (byte[] Bytes, SparseFileReport Report) Encode(IReadOnlyList<NamedTensor> tensors, IReadOnlyDictionary<string, string> metadata, SparseStorageOptions? options = null)
     {
         options ??= new SparseStorageOptions();
-        options.Validate();
         using var stream = new MemoryStream();
         using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
         w.Write(Magic);

@@ -5,21 +5,18 @@ namespace Condense.Pruning;
 public sealed record SparseStorageOptions
 {
     /// <summary>Encoding of 2-D weights; 1-D tensors (biases) are always dense. Default: relative indices.</summary>
-    public SparseEncoding Encoding { get; init; } = SparseEncoding.RelativeIndex;
+    public SparseEncoding Encoding { get; init => field = Enum.IsDefined(value) ? value : throw new CondenseException($"sparse encoding must be one of {string.Join(", ", Enum.GetNames<SparseEncoding>())}, got {(int)value}"); } = SparseEncoding.RelativeIndex;
 
-    /// <summary>Gap width for <see cref="SparseEncoding.RelativeIndex"/>, 1–8; null picks the cheapest per tensor.</summary>
-    public int? Bits { get; init; }
+    /// <summary>Gap width for <see cref="SparseEncoding.RelativeIndex"/>, 1–8; null picks the cheapest per tensor. Checked when set: invalid options cannot be built.</summary>
+    public int? Bits
+    {
+        get;
+        init => field = value is not { } b || b is >= RelativeIndex.MinBits and <= RelativeIndex.MaxBits ? value
+            : throw new CondenseException($"relative index width must be {RelativeIndex.MinBits}–{RelativeIndex.MaxBits} bits, got {b}");
+    }
 
     /// <summary>Store a tensor dense when its sparse form would be larger (a half-pruned layer). Default true.</summary>
     public bool FallBackToDense { get; init; } = true;
-
-    /// <summary>Throws a <see cref="CondenseException"/> quoting the first out-of-range setting, before anything is written.</summary>
-    public void Validate()
-    {
-        if (!Enum.IsDefined(Encoding)) throw new CondenseException($"unknown sparse encoding {(int)Encoding}");
-        if (Bits is { } b && b is < RelativeIndex.MinBits or > RelativeIndex.MaxBits)
-            throw new CondenseException($"relative index width {b} bits must be in {RelativeIndex.MinBits}–{RelativeIndex.MaxBits}");
-    }
 }
 
 /// <summary>One tensor as written: its encoding and the exact bytes its record takes in the file.</summary>

@@ -28,7 +28,7 @@ public sealed record SurveyStudyOptions
     public double AgpRampShare { get; init; } = 0.5;
 
     /// <summary>Seed of initialisation and batch order: the same seed gives the same table.</summary>
-    public long Seed { get; init; }
+    public int Seed { get; init; }
 
     /// <summary>Throws a <see cref="CondenseException"/> quoting the first out-of-range setting, before training starts.</summary>
     public void Validate()
@@ -46,7 +46,7 @@ public sealed record SurveyStudyOptions
     internal Dataset Limit(Dataset train) => TrainLimit is { } n ? train.Take(Math.Min(n, train.Count)) : train;
 
     /// <summary>A fresh model of the study's kind with seeded initial weights (dropout off, so sparse VD can start from it too).</summary>
-    internal MlpModel Create(long seed) => ModelFactory.Create(Model, seed, Model == ModelKind.LeNet300 ? 0 : null);
+    internal MlpModel Create(int seed) => ModelFactory.Create(Model, seed, Model == ModelKind.LeNet300 ? 0 : null);
 }
 
 /// <summary>One point of a survey study: a method at a setting, its accuracy and what it kept.</summary>

@@ -31,10 +31,10 @@ public sealed class L1Unstructured(PruningAmount amount) : UnstructuredPruningMe
 /// Random pruning, the baseline every method must beat. <see cref="Seed"/> fixes the choice:
 /// the same seed prunes the same weights.
 /// </summary>
-public sealed class RandomUnstructured(PruningAmount amount, long seed = 0) : UnstructuredPruningMethod(amount)
+public sealed class RandomUnstructured(PruningAmount amount, int seed = 0) : UnstructuredPruningMethod(amount)
 {
     /// <summary>Seed of the random scores: the same seed prunes the same weights.</summary>
-    public long Seed { get; } = seed;
+    public int Seed { get; } = seed;
 
     /// <summary>Seeded random scores: the control that shows what a criterion adds over chance.</summary>
     public override Tensor Importance(Tensor weight)

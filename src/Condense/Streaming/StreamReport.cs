@@ -27,6 +27,9 @@ public sealed record StreamReport(
     /// <summary>CPU time over wall time, in percent of one core (200 % = two cores busy).</summary>
     public double CpuPercent => Seconds > 0 ? 100 * CpuSeconds / Seconds : 0;
 
-    /// <summary>Input tensor bytes over output file bytes.</summary>
-    public double Ratio => OutputBytes > 0 ? (double)InputBytes / OutputBytes : 0;
+    /// <summary>Output file bytes ÷ input tensor bytes: compressed ÷ original, the one meaning of "ratio" (docs/cli.md).</summary>
+    public double Ratio => InputBytes > 0 ? (double)OutputBytes / InputBytes : double.NaN;
+
+    /// <summary>Input tensor bytes ÷ output file bytes (how many times smaller; the inverse of <see cref="Ratio"/>).</summary>
+    public double TimesSmaller => OutputBytes > 0 ? (double)InputBytes / OutputBytes : 0;
 }

@@ -9,13 +9,13 @@ namespace Condense.Workflows;
 /// <param name="Model">The model's path.</param>
 /// <param name="Data">What the held-out data resolved to.</param>
 /// <param name="HeldOutSamples">Samples the errors are measured on.</param>
-/// <param name="Ratio">OCS expand ratio.</param>
+/// <param name="ExpandRatio">OCS expand ratio: the fraction of each layer's input columns split.</param>
 /// <param name="Layers">Per layer and bit width.</param>
 /// <param name="Untouched">Layers left out, and why.</param>
 /// <param name="QualityMetric">"accuracy" (labelled held-out data) or "mean cosine" (against the original's outputs), of the written file.</param>
 /// <param name="OriginalQuality">The original model's figure on the same held-out samples.</param>
 /// <param name="OcsQuality">The written OCS model's, run in ONNX Runtime (null when nothing was written).</param>
-public sealed record OcsOnnxReport(string Model, string Data, int HeldOutSamples, double Ratio, IReadOnlyList<OcsLayerComparison> Layers, IReadOnlyList<string> Untouched,
+public sealed record OcsOnnxReport(string Model, string Data, int HeldOutSamples, double ExpandRatio, IReadOnlyList<OcsLayerComparison> Layers, IReadOnlyList<string> Untouched,
     string QualityMetric = "", double OriginalQuality = double.NaN, double? OcsQuality = null);
 
 /// <summary>

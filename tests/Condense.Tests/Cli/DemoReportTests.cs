@@ -40,7 +40,7 @@ public class DemoReportTests : IDisposable
         var hashed = rows.Where(r => r.GetProperty("method").GetString() == "hashing").ToList();
         Assert.Equal(2, hashed.Count);
         // The hashed files hold the pools only: 8× and 64× fewer weights than the fp32 model.
-        Assert.All(hashed, r => Assert.True(r.GetProperty("ratio").GetDouble() > 6, $"{r.GetProperty("file")}: ratio {r.GetProperty("ratio")}"));
+        Assert.All(hashed, r => Assert.True(r.GetProperty("times_smaller").GetDouble() > 6, $"{r.GetProperty("file")}: {r.GetProperty("times_smaller")}× smaller"));
         var (_, test) = DataSets.Load(DataSets.Mnist10k);
         foreach (var row in rows)
         {

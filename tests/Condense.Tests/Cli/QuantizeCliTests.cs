@@ -45,7 +45,7 @@ public sealed class QuantizeCliTests : IDisposable
         }
         Assert.Equal(dataBytes, r["tensor_bytes_after"]!.GetValue<long>());
         Assert.Equal(dataBytes, r["layers"]!.AsArray().Sum(l => l!["bytes_after"]!.GetValue<long>()));
-        Assert.True(r["ratio"]!.GetValue<double>() > 3.5);
+        Assert.True(r["times_smaller"]!.GetValue<double>() > 3.5);
         // The file decodes (Huffman streams included) to the model the report evaluated.
         var (net, _, _) = QuantizedModelFile.Load(outPath);
         var (_, test) = DataSets.Load(DataSets.Mnist10k);

@@ -20,7 +20,7 @@ public class DeepCompressionAcceptanceTests : IDisposable
         var result = DeepCompressionPipeline.Run(model, train, test, new DeepCompressionOptions());
         Assert.True(result.Verified);
         Assert.Equal(["dense", "pruned", "shared", "huffman"], result.Stages.Select(s => s.Stage));
-        Assert.True(result.Final.Ratio >= 40, $"ratio {result.Final.Ratio:F1}");
+        Assert.True(result.Final.TimesSmaller >= 40, $"{result.Final.TimesSmaller:F1}× smaller");
         Assert.True(result.Dense.Accuracy - result.Final.Accuracy <= 0.003, $"{result.Dense.Accuracy:P2} → {result.Final.Accuracy:P2}");
         // Each stage is smaller than the one before.
         for (var i = 1; i < result.Stages.Count; i++) Assert.True(result.Stages[i].Bytes < result.Stages[i - 1].Bytes);

@@ -90,7 +90,7 @@ public class LowRankPlusSparseTests
         Assert.Equal(sigma[7] / sigma[0], exact.RelativeSpectralError, 9);
         Assert.Equal(tail, exact.RelativeFrobeniusError, 9);
         Assert.Equal(7 * 90, exact.ParameterCount);
-        Assert.Equal(50.0 * 40 / (7 * 90), split.CompressionRatio, 12);
+        Assert.Equal(50.0 * 40 / (7 * 90), split.TimesSmaller, 12);
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public class LowRankPlusSparseTests
         using var generator = new Generator(4);
         var w = TestMatrices.WithSingularValues(60, 80, TestMatrices.Harmonic(60), seed: 4, dtype: ScalarType.Float32)
             + randn(new long[] { 60, 80 }, generator: generator).pow(3) * 0.01;
-        byte[][] Run(ulong seed)
+        byte[][] Run(int seed)
         {
             var options = new LowRankPlusSparseOptions { Randomized = new RandomizedSvdOptions { Seed = seed } };
             using var split = LowRankPlusSparse.Compute(w, 8, SparseBudget.OfFraction(0.02), options);

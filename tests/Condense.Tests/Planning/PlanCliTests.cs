@@ -18,7 +18,7 @@ public class PlanCliTests : IDisposable
         Trainer.Train(model, train.Take(2000), null, new TrainingOptions { Epochs = 1, Seed = 2 });
         var path = Path.Combine(_dir, "lenet.safetensors");
         ModelFile.Save(path, model, new ModelCard(DataSets.Mnist10k));
-        var (code, stdout, stderr) = CliHarness.Run("plan", path, "--target-ratio", "30", "--prune-steps", "1", "--prune-epochs", "0", "--share-epochs", "0", "--json");
+        var (code, stdout, stderr) = CliHarness.Run("plan", path, "--target-times-smaller", "30", "--prune-steps", "1", "--prune-epochs", "0", "--share-epochs", "0", "--json");
         Assert.True(code == 0, stderr);
         using var doc = JsonDocument.Parse(stdout);
         var root = doc.RootElement;

@@ -70,8 +70,8 @@ public class PlannerTests
     [Fact]
     public void RatioBudgetsDivideTheDenseSize()
     {
-        Assert.Equal(26_661, SizeBudget.FromRatio(40).BytesFor(1_066_440));
-        Assert.Throws<CondenseException>(() => SizeBudget.FromRatio(1));
+        Assert.Equal(26_661, SizeBudget.FromTimesSmaller(40).BytesFor(1_066_440));
+        Assert.Throws<CondenseException>(() => SizeBudget.FromTimesSmaller(1));
     }
 
     [Fact]
@@ -88,9 +88,9 @@ public class PlannerTests
     {
         var (code, _, err) = CliHarness.Run("plan", "model.safetensors");
         Assert.Equal(1, code);
-        Assert.Equal("condense: error: plan: give exactly one of --target-size and --target-ratio", err.Trim());
-        (code, _, err) = CliHarness.Run("plan", "model.safetensors", "--target-ratio", "0.5");
+        Assert.Equal("condense: error: plan: give exactly one of --target-size and --target-times-smaller", err.Trim());
+        (code, _, err) = CliHarness.Run("plan", "model.safetensors", "--target-times-smaller", "0.5");
         Assert.Equal(1, code);
-        Assert.Equal("condense: error: target ratio 0.5 must be greater than 1", err.Trim());
+        Assert.Equal("condense: error: --target-times-smaller must be greater than 1, got 0.5", err.Trim());
     }
 }

@@ -26,7 +26,7 @@ public class LowRankProperties
         using var exact = TruncatedSvd.Compute(w, rank);
         using var randomized = RandomizedSvd.Compute(w, rank, new RandomizedSvdOptions
         {
-            PowerIterations = powerIterations % 3, Oversamples = oversamples % 6, Seed = (ulong)(uint)seed,
+            PowerIterations = powerIterations % 3, Oversamples = oversamples % 6, Seed = seed,
         });
         var e = LowRankError.Measure(w, exact);
         var r = LowRankError.Measure(w, randomized);

@@ -76,7 +76,7 @@ public class MaskTests
     [Fact]
     public void RandomPruningIsSeeded()
     {
-        float[] MaskFor(long seed) => Values(Prune.RandomUnstructured(new MaskSet(), Layer(10, 20, 5), PruningAmount.OfFraction(0.5), seed));
+        float[] MaskFor(int seed) => Values(Prune.RandomUnstructured(new MaskSet(), Layer(10, 20, 5), PruningAmount.OfFraction(0.5), seed));
         Assert.Equal(MaskFor(1), MaskFor(1));
         Assert.NotEqual(MaskFor(1), MaskFor(2));
     }

@@ -30,7 +30,7 @@ public static class CnnFactory
     /// <param name="seed">Seeds the initial weights.</param>
     /// <param name="dataSet">Picks the input normalisation.</param>
     /// <param name="config">VGG configuration (<see cref="VggNet.DefaultConfig"/> when null); ResNet width when a number.</param>
-    public static CnnModel Create(string name, long seed, string? dataSet = null, string? config = null)
+    public static CnnModel Create(string name, int seed, string? dataSet = null, string? config = null)
     {
         manual_seed(seed);
         var n = NormalizationFor(dataSet);

@@ -33,7 +33,7 @@ public sealed class EarlyExit : IDisposable
     public Linear Head { get; }
 
     /// <summary>Trains the exit head after step <paramref name="afterStep"/> (Adam 1e-3, batch 128) on frozen features.</summary>
-    public static EarlyExit Train(VggNet net, int afterStep, Dataset train, int epochs, long seed)
+    public static EarlyExit Train(VggNet net, int afterStep, Dataset train, int epochs, int seed)
     {
         if (afterStep < 1 || afterStep >= net.Steps) throw new CondenseException($"early exit after step {afterStep}: the network has steps 1–{net.Steps - 1}");
         manual_seed(seed);

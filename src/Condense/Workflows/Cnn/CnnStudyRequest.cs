@@ -52,7 +52,7 @@ public sealed record CnnStudyRequest
     /// <summary>Timed runs per variant; the median is reported.</summary>
     public int LatencyRuns { get; init; } = 15;
     /// <summary>Seed of initialisation and batch order: the same seed gives the same models.</summary>
-    public long Seed { get; init; }
+    public int Seed { get; init; }
 
     /// <summary>Throws a <see cref="CondenseException"/> quoting the first out-of-range setting, before any training starts.</summary>
     public void Validate()

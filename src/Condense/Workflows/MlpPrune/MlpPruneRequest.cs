@@ -15,4 +15,4 @@ namespace Condense.Workflows.MlpPrune;
 /// <param name="Seed">Seed for random pruning, SNIP/GraSP samples and fine-tuning.</param>
 /// <param name="OutputPath">A sparse file, or .safetensors for a dense one (structured: the smaller model).</param>
 public sealed record MlpPruneRequest(string ModelPath, PruningCriterion Criterion, double Sparsity, IReadOnlyList<string>? Layers, int Epochs,
-    double LearningRate, double? FineTuneDropout, string? Data, SparseStorageOptions Storage, long Seed, string OutputPath);
+    double LearningRate, double? FineTuneDropout, string? Data, SparseStorageOptions Storage, int Seed, string OutputPath);

@@ -16,7 +16,6 @@ public static class MlpPruneWorkflow
     public static MlpPruneReport Run(MlpPruneRequest r)
     {
         ArgumentNullException.ThrowIfNull(r);
-        r.Storage.Validate();
         if (r.Epochs is < 0 or > 1000) throw new CondenseException($"fine-tuning epochs {r.Epochs} must be in 0–1000");
         var fineTuning = new TrainingOptions { Epochs = Math.Max(1, r.Epochs), LearningRate = r.LearningRate, Seed = r.Seed };
         fineTuning.Validate();

@@ -19,7 +19,7 @@ namespace Condense.Workflows.Quantize;
 /// <param name="TensorBytesAfter">Bytes of the written file's tensor data (the file less its header).</param>
 /// <param name="FileBytesBefore">The input file's length.</param>
 /// <param name="FileBytesAfter">The written file's length.</param>
-/// <param name="Ratio">ParameterBytesBefore / TensorBytesAfter (how many times smaller).</param>
+/// <param name="TimesSmaller">ParameterBytesBefore / TensorBytesAfter (how many times smaller: the inverse of a ratio, which is compressed ÷ original).</param>
 /// <param name="MaxCond1">Largest cond₁ over the layers.</param>
 /// <param name="AccuracyBefore">Test accuracy before (null for reconstruction models).</param>
 /// <param name="AccuracyAfter">Test accuracy after (null for reconstruction models).</param>
@@ -30,5 +30,5 @@ namespace Condense.Workflows.Quantize;
 public sealed record ModelQuantizationReport(
     string Model, string Output, string Kind, string Data, int TestItems, string Method, int Bits, string Granularity, int Samples,
     IReadOnlyList<QuantizedLayerReport> Layers,
-    long ParameterBytesBefore, long TensorBytesAfter, long FileBytesBefore, long FileBytesAfter, double Ratio, double MaxCond1,
+    long ParameterBytesBefore, long TensorBytesAfter, long FileBytesBefore, long FileBytesAfter, double TimesSmaller, double MaxCond1,
     double? AccuracyBefore, double? AccuracyAfter, double LossBefore, double LossAfter, double? MseBefore, double? MseAfter);

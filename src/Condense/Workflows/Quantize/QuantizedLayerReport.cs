@@ -22,7 +22,7 @@ namespace Condense.Workflows.Quantize;
 /// <param name="BiasBytesAfter">Stored bytes of the bias.</param>
 /// <param name="BytesBefore">Weight + bias before.</param>
 /// <param name="BytesAfter">Weight + bias after.</param>
-/// <param name="Ratio">BytesBefore / BytesAfter (how many times smaller).</param>
+/// <param name="TimesSmaller">BytesBefore / BytesAfter (how many times smaller: the inverse of a ratio, which is compressed ÷ original).</param>
 /// <param name="MeanAbsError">Mean |W−Q|.</param>
 /// <param name="MaxAbsError">Max |W−Q|.</param>
 /// <param name="SqnrDb">Signal-to-quantization-noise ratio, dB.</param>
@@ -36,7 +36,7 @@ namespace Condense.Workflows.Quantize;
 public sealed record QuantizedLayerReport(
     string Name, IReadOnlyList<int> Shape, string Quantizer, int Bits, int Levels,
     long WeightBytesBefore, long WeightBytesAfter, long PayloadBytes, long CodebookBytes, long ParameterBytes, long TableBytes,
-    long BiasBytesBefore, long BiasBytesAfter, long BytesBefore, long BytesAfter, double Ratio,
+    long BiasBytesBefore, long BiasBytesAfter, long BytesBefore, long BytesAfter, double TimesSmaller,
     double MeanAbsError, double MaxAbsError, double SqnrDb, double OneNorm,
     [property: JsonPropertyName("rel_1norm_error")] double RelativeOneNormError,
     double Cond1, double Bound, double MeasuredOutputErrorMean, double MeasuredOutputErrorMax, double HistogramKl);
