@@ -44,7 +44,6 @@ public static class DistillCommand
         command.SetAction(parse =>
         {
             var options = new DistillationOptions { Temperature = parse.GetValue(temperature), Alpha = parse.GetValue(alpha) };
-            options.Validate();
             var spec = StudentSpec.Parse(parse.GetValue(student)!);
             var training = new TrainingOptions { Epochs = parse.GetValue(epochs), StepGamma = parse.GetValue(gamma), Shift = parse.GetValue(shift), Seed = parse.GetValue(seed) };
             training.Validate();

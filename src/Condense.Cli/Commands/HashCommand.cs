@@ -40,7 +40,6 @@ public static class HashCommand
                 Factor = parse.GetValue(factor), Hashes = parse.GetValue(hashes), Reduction = parse.GetValue(reduction), Seed = parse.GetValue(seed),
                 SeparateBuckets = parse.GetValue(buckets) == "separate",
             };
-            options.Validate();
             var training = TrainingOptions.For(kind) with { Epochs = parse.GetValue(epochs), Seed = parse.GetValue(seed) };
             training.Validate();
             var (train, test) = DataSets.Load(parse.GetValue(data)!);

@@ -33,7 +33,6 @@ public static class DataFreeDistiller
     public static IReadOnlyList<DataFreeCheckpoint> Train(CondenseModel student, CondenseModel teacher, int pixels, DataFreeOptions options,
         Dataset? test = null, int checkpointEvery = 0, Action<string>? progress = null)
     {
-        options.Validate();
         if (!student.IsClassifier || !teacher.IsClassifier) throw new CondenseException("data-free distillation needs a classifier teacher and student");
         var mlp = teacher as MlpModel;
         if (options.ActivationWeight > 0 && mlp is null)

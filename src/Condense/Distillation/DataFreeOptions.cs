@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Condense.Distillation;
 
 /// <summary>
@@ -9,7 +11,8 @@ namespace Condense.Distillation;
 /// and Fang et al. (2019) — −<see cref="AdversarialWeight"/>·discrepancy(teacher, student): images
 /// where the student is still wrong. The defaults are the adversarial recipe
 /// (<see cref="Adversarial"/>), which on MNIST-10k's MLP teacher reaches 92 % where DAFL's terms
-/// stall at 57–63 % (docs/distillation.md); <see cref="Dafl"/> is the other.
+/// stall at 57–63 % (docs/distillation.md); <see cref="Dafl"/> is the other. Each setting is
+/// checked when it is set (initialiser or <c>with</c>), so options that exist are valid.
 /// </summary>
 public sealed record DataFreeOptions
 {
@@ -23,33 +26,33 @@ public sealed record DataFreeOptions
     };
 
     /// <summary>Generator updates (each followed by <see cref="StudentSteps"/> student updates).</summary>
-    public int Steps { get; init; } = 400;
+    public int Steps { get; init => field = InRange("steps", value, 1, 1_000_000); } = 400;
 
     /// <summary>Generated images per step, for the generator's and the student's updates alike.</summary>
-    public int BatchSize { get; init; } = 256;
+    public int BatchSize { get; init => field = InRange("batch size", value, 2, 65_536); } = 256;
 
     /// <summary>Student updates per generator update: the first on the generator's batch, the others on fresh ones (DAFL: 1; Micaelli &amp; Storkey: 10; Fang et al.: 5).</summary>
-    public int StudentSteps { get; init; } = 5;
+    public int StudentSteps { get; init => field = InRange("student steps", value, 1, 100); } = 5;
 
     /// <summary>Noise dimensions z of the generator.</summary>
-    public int NoiseSize { get; init; } = 100;
+    public int NoiseSize { get; init => field = InRange("noise size", value, 1, 4096); } = 100;
 
     /// <summary>Adam learning rate of the generator (DAFL uses a larger one than the adversarial recipe).</summary>
-    public double GeneratorLearningRate { get; init; } = 1e-3;
+    public double GeneratorLearningRate { get; init => field = Positive("generator learning rate", value); } = 1e-3;
     /// <summary>Adam learning rate of the student.</summary>
-    public double StudentLearningRate { get; init; } = 2e-3;
+    public double StudentLearningRate { get; init => field = Positive("student learning rate", value); } = 2e-3;
 
     /// <summary>DAFL's one-hot loss: cross-entropy of the teacher's output against its own arg-max.</summary>
-    public double OneHotWeight { get; init; }
+    public double OneHotWeight { get; init => field = NonNegative("one-hot weight", value); }
 
     /// <summary>DAFL's activation loss: minus the mean absolute activation of the teacher's last hidden layer (α = 0.1 in the paper).</summary>
-    public double ActivationWeight { get; init; }
+    public double ActivationWeight { get; init => field = NonNegative("activation weight", value); }
 
     /// <summary>DAFL's information-entropy loss: minus the entropy (natural log) of the batch-mean teacher prediction — not the per-image entropy, which would reward ambiguous images.</summary>
-    public double EntropyWeight { get; init; }
+    public double EntropyWeight { get; init => field = NonNegative("entropy weight", value); }
 
     /// <summary>The adversarial term: minus the teacher–student discrepancy on the generated batch (0: pure DAFL).</summary>
-    public double AdversarialWeight { get; init; } = 1;
+    public double AdversarialWeight { get; init => field = NonNegative("adversarial weight", value); } = 1;
 
     /// <summary>
     /// Condition the generator on a class (one-hot joined to z; image i asks for class i mod C) and
@@ -63,21 +66,17 @@ public sealed record DataFreeOptions
     public bool L1Discrepancy { get; init; } = true;
 
     /// <summary>Softmax temperature of the student's KL to the teacher.</summary>
-    public double Temperature { get; init; } = 1;
+    public double Temperature { get; init => field = Positive("temperature", value); } = 1;
 
     /// <summary>Seed of the generator's noise and both networks' initialisation: the same seed gives the same student.</summary>
     public int Seed { get; init; }
 
-    /// <summary>Throws a <see cref="CondenseException"/> quoting the first out-of-range setting, before any training starts.</summary>
-    public void Validate()
-    {
-        if (Steps is < 1 or > 1_000_000) throw new CondenseException($"data-free: steps {Steps} must be in 1–1,000,000");
-        if (BatchSize is < 2 or > 65_536) throw new CondenseException($"data-free: batch size {BatchSize} must be in 2–65,536");
-        if (StudentSteps is < 1 or > 100) throw new CondenseException($"data-free: student steps {StudentSteps} must be in 1–100");
-        if (NoiseSize is < 1 or > 4096) throw new CondenseException($"data-free: noise size {NoiseSize} must be in 1–4096");
-        foreach (var (name, v) in new[] { ("generator learning rate", GeneratorLearningRate), ("student learning rate", StudentLearningRate), ("temperature", Temperature) })
-            if (!(v > 0) || double.IsInfinity(v)) throw new CondenseException($"data-free: {name} {v} must be positive and finite");
-        foreach (var (name, v) in new[] { ("one-hot weight", OneHotWeight), ("activation weight", ActivationWeight), ("entropy weight", EntropyWeight), ("adversarial weight", AdversarialWeight) })
-            if (!(v >= 0) || double.IsInfinity(v)) throw new CondenseException($"data-free: {name} {v} must be non-negative and finite");
-    }
+    static int InRange(string name, int value, int min, int max) => value >= min && value <= max ? value
+        : throw new CondenseException(string.Create(CultureInfo.InvariantCulture, $"data-free: {name} must be {min:N0}–{max:N0}, got {value}"));
+
+    static double Positive(string name, double value) => value > 0 && double.IsFinite(value) ? value
+        : throw new CondenseException(string.Create(CultureInfo.InvariantCulture, $"data-free: {name} must be positive and finite, got {value}"));
+
+    static double NonNegative(string name, double value) => value >= 0 && double.IsFinite(value) ? value
+        : throw new CondenseException(string.Create(CultureInfo.InvariantCulture, $"data-free: {name} must be non-negative and finite, got {value}"));
 }

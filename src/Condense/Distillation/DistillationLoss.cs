@@ -16,7 +16,6 @@ public static class DistillationLoss
     /// <param name="options">Temperature and α.</param>
     public static Tensor Compute(Tensor student, Tensor teacher, Tensor labels, DistillationOptions options)
     {
-        options.Validate();
         using var scope = NewDisposeScope();
         var hard = nn.functional.cross_entropy(student, labels);
         if (options.Alpha == 0) return hard.MoveToOuterDisposeScope();

@@ -45,7 +45,6 @@ internal static class DistillationStudy
         DistillationOptions options, TrainingOptions training, int seeds, Action<string>? progress = null,
         Action<CondenseModel>? firstDistilled = null)
     {
-        options.Validate();
         training.Validate();
         if (seeds is < 1 or > 100) throw new CondenseException($"seeds {seeds} must be in 1–100");
         var teacherAccuracy = Evaluator.Evaluate(teacher, test).Accuracy ?? double.NaN;

@@ -19,7 +19,6 @@ public static class Distiller
         DistillationOptions options, TrainingOptions training)
     {
         ArgumentNullException.ThrowIfNull(teacher);
-        options.Validate();
         if (!student.IsClassifier || !teacher.IsClassifier)
             throw new CondenseException("distillation needs a classifier teacher and a classifier student");
         var wasTraining = teacher.training;

@@ -48,9 +48,8 @@ public sealed record StudentSpec(IReadOnlyList<int> Sizes, double? HashFactor = 
                 throw new CondenseException($"student '{text}': '{parts[i]}' is not a layer size (sizes read like 784-100-10)");
         }
         if (sizes.Length < 2) throw new CondenseException($"student '{text}': needs at least input and output sizes, like 784-100-10");
-        var spec = new StudentSpec(sizes, factor);
-        if (factor is { } hf) new HashingOptions { Factor = hf }.Validate();
-        return spec;
+        if (factor is { } hf) _ = new HashingOptions { Factor = hf }; // throws on a factor a hashed student cannot have
+        return new StudentSpec(sizes, factor);
     }
 
     /// <summary>A fresh student with weights seeded by <paramref name="seed"/>.</summary>

@@ -23,7 +23,6 @@ public sealed class HashedMlp : CondenseModel
     public HashedMlp(IReadOnlyList<int> sizes, HashingOptions options, double dropout = 0, Normalization? normalization = null)
         : base("HashedMlp", ModelTask.Classification)
     {
-        options.Validate();
         if (sizes.Count < 2 || sizes.Any(s => s <= 0))
             throw new CondenseException($"layer sizes [{string.Join(", ", sizes)}] must be at least two positive numbers");
         if (dropout is < 0 or >= 1 || double.IsNaN(dropout))

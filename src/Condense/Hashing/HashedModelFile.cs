@@ -81,12 +81,9 @@ public static class HashedModelFile
         {
             throw new InvalidFileException(path, "hashed model metadata holds a value that is not a number");
         }
-        try
-        {
-            options.Validate();
-        }
         catch (CondenseException ex) when (ex is not InvalidFileException)
         {
+            // A hashing setting out of range (HashingOptions checks each when it is set): the file is bad, not the caller.
             throw new InvalidFileException(path, ex.Message);
         }
         if (sizes.Length is < 2 or > 64 || sizes.Any(s => s is < 1 or > MaxWidth))

@@ -23,7 +23,6 @@ internal static class HashingComparison
         TrainingOptions training, double dropout, bool includeStructured = false, Action<string>? progress = null,
         Action<HashedMlp>? trained = null)
     {
-        hashing.Validate();
         training.Validate();
         var rows = new List<HashingRow>();
         var variants = includeStructured && hashing.Variant == HashingVariant.Hashed

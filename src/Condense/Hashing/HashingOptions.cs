@@ -1,23 +1,41 @@
+using System.Globalization;
+
 namespace Condense.Hashing;
 
 /// <summary>
 /// Settings of a hashed network. <see cref="Factor"/> is the weight compression: each layer's
 /// pool holds ⌈in·out / Factor⌉ real parameters; biases stay real (they are a rounding error of
-/// the count, as in HashedNets §6).
+/// the count, as in HashedNets §6). Every setting is checked when it is set, so options that
+/// exist are valid: a bad value fails where it is written, not later in a layer's constructor.
 /// </summary>
 public sealed record HashingOptions
 {
     /// <summary>Virtual / real weights per layer; (1, 1,000,000]. The paper's settings are 8, 16, 32, 64.</summary>
-    public double Factor { get; init; } = 8;
+    public double Factor
+    {
+        get;
+        init => field = value > 1 && value <= 1_000_000 ? value
+            : throw new CondenseException(string.Create(CultureInfo.InvariantCulture, $"compression factor must be greater than 1 and at most 1,000,000, got {value}"));
+    } = 8;
 
     /// <summary>Hash functions per virtual weight (m); 1–16. HashedNets is m = 1.</summary>
-    public int Hashes { get; init; } = 1;
+    public int Hashes { get; init => field = value is >= 1 and <= 16 ? value : throw new CondenseException($"hashes must be 1–16, got {value}"); } = 1;
 
     /// <summary>How the m reads combine; ignored when <see cref="Hashes"/> is 1.</summary>
-    public HashReduction Reduction { get; init; } = HashReduction.Sum;
+    public HashReduction Reduction
+    {
+        get;
+        init => field = Enum.IsDefined(value) ? value
+            : throw new CondenseException($"hash reduction must be one of {string.Join(", ", Enum.GetNames<HashReduction>())}, got {(int)value}");
+    } = HashReduction.Sum;
 
     /// <summary>Which virtual layer: HashedNets' hashed pool or the structured (low-rank-like) variant.</summary>
-    public HashingVariant Variant { get; init; } = HashingVariant.Hashed;
+    public HashingVariant Variant
+    {
+        get;
+        init => field = Enum.IsDefined(value) ? value
+            : throw new CondenseException($"hashing variant must be one of {string.Join(", ", Enum.GetNames<HashingVariant>())}, got {(int)value}");
+    } = HashingVariant.Hashed;
 
     /// <summary>
     /// Multi-hashing with m separate buckets ν₁…ν_m (each of K/m entries, hash k reading only νₖ)
@@ -29,16 +47,6 @@ public sealed record HashingOptions
 
     /// <summary>Seeds the hash functions (and nothing else; weight init follows TorchSharp's seed).</summary>
     public int Seed { get; init; }
-
-    /// <summary>Throws a <see cref="CondenseException"/> quoting the first out-of-range setting, before any layer is built.</summary>
-    public void Validate()
-    {
-        if (!(Factor > 1) || Factor > 1_000_000 || double.IsNaN(Factor))
-            throw new CondenseException($"compression factor {Factor} must be greater than 1 (and at most 1,000,000)");
-        if (Hashes is < 1 or > 16) throw new CondenseException($"hashes {Hashes} must be in 1–16");
-        if (!Enum.IsDefined(Reduction)) throw new CondenseException($"unknown reduction '{Reduction}'");
-        if (!Enum.IsDefined(Variant)) throw new CondenseException($"unknown hashing variant '{Variant}'");
-    }
 
     /// <summary>Real weights a layer of <paramref name="virtualCount"/> virtual weights gets: at least one.</summary>
     public long PoolSize(long virtualCount)

@@ -51,11 +51,10 @@ public sealed class ColorQuantizer
     /// </summary>
     const int FullIterations = 1;
 
-    /// <summary>A quantizer with validated <paramref name="options"/>; a bad setting is a <see cref="CondenseException"/> here, not at the first image.</summary>
+    /// <summary>A quantizer with <paramref name="options"/> (valid by construction: each setting is checked when it is set).</summary>
     public ColorQuantizer(ColorQuantizerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
         Options = options;
     }
 

@@ -22,7 +22,6 @@ public static class ImageDecoder
     {
         ArgumentNullException.ThrowIfNull(path);
         options ??= ImageDecodeOptions.Default;
-        options.Validate();
         if (!File.Exists(path))
         {
             throw new CondenseException($"{path}: no such file");
@@ -40,7 +39,6 @@ public static class ImageDecoder
     public static RgbImage Decode(ReadOnlySpan<byte> encoded, string source, ImageDecodeOptions? options = null)
     {
         options ??= ImageDecodeOptions.Default;
-        options.Validate();
         if (encoded.Length == 0)
         {
             throw new InvalidFileException(source, "the file is empty");

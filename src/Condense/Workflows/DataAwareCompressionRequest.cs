@@ -50,6 +50,5 @@ public sealed record DataAwareCompressionRequest(
         if (Threads < 1) throw new CondenseException($"threads must be ≥ 1, not {Threads}");
         if (Data.HeldOut.Count == 0) throw new CondenseException($"{Data.Description}: no held-out samples to measure on");
         if (!DataFree && Data.Calibration.Count == 0) throw new CondenseException($"{Data.Description}: no calibration samples");
-        (Gptq ?? new GptqOptions()).Validate();
     }
 }

@@ -32,6 +32,5 @@ public sealed record OnnxAnalysisRequest(string ModelPath, CalibrationData Data,
         if (Data.HeldOut.Count == 0) throw new CondenseException($"{Data.Description}: no held-out sample to measure on");
         if (Data.Calibration.Count == 0 && EffectiveSettings.Any(s => s.Gptq)) throw new CondenseException($"{Data.Description}: no calibration sample for GPTQ");
         if (Threads < 1) throw new CondenseException($"threads must be ≥ 1, not {Threads}");
-        (Gptq ?? new GptqOptions()).Validate();
     }
 }

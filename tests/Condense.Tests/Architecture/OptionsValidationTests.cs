@@ -1,4 +1,8 @@
 using System.Reflection;
+using Condense.Distillation;
+using Condense.Hashing;
+using Condense.Imaging;
+using Condense.Quantization.Gptq;
 using Condense.Pruning;
 
 namespace Condense.Tests.Architecture;
@@ -18,12 +22,12 @@ public sealed class OptionsValidationTests
         "Condense.Workflows.Cnn.CnnStudyRequest", "Condense.Workflows.Sparsity.OnnxSparsityRequest", "Condense.Workflows.OnnxAnalysisRequest",
         "Condense.Workflows.RuntimeCompressionRequest", "Condense.Workflows.OnnxPlanRequest", "Condense.Workflows.DataAwareCompressionRequest",
         "Condense.Models.TrainingOptions", "Condense.Calibration.ImagePreprocessing", "Condense.Calibration.DataSpec",
-        "Condense.Quantization.Gptq.GptqOptions", "Condense.Quantization.Gptq.ConvGeometry", "Condense.Quantization.BlockCodes",
-        "Condense.Formats.Onnx.OnnxCompressionOptions", "Condense.Formats.Onnx.OnnxReadOptions", "Condense.Imaging.ImageDecodeOptions",
-        "Condense.Imaging.ColorQuantizerOptions", "Condense.DeepCompression.DeepCompressionOptions", "Condense.Distillation.DistillationOptions",
-        "Condense.Distillation.DataFreeOptions", "Condense.Pruning.ModelPruningOptions", "Condense.Pruning.VariationalDropoutOptions",
+        "Condense.Quantization.Gptq.ConvGeometry", "Condense.Quantization.BlockCodes",
+        "Condense.Formats.Onnx.OnnxCompressionOptions", "Condense.Formats.Onnx.OnnxReadOptions", 
+        "Condense.DeepCompression.DeepCompressionOptions", 
+        "Condense.Pruning.ModelPruningOptions", "Condense.Pruning.VariationalDropoutOptions",
         "Condense.Pruning.PruningStudyOptions", "Condense.Pruning.GradualPruningSchedule", "Condense.Pruning.LotteryOptions",
-        "Condense.Pruning.SurveyStudyOptions", "Condense.Hashing.HashingOptions",
+        "Condense.Pruning.SurveyStudyOptions",
     };
 
     static IEnumerable<string> TypesWithValidate() =>
@@ -55,5 +59,53 @@ public sealed class OptionsValidationTests
         var valid = new SparseStorageOptions { Bits = 4 };
         Assert.Throws<CondenseException>(() => valid with { Bits = 0 });
         Assert.Equal(4, valid.Bits);
+    }
+
+    [Fact]
+    public void Invalid_hashing_options_cannot_be_built()
+    {
+        Assert.Equal("compression factor must be greater than 1 and at most 1,000,000, got 0.5",
+            Assert.Throws<CondenseException>(() => new HashingOptions { Factor = 0.5 }).Message);
+        Assert.Equal("hashes must be 1–16, got 17", Assert.Throws<CondenseException>(() => new HashingOptions { Hashes = 17 }).Message);
+        Assert.Equal("hashing variant must be one of Hashed, Structured, got 5",
+            Assert.Throws<CondenseException>(() => new HashingOptions { Variant = (HashingVariant)5 }).Message);
+        Assert.Throws<CondenseException>(() => new HashingOptions() with { Factor = double.NaN });
+    }
+
+    [Fact]
+    public void Invalid_gptq_options_cannot_be_built()
+    {
+        Assert.Equal("GPTQ dampening must be in (0, 1), got 1", Assert.Throws<CondenseException>(() => new GptqOptions(Dampening: 1)).Message);
+        Assert.Equal("GPTQ block size must be 1–4096, got 0", Assert.Throws<CondenseException>(() => new GptqOptions(BlockSize: 0)).Message);
+        var valid = new GptqOptions(BlockSize: 64);
+        Assert.Equal("GPTQ block size must be 1–4096, got 4097", Assert.Throws<CondenseException>(() => valid with { BlockSize = 4097 }).Message);
+        Assert.Equal((0.01, 64), (valid.Dampening, valid.BlockSize));
+    }
+
+    [Fact]
+    public void Invalid_imaging_options_cannot_be_built()
+    {
+        Assert.Equal("colours must be 1–256, got 257", Assert.Throws<CondenseException>(() => new ColorQuantizerOptions { Colors = 257 }).Message);
+        Assert.Equal("k-means starts must be 1–100, got 0", Assert.Throws<CondenseException>(() => new ColorQuantizerOptions { Starts = 0 }).Message);
+        Assert.Equal("Lloyd iterations must be 1–10000, got 0", Assert.Throws<CondenseException>(() => new ColorQuantizerOptions() with { MaxIterations = 0 }).Message);
+        Assert.Equal("Lloyd tolerance must be in [0, 1], got NaN", Assert.Throws<CondenseException>(() => new ColorQuantizerOptions { Tolerance = double.NaN }).Message);
+        Assert.Equal("colour initialisation must be one of KMeansPlusPlus, MedianCut, got 9",
+            Assert.Throws<CondenseException>(() => new ColorQuantizerOptions { Init = (ColorInit)9 }).Message);
+        Assert.Null(new ColorQuantizerOptions { Starts = null }.Starts);
+        Assert.Equal("pixel limit must be 1–2147483647, got 0", Assert.Throws<CondenseException>(() => new ImageDecodeOptions { MaxPixels = 0 }).Message);
+    }
+
+    [Fact]
+    public void Invalid_distillation_options_cannot_be_built()
+    {
+        Assert.Equal("alpha must be in [0, 1], got 1.5", Assert.Throws<CondenseException>(() => new DistillationOptions { Alpha = 1.5 }).Message);
+        Assert.Equal("temperature must be greater than 0 and at most 1000, got 1001",
+            Assert.Throws<CondenseException>(() => DistillationRecipe.Options with { Temperature = 1001 }).Message);
+        Assert.Equal("data-free: steps must be 1–1,000,000, got 0", Assert.Throws<CondenseException>(() => DataFreeOptions.Adversarial with { Steps = 0 }).Message);
+        Assert.Equal("data-free: batch size must be 2–65,536, got 1", Assert.Throws<CondenseException>(() => new DataFreeOptions { BatchSize = 1 }).Message);
+        Assert.Equal("data-free: entropy weight must be non-negative and finite, got -1",
+            Assert.Throws<CondenseException>(() => new DataFreeOptions { EntropyWeight = -1 }).Message);
+        Assert.Equal("data-free: student learning rate must be positive and finite, got Infinity",
+            Assert.Throws<CondenseException>(() => new DataFreeOptions { StudentLearningRate = double.PositiveInfinity }).Message);
     }
 }

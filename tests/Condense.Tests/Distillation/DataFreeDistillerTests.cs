@@ -143,8 +143,8 @@ public class DataFreeDistillerTests
     [Fact]
     public void OptionsOutOfRangeAreRefused()
     {
-        Assert.Throws<CondenseException>(() => new DataFreeOptions { Steps = 0 }.Validate());
-        Assert.Throws<CondenseException>(() => new DataFreeOptions { ActivationWeight = -1 }.Validate());
-        Assert.Throws<CondenseException>(() => new DataFreeOptions { GeneratorLearningRate = double.NaN }.Validate());
+        Assert.Throws<CondenseException>(() => new DataFreeOptions { Steps = 0 });
+        Assert.Throws<CondenseException>(() => new DataFreeOptions { ActivationWeight = -1 });
+        Assert.Throws<CondenseException>(() => new DataFreeOptions { GeneratorLearningRate = double.NaN });
     }
 }

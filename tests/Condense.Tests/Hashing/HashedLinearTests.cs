@@ -216,7 +216,7 @@ public class HashedLinearTests
     [InlineData(double.NaN)]
     public void FactorAtMostOneIsRefused(double factor)
     {
-        var ex = Assert.Throws<CondenseException>(() => new HashingOptions { Factor = factor }.Validate());
+        var ex = Assert.Throws<CondenseException>(() => new HashingOptions { Factor = factor });
         Assert.Contains("greater than 1", ex.Message);
         var (code, _, err) = CliHarness.Run("hash", "--factor", factor.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(1, code);

@@ -70,7 +70,7 @@ public class HashedModelFileTests : IDisposable
         { "architecture", "Classifier", "is not Hashed" },
         { "hashing.factor", "1", "must be greater than 1" },
         { "hashing.factor", "abc", "not a number" },
-        { "hashing.hashes", "99", "must be in 1–16" },
+        { "hashing.hashes", "99", "hashes must be 1–16, got 99" },
         { "hashing.reduction", "Median", "unknown hash reduction" },
         { "sizes", "784,-3,10", "must be 2–64 numbers" },
         { "sizes", "2000000,10", "must be 2–64 numbers" },

@@ -59,7 +59,6 @@ public sealed class GptqFactor : IDisposable
     static GptqFactor Of(Tensor h, GptqOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
         using var scope = NewDisposeScope();
         int columns = (int)h.shape[0];
         var energy = h.diagonal().to_type(ScalarType.Float64).contiguous().data<double>().ToArray();

@@ -1,7 +1,9 @@
 namespace Condense.Quantization.Gptq;
 
 /// <summary>
-/// Settings of <see cref="GptqSolver"/> (Frantar et al., "GPTQ", ICLR 2023), checked by <see cref="Validate"/>.
+/// Settings of <see cref="GptqSolver"/> (Frantar et al., "GPTQ", ICLR 2023). Each is checked when it
+/// is set (by the constructor or a <c>with</c>), so options that exist are valid and no solver has to
+/// remember to check them.
 /// </summary>
 /// <param name="Dampening">λ as a fraction of H's mean diagonal, added to the diagonal so the
 /// Cholesky factorisation exists and noisy directions are not trusted (the paper's 1 %).</param>
@@ -12,10 +14,15 @@ namespace Condense.Quantization.Gptq;
 /// to absorb their error. Not with per-block grids, whose blocks must be contiguous in the file.</param>
 public sealed record GptqOptions(double Dampening = 0.01, int BlockSize = 128, bool ActOrder = false)
 {
-    /// <summary>Throws a <see cref="CondenseException"/> quoting the first out-of-range setting, before any layer is solved.</summary>
-    public void Validate()
-    {
-        if (!(Dampening > 0 && Dampening < 1)) throw new CondenseException($"GPTQ dampening must be in (0, 1), not {Dampening}");
-        if (BlockSize is < 1 or > 4096) throw new CondenseException($"GPTQ block size must be in 1..4096, not {BlockSize}");
-    }
+    /// <summary>λ as a fraction of H's mean diagonal, in (0, 1).</summary>
+    public double Dampening { get; init => field = CheckDampening(value); } = CheckDampening(Dampening);
+
+    /// <summary>Columns per lazy batch, 1–4096.</summary>
+    public int BlockSize { get; init => field = CheckBlockSize(value); } = CheckBlockSize(BlockSize);
+
+    static double CheckDampening(double value) => value > 0 && value < 1 ? value
+        : throw new CondenseException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"GPTQ dampening must be in (0, 1), got {value}"));
+
+    static int CheckBlockSize(int value) => value is >= 1 and <= 4096 ? value
+        : throw new CondenseException($"GPTQ block size must be 1–4096, got {value}");
 }
