@@ -41,7 +41,6 @@ public static class DeepCompressCommand
                 ShareEpochs = parse.GetValue(shareEpochs),
                 Seed = parse.GetValue(seed),
             };
-            options.Validate();
             var path = parse.GetValue(model)!;
             var outPath = parse.GetValue(output) ?? Path.ChangeExtension(path, ".cdz");
             CondenseModel net;

@@ -26,7 +26,6 @@ public sealed record DataSpec(string? Path, string? PreprocessModel = null, stri
         if (!(HeldOutFraction >= 0 && HeldOutFraction < 1)) throw new CondenseException($"the held-out fraction must be in [0, 1), not {HeldOutFraction}");
         if (MaxSequenceLength < 2) throw new CondenseException($"the maximum sequence length must be at least 2 ([CLS] and [SEP]), not {MaxSequenceLength}");
         if (Augment is < 0 or > 1000) throw new CondenseException($"--augment must be between 0 and 1000, not {Augment}");
-        Image?.Validate();
         if (InputShapes is not null)
             foreach (var (name, dims) in InputShapes)
                 if (dims.Length == 0 || dims.Any(d => d < 1))

@@ -17,7 +17,6 @@ public static class DeepCompressionPipeline
     /// <summary>Prunes, retrains, shares weights (with centroid fine-tuning) and Huffman-codes <paramref name="model"/>, measuring accuracy and bytes after each stage; <paramref name="progress"/> hears progress lines.</summary>
     public static DeepCompressionResult Run(CondenseModel model, Dataset train, Dataset test, DeepCompressionOptions options, Action<string>? progress = null)
     {
-        options.Validate();
         if (!model.IsClassifier) throw new CondenseException("deep compression: only classifiers are supported (accuracy is what the stages report)");
         // Conv kernels are pruned, shared and coded like Linear weights, as out × (in·k·k) matrices.
         var layers = model.WeightLayers;

@@ -1,5 +1,7 @@
 using System.Reflection;
+using Condense.DeepCompression;
 using Condense.Distillation;
+using Condense.Formats.Onnx;
 using Condense.Hashing;
 using Condense.Imaging;
 using Condense.Quantization.Gptq;
@@ -21,10 +23,10 @@ public sealed class OptionsValidationTests
     {
         "Condense.Workflows.Cnn.CnnStudyRequest", "Condense.Workflows.Sparsity.OnnxSparsityRequest", "Condense.Workflows.OnnxAnalysisRequest",
         "Condense.Workflows.RuntimeCompressionRequest", "Condense.Workflows.OnnxPlanRequest", "Condense.Workflows.DataAwareCompressionRequest",
-        "Condense.Models.TrainingOptions", "Condense.Calibration.ImagePreprocessing", "Condense.Calibration.DataSpec",
+        "Condense.Models.TrainingOptions", "Condense.Calibration.DataSpec",
         "Condense.Quantization.Gptq.ConvGeometry", "Condense.Quantization.BlockCodes",
-        "Condense.Formats.Onnx.OnnxCompressionOptions", "Condense.Formats.Onnx.OnnxReadOptions", 
-        "Condense.DeepCompression.DeepCompressionOptions", 
+        "Condense.Formats.Onnx.OnnxCompressionOptions", 
+        
         "Condense.Pruning.ModelPruningOptions", "Condense.Pruning.VariationalDropoutOptions",
         "Condense.Pruning.PruningStudyOptions", "Condense.Pruning.GradualPruningSchedule", "Condense.Pruning.LotteryOptions",
         "Condense.Pruning.SurveyStudyOptions",
@@ -107,5 +109,27 @@ public sealed class OptionsValidationTests
             Assert.Throws<CondenseException>(() => new DataFreeOptions { EntropyWeight = -1 }).Message);
         Assert.Equal("data-free: student learning rate must be positive and finite, got Infinity",
             Assert.Throws<CondenseException>(() => new DataFreeOptions { StudentLearningRate = double.PositiveInfinity }).Message);
+    }
+
+    [Fact]
+    public void Invalid_onnx_read_options_cannot_be_built()
+    {
+        Assert.Equal("ONNX nesting depth limit must be 1–1000, got 0", Assert.Throws<CondenseException>(() => new OnnxReadOptions(MaxRecursionDepth: 0)).Message);
+        Assert.Equal("ONNX file size limit must be 1–2147483647 bytes, got 2147483648",
+            Assert.Throws<CondenseException>(() => OnnxReadOptions.Default with { MaxFileBytes = 1L << 31 }).Message);
+        Assert.Equal("ONNX tensor element limit must be at least 1, got -1", Assert.Throws<CondenseException>(() => new OnnxReadOptions(MaxTensorElements: -1)).Message);
+    }
+
+    [Fact]
+    public void Invalid_deep_compression_options_cannot_be_built()
+    {
+        Assert.Equal("bits must be values in 2–8, got [4, 9]", Assert.Throws<CondenseException>(() => new DeepCompressionOptions { Bits = [4, 9] }).Message);
+        Assert.Equal("sparsity must be values in [0, 1), got []", Assert.Throws<CondenseException>(() => new DeepCompressionOptions { Sparsity = [] }).Message);
+        Assert.Equal("prune steps must be 1–20, got 0", Assert.Throws<CondenseException>(() => new DeepCompressionOptions() with { PruneSteps = 0 }).Message);
+        Assert.Equal("share learning rate must be in (0, 1], got 2", Assert.Throws<CondenseException>(() => new DeepCompressionOptions { ShareLearningRate = 2 }).Message);
+        var sparsity = new[] { 0.5 };
+        var options = new DeepCompressionOptions { Sparsity = sparsity, PruneEpochs = 0 };
+        sparsity[0] = 7;
+        Assert.Equal(0.5, options.SparsityOf(0));
     }
 }

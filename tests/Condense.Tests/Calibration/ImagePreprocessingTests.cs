@@ -81,8 +81,9 @@ public class ImagePreprocessingTests
     [Fact]
     public void Bad_settings_are_refused_quoting_the_value()
     {
-        Assert.Contains("7", Assert.Throws<CondenseException>(() => new ImagePreprocessing { Range = 7 }.Validate()).Message);
-        Assert.Contains("not 2", Assert.Throws<CondenseException>(() => new ImagePreprocessing { Mean = [1, 2] }.Validate()).Message);
-        Assert.Throws<CondenseException>(() => new ImagePreprocessing { Std = [0] }.Validate());
+        Assert.Equal("--range must be 1 or 255, got 7", Assert.Throws<CondenseException>(() => new ImagePreprocessing { Range = 7 }).Message);
+        Assert.Equal("--mean needs 1 or 3 values, got 2", Assert.Throws<CondenseException>(() => new ImagePreprocessing { Mean = [1, 2] }).Message);
+        Assert.Equal("--std values must be positive and finite, got 0", Assert.Throws<CondenseException>(() => new ImagePreprocessing { Std = [0] }).Message);
+        Assert.Throws<CondenseException>(() => ImagePreprocessing.ImageNet with { Resize = 0 });
     }
 }

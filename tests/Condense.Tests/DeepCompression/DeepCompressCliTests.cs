@@ -43,7 +43,7 @@ public class DeepCompressCliTests : IDisposable
     {
         var (code, _, err) = CliHarness.Run("deep-compress", "x.safetensors", "--sparsity", "0.9,1.2");
         Assert.Equal(1, code);
-        Assert.Equal("condense: error: sparsity [0.9, 1.2] must be values in [0, 1)", err.Trim());
+        Assert.Equal("condense: error: sparsity must be values in [0, 1), got [0.9, 1.2]", err.Trim());
         (code, _, err) = CliHarness.Run("deep-compress", Path.Combine(_dir, "missing.safetensors"));
         Assert.Equal(1, code);
         Assert.Single(err.Trim().Split('\n'));

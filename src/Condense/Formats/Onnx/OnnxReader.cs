@@ -16,7 +16,6 @@ public static class OnnxReader
     public static OnnxModel Read(string path, OnnxReadOptions? options = null)
     {
         options ??= OnnxReadOptions.Default;
-        options.Validate();
         var info = new FileInfo(path);
         if (!info.Exists) throw new InvalidFileException(path, "no such file");
         if (info.Length == 0) throw new InvalidFileException(path, "empty file (an ONNX model has at least a graph)");
@@ -41,7 +40,6 @@ public static class OnnxReader
     public static OnnxModel Parse(ReadOnlySpan<byte> bytes, string source, string? directory = null, OnnxReadOptions? options = null)
     {
         options ??= OnnxReadOptions.Default;
-        options.Validate();
         if (bytes.Length > options.MaxFileBytes)
             throw new InvalidFileException(source, $"model is {bytes.Length} bytes, over the limit of {options.MaxFileBytes}");
         return ParseArray(bytes.ToArray(), source, directory, options);
