@@ -61,7 +61,6 @@ public static class DataOptions
         var spec = new DataSpec(parse.GetValue<string>("--data"), parse.GetValue<string>("--preprocess"), parse.GetValue<string>("--vocab"),
             Shapes(parse.GetValue<string[]>("--input-shape")), parse.GetValue<int>("--calibration-count"), parse.GetValue<double>("--held-out"),
             seed, parse.GetValue<int>("--max-tokens"), image, parse.GetValue<int>("--augment"));
-        spec.Validate();
         return spec;
     }
 

@@ -30,7 +30,6 @@ public static class CalibrationDataLoader
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(spec);
-        spec.Validate();
         var inputs = ModelInputs.Of(model.Proto.Graph, spec.InputShapes, model.Source);
         if (spec.Path is null) return RandomCalibration.Build(inputs, spec);
         var data = DataFileSniffer.Sniff(spec.Path) switch

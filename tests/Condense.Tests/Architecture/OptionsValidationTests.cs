@@ -1,4 +1,5 @@
 using System.Reflection;
+using Condense.Calibration;
 using Condense.DeepCompression;
 using Condense.Distillation;
 using Condense.Formats.Onnx;
@@ -23,7 +24,7 @@ public sealed class OptionsValidationTests
     {
         "Condense.Workflows.Cnn.CnnStudyRequest", "Condense.Workflows.Sparsity.OnnxSparsityRequest", "Condense.Workflows.OnnxAnalysisRequest",
         "Condense.Workflows.RuntimeCompressionRequest", "Condense.Workflows.OnnxPlanRequest", "Condense.Workflows.DataAwareCompressionRequest",
-        "Condense.Models.TrainingOptions", "Condense.Calibration.DataSpec",
+        "Condense.Models.TrainingOptions", 
         "Condense.Quantization.Gptq.ConvGeometry", "Condense.Quantization.BlockCodes",
         "Condense.Formats.Onnx.OnnxCompressionOptions", 
         
@@ -131,5 +132,16 @@ public sealed class OptionsValidationTests
         var options = new DeepCompressionOptions { Sparsity = sparsity, PruneEpochs = 0 };
         sparsity[0] = 7;
         Assert.Equal(0.5, options.SparsityOf(0));
+    }
+
+    [Fact]
+    public void Invalid_data_specs_cannot_be_built()
+    {
+        Assert.Equal("the sample count must be at least 1, got 0", Assert.Throws<CondenseException>(() => new DataSpec(null, Count: 0)).Message);
+        Assert.Equal("the held-out fraction must be in [0, 1), got 1", Assert.Throws<CondenseException>(() => new DataSpec(null) with { HeldOutFraction = 1 }).Message);
+        Assert.Equal("--augment must be 0–1000, got 1001", Assert.Throws<CondenseException>(() => new DataSpec(null, Augment: 1001)).Message);
+        Assert.Equal("input shape ids=1,0: every dimension must be a positive integer",
+            Assert.Throws<CondenseException>(() => new DataSpec(null, InputShapes: new Dictionary<string, long[]> { ["ids"] = [1, 0] })).Message);
+        Assert.Equal((256, 0.25, 128), (new DataSpec(null).Count, new DataSpec(null).HeldOutFraction, new DataSpec(null).MaxSequenceLength));
     }
 }
