@@ -13,7 +13,7 @@ public static class ModelPruner
     /// <summary>Prunes <paramref name="model"/>'s linear layers in place by <paramref name="options"/>' criterion and sparsity (masks stay in the model's mask set, so fine-tuning keeps the zeros) and reports each layer's density.</summary>
     public static PruningOutcome Apply(CondenseModel model, ModelPruningOptions options)
     {
-        options.Validate();
+        options.RequireDataIfNeeded();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var view = model.WeightLayers;
         var all = view.Select(l => l.Module).ToArray();

@@ -28,7 +28,7 @@ public sealed class OptionsValidationTests
         "Condense.Quantization.Gptq.ConvGeometry", "Condense.Quantization.BlockCodes",
         "Condense.Formats.Onnx.OnnxCompressionOptions", 
         
-        "Condense.Pruning.ModelPruningOptions", "Condense.Pruning.VariationalDropoutOptions",
+        "Condense.Pruning.VariationalDropoutOptions",
         "Condense.Pruning.PruningStudyOptions", "Condense.Pruning.GradualPruningSchedule", "Condense.Pruning.LotteryOptions",
         "Condense.Pruning.SurveyStudyOptions",
     };
@@ -143,5 +143,15 @@ public sealed class OptionsValidationTests
         Assert.Equal("input shape ids=1,0: every dimension must be a positive integer",
             Assert.Throws<CondenseException>(() => new DataSpec(null, InputShapes: new Dictionary<string, long[]> { ["ids"] = [1, 0] })).Message);
         Assert.Equal((256, 0.25, 128), (new DataSpec(null).Count, new DataSpec(null).HeldOutFraction, new DataSpec(null).MaxSequenceLength));
+    }
+
+    [Fact]
+    public void Invalid_model_pruning_options_cannot_be_built()
+    {
+        Assert.Equal("sparsity 1 must be in [0, 1)", Assert.Throws<CondenseException>(() => new ModelPruningOptions { Sparsity = 1 }).Message);
+        Assert.Equal("SynFlow iterations must be 1–10000, got 0", Assert.Throws<CondenseException>(() => new ModelPruningOptions() with { SynFlowIterations = 0 }).Message);
+        Assert.Equal("norm order must be at least 1, got 0.5", Assert.Throws<CondenseException>(() => new ModelPruningOptions { StructuredNorm = 0.5 }).Message);
+        // Data is joined to the criterion, so SNIP without data can be built (data may follow in a with) and is refused by the pruner.
+        Assert.Equal(PruningCriterion.Snip, new ModelPruningOptions { Criterion = PruningCriterion.Snip }.Criterion);
     }
 }

@@ -18,7 +18,7 @@ internal sealed record OneShotPruning(string DataName, (Dataset Train, Dataset T
         (Dataset Train, Dataset Test)? sets = dataName == "none" ? null : DataSets.Load(dataName);
         if (r.Epochs > 0 && sets is null) throw new CondenseException("fine-tuning needs data: drop '--data none' or '--finetune-epochs'");
         var pruner = new ModelPruningOptions { Criterion = r.Criterion, Sparsity = r.Sparsity, Seed = r.Seed, Data = sets?.Train, Layers = r.Layers };
-        pruner.Validate();
+        pruner.RequireDataIfNeeded();
         var before = sets is { } s0 ? Evaluator.Evaluate(net, s0.Test) : null;
         var outcome = ModelPruner.Apply(net, pruner);
         var after = sets is { } s1 ? Evaluator.Evaluate(net, s1.Test) : null;
