@@ -1,3 +1,4 @@
+using System.Globalization;
 using Condense.Data;
 using Condense.Models;
 using TorchSharp.Modules;
@@ -12,18 +13,42 @@ namespace Condense.Pruning;
 /// steps, fast at first (many redundant weights) and slowly near the end, so the network
 /// recovers between steps. Masks are kept by <see cref="Prune.Hooks"/>.
 /// </summary>
+/// <remarks>
+/// Every setting is checked when the schedule is built. The two sparsities are checked against each
+/// other (s_f ≥ sᵢ), so they are set by the constructor only; the step settings can also be changed
+/// by <c>with</c>, and are checked there too.
+/// </remarks>
 public sealed record GradualPruningSchedule(double InitialSparsity, double FinalSparsity, long StartStep, long Frequency, int Updates)
 {
+    /// <summary>sᵢ, the sparsity before t₀; in [0, 1).</summary>
+    public double InitialSparsity { get; } = CheckInitial(InitialSparsity);
+
+    /// <summary>s_f, the sparsity after t₀ + nΔt; in [sᵢ, 1).</summary>
+    public double FinalSparsity { get; } = CheckFinal(FinalSparsity, InitialSparsity);
+
+    /// <summary>t₀, the step pruning starts after; at least 0.</summary>
+    public long StartStep { get; init => field = CheckStart(value); } = CheckStart(StartStep);
+
+    /// <summary>Δt, steps between mask updates; at least 1.</summary>
+    public long Frequency { get; init => field = CheckFrequency(value); } = CheckFrequency(Frequency);
+
+    /// <summary>n, the number of mask updates after t₀; at least 1.</summary>
+    public int Updates { get; init => field = CheckUpdates(value); } = CheckUpdates(Updates);
+
     /// <summary>The last step at which the mask changes, t₀ + nΔt.</summary>
     public long EndStep => StartStep + Frequency * Updates;
 
-    /// <summary>Throws a <see cref="CondenseException"/> quoting the first out-of-range setting, before training starts.</summary>
-    public void Validate()
-    {
-        if (!(InitialSparsity >= 0 && InitialSparsity < 1)) throw new CondenseException($"initial sparsity {InitialSparsity} must be in [0, 1)");
-        if (!(FinalSparsity >= InitialSparsity && FinalSparsity < 1)) throw new CondenseException($"final sparsity {FinalSparsity} must be in [{InitialSparsity}, 1)");
-        if (StartStep < 0 || Frequency < 1 || Updates < 1) throw new CondenseException($"schedule t₀ {StartStep}, Δt {Frequency}, n {Updates} must be ≥ 0, ≥ 1, ≥ 1");
-    }
+    static double CheckInitial(double value) => value is >= 0 and < 1 ? value
+        : throw new CondenseException(string.Create(CultureInfo.InvariantCulture, $"initial sparsity must be in [0, 1), got {value}"));
+
+    static double CheckFinal(double value, double initial) => value >= initial && value < 1 ? value
+        : throw new CondenseException(string.Create(CultureInfo.InvariantCulture, $"final sparsity must be in [{initial}, 1) (at least the initial sparsity), got {value}"));
+
+    static long CheckStart(long value) => value >= 0 ? value : throw new CondenseException($"schedule start step must be at least 0, got {value}");
+
+    static long CheckFrequency(long value) => value >= 1 ? value : throw new CondenseException($"schedule frequency must be at least 1 step, got {value}");
+
+    static int CheckUpdates(int value) => value >= 1 ? value : throw new CondenseException($"schedule updates must be at least 1, got {value}");
 
     /// <summary>The target sparsity at step t (sᵢ before t₀, s_f after t₀ + nΔt).</summary>
     public double SparsityAt(long step)
@@ -63,7 +88,7 @@ public static class GradualPruning
     /// </summary>
     public static TrainingHooks Hooks(IReadOnlyList<Linear> layers, GradualPruningSchedule schedule, TrainingHooks? inner = null)
     {
-        schedule.Validate();
+        ArgumentNullException.ThrowIfNull(schedule);
         long step = 0;
         return Prune.Hooks(new TrainingHooks
         {

@@ -29,7 +29,7 @@ public sealed class OptionsValidationTests
         "Condense.Formats.Onnx.OnnxCompressionOptions", 
         
         "Condense.Pruning.VariationalDropoutOptions",
-        "Condense.Pruning.PruningStudyOptions", "Condense.Pruning.GradualPruningSchedule", "Condense.Pruning.LotteryOptions",
+        "Condense.Pruning.PruningStudyOptions", "Condense.Pruning.LotteryOptions",
         "Condense.Pruning.SurveyStudyOptions",
     };
 
@@ -153,5 +153,18 @@ public sealed class OptionsValidationTests
         Assert.Equal("norm order must be at least 1, got 0.5", Assert.Throws<CondenseException>(() => new ModelPruningOptions { StructuredNorm = 0.5 }).Message);
         // Data is joined to the criterion, so SNIP without data can be built (data may follow in a with) and is refused by the pruner.
         Assert.Equal(PruningCriterion.Snip, new ModelPruningOptions { Criterion = PruningCriterion.Snip }.Criterion);
+    }
+
+    [Fact]
+    public void Invalid_gradual_pruning_schedules_cannot_be_built()
+    {
+        Assert.Equal("initial sparsity must be in [0, 1), got 1", Assert.Throws<CondenseException>(() => new GradualPruningSchedule(1, 0.9, 0, 1, 1)).Message);
+        Assert.Equal("final sparsity must be in [0.5, 1) (at least the initial sparsity), got 0.3",
+            Assert.Throws<CondenseException>(() => new GradualPruningSchedule(0.5, 0.3, 0, 1, 1)).Message);
+        var valid = new GradualPruningSchedule(0, 0.9, 100, 10, 10);
+        Assert.Equal("schedule frequency must be at least 1 step, got 0", Assert.Throws<CondenseException>(() => valid with { Frequency = 0 }).Message);
+        Assert.Equal("schedule start step must be at least 0, got -1", Assert.Throws<CondenseException>(() => valid with { StartStep = -1 }).Message);
+        Assert.Equal("schedule updates must be at least 1, got 0", Assert.Throws<CondenseException>(() => new GradualPruningSchedule(0, 0.9, 0, 1, 0)).Message);
+        Assert.Equal(200, valid.EndStep);
     }
 }
