@@ -98,7 +98,6 @@ public static class LinearLayers
         else if (c.AutoPad == "VALID") pads = [0, 0, 0, 0];
         var g = new ConvGeometry(channels, height, width, c.KernelHeight, c.KernelWidth, c.Strides[0], c.Strides[1],
             pads[0], pads[1], pads[2], pads[3], c.Dilations[0], c.Dilations[1], layer.Groups);
-        g.Validate();
         if (g.PatchSize != layer.Columns) throw new CondenseException($"{layer.Node}: an input of {channels} channels does not fit the weight [{string.Join(", ", layer.Shape)}]");
         return g;
     }

@@ -25,7 +25,7 @@ public sealed class OptionsValidationTests
         "Condense.Workflows.Cnn.CnnStudyRequest", "Condense.Workflows.Sparsity.OnnxSparsityRequest", "Condense.Workflows.OnnxAnalysisRequest",
         "Condense.Workflows.RuntimeCompressionRequest", "Condense.Workflows.OnnxPlanRequest", "Condense.Workflows.DataAwareCompressionRequest",
         "Condense.Models.TrainingOptions", 
-        "Condense.Quantization.Gptq.ConvGeometry", "Condense.Quantization.BlockCodes",
+        "Condense.Quantization.BlockCodes",
         "Condense.Formats.Onnx.OnnxCompressionOptions", 
         
         "Condense.Pruning.VariationalDropoutOptions",
@@ -166,5 +166,18 @@ public sealed class OptionsValidationTests
         Assert.Equal("schedule start step must be at least 0, got -1", Assert.Throws<CondenseException>(() => valid with { StartStep = -1 }).Message);
         Assert.Equal("schedule updates must be at least 1, got 0", Assert.Throws<CondenseException>(() => new GradualPruningSchedule(0, 0.9, 0, 1, 0)).Message);
         Assert.Equal(200, valid.EndStep);
+    }
+
+    [Fact]
+    public void Invalid_conv_geometries_cannot_be_built()
+    {
+        Assert.Equal("convolution input channels must be at least 1, got 0", Assert.Throws<CondenseException>(() => new ConvGeometry(0, 8, 8, 3, 3)).Message);
+        Assert.Equal("convolution horizontal stride must be at least 1, got 0", Assert.Throws<CondenseException>(() => new ConvGeometry(3, 8, 8, 3, 3, StrideWidth: 0)).Message);
+        Assert.Equal("convolution left pad must be at least 0, got -1", Assert.Throws<CondenseException>(() => new ConvGeometry(3, 8, 8, 3, 3, PadLeft: -1)).Message);
+        Assert.Equal("convolution group must divide the 6 input channels, got 4", Assert.Throws<CondenseException>(() => new ConvGeometry(6, 8, 8, 3, 3, Group: 4)).Message);
+        Assert.Equal("the convolution kernel does not fit the input: it spans 5 columns, the padded input has 4",
+            Assert.Throws<CondenseException>(() => new ConvGeometry(1, 8, 4, 1, 3, DilationWidth: 2)).Message);
+        var valid = new ConvGeometry(6, 8, 8, 3, 3, PadTop: 1, PadLeft: 1, PadBottom: 1, PadRight: 1, Group: 3);
+        Assert.Equal((8, 8, 2, 18), (valid.OutHeight, valid.OutWidth, valid.GroupChannels, valid.PatchSize));
     }
 }

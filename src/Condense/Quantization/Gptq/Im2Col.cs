@@ -30,7 +30,6 @@ public static class Im2Col
     public static void Patches(ReadOnlySpan<float> image, ConvGeometry g, int group, Span<float> rows)
     {
         ArgumentNullException.ThrowIfNull(g);
-        g.Validate();
         if (image.Length != (long)g.InChannels * g.Height * g.Width)
             throw new CondenseException($"an image of {image.Length} values is not [{g.InChannels}, {g.Height}, {g.Width}]");
         if (group < 0 || group >= g.Group) throw new CondenseException($"group {group} is not in 0..{g.Group - 1}");

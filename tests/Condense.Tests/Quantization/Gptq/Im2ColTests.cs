@@ -46,7 +46,9 @@ public sealed class Im2ColTests
     [Fact]
     public void A_kernel_that_does_not_fit_is_refused()
     {
-        var g = new ConvGeometry(1, 2, 2, 3, 3);
-        Assert.Throws<CondenseException>(() => Im2Col.Patches(new float[4], g));
+        Assert.Equal("the convolution kernel does not fit the input: it spans 3 rows, the padded input has 2",
+            Assert.Throws<CondenseException>(() => new ConvGeometry(1, 2, 2, 3, 3)).Message);
+        // A stride used to round a negative span up to one output row; the kernel still does not fit.
+        Assert.Throws<CondenseException>(() => new ConvGeometry(1, 2, 2, 3, 3, StrideHeight: 2, StrideWidth: 2));
     }
 }
