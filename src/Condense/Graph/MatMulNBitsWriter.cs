@@ -21,7 +21,6 @@ public static class MatMulNBitsWriter
     public static (IReadOnlyList<TensorProto> Initializers, NodeProto Node) Write(BlockCodes codes, string input, string output, string stem, int accuracyLevel)
     {
         ArgumentNullException.ThrowIfNull(codes);
-        codes.Validate();
         if (accuracyLevel is < 0 or > 4) throw new CondenseException($"accuracy_level must be 0-4, not {accuracyLevel}");
         int blocks = codes.Blocks, blob = codes.BlockSize * codes.Bits / 8;
         var packed = new byte[(long)codes.N * blocks * blob];

@@ -14,25 +14,58 @@ namespace Condense.Quantization;
 /// <param name="Codes">[N, K] row-major codes in [0, 2^bits − 1] (note: transposed from W).</param>
 /// <param name="Scales">[N, blocks] scales.</param>
 /// <param name="ZeroPoints">[N, blocks] zero points in [0, 2^bits − 1]; null means the symmetric 2^(bits−1) everywhere.</param>
+/// <remarks>Checked when it is built (the sizes against each other, every code and zero point against
+/// the bits), so its settings are set by the constructor only and a writer never meets codes that do not fit.</remarks>
 public sealed record BlockCodes(int K, int N, int Bits, int BlockSize, byte[] Codes, float[] Scales, byte[]? ZeroPoints)
 {
+    /// <summary>Input features (rows of W); at least 1.</summary>
+    public int K { get; } = CheckSide(K, N);
+
+    /// <summary>Output features (columns of W); at least 1.</summary>
+    public int N { get; } = CheckSide(N, K);
+
+    /// <summary>Bits per code, 2–8.</summary>
+    public int Bits { get; } = CheckBits(Bits);
+
+    /// <summary>Codes per block along K: a power of 2, at least 16.</summary>
+    public int BlockSize { get; } = CheckBlockSize(BlockSize);
+
+    /// <summary>[N, K] row-major codes, each at most 2^bits − 1.</summary>
+    public byte[] Codes { get; } = CheckCodes("codes", Codes, (long)K * N, Bits);
+
+    /// <summary>[N, blocks] scales.</summary>
+    public float[] Scales { get; } = CheckLength("scales", Scales, (long)N * ((K + BlockSize - 1) / BlockSize));
+
+    /// <summary>[N, blocks] zero points, each at most 2^bits − 1; null for the symmetric 2^(bits−1).</summary>
+    public byte[]? ZeroPoints { get; } = ZeroPoints is null ? null : CheckCodes("zero points", ZeroPoints, Scales.LongLength, Bits);
+
     /// <summary>Blocks per column: ⌈K / BlockSize⌉.</summary>
     public int Blocks => (K + BlockSize - 1) / BlockSize;
 
     /// <summary>The default zero point of a symmetric grid.</summary>
     public int SymmetricZero => 1 << (Bits - 1);
 
-    /// <summary>Checks the shapes and value ranges; a <see cref="CondenseException"/> names the first problem.</summary>
-    public void Validate()
+    static int CheckSide(int value, int other) => value >= 1 && other >= 1 ? value
+        : throw new CondenseException($"a block-quantized matrix must be at least 1x1, got {value}x{other}");
+
+    static int CheckBits(int value) => value is >= 2 and <= 8 ? value : throw new CondenseException($"block bits must be 2–8, got {value}");
+
+    static int CheckBlockSize(int value) => value >= 16 && (value & (value - 1)) == 0 ? value
+        : throw new CondenseException($"block size must be a power of 2 of at least 16, got {value}");
+
+    static T[] CheckLength<T>(string what, T[] values, long expected)
     {
-        if (Bits is < 2 or > 8) throw new CondenseException($"bits must be 2-8, not {Bits}");
-        if (BlockSize < 16 || (BlockSize & (BlockSize - 1)) != 0) throw new CondenseException($"block size must be a power of 2 of at least 16, not {BlockSize}");
-        if (K < 1 || N < 1) throw new CondenseException($"a {K}x{N} matrix cannot be block-quantized");
-        if (Codes.LongLength != (long)K * N) throw new CondenseException($"expected {K}x{N} codes, got {Codes.LongLength}");
-        if (Scales.LongLength != (long)N * Blocks) throw new CondenseException($"expected {N}x{Blocks} scales, got {Scales.LongLength}");
-        if (ZeroPoints is not null && ZeroPoints.LongLength != Scales.LongLength) throw new CondenseException($"expected {Scales.LongLength} zero points, got {ZeroPoints.LongLength}");
-        var max = (1 << Bits) - 1;
-        if (Codes.Any(c => c > max) || (ZeroPoints?.Any(z => z > max) ?? false)) throw new CondenseException($"a code or zero point exceeds {max} ({Bits} bits)");
+        ArgumentNullException.ThrowIfNull(values);
+        return values.LongLength == expected ? values : throw new CondenseException($"block {what} must number {expected}, got {values.LongLength}");
+    }
+
+    static byte[] CheckCodes(string what, byte[] values, long expected, int bits)
+    {
+        CheckLength(what, values, expected);
+        var max = (1 << bits) - 1;
+        var over = max == byte.MaxValue ? -1 : values.AsSpan().IndexOfAnyInRange((byte)(max + 1), byte.MaxValue);
+        return over < 0 ? values
+            : throw new CondenseException($"block {what} must be at most {max} ({bits} bits), got {values[over]} at {over}");
     }
 
     /// <summary>The dequantized W [K, N] row-major (for checking and for error figures).</summary>
@@ -56,6 +89,8 @@ public sealed record BlockCodes(int K, int N, int Bits, int BlockSize, byte[] Co
     public static BlockCodes RoundToNearest(ReadOnlySpan<float> w, int k, int n, int bits, int blockSize, bool symmetric)
     {
         if ((long)k * n != w.Length) throw new CondenseException($"expected {k}x{n} weights, got {w.Length}");
+        CheckBits(bits);
+        CheckBlockSize(blockSize);
         int blocks = (k + blockSize - 1) / blockSize, qmax = (1 << bits) - 1;
         var codes = new byte[(long)k * n];
         var scales = new float[(long)n * blocks];

@@ -5,6 +5,7 @@ using Condense.Distillation;
 using Condense.Formats.Onnx;
 using Condense.Hashing;
 using Condense.Imaging;
+using Condense.Quantization;
 using Condense.Quantization.Gptq;
 using Condense.Pruning;
 
@@ -25,7 +26,6 @@ public sealed class OptionsValidationTests
         "Condense.Workflows.Cnn.CnnStudyRequest", "Condense.Workflows.Sparsity.OnnxSparsityRequest", "Condense.Workflows.OnnxAnalysisRequest",
         "Condense.Workflows.RuntimeCompressionRequest", "Condense.Workflows.OnnxPlanRequest", "Condense.Workflows.DataAwareCompressionRequest",
         "Condense.Models.TrainingOptions", 
-        "Condense.Quantization.BlockCodes",
         "Condense.Formats.Onnx.OnnxCompressionOptions", 
         
         "Condense.Pruning.VariationalDropoutOptions",
@@ -179,5 +179,20 @@ public sealed class OptionsValidationTests
             Assert.Throws<CondenseException>(() => new ConvGeometry(1, 8, 4, 1, 3, DilationWidth: 2)).Message);
         var valid = new ConvGeometry(6, 8, 8, 3, 3, PadTop: 1, PadLeft: 1, PadBottom: 1, PadRight: 1, Group: 3);
         Assert.Equal((8, 8, 2, 18), (valid.OutHeight, valid.OutWidth, valid.GroupChannels, valid.PatchSize));
+    }
+
+    [Fact]
+    public void Invalid_block_codes_cannot_be_built()
+    {
+        byte[] codes = [.. Enumerable.Repeat((byte)9, 64)];
+        Assert.Equal("block bits must be 2–8, got 9", Assert.Throws<CondenseException>(() => new BlockCodes(32, 2, 9, 32, codes, [1, 1], null)).Message);
+        Assert.Equal("block size must be a power of 2 of at least 16, got 24", Assert.Throws<CondenseException>(() => new BlockCodes(32, 2, 4, 24, codes, [1, 1], null)).Message);
+        Assert.Equal("a block-quantized matrix must be at least 1x1, got 0x2", Assert.Throws<CondenseException>(() => new BlockCodes(0, 2, 4, 32, [], [], null)).Message);
+        Assert.Equal("block codes must number 64, got 63", Assert.Throws<CondenseException>(() => new BlockCodes(32, 2, 4, 32, codes[1..], [1, 1], null)).Message);
+        Assert.Equal("block scales must number 4, got 2", Assert.Throws<CondenseException>(() => new BlockCodes(32, 2, 4, 16, codes, [1, 1], null)).Message);
+        Assert.Equal("block codes must be at most 7 (3 bits), got 9 at 0", Assert.Throws<CondenseException>(() => new BlockCodes(32, 2, 3, 32, codes, [1, 1], null)).Message);
+        Assert.Equal("block zero points must be at most 15 (4 bits), got 16 at 1", Assert.Throws<CondenseException>(() => new BlockCodes(32, 2, 4, 32, codes, [1, 1], [8, 16])).Message);
+        var valid = new BlockCodes(32, 2, 4, 32, codes, [0.5f, 2f], [8, 8]);
+        Assert.Equal((1, 8, 0.5f, 2f), (valid.Blocks, valid.SymmetricZero, valid.Dequantize()[0], valid.Dequantize()[1]));
     }
 }

@@ -34,8 +34,6 @@ public static class BlockGptq
     internal static BlockCodes FromGrid(GridCodes g, int blockSize)
     {
         // A matrix narrower than one block has one whole-row grid: the same as one (padded) block.
-        var codes = new BlockCodes(g.Columns, g.Rows, g.Bits, blockSize, g.Codes, g.Scales, g.ZeroPoints);
-        codes.Validate();
-        return codes;
+        return new BlockCodes(g.Columns, g.Rows, g.Bits, blockSize, g.Codes, g.Scales, g.ZeroPoints);
     }
 }
