@@ -45,7 +45,6 @@ public static class CompressCommand
                 ParseMethod(parse.GetValue(method)!), parse.GetValue(bits), parse.GetValue(perChannel),
                 parse.GetValue(minSize), !parse.GetValue(noSparse), parse.GetValue(seed),
                 ParseExternal(parse.GetValue(external)!), parse.GetValue(threshold));
-            options.Validate();
             var shapes = InputShapeOption.Parse(parse);
             Workflows.OutputPath.RefuseOverwrite(inPath, outPath);
 

@@ -26,7 +26,6 @@ public sealed class OptionsValidationTests
         "Condense.Workflows.Cnn.CnnStudyRequest", "Condense.Workflows.Sparsity.OnnxSparsityRequest", "Condense.Workflows.OnnxAnalysisRequest",
         "Condense.Workflows.RuntimeCompressionRequest", "Condense.Workflows.OnnxPlanRequest", "Condense.Workflows.DataAwareCompressionRequest",
         "Condense.Models.TrainingOptions", 
-        "Condense.Formats.Onnx.OnnxCompressionOptions", 
         
         "Condense.Pruning.VariationalDropoutOptions",
         "Condense.Pruning.PruningStudyOptions", "Condense.Pruning.LotteryOptions",
@@ -194,5 +193,24 @@ public sealed class OptionsValidationTests
         Assert.Equal("block zero points must be at most 15 (4 bits), got 16 at 1", Assert.Throws<CondenseException>(() => new BlockCodes(32, 2, 4, 32, codes, [1, 1], [8, 16])).Message);
         var valid = new BlockCodes(32, 2, 4, 32, codes, [0.5f, 2f], [8, 8]);
         Assert.Equal((1, 8, 0.5f, 2f), (valid.Blocks, valid.SymmetricZero, valid.Dequantize()[0], valid.Dequantize()[1]));
+    }
+
+    [Fact]
+    public void Invalid_onnx_compression_options_cannot_be_built()
+    {
+        Assert.Equal("k-means bits must be 1–8, got 9", Assert.Throws<CondenseException>(() => new OnnxCompressionOptions(OnnxCompressionMethod.KMeans, 9)).Message);
+        Assert.Equal("linear bits must be 2–8, got 1", Assert.Throws<CondenseException>(() => new OnnxCompressionOptions(OnnxCompressionMethod.Linear, 1)).Message);
+        Assert.Equal("bf16 bits must be 16, got 8", Assert.Throws<CondenseException>(() => new OnnxCompressionOptions(OnnxCompressionMethod.Bf16, 8)).Message);
+        Assert.Equal("per-channel scales apply to linear quantization only, not fp16",
+            Assert.Throws<CondenseException>(() => new OnnxCompressionOptions(OnnxCompressionMethod.Fp16, PerChannel: true)).Message);
+        Assert.Equal("compression method must be one of KMeans, Linear, Fp16, Bf16, got 9",
+            Assert.Throws<CondenseException>(() => new OnnxCompressionOptions((OnnxCompressionMethod)9)).Message);
+        var valid = new OnnxCompressionOptions(OnnxCompressionMethod.Fp16);
+        Assert.Equal("min size must be at least 0, got -1", Assert.Throws<CondenseException>(() => valid with { MinSize = -1 }).Message);
+        Assert.Equal("external data threshold must be at least 0 bytes, got -1",
+            Assert.Throws<CondenseException>(() => new OnnxCompressionOptions(OnnxCompressionMethod.Linear, ExternalThresholdBytes: -1)).Message);
+        Assert.Equal("external data mode must be one of Auto, Always, Never, got 5",
+            Assert.Throws<CondenseException>(() => valid with { ExternalData = (OnnxExternalDataMode)5 }).Message);
+        Assert.Equal((16, 1024L, 8), (valid.EffectiveBits, valid.MinSize, new OnnxCompressionOptions(OnnxCompressionMethod.KMeans).EffectiveBits));
     }
 }

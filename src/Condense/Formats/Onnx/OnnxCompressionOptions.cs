@@ -1,8 +1,9 @@
 namespace Condense.Formats.Onnx;
 
 /// <summary>
-/// Settings of <see cref="OnnxCompressor"/>, checked up front (<see cref="Validate"/>), bad values
-/// quoted in a <see cref="CondenseException"/>.
+/// Settings of <see cref="OnnxCompressor"/>, each checked when it is set (constructor or <c>with</c>),
+/// bad values quoted in a <see cref="CondenseException"/>. <see cref="Method"/>, <see cref="Bits"/> and
+/// <see cref="PerChannel"/> are checked against each other, so they are set by the constructor only.
 /// </summary>
 /// <param name="Method">The encoding of compressed tensors.</param>
 /// <param name="Bits">Bits per weight: k-means 1–8 (a codebook of 2^bits entries; below 8 the
@@ -33,6 +34,26 @@ public sealed record OnnxCompressionOptions(
     OnnxExternalDataMode ExternalData = OnnxExternalDataMode.Auto,
     long ExternalThresholdBytes = 1L << 30)
 {
+    /// <summary>The encoding of compressed tensors (a defined <see cref="OnnxCompressionMethod"/>).</summary>
+    public OnnxCompressionMethod Method { get; } = Enum.IsDefined(Method) ? Method
+        : throw new CondenseException($"compression method must be one of {string.Join(", ", Enum.GetNames<OnnxCompressionMethod>())}, got {(int)Method}");
+
+    /// <summary>Bits per weight (k-means 1–8, linear 2–8, fp16/bf16 16); null for the method's default.</summary>
+    public int? Bits { get; } = CheckBits(Method, Bits);
+
+    /// <summary>One scale and zero point per output channel; linear only.</summary>
+    public bool PerChannel { get; } = !PerChannel || Method == OnnxCompressionMethod.Linear ? PerChannel
+        : throw new CondenseException($"per-channel scales apply to linear quantization only, not {Name(Method)}");
+
+    /// <summary>Tensors with fewer elements are left as they are; at least 0.</summary>
+    public long MinSize { get; init => field = CheckMinSize(value); } = CheckMinSize(MinSize);
+
+    /// <summary>Where the output keeps its weights (a defined <see cref="OnnxExternalDataMode"/>).</summary>
+    public OnnxExternalDataMode ExternalData { get; init => field = CheckExternal(value); } = CheckExternal(ExternalData);
+
+    /// <summary>Input tensor bytes from which <see cref="OnnxExternalDataMode.Auto"/> writes external data; at least 0.</summary>
+    public long ExternalThresholdBytes { get; init => field = CheckThreshold(value); } = CheckThreshold(ExternalThresholdBytes);
+
     /// <summary>Whether compressing <paramref name="model"/> writes external data.</summary>
     public bool WritesExternal(OnnxModel model) => ExternalData switch
     {
@@ -42,26 +63,29 @@ public sealed record OnnxCompressionOptions(
     };
 
     /// <summary>The bits in force (the default for the method when <see cref="Bits"/> is null).</summary>
-    public int EffectiveBits => Bits ?? (Method is OnnxCompressionMethod.Fp16 or OnnxCompressionMethod.Bf16 ? 16 : 8);
+    public int EffectiveBits => Bits ?? DefaultBits(Method);
 
-    /// <summary>Throws a <see cref="CondenseException"/> quoting the first setting the chosen method cannot honour, before the model is read.</summary>
-    public void Validate()
+    static int DefaultBits(OnnxCompressionMethod method) => method is OnnxCompressionMethod.Fp16 or OnnxCompressionMethod.Bf16 ? 16 : 8;
+
+    static string Name(OnnxCompressionMethod method) => method == OnnxCompressionMethod.KMeans ? "k-means" : method.ToString().ToLowerInvariant();
+
+    static int? CheckBits(OnnxCompressionMethod method, int? bits)
     {
-        var bits = EffectiveBits;
-        switch (Method)
+        var used = bits ?? DefaultBits(method);
+        return method switch
         {
-            case OnnxCompressionMethod.KMeans when bits is < 1 or > 8:
-                throw new CondenseException($"k-means bits must be in 1..8, not {bits}");
-            case OnnxCompressionMethod.Linear when bits is < 2 or > 8:
-                throw new CondenseException($"linear bits must be in 2..8, not {bits}");
-            case OnnxCompressionMethod.Fp16 or OnnxCompressionMethod.Bf16 when bits != 16:
-                throw new CondenseException($"{Method.ToString().ToLowerInvariant()} stores 16 bits per weight; --bits {bits} does not apply");
-        }
-        if (PerChannel && Method != OnnxCompressionMethod.Linear)
-            throw new CondenseException($"--per-channel applies to linear quantization only, not {Method.ToString().ToLowerInvariant()}");
-        if (MinSize < 0) throw new CondenseException($"min size must be ≥ 0, not {MinSize}");
-        if (!Enum.IsDefined(Method)) throw new CondenseException($"unknown method {(int)Method}");
-        if (!Enum.IsDefined(ExternalData)) throw new CondenseException($"unknown external data mode {(int)ExternalData}");
-        if (ExternalThresholdBytes < 0) throw new CondenseException($"external data threshold must be ≥ 0 bytes, not {ExternalThresholdBytes}");
+            OnnxCompressionMethod.KMeans when used is < 1 or > 8 => throw new CondenseException($"k-means bits must be 1–8, got {used}"),
+            OnnxCompressionMethod.Linear when used is < 2 or > 8 => throw new CondenseException($"linear bits must be 2–8, got {used}"),
+            OnnxCompressionMethod.Fp16 or OnnxCompressionMethod.Bf16 when used != 16 => throw new CondenseException($"{Name(method)} bits must be 16, got {used}"),
+            _ => bits,
+        };
     }
+
+    static long CheckMinSize(long value) => value >= 0 ? value : throw new CondenseException($"min size must be at least 0, got {value}");
+
+    static OnnxExternalDataMode CheckExternal(OnnxExternalDataMode value) => Enum.IsDefined(value) ? value
+        : throw new CondenseException($"external data mode must be one of {string.Join(", ", Enum.GetNames<OnnxExternalDataMode>())}, got {(int)value}");
+
+    static long CheckThreshold(long value) => value >= 0 ? value
+        : throw new CondenseException($"external data threshold must be at least 0 bytes, got {value}");
 }

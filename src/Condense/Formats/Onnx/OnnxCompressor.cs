@@ -51,7 +51,6 @@ public static class OnnxCompressor
         Action<string>? verify = null, long minExternalBytes = 1024)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
         using var staged = new OnnxStagedOutput(outputPath);
         OnnxCompressionResult result;
         using (var data = new OnnxExternalDataWriter(staged.DataPath, staged.DataLocation, minExternalBytes))
@@ -70,7 +69,6 @@ public static class OnnxCompressor
         IReadOnlyDictionary<string, OnnxQuantizedMatrix>? quantized)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
         if (external is null) model.LoadExternalData();
         var before = model.Proto.CalculateSize() + OnnxValidator.AllTensors(model.Proto.Graph).Where(OnnxTensorData.IsExternal).Sum(OnnxTensorData.StoredBytes);
         var proto = model.Proto.Clone();

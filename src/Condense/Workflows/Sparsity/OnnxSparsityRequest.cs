@@ -42,6 +42,5 @@ public sealed record OnnxSparsityRequest(string ModelPath, string OutputPath, On
         if (Threads < 1) throw new CondenseException($"threads must be ≥ 1, not {Threads}");
         if (Method == OnnxSparsityMethod.SparseGpt && Data.Calibration.Count == 0)
             throw new CondenseException($"{ModelPath}: SparseGPT needs calibration data (--data), or use --method magnitude");
-        Encoding?.Validate();
     }
 }

@@ -68,8 +68,8 @@ public sealed class OnnxCompressCommandTests : IDisposable
 
     [Theory]
     [InlineData("--method", "zip", "unknown method 'zip'")]
-    [InlineData("--bits", "9", "bits must be in 1..8, not 9")]
-    [InlineData("--per-channel", null, "--per-channel applies to linear")]
+    [InlineData("--bits", "9", "k-means bits must be 1–8, got 9")]
+    [InlineData("--per-channel", null, "per-channel scales apply to linear quantization only, not k-means")]
     public void Bad_options_fail_before_reading_with_one_line(string option, string? value, string message)
     {
         var output = Path.Combine(dir, "o.onnx");
