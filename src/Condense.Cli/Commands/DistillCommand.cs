@@ -46,7 +46,6 @@ public static class DistillCommand
             var options = new DistillationOptions { Temperature = parse.GetValue(temperature), Alpha = parse.GetValue(alpha) };
             var spec = StudentSpec.Parse(parse.GetValue(student)!);
             var training = new TrainingOptions { Epochs = parse.GetValue(epochs), StepGamma = parse.GetValue(gamma), Shift = parse.GetValue(shift), Seed = parse.GetValue(seed) };
-            training.Validate();
             var seedCount = parse.GetValue(seeds);
             if (seedCount is < 1 or > 100) throw new CondenseException($"seeds {seedCount} must be in 1–100");
             var teacherPath = parse.GetValue(teacher);

@@ -41,7 +41,6 @@ public static class HashCommand
                 SeparateBuckets = parse.GetValue(buckets) == "separate",
             };
             var training = TrainingOptions.For(kind) with { Epochs = parse.GetValue(epochs), Seed = parse.GetValue(seed) };
-            training.Validate();
             var (train, test) = DataSets.Load(parse.GetValue(data)!);
             var asJson = parse.GetValue(json);
             var console = CliConsole.For(parse);

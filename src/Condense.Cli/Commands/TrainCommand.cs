@@ -47,7 +47,6 @@ public static class TrainCommand
                 Shift = parse.GetValue(shift),
                 Seed = parse.GetValue(seed),
             };
-            options.Validate();
             var (train, test) = DataSets.Load(parse.GetValue(data)!);
             var console = CliConsole.For(parse);
             var asJson = parse.GetValue(json);

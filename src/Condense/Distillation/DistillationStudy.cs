@@ -45,7 +45,7 @@ internal static class DistillationStudy
         DistillationOptions options, TrainingOptions training, int seeds, Action<string>? progress = null,
         Action<CondenseModel>? firstDistilled = null)
     {
-        training.Validate();
+        ArgumentNullException.ThrowIfNull(training);
         if (seeds is < 1 or > 100) throw new CondenseException($"seeds {seeds} must be in 1–100");
         var teacherAccuracy = Evaluator.Evaluate(teacher, test).Accuracy ?? double.NaN;
         var normalization = teacher switch { MlpModel m => m.Normalization, Models.Cnn.CnnModel c => c.Normalization, _ => null };

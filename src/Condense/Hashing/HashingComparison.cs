@@ -23,7 +23,7 @@ internal static class HashingComparison
         TrainingOptions training, double dropout, bool includeStructured = false, Action<string>? progress = null,
         Action<HashedMlp>? trained = null)
     {
-        training.Validate();
+        ArgumentNullException.ThrowIfNull(training);
         var rows = new List<HashingRow>();
         var variants = includeStructured && hashing.Variant == HashingVariant.Hashed
             ? new[] { hashing, hashing with { Variant = HashingVariant.Structured, Hashes = 1 } }

@@ -30,7 +30,7 @@ internal static class MultiHashingSweep
     public static IReadOnlyList<MultiHashingRow> Run(IReadOnlyList<int> sizes, HashingOptions hashing, IReadOnlyList<int> hashes, Dataset train, Dataset test,
         TrainingOptions training, double dropout, Action<string>? progress = null)
     {
-        training.Validate();
+        ArgumentNullException.ThrowIfNull(training);
         if (hashes.Count == 0 || hashes.Any(m => m is < 1 or > 16)) throw new CondenseException($"hashes [{string.Join(", ", hashes)}] must each be in 1–16");
         var rows = new List<MultiHashingRow>();
         foreach (var m in hashes)

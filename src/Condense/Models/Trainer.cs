@@ -15,7 +15,7 @@ public static class Trainer
     /// <summary>Trains <paramref name="model"/> on <paramref name="train"/> with Adam as <paramref name="options"/> say, evaluating on <paramref name="test"/> after each epoch when given; <paramref name="hooks"/> let pruning and fine-tuning act on each batch or epoch.</summary>
     public static TrainingResult Train(CondenseModel model, Dataset train, Dataset? test, TrainingOptions options, TrainingHooks? hooks = null)
     {
-        options.Validate();
+        ArgumentNullException.ThrowIfNull(options);
         hooks ??= new TrainingHooks();
         if (train.Count == 0) throw new CondenseException($"{train.Name}: no training data");
 

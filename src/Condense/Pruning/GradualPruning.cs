@@ -108,7 +108,7 @@ public static class GradualPruning
     /// <summary>Trains (or fine-tunes) <paramref name="model"/> for the options' epochs while pruning it to s_f; masks stay on its layers.</summary>
     public static TrainingResult Train(MlpModel model, Dataset train, Dataset? test, TrainingOptions options, GradualPruningSchedule schedule, TrainingHooks? inner = null)
     {
-        options.Validate();
+        ArgumentNullException.ThrowIfNull(options);
         var steps = (long)options.Epochs * ((train.Count + options.BatchSize - 1) / options.BatchSize);
         if (schedule.EndStep > steps) throw new CondenseException($"the schedule ends at step {schedule.EndStep}, after the training's {steps} steps");
         var layers = model.Layers.Select(l => l.Layer).ToArray();

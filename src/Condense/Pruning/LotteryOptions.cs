@@ -28,7 +28,6 @@ public sealed record LotteryOptions
     /// <summary>Throws a <see cref="CondenseException"/> quoting the first out-of-range setting, before training starts.</summary>
     public void Validate()
     {
-        Training.Validate();
         if (Rounds is < 1 or > 30) throw new CondenseException($"rounds {Rounds} must be in 1–30");
         if (!(Rate > 0 && Rate < 1)) throw new CondenseException($"rate {Rate.ToString(CultureInfo.InvariantCulture)} must be in (0, 1)");
         if (RewindEpoch < 0 || RewindEpoch >= Training.Epochs)

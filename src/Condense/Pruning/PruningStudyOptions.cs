@@ -47,8 +47,6 @@ internal sealed record PruningStudyOptions
         if (Methods.Count == 0) throw new CondenseException("the pruning study needs at least one method");
         foreach (var s in Sparsities.Concat(CollapseSparsities)) PruningAmount.OfFraction(s);
         if (Sparsities.Count == 0) throw new CondenseException("the pruning study needs at least one sparsity");
-        Training.Validate();
-        if (FineTune) FineTuning.Validate();
         if (TrainLimit is < 100) throw new CondenseException($"train limit {TrainLimit} must be ≥ 100 digits");
         if (SynFlowIterations is < 1 or > 10000) throw new CondenseException($"SynFlow iterations {SynFlowIterations} must be in 1–10000");
     }

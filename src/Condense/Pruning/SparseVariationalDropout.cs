@@ -54,11 +54,9 @@ public sealed record VariationalDropoutOptions
     /// <summary>Throws a <see cref="CondenseException"/> quoting the first out-of-range setting, before training starts.</summary>
     public void Validate()
     {
-        Training.Validate();
         if (KlAnnealEpochs < 0 || KlAnnealEpochs > Training.Epochs) throw new CondenseException($"KL annealing over {KlAnnealEpochs} epochs must be in 0–{Training.Epochs} (the training epochs)");
         if (!(KlWeight > 0 && KlWeight <= 10)) throw new CondenseException($"KL weight {KlWeight} must be in (0, 10]");
         if (!double.IsFinite(InitialLogSigma2) || InitialLogSigma2 is < -20 or > 0) throw new CondenseException($"initial log σ² {InitialLogSigma2} must be in [−20, 0]");
-        FineTuning?.Validate();
         if (TargetSparsity is { } target && !(target > 0 && target < 1)) throw new CondenseException($"target sparsity {target} must be in (0, 1)");
         if (!(LogSigma2RateScale > 0 && LogSigma2RateScale <= 1000)) throw new CondenseException($"log σ² rate scale {LogSigma2RateScale} must be in (0, 1000]");
         if (!double.IsFinite(Threshold) || Threshold is < -VariationalLinear.LogAlphaClip or > VariationalLinear.LogAlphaClip)

@@ -33,8 +33,6 @@ public sealed record SurveyStudyOptions
     /// <summary>Throws a <see cref="CondenseException"/> quoting the first out-of-range setting, before training starts.</summary>
     public void Validate()
     {
-        Training.Validate();
-        FineTuning.Validate();
         if (Sparsities.Count == 0) throw new CondenseException("give at least one sparsity");
         foreach (var s in Sparsities) PruningAmount.OfFraction(s);
         if (TrainLimit is < 1) throw new CondenseException($"training limit {TrainLimit} must be ≥ 1");

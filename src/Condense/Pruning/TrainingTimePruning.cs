@@ -51,7 +51,7 @@ public static class TrainingTimePruning
     /// </summary>
     public static TrainingTimePruningResult Run(MlpModel model, Dataset train, Dataset test, TrainingTimeMethod method, double sparsity, TrainingOptions training, VariationalDropoutOptions? vd = null)
     {
-        training.Validate();
+        ArgumentNullException.ThrowIfNull(training);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var before = Evaluator.Evaluate(model, test);
         if (method == TrainingTimeMethod.VariationalDropout)

@@ -5,6 +5,7 @@ using Condense.Distillation;
 using Condense.Formats.Onnx;
 using Condense.Hashing;
 using Condense.Imaging;
+using Condense.Models;
 using Condense.Quantization;
 using Condense.Quantization.Gptq;
 using Condense.Pruning;
@@ -25,7 +26,6 @@ public sealed class OptionsValidationTests
     {
         "Condense.Workflows.Cnn.CnnStudyRequest", "Condense.Workflows.Sparsity.OnnxSparsityRequest", "Condense.Workflows.OnnxAnalysisRequest",
         "Condense.Workflows.RuntimeCompressionRequest", "Condense.Workflows.OnnxPlanRequest", "Condense.Workflows.DataAwareCompressionRequest",
-        "Condense.Models.TrainingOptions", 
         
         "Condense.Pruning.VariationalDropoutOptions",
         "Condense.Pruning.PruningStudyOptions", "Condense.Pruning.LotteryOptions",
@@ -212,5 +212,19 @@ public sealed class OptionsValidationTests
         Assert.Equal("external data mode must be one of Auto, Always, Never, got 5",
             Assert.Throws<CondenseException>(() => valid with { ExternalData = (OnnxExternalDataMode)5 }).Message);
         Assert.Equal((16, 1024L, 8), (valid.EffectiveBits, valid.MinSize, new OnnxCompressionOptions(OnnxCompressionMethod.KMeans).EffectiveBits));
+    }
+
+    [Fact]
+    public void Invalid_training_options_cannot_be_built()
+    {
+        Assert.Equal("epochs must be 1–1000, got 1001", Assert.Throws<CondenseException>(() => new TrainingOptions { Epochs = 1001 }).Message);
+        Assert.Equal("batch size must be 1–65536, got 0", Assert.Throws<CondenseException>(() => new TrainingOptions() with { BatchSize = 0 }).Message);
+        Assert.Equal("learning rate must be in (0, 1], got 0", Assert.Throws<CondenseException>(() => new TrainingOptions { LearningRate = 0 }).Message);
+        Assert.Equal("StepLR gamma must be in (0, 1], got 1.5", Assert.Throws<CondenseException>(() => new TrainingOptions { StepGamma = 1.5 }).Message);
+        Assert.Equal("L1 penalty must be non-negative and finite, got NaN", Assert.Throws<CondenseException>(() => new TrainingOptions { L1 = double.NaN }).Message);
+        Assert.Equal("shift must be 0–8 pixels, got -1", Assert.Throws<CondenseException>(() => new TrainingOptions { Shift = -1 }).Message);
+        Assert.Null(TrainingOptions.For(Condense.Models.ModelKind.Autoencoder).StepGamma);
+        var defaults = new TrainingOptions();
+        Assert.Equal((5, 64, 1e-3, 0.7), (defaults.Epochs, defaults.BatchSize, defaults.LearningRate, defaults.StepGamma));
     }
 }

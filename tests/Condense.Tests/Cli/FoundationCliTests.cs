@@ -40,7 +40,7 @@ public class FoundationCliTests : IDisposable
         Assert.False(File.Exists(path));
         (code, _, stderr) = CliHarness.Run("train", "--epochs", "0", "-o", path);
         Assert.Equal(1, code);
-        Assert.Contains("epochs 0", stderr);
+        Assert.Equal("condense: error: epochs must be 1–1000, got 0", stderr.Trim());
         Assert.Empty(Directory.GetFiles(_dir));
     }
 

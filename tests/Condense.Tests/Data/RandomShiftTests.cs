@@ -64,7 +64,7 @@ public class RandomShiftTests
     public void ShiftZeroLeavesTrainingUnchangedAndShiftOutOfRangeIsRefused()
     {
         Assert.Equal(0, new TrainingOptions().Shift);
-        Assert.Contains("shift 9", Assert.Throws<CondenseException>(() => new TrainingOptions { Shift = 9 }.Validate()).Message);
+        Assert.Equal("shift must be 0–8 pixels, got 9", Assert.Throws<CondenseException>(() => new TrainingOptions { Shift = 9 }).Message);
         using var image = zeros(1, 784);
         using var g = new Generator(1);
         Assert.Contains("shift -1", Assert.Throws<CondenseException>(() => RandomShift.Apply(image, -1, g)).Message);

@@ -74,11 +74,10 @@ public class TrainingTests : IDisposable
     }
 
     [Fact]
-    public void BadSettingsAreRefusedBeforeTraining()
+    public void BadSettingsCannotBeBuilt()
     {
-        var model = ModelFactory.Create(ModelKind.LeNet300, 0);
-        Assert.Contains("epochs 0", Assert.Throws<CondenseException>(() => Trainer.Train(model, Mnist.Train, null, new TrainingOptions { Epochs = 0 })).Message);
-        Assert.Contains("L2 penalty -1", Assert.Throws<CondenseException>(() => Trainer.Train(model, Mnist.Train, null, new TrainingOptions { L2 = -1 })).Message);
+        Assert.Equal("epochs must be 1–1000, got 0", Assert.Throws<CondenseException>(() => new TrainingOptions { Epochs = 0 }).Message);
+        Assert.Equal("L2 penalty must be non-negative and finite, got -1", Assert.Throws<CondenseException>(() => new TrainingOptions { L2 = -1 }).Message);
     }
 
     [Fact]

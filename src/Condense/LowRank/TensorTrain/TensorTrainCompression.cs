@@ -33,7 +33,6 @@ public static class TensorTrainCompression
     public static (StructuredMlp Model, TensorTrainReport Report) Run(MlpModel dense, string layer, TensorTrainShape shape,
         Dataset train, Dataset test, TrainingOptions? fineTune)
     {
-        fineTune?.Validate();
         if (!dense.IsClassifier) throw new CondenseException("tensor train: only classifiers (classifier, lenet300) are supported");
         var index = dense.Layers.Select(l => l.Name).ToList().IndexOf(layer);
         if (index < 0) throw new CondenseException($"tensor train: no layer '{layer}' (layers: {string.Join(", ", dense.Layers.Select(l => l.Name))})");

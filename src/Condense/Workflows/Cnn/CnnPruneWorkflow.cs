@@ -25,7 +25,6 @@ public static class CnnPruneWorkflow
             throw new CondenseException($"a pruned CNN is written as a .safetensors model file (zeros in place), not '{Path.GetFileName(r.OutputPath)}'");
         if (r.Epochs is < 0 or > 1000) throw new CondenseException($"fine-tuning epochs {r.Epochs} must be in 0–1000");
         var fineTuning = new TrainingOptions { Epochs = Math.Max(1, r.Epochs), LearningRate = r.LearningRate, Seed = r.Seed };
-        fineTuning.Validate();
         PruningAmount.OfFraction(r.Sparsity);
         var (net, card) = CnnModelFile.Load(r.ModelPath);
         using (net)

@@ -18,7 +18,6 @@ public static class MlpPruneWorkflow
         ArgumentNullException.ThrowIfNull(r);
         if (r.Epochs is < 0 or > 1000) throw new CondenseException($"fine-tuning epochs {r.Epochs} must be in 0–1000");
         var fineTuning = new TrainingOptions { Epochs = Math.Max(1, r.Epochs), LearningRate = r.LearningRate, Seed = r.Seed };
-        fineTuning.Validate();
         PruningAmount.OfFraction(r.Sparsity);
         var (net, card) = ModelFile.Load(r.ModelPath);
         try
