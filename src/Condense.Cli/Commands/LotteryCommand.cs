@@ -66,7 +66,7 @@ public static class LotteryCommand
                 Rounds = parse.GetValue(rounds), Rate = parse.GetValue(rate), RewindEpoch = parse.GetValue(rewind),
                 Training = training, CompareRandomReinit = !parse.GetValue(noControl),
             };
-            options.Validate();
+            options.RequireRewindBeforeTheEnd();
             if (parse.GetValue(limit) is < 100) throw new CondenseException($"train limit {parse.GetValue(limit)} must be ≥ 100 digits");
             var (train, test) = DataSets.Load(dataSet);
             if (parse.GetValue(limit) is { } n) train = train.Take(n);

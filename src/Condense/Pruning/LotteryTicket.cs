@@ -29,7 +29,7 @@ public static class LotteryTicket
         TrainingHooks? hooks = null, Action<CondenseModel>? onTicket = null)
     {
         ArgumentNullException.ThrowIfNull(create);
-        options.Validate();
+        options.RequireRewindBeforeTheEnd();
         var t = options.Training;
         using var model = create(t.Seed);
         IReadOnlyList<NamedTensor> rewind = ModelFile.Weights(model);

@@ -28,7 +28,7 @@ public sealed class OptionsValidationTests
         "Condense.Workflows.RuntimeCompressionRequest", "Condense.Workflows.OnnxPlanRequest", "Condense.Workflows.DataAwareCompressionRequest",
         
         "Condense.Pruning.VariationalDropoutOptions",
-        "Condense.Pruning.PruningStudyOptions", "Condense.Pruning.LotteryOptions",
+        "Condense.Pruning.PruningStudyOptions",
         "Condense.Pruning.SurveyStudyOptions",
     };
 
@@ -226,5 +226,17 @@ public sealed class OptionsValidationTests
         Assert.Null(TrainingOptions.For(Condense.Models.ModelKind.Autoencoder).StepGamma);
         var defaults = new TrainingOptions();
         Assert.Equal((5, 64, 1e-3, 0.7), (defaults.Epochs, defaults.BatchSize, defaults.LearningRate, defaults.StepGamma));
+    }
+
+    [Fact]
+    public void Invalid_lottery_options_cannot_be_built()
+    {
+        Assert.Equal("rounds must be 1–30, got 31", Assert.Throws<CondenseException>(() => new LotteryOptions { Rounds = 31 }).Message);
+        Assert.Equal("rate must be in (0, 1), got 1", Assert.Throws<CondenseException>(() => new LotteryOptions { Rate = 1 }).Message);
+        Assert.Equal("rewind epoch must be at least 0, got -1", Assert.Throws<CondenseException>(() => new LotteryOptions() with { RewindEpoch = -1 }).Message);
+        // The rewind epoch is joined to the training's epochs, so it may be set before them; the run refuses it if it is still too late.
+        var late = new LotteryOptions { RewindEpoch = 5, Training = new TrainingOptions { Epochs = 2 } };
+        Assert.Equal("rewind epoch must be 0–1 (below the 2 training epochs), got 5", Assert.Throws<CondenseException>(late.RequireRewindBeforeTheEnd).Message);
+        new LotteryOptions().RequireRewindBeforeTheEnd();
     }
 }

@@ -95,6 +95,6 @@ public class PruningCliTests : IDisposable
         Assert.All(rounds, r => Assert.True(r.GetProperty("random_reinit").GetDouble() > 0.1));
         var (bad, _, err) = CliHarness.Run("lottery", "lenet300", "--rewind-epoch", "5", "--epochs", "2");
         Assert.Equal(1, bad);
-        Assert.Contains("rewind epoch 5 must be in 0–1", err);
+        Assert.Equal("condense: error: rewind epoch must be 0–1 (below the 2 training epochs), got 5", err.Trim());
     }
 }
