@@ -89,7 +89,6 @@ public static class StudySurveyCommands
                 TargetSparsity = parse.GetValue(vdSparsity),
                 Threshold = parse.GetValue(vdThreshold) ?? 3,
             };
-            options.Validate();
             vd.Validate();
             var asJson = parse.GetValue(json);
             var console = CliConsole.For(parse);

@@ -18,7 +18,7 @@ internal static class ScratchStudy
 {
     public static SurveyStudyResult Run(Dataset train, Dataset test, SurveyStudyOptions options, Action<string>? progress = null, SurveyModelSink? sink = null)
     {
-        options.Validate();
+        ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
         train = options.Limit(train);
         using var dense = options.Create(options.Seed);

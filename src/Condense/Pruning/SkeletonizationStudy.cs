@@ -17,7 +17,7 @@ internal static class SkeletonizationStudy
 {
     public static SurveyStudyResult Run(Dataset train, Dataset test, SurveyStudyOptions options, Action<string>? progress = null, SurveyModelSink? sink = null, MlpModel? trained = null)
     {
-        options.Validate();
+        ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
         train = options.Limit(train);
         var model = trained ?? options.Create(options.Seed);

@@ -1,13 +1,23 @@
+using System.Globalization;
 using Condense.Data;
 using Condense.Models;
 
 namespace Condense.Pruning;
 
-/// <summary>Settings shared by the survey's pruning studies (skeletonization, from scratch vs fine-tuned, AGP vs one-shot, sparse VD vs dense).</summary>
+/// <summary>
+/// Settings shared by the survey's pruning studies (skeletonization, from scratch vs fine-tuned, AGP vs
+/// one-shot, sparse VD vs dense). Each setting is checked when it is set (initialiser or <c>with</c>);
+/// the sparsities are copied, so a caller's array changed later cannot make them invalid.
+/// </summary>
 public sealed record SurveyStudyOptions
 {
     /// <summary>The network every study trains (LeNet-300-100 by default, as in the papers compared).</summary>
-    public ModelKind Model { get; init; } = ModelKind.LeNet300;
+    public ModelKind Model
+    {
+        get;
+        init => field = value != ModelKind.Autoencoder ? value
+            : throw new CondenseException("these studies compare classifiers' accuracy: use classifier or lenet300, not the autoencoder");
+    } = ModelKind.LeNet300;
 
     /// <summary>Dense training (and, for the controls, the epochs a method is compared at).</summary>
     public TrainingOptions Training { get; init; } = new() { Epochs = 10 };
@@ -16,30 +26,28 @@ public sealed record SurveyStudyOptions
     public TrainingOptions FineTuning { get; init; } = new() { Epochs = 5, LearningRate = 1e-3 };
 
     /// <summary>Sparsities (share of weights, or of hidden neurons for structured and skeleton points).</summary>
-    public IReadOnlyList<double> Sparsities { get; init; } = [0.5, 0.8, 0.9];
+    public IReadOnlyList<double> Sparsities
+    {
+        get;
+        init => field = value.Count > 0 && value.All(s => s is >= 0 and < 1) ? [.. value]
+            : throw new CondenseException($"sparsities must be values in [0, 1), got [{string.Join(", ", value.Select(v => v.ToString(CultureInfo.InvariantCulture)))}]");
+    } = [0.5, 0.8, 0.9];
 
     /// <summary>Use only the first N training examples (quick runs); null uses all.</summary>
-    public int? TrainLimit { get; init; }
+    public int? TrainLimit { get; init => field = value is null or >= 1 ? value : throw new CondenseException($"training limit must be at least 1, got {value}"); }
 
     /// <summary>Examples (drawn from the training set) on which skeletonization measures relevance.</summary>
-    public int RelevanceSamples { get; init; } = 1000;
+    public int RelevanceSamples { get; init => field = value >= 1 ? value : throw new CondenseException($"relevance samples must be at least 1, got {value}"); } = 1000;
 
     /// <summary>AGP: share of the fine-tuning steps over which the sparsity ramps up (the rest recovers).</summary>
-    public double AgpRampShare { get; init; } = 0.5;
+    public double AgpRampShare
+    {
+        get;
+        init => field = value > 0 && value <= 1 ? value : throw new CondenseException(string.Create(CultureInfo.InvariantCulture, $"AGP ramp share must be in (0, 1], got {value}"));
+    } = 0.5;
 
     /// <summary>Seed of initialisation and batch order: the same seed gives the same table.</summary>
     public int Seed { get; init; }
-
-    /// <summary>Throws a <see cref="CondenseException"/> quoting the first out-of-range setting, before training starts.</summary>
-    public void Validate()
-    {
-        if (Sparsities.Count == 0) throw new CondenseException("give at least one sparsity");
-        foreach (var s in Sparsities) PruningAmount.OfFraction(s);
-        if (TrainLimit is < 1) throw new CondenseException($"training limit {TrainLimit} must be ≥ 1");
-        if (!(AgpRampShare > 0 && AgpRampShare <= 1)) throw new CondenseException($"AGP ramp share {AgpRampShare} must be in (0, 1]");
-        if (RelevanceSamples < 1) throw new CondenseException($"relevance samples {RelevanceSamples} must be ≥ 1");
-        if (Model == ModelKind.Autoencoder) throw new CondenseException("these studies compare classifiers' accuracy: use classifier or lenet300");
-    }
 
     internal Dataset Limit(Dataset train) => TrainLimit is { } n ? train.Take(Math.Min(n, train.Count)) : train;
 

@@ -19,7 +19,7 @@ internal static class TrainingTimePruningStudy
     /// </summary>
     public static SurveyStudyResult GradualVersusOneShot(Dataset train, Dataset test, SurveyStudyOptions options, Action<string>? progress = null, SurveyModelSink? sink = null)
     {
-        options.Validate();
+        ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
         train = options.Limit(train);
         var batches = (train.Count + options.FineTuning.BatchSize - 1) / options.FineTuning.BatchSize;
@@ -71,7 +71,7 @@ internal static class TrainingTimePruningStudy
     /// </summary>
     public static SurveyStudyResult VariationalDropoutVersusDense(Dataset train, Dataset test, SurveyStudyOptions options, VariationalDropoutOptions vd, Action<string>? progress = null, SurveyModelSink? sink = null)
     {
-        options.Validate();
+        ArgumentNullException.ThrowIfNull(options);
         vd.Validate();
         var clock = Stopwatch.StartNew();
         train = options.Limit(train);

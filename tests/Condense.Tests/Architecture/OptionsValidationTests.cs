@@ -29,7 +29,6 @@ public sealed class OptionsValidationTests
         
         "Condense.Pruning.VariationalDropoutOptions",
         "Condense.Pruning.PruningStudyOptions",
-        "Condense.Pruning.SurveyStudyOptions",
     };
 
     static IEnumerable<string> TypesWithValidate() =>
@@ -238,5 +237,21 @@ public sealed class OptionsValidationTests
         var late = new LotteryOptions { RewindEpoch = 5, Training = new TrainingOptions { Epochs = 2 } };
         Assert.Equal("rewind epoch must be 0–1 (below the 2 training epochs), got 5", Assert.Throws<CondenseException>(late.RequireRewindBeforeTheEnd).Message);
         new LotteryOptions().RequireRewindBeforeTheEnd();
+    }
+
+    [Fact]
+    public void Invalid_survey_study_options_cannot_be_built()
+    {
+        Assert.Equal("sparsities must be values in [0, 1), got [0.5, 1]", Assert.Throws<CondenseException>(() => new SurveyStudyOptions { Sparsities = [0.5, 1] }).Message);
+        Assert.Equal("sparsities must be values in [0, 1), got []", Assert.Throws<CondenseException>(() => new SurveyStudyOptions { Sparsities = [] }).Message);
+        Assert.Equal("training limit must be at least 1, got 0", Assert.Throws<CondenseException>(() => new SurveyStudyOptions { TrainLimit = 0 }).Message);
+        Assert.Equal("AGP ramp share must be in (0, 1], got 0", Assert.Throws<CondenseException>(() => new SurveyStudyOptions() with { AgpRampShare = 0 }).Message);
+        Assert.Equal("relevance samples must be at least 1, got 0", Assert.Throws<CondenseException>(() => new SurveyStudyOptions { RelevanceSamples = 0 }).Message);
+        Assert.Equal("these studies compare classifiers' accuracy: use classifier or lenet300, not the autoencoder",
+            Assert.Throws<CondenseException>(() => new SurveyStudyOptions { Model = ModelKind.Autoencoder }).Message);
+        double[] sparsities = [0.5];
+        var options = new SurveyStudyOptions { Sparsities = sparsities, TrainLimit = null };
+        sparsities[0] = 7;
+        Assert.Equal((0.5, 10, 5), (options.Sparsities[0], options.Training.Epochs, options.FineTuning.Epochs));
     }
 }
