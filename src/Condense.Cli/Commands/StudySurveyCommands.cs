@@ -89,7 +89,7 @@ public static class StudySurveyCommands
                 TargetSparsity = parse.GetValue(vdSparsity),
                 Threshold = parse.GetValue(vdThreshold) ?? 3,
             };
-            vd.Validate();
+            vd.RequireAnnealingWithinTraining();
             var asJson = parse.GetValue(json);
             var console = CliConsole.For(parse);
             var (train, test) = DataSets.Load(parse.GetValue(data)!);

@@ -24,7 +24,7 @@ public static class GroupVariationalDropout
     /// <summary>Trains a gated copy of <paramref name="start"/> (not changed) and returns the compacted model.</summary>
     public static GroupVariationalDropoutResult Run(MlpModel start, Dataset train, Dataset test, VariationalDropoutOptions options, Action<EpochMetrics, IReadOnlyList<int>>? onEpoch = null)
     {
-        options.Validate();
+        options.RequireAnnealingWithinTraining();
         if (!start.IsClassifier) throw new CondenseException("group variational dropout is implemented for classifiers (its loss is the NLL)");
         if (options.TargetSparsity is not null) throw new CondenseException("a target sparsity ranks single weights: group variational dropout removes neurons by their threshold");
         // μ starts at 1, so log α starts at log σ²; below the clip (−8) its gradient is 0 and the gates never move

@@ -4,30 +4,45 @@ using static TorchSharp.torch;
 
 namespace Condense.Pruning;
 
-/// <summary>Settings of <see cref="SparseVariationalDropout"/>.</summary>
+/// <summary>
+/// Settings of <see cref="SparseVariationalDropout"/> and <see cref="GroupVariationalDropout"/>. Each setting
+/// is checked when it is set (initialiser or <c>with</c>). The one rule that joins two settings — the KL
+/// annealing fits in <see cref="Training"/>'s epochs — is checked by the runs before they train, since an
+/// init accessor cannot know whether the other setting is still to come.
+/// </summary>
 public sealed record VariationalDropoutOptions
 {
     /// <summary>Adam on θ, log σ² and b; no per-epoch decay by default (the KL needs many steps to push α up).</summary>
     public TrainingOptions Training { get; init; } = new() { Epochs = 60, LearningRate = 1e-3, StepGamma = null };
 
     /// <summary>The KL term's weight rises linearly from 0 to 1 over this many epochs (the paper anneals it too), then stays at 1.</summary>
-    public int KlAnnealEpochs { get; init; } = 10;
+    public int KlAnnealEpochs { get; init => field = value >= 0 ? value : throw new CondenseException($"KL annealing must be at least 0 epochs, got {value}"); } = 10;
 
     /// <summary>
     /// The KL weight β reaches (1: the ELBO). The ELBO weighs the KL once against N examples' likelihood, so a
     /// smaller training set than the paper's 60,000 prunes harder and loses more accuracy; β = N/60,000 weighs
     /// it as the paper's data would.
     /// </summary>
-    public double KlWeight { get; init; } = 1;
+    public double KlWeight { get; init => field = value > 0 && value <= 10 ? value : throw Refused("KL weight must be in (0, 10]", value); } = 1;
 
     /// <summary>Initial log σ² of every weight (−10: the start behaves like the dense model).</summary>
-    public double InitialLogSigma2 { get; init; } = -10;
+    public double InitialLogSigma2 { get; init => field = value is >= -20 and <= 0 ? value : throw Refused("initial log σ² must be in [−20, 0]", value); } = -10;
 
     /// <summary>Prune weights with log α above this (3 in the paper).</summary>
-    public double Threshold { get; init; } = 3;
+    public double Threshold
+    {
+        get;
+        init => field = value is >= -VariationalLinear.LogAlphaClip and <= VariationalLinear.LogAlphaClip ? value
+            : throw Refused($"log α threshold must be in [−{VariationalLinear.LogAlphaClip}, {VariationalLinear.LogAlphaClip}]", value);
+    } = 3;
 
     /// <summary>What one α covers: single weights (sparse VD, the default) or hidden neurons (<see cref="GroupVariationalDropout"/>).</summary>
-    public VariationalGroups Groups { get; init; } = VariationalGroups.Weights;
+    public VariationalGroups Groups
+    {
+        get;
+        init => field = Enum.IsDefined(value) ? value
+            : throw new CondenseException($"variational groups must be one of {string.Join(", ", Enum.GetNames<VariationalGroups>())}, got {(int)value}");
+    } = VariationalGroups.Weights;
 
     /// <summary>
     /// When set, the pruned model removes exactly this share of all weights, those with the largest log α
@@ -35,14 +50,14 @@ public sealed record VariationalDropoutOptions
     /// KL then ranks the weights and the caller chooses the sparsity, so a lighter KL weight (less damage to
     /// θ) can still reach a required sparsity. The per-epoch reports still use <see cref="Threshold"/>.
     /// </summary>
-    public double? TargetSparsity { get; init; }
+    public double? TargetSparsity { get; init => field = value is not { } t || (t > 0 && t < 1) ? value : throw Refused("target sparsity must be in (0, 1)", value.Value); }
 
     /// <summary>
     /// Multiplies the learning rate of log σ² alone (1: one rate for all, as in the paper). From log σ² = −10
     /// a weight needs log σ² − log θ² &gt; 3 to be pruned, a climb of ~7 that Adam at 1e-3 makes in ~7,000
     /// steps; a larger rate lets the KL reach its equilibrium in fewer epochs.
     /// </summary>
-    public double LogSigma2RateScale { get; init; } = 1;
+    public double LogSigma2RateScale { get; init => field = value > 0 && value <= 1000 ? value : throw Refused("log σ² rate scale must be in (0, 1000]", value); } = 1;
 
     /// <summary>
     /// After sparse VD, fine-tune the surviving weights of the pruned (deterministic) model with the mask
@@ -51,17 +66,15 @@ public sealed record VariationalDropoutOptions
     /// </summary>
     public TrainingOptions? FineTuning { get; init; }
 
-    /// <summary>Throws a <see cref="CondenseException"/> quoting the first out-of-range setting, before training starts.</summary>
-    public void Validate()
+    /// <summary>Throws when the KL annealing is longer than the training (the one cross-setting rule).</summary>
+    internal void RequireAnnealingWithinTraining()
     {
-        if (KlAnnealEpochs < 0 || KlAnnealEpochs > Training.Epochs) throw new CondenseException($"KL annealing over {KlAnnealEpochs} epochs must be in 0–{Training.Epochs} (the training epochs)");
-        if (!(KlWeight > 0 && KlWeight <= 10)) throw new CondenseException($"KL weight {KlWeight} must be in (0, 10]");
-        if (!double.IsFinite(InitialLogSigma2) || InitialLogSigma2 is < -20 or > 0) throw new CondenseException($"initial log σ² {InitialLogSigma2} must be in [−20, 0]");
-        if (TargetSparsity is { } target && !(target > 0 && target < 1)) throw new CondenseException($"target sparsity {target} must be in (0, 1)");
-        if (!(LogSigma2RateScale > 0 && LogSigma2RateScale <= 1000)) throw new CondenseException($"log σ² rate scale {LogSigma2RateScale} must be in (0, 1000]");
-        if (!double.IsFinite(Threshold) || Threshold is < -VariationalLinear.LogAlphaClip or > VariationalLinear.LogAlphaClip)
-            throw new CondenseException($"log α threshold {Threshold} must be in [−{VariationalLinear.LogAlphaClip}, {VariationalLinear.LogAlphaClip}]");
+        if (KlAnnealEpochs > Training.Epochs)
+            throw new CondenseException($"KL annealing must be 0–{Training.Epochs} epochs (the training's), got {KlAnnealEpochs}");
     }
+
+    static CondenseException Refused(string rule, double value) =>
+        new(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{rule}, got {value}"));
 }
 
 /// <summary>What sparse variational dropout produced: the pruned dense-shaped model, its densities and test quality.</summary>
@@ -91,7 +104,7 @@ public static class SparseVariationalDropout
     /// <summary>Trains a variational copy of <paramref name="start"/> (which is not changed) and returns the pruned model.</summary>
     public static VariationalDropoutResult Run(MlpModel start, Dataset train, Dataset test, VariationalDropoutOptions options, Action<EpochMetrics, double>? onEpoch = null)
     {
-        options.Validate();
+        options.RequireAnnealingWithinTraining();
         if (!start.IsClassifier) throw new CondenseException("sparse variational dropout is implemented for classifiers (its loss is the NLL)");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var vd = new VariationalMlp(start, options.InitialLogSigma2, options.Threshold, options.LogSigma2RateScale);

@@ -72,7 +72,7 @@ internal static class TrainingTimePruningStudy
     public static SurveyStudyResult VariationalDropoutVersusDense(Dataset train, Dataset test, SurveyStudyOptions options, VariationalDropoutOptions vd, Action<string>? progress = null, SurveyModelSink? sink = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        vd.Validate();
+        vd.RequireAnnealingWithinTraining();
         var clock = Stopwatch.StartNew();
         train = options.Limit(train);
         var total = options.Training.Epochs + vd.Training.Epochs + (vd.FineTuning?.Epochs ?? 0);

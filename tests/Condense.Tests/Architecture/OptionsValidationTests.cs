@@ -27,7 +27,6 @@ public sealed class OptionsValidationTests
         "Condense.Workflows.Cnn.CnnStudyRequest", "Condense.Workflows.Sparsity.OnnxSparsityRequest", "Condense.Workflows.OnnxAnalysisRequest",
         "Condense.Workflows.RuntimeCompressionRequest", "Condense.Workflows.OnnxPlanRequest", "Condense.Workflows.DataAwareCompressionRequest",
         
-        "Condense.Pruning.VariationalDropoutOptions",
         "Condense.Pruning.PruningStudyOptions",
     };
 
@@ -253,5 +252,20 @@ public sealed class OptionsValidationTests
         var options = new SurveyStudyOptions { Sparsities = sparsities, TrainLimit = null };
         sparsities[0] = 7;
         Assert.Equal((0.5, 10, 5), (options.Sparsities[0], options.Training.Epochs, options.FineTuning.Epochs));
+    }
+
+    [Fact]
+    public void Invalid_variational_dropout_options_cannot_be_built()
+    {
+        Assert.Equal("KL weight must be in (0, 10], got 0", Assert.Throws<CondenseException>(() => new VariationalDropoutOptions { KlWeight = 0 }).Message);
+        Assert.Equal("initial log σ² must be in [−20, 0], got NaN", Assert.Throws<CondenseException>(() => new VariationalDropoutOptions { InitialLogSigma2 = double.NaN }).Message);
+        Assert.Equal("log α threshold must be in [−8, 8], got 9", Assert.Throws<CondenseException>(() => new VariationalDropoutOptions() with { Threshold = 9 }).Message);
+        Assert.Equal("log σ² rate scale must be in (0, 1000], got 0", Assert.Throws<CondenseException>(() => new VariationalDropoutOptions { LogSigma2RateScale = 0 }).Message);
+        Assert.Equal("KL annealing must be at least 0 epochs, got -1", Assert.Throws<CondenseException>(() => new VariationalDropoutOptions { KlAnnealEpochs = -1 }).Message);
+        Assert.Equal("variational groups must be one of Weights, Neurons, got 2", Assert.Throws<CondenseException>(() => new VariationalDropoutOptions { Groups = (VariationalGroups)2 }).Message);
+        // The annealing is joined to the training's epochs, so it may be set before them; the runs refuse it if it is still too long.
+        var longer = new VariationalDropoutOptions { KlAnnealEpochs = 20, Training = new TrainingOptions { Epochs = 15 } };
+        Assert.Equal("KL annealing must be 0–15 epochs (the training's), got 20", Assert.Throws<CondenseException>(longer.RequireAnnealingWithinTraining).Message);
+        new VariationalDropoutOptions().RequireAnnealingWithinTraining();
     }
 }

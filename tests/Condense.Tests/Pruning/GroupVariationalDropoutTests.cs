@@ -146,6 +146,6 @@ public sealed class GroupVariationalDropoutTests
         Assert.Throws<CondenseException>(() => GroupVariationalDropout.Run(start, train.Take(64), test.Take(64), options));
         // sparse VD's −10 would leave a gate's log α at the clip, with no gradient
         Assert.Throws<CondenseException>(() => GroupVariationalDropout.Run(start, train.Take(64), test.Take(64), new VariationalDropoutOptions { Groups = VariationalGroups.Neurons }));
-        Assert.Throws<CondenseException>(() => new VariationalDropoutOptions { TargetSparsity = 1.2 }.Validate());
+        Assert.Equal("target sparsity must be in (0, 1), got 1.2", Assert.Throws<CondenseException>(() => new VariationalDropoutOptions { TargetSparsity = 1.2 }).Message);
     }
 }
