@@ -53,7 +53,6 @@ public static class StudyPruningCommand
             if (parse.GetValue(finetune) is { } f)
                 options = f == 0 ? options with { FineTune = false } : options with { FineTuning = options.FineTuning with { Epochs = f } };
             options = options with { Training = options.Training with { Seed = options.Seed } };
-            options.Validate();
 
             var asJson = parse.GetValue(json);
             var console = CliConsole.For(parse);

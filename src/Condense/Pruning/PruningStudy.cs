@@ -17,7 +17,7 @@ internal static class PruningStudy
 {
     public static PruningStudyResult Run(Dataset train, Dataset test, PruningStudyOptions options, Action<string>? progress = null)
     {
-        options.Validate();
+        ArgumentNullException.ThrowIfNull(options);
         if (options.TrainLimit is { } limit) train = train.Take(limit);
         var model = ModelFactory.Create(options.Model, options.Seed);
         var init = ModelFile.Weights(model);

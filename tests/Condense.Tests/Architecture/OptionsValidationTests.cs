@@ -26,8 +26,6 @@ public sealed class OptionsValidationTests
     {
         "Condense.Workflows.Cnn.CnnStudyRequest", "Condense.Workflows.Sparsity.OnnxSparsityRequest", "Condense.Workflows.OnnxAnalysisRequest",
         "Condense.Workflows.RuntimeCompressionRequest", "Condense.Workflows.OnnxPlanRequest", "Condense.Workflows.DataAwareCompressionRequest",
-        
-        "Condense.Pruning.PruningStudyOptions",
     };
 
     static IEnumerable<string> TypesWithValidate() =>
@@ -267,5 +265,20 @@ public sealed class OptionsValidationTests
         var longer = new VariationalDropoutOptions { KlAnnealEpochs = 20, Training = new TrainingOptions { Epochs = 15 } };
         Assert.Equal("KL annealing must be 0–15 epochs (the training's), got 20", Assert.Throws<CondenseException>(longer.RequireAnnealingWithinTraining).Message);
         new VariationalDropoutOptions().RequireAnnealingWithinTraining();
+    }
+
+    [Fact]
+    public void Invalid_pruning_study_options_cannot_be_built()
+    {
+        Assert.Equal("the pruning study needs a classifier (classifier or lenet300), not the autoencoder",
+            Assert.Throws<CondenseException>(() => new PruningStudyOptions { Model = ModelKind.Autoencoder }).Message);
+        Assert.Equal("the pruning study needs at least one method, got none", Assert.Throws<CondenseException>(() => new PruningStudyOptions { Methods = [] }).Message);
+        Assert.Equal("sparsities must be values in [0, 1), got []", Assert.Throws<CondenseException>(() => new PruningStudyOptions { Sparsities = [] }).Message);
+        Assert.Equal("collapse sparsities must be values in [0, 1), got [0.9, 1]",
+            Assert.Throws<CondenseException>(() => new PruningStudyOptions() with { CollapseSparsities = [0.9, 1] }).Message);
+        Assert.Equal("train limit must be at least 100 digits, got 99", Assert.Throws<CondenseException>(() => new PruningStudyOptions { TrainLimit = 99 }).Message);
+        Assert.Equal("SynFlow iterations must be 1–10000, got 0", Assert.Throws<CondenseException>(() => new PruningStudyOptions { SynFlowIterations = 0 }).Message);
+        var defaults = new PruningStudyOptions();
+        Assert.Equal((6, 8, 2), (defaults.Sparsities.Count, defaults.CollapseSparsities.Count, defaults.FineTuning.Epochs));
     }
 }
