@@ -24,7 +24,7 @@ public static class CnnStudy
     /// <summary>Runs the CNN study of <paramref name="request"/> (baseline, then the stages it names) and reports every variant's size, cost and accuracy; <paramref name="log"/> hears progress lines.</summary>
     public static CnnStudyReport Run(CnnStudyRequest request, Action<string>? log = null)
     {
-        request.Validate();
+        ArgumentNullException.ThrowIfNull(request);
         log ??= _ => { };
         var (train, test) = DataSets.Load(request.DataSet);
         if (request.TrainCount > 0) train = train.Take(request.TrainCount);

@@ -2,22 +2,24 @@ namespace Condense.Workflows.Cnn;
 
 /// <summary>
 /// Settings of <see cref="CnnStudy"/>: the data, the VGG-style network and how long each stage
-/// trains. The defaults are the acceptance run of docs/cnn.md; tests use tiny subsets.
+/// trains. The defaults are the acceptance run of docs/cnn.md; tests use tiny subsets. Each setting
+/// with a range is checked when it is set (initialiser or <c>with</c>); the stage and group lists are
+/// copied, so a caller's collection changed later cannot make them invalid.
 /// </summary>
 public sealed record CnnStudyRequest
 {
     /// <summary>The data set name (<see cref="Data.DataSets"/>).</summary>
     public string DataSet { get; init; } = Data.DataSets.Fashion;
-    /// <summary>Training images used (0: all).</summary>
-    public int TrainCount { get; init; }
-    /// <summary>Test images used (0: all).</summary>
-    public int TestCount { get; init; }
+    /// <summary>Training images used (0: all); at least 0.</summary>
+    public int TrainCount { get; init => field = value >= 0 ? value : throw new CondenseException($"training image count must be at least 0 (0: all), got {value}"); }
+    /// <summary>Test images used (0: all); at least 0.</summary>
+    public int TestCount { get; init => field = value >= 0 ? value : throw new CondenseException($"test image count must be at least 0 (0: all), got {value}"); }
     /// <summary>The VGG configuration of the baseline.</summary>
     public string Config { get; init; } = Models.Cnn.VggNet.DefaultConfig;
-    /// <summary>Training epochs of the baseline.</summary>
-    public int Epochs { get; init; } = 3;
-    /// <summary>Fine-tuning epochs after each structural change.</summary>
-    public int FineTuneEpochs { get; init; } = 2;
+    /// <summary>Training epochs of the baseline; 1–1000.</summary>
+    public int Epochs { get; init => field = value is >= 1 and <= 1000 ? value : throw new CondenseException($"epochs must be 1–1000, got {value}"); } = 3;
+    /// <summary>Fine-tuning epochs after each structural change; 0–1000.</summary>
+    public int FineTuneEpochs { get; init => field = value is >= 0 and <= 1000 ? value : throw new CondenseException($"fine-tuning epochs must be 0–1000, got {value}"); } = 2;
     /// <summary>Images per training batch.</summary>
     public int BatchSize { get; init; } = 128;
     /// <summary>Adam's learning rate for every training stage.</summary>
@@ -30,18 +32,33 @@ public sealed record CnnStudyRequest
     public double AutoencoderLearningRate { get; init; } = 1e-3;
     /// <summary>λ of the L1 penalty on BN scaling factors during sparsity training.</summary>
     public double Lambda { get; init; } = 1e-3;
-    /// <summary>Fraction of all channels removed by network slimming.</summary>
-    public double SlimFraction { get; init; } = 0.7;
+    /// <summary>Fraction of all channels removed by network slimming, in [0, 1).</summary>
+    public double SlimFraction
+    {
+        get;
+        init => field = value is >= 0 and < 1 ? value
+            : throw new CondenseException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"slimming fraction must be in [0, 1), got {value}"));
+    } = 0.7;
     /// <summary>Fraction of each layer's channels slimming always keeps (0: Liu et al.'s single global threshold).</summary>
     public double SlimMinKeep { get; init; }
     /// <summary>Configuration steps after which an early exit is tried (one curve each).</summary>
     public IReadOnlyList<int> ExitAfterSteps { get; init; } = [2, 5];
     /// <summary>Confidence thresholds of each early-exit curve (above 1: nobody exits, the full network's point).</summary>
     public IReadOnlyList<double> ExitThresholds { get; init; } = [0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 1.01];
-    /// <summary>Group counts of the group-convolution replacement (stage "groups").</summary>
-    public IReadOnlyList<int> Groups { get; init; } = [2, 4];
+    /// <summary>Group counts of the group-convolution replacement (stage "groups"), each 2–1024.</summary>
+    public IReadOnlyList<int> Groups
+    {
+        get;
+        init => field = value.All(g => g is >= 2 and <= 1024) ? [.. value] : throw new CondenseException($"group counts must be values in 2–1024, got [{string.Join(", ", value)}]");
+    } = [2, 4];
     /// <summary>Which stages run: baseline (always), slimming, filters, fusion, separable, groups, order, autoencoder, exit.</summary>
-    public IReadOnlySet<string> Stages { get; init; } = new HashSet<string> { "slimming", "filters", "fusion", "separable", "groups", "order", "autoencoder", "exit" };
+    public IReadOnlySet<string> Stages
+    {
+        get;
+        init => field = value.FirstOrDefault(s => !KnownStages.Contains(s)) is { } unknown
+            ? throw new CondenseException($"study stage must be one of {string.Join(", ", KnownStages)}, got '{unknown}'")
+            : value.ToHashSet(StringComparer.Ordinal);
+    } = new HashSet<string> { "slimming", "filters", "fusion", "separable", "groups", "order", "autoencoder", "exit" };
 
     /// <summary>Every stage name <see cref="Stages"/> may hold.</summary>
     public static IReadOnlyList<string> KnownStages { get; } = ["slimming", "filters", "fusion", "separable", "groups", "order", "autoencoder", "exit"];
@@ -53,15 +70,4 @@ public sealed record CnnStudyRequest
     public int LatencyRuns { get; init; } = 15;
     /// <summary>Seed of initialisation and batch order: the same seed gives the same models.</summary>
     public int Seed { get; init; }
-
-    /// <summary>Throws a <see cref="CondenseException"/> quoting the first out-of-range setting, before any training starts.</summary>
-    public void Validate()
-    {
-        if (Epochs is < 1 or > 1000 || FineTuneEpochs is < 0 or > 1000) throw new CondenseException($"epochs {Epochs} / fine-tune epochs {FineTuneEpochs} out of range");
-        if (!(SlimFraction is >= 0 and < 1)) throw new CondenseException($"slimming fraction {SlimFraction} must be in [0, 1)");
-        if (TrainCount < 0 || TestCount < 0) throw new CondenseException("train and test counts must be ≥ 0");
-        if (Stages.FirstOrDefault(s => !KnownStages.Contains(s)) is { } unknown)
-            throw new CondenseException($"unknown study stage '{unknown}' (known: {string.Join(", ", KnownStages)})");
-        if (Groups.Any(g => g is < 2 or > 1024)) throw new CondenseException($"group counts ({string.Join(", ", Groups)}) must be in 2–1024");
-    }
 }
