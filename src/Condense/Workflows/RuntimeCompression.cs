@@ -21,7 +21,6 @@ public static class RuntimeCompression
     public static RuntimeCompressionReport Run(RuntimeCompressionRequest request, Action<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(request);
-        request.Validate();
         OutputPath.RefuseOverwrite(request.InputPath, request.OutputPath);
         var model = OnnxReader.Read(request.InputPath);
         model.LoadExternalData();

@@ -9,6 +9,7 @@ using Condense.Models;
 using Condense.Quantization;
 using Condense.Quantization.Gptq;
 using Condense.Pruning;
+using Condense.Workflows;
 using Condense.Workflows.Cnn;
 
 namespace Condense.Tests.Architecture;
@@ -26,7 +27,7 @@ public sealed class OptionsValidationTests
     static readonly IReadOnlySet<string> NotYetConverted = new HashSet<string>(StringComparer.Ordinal)
     {
         "Condense.Workflows.Sparsity.OnnxSparsityRequest", "Condense.Workflows.OnnxAnalysisRequest",
-        "Condense.Workflows.RuntimeCompressionRequest", "Condense.Workflows.OnnxPlanRequest", "Condense.Workflows.DataAwareCompressionRequest",
+        "Condense.Workflows.OnnxPlanRequest", "Condense.Workflows.DataAwareCompressionRequest",
     };
 
     static IEnumerable<string> TypesWithValidate() =>
@@ -295,5 +296,22 @@ public sealed class OptionsValidationTests
             Assert.Throws<CondenseException>(() => new CnnStudyRequest { Stages = new HashSet<string> { "fusion", "pruning" } }).Message);
         var valid = new CnnStudyRequest { Stages = new HashSet<string> { "fusion" }, FineTuneEpochs = 0 };
         Assert.Equal((3, 0, 1), (valid.Epochs, valid.FineTuneEpochs, valid.Stages.Count));
+    }
+
+    [Fact]
+    public void Invalid_runtime_compression_requests_cannot_be_built()
+    {
+        IReadOnlyList<IReadOnlyList<global::Onnx.TensorProto>> none = [], one = [[]];
+        RuntimeCompressionRequest Request(IReadOnlyList<IReadOnlyList<global::Onnx.TensorProto>> held) => new("in.onnx", "out.onnx", RuntimeMethod.NBits, none, held, "test");
+        Assert.Equal("no input samples: give --data", Assert.Throws<CondenseException>(() => Request(none)).Message);
+        var valid = Request(one);
+        Assert.Equal("--bits must be 2, 4 or 8 for MatMulNBits, got 3", Assert.Throws<CondenseException>(() => valid with { Bits = 3 }).Message);
+        Assert.Equal("--block must be a power of 2 of at least 16, got 24", Assert.Throws<CondenseException>(() => valid with { BlockSize = 24 }).Message);
+        Assert.Equal("--percentile must be in (50, 100], got 50", Assert.Throws<CondenseException>(() => valid with { Percentile = 50 }).Message);
+        Assert.Equal("--accuracy-level must be 0–4, got 5", Assert.Throws<CondenseException>(() => valid with { AccuracyLevel = 5 }).Message);
+        Assert.Equal("--batch must be 1–4096, got 0", Assert.Throws<CondenseException>(() => valid with { Batch = 0 }).Message);
+        Assert.Equal("--runs must be 1–10000, got 0",
+            Assert.Throws<CondenseException>(() => new RuntimeCompressionRequest("in.onnx", "out.onnx", null, one, none, "test", Runs: 0)).Message);
+        Assert.Equal((4, 32, 4, 30), (valid.Bits, valid.BlockSize, valid.AccuracyLevel, valid.Runs));
     }
 }
