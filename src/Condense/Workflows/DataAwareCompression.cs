@@ -27,7 +27,6 @@ public static class DataAwareCompression
     public static DataAwareCompressionReport Run(DataAwareCompressionRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        request.Validate();
         OutputPath.RefuseOverwrite(request.ModelPath, request.OutputPath);
         var model = OnnxReader.Read(request.ModelPath);
         model.LoadExternalData();

@@ -7,7 +7,10 @@ namespace Condense.Workflows;
 /// <summary>
 /// Compress an ONNX model's MatMul/Gemm/Conv weights knowing their inputs: each layer's weight is
 /// quantized by GPTQ against its calibration inputs (or, with <see cref="DataFree"/>, rounded to
-/// nearest on the same grids/codebooks), and every figure is measured on held-out inputs.
+/// nearest on the same grids/codebooks), and every figure is measured on held-out inputs. Every setting
+/// is checked when it is built; <see cref="Method"/>, <see cref="Bits"/>, <see cref="BlockSize"/>,
+/// <see cref="Data"/> and <see cref="DataFree"/> are checked against each other, so they are set by the
+/// constructor only, the rest also under <c>with</c>.
 /// </summary>
 /// <param name="ModelPath">The ONNX model (never modified).</param>
 /// <param name="OutputPath">Where the compressed model goes (written only after ONNX Runtime ran it).</param>
@@ -29,26 +32,52 @@ public sealed record DataAwareCompressionRequest(
     bool DataFree = false, int BlockSize = 0, int RowsPerCodebook = 1, GptqOptions? Gptq = null,
     bool CompareDataFree = true, long MinSize = 1024, int Seed = 0, int Threads = 1, long StatisticsBudgetBytes = 256L << 20)
 {
-    /// <summary>Checks every setting; bad values are quoted in a <see cref="CondenseException"/>.</summary>
-    public void Validate()
+    /// <summary>Linear (grids) or KMeans (codebooks); fp16 and bf16 need no data and are refused.</summary>
+    public OnnxCompressionMethod Method { get; } = Method is OnnxCompressionMethod.Linear or OnnxCompressionMethod.KMeans ? Method
+        : Enum.IsDefined(Method) ? throw new CondenseException($"data-aware compression quantizes (linear or kmeans); {Method.ToString().ToLowerInvariant()} needs no data")
+        : throw new CondenseException($"data-aware compression method must be one of Linear, KMeans, got {(int)Method}");
+
+    /// <summary>Bits per weight: linear 2–8, k-means 1–8.</summary>
+    public int Bits { get; } = Method == OnnxCompressionMethod.Linear
+        ? Bits is >= 2 and <= 8 ? Bits : throw new CondenseException($"linear bits must be 2–8, got {Bits}")
+        : Bits is >= 1 and <= 8 ? Bits : throw new CondenseException($"k-means bits must be 1–8, got {Bits}");
+
+    /// <summary>Linear: columns per (row, block) grid, at least 0 (0 = one grid per output channel); k-means: 0.</summary>
+    public int BlockSize { get; } = BlockSize < 0 ? throw new CondenseException($"--block must be at least 0, got {BlockSize}")
+        : BlockSize > 0 && Method != OnnxCompressionMethod.Linear ? throw new CondenseException("--block applies to linear quantization only, not k-means")
+        : BlockSize;
+
+    /// <summary>Round to nearest instead of GPTQ; without it <see cref="Data"/> needs calibration samples.</summary>
+    public bool DataFree { get; } = DataFree;
+
+    /// <summary>Calibration and held-out samples: held-out ones always, calibration ones unless <see cref="DataFree"/>.</summary>
+    public CalibrationData Data { get; } = CheckData(Data, DataFree);
+
+    /// <summary>k-means: output rows sharing one codebook, at least 0 (1 = per channel; 0 = per tensor).</summary>
+    public int RowsPerCodebook { get; init => field = CheckRows(value); } = CheckRows(RowsPerCodebook);
+
+    /// <summary>Tensors with fewer elements are left alone; at least 0.</summary>
+    public long MinSize { get; init => field = CheckMinSize(value); } = CheckMinSize(MinSize);
+
+    /// <summary>ONNX Runtime threads; at least 1.</summary>
+    public int Threads { get; init => field = CheckThreads(value); } = CheckThreads(Threads);
+
+    /// <summary>The most bytes of layer-input statistics held at once; at least 1.</summary>
+    public long StatisticsBudgetBytes { get; init => field = CheckBudget(value); } = CheckBudget(StatisticsBudgetBytes);
+
+    static CalibrationData CheckData(CalibrationData data, bool dataFree)
     {
-        ArgumentNullException.ThrowIfNull(Data);
-        switch (Method)
-        {
-            case OnnxCompressionMethod.Linear when Bits is < 2 or > 8:
-                throw new CondenseException($"linear bits must be in 2..8, not {Bits}");
-            case OnnxCompressionMethod.KMeans when Bits is < 1 or > 8:
-                throw new CondenseException($"k-means bits must be in 1..8, not {Bits}");
-            case OnnxCompressionMethod.Fp16 or OnnxCompressionMethod.Bf16:
-                throw new CondenseException($"data-aware compression quantizes (linear or kmeans); {Method.ToString().ToLowerInvariant()} needs no data");
-        }
-        if (BlockSize < 0) throw new CondenseException($"--block must be ≥ 0, not {BlockSize}");
-        if (BlockSize > 0 && Method != OnnxCompressionMethod.Linear) throw new CondenseException("--block applies to linear quantization");
-        if (RowsPerCodebook < 0) throw new CondenseException($"rows per codebook must be ≥ 0, not {RowsPerCodebook}");
-        if (MinSize < 0) throw new CondenseException($"min size must be ≥ 0, not {MinSize}");
-        if (StatisticsBudgetBytes < 1) throw new CondenseException($"the statistics budget must be positive, not {StatisticsBudgetBytes} bytes");
-        if (Threads < 1) throw new CondenseException($"threads must be ≥ 1, not {Threads}");
-        if (Data.HeldOut.Count == 0) throw new CondenseException($"{Data.Description}: no held-out samples to measure on");
-        if (!DataFree && Data.Calibration.Count == 0) throw new CondenseException($"{Data.Description}: no calibration samples");
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.HeldOut.Count == 0) throw new CondenseException($"{data.Description}: no held-out samples to measure on");
+        if (!dataFree && data.Calibration.Count == 0) throw new CondenseException($"{data.Description}: no calibration samples");
+        return data;
     }
+
+    static int CheckRows(int value) => value >= 0 ? value : throw new CondenseException($"rows per codebook must be at least 0, got {value}");
+
+    static long CheckMinSize(long value) => value >= 0 ? value : throw new CondenseException($"min size must be at least 0, got {value}");
+
+    static int CheckThreads(int value) => value >= 1 ? value : throw new CondenseException($"threads must be at least 1, got {value}");
+
+    static long CheckBudget(long value) => value >= 1 ? value : throw new CondenseException($"the statistics budget must be at least 1 byte, got {value}");
 }

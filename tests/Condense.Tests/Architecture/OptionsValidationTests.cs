@@ -27,7 +27,7 @@ public sealed class OptionsValidationTests
     static readonly IReadOnlySet<string> NotYetConverted = new HashSet<string>(StringComparer.Ordinal)
     {
         "Condense.Workflows.Sparsity.OnnxSparsityRequest", "Condense.Workflows.OnnxAnalysisRequest",
-        "Condense.Workflows.OnnxPlanRequest", "Condense.Workflows.DataAwareCompressionRequest",
+        "Condense.Workflows.OnnxPlanRequest",
     };
 
     static IEnumerable<string> TypesWithValidate() =>
@@ -313,5 +313,27 @@ public sealed class OptionsValidationTests
         Assert.Equal("--runs must be 1–10000, got 0",
             Assert.Throws<CondenseException>(() => new RuntimeCompressionRequest("in.onnx", "out.onnx", null, one, none, "test", Runs: 0)).Message);
         Assert.Equal((4, 32, 4, 30), (valid.Bits, valid.BlockSize, valid.AccuracyLevel, valid.Runs));
+    }
+
+    [Fact]
+    public void Invalid_data_aware_compression_requests_cannot_be_built()
+    {
+        var heldOutOnly = new CalibrationData([], [[]], "photos", IsRandom: false);
+        var both = heldOutOnly with { Calibration = [[]] };
+        DataAwareCompressionRequest Request(OnnxCompressionMethod method, int bits, CalibrationData data, int block = 0, bool dataFree = false) =>
+            new("in.onnx", "out.onnx", method, bits, data, DataFree: dataFree, BlockSize: block);
+        Assert.Equal("data-aware compression quantizes (linear or kmeans); fp16 needs no data",
+            Assert.Throws<CondenseException>(() => Request(OnnxCompressionMethod.Fp16, 16, both)).Message);
+        Assert.Equal("linear bits must be 2–8, got 1", Assert.Throws<CondenseException>(() => Request(OnnxCompressionMethod.Linear, 1, both)).Message);
+        Assert.Equal("k-means bits must be 1–8, got 9", Assert.Throws<CondenseException>(() => Request(OnnxCompressionMethod.KMeans, 9, both)).Message);
+        Assert.Equal("--block applies to linear quantization only, not k-means", Assert.Throws<CondenseException>(() => Request(OnnxCompressionMethod.KMeans, 4, both, block: 32)).Message);
+        Assert.Equal("photos: no calibration samples", Assert.Throws<CondenseException>(() => Request(OnnxCompressionMethod.Linear, 4, heldOutOnly)).Message);
+        Assert.Equal("photos: no held-out samples to measure on",
+            Assert.Throws<CondenseException>(() => Request(OnnxCompressionMethod.Linear, 4, both with { HeldOut = [] })).Message);
+        var dataFree = Request(OnnxCompressionMethod.Linear, 4, heldOutOnly, block: 32, dataFree: true);
+        Assert.Equal("threads must be at least 1, got 0", Assert.Throws<CondenseException>(() => dataFree with { Threads = 0 }).Message);
+        Assert.Equal("rows per codebook must be at least 0, got -1", Assert.Throws<CondenseException>(() => dataFree with { RowsPerCodebook = -1 }).Message);
+        Assert.Equal("the statistics budget must be at least 1 byte, got 0", Assert.Throws<CondenseException>(() => dataFree with { StatisticsBudgetBytes = 0 }).Message);
+        Assert.Equal((4, 32, 1024L), (dataFree.Bits, dataFree.BlockSize, dataFree.MinSize));
     }
 }
