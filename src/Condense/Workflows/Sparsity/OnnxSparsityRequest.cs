@@ -13,7 +13,11 @@ public enum OnnxSparsityMethod
     SparseGpt,
 }
 
-/// <summary>Unstructured pruning of an ONNX model's MatMul/Gemm/Conv weights.</summary>
+/// <summary>
+/// Unstructured pruning of an ONNX model's MatMul/Gemm/Conv weights. Every setting is checked when it is
+/// built; <see cref="Method"/> and <see cref="Data"/> are checked against each other (SparseGPT needs
+/// calibration samples), so they are set by the constructor only, the rest also under <c>with</c>.
+/// </summary>
 /// <param name="ModelPath">The ONNX model (never modified).</param>
 /// <param name="OutputPath">Where the pruned model goes; written only after ONNX Runtime ran it on the held-out inputs.</param>
 /// <param name="Method">Magnitude or SparseGPT.</param>
@@ -32,15 +36,35 @@ public sealed record OnnxSparsityRequest(string ModelPath, string OutputPath, On
     OnnxCompressionOptions? Encoding = null, double Dampening = 0.01, int BlockSize = 128, bool CompareMagnitude = true,
     long MinSize = 1024, int Threads = 1, long StatisticsBudgetBytes = 256L << 20)
 {
-    /// <summary>Throws a <see cref="CondenseException"/> quoting the first out-of-range setting, before the model is read.</summary>
-    public void Validate()
+    /// <summary>Magnitude or SparseGPT (a defined <see cref="OnnxSparsityMethod"/>).</summary>
+    public OnnxSparsityMethod Method { get; } = Enum.IsDefined(Method) ? Method
+        : throw new CondenseException($"sparsity method must be one of {string.Join(", ", Enum.GetNames<OnnxSparsityMethod>())}, got {(int)Method}");
+
+    /// <summary>Calibration and held-out samples; SparseGPT needs calibration ones.</summary>
+    public CalibrationData Data { get; } = CheckData(Data, Method, ModelPath);
+
+    /// <summary>Share of each layer's weights set to zero, in (0, 1).</summary>
+    public double Sparsity { get; init => field = CheckShare("sparsity", value); } = CheckShare("sparsity", Sparsity);
+
+    /// <summary>λ as a share of H's mean diagonal, in (0, 1).</summary>
+    public double Dampening { get; init => field = CheckShare("dampening", value); } = CheckShare("dampening", Dampening);
+
+    /// <summary>Columns per SparseGPT mask block; at least 1.</summary>
+    public int BlockSize { get; init => field = AtLeastOne("block size", value); } = AtLeastOne("block size", BlockSize);
+
+    /// <summary>ONNX Runtime threads; at least 1.</summary>
+    public int Threads { get; init => field = AtLeastOne("threads", value); } = AtLeastOne("threads", Threads);
+
+    static CalibrationData CheckData(CalibrationData data, OnnxSparsityMethod method, string modelPath)
     {
-        if (!(Sparsity > 0 && Sparsity < 1)) throw new CondenseException($"sparsity {Sparsity} must be in (0, 1)");
-        if (!Enum.IsDefined(Method)) throw new CondenseException($"unknown sparsity method {(int)Method}");
-        if (!(Dampening > 0 && Dampening < 1)) throw new CondenseException($"dampening {Dampening} must be in (0, 1)");
-        if (BlockSize < 1) throw new CondenseException($"block size must be ≥ 1, not {BlockSize}");
-        if (Threads < 1) throw new CondenseException($"threads must be ≥ 1, not {Threads}");
-        if (Method == OnnxSparsityMethod.SparseGpt && Data.Calibration.Count == 0)
-            throw new CondenseException($"{ModelPath}: SparseGPT needs calibration data (--data), or use --method magnitude");
+        ArgumentNullException.ThrowIfNull(data);
+        return method == OnnxSparsityMethod.SparseGpt && data.Calibration.Count == 0
+            ? throw new CondenseException($"{modelPath}: SparseGPT needs calibration data (--data), or use --method magnitude")
+            : data;
     }
+
+    static double CheckShare(string name, double value) => value > 0 && value < 1 ? value
+        : throw new CondenseException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name} must be in (0, 1), got {value}"));
+
+    static int AtLeastOne(string name, int value) => value >= 1 ? value : throw new CondenseException($"{name} must be at least 1, got {value}");
 }

@@ -29,7 +29,6 @@ public static class OnnxSparsityWorkflow
     public static OnnxSparsityReport Run(OnnxSparsityRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        request.Validate();
         OutputPath.RefuseOverwrite(request.ModelPath, request.OutputPath);
         var clock = Stopwatch.StartNew();
         var model = OnnxReader.Read(request.ModelPath);
