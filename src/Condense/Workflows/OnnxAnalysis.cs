@@ -31,7 +31,7 @@ public static class OnnxAnalysis
     public static (OnnxAnalysisReport Report, OnnxLayerCandidates Candidates) Analyze(OnnxAnalysisRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        request.Validate();
+        request.RequireCalibrationForGptq();
         var clock = Stopwatch.StartNew();
         var report = request.Progress ?? (_ => { });
         var progressLock = new object();

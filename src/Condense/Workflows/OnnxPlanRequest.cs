@@ -19,7 +19,7 @@ public sealed record OnnxPlanRequest(OnnxAnalysisRequest Analysis, string Output
     public void Validate()
     {
         ArgumentNullException.ThrowIfNull(Analysis);
-        Analysis.Validate();
+        Analysis.RequireCalibrationForGptq();
         if ((MaxBytes is null ? 0 : 1) + (MaxError is null ? 0 : 1) + (MaxBytesOfUniform is null ? 0 : 1) + (MaxLatencyMs is null ? 0 : 1) != 1)
             throw new CondenseException("plan: give exactly one of --max-bytes, --max-latency and --max-error");
         if (MaxLatencyMs is not null && !(MaxLatencyMs > 0 && double.IsFinite(MaxLatencyMs.Value))) throw new CondenseException($"plan: --max-latency must be a positive number of milliseconds, not {MaxLatencyMs}");

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Condense.Analysis;
 using Condense.Calibration;
 using Condense.DeepCompression;
 using Condense.Distillation;
@@ -27,7 +28,7 @@ public sealed class OptionsValidationTests
     /// <summary>Types still validated by a separate call (issue 22, part 3, not finished): convert one, delete its line.</summary>
     static readonly IReadOnlySet<string> NotYetConverted = new HashSet<string>(StringComparer.Ordinal)
     {
-        "Condense.Workflows.OnnxAnalysisRequest",
+       
         "Condense.Workflows.OnnxPlanRequest",
     };
 
@@ -352,5 +353,23 @@ public sealed class OptionsValidationTests
         Assert.Equal("block size must be at least 1, got 0", Assert.Throws<CondenseException>(() => valid with { BlockSize = 0 }).Message);
         Assert.Equal("threads must be at least 1, got 0", Assert.Throws<CondenseException>(() => valid with { Threads = 0 }).Message);
         Assert.Equal((0.5, 0.01, 128, 1), (valid.Sparsity, valid.Dampening, valid.BlockSize, valid.Threads));
+    }
+
+    [Fact]
+    public void Invalid_onnx_analysis_requests_cannot_be_built()
+    {
+        var heldOutOnly = new CalibrationData([], [[]], "photos", IsRandom: false);
+        Assert.Equal("photos: no held-out sample to measure on",
+            Assert.Throws<CondenseException>(() => new OnnxAnalysisRequest("m.onnx", heldOutOnly with { HeldOut = [] })).Message);
+        Assert.Equal("analyze: no setting to measure besides fp32",
+            Assert.Throws<CondenseException>(() => new OnnxAnalysisRequest("m.onnx", heldOutOnly, [QuantizationSetting.Parse("fp32")])).Message);
+        var valid = new OnnxAnalysisRequest("m.onnx", heldOutOnly, [QuantizationSetting.Parse("g4-rtn")]);
+        Assert.Equal("sensitivity samples must be 1–4096, got 0", Assert.Throws<CondenseException>(() => valid with { SensitivitySamples = 0 }).Message);
+        Assert.Equal("threads must be at least 1, got 0", Assert.Throws<CondenseException>(() => valid with { Threads = 0 }).Message);
+        valid.RequireCalibrationForGptq();
+        // GPTQ is joined to the data, so it may be asked for before the data; the analysis refuses it if there is still no calibration sample.
+        var gptq = valid with { Settings = [QuantizationSetting.Parse("g4")] };
+        Assert.Equal("photos: no calibration sample for GPTQ", Assert.Throws<CondenseException>(gptq.RequireCalibrationForGptq).Message);
+        Assert.Equal((4, 1), (valid.SensitivitySamples, valid.Threads));
     }
 }
