@@ -2,7 +2,12 @@ using Condense.Analysis;
 
 namespace Condense.Workflows;
 
-/// <summary>Plan per-layer settings of any ONNX model to a budget, and write the planned model.</summary>
+/// <summary>
+/// Plan per-layer settings of any ONNX model to a budget, and write the planned model. Checked when it is
+/// built: exactly one budget, in range, and a uniform setting named as a budget among those analysed; the
+/// analysis and the budgets are checked together, so they are set by the constructor only.
+/// <see cref="OnnxPlanning.Run"/> checks the paths (no model overwritten) before it reads anything.
+/// </summary>
 /// <param name="Analysis">What to analyse first (model, data, settings, exclusions).</param>
 /// <param name="OutputPath">The planned ONNX model (written only after ONNX Runtime ran it and the budget is met).</param>
 /// <param name="PlanJsonPath">Where the plan goes as JSON, or null.</param>
@@ -15,19 +20,45 @@ namespace Condense.Workflows;
 public sealed record OnnxPlanRequest(OnnxAnalysisRequest Analysis, string OutputPath, string? PlanJsonPath, long? MaxBytes, double? MaxError,
     IReadOnlyList<string>? Keep = null, string? MaxBytesOfUniform = null, double? MaxLatencyMs = null, int LatencyRuns = 15)
 {
-    /// <summary>Checks every value; bad ones are quoted in a <see cref="CondenseException"/>.</summary>
-    public void Validate()
+    /// <summary>What to analyse first; its settings include <see cref="MaxBytesOfUniform"/> when that is the budget.</summary>
+    public OnnxAnalysisRequest Analysis { get; } = CheckBudget(Analysis, MaxBytes, MaxError, MaxBytesOfUniform, MaxLatencyMs);
+
+    /// <summary>Budget: the file's bytes, positive.</summary>
+    public long? MaxBytes { get; } = MaxBytes;
+
+    /// <summary>Budget: the relative output error, in (0, 10).</summary>
+    public double? MaxError { get; } = MaxError;
+
+    /// <summary>Budget: the file bytes of this uniform setting, one of those analysed.</summary>
+    public string? MaxBytesOfUniform { get; } = MaxBytesOfUniform;
+
+    /// <summary>Budget: the written model's latency in milliseconds, positive and finite.</summary>
+    public double? MaxLatencyMs { get; } = MaxLatencyMs;
+
+    /// <summary>Timed runs per median for <see cref="MaxLatencyMs"/>; 1–1000.</summary>
+    public int LatencyRuns { get; init => field = CheckRuns(value); } = CheckRuns(LatencyRuns);
+
+    static OnnxAnalysisRequest CheckBudget(OnnxAnalysisRequest analysis, long? maxBytes, double? maxError, string? ofUniform, double? maxLatencyMs)
     {
-        ArgumentNullException.ThrowIfNull(Analysis);
-        Analysis.RequireCalibrationForGptq();
-        if ((MaxBytes is null ? 0 : 1) + (MaxError is null ? 0 : 1) + (MaxBytesOfUniform is null ? 0 : 1) + (MaxLatencyMs is null ? 0 : 1) != 1)
+        ArgumentNullException.ThrowIfNull(analysis);
+        if ((maxBytes is null ? 0 : 1) + (maxError is null ? 0 : 1) + (ofUniform is null ? 0 : 1) + (maxLatencyMs is null ? 0 : 1) != 1)
             throw new CondenseException("plan: give exactly one of --max-bytes, --max-latency and --max-error");
-        if (MaxLatencyMs is not null && !(MaxLatencyMs > 0 && double.IsFinite(MaxLatencyMs.Value))) throw new CondenseException($"plan: --max-latency must be a positive number of milliseconds, not {MaxLatencyMs}");
-        if (LatencyRuns is < 1 or > 1000) throw new CondenseException($"plan: latency runs must be 1–1000, not {LatencyRuns}");
-        if (MaxBytesOfUniform is not null && !Analysis.EffectiveSettings.Any(x => x.Label == QuantizationSetting.Parse(MaxBytesOfUniform).Label))
-            throw new CondenseException($"plan: --max-bytes {MaxBytesOfUniform}: that setting is not among those analysed");
-        if (MaxBytes is <= 0) throw new CondenseException($"plan: --max-bytes must be positive, not {MaxBytes}");
-        if (MaxError is not null && !(MaxError > 0 && MaxError < 10)) throw new CondenseException($"plan: --max-error must be in (0, 10), not {MaxError}");
+        if (maxLatencyMs is { } ms && !(ms > 0 && double.IsFinite(ms))) throw Refused("plan: --max-latency must be a positive number of milliseconds", ms);
+        if (ofUniform is not null && !analysis.EffectiveSettings.Any(x => x.Label == QuantizationSetting.Parse(ofUniform).Label))
+            throw new CondenseException($"plan: --max-bytes {ofUniform}: that setting is not among those analysed");
+        if (maxBytes is <= 0) throw new CondenseException($"plan: --max-bytes must be positive, got {maxBytes}");
+        if (maxError is { } e && !(e > 0 && e < 10)) throw Refused("plan: --max-error must be in (0, 10)", e);
+        return analysis;
+    }
+
+    static int CheckRuns(int value) => value is >= 1 and <= 1000 ? value : throw new CondenseException($"plan: latency runs must be 1–1000, got {value}");
+
+    static CondenseException Refused(string rule, double value) =>
+        new(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{rule}, got {value}"));
+
+    /// <summary>Throws when the model or the plan would overwrite the input or each other (checked by the run, before it reads anything).</summary>
+    internal void RefuseOverwrites()
+    {
         Workflows.OutputPath.RefuseOverwrite(Analysis.ModelPath, OutputPath);
         var output = Path.GetFullPath(OutputPath);
         if (PlanJsonPath is not null && (string.Equals(Path.GetFullPath(PlanJsonPath), output, StringComparison.Ordinal)

@@ -23,7 +23,8 @@ public static class OnnxPlanning
     public static OnnxPlanReport Run(OnnxPlanRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        request.Validate();
+        request.RefuseOverwrites();
+        request.Analysis.RequireCalibrationForGptq();
         var path = request.Analysis.ModelPath;
         {
             // Names are checked before the (long) analysis.
