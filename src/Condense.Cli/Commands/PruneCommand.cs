@@ -18,7 +18,7 @@ public static class PruneCommand
     public static Command Create()
     {
         var model = new Argument<string>("model") { Description = "A model written by 'condense train' (.safetensors), or any ONNX model (recognised by content)" };
-        var method = new Option<string>("--method") { Description = "magnitude | global | structured | snip | grasp | synflow | random; while training: variational-dropout | group-variational-dropout (neurons removed, writes .safetensors) | agp; ONNX: sparsegpt | magnitude (global = magnitude)", DefaultValueFactory = _ => "global" };
+        var method = new Option<string>("--method") { Description = "magnitude | global | structured | snip | grasp | synflow | random; while training: variational-dropout | group-variational-dropout (MLP neurons removed, writes .safetensors) | agp (MLPs and CNNs); ONNX: sparsegpt | magnitude (global = magnitude)", DefaultValueFactory = _ => "global" };
         var sparsity = new Option<double>("--sparsity") { Description = "Share of weights to prune, in [0, 1) (structured: share of hidden neurons)", DefaultValueFactory = _ => 0.9 };
         var layers = new Option<string?>("--layers") { Description = "Comma-separated layers to prune (default: all), e.g. fc1,fc2 (CNNs: conv1,conv2 too)" };
         var finetune = new Option<int>("--finetune-epochs") { Description = "Epochs of fine-tuning with the masks enforced (0 = none)", DefaultValueFactory = _ => 0 };
@@ -28,7 +28,7 @@ public static class PruneCommand
         var format = new Option<string>("--format") { Description = "relative (Deep Compression's relative indices) | csr | dense", DefaultValueFactory = _ => "relative" };
         var bits = new Option<int?>("--bits") { Description = "Relative-index width in bits, 1–8 (default: cheapest per layer)" };
         var seed = new Option<int>("--seed") { Description = "Seed for random pruning, SNIP/GraSP samples and fine-tuning", DefaultValueFactory = _ => 0 };
-        var output = new Option<string>("--output", "-o") { Description = "Output: a .csparse file, or .safetensors for a dense file (structured: the smaller model; CNNs: .safetensors, zeros in place)", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "Output: a .csparse file, or .safetensors for a dense file (structured: the smaller model; CNNs: zeros in place)", Required = true };
         var report = new Option<string?>("--report") { Description = "Write the report as JSON here" };
         var json = CliConsole.JsonOption();
         var command = new Command("prune", "Prune a model, fine-tune it, and write it in a file that really is smaller.")

@@ -11,6 +11,7 @@ namespace Condense.Cli.Commands;
 /// <summary>
 /// <c>condense prune MODEL --method variational-dropout|agp</c>: the methods that prune while
 /// training (<see cref="TrainingTimePruning"/>), over <c>--finetune-epochs</c> (default 10), written sparse.
+/// A CNN file (LeNet-5, VGG, ResNet) takes both on its conv kernels and head.
 /// </summary>
 public static class PruneDuringTraining
 {
@@ -34,7 +35,12 @@ public static class PruneDuringTraining
         if (group && !safetensors)
             throw new CondenseException($"{r.Output}: {r.Method.Name()} removes whole neurons and writes the smaller dense model; give a .safetensors output");
         if (r.Epochs is < 1 or > 1000) throw new CondenseException($"{r.Method.Name()} trains while pruning: --finetune-epochs {r.Epochs} must be in 1–1000");
-        var (net, card) = ModelFile.Load(r.Model);
+        var cnn = Condense.Models.Cnn.CnnModelFile.IsCnnFile(r.Model);
+        if (cnn && group) throw new CondenseException($"{r.Model}: {r.Method.Name()} removes hidden neurons of an MLP; a CNN takes variational-dropout or agp");
+        CondenseModel net;
+        ModelCard card;
+        if (cnn) (net, card) = Condense.Models.Cnn.CnnModelFile.Load(r.Model);
+        else (net, card) = ModelFile.Load(r.Model);
         var dataName = r.Data ?? card.DataSet ?? DataSets.Mnist10k;
         if (dataName == "none") throw new CondenseException($"{r.Method.Name()} trains: it needs data, not '--data none'");
         var (train, test) = DataSets.Load(dataName);
@@ -52,7 +58,10 @@ public static class PruneDuringTraining
         else SparseModelFile.Save(r.Output, result.Model, r.Storage, extra);
         var denseBytes = ModelFile.Weights(result.Model).Sum(t => 4L * t.Shape.Aggregate(1L, (a, b) => a * b));
         var report = new Report(r.Model, r.Method.Name(), dataName, sparsity, result.Layers, result.Before.Accuracy, result.After.Accuracy,
-            r.Epochs, r.Output, new FileInfo(r.Output).Length, denseBytes, result.Seconds) { Architecture = string.Join("-", result.Model.Sizes) };
+            r.Epochs, r.Output, new FileInfo(r.Output).Length, denseBytes, result.Seconds)
+        {
+            Architecture = result.Model is MlpModel mlp ? string.Join("-", mlp.Sizes) : result.Model.Describe()["architecture"],
+        };
         if (!ReferenceEquals(result.Model, net)) result.Model.Dispose();
         net.Dispose();
         if (r.Report is { } path) AtomicFile.WriteAllText(path, System.Text.Json.JsonSerializer.Serialize(report, CliConsole.SnakeJson));

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Condense.Data;
 using Condense.Models;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Condense.Pruning;
@@ -86,7 +85,7 @@ public static class GradualPruning
     /// Hooks that apply the schedule after each optimiser step (layer-wise magnitude, every layer at s_t,
     /// as Zhu &amp; Gupta do) and keep pruned weights at zero in between. <paramref name="inner"/>'s hooks run too.
     /// </summary>
-    public static TrainingHooks Hooks(IReadOnlyList<Linear> layers, GradualPruningSchedule schedule, TrainingHooks? inner = null)
+    public static TrainingHooks Hooks(IReadOnlyList<nn.Module> layers, GradualPruningSchedule schedule, TrainingHooks? inner = null)
     {
         ArgumentNullException.ThrowIfNull(schedule);
         long step = 0;
@@ -105,23 +104,27 @@ public static class GradualPruning
         });
     }
 
-    /// <summary>Trains (or fine-tunes) <paramref name="model"/> for the options' epochs while pruning it to s_f; masks stay on its layers.</summary>
-    public static TrainingResult Train(MlpModel model, Dataset train, Dataset? test, TrainingOptions options, GradualPruningSchedule schedule, TrainingHooks? inner = null)
+    /// <summary>
+    /// Trains (or fine-tunes) <paramref name="model"/> for the options' epochs while pruning every
+    /// layer of its <see cref="CondenseModel.WeightLayers"/> (an MLP's Linear layers; a CNN's conv
+    /// kernels and its head) to s_f; masks stay on its layers.
+    /// </summary>
+    public static TrainingResult Train(CondenseModel model, Dataset train, Dataset? test, TrainingOptions options, GradualPruningSchedule schedule, TrainingHooks? inner = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var steps = (long)options.Epochs * ((train.Count + options.BatchSize - 1) / options.BatchSize);
         if (schedule.EndStep > steps) throw new CondenseException($"the schedule ends at step {schedule.EndStep}, after the training's {steps} steps");
-        var layers = model.Layers.Select(l => l.Layer).ToArray();
+        var layers = model.WeightLayers.Select(l => l.Module).ToArray();
         if (schedule.InitialSparsity > 0) SetSparsity(model.Masks, layers, schedule.InitialSparsity);
         return Trainer.Train(model, train, test, options, Hooks(layers, schedule, inner));
     }
 
-    static void SetSparsity(MaskSet masks, IReadOnlyList<Linear> layers, double sparsity)
+    static void SetSparsity(MaskSet masks, IReadOnlyList<nn.Module> layers, double sparsity)
     {
         foreach (var layer in layers)
         {
             using var scope = NewDisposeScope();
-            masks.Set(layer, Prune.MagnitudeMask(layer.weight!, sparsity));
+            masks.Set(layer, Prune.MagnitudeMask(MaskSet.WeightOf(layer), sparsity));
         }
     }
 }

@@ -9,15 +9,17 @@ using Condense.Models;
 namespace Condense.Pruning;
 
 /// <summary>
-/// Condense's sparse model file (<c>.csparse</c>): weights in plain CSR or Deep Compression's
-/// relative-index form, biases dense, model metadata as in the safetensors files. The size
-/// reported is the size written: <see cref="SparseFileReport"/> accounts for every byte.
+/// Condense's sparse model file (<c>.csparse</c>): weights (Linear matrices and convolution
+/// kernels) in plain CSR or Deep Compression's relative-index form, biases and BatchNorm
+/// statistics dense, model metadata as in the safetensors files. The size reported is the size
+/// written: <see cref="SparseFileReport"/> accounts for every byte.
 /// </summary>
 /// <remarks>
 /// Layout, little-endian: "CONDSPRS", uint32 version (1), uint32 n + n bytes of UTF-8 JSON
 /// metadata (an object of strings), uint32 tensor count, then per tensor: uint16 n + UTF-8 name,
 /// uint8 rank, rank × uint32 dims, uint8 encoding and its payload —
-/// dense: numel × float32; CSR (rank 2): uint32 nnz, (rows+1) × uint32 pointers, nnz × uint32
+/// dense: numel × float32; CSR (rank ≥ 2, rows = dims[0], columns = the other dims flattened: a
+/// kernel out × in × k × k as out × (in·k·k)): uint32 nnz, (rows+1) × uint32 pointers, nnz × uint32
 /// columns, nnz × float32 values; relative: uint8 bits, uint32 entries, ⌈entries·bits/8⌉ bytes
 /// of gaps (LSB first), entries × float32 values. Nothing may follow the last tensor.
 /// The reader checks every length against the bytes left before allocating, caps what a file may
@@ -43,7 +45,7 @@ public static class SparseModelFile
         return Write(path, ModelFile.Weights(model), metadata, options);
     }
 
-    /// <summary>Writes <paramref name="tensors"/> to <paramref name="path"/> atomically, each 2-D weight as relative-index sparse entries when that is smaller than dense, and reports the bytes per tensor.</summary>
+    /// <summary>Writes <paramref name="tensors"/> to <paramref name="path"/> atomically, each weight of rank ≥ 2 (matrix or conv kernel) as relative-index sparse entries when that is smaller than dense, and reports the bytes per tensor.</summary>
     public static SparseFileReport Write(string path, IReadOnlyList<NamedTensor> tensors, IReadOnlyDictionary<string, string> metadata, SparseStorageOptions? options = null)
     {
         var (bytes, report) = Encode(tensors, metadata, options);
@@ -89,7 +91,7 @@ public static class SparseModelFile
                     break;
                 case SparseEncoding.Csr:
                 {
-                    var csr = CsrMatrix.Encode(values, (int)t.Shape[0], (int)t.Shape[1]);
+                    var csr = CsrMatrix.Encode(values, (int)t.Shape[0], (int)(values.LongLength / t.Shape[0]));
                     w.Write((uint)csr.NonzeroCount);
                     foreach (var p in csr.RowPointers) w.Write((uint)p);
                     foreach (var c in csr.ColumnIndices) w.Write((uint)c);
@@ -116,7 +118,7 @@ public static class SparseModelFile
     static (SparseEncoding, int?, long) Choose(float[] values, long[] shape, SparseStorageOptions options)
     {
         long dense = 4L * values.Length;
-        if (shape.Length != 2 || options.Encoding == SparseEncoding.Dense) return (SparseEncoding.Dense, null, values.Length);
+        if (shape.Length < 2 || options.Encoding == SparseEncoding.Dense) return (SparseEncoding.Dense, null, values.Length);
         if (options.Encoding == SparseEncoding.Csr)
         {
             var nnz = values.LongCount(v => v != 0);
@@ -151,16 +153,36 @@ public static class SparseModelFile
         return Decode(bytes, path);
     }
 
-    /// <summary>Reads a model written by <see cref="Save"/>: its weights, zeros and all.</summary>
+    /// <summary>Reads an MLP written by <see cref="Save"/>: its weights, zeros and all (a CNN's file is refused; see <see cref="LoadAny"/>).</summary>
     public static MlpModel Load(string path) => LoadWithMetadata(path).Model;
 
     /// <summary><see cref="Load"/>, and the metadata the file carries (its data set, training settings), from one read.</summary>
     public static (MlpModel Model, IReadOnlyDictionary<string, string> Metadata) LoadWithMetadata(string path)
     {
         var (tensors, metadata) = Read(path);
+        if (Models.Cnn.CnnModelFile.IsCnn(metadata))
+            throw new InvalidFileException(path, $"a {metadata["architecture"]} CNN: load it with {nameof(LoadAny)}");
         var model = ModelFile.Build(metadata, path);
         ModelFile.SetWeights(model, tensors, path);
         return (model, metadata);
+    }
+
+    /// <summary>
+    /// Reads any model <see cref="Save"/> writes, an MLP or a CNN (LeNet-5, VGG, ResNet: conv
+    /// kernels sparse, BatchNorm statistics dense), in evaluation mode, with the file's metadata.
+    /// </summary>
+    public static (CondenseModel Model, IReadOnlyDictionary<string, string> Metadata) LoadAny(string path)
+    {
+        var (tensors, metadata) = Read(path);
+        if (!Models.Cnn.CnnModelFile.IsCnn(metadata))
+        {
+            var mlp = ModelFile.Build(metadata, path);
+            ModelFile.SetWeights(mlp, tensors, path);
+            return (mlp, metadata);
+        }
+        var cnn = ModelFile.WithWeights(Models.Cnn.CnnFactory.Build(metadata, path), tensors, path);
+        cnn.eval();
+        return (cnn, metadata);
     }
 
     /// <summary>Decodes a .csparse file from memory back to dense tensors; a malformed one is an <see cref="InvalidFileException"/> naming <paramref name="source"/>.</summary>
@@ -222,8 +244,8 @@ public static class SparseModelFile
 
     static void ReadCsr(ref ByteCursor r, float[] values, long[] shape, string name)
     {
-        if (shape.Length != 2) throw r.Bad($"tensor '{name}': CSR needs a 2-D tensor");
-        long rows = shape[0], cols = shape[1];
+        if (shape.Length < 2) throw r.Bad($"tensor '{name}': CSR needs a tensor of rank 2 or more");
+        long rows = shape[0], cols = values.LongLength / rows;
         var nnz = r.U32();
         if (nnz > values.LongLength) throw r.Bad($"tensor '{name}': {nnz} nonzeros in {values.LongLength} elements");
         if ((rows + 1) * 4 + nnz * 8L > r.Remaining) throw r.Bad($"tensor '{name}': CSR arrays run past the end of the file");

@@ -1,5 +1,6 @@
 using Condense.Data;
 using Condense.Models;
+using Condense.Models.Cnn;
 using static TorchSharp.torch;
 
 namespace Condense.Pruning;
@@ -93,6 +94,35 @@ public sealed record VariationalDropoutResult(MlpModel Model, IReadOnlyList<Laye
     public double Sparsity => 1 - (double)Layers.Sum(l => l.Nonzero) / Math.Max(1, Layers.Sum(l => l.Total));
 }
 
+/// <summary>What sparse variational dropout on a CNN produced: the pruned CNN (conv kernels and Linear weights with zeros), its densities, conv layers first, and test quality.</summary>
+public sealed record ConvVariationalDropoutResult(CnnModel Model, IReadOnlyList<LayerDensity> Layers, Evaluation Test, IReadOnlyList<EpochMetrics> Epochs, double FinalKl, double Seconds)
+{
+    /// <summary>Test accuracy of the pruned CNN straight after sparse VD, before any fine-tuning.</summary>
+    public double? AccuracyBeforeFineTuning { get; init; }
+
+    /// <summary>The mask-fixed fine-tuning epochs, empty without it.</summary>
+    public IReadOnlyList<EpochMetrics> FineTuningEpochs { get; init; } = [];
+
+    /// <summary>The log α above which weights were pruned.</summary>
+    public double LogAlphaThreshold { get; init; } = 3;
+
+    /// <summary>Share of weights removed over all conv and Linear layers.</summary>
+    public double Sparsity => 1 - (double)Layers.Sum(l => l.Nonzero) / Math.Max(1, Layers.Sum(l => l.Total));
+}
+
+/// <summary>A variational network as the training loop of <see cref="SparseVariationalDropout"/> sees it: its KL, and the pruned deterministic model it stands for.</summary>
+internal interface IVariationalNetwork<out TModel> where TModel : CondenseModel
+{
+    /// <summary>Σ KL over the variational weights.</summary>
+    Tensor Kl();
+
+    /// <summary>The log α that prunes the given share of all weights.</summary>
+    double RankThreshold(double sparsity);
+
+    /// <summary>The deterministic pruned model (by the threshold, or ranked to <paramref name="sparsity"/>).</summary>
+    TModel ToPruned(double? sparsity);
+}
+
 /// <summary>
 /// Sparse variational dropout (Molchanov, Ashukha &amp; Vetrov, "Variational Dropout Sparsifies
 /// Deep Neural Networks", ICML 2017): train with loss = NLL + β·KL/N (the negative ELBO per
@@ -108,13 +138,48 @@ public static class SparseVariationalDropout
         if (!start.IsClassifier) throw new CondenseException("sparse variational dropout is implemented for classifiers (its loss is the NLL)");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var vd = new VariationalMlp(start, options.InitialLogSigma2, options.Threshold, options.LogSigma2RateScale);
-        var result = Trainer.Train(vd, train, test, options.Training, new TrainingHooks
+        var r = Train(vd, vd, train, test, options, onEpoch);
+        return new VariationalDropoutResult(r.Model, Prune.Densities(r.Model), Evaluator.Evaluate(r.Model, test), r.Epochs, r.Kl, clock.Elapsed.TotalSeconds)
+        {
+            AccuracyBeforeFineTuning = r.Before.Accuracy,
+            LogAlphaThreshold = r.Threshold,
+            FineTuningEpochs = r.Tuning,
+        };
+    }
+
+    /// <summary>
+    /// Sparse variational dropout on a CNN's conv kernels and Linear weights (<see cref="VariationalCnn"/>,
+    /// one log σ² per weight, the local reparameterisation trick per convolution): trains a variational
+    /// copy of <paramref name="start"/> (not changed) and returns the pruned CNN.
+    /// </summary>
+    public static ConvVariationalDropoutResult Run(CnnModel start, Dataset train, Dataset test, VariationalDropoutOptions options, Action<EpochMetrics, double>? onEpoch = null)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        options.Validate();
+        if (options.Groups != VariationalGroups.Weights) throw new CondenseException("variational dropout on a CNN prunes single weights (groups of neurons are for the MLPs)");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var vd = new VariationalCnn(start, options.InitialLogSigma2, options.Threshold, options.LogSigma2RateScale);
+        var r = Train(vd, vd, train, test, options, onEpoch);
+        return new ConvVariationalDropoutResult(r.Model, Prune.Densities(r.Model), Evaluator.Evaluate(r.Model, test), r.Epochs, r.Kl, clock.Elapsed.TotalSeconds)
+        {
+            AccuracyBeforeFineTuning = r.Before.Accuracy,
+            LogAlphaThreshold = r.Threshold,
+            FineTuningEpochs = r.Tuning,
+        };
+    }
+
+    /// <summary>The training both variants share: the annealed ELBO, the log α threshold (or ranking), the pruned model and its optional mask-fixed fine-tuning.</summary>
+    static (TModel Model, IReadOnlyList<EpochMetrics> Epochs, double Kl, double Threshold, Evaluation Before, IReadOnlyList<EpochMetrics> Tuning) Train<TModel>(
+        CondenseModel network, IVariationalNetwork<TModel> vd, Dataset train, Dataset test, VariationalDropoutOptions options, Action<EpochMetrics, double>? onEpoch)
+        where TModel : CondenseModel
+    {
+        var result = Trainer.Train(network, train, test, options.Training, new TrainingHooks
         {
             Loss = AnnealedKlLoss.For(options, train.Count, vd.Kl),
             OnEpoch = (m, _) =>
             {
                 if (onEpoch is null) return;
-                using var pruned = vd.ToPruned();
+                using var pruned = vd.ToPruned(null);
                 onEpoch(m, Prune.Sparsity(pruned));
             },
         });
@@ -127,10 +192,10 @@ public static class SparseVariationalDropout
         IReadOnlyList<EpochMetrics> tuning = [];
         if (options.FineTuning is { } ft)
         {
-            foreach (var (_, layer) in model.Layers)
+            foreach (var layer in model.WeightLayers)
             {
-                using var mask = layer.weight!.ne(0);
-                model.Masks.Set(layer, mask);
+                using var mask = layer.Weight.ne(0);
+                model.Masks.Set(layer.Module, mask);
             }
             tuning = Prune.FineTune(model, train, test, ft, new TrainingHooks
             {
@@ -139,11 +204,6 @@ public static class SparseVariationalDropout
             model.Masks.Clear();
             model.eval();
         }
-        return new VariationalDropoutResult(model, Prune.Densities(model), Evaluator.Evaluate(model, test), result.Epochs, kl, clock.Elapsed.TotalSeconds)
-        {
-            AccuracyBeforeFineTuning = before.Accuracy,
-            LogAlphaThreshold = threshold,
-            FineTuningEpochs = tuning,
-        };
+        return (model, result.Epochs, kl, threshold, before, tuning);
     }
 }

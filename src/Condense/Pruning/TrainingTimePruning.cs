@@ -14,8 +14,8 @@ public enum TrainingTimeMethod
     GroupVariationalDropout,
 }
 
-/// <summary>A training-time pruning of a trained model: the pruned model (masks on its layers for AGP; zeros for VD) and its quality.</summary>
-public sealed record TrainingTimePruningResult(MlpModel Model, TrainingTimeMethod Method, Evaluation Before, Evaluation After, IReadOnlyList<LayerDensity> Layers, double Seconds)
+/// <summary>A training-time pruning of a trained model (an MLP, or a CNN for AGP and sparse VD): the pruned model (masks on its layers for AGP; zeros for VD) and its quality.</summary>
+public sealed record TrainingTimePruningResult(CondenseModel Model, TrainingTimeMethod Method, Evaluation Before, Evaluation After, IReadOnlyList<LayerDensity> Layers, double Seconds)
 {
     /// <summary>Share of weights removed over all layers.</summary>
     public double Sparsity => 1 - (double)Layers.Sum(l => l.Nonzero) / Math.Max(1, Layers.Sum(l => l.Total));
@@ -48,8 +48,10 @@ public static class TrainingTimePruning
     /// <summary>
     /// Runs the method from <paramref name="model"/> (changed in place for AGP, copied for VD) over
     /// <paramref name="training"/>'s epochs; AGP reaches <paramref name="sparsity"/> after half of them.
+    /// A CNN (<see cref="Models.Cnn.CnnModel"/>) takes AGP and sparse VD on its conv kernels and head;
+    /// group variational dropout removes MLP neurons and is refused for it.
     /// </summary>
-    public static TrainingTimePruningResult Run(MlpModel model, Dataset train, Dataset test, TrainingTimeMethod method, double sparsity, TrainingOptions training, VariationalDropoutOptions? vd = null)
+    public static TrainingTimePruningResult Run(CondenseModel model, Dataset train, Dataset test, TrainingTimeMethod method, double sparsity, TrainingOptions training, VariationalDropoutOptions? vd = null)
     {
         ArgumentNullException.ThrowIfNull(training);
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -58,7 +60,12 @@ public static class TrainingTimePruning
         {
             vd ??= new VariationalDropoutOptions();
             vd = vd with { Training = training with { StepGamma = vd.Training.StepGamma }, KlAnnealEpochs = Math.Min(vd.KlAnnealEpochs, training.Epochs) };
-            var result = SparseVariationalDropout.Run(model, train, test, vd);
+            if (model is Models.Cnn.CnnModel cnn)
+            {
+                var conv = SparseVariationalDropout.Run(cnn, train, test, vd);
+                return new TrainingTimePruningResult(conv.Model, method, before, conv.Test, conv.Layers, clock.Elapsed.TotalSeconds);
+            }
+            var result = SparseVariationalDropout.Run(Mlp(model, method), train, test, vd);
             return new TrainingTimePruningResult(result.Model, method, before, result.Test, result.Layers, clock.Elapsed.TotalSeconds);
         }
         if (method == TrainingTimeMethod.GroupVariationalDropout)
@@ -66,7 +73,7 @@ public static class TrainingTimePruning
             // a gate's log σ² climbs at 10× the rate (see NeuronGate); the compacted model replaces the input's shape
             vd ??= new VariationalDropoutOptions { LogSigma2RateScale = 10, InitialLogSigma2 = GroupVariationalDropout.InitialLogSigma2 };
             vd = vd with { Groups = VariationalGroups.Neurons, Training = training with { StepGamma = vd.Training.StepGamma }, KlAnnealEpochs = Math.Min(vd.KlAnnealEpochs, training.Epochs) };
-            var result = GroupVariationalDropout.Run(model, train, test, vd);
+            var result = GroupVariationalDropout.Run(Mlp(model, method), train, test, vd);
             return new TrainingTimePruningResult(result.Model, method, before, result.Test, Prune.Densities(result.Model), clock.Elapsed.TotalSeconds);
         }
         PruningAmount.OfFraction(sparsity);
@@ -74,4 +81,9 @@ public static class TrainingTimePruning
         var after = GradualPruning.Train(model, train, test, training, GradualPruningSchedule.ForTraining(sparsity, training.Epochs, batches, 0.5)).Final;
         return new TrainingTimePruningResult(model, method, before, after, Prune.Densities(model), clock.Elapsed.TotalSeconds);
     }
+
+    static MlpModel Mlp(CondenseModel model, TrainingTimeMethod method) => model as MlpModel
+        ?? throw new CondenseException(method == TrainingTimeMethod.GroupVariationalDropout
+            ? $"{method.Name()} removes hidden neurons of an MLP; a {model.GetType().Name} takes variational-dropout or agp"
+            : $"{method.Name()} works on the MLPs and the CNNs, not on a {model.GetType().Name}");
 }

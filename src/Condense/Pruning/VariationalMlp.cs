@@ -11,7 +11,7 @@ namespace Condense.Pruning;
 /// It is a training-time object only: <see cref="ToPruned"/> gives the plain MLP with θ ⊙ mask
 /// that files store and every reader runs.
 /// </summary>
-public sealed class VariationalMlp : CondenseModel
+public sealed class VariationalMlp : CondenseModel, IVariationalNetwork<MlpModel>
 {
     readonly ModuleList<VariationalLinear> _layers = new();
     readonly MlpModel _template;

@@ -81,7 +81,7 @@ public static class ModelFiles
         switch (format)
         {
             case ModelFileFormat.Csparse:
-                return SparseModelFile.LoadWithMetadata(path);
+                return SparseModelFile.LoadAny(path);
             case ModelFileFormat.Cdz:
                 return CompressedModelFile.LoadWithMetadata(path);
             case ModelFileFormat.Safetensors:

@@ -70,10 +70,22 @@ public abstract class CnnModel : CondenseModel, IConvolutionalModel
         return d;
     }
 
+    /// <summary>
+    /// When set, every convolution and Linear layer of the body runs through this function
+    /// (the layer, its input) instead of its own <c>forward</c>: how a training-time wrapper such as
+    /// <see cref="Pruning.VariationalCnn"/> replaces a layer's computation (sparse variational
+    /// dropout's local reparameterisation) without a second copy of each architecture's forward.
+    /// Null (the default) runs the layers as they are.
+    /// </summary>
+    internal Func<nn.Module<Tensor, Tensor>, Tensor, Tensor>? LayerForward { get; set; }
+
+    /// <summary>Runs one conv or Linear layer of the body, through <see cref="LayerForward"/> when it is set.</summary>
+    protected Tensor Run(nn.Module<Tensor, Tensor> layer, Tensor x) => LayerForward is { } f ? f(layer, x) : layer.forward(x);
+
     /// <summary>conv → (BN) → ReLU, the unit every CNN here repeats.</summary>
-    protected static Tensor ConvBnRelu(ConvUnit unit, Tensor x)
+    protected Tensor ConvBnRelu(ConvUnit unit, Tensor x)
     {
-        var y = unit.Conv.forward(x);
+        var y = Run(unit.Conv, x);
         if (unit.Norm is { } bn) y = bn.forward(y);
         return nn.functional.relu(y);
     }

@@ -40,9 +40,9 @@ public sealed class LeNet5 : CnnModel
     {
         var x = nn.functional.max_pool2d(ConvBnRelu(conv1, images), 2);
         x = nn.functional.max_pool2d(ConvBnRelu(conv2, x), 2).flatten(1);
-        x = nn.functional.relu(fc1.forward(x));
-        x = nn.functional.relu(fc2.forward(x));
-        return fc3.forward(x);
+        x = nn.functional.relu(Run(fc1, x));
+        x = nn.functional.relu(Run(fc2, x));
+        return Run(fc3, x);
     }
 
     /// <inheritdoc/>

@@ -68,11 +68,11 @@ public sealed class ResNet : CnnModel
         var x = ConvBnRelu(stem, images);
         foreach (var (a, b, shortcut) in blocks)
         {
-            var y = b.Norm!.forward(b.Conv.forward(ConvBnRelu(a, x)));
-            var s = shortcut is null ? x : shortcut.Norm!.forward(shortcut.Conv.forward(x));
+            var y = b.Norm!.forward(Run(b.Conv, ConvBnRelu(a, x)));
+            var s = shortcut is null ? x : shortcut.Norm!.forward(Run(shortcut.Conv, x));
             x = nn.functional.relu(y + s);
         }
-        return fc.forward(nn.functional.adaptive_avg_pool2d(x, [1, 1]).flatten(1));
+        return Run(fc, nn.functional.adaptive_avg_pool2d(x, [1, 1]).flatten(1));
     }
 
     /// <inheritdoc/>

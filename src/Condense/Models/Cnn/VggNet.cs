@@ -117,7 +117,7 @@ public sealed class VggNet : CnnModel
     }
 
     /// <summary>Global average pool and the Linear classifier.</summary>
-    public Tensor HeadOf(Tensor features) => fc.forward(nn.functional.adaptive_avg_pool2d(features, [1, 1]).flatten(1));
+    public Tensor HeadOf(Tensor features) => Run(fc, nn.functional.adaptive_avg_pool2d(features, [1, 1]).flatten(1));
 
     /// <inheritdoc/>
     public override string EmitOnnx(CnnGraphBuilder graph, string images)
@@ -181,9 +181,9 @@ public sealed class VggNet : CnnModel
         return LastUnitBefore(step) is { Norm: { } bn } ? bn.forward(y) : y;
     }
 
-    static Tensor ConvReluThenBn(ConvUnit unit, Tensor x, bool bnLater)
+    Tensor ConvReluThenBn(ConvUnit unit, Tensor x, bool bnLater)
     {
-        var y = nn.functional.relu(unit.Conv.forward(x));
+        var y = nn.functional.relu(Run(unit.Conv, x));
         return !bnLater && unit.Norm is { } bn ? bn.forward(y) : y;
     }
 
