@@ -1,4 +1,5 @@
 using Condense.Workflows;
+using Condense.Workflows.Bench;
 using System.Text.Json.Nodes;
 using static Condense.Cli.Bench.FigureText;
 
@@ -44,41 +45,41 @@ static class BenchModelFigures
         ];
     }
 
-    public static IReadOnlyList<BenchFigure> KMeans(JsonNode j)
+    public static IReadOnlyList<BenchFigure> KMeans(KMeansBenchReport j)
     {
         var rows = new List<BenchFigure>();
-        var live = (string?)j["peers"] == "live";
+        var live = j.Peers == "live";
         var source = live ? "live" : "issue";
-        foreach (var r in j["runs"]!.AsArray())
+        foreach (var r in j.Runs)
         {
-            var bits = r!["bits"]!.GetValue<int>();
-            var fast = D(r["fast_s"]);
-            var skS = D(r["sklearn_s"]) ?? D(r["sklearn_quoted_s"]);
-            var skSse = D(r["sklearn_sse"]) ?? D(r["sklearn_quoted_sse"]);
-            var sse = D(r["fast_sse"]);
+            var bits = r.Bits;
+            double? fast = r.FastS;
+            var skS = r.SklearnS ?? r.SklearnQuotedS;
+            var skSse = r.SklearnSse ?? r.SklearnQuotedSse;
+            double? sse = r.FastSse;
             var speedup = skS / fast;
             rows.Add(new("#4", $"k-means fast, {bits} bits, 1000×1000: s", F(fast, "F3"), $"{F(skS, "F3")} sklearn{Source(source)}",
                 bits == 8 ? Ratio(speedup, "F0", "≥ 20×, ≤ 0.5 s", "× faster") : Ratio(speedup, "F0", "≥ 1×", "× faster"),
                 bits == 8 ? (fast is { } f && speedup is { } s ? f <= 0.5 && s >= 20 : null) : speedup is { } s2 ? s2 >= 1 : null));
-            var gap = D(r["fast_gap_percent"]);
+            var gap = r.FastGapPercent;
             rows.Add(new("#4", $"k-means fast, {bits} bits: SSE (gap to the exact optimum)", $"{F(sse, "G5")} ({F(gap, "F4")} %)",
                 $"{F(skSse, "G5")} sklearn{Source(source)}", "≤ sklearn, gap ≤ 0.1 %",
                 // Quoted sklearn figures are for another W of the same law: the SSE comparison needs the live peer.
                 sse is { } e && gap is { } g && (live ? skSse is { } k : true) ? g <= 0.1 && (!live || e <= skSse!.Value) : null));
             if (bits == 8)
             {
-                var exact = D(r["exact_s"]);
+                var exact = r.ExactS;
                 rows.Add(new("#4", "k-means exact DP, 8 bits, 1000×1000: s", F(exact, "F3"), "–", "≤ 2 s", exact is { } x ? x <= 2 : null));
             }
         }
-        var cond = D(j["cond1_s"]);
+        var cond = j.Cond1S;
         rows.Add(new("#4", "cond₁ of a 1000×1000 matrix: s", F(cond, "F3"), "0.330 numpy pinv (issue)", Ratio(cond / 0.33, "F2", "≤ 0.35 s"), cond is { } c ? c <= 0.35 : null));
         return rows;
     }
 
-    public static IReadOnlyList<BenchFigure> KMeans4096(JsonNode j)
+    public static IReadOnlyList<BenchFigure> KMeans4096(KMeansBenchReport j)
     {
-        var fast = D(j["runs"]![0]!["fast_s"]);
+        double? fast = j.Runs[0].FastS;
         return [new("#4", "k-means fast, 8 bits, 4096×4096: s", F(fast, "F2"), "230 sklearn (issue)", Ratio(230 / fast, "F0", "≤ 10 s", "× faster"), fast is { } f ? f <= 10 : null)];
     }
 

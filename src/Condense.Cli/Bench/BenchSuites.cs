@@ -1,4 +1,5 @@
 using Condense.Workflows;
+using Condense.Workflows.Bench;
 
 namespace Condense.Cli.Bench;
 
@@ -17,8 +18,15 @@ public static class BenchSuites
         {
             InProcess = () => BenchModelFigures.Train(TrainBenchReport.Run(epochs: 3)),
         },
-        new("kmeans", ["bench", "kmeans", "--bits", "2,4,6,8", "--exact", "on", "--repeat", "2", .. Peers(peers), "--json"], BenchModelFigures.KMeans),
-        new("kmeans-4096", ["bench", "kmeans", "--n", "4096", "--bits", "8", "--exact", "off", "--repeat", "1", "--json"], BenchModelFigures.KMeans4096),
+        BenchSuite.Typed<KMeansBenchReport>("kmeans", ["bench", "kmeans", "--bits", "2,4,6,8", "--exact", "on", "--repeat", "2", .. Peers(peers), "--json"], BenchModelFigures.KMeans) with
+        {
+            InProcess = () => BenchModelFigures.KMeans(KMeansPeer.Measure(new(1000, [2, 4, 6, 8], "on", repeat: 2, seed: 0, peers))),
+            InProcessWithoutPeers = peers ? () => BenchModelFigures.KMeans(KMeansPeer.Measure(new(1000, [2, 4, 6, 8], "on", repeat: 2, seed: 0, peers: false))) : null,
+        },
+        BenchSuite.Typed<KMeansBenchReport>("kmeans-4096", ["bench", "kmeans", "--n", "4096", "--bits", "8", "--exact", "off", "--repeat", "1", "--json"], BenchModelFigures.KMeans4096) with
+        {
+            InProcess = () => BenchModelFigures.KMeans4096(KMeansPeer.Measure(new(4096, [8], "off", repeat: 1, seed: 0, peers: false))),
+        },
         new("image", ["bench", "image", "--images", "astronaut,chelsea-512", "--repeat", "3", .. Peers(peers), "--json"], BenchSystemFigures.Image),
         new("image-process", ["bench", "image", "--images", "coffee", "--k", "256", "--repeat", "5", "--process", "--json"], BenchSystemFigures.ImageProcess),
         new("lowrank", ["bench", "lowrank", "--reps", "3", .. Peers(peers), "--json"], BenchModelFigures.LowRank),
