@@ -83,17 +83,17 @@ static class BenchModelFigures
         return [new("#4", "k-means fast, 8 bits, 4096×4096: s", F(fast, "F2"), "230 sklearn (issue)", Ratio(230 / fast, "F0", "≤ 10 s", "× faster"), fast is { } f ? f <= 10 : null)];
     }
 
-    public static IReadOnlyList<BenchFigure> LowRank(JsonNode j)
+    public static IReadOnlyList<BenchFigure> LowRank(LowRankBenchReport j)
     {
         var rows = new List<BenchFigure>();
-        foreach (var r in j["runs"]!.AsArray())
+        foreach (var r in j.Runs)
         {
-            var what = $"{(string)r!["matrix"]!} r={r["r"]}";
-            var source = (string?)r["torch_source"];
-            var t = D(r["condense_time_s"]);
-            var pt = D(r["torch_lowrank_time_s"]);
-            var e = D(r["condense_rel_spec"]);
-            var pe = D(r["torch_lowrank_rel_spec"]);
+            var what = $"{r.Matrix} r={r.R}";
+            var source = r.TorchSource;
+            double? t = r.CondenseTimeS;
+            var pt = r.TorchLowrankTimeS;
+            double? e = r.CondenseRelSpec;
+            var pe = r.TorchLowrankRelSpec;
             rows.Add(new("#7", $"randomized SVD, 1000×1000 {what}: s", F(t, "F4"), pt is null ? "–" : $"{F(pt, "F4")} torch.svd_lowrank{Source(source)}",
                 Ratio(t / pt, "F2", "≤ 1.2×"), t is { } a && pt is { } b ? a <= 1.2 * b : null));
             rows.Add(new("#7", $"randomized SVD, {what}: spectral error", F(e, "F4"), pe is null ? "–" : $"{F(pe, "F4")} torch.svd_lowrank{Source(source)}",

@@ -29,7 +29,11 @@ public static class BenchSuites
         },
         new("image", ["bench", "image", "--images", "astronaut,chelsea-512", "--repeat", "3", .. Peers(peers), "--json"], BenchSystemFigures.Image),
         new("image-process", ["bench", "image", "--images", "coffee", "--k", "256", "--repeat", "5", "--process", "--json"], BenchSystemFigures.ImageProcess),
-        new("lowrank", ["bench", "lowrank", "--reps", "3", .. Peers(peers), "--json"], BenchModelFigures.LowRank),
+        BenchSuite.Typed<LowRankBenchReport>("lowrank", ["bench", "lowrank", "--reps", "3", .. Peers(peers), "--json"], BenchModelFigures.LowRank) with
+        {
+            InProcess = () => BenchModelFigures.LowRank(LowRankPeer.Measure(new(1000, [50, 200], reps: 3, new(), peers))),
+            InProcessWithoutPeers = peers ? () => BenchModelFigures.LowRank(LowRankPeer.Measure(new(1000, [50, 200], reps: 3, new(), peers: false))) : null,
+        },
         new("scale", ["bench", "scale", "--size", "1GB", "--clean", "--json"], BenchSystemFigures.Scale),
         new("studio", ["bench", "studio", "--json"], BenchSystemFigures.Studio),
         new("cnn", ["bench", "cnn", "--samples", "60000", .. (peers ? Array.Empty<string>() : ["--no-peer"]), "--json"], BenchModelFigures.Cnn),

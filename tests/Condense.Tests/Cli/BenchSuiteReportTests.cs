@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Condense.Cli;
 using Condense.Cli.Bench;
+using Condense.LowRank;
 using Condense.Workflows.Bench;
 
 namespace Condense.Tests.Cli;
@@ -18,7 +19,7 @@ public class BenchSuiteReportTests
     /// taking it off here; adding a string-keyed suite fails this test.
     /// </summary>
     static readonly string[] StillReadByStringKey =
-        ["image", "image-process", "lowrank", "scale", "studio", "cnn", "cnn-tricks", "multihash", "runtime", "study-vd", "study-agp", "study-skeleton", "study-scratch", "distill-data-free"];
+        ["image", "image-process", "scale", "studio", "cnn", "cnn-tricks", "multihash", "runtime", "study-vd", "study-agp", "study-skeleton", "study-scratch", "distill-data-free"];
 
     [Fact]
     public void NoSuiteButTheListedOnesReadsJsonByStringKey()
@@ -30,7 +31,7 @@ public class BenchSuiteReportTests
             // A typed suite runs its workflow in this process unless its figure is the whole process's (peak memory).
             Assert.Equal(["calibrate-memory", "analyze-resnet18"], suites.Where(s => s.Report is not null && s.InProcess is null).Select(s => s.Name));
             // Only a suite with live peers has a second, peerless in-process run.
-            Assert.Equal(peers ? new[] { "kmeans" } : Array.Empty<string>(), suites.Where(s => s.InProcessWithoutPeers is not null).Select(s => s.Name));
+            Assert.Equal(peers ? new[] { "kmeans", "lowrank" } : Array.Empty<string>(), suites.Where(s => s.InProcessWithoutPeers is not null).Select(s => s.Name));
         }
     }
 
@@ -62,5 +63,35 @@ public class BenchSuiteReportTests
             Assert.Null(r.SklearnQuotedS);
         });
         Assert.Throws<Condense.CondenseException>(() => new KMeansBenchRequest(64, [2], "sometimes", 1, 0, false));
+    }
+
+    [Fact]
+    public void LowRankReportKeepsTheCommandsKeysAndJudgesAgainstTheQuotedPeer()
+    {
+        var row = new LowRankBenchRow("decay", 50, 0.012, 0.02, 0.1, 0.5, 0.0196) with
+        {
+            TorchSource = "issue", TorchSvdFullTimeS = 0.184, TorchLowrankTimeS = 0.009, TorchLowrankRelSpec = 0.0224, TimeRatio = 0.012 / 0.009, MeetsTarget = false,
+        };
+        var report = new LowRankBenchReport(1000, 2, "float32", "best of 3", 10, 2, "QR", "t", [row]);
+        var json = JsonNode.Parse(JsonSerializer.Serialize(report, CliConsole.SnakeJson))!;
+        Assert.Equal(["bench", "n", "threads", "dtype", "timing", "oversamples", "power_iterations", "normalizer", "target", "runs"], json.AsObject().Select(p => p.Key));
+        Assert.Equal(["matrix", "r", "condense_time_s", "condense_rel_spec", "condense_rel_fro", "torchsharp_svd_full_time_s", "optimal_rel_spec",
+            "torch_source", "torch_svd_full_time_s", "torch_lowrank_time_s", "torch_lowrank_rel_spec", "time_ratio", "meets_target"], json["runs"]![0]!.AsObject().Select(p => p.Key));
+        Assert.Equal(row, BenchSuite.Read<LowRankBenchReport>(json).Runs[0]);
+    }
+
+    [Fact]
+    public void LowRankBenchRunsAtTwoThreadsAndRestoresTheCallers()
+    {
+        var before = TorchSharp.torch.get_num_threads();
+        var report = LowRankBench.Run(new LowRankBenchRequest(40, [4], reps: 1, new RandomizedSvdOptions(), peers: false), peer: null);
+        Assert.Equal(before, TorchSharp.torch.get_num_threads());
+        Assert.Equal(2, report.Threads);
+        var rows = report.Runs;
+        Assert.Equal(["decay", "gaussian"], rows.Select(r => r.Matrix));
+        // A rank-r approximation cannot beat σ_{r+1}/σ_1 (Eckart–Young), and no torch figures exist for n = 40.
+        Assert.All(rows, r => Assert.True(r.CondenseRelSpec >= r.OptimalRelSpec * (1 - 1e-3), $"{r.Matrix}: {r.CondenseRelSpec} < {r.OptimalRelSpec}"));
+        Assert.All(rows, r => Assert.Null(r.TorchSource));
+        Assert.Throws<Condense.CondenseException>(() => new LowRankBenchRequest(40, [41], 1, new RandomizedSvdOptions(), false));
     }
 }
