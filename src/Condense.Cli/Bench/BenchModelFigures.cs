@@ -9,15 +9,15 @@ namespace Condense.Cli.Bench;
 static class BenchModelFigures
 {
     /// <summary>Multi-hashing at equal stored parameters (issue #19): each m and reduction beside m = 1, LeNet-300-100 at 8×, 1 epoch.</summary>
-    public static IReadOnlyList<BenchFigure> MultiHash(JsonNode j)
+    public static IReadOnlyList<BenchFigure> MultiHash(MultiHashSweepReport j)
     {
-        var rows = j["rows"]!.AsArray();
-        var single = rows.FirstOrDefault(r => r!["hashes"]!.GetValue<int>() == 1) is { } one ? D(one["accuracy"]) : null;
+        var rows = j.Rows;
+        double? single = rows.FirstOrDefault(r => r.Hashes == 1) is { } one ? one.Accuracy : null;
         return rows.Select(r =>
         {
-            var m = r!["hashes"]!.GetValue<int>();
-            var accuracy = D(r["accuracy"]);
-            var label = m == 1 ? "m = 1" : $"m = {m}, {(string?)r["reduction"]}, separate buckets";
+            var m = r.Hashes;
+            double? accuracy = r.Accuracy;
+            var label = m == 1 ? "m = 1" : $"m = {m}, {r.Reduction}, separate buckets";
             return new BenchFigure("#19", $"multi-hashing LeNet-300-100 8× (1 epoch) test accuracy, {label}", F(100 * accuracy, "F2") + " %",
                 m == 1 ? "–" : $"{F(100 * single, "F2")} % (m = 1, same run)", m == 1 ? "reference" : $"{F(100 * (accuracy - single), "+0.00;-0.00")} points (report)", null);
         }).ToList();

@@ -38,7 +38,10 @@ public static class BenchSuites
         new("studio", ["bench", "studio", "--json"], BenchSystemFigures.Studio),
         new("cnn", ["bench", "cnn", "--samples", "60000", .. (peers ? Array.Empty<string>() : ["--no-peer"]), "--json"], BenchModelFigures.Cnn),
         new("cnn-tricks", BenchCnnTrickFigures.Arguments, BenchCnnTrickFigures.Figures),
-        new("multihash", ["hash", "--model", "lenet300", "--factor", "8", "--sweep", "1,2,4", "--buckets", "separate", "--epochs", "1", "--json"], BenchModelFigures.MultiHash),
+        BenchSuite.Typed<MultiHashSweepReport>("multihash", ["hash", "--model", "lenet300", "--factor", "8", "--sweep", "1,2,4", "--buckets", "separate", "--epochs", "1", "--json"], BenchModelFigures.MultiHash) with
+        {
+            InProcess = () => BenchModelFigures.MultiHash(MultiHashSweep.Run(new("lenet300", Condense.Data.DataSets.Mnist10k, 8, [1, 2, 4], SeparateBuckets: true, Epochs: 1, Dropout: 0.2, Seed: 0))),
+        },
         new("runtime", ["bench", "runtime", "--runs", "20", .. (peers ? Array.Empty<string>() : ["--no-peer"]), "--json"], BenchRuntimeFigures.Figures),
         // Child processes on purpose: the figure is the process's peak resident set (VmHWM), which an
         // earlier suite in this process would already have raised, and the analysis's CPU seconds,

@@ -19,7 +19,7 @@ public class BenchSuiteReportTests
     /// taking it off here; adding a string-keyed suite fails this test.
     /// </summary>
     static readonly string[] StillReadByStringKey =
-        ["image", "image-process", "scale", "studio", "cnn", "cnn-tricks", "multihash", "runtime", "study-vd", "study-agp", "study-skeleton", "study-scratch", "distill-data-free"];
+        ["image", "image-process", "scale", "studio", "cnn", "cnn-tricks", "runtime", "study-vd", "study-agp", "study-skeleton", "study-scratch", "distill-data-free"];
 
     [Fact]
     public void NoSuiteButTheListedOnesReadsJsonByStringKey()
@@ -93,5 +93,17 @@ public class BenchSuiteReportTests
         Assert.All(rows, r => Assert.True(r.CondenseRelSpec >= r.OptimalRelSpec * (1 - 1e-3), $"{r.Matrix}: {r.CondenseRelSpec} < {r.OptimalRelSpec}"));
         Assert.All(rows, r => Assert.Null(r.TorchSource));
         Assert.Throws<Condense.CondenseException>(() => new LowRankBenchRequest(40, [41], 1, new RandomizedSvdOptions(), false));
+    }
+
+    [Fact]
+    public void MultiHashReportKeepsTheKeysHashSweepPrinted()
+    {
+        var report = new MultiHashSweepReport(8, 1, 0, [new(1, "—", "shared", 33685, 7.91, 0.9065, 0.33, 14.3), new(2, "min", "separate", 33686, 7.91, 0.899, 0.35, 15.9)]);
+        var json = JsonNode.Parse(JsonSerializer.Serialize(report, CliConsole.SnakeJson))!;
+        Assert.Equal(["factor", "epochs", "seed", "rows"], json.AsObject().Select(p => p.Key));
+        Assert.Equal(["hashes", "reduction", "buckets", "real_parameters", "compression_factor", "accuracy", "loss", "seconds"], json["rows"]![0]!.AsObject().Select(p => p.Key));
+        var figures = BenchSuites.All(false).Single(s => s.Name == "multihash").Figures(json);
+        Assert.Equal(BenchModelFigures.MultiHash(report), figures);
+        Assert.StartsWith("-0.75 points", figures[1].Target);
     }
 }
