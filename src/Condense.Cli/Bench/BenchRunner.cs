@@ -56,7 +56,7 @@ public static class BenchRunner
         {
             return (workflow(), "ok");
         }
-        catch (Exception ex) when (ex is CondenseException or IOException or InvalidOperationException)
+        catch (Exception ex) when (ex is CondenseException or IOException or InvalidOperationException or HttpRequestException or TimeoutException)
         {
             var reason = ex.Message.Split('\n')[0].Trim();
             return (BenchSuites.Failed(suite, reason), $"failed: {reason}");

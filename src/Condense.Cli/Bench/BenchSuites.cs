@@ -1,3 +1,5 @@
+using Condense.Studio;
+using Condense.Studio.Bench;
 using Condense.Workflows;
 using Condense.Workflows.Bench;
 
@@ -35,7 +37,11 @@ public static class BenchSuites
             InProcessWithoutPeers = peers ? () => BenchModelFigures.LowRank(LowRankPeer.Measure(new(1000, [50, 200], reps: 3, new(), peers: false))) : null,
         },
         new("scale", ["bench", "scale", "--size", "1GB", "--clean", "--json"], BenchSystemFigures.Scale),
-        new("studio", ["bench", "studio", "--json"], BenchSystemFigures.Studio),
+        BenchSuite.Typed<IReadOnlyList<PageLatency>>("studio", ["bench", "studio", "--json"], BenchSystemFigures.Studio) with
+        {
+            // The Studio on an ephemeral loopback port in this process, every page, its models from the default cache.
+            InProcess = () => BenchSystemFigures.Studio(StudioBenchmark.RunAsync(new StudioOptions { Port = 0 }, pages: null, progress: null, CancellationToken.None).GetAwaiter().GetResult()),
+        },
         new("cnn", ["bench", "cnn", "--samples", "60000", .. (peers ? Array.Empty<string>() : ["--no-peer"]), "--json"], BenchModelFigures.Cnn),
         new("cnn-tricks", BenchCnnTrickFigures.Arguments, BenchCnnTrickFigures.Figures),
         BenchSuite.Typed<MultiHashSweepReport>("multihash", ["hash", "--model", "lenet300", "--factor", "8", "--sweep", "1,2,4", "--buckets", "separate", "--epochs", "1", "--json"], BenchModelFigures.MultiHash) with

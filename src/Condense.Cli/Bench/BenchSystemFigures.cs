@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Condense.Studio.Bench;
 using static Condense.Cli.Bench.FigureText;
 
 namespace Condense.Cli.Bench;
@@ -53,14 +54,14 @@ static class BenchSystemFigures
         return rows;
     }
 
-    public static IReadOnlyList<BenchFigure> Studio(JsonNode j) =>
-        j.AsArray().SelectMany(p =>
+    public static IReadOnlyList<BenchFigure> Studio(IReadOnlyList<PageLatency> j) =>
+        j.SelectMany(p =>
         {
-            var p95 = D(p!["p95"]);
-            var change = D(p["change_p95"]);
-            IEnumerable<BenchFigure> rows = [new BenchFigure("#10", $"Studio {(string)p["page"]!}: slider p95 ms", F(p95, "F1"), "–", "< 100 ms", p95 is { } x ? x < 100 : null)];
+            double? p95 = p.P95;
+            var change = p.ChangeP95;
+            IEnumerable<BenchFigure> rows = [new BenchFigure("#10", $"Studio {p.Page}: slider p95 ms", F(p95, "F1"), "–", "< 100 ms", p95 is { } x ? x < 100 : null)];
             if (change is not null)
-                rows = rows.Append(new BenchFigure("#20", $"Studio {(string)p["page"]!}: change of {(string)p["change"]!} p95 ms", F(change, "F1"), "–", "< 1000 ms", change < 1000));
+                rows = rows.Append(new BenchFigure("#20", $"Studio {p.Page}: change of {p.Change} p95 ms", F(change, "F1"), "–", "< 1000 ms", change < 1000));
             return rows;
         }).ToList();
 }

@@ -19,7 +19,7 @@ public class BenchSuiteReportTests
     /// taking it off here; adding a string-keyed suite fails this test.
     /// </summary>
     static readonly string[] StillReadByStringKey =
-        ["image", "image-process", "scale", "studio", "cnn", "cnn-tricks", "runtime", "study-vd", "study-agp", "study-skeleton", "study-scratch", "distill-data-free"];
+        ["image", "image-process", "scale", "cnn", "cnn-tricks", "runtime", "study-vd", "study-agp", "study-skeleton", "study-scratch", "distill-data-free"];
 
     [Fact]
     public void NoSuiteButTheListedOnesReadsJsonByStringKey()
@@ -105,5 +105,20 @@ public class BenchSuiteReportTests
         var figures = BenchSuites.All(false).Single(s => s.Name == "multihash").Figures(json);
         Assert.Equal(BenchModelFigures.MultiHash(report), figures);
         Assert.StartsWith("-0.75 points", figures[1].Target);
+    }
+
+    [Fact]
+    public void StudioFiguresReadThePageLatenciesTheCommandPrints()
+    {
+        IReadOnlyList<Condense.Studio.Bench.PageLatency> pages =
+        [
+            new("1 weight sharing", "bits", 20, 10, 40, 60, 80, 1500),
+            new("5 colours", "colors", 20, 30, 120, 150, 200, 2500, Change: "image", Changes: 3, ChangeP95: 900, ChangeMax: 950),
+        ];
+        var json = JsonNode.Parse(JsonSerializer.Serialize(pages, CliConsole.SnakeJson))!;
+        Assert.Equal("p95", json[0]!.AsObject().Select(p => p.Key).ElementAt(4));
+        var figures = BenchSuites.All(false).Single(s => s.Name == "studio").Figures(json);
+        Assert.Equal(Condense.Cli.Bench.BenchSystemFigures.Studio(pages), figures);
+        Assert.Equal([true, false, true], figures.Select(f => f.Met));   // 40 < 100; 120 ≥ 100; change 900 < 1000
     }
 }
