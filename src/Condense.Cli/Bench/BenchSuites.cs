@@ -29,8 +29,16 @@ public static class BenchSuites
         {
             InProcess = () => BenchModelFigures.KMeans4096(KMeansPeer.Measure(new(4096, [8], "off", repeat: 1, seed: 0, peers: false))),
         },
-        new("image", ["bench", "image", "--images", "astronaut,chelsea-512", "--repeat", "3", .. Peers(peers), "--json"], BenchSystemFigures.Image),
-        new("image-process", ["bench", "image", "--images", "coffee", "--k", "256", "--repeat", "5", "--process", "--json"], BenchSystemFigures.ImageProcess),
+        BenchSuite.Typed<ImageBenchReport>("image", ["bench", "image", "--images", "astronaut,chelsea-512", "--repeat", "3", .. Peers(peers), "--json"], BenchSystemFigures.Image) with
+        {
+            InProcess = () => BenchSystemFigures.Image(ImageBenchReport.Run(new(["astronaut", "chelsea-512"], [8, 32, 256], repeats: 3, peers), Console.Error)),
+            InProcessWithoutPeers = peers ? () => BenchSystemFigures.Image(ImageBenchReport.Run(new(["astronaut", "chelsea-512"], [8, 32, 256], repeats: 3, peers: false), Console.Error)) : null,
+        },
+        // In this process; the figure is the time of `condense image` as a whole process, so that part runs its own children (this executable), alternately with pngquant.
+        BenchSuite.Typed<ImageBenchReport>("image-process", ["bench", "image", "--images", "coffee", "--k", "256", "--repeat", "5", "--process", "--json"], BenchSystemFigures.ImageProcess) with
+        {
+            InProcess = () => BenchSystemFigures.ImageProcess(ImageBenchReport.Run(new(["coffee"], [256], repeats: 5, peers: false, process: true), Console.Error)),
+        },
         BenchSuite.Typed<LowRankBenchReport>("lowrank", ["bench", "lowrank", "--reps", "3", .. Peers(peers), "--json"], BenchModelFigures.LowRank) with
         {
             InProcess = () => BenchModelFigures.LowRank(LowRankPeer.Measure(new(1000, [50, 200], reps: 3, new(), peers))),

@@ -7,17 +7,17 @@ namespace Condense.Cli.Bench;
 /// <summary>The figures of the system benches in <c>bench all</c> (colour quantization, whole-process time, streaming, the Studio), each beside its issue's target.</summary>
 static class BenchSystemFigures
 {
-    public static IReadOnlyList<BenchFigure> Image(JsonNode j)
+    public static IReadOnlyList<BenchFigure> Image(ImageBenchReport j)
     {
         var rows = new List<BenchFigure>();
-        foreach (var r in j["rows"]!.AsArray())
+        foreach (var r in j.Rows)
         {
-            var image = $"{(string)r!["image"]!} k={r["k"]}";
-            var source = (string?)r["peer_source"] is "none" or null ? null : (string)r["peer_source"]!;
-            var err = D(r["condense_mean_error"]);
-            var skErr = D(r["sklearn_mean_error"]);
-            var s = D(r["condense_seconds"]);
-            var pq = D(r["pngquant_seconds"]);
+            var image = $"{r.Image} k={r.K}";
+            var source = r.PeerSource is "none" or null ? null : r.PeerSource;
+            double? err = r.CondenseMeanError;
+            var skErr = r.SklearnMeanError;
+            double? s = r.CondenseSeconds;
+            var pq = r.PngquantSeconds;
             rows.Add(new("#5", $"colours, {image}: mean error", F(err, "F2"), source is null ? "–" : $"{F(skErr, "F2")} sklearn ({source})",
                 "≤ sklearn", err is { } e && skErr is { } k ? e <= k : null));
             rows.Add(new("#5", $"colours, {image}: s (decode, quantize, write PNG)", F(s, "F3"), source is null ? "–" : $"{F(pq, "F3")} pngquant ({source})",
@@ -27,11 +27,11 @@ static class BenchSystemFigures
     }
 
     /// <summary>Issue #22: <c>condense image coffee.png --colors 256</c> as a whole process (start-up included) against pngquant, run alternately.</summary>
-    public static IReadOnlyList<BenchFigure> ImageProcess(JsonNode j)
+    public static IReadOnlyList<BenchFigure> ImageProcess(ImageBenchReport j)
     {
-        var p = j["process"];
-        var ours = D(p?["condense_seconds"]);
-        var theirs = D(p?["pngquant_seconds"]);
+        var p = j.Process;
+        double? ours = p?.CondenseSeconds;
+        double? theirs = p?.PngquantSeconds;
         return [new("#22", "condense image coffee --colors 256, whole process: s", F(ours, "F3"), theirs is null ? "–" : $"{F(theirs, "F3")} pngquant (live)",
             Ratio(ours / theirs, "F2", "≤ 2×"), ours is { } a && theirs is { } b ? a <= 2 * b : null)];
     }
