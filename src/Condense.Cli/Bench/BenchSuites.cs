@@ -44,7 +44,8 @@ public static class BenchSuites
             InProcess = () => BenchModelFigures.LowRank(LowRankPeer.Measure(new(1000, [50, 200], reps: 3, new(), peers))),
             InProcessWithoutPeers = peers ? () => BenchModelFigures.LowRank(LowRankPeer.Measure(new(1000, [50, 200], reps: 3, new(), peers: false))) : null,
         },
-        new("scale", ["bench", "scale", "--size", "1GB", "--clean", "--json"], BenchSystemFigures.Scale),
+        // A child process on purpose: a figure is the process's peak resident set (VmHWM); its JSON comes back as the typed report.
+        BenchSuite.Typed<ScaleBenchReport>("scale", ["bench", "scale", "--size", "1GB", "--clean", "--json"], BenchSystemFigures.Scale),
         BenchSuite.Typed<IReadOnlyList<PageLatency>>("studio", ["bench", "studio", "--json"], BenchSystemFigures.Studio) with
         {
             // The Studio on an ephemeral loopback port in this process, every page, its models from the default cache.

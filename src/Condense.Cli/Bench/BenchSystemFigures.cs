@@ -36,20 +36,20 @@ static class BenchSystemFigures
             Ratio(ours / theirs, "F2", "≤ 2×"), ours is { } a && theirs is { } b ? a <= 2 * b : null)];
     }
 
-    public static IReadOnlyList<BenchFigure> Scale(JsonNode j)
+    public static IReadOnlyList<BenchFigure> Scale(ScaleBenchReport j)
     {
         var rows = new List<BenchFigure>();
-        var size = $"{(long)D(j["methods"]![0]!["input_bytes"])!.Value / 1e9:F1} GB";
-        foreach (var m in j["methods"]!.AsArray())
+        var size = $"{j.Methods[0].InputBytes / 1e9:F1} GB";
+        foreach (var m in j.Methods)
         {
-            var method = (string)m!["method"]!;
-            var mbs = D(m["mb_per_s"]);
-            var cpu = D(m["cpu_percent"]);
+            var method = m.Method;
+            double? mbs = m.MbPerS;
+            double? cpu = m.CpuPercent;
             var aim = method.StartsWith("int8", StringComparison.Ordinal) ? 300 : 100;
             rows.Add(new("#12", $"stream {method}, synthetic {size}: MB/s", F(mbs, "F0"), "–", $"≥ {aim} MB/s", mbs is { } x ? x >= aim : null));
             rows.Add(new("#12", $"stream {method}: CPU utilisation %", F(cpu, "F0"), "–", "≥ 180 %", cpu is { } c ? c >= 180 : null));
         }
-        var peak = D(j["peak_rss_bytes"]);
+        double? peak = j.PeakRssBytes;
         rows.Add(new("#12", $"stream, synthetic {size}: peak resident memory MB", F(peak / 1e6, "F0"), "–", "≤ 2,000 MB", peak is { } p ? p <= 2e9 : null));
         return rows;
     }

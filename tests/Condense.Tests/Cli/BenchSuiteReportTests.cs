@@ -19,7 +19,7 @@ public class BenchSuiteReportTests
     /// taking it off here; adding a string-keyed suite fails this test.
     /// </summary>
     static readonly string[] StillReadByStringKey =
-        ["scale", "cnn", "cnn-tricks", "runtime", "study-vd", "study-agp", "study-skeleton", "study-scratch", "distill-data-free"];
+        ["cnn", "cnn-tricks", "runtime", "study-vd", "study-agp", "study-skeleton", "study-scratch", "distill-data-free"];
 
     [Fact]
     public void NoSuiteButTheListedOnesReadsJsonByStringKey()
@@ -28,8 +28,8 @@ public class BenchSuiteReportTests
         {
             var suites = BenchSuites.All(peers);
             Assert.Equal(StillReadByStringKey, suites.Where(s => s.Report is null).Select(s => s.Name));
-            // A typed suite runs its workflow in this process unless its figure is the whole process's (peak memory).
-            Assert.Equal(["calibrate-memory", "analyze-resnet18"], suites.Where(s => s.Report is not null && s.InProcess is null).Select(s => s.Name));
+            // A typed suite runs its workflow in this process unless a figure is the whole process's (peak memory).
+            Assert.Equal(["scale", "calibrate-memory", "analyze-resnet18"], suites.Where(s => s.Report is not null && s.InProcess is null).Select(s => s.Name));
             // Only a suite with live peers has a second, peerless in-process run.
             Assert.Equal(peers ? new[] { "kmeans", "image", "lowrank" } : Array.Empty<string>(), suites.Where(s => s.InProcessWithoutPeers is not null).Select(s => s.Name));
         }
@@ -120,5 +120,19 @@ public class BenchSuiteReportTests
         var figures = BenchSuites.All(false).Single(s => s.Name == "studio").Figures(json);
         Assert.Equal(Condense.Cli.Bench.BenchSystemFigures.Studio(pages), figures);
         Assert.Equal([true, false, true], figures.Select(f => f.Met));   // 40 < 100; 120 ≥ 100; change 900 < 1000
+    }
+
+    [Fact]
+    public void ScaleReportKeepsTheKeysBenchScalePrintedAndJudgesTheTwoGbBound()
+    {
+        var row = new StreamReportRow("", "int8", 4, 0, 40, 36, 1_000_000_000, 1_000_000_000, 250_000_000, 0.25, 4, 2.5, 400, 190, 4.75, 210);
+        var report = new ScaleBenchReport("/tmp/x", "F32", true, 3, 2, 1_500_000_000, [row]);
+        var json = JsonNode.Parse(JsonSerializer.Serialize(report, CliConsole.SnakeJson))!;
+        Assert.Equal(["bench", "model", "dtype", "generated", "generate_seconds", "workers", "peak_rss_bytes", "methods"], json.AsObject().Select(p => p.Key));
+        Assert.Equal(["output", "method", "shards", "shards_skipped", "tensors", "tensors_compressed", "input_bytes", "processed_bytes", "output_bytes",
+            "ratio", "times_smaller", "seconds", "mb_per_s", "cpu_percent", "cpu_seconds", "mb_per_cpu_s"], json["methods"]![0]!.AsObject().Select(p => p.Key));
+        var figures = BenchSuites.All(false).Single(s => s.Name == "scale").Figures(json);
+        Assert.Equal([true, true, true], figures.Select(f => f.Met));   // 400 ≥ 300 MB/s, 190 ≥ 180 %, 1,500 ≤ 2,000 MB
+        Assert.Equal("1500", figures[2].Condense);
     }
 }
