@@ -48,7 +48,7 @@ public static class BenchRunner
 
     /// <summary>
     /// Runs an in-process suite's workflow; a failure the library reports (bad input, a missing
-    /// file or model) becomes the suite's "did not run" line, so one suite cannot stop the table.
+    /// file or model, a failed HTTP request to the Studio, a native LibTorch error) becomes the suite's "did not run" line, so one suite cannot stop the table.
     /// </summary>
     public static (IReadOnlyList<BenchFigure> Figures, string Status) RunInProcess(BenchSuite suite, Func<IReadOnlyList<BenchFigure>> workflow)
     {
@@ -56,7 +56,8 @@ public static class BenchRunner
         {
             return (workflow(), "ok");
         }
-        catch (Exception ex) when (ex is CondenseException or IOException or InvalidOperationException)
+        catch (Exception ex) when (ex is CondenseException or IOException or InvalidOperationException or HttpRequestException or TimeoutException
+            or ArgumentException or System.Runtime.InteropServices.ExternalException)
         {
             var reason = ex.Message.Split('\n')[0].Trim();
             return (BenchSuites.Failed(suite, reason), $"failed: {reason}");

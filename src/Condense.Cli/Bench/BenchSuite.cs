@@ -17,9 +17,15 @@ public sealed record BenchSuite(string Name, IReadOnlyList<string> Arguments, Fu
     /// <summary>Runs the suite's workflow in this process and turns its typed report into table lines; null where the suite runs as a child process.</summary>
     public Func<IReadOnlyList<BenchFigure>>? InProcess { get; init; }
 
+    /// <summary>The in-process suite again without its live peers, run when <see cref="InProcess"/> fails with the peers on (a missing package must not cost the suite); null where there is no peer to drop.</summary>
+    public Func<IReadOnlyList<BenchFigure>>? InProcessWithoutPeers { get; init; }
+
     /// <summary>A suite whose command prints a typed report: its JSON read back into <typeparamref name="TReport"/> with the one serializer (snake_case) the command wrote it with.</summary>
     public static BenchSuite Typed<TReport>(string name, IReadOnlyList<string> arguments, Func<TReport, IReadOnlyList<BenchFigure>> figures) =>
-        new(name, arguments, json => figures(Read<TReport>(json)));
+        new(name, arguments, json => figures(Read<TReport>(json))) { Report = typeof(TReport) };
+
+    /// <summary>The typed report the suite's figures are read from; null for a suite that still reads its child's JSON by string key.</summary>
+    public Type? Report { get; init; }
 
     /// <summary>A command's JSON as its typed report (<see cref="CliConsole.SnakeJson"/>); a document that does not fit is an error naming the type.</summary>
     public static TReport Read<TReport>(JsonNode json) =>

@@ -1,4 +1,7 @@
+using Condense.Studio;
+using Condense.Studio.Bench;
 using Condense.Workflows;
+using Condense.Workflows.Bench;
 
 namespace Condense.Cli.Bench;
 
@@ -17,16 +20,43 @@ public static class BenchSuites
         {
             InProcess = () => BenchModelFigures.Train(TrainBenchReport.Run(epochs: 3)),
         },
-        new("kmeans", ["bench", "kmeans", "--bits", "2,4,6,8", "--exact", "on", "--repeat", "2", .. Peers(peers), "--json"], BenchModelFigures.KMeans),
-        new("kmeans-4096", ["bench", "kmeans", "--n", "4096", "--bits", "8", "--exact", "off", "--repeat", "1", "--json"], BenchModelFigures.KMeans4096),
-        new("image", ["bench", "image", "--images", "astronaut,chelsea-512", "--repeat", "3", .. Peers(peers), "--json"], BenchSystemFigures.Image),
-        new("image-process", ["bench", "image", "--images", "coffee", "--k", "256", "--repeat", "5", "--process", "--json"], BenchSystemFigures.ImageProcess),
-        new("lowrank", ["bench", "lowrank", "--reps", "3", .. Peers(peers), "--json"], BenchModelFigures.LowRank),
-        new("scale", ["bench", "scale", "--size", "1GB", "--clean", "--json"], BenchSystemFigures.Scale),
-        new("studio", ["bench", "studio", "--json"], BenchSystemFigures.Studio),
+        BenchSuite.Typed<KMeansBenchReport>("kmeans", ["bench", "kmeans", "--bits", "2,4,6,8", "--exact", "on", "--repeat", "2", .. Peers(peers), "--json"], BenchModelFigures.KMeans) with
+        {
+            InProcess = () => BenchModelFigures.KMeans(KMeansPeer.Measure(new(1000, [2, 4, 6, 8], "on", repeat: 2, seed: 0, peers))),
+            InProcessWithoutPeers = peers ? () => BenchModelFigures.KMeans(KMeansPeer.Measure(new(1000, [2, 4, 6, 8], "on", repeat: 2, seed: 0, peers: false))) : null,
+        },
+        BenchSuite.Typed<KMeansBenchReport>("kmeans-4096", ["bench", "kmeans", "--n", "4096", "--bits", "8", "--exact", "off", "--repeat", "1", "--json"], BenchModelFigures.KMeans4096) with
+        {
+            InProcess = () => BenchModelFigures.KMeans4096(KMeansPeer.Measure(new(4096, [8], "off", repeat: 1, seed: 0, peers: false))),
+        },
+        BenchSuite.Typed<ImageBenchReport>("image", ["bench", "image", "--images", "astronaut,chelsea-512", "--repeat", "3", .. Peers(peers), "--json"], BenchSystemFigures.Image) with
+        {
+            InProcess = () => BenchSystemFigures.Image(ImageBenchReport.Run(new(["astronaut", "chelsea-512"], [8, 32, 256], repeats: 3, peers), Console.Error)),
+            InProcessWithoutPeers = peers ? () => BenchSystemFigures.Image(ImageBenchReport.Run(new(["astronaut", "chelsea-512"], [8, 32, 256], repeats: 3, peers: false), Console.Error)) : null,
+        },
+        // In this process; the figure is the time of `condense image` as a whole process, so that part runs its own children (this executable), alternately with pngquant.
+        BenchSuite.Typed<ImageBenchReport>("image-process", ["bench", "image", "--images", "coffee", "--k", "256", "--repeat", "5", "--process", "--json"], BenchSystemFigures.ImageProcess) with
+        {
+            InProcess = () => BenchSystemFigures.ImageProcess(ImageBenchReport.Run(new(["coffee"], [256], repeats: 5, peers: false, process: true), Console.Error)),
+        },
+        BenchSuite.Typed<LowRankBenchReport>("lowrank", ["bench", "lowrank", "--reps", "3", .. Peers(peers), "--json"], BenchModelFigures.LowRank) with
+        {
+            InProcess = () => BenchModelFigures.LowRank(LowRankPeer.Measure(new(1000, [50, 200], reps: 3, new(), peers))),
+            InProcessWithoutPeers = peers ? () => BenchModelFigures.LowRank(LowRankPeer.Measure(new(1000, [50, 200], reps: 3, new(), peers: false))) : null,
+        },
+        // A child process on purpose: a figure is the process's peak resident set (VmHWM); its JSON comes back as the typed report.
+        BenchSuite.Typed<ScaleBenchReport>("scale", ["bench", "scale", "--size", "1GB", "--clean", "--json"], BenchSystemFigures.Scale),
+        BenchSuite.Typed<IReadOnlyList<PageLatency>>("studio", ["bench", "studio", "--json"], BenchSystemFigures.Studio) with
+        {
+            // The Studio on an ephemeral loopback port in this process, every page, its models from the default cache.
+            InProcess = () => BenchSystemFigures.Studio(StudioBenchmark.RunAsync(new StudioOptions { Port = 0 }, pages: null, progress: null, CancellationToken.None).GetAwaiter().GetResult()),
+        },
         new("cnn", ["bench", "cnn", "--samples", "60000", .. (peers ? Array.Empty<string>() : ["--no-peer"]), "--json"], BenchModelFigures.Cnn),
         new("cnn-tricks", BenchCnnTrickFigures.Arguments, BenchCnnTrickFigures.Figures),
-        new("multihash", ["hash", "--model", "lenet300", "--factor", "8", "--sweep", "1,2,4", "--buckets", "separate", "--epochs", "1", "--json"], BenchModelFigures.MultiHash),
+        BenchSuite.Typed<MultiHashSweepReport>("multihash", ["hash", "--model", "lenet300", "--factor", "8", "--sweep", "1,2,4", "--buckets", "separate", "--epochs", "1", "--json"], BenchModelFigures.MultiHash) with
+        {
+            InProcess = () => BenchModelFigures.MultiHash(MultiHashSweep.Run(new("lenet300", Condense.Data.DataSets.Mnist10k, 8, [1, 2, 4], SeparateBuckets: true, Epochs: 1, Dropout: 0.2, Seed: 0))),
+        },
         new("runtime", ["bench", "runtime", "--runs", "20", .. (peers ? Array.Empty<string>() : ["--no-peer"]), "--json"], BenchRuntimeFigures.Figures),
         // Child processes on purpose: the figure is the process's peak resident set (VmHWM), which an
         // earlier suite in this process would already have raised, and the analysis's CPU seconds,

@@ -43,4 +43,18 @@ public static class PythonPeer
             throw new CondenseException($"{bench}: the peer {script} printed no JSON object on its last line: {ex.Message}");
         }
     }
+
+    /// <summary>Runs the peer (<see cref="Run(string, string, IEnumerable{string})"/>) and reads its last line into <typeparamref name="TReport"/> with the one serializer (snake_case); a line that does not fit is one <see cref="CondenseException"/> line.</summary>
+    public static TReport Run<TReport>(string bench, string script, IEnumerable<string> arguments)
+    {
+        var json = Run(bench, script, arguments);
+        try
+        {
+            return json.Deserialize<TReport>(CliConsole.SnakeJson) ?? throw new JsonException("null");
+        }
+        catch (JsonException ex)
+        {
+            throw new CondenseException($"{bench}: the peer {script} printed JSON that is not a {typeof(TReport).Name}: {ex.Message}");
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Condense.Cli.Bench;
 using Condense.Cli.Imaging;
 
 namespace Condense.Cli.Commands;
@@ -28,17 +29,12 @@ public static class BenchImageCommand
             var kList = parse.GetValue(ks)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                 .Select(s => int.TryParse(s, NumberStyles.Integer, Inv, out var k) && k is >= 1 and <= 256 ? k : throw new CondenseException($"bench image: --k values must be 1…256, got '{s}'"))
                 .ToArray();
-            var repeats = parse.GetValue(repeat);
-            if (repeats is < 1 or > 100)
-            {
-                throw new CondenseException($"bench image: --repeat must be 1…100, got {repeats}");
-            }
             var names = parse.GetValue(images)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-            var rows = ImageBench.Run(names, kList, repeats, parse.GetValue(peers), Console.Error);
-            var processRow = parse.GetValue(process) ? ProcessTiming.RunProcess(names[0], kList.Max(), repeats, parse.GetValue(condense), Console.Error) : null;
+            var report = ImageBenchReport.Run(new ImageBenchRequest(names, kList, parse.GetValue(repeat), parse.GetValue(peers), parse.GetValue(process), parse.GetValue(condense)), Console.Error);
+            var (rows, processRow, repeats) = (report.Rows, report.Process, report.Repeats);
             if (parse.GetValue(json))
             {
-                CliConsole.WriteJson(parse, new { bench = "image", repeats, rows, process = processRow });
+                CliConsole.WriteReport(parse, report);
                 return 0;
             }
             var console = CliConsole.For(parse);

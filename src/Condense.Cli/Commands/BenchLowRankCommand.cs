@@ -1,17 +1,17 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Condense.Cli.Bench;
 using Condense.LowRank;
+using Condense.Workflows.Bench;
 using Spectre.Console;
-using TorchSharp;
 
 namespace Condense.Cli.Commands;
 
 /// <summary>
 /// <c>condense bench lowrank</c>: Condense's randomized SVD against torch.svd_lowrank(q=r, niter=2) on
 /// the peer's matrices (1000×1000 float32, singular values 1/i and Gaussian), 2 threads, best of N
-/// (<see cref="LowRankBench"/>). With <c>--peers</c> it runs ../shared/peers/lowrank.py in the same
+/// (<see cref="LowRankBench"/>, run by <see cref="LowRankPeer"/>). With <c>--peers</c> it runs ../shared/peers/lowrank.py in the same
 /// process tree for live figures; otherwise it quotes the figures measured for the issue.
 /// </summary>
 public static class BenchLowRankCommand
@@ -47,25 +47,10 @@ public static class BenchLowRankCommand
 
     static int Run(int n, int[] ranks, int reps, RandomizedSvdOptions options, bool livePeers, string? peerScript, bool json, TextWriter output)
     {
-        if (n < 2 || n > 8192) throw new CondenseException($"bench lowrank: --n must be in [2, 8192], got {n}");
-        if (reps < 1 || reps > 1000) throw new CondenseException($"bench lowrank: --reps must be in [1, 1000], got {reps}");
-        foreach (var r in ranks)
-            if (r < 1 || r > n) throw new CondenseException($"bench lowrank: rank {r} must be in [1, {n}]");
-        torch.set_num_threads(2);
-
-        JsonObject? peer = null;
-        if (livePeers)
-        {
-            var script = peerScript is not null ? Path.GetFullPath(peerScript) : PythonPeer.Find("../shared/peers/lowrank.py", "/work/shared/peers/lowrank.py");
-            if (script is null || !File.Exists(script))
-                throw new CondenseException("bench lowrank: --peers needs ../shared/peers/lowrank.py (or --peer-script PATH)");
-            string[] arguments = ["--n", n.ToString(CultureInfo.InvariantCulture), "--reps", reps.ToString(CultureInfo.InvariantCulture), "--ranks", .. ranks.Select(r => r.ToString(CultureInfo.InvariantCulture))];
-            peer = PythonPeer.Run("bench lowrank", script, arguments);
-        }
-        var document = LowRankBench.Measure(n, ranks, reps, options, peer);
+        var report = LowRankPeer.Measure(new LowRankBenchRequest(n, ranks, reps, options, livePeers), peerScript);
         if (json)
         {
-            output.WriteLine(document.ToJsonString());
+            output.WriteLine(JsonSerializer.Serialize(report, CliConsole.SnakeJson));
             return 0;
         }
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
@@ -73,14 +58,14 @@ public static class BenchLowRankCommand
         var table = new Table().Title($"Randomized SVD, {n}×{n} float32, 2 threads, best of {reps} (p={options.Oversamples}, q={options.PowerIterations}, {options.Normalizer})");
         foreach (var h in new[] { "matrix", "r", "Condense s", "torch lowrank s", "time ratio", "Condense spec. err", "torch spec. err", "optimal σ_{r+1}/σ_1", "TorchSharp full SVD s", "torch full SVD s", "target" })
             table.AddColumn(h);
-        foreach (var row in document["runs"]!.AsArray().Select(x => x!.AsObject()))
+        static string F(double? v, string format) => v is { } x ? x.ToString(format, CultureInfo.InvariantCulture) : "–";
+        foreach (var row in report.Runs)
         {
-            string F(string key, string format) => row[key] is JsonNode v ? ((double)v).ToString(format, CultureInfo.InvariantCulture) : "–";
-            table.AddRow((string)row["matrix"]!, ((int)row["r"]!).ToString(CultureInfo.InvariantCulture),
-                F("condense_time_s", "F4"), F("torch_lowrank_time_s", "F4") + (row["torch_source"] is JsonNode src ? $" ({src})" : ""),
-                F("time_ratio", "F2"), F("condense_rel_spec", "F4"), F("torch_lowrank_rel_spec", "F4"), F("optimal_rel_spec", "F4"),
-                F("torchsharp_svd_full_time_s", "F3"), F("torch_svd_full_time_s", "F3"),
-                row["meets_target"] is JsonNode ok ? ((bool)ok ? "met" : "missed") : "–");
+            table.AddRow(row.Matrix, row.R.ToString(CultureInfo.InvariantCulture),
+                F(row.CondenseTimeS, "F4"), F(row.TorchLowrankTimeS, "F4") + (row.TorchSource is { } src ? $" ({src})" : ""),
+                F(row.TimeRatio, "F2"), F(row.CondenseRelSpec, "F4"), F(row.TorchLowrankRelSpec, "F4"), F(row.OptimalRelSpec, "F4"),
+                F(row.TorchsharpSvdFullTimeS, "F3"), F(row.TorchSvdFullTimeS, "F3"),
+                row.MeetsTarget is { } ok ? (ok ? "met" : "missed") : "–");
         }
         console.Write(table);
         return 0;

@@ -1,3 +1,4 @@
+using Condense.Cli.Bench;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -60,17 +61,8 @@ public static class BenchScaleCommand
             var peak = PeakResidentBytes();
             if (quiet)
             {
-                CliConsole.WriteJson(parse, new
-                {
-                    bench = "scale",
-                    model = folder,
-                    dtype = type.ToSafetensorsName(),
-                    generated,
-                    generate_seconds = generateSeconds,
-                    workers = parse.GetValue(workers),
-                    peak_rss_bytes = peak,
-                    methods = reports.Select(r => StreamView.Json(r, "")),
-                });
+                CliConsole.WriteReport(parse, new ScaleBenchReport(folder, type.ToSafetensorsName(), generated, generateSeconds, parse.GetValue(workers), peak,
+                    reports.Select(r => StreamView.Json(r, "")).ToList()));
                 return 0;
             }
             console.Write(StreamView.Table(reports));

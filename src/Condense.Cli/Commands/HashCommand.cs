@@ -4,6 +4,7 @@ using Condense.Formats.Onnx;
 using Condense.Hashing;
 using Condense.Models;
 using Condense.Workflows;
+using Condense.Workflows.Bench;
 using Spectre.Console;
 
 namespace Condense.Cli.Commands;
@@ -41,12 +42,13 @@ public static class HashCommand
                 SeparateBuckets = parse.GetValue(buckets) == "separate",
             };
             var training = TrainingOptions.For(kind) with { Epochs = parse.GetValue(epochs), Seed = parse.GetValue(seed) };
-            var (train, test) = DataSets.Load(parse.GetValue(data)!);
             var asJson = parse.GetValue(json);
+            if (parse.GetValue(sweep) is { } list)
+                return Sweep(parse, new MultiHashSweepRequest(parse.GetValue(model)!, parse.GetValue(data)!, options.Factor, OptionValues.ParseRanks(list),
+                    options.SeparateBuckets, training.Epochs, parse.GetValue(dropout), training.Seed), asJson);
+            var (train, test) = DataSets.Load(parse.GetValue(data)!);
             var console = CliConsole.For(parse);
             var sizes = kind == ModelKind.Classifier ? new[] { 784, 1000, 1000, 10 } : [784, 300, 100, 10];
-            if (parse.GetValue(sweep) is { } list)
-                return Sweep(parse, options, OptionValues.ParseRanks(list), sizes, train, test, training, asJson);
             var outPath = parse.GetValue(output);
             var rows = HashingComparison.Run(sizes, options, train, test, training, parse.GetValue(dropout), parse.GetValue(structured),
                 asJson ? null : console.WriteLine, trained: outPath is null ? null : net => Save(outPath, net, parse.GetValue(data)!));
@@ -75,13 +77,14 @@ public static class HashCommand
         else ModelFiles.Save(path, net, new ModelCard(dataSet));
     }
 
-    static int Sweep(System.CommandLine.ParseResult parse, HashingOptions options, int[] hashes, int[] sizes, Dataset train, Dataset test, TrainingOptions training, bool asJson)
+    static int Sweep(System.CommandLine.ParseResult parse, MultiHashSweepRequest request, bool asJson)
     {
         var console = CliConsole.For(parse);
-        var rows = MultiHashingSweep.Run(sizes, options, hashes, train, test, training, parse.GetValue<double>("--dropout"), asJson ? null : console.WriteLine);
+        var report = MultiHashSweep.Run(request, asJson ? null : console.WriteLine);
+        var rows = report.Rows;
         if (asJson)
         {
-            CliConsole.WriteJson(parse, new { factor = options.Factor, epochs = training.Epochs, seed = training.Seed, rows });
+            CliConsole.WriteReport(parse, report);
             return 0;
         }
         var table = new Table().AddColumns("m", "reduction", "buckets", "real params", "factor", "test accuracy", "seconds");

@@ -1,15 +1,15 @@
 using System.CommandLine;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Condense.Cli.Bench;
 using Condense.Quantization;
+using Condense.Workflows.Bench;
 using Spectre.Console;
 
 namespace Condense.Cli.Commands;
 
 /// <summary>
 /// <c>condense bench kmeans</c>: seconds and SSE per bits for Condense's fast (default) and exact
-/// 1-D k-means on W n×n ~ N(0, 0.05²) (<see cref="KMeansBench"/>), beside scikit-learn 1.2's figures
+/// 1-D k-means on W n×n ~ N(0, 0.05²) (<see cref="KMeansBench"/>, run by <see cref="KMeansPeer"/>), beside scikit-learn 1.2's figures
 /// from issue 4 (n = 1000) or measured live with <c>--peers</c>.
 /// </summary>
 public static class KMeansBenchCommand
@@ -61,16 +61,10 @@ public static class KMeansBenchCommand
 
     static int Run(int n, int[] bitsList, string exactMode, int repeat, int seed, bool peers, bool json, TextWriter output)
     {
-        if (n is < 2 or > 16384) throw new CondenseException($"bench kmeans: --n must be in 2..16384, got {n}");
-        if (repeat is < 1 or > 100) throw new CondenseException($"bench kmeans: --repeat must be in 1..100, got {repeat}");
-        if (exactMode is not ("auto" or "on" or "off")) throw new CondenseException($"bench kmeans: --exact must be auto, on or off, got '{exactMode}'");
-        JsonNode? peer = peers ? RunPeer(n, bitsList) : null;
-        bool runExact = exactMode == "on" || (exactMode == "auto" && (double)n * n <= 4.2e6);
-        var result = KMeansBench.Measure(n, bitsList, runExact, repeat, seed, peer);
-        var rows = result["runs"]!.AsArray();
+        var report = KMeansPeer.Measure(new KMeansBenchRequest(n, bitsList, exactMode, repeat, seed, peers));
         if (json)
         {
-            output.WriteLine(result.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
+            output.WriteLine(JsonSerializer.Serialize(report, CliConsole.SnakeJson));
             return 0;
         }
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -81,37 +75,29 @@ public static class KMeansBenchCommand
         var table = new Table().Title($"1-D k-means of a {n}×{n} N(0, 0.05²) matrix (best of {repeat}; wall and process CPU seconds: on a shared machine CPU time is the fairer figure)");
         foreach (var h in new[] { "bits", "fast s", "fast cpu s", "fast SSE", "gap to opt.", "exact s", "exact cpu s", "exact SSE", "exact by", "sklearn s", "sklearn SSE", "speed-up" })
             table.AddColumn(new TableColumn(h).RightAligned());
-        foreach (var r in rows)
+        foreach (var r in report.Runs)
         {
-            double? skS = r!["sklearn_s"]?.GetValue<double>() ?? r["sklearn_quoted_s"]?.GetValue<double>();
-            double? skSse = r["sklearn_sse"]?.GetValue<double>() ?? r["sklearn_quoted_sse"]?.GetValue<double>();
-            double fs = r["fast_s"]!.GetValue<double>();
+            var skS = r.SklearnS ?? r.SklearnQuotedS;
+            var skSse = r.SklearnSse ?? r.SklearnQuotedSse;
             table.AddRow(
-                r["bits"]!.ToString(),
-                fs.ToString("F3"),
-                r["fast_cpu_s"]!.GetValue<double>().ToString("F3"),
-                r["fast_sse"]!.GetValue<double>().ToString("G5"),
-                r["fast_gap_percent"] is { } g ? $"{g.GetValue<double>():F4} %" : "–",
-                r["exact_s"] is { } es ? es.GetValue<double>().ToString("F3") : "–",
-                r["exact_cpu_s"] is { } ec ? ec.GetValue<double>().ToString("F3") : "–",
-                r["exact_sse"] is { } ee ? ee.GetValue<double>().ToString("G5") : "–",
-                r["exact_method"] is { } em ? em.GetValue<string>() == nameof(KMeansMethod.ExactLagrangian) ? $"λ search ({r["exact_solves"]} solves)" : "layered DP" : "–",
+                r.Bits.ToString(),
+                r.FastS.ToString("F3"),
+                r.FastCpuS.ToString("F3"),
+                r.FastSse.ToString("G5"),
+                r.FastGapPercent is { } g ? $"{g:F4} %" : "–",
+                r.ExactS is { } es ? es.ToString("F3") : "–",
+                r.ExactCpuS is { } ec ? ec.ToString("F3") : "–",
+                r.ExactSse is { } ee ? ee.ToString("G5") : "–",
+                r.ExactMethod is { } em ? em == nameof(KMeansMethod.ExactLagrangian) ? $"λ search ({r.ExactSolves} solves)" : "layered DP" : "–",
                 skS is { } s ? s.ToString("F3") : "–",
                 skSse is { } ss ? ss.ToString("G5") : "–",
-                skS is { } s2 ? $"{s2 / fs:F0}×" : "–");
+                skS is { } s2 ? $"{s2 / r.FastS:F0}×" : "–");
         }
         console.Write(table);
-        if (result["cond1"] is { } c1)
-            output.WriteLine($"cond₁(W) = {c1.GetValue<double>():G6} in {result["cond1_s"]!.GetValue<double>():F3} s wall, {result["cond1_cpu_s"]!.GetValue<double>():F3} s CPU (LU inverse via LibTorch; numpy pinv: 0.33 s per issue 4).");
-        output.WriteLine(peer is not null ? "sklearn: measured live (../shared/peers/kmeans1d.py)."
+        if (report.Cond1 is { } c1)
+            output.WriteLine($"cond₁(W) = {c1:G6} in {report.Cond1S:F3} s wall, {report.Cond1CpuS:F3} s CPU (LU inverse via LibTorch; numpy pinv: 0.33 s per issue 4).");
+        output.WriteLine(report.Peers == "live" ? "sklearn: measured live (../shared/peers/kmeans1d.py)."
             : n == 1000 ? "sklearn: figures quoted in issue 4 (scikit-learn 1.2 on this machine, different random W of the same law)." : "sklearn: no figures for this n (use --peers).");
         return 0;
-    }
-
-    static JsonNode? RunPeer(int n, int[] bits)
-    {
-        var script = PythonPeer.Find("../shared/peers/kmeans1d.py", "/work/shared/peers/kmeans1d.py")
-            ?? throw new CondenseException("bench kmeans: --peers needs /usr/bin/python3 and ../shared/peers/kmeans1d.py");
-        return PythonPeer.Run("bench kmeans", script, ["--n", n.ToString(), "--bits", .. bits.Select(b => b.ToString()), "--exact-max-bits", "0"]);
     }
 }

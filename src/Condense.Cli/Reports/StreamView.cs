@@ -1,3 +1,4 @@
+using Condense.Cli.Bench;
 using System.CommandLine;
 using Condense.Streaming;
 using Spectre.Console;
@@ -52,25 +53,9 @@ internal static class StreamView
         public void Report(StreamProgress value) => report(value);
     }
 
-    internal static object Json(StreamReport r, string output) => new
-    {
-        output,
-        method = r.Method,
-        shards = r.Shards,
-        shards_skipped = r.ShardsSkipped,
-        tensors = r.Tensors,
-        tensors_compressed = r.TensorsCompressed,
-        input_bytes = r.InputBytes,
-        processed_bytes = r.ProcessedBytes,
-        output_bytes = r.OutputBytes,
-        ratio = r.Ratio,
-        times_smaller = r.TimesSmaller,
-        seconds = r.Seconds,
-        mb_per_s = r.MegabytesPerSecond,
-        cpu_percent = r.CpuPercent,
-        cpu_seconds = r.CpuSeconds,
-        mb_per_cpu_s = r.MegabytesPerCpuSecond,
-    };
+    internal static StreamReportRow Json(StreamReport r, string output) =>
+        new(output, r.Method, r.Shards, r.ShardsSkipped, r.Tensors, r.TensorsCompressed, r.InputBytes, r.ProcessedBytes, r.OutputBytes,
+            r.Ratio, r.TimesSmaller, r.Seconds, r.MegabytesPerSecond, r.CpuPercent, r.CpuSeconds, r.MegabytesPerCpuSecond);
 
     internal static Table Table(IEnumerable<StreamReport> reports)
     {

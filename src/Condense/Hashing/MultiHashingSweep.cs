@@ -13,7 +13,7 @@ namespace Condense.Hashing;
 /// <param name="Accuracy">Test accuracy.</param>
 /// <param name="Loss">Test loss.</param>
 /// <param name="Seconds">Training time (noisy on a shared machine).</param>
-internal sealed record MultiHashingRow(int Hashes, string Reduction, string Buckets, long RealParameters, double CompressionFactor, double Accuracy, double Loss, double Seconds);
+public sealed record MultiHashingRow(int Hashes, string Reduction, string Buckets, long RealParameters, double CompressionFactor, double Accuracy, double Loss, double Seconds);
 
 /// <summary>
 /// Multi-hashing at equal stored parameters: for each m the same hashed architecture is trained

@@ -1,16 +1,16 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using Condense.LowRank;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Condense.Cli.Bench;
+namespace Condense.Workflows.Bench;
 
 /// <summary>
 /// The measurements of <c>condense bench lowrank</c>: Condense's randomized SVD on the peer's
 /// matrices (1000×1000 float32, singular values 1/i and Gaussian), best of N, beside
-/// torch.svd_lowrank measured live or quoted from the issue. Returns the JSON document the
-/// command prints (and <c>bench all</c> reads).
+/// torch.svd_lowrank measured live or quoted from the issue, as one typed report (what the command
+/// prints and <c>bench all</c> judges). Runs at 2 LibTorch threads, as the peer does, and restores
+/// the caller's thread count after.
 /// </summary>
 public static class LowRankBench
 {
@@ -22,16 +22,31 @@ public static class LowRankBench
         [("gaussian", 50)] = (0.133, 0.008, 0.949),
     };
 
-    /// <summary>One row per (matrix, rank): times, errors and the torch figures beside them.</summary>
-    public static JsonObject Measure(int n, int[] ranks, int reps, RandomizedSvdOptions options, JsonObject? peer)
+    /// <summary>One row per (matrix, rank) of <paramref name="request"/>; <paramref name="peer"/> is torch's live run, or null.</summary>
+    public static LowRankBenchReport Run(LowRankBenchRequest request, LowRankPeerReport? peer)
     {
-        var rows = new List<JsonObject>();
+        var threads = torch.get_num_threads();
+        torch.set_num_threads(2);
+        try
+        {
+            return Measure(request, peer);
+        }
+        finally
+        {
+            torch.set_num_threads(threads);
+        }
+    }
+
+    static LowRankBenchReport Measure(LowRankBenchRequest request, LowRankPeerReport? peer)
+    {
+        var (n, reps, options) = (request.N, request.Reps, request.Options);
+        var rows = new List<LowRankBenchRow>();
         using (var scope = NewDisposeScope())
         {
             foreach (var (name, a) in Matrices(n))
             {
                 var fullTime = Best(reps, () => { using var s = NewDisposeScope(); linalg.svd(a, fullMatrices: false); });
-                foreach (var r in ranks)
+                foreach (var r in request.Ranks)
                 {
                     // Warm-up outside the timing, then best of reps; each run disposes its factors.
                     RandomizedSvd.Compute(a, r, options).Dispose();
@@ -39,50 +54,25 @@ public static class LowRankBench
                     using var approx = RandomizedSvd.Compute(a, r, options);
                     var errors = LowRankError.Measure(a, approx);
                     var optimal = TruncatedSvd.SingularValues(a);
-                    var row = new JsonObject
-                    {
-                        ["matrix"] = name, ["r"] = r,
-                        ["condense_time_s"] = time, ["condense_rel_spec"] = errors.Spectral, ["condense_rel_fro"] = errors.Frobenius,
-                        ["torchsharp_svd_full_time_s"] = fullTime,
-                        ["optimal_rel_spec"] = r < optimal.Length ? optimal[r] / optimal[0] : 0,
-                    };
-                    AddTorch(row, peer, n, name, r, time, errors.Spectral);
-                    rows.Add(row);
+                    var row = new LowRankBenchRow(name, r, time, errors.Spectral, errors.Frobenius, fullTime, r < optimal.Length ? optimal[r] / optimal[0] : 0);
+                    rows.Add(WithTorch(row, peer, n));
                 }
             }
         }
-        return new JsonObject
-        {
-            ["bench"] = "lowrank", ["n"] = n, ["threads"] = torch.get_num_threads(), ["dtype"] = "float32",
-            ["timing"] = $"best of {reps}", ["oversamples"] = options.Oversamples, ["power_iterations"] = options.PowerIterations,
-            ["normalizer"] = options.Normalizer.ToString(), ["target"] = "time ≤ 1.2× torch.svd_lowrank and spectral error ≤ torch's",
-            ["runs"] = new JsonArray(rows.Select(x => (JsonNode)x).ToArray()),
-        };
+        return new LowRankBenchReport(n, torch.get_num_threads(), "float32", $"best of {reps}", options.Oversamples, options.PowerIterations,
+            options.Normalizer.ToString(), "time ≤ 1.2× torch.svd_lowrank and spectral error ≤ torch's", rows);
     }
 
     /// <summary>torch's figures for the row (live, else quoted for n = 1000), and whether Condense meets the target against them.</summary>
-    static void AddTorch(JsonObject row, JsonObject? peer, int n, string name, int r, double time, double spectral)
+    static LowRankBenchRow WithTorch(LowRankBenchRow row, LowRankPeerReport? peer, int n)
     {
-        var torchRow = peer?["runs"]?.AsArray().FirstOrDefault(x => (string?)x?["matrix"] == name && (int?)x?["r"] == r);
-        if (torchRow is not null)
-        {
-            row["torch_source"] = "live";
-            row["torch_svd_full_time_s"] = (double)torchRow["svd_full_time_s"]!;
-            row["torch_lowrank_time_s"] = (double)torchRow["svd_lowrank_time_s"]!;
-            row["torch_lowrank_rel_spec"] = (double)torchRow["lowrank_rel_spec"]!;
-        }
-        else if (n == 1000 && Quoted.TryGetValue((name, r), out var q))
-        {
-            row["torch_source"] = "issue";
-            row["torch_svd_full_time_s"] = q.Full;
-            row["torch_lowrank_time_s"] = q.LowRank;
-            row["torch_lowrank_rel_spec"] = q.Spectral;
-        }
-        if (row["torch_lowrank_time_s"] is JsonNode t)
-        {
-            row["time_ratio"] = time / (double)t;
-            row["meets_target"] = time <= 1.2 * (double)t && spectral <= (double)row["torch_lowrank_rel_spec"]!;
-        }
+        if (peer?.Runs.FirstOrDefault(x => x.Matrix == row.Matrix && x.R == row.R) is { } t)
+            row = row with { TorchSource = "live", TorchSvdFullTimeS = t.SvdFullTimeS, TorchLowrankTimeS = t.SvdLowrankTimeS, TorchLowrankRelSpec = t.LowrankRelSpec };
+        else if (n == 1000 && Quoted.TryGetValue((row.Matrix, row.R), out var q))
+            row = row with { TorchSource = "issue", TorchSvdFullTimeS = q.Full, TorchLowrankTimeS = q.LowRank, TorchLowrankRelSpec = q.Spectral };
+        return row.TorchLowrankTimeS is { } lowRank
+            ? row with { TimeRatio = row.CondenseTimeS / lowRank, MeetsTarget = row.CondenseTimeS <= 1.2 * lowRank && row.CondenseRelSpec <= row.TorchLowrankRelSpec }
+            : row;
     }
 
     /// <summary>The peer's matrices: U·diag(1/i)·Vᵀ with random orthogonal U, V (seed 0) and N(0, 1).</summary>
