@@ -4,7 +4,7 @@ namespace Condense.Analysis;
 /// <param name="Model">The model read.</param>
 /// <param name="Data">The data's description.</param>
 /// <param name="IsRandomData">Seeded random inputs: the figures say little about real use.</param>
-/// <param name="CalibrationSamples">Samples GPTQ calibrated on.</param>
+/// <param name="CalibrationSamples">Samples GPTQ calibrated on (the calibration samples less the selection samples).</param>
 /// <param name="HeldOutSamples">Held-out samples the layer errors were measured on.</param>
 /// <param name="SensitivitySamples">
 /// Selection samples (calibration samples, none held out) each per-layer model-output figure was measured on: the
@@ -24,7 +24,7 @@ public sealed record OnnxAnalysisReport(string Model, string Data, bool IsRandom
 
     /// <summary>Which samples each figure is measured on, in words (reports and JSON say it beside the figures).</summary>
     public string SampleUse =>
-        $"per-layer model error (sensitivity, what a plan is chosen from): {SensitivitySamples} selection samples taken from the calibration samples, none held out; " +
+        $"per-layer model error (sensitivity, what a plan is chosen from): {SensitivitySamples} selection samples taken from the calibration samples and withheld from fitting, none held out; " +
         $"per-layer layer error: all {HeldOutSamples} held-out samples; uniform settings, the original's accuracy and a plan's file: {HeldOutOutputSamples} held-out samples";
 
     /// <summary>Settings in the order measured.</summary>

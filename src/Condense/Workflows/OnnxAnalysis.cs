@@ -36,6 +36,9 @@ public static class OnnxAnalysis
     {
         ArgumentNullException.ThrowIfNull(request);
         request.Validate();
+        // The selection split: calibration samples withheld from every fit below, the planner's figures measured on them.
+        var (fitData, selection, labels) = SelectionSplit.Of(request.Data, request.SensitivitySamples);
+        request = request with { Data = fitData };
         var clock = Stopwatch.StartNew();
         var report = request.Progress ?? (_ => { });
         var progressLock = new object();
@@ -118,7 +121,6 @@ public static class OnnxAnalysis
         uniformBytes[0] = model.FileBytes;
         var encodingArray = encodings.ToArray();
         // Chosen on: calibration samples (the selection split). Reported on: held-out samples only.
-        var (selection, labels) = SelectionSplit.Of(data, request.SensitivitySamples);
         var heldOut = data.HeldOut.Take(request.HeldOutCount).ToList();
         var heldOutLabels = data.HeldOutLabels?.Take(heldOut.Count).ToList();
         var sessionClock = StageTimes.Measure("swap session + original runs");

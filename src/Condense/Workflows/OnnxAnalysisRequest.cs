@@ -10,8 +10,8 @@ namespace Condense.Workflows;
 /// <param name="Settings">Settings measured per layer (<see cref="QuantizationSetting.Defaults"/> when null); float32 is always the baseline.</param>
 /// <param name="SensitivitySamples">
 /// Selection samples the model's output is measured on per (layer, setting), one ONNX Runtime run each: the figures the
-/// planner chooses from. Taken from the calibration samples (<see cref="SelectionSplit"/>), never the held-out ones, so a
-/// plan is not chosen on the samples its error is reported on; at most the calibration count.
+/// planner chooses from. Taken from the calibration samples and withheld from fitting (<see cref="SelectionSplit"/>), never
+/// the held-out ones, so a plan is not chosen on the samples its error is reported on; at most half the calibration count.
 /// </param>
 /// <param name="MinSize">Weights with fewer elements are not analysed (left float32).</param>
 /// <param name="Gptq">GPTQ's dampening and block size.</param>
@@ -39,7 +39,7 @@ public sealed record OnnxAnalysisRequest(string ModelPath, CalibrationData Data,
         if (SensitivitySamples is < 1 or > 4096) throw new CondenseException($"sensitivity samples must be in 1..4096, not {SensitivitySamples}");
         if (Data.HeldOut.Count == 0) throw new CondenseException($"{Data.Description}: no held-out sample to measure on");
         if (HeldOutSamples is < 1) throw new CondenseException($"held-out samples must be ≥ 1, not {HeldOutSamples}");
-        if (Data.Calibration.Count == 0) throw new CondenseException($"{Data.Description}: no calibration sample to calibrate and choose on (sensitivities are measured on calibration samples, never on held-out ones)");
+        if (Data.Calibration.Count < 2) throw new CondenseException($"{Data.Description}: {Data.Calibration.Count} calibration sample(s): at least 2 are needed, some to fit on and some to choose on (sensitivities are measured on calibration samples withheld from fitting, never on held-out ones)");
         if (Threads < 1) throw new CondenseException($"threads must be ≥ 1, not {Threads}");
     }
 }

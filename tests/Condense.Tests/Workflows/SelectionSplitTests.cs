@@ -19,9 +19,11 @@ public sealed class SelectionSplitTests
     public void Selection_indices_are_evenly_spaced_distinct_and_within_the_calibration_samples()
     {
         Assert.Equal([0, 2, 5, 7], SelectionSplit.Indices(10, 4));
-        Assert.Equal([0, 1, 2], SelectionSplit.Indices(3, 8));
+        // At most half the calibration samples are withheld from fitting.
+        Assert.Equal([0], SelectionSplit.Indices(3, 8));
+        Assert.Equal([0, 2], SelectionSplit.Indices(4, 8));
         Assert.Equal([0], SelectionSplit.Indices(5, 1));
-        Assert.Empty(SelectionSplit.Indices(0, 4));
+        Assert.Empty(SelectionSplit.Indices(1, 4));
         var many = SelectionSplit.Indices(192, 16);
         Assert.Equal(16, many.Distinct().Count());
         Assert.All(many, i => Assert.InRange(i, 0, 191));
@@ -46,6 +48,12 @@ public sealed class SelectionSplitTests
             Assert.Equal(4, candidates.SelectionSamples);
             Assert.Equal(4, analysis.SensitivitySamples);
             Assert.All(candidates.SelectionInputs, s => Assert.Contains(s, data.Calibration));
+            // Withheld from fitting: GPTQ's H (and every other fit) saw the other 4 calibration samples only.
+            Assert.Equal(4, analysis.CalibrationSamples);
+            var (fit, selected, _) = SelectionSplit.Of(data, 4);
+            Assert.Equal(candidates.SelectionInputs, selected);
+            Assert.All(selected, s => Assert.DoesNotContain(s, fit.Calibration));
+            Assert.Equal(data.HeldOut, fit.HeldOut);
             var heldOutBytes = data.HeldOut.Select(Bytes).ToHashSet();
             Assert.All(candidates.SelectionInputs, s => Assert.DoesNotContain(Bytes(s), heldOutBytes));
             Assert.Equal(data.HeldOut, candidates.HeldOutInputs);
