@@ -25,7 +25,7 @@ public static class ClassifierPlanBench
 
     /// <summary>
     /// Test digits 192.. held out: every reported figure (uniform g4, the plans) is measured on all of them; the plans are
-    /// chosen from sensitivities on 16 of the 192 calibration digits (<see cref="SelectionSplit"/>), none of these.
+    /// chosen from sensitivities on 16 of the 192 calibration digits withheld from GPTQ's H (<see cref="SelectionSplit"/>), none of these.
     /// </summary>
     public const int HeldOutDigits = 256;
 
@@ -59,7 +59,7 @@ public static class ClassifierPlanBench
         }
         List<IReadOnlyList<TensorProto>> Digits(int from, int count) =>
             [.. Enumerable.Range(from, count).Select(i => (IReadOnlyList<TensorProto>)[OnnxTensorData.FromFloat32("input", test.Images.AsSpan(i * 784, 784), [1, 784])])];
-        var data = new CalibrationData(Digits(0, 192), Digits(192, HeldOutDigits), $"{192 + HeldOutDigits} MNIST test digits (192 calibration, 16 of them the selection samples; {HeldOutDigits} held out)", false,
+        var data = new CalibrationData(Digits(0, 192), Digits(192, HeldOutDigits), $"{192 + HeldOutDigits} MNIST test digits (192 calibration: 176 fitted on, 16 withheld as the selection samples; {HeldOutDigits} held out)", false,
             [.. test.Labels.Take(192)], [.. test.Labels.Skip(192).Take(HeldOutDigits)]);
         var settings = QuantizationLabels.Concat(StructuralLabels).Select(QuantizationSetting.Parse).ToList();
         var request = new OnnxAnalysisRequest(path, data, settings, SensitivitySamples: 16, Threads: threads, Progress: progress);
