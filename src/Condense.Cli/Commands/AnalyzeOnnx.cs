@@ -40,7 +40,7 @@ public static class AnalyzeOnnx
                 l.BoundHolds ? "yes" : "[red]NO[/]", l.Looseness is { } x ? $"≤ {x:G3}×" : "–");
         console.Write(metrics);
         var settings = report.Settings;
-        var sensitivity = new Table().Title($"model output error with one layer compressed (relative, {report.SensitivitySamples} held-out samples); layer error / bound below");
+        var sensitivity = new Table().Title($"model output error with one layer compressed (relative, {report.SensitivitySamples} selection samples from the calibration set); held-out layer error / bound below");
         sensitivity.AddColumn("layer");
         foreach (var s in settings) sensitivity.AddColumn(new TableColumn(s).RightAligned());
         foreach (var l in report.Layers)
@@ -51,7 +51,8 @@ public static class AnalyzeOnnx
             uniform.AddRow(u.Name, $"{u.Bytes:N0}", $"{(double)u.Bytes / report.Original.Bytes:0.000}", $"{u.Error:0.0000}", $"{u.Cosine:0.0000}", u.Accuracy is { } a ? $"{a:P2}" : "–");
         console.Write(uniform);
         foreach (var line in report.Untouched) console.WriteLine($"not analysed: {line}");
-        console.WriteLine($"data: {report.Data}{(report.IsRandomData ? " — RANDOM INPUTS: these errors say little about real use" : "")}; {report.CalibrationSamples} calibration, {report.HeldOutSamples} held out, {report.SensitivitySamples} for the model's output");
+        console.WriteLine($"data: {report.Data}{(report.IsRandomData ? " — RANDOM INPUTS: these errors say little about real use" : "")}; {report.CalibrationSamples} calibration, {report.HeldOutSamples} held out");
+        console.WriteLine(report.SampleUse);
         console.WriteLine($"analysis took {report.Elapsed.TotalSeconds:0.0} s");
     }
 }

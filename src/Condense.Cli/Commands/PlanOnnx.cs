@@ -39,12 +39,12 @@ public static class PlanOnnx
             return 0;
         }
         AnalyzeOnnx.Write(console, report.Analysis);
-        var table = new Table().Title($"plan: {report.Budget}").AddColumns("layer", "setting", "bytes", "model error (layer alone)");
+        var table = new Table().Title($"plan: {report.Budget}").AddColumns("layer", "setting", "bytes", "model error (layer alone, selection samples)");
         foreach (var l in report.Layers)
             table.AddRow(Markup.Escape(l.Node), l.Setting + (l.Kept ? " (kept)" : ""), $"{l.Bytes:N0}", $"{l.ModelError:0.0000}");
         console.Write(table);
         var p = report.Plan;
-        var random = report.Analysis.IsRandomData ? " — RANDOM INPUTS: this error says little about real use" : " (held out)";
+        var random = report.Analysis.IsRandomData ? " — RANDOM INPUTS: this error says little about real use" : $" (held out: {report.Analysis.HeldOutOutputSamples} samples, none of them chosen on)";
         console.WriteLine($"{path} -> {report.Output}: {report.Analysis.Original.Bytes:N0} -> {p.Bytes:N0} bytes; output error {p.Error:0.0000}{random}, cosine {p.Cosine:0.0000}{(p.Accuracy is { } a ? $", accuracy {a:P2}" : "")}; predicted {report.PredictedError:0.0000}; {report.Rounds} round(s){(request.MaxLatencyMs is null ? "" : $"; load average {Bench.LoadAverages.OneMinute()}")}");
         return 0;
     }

@@ -34,7 +34,7 @@ public static class AnalysisReportHtml
             figure{margin:1.5rem 0}img{max-width:100%;border:1px solid #eee}.note{color:#555}.warn{background:#fff3cd;padding:.5rem 1rem}
             </style></head><body>
             """);
-        h.Append(inv, $"<h1>Analysis of <code>{E(report.Model)}</code></h1><p>Data: {E(report.Data)}; {report.CalibrationSamples} calibration samples (GPTQ), {report.HeldOutSamples} held out (layer errors), {report.SensitivitySamples} held out for the model's output. Analysis took {report.Elapsed.TotalSeconds:F1} s.</p>");
+        h.Append(inv, $"<h1>Analysis of <code>{E(report.Model)}</code></h1><p>Data: {E(report.Data)}; {report.CalibrationSamples} calibration samples (GPTQ), {report.HeldOutSamples} held out. {E(report.SampleUse)}. Analysis took {report.Elapsed.TotalSeconds:F1} s.</p>");
         if (report.IsRandomData) h.Append("<p class=\"warn\">These figures come from seeded <b>random inputs</b>, not real data: they say little about how the model behaves in use. Pass <code>--data</code>.</p>");
         if (plan is not null)
         {
@@ -49,7 +49,7 @@ public static class AnalysisReportHtml
             h.Append(inv, $"<tr><td>{E(m.Name)}</td><td>{m.Bytes:N0}</td><td>{(double)m.Bytes / report.Original.Bytes:F3}</td><td>{m.Error:G4}</td><td>{m.Cosine:F4}</td><td>{(m.Accuracy is { } acc ? acc.ToString("P2", inv) : "–")}</td></tr>");
         h.Append("</table>");
         h.Append(Img(AnalysisPlots.Pareto(report, plan?.Plan), "file size against held-out output error: every uniform setting, their Pareto front, and the plan"));
-        h.Append("<h2>Sensitivity</h2><p>The model's relative output error √(Σ‖y−ŷ‖²/Σ‖y‖²) on held-out samples when only that layer is compressed.</p>");
+        h.Append("<h2>Sensitivity</h2><p>The model's relative output error √(Σ‖y−ŷ‖²/Σ‖y‖²) on the selection samples (calibration samples, none held out: what the planner chooses from) when only that layer is compressed.</p>");
         h.Append(Img(AnalysisPlots.Heatmap(report), "per-layer sensitivity heatmap (log₁₀ of the output error)"));
         h.Append("<table><tr><th>layer</th><th>op</th><th>rows×cols</th><th>‖W‖₁</th><th>cond₁</th><th>eff. rank</th>");
         foreach (var s in report.Settings) h.Append("<th>").Append(E(s)).Append("</th>");

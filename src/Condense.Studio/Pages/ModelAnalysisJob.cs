@@ -78,7 +78,7 @@ internal sealed class ModelAnalysisJob : IDisposable
             var data = CalibrationDataLoader.Load(model, Spec(upload.Data, Preprocess, Shapes(model, Shape), seed));
             Add(Rename(data.Description, upload));
             var settings = Quality == "full" ? null : QuickSettings.Select(QuantizationSetting.Parse).ToList();
-            var request = new OnnxAnalysisRequest(upload.ModelPath, data, settings, Math.Min(SensitivitySamples, data.HeldOut.Count), Seed: seed,
+            var request = new OnnxAnalysisRequest(upload.ModelPath, data, settings, SensitivitySamples, Seed: seed, HeldOutSamples: SensitivitySamples,
                 Progress: line => Add(Rename(line, upload)));
             var (report, made) = OnnxAnalysis.Analyze(request);
             report = report with { Model = upload.Name, Data = Rename(report.Data, upload) };

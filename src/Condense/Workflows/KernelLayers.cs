@@ -52,9 +52,10 @@ internal static class KernelLayers
     }
 
     /// <summary>
-    /// Replaces the weight-swap figures of every kernel setting in <paramref name="measured"/> (layer-major, then the
-    /// uniform settings, as <see cref="OnnxAnalysis"/> lays them out) by the model built with the layer (or every
-    /// layer) on the kernel and run in ONNX Runtime on the same samples.
+    /// Replaces the weight-swap figures of every kernel setting in <paramref name="measured"/> (layer-major, as
+    /// <see cref="OnnxAnalysis"/> lays them out) by the model built with the layer on the kernel and run in ONNX Runtime
+    /// on the same (selection) samples. Uniform settings need no such step: they are built and run on the held-out
+    /// samples as files anyway.
     /// </summary>
     public static void MeasureOnKernels(OnnxLayerCandidates candidates, (double Error, double Cosine, double? Accuracy)[] measured, int threads,
         Action<string> progress)
@@ -62,15 +63,15 @@ internal static class KernelLayers
         int layers = candidates.Layers.Count, perLayer = candidates.Settings.Count - 1;
         var kernelSettings = Enumerable.Range(1, perLayer).Where(s => candidates.Settings[s].OnKernel).ToList();
         if (kernelSettings.Count == 0) return;
-        var work = kernelSettings.SelectMany(s => Enumerable.Range(0, layers + 1).Where(l => l == layers || candidates.Encodings[l][s] is not null).Select(l => (l, s))).ToList();
+        var work = kernelSettings.SelectMany(s => Enumerable.Range(0, layers).Where(l => candidates.Encodings[l][s] is not null).Select(l => (l, s))).ToList();
         progress($"measuring {kernelSettings.Count} kernel settings on their ONNX Runtime kernels: {work.Count} models");
         ParallelWork.ForEach(work, ParallelWork.Workers(threads), item =>
         {
             var (l, s) = item;
             var choice = new int[layers];
-            if (l == layers) Array.Fill(choice, s); else choice[l] = s;
+            choice[l] = s;
             var model = candidates.Compress(choice).Model;
-            measured[l * perLayer + s - 1] = candidates.MeasureFile(model, candidates.Model.Source, 1);
+            measured[l * perLayer + s - 1] = candidates.MeasureFileOnSelection(model, candidates.Model.Source, 1);
             ProcessMemory.Collect();
         });
     }

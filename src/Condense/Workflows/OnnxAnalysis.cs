@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Condense.Analysis;
+using Condense.Calibration;
 using Condense.Formats.Onnx;
 using Condense.Graph;
 using Condense.Metrics;
@@ -16,6 +17,9 @@ namespace Condense.Workflows;
 /// and the sensitivity of the model's final output to compressing that one layer alone — one ONNX
 /// Runtime run per (layer, setting, sample) in a single session whose weights are inputs
 /// (<see cref="OnnxWeightSwapSession"/>), as AIMET's QuantAnalyzer does for quantization only.
+/// The sensitivities are what a plan is chosen from, so they are measured on selection samples carved
+/// from the calibration samples (<see cref="SelectionSplit"/>), never on held-out ones; every uniform
+/// setting is built and its file run on the held-out samples, as a plan's file is.
 /// </summary>
 public static class OnnxAnalysis
 {
@@ -31,7 +35,10 @@ public static class OnnxAnalysis
     public static (OnnxAnalysisReport Report, OnnxLayerCandidates Candidates) Analyze(OnnxAnalysisRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        request.RequireCalibrationForGptq();
+        request.RequireCalibration();
+        // The selection split: calibration samples withheld from every fit below, the planner's figures measured on them.
+        var (fitData, selection, labels) = SelectionSplit.Of(request.Data, request.SensitivitySamples);
+        request = request with { Data = fitData };
         var clock = Stopwatch.StartNew();
         var report = request.Progress ?? (_ => { });
         var progressLock = new object();
@@ -113,19 +120,24 @@ public static class OnnxAnalysis
         var uniformBytes = new long[settings.Count];
         uniformBytes[0] = model.FileBytes;
         var encodingArray = encodings.ToArray();
-        var sensitivitySamples = data.HeldOut.Take(request.SensitivitySamples).ToList();
-        var labels = data.HeldOutLabels?.Take(sensitivitySamples.Count).ToList();
+        // Chosen on: calibration samples (the selection split). Reported on: held-out samples only.
+        var heldOut = data.HeldOut.Take(request.HeldOutCount).ToList();
+        var heldOutLabels = data.HeldOutLabels?.Take(heldOut.Count).ToList();
         var sessionClock = StageTimes.Measure("swap session + original runs");
-        var session = new OnnxWeightSwapSession(model.Proto, request.ModelPath, [.. layers.Select(l => l.Weight)], sensitivitySamples, request.Threads);
-        var candidates = new OnnxLayerCandidates(model, layers, settings, encodingArray, bytes, session, sensitivitySamples, labels) { Channels = channels };
+        var session = new OnnxWeightSwapSession(model.Proto, request.ModelPath, [.. layers.Select(l => l.Weight)], selection, request.Threads);
+        var candidates = new OnnxLayerCandidates(model, layers, settings, encodingArray, bytes, session, selection, labels, heldOut, heldOutLabels, request.Threads)
+            { Channels = channels };
         sessionClock.Dispose();
         try
         {
-            progress($"encoding {settings.Count - 1} uniform settings");
+            progress($"encoding {settings.Count - 1} uniform settings, each file run on {heldOut.Count} held-out samples");
+            var uniformMeasured = new (double Error, double Cosine, double? Accuracy)[settings.Count];
             for (int s = 1; s < settings.Count; s++)
             {
                 OnnxCompressionResult compressed;
                 using (StageTimes.Measure("uniform encode")) compressed = candidates.Compress([.. Enumerable.Repeat(s, layers.Count)]);
+                // Reported, never chosen from: the file itself on the held-out samples, as a plan's file is measured.
+                using (StageTimes.Measure("output runs (uniform, held out)")) uniformMeasured[s] = candidates.MeasureFile(compressed.Model, request.ModelPath, request.Threads);
                 var byName = compressed.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
                 uniformBytes[s] = compressed.ModelBytesAfter;
                 for (int l = 0; l < layers.Count; l++)
@@ -139,12 +151,11 @@ public static class OnnxAnalysis
                 ProcessMemory.Release(); // a whole compressed model per setting: one at a time, not eight
             }
 
-            progress($"measuring the model's output: {layers.Count} layers × {settings.Count - 1} settings × {sensitivitySamples.Count} samples");
+            progress($"measuring the model's output: {layers.Count} layers × {settings.Count - 1} settings × {selection.Count} selection samples");
             var originalAccuracy = candidates.OriginalAccuracy;
-            // Every (layer, setting) alone (a session of the part after the layer, layers in parallel, largest
-            // part first), then every uniform setting (independent runs of the whole-model session, in parallel).
+            // Every (layer, setting) alone (a session of the part after the layer, layers in parallel, largest part first).
             int perLayer = settings.Count - 1;
-            var measured = new (double Error, double Cosine, double? Accuracy)[layers.Count * perLayer + perLayer];
+            var measured = new (double Error, double Cosine, double? Accuracy)[layers.Count * perLayer];
             var workers = ParallelWork.Workers(request.Threads);
             using (StageTimes.Measure("output runs (one layer)"))
                 ParallelWork.ForEach(Enumerable.Range(0, layers.Count), workers, l =>
@@ -153,9 +164,6 @@ public static class OnnxAnalysis
                     for (int s = 0; s < perLayer; s++) measured[l * perLayer + s] = alone[s];
                     ProcessMemory.Collect(); // the part's session and serialised graph
                 });
-            using (StageTimes.Measure("output runs (uniform)"))
-                ParallelWork.ForEach(Enumerable.Range(1, perLayer), workers,
-                    s => measured[layers.Count * perLayer + s - 1] = candidates.Measure([.. Enumerable.Repeat(s, layers.Count)]));
             // Kernel settings also quantize activations, which the weight-swap session cannot see: measured on the kernels.
             using (StageTimes.Measure("output runs (kernels)")) KernelLayers.MeasureOnKernels(candidates, measured, request.Threads, progress);
             var analyses = new List<LayerAnalysis>();
@@ -178,13 +186,13 @@ public static class OnnxAnalysis
             var uniform = new List<ModelMeasure>();
             for (int s = 1; s < settings.Count; s++)
             {
-                var (error, cosine, accuracy) = measured[layers.Count * perLayer + s - 1];
+                var (error, cosine, accuracy) = uniformMeasured[s];
                 uniform.Add(new ModelMeasure($"uniform {settings[s].Label}", uniformBytes[s], error, cosine, accuracy));
             }
             if (StageTimes.Enabled) progress($"stages: {StageTimes.Summary()}");
             progress("done");
             var result = new OnnxAnalysisReport(request.ModelPath, data.Description, data.IsRandom, data.Calibration.Count, data.HeldOut.Count,
-                sensitivitySamples.Count, new ModelMeasure("original", model.FileBytes, 0, 1, originalAccuracy), analyses, uniform, untouched, clock.Elapsed);
+                selection.Count, new ModelMeasure("original", model.FileBytes, 0, 1, originalAccuracy), analyses, uniform, untouched, clock.Elapsed) { HeldOutOutputSamples = heldOut.Count };
             return (result, candidates);
         }
         catch

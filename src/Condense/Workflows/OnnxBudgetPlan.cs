@@ -5,7 +5,7 @@ using Onnx;
 namespace Condense.Workflows;
 
 /// <summary>A planned model in memory, verified in ONNX Runtime, with what it measured.</summary>
-/// <param name="Model">The planned model (ran in ONNX Runtime on the held-out samples; not written).</param>
+/// <param name="Model">The planned model (chosen from figures on the selection samples; ran in ONNX Runtime on the held-out samples; not written).</param>
 /// <param name="Bytes">Its serialised size: the bytes of the file it becomes.</param>
 /// <param name="Layers">Per layer, the setting chosen.</param>
 /// <param name="Measured">The model itself against the original on the held-out samples.</param>
@@ -18,7 +18,8 @@ public sealed record OnnxBudgetPlanResult(ModelProto Model, long Bytes, IReadOnl
 /// The planner on an analysis already made: choose per layer the setting that fits
 /// <c>maxBytes</c> with the least predicted output error (<see cref="LayerBudgetPlanner"/>), build the
 /// model, tighten and plan again while its real serialised size is over, then run the model itself in
-/// ONNX Runtime on the held-out samples. Analysis costs seconds to minutes; this costs a planner run
+/// ONNX Runtime on the held-out samples — which no figure the choice was made from was measured on
+/// (sensitivities come from the selection samples, <see cref="OnnxLayerCandidates"/>). Analysis costs seconds to minutes; this costs a planner run
 /// and one build, so an interactive budget slider (the Studio) can call it per step.
 /// <see cref="OnnxPlanning"/> does the same for the command line, analysing first and writing a file.
 /// </summary>
@@ -82,7 +83,7 @@ public static class OnnxBudgetPlan
         (model, size, round) = (built.Model, built.Model.CalculateSize(), round + filled);
         // The model itself, in ONNX Runtime, before anyone gets it.
         var (error, cosine, accuracy) = candidates.MeasureFile(model, analysis.Model, threads);
-        var measured = new MeasuredError(error, cosine, accuracy, analysis.Original.Accuracy, candidates.Samples, analysis.IsRandomData, analysis.Data);
+        var measured = new MeasuredError(error, cosine, accuracy, analysis.Original.Accuracy, candidates.HeldOutSamples, analysis.IsRandomData, analysis.Data);
         var planned = Enumerable.Range(0, layers).Select(l => new PlannedLayer(candidates.Layers[l].Node, candidates.Layers[l].Weight,
             candidates.Settings[choice[l]].Label, candidates.Bytes[l][choice[l]], errors[l][choice[l]], false)).ToList();
         return new OnnxBudgetPlanResult(model, size, planned, measured, LayerBudgetPlanner.Predicted(errors, choice), round);

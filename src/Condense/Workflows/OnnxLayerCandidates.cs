@@ -1,4 +1,5 @@
 using Condense.Analysis;
+using Condense.Calibration;
 using Condense.Formats.Onnx;
 using Condense.Graph;
 using Condense.Runtime;
@@ -9,8 +10,12 @@ namespace Condense.Workflows;
 /// <summary>
 /// What analysis leaves for the planner: the model, its layers, every layer's encoding under every
 /// setting (null = float32) and its bytes in the file, and one ONNX Runtime session whose layer
-/// weights are inputs, so any mix of settings is measured on the held-out samples in one run per
-/// sample without writing a model.
+/// weights are inputs, so any mix of settings is measured in one run per sample without writing a
+/// model. Two disjoint sample sets: the <b>selection</b> samples (from the calibration samples,
+/// <see cref="SelectionSplit"/>) that every figure the planner chooses from is measured on
+/// (<see cref="Measure"/>, <see cref="MeasureAlone"/>), and the <b>held-out</b> samples that every
+/// figure reported is measured on (<see cref="MeasureFile"/>: a built model itself, uniform settings
+/// and plans alike), so a plan is never chosen on the samples its error is reported on.
 /// </summary>
 public sealed class OnnxLayerCandidates : IDisposable
 {
@@ -18,12 +23,15 @@ public sealed class OnnxLayerCandidates : IDisposable
     readonly IReadOnlyList<float[]> original;
     readonly IReadOnlyList<IReadOnlyList<TensorProto>> samples;
     readonly IReadOnlyList<int>? labels;
+    readonly IReadOnlyList<float[]> heldOutOriginal;
+    readonly IReadOnlyList<int>? heldOutLabels;
     readonly object frontierLock = new();
     IReadOnlyList<IReadOnlyDictionary<string, TensorProto>>? frontiers;
 
     internal OnnxLayerCandidates(OnnxModel model, IReadOnlyList<LinearLayer> layers, IReadOnlyList<QuantizationSetting> settings,
         OnnxQuantizedMatrix?[][] encodings, long[][] bytes, OnnxWeightSwapSession session,
-        IReadOnlyList<IReadOnlyList<TensorProto>> samples, IReadOnlyList<int>? labels)
+        IReadOnlyList<IReadOnlyList<TensorProto>> samples, IReadOnlyList<int>? labels,
+        IReadOnlyList<IReadOnlyList<TensorProto>> heldOut, IReadOnlyList<int>? heldOutLabels, int threads = 1)
     {
         Model = model;
         Layers = layers;
@@ -33,7 +41,11 @@ public sealed class OnnxLayerCandidates : IDisposable
         this.session = session;
         this.samples = samples;
         this.labels = labels;
+        HeldOutInputs = heldOut;
+        this.heldOutLabels = heldOutLabels;
         original = [.. Enumerable.Range(0, samples.Count).Select(i => HeldOutQuality.Compared(session.Run(i), samples[i]))];
+        // The original file itself on the held-out samples, run as every reported file is (MeasureFile).
+        heldOutOriginal = HeldOutQuality.Outputs(model.Proto, model.Source, heldOut, threads);
     }
 
     /// <summary>The model read (external data loaded).</summary>
@@ -54,21 +66,30 @@ public sealed class OnnxLayerCandidates : IDisposable
     /// <summary>The channel settings' groups and cuts, or null when none was analysed: a choice that cuts channels is built and measured through it.</summary>
     public OnnxChannelCuts? Channels { get; internal init; }
 
-    /// <summary>The first held-out sample: what latency is timed on.</summary>
+    /// <summary>The first selection sample: what latency is timed on.</summary>
     public IReadOnlyList<TensorProto> FirstSample => samples[0];
 
-    /// <summary>Held-out samples measured on.</summary>
-    public int Samples => samples.Count;
+    /// <summary>The selection samples (calibration samples, none held out) every figure the planner chooses from is measured on.</summary>
+    public IReadOnlyList<IReadOnlyList<TensorProto>> SelectionInputs => samples;
 
-    /// <summary>The original's accuracy on the samples, when labelled.</summary>
-    public double? OriginalAccuracy => labels is null ? null : Accuracy(original);
+    /// <summary>The held-out samples every reported figure (<see cref="MeasureFile"/>) is measured on.</summary>
+    public IReadOnlyList<IReadOnlyList<TensorProto>> HeldOutInputs { get; }
 
-    /// <summary>The model's output with layer i at setting choice[i], against the original's.</summary>
+    /// <summary>Selection samples measured on.</summary>
+    public int SelectionSamples => samples.Count;
+
+    /// <summary>Held-out samples reported on.</summary>
+    public int HeldOutSamples => HeldOutInputs.Count;
+
+    /// <summary>The original's accuracy on the held-out samples, when labelled.</summary>
+    public double? OriginalAccuracy => heldOutLabels is null ? null : HeldOutQuality.Accuracy(heldOutOriginal, heldOutLabels);
+
+    /// <summary>The model's output with layer i at setting choice[i], against the original's, on the selection samples (for choosing, not reporting).</summary>
     public (double Error, double Cosine, double? Accuracy) Measure(IReadOnlyList<int> choice)
     {
         ArgumentNullException.ThrowIfNull(choice);
         // A cut changes shapes: the model itself runs, not the weight-swap session.
-        if (Channels?.Compress(this, choice) is { } cut) return MeasureFile(cut.Model, Model.Source);
+        if (Channels?.Compress(this, choice) is { } cut) return MeasureFileOnSelection(cut.Model, Model.Source);
         var replaced = new Dictionary<string, float[]>(StringComparer.Ordinal);
         for (int l = 0; l < Layers.Count; l++)
             if (Encodings[l][choice[l]] is { } e) replaced[Layers[l].Weight] = e.Decoded();
@@ -96,7 +117,7 @@ public sealed class OnnxLayerCandidates : IDisposable
                 if (Settings[s].ChannelPercent == 0) return measured[other.IndexOf(s)];
                 var choice = new int[Layers.Count];
                 choice[layer] = s;
-                return Channels.Compress(this, choice) is { } cut ? MeasureFile(cut.Model, Model.Source, threads) : Compare(original, original);
+                return Channels.Compress(this, choice) is { } cut ? MeasureFileOnSelection(cut.Model, Model.Source, threads) : Compare(original, original);
             })];
         }
         var weight = Layers[layer].Weight;
@@ -125,10 +146,13 @@ public sealed class OnnxLayerCandidates : IDisposable
         }
     }
 
-    /// <summary>Error, cosine and accuracy of <paramref name="outputs"/> (one per sample) against the original's.</summary>
-    public (double Error, double Cosine, double? Accuracy) Compare(IReadOnlyList<float[]> outputs) => Compare(outputs, original);
+    (double Error, double Cosine, double? Accuracy) Compare(IReadOnlyList<float[]> outputs) => Compare(outputs, original);
 
-    (double Error, double Cosine, double? Accuracy) Compare(IReadOnlyList<float[]> outputs, IReadOnlyList<float[]> original)
+    (double Error, double Cosine, double? Accuracy) Compare(IReadOnlyList<float[]> outputs, IReadOnlyList<float[]> original) =>
+        Compare(outputs, original, labels);
+
+    /// <summary>Error (relative, √(Σ‖y − ŷ‖² / Σ‖y‖²)), mean cosine and accuracy (when labelled) of <paramref name="outputs"/> against <paramref name="original"/>, sample by sample.</summary>
+    internal static (double Error, double Cosine, double? Accuracy) Compare(IReadOnlyList<float[]> outputs, IReadOnlyList<float[]> original, IReadOnlyList<int>? labels)
     {
         ArgumentNullException.ThrowIfNull(outputs);
         double diff = 0, norm = 0;
@@ -140,14 +164,19 @@ public sealed class OnnxLayerCandidates : IDisposable
                 norm += (double)original[i][j] * original[i][j];
             }
         var error = norm > 0 ? Math.Sqrt(diff / norm) : Math.Sqrt(diff);
-        return (error, HeldOutQuality.MeanCosine(original, outputs), labels is null ? null : Accuracy(outputs));
+        return (error, HeldOutQuality.MeanCosine(original, outputs), labels is null ? null : HeldOutQuality.Accuracy(outputs, [.. labels.Take(outputs.Count)]));
     }
 
-    /// <summary>Runs a written model itself (not the weight-swap session) on the samples and compares it with the original: the check before a file leaves.</summary>
+    /// <summary>
+    /// Runs a built model itself (not the weight-swap session) on the <b>held-out</b> samples and compares it with the
+    /// original file's outputs there: the figure reported beside a file (a plan, a uniform setting), the check before it leaves.
+    /// </summary>
     public (double Error, double Cosine, double? Accuracy) MeasureFile(ModelProto model, string path, int threads = 1) =>
-        Compare(HeldOutQuality.Outputs(model, path, samples, threads));
+        Compare(HeldOutQuality.Outputs(model, path, HeldOutInputs, threads), heldOutOriginal, heldOutLabels);
 
-    double Accuracy(IReadOnlyList<float[]> outputs) => HeldOutQuality.Accuracy(outputs, labels!.Take(outputs.Count).ToList());
+    /// <summary>A built model itself on the selection samples: a figure to choose from (a channel cut, a kernel setting), never one to report.</summary>
+    internal (double Error, double Cosine, double? Accuracy) MeasureFileOnSelection(ModelProto model, string path, int threads = 1) =>
+        Compare(HeldOutQuality.Outputs(model, path, samples, threads));
 
     /// <summary>The model with layer i at setting choice[i] (every other tensor as it is), not yet verified or written.</summary>
     public OnnxCompressionResult Compress(IReadOnlyList<int> choice)

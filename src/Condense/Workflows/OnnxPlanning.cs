@@ -24,7 +24,7 @@ public static class OnnxPlanning
     {
         ArgumentNullException.ThrowIfNull(request);
         request.RefuseOverwrites();
-        request.Analysis.RequireCalibrationForGptq();
+        request.Analysis.RequireCalibration();
         var path = request.Analysis.ModelPath;
         {
             // Names are checked before the (long) analysis.
@@ -54,7 +54,7 @@ public static class OnnxPlanning
 
         int[] choice;
         OnnxCompressionResult result;
-        (double Error, double Cosine, double? Accuracy) measured;
+        (double Error, double Cosine, double? Accuracy) measured = default;
         int round = 0;
         string budget;
         var asUniform = request.MaxBytesOfUniform is { } label ? analysis.Uniform.Single(u => u.Name == $"uniform {QuantizationSetting.Parse(label).Label}") : null;
@@ -81,7 +81,6 @@ public static class OnnxPlanning
             }
             (choice, result, var filled) = ByteBudgetFill.Spend(errors, candidates.Bytes, allowed, choice, result, maxBytes, candidates.Compress);
             round += filled;
-            measured = candidates.Measure(choice);
         }
         else if (request.MaxLatencyMs is { } maxMs)
         {
@@ -98,6 +97,7 @@ public static class OnnxPlanning
             {
                 round++;
                 choice = LayerBudgetPlanner.WithinError(errors, candidates.Bytes, allowed, target);
+                // Re-checked on the selection samples (choosing); the file is verified on the held-out ones below.
                 measured = candidates.Measure(choice);
                 if (measured.Error <= maxError) break;
                 if (round >= MaxRounds)
@@ -112,10 +112,10 @@ public static class OnnxPlanning
             result = candidates.Compress(choice);
         }
 
-        // The file itself, in ONNX Runtime, before it is written.
+        // The file itself, in ONNX Runtime on the held-out samples (none of which the choice saw), before it is written.
         var file = candidates.MeasureFile(result.Model, request.OutputPath, request.Analysis.Threads);
         if (request.MaxError is { } e && file.Error > e * 1.0001 + 1e-6)
-            throw new CondenseException($"{request.OutputPath}: the written model's error {file.Error:G4} exceeds --max-error {e:G4}; nothing written");
+            throw new CondenseException($"{request.OutputPath}: the planned model's held-out error {file.Error:G4} exceeds --max-error {e:G4} (its error on the {candidates.SelectionSamples} selection samples it was chosen on was {measured.Error:G4}); nothing written");
         OnnxWriter.Write(request.OutputPath, result.Model);
         var written = new FileInfo(request.OutputPath).Length;
         if ((request.MaxBytes ?? asUniform?.Bytes) is { } limit && written > limit)
@@ -146,7 +146,7 @@ public static class OnnxPlanning
         return JsonSerializer.Serialize(new
         {
             report.Analysis.Model, report.Output, report.Budget, report.Analysis.Data, RandomInputs = report.Analysis.IsRandomData,
-            HeldOutSamples = report.Analysis.SensitivitySamples, report.Plan, report.PredictedError, report.Rounds, report.Layers, report.ChannelGroups,
+            SelectionSamples = report.Analysis.SensitivitySamples, HeldOutSamples = report.Analysis.HeldOutOutputSamples, report.Analysis.SampleUse, report.Plan, report.PredictedError, report.Rounds, report.Layers, report.ChannelGroups,
         }, JsonOptions);
     }
 }
