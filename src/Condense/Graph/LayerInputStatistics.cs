@@ -73,6 +73,9 @@ internal sealed class LayerInputStatistics : IDisposable
                         allocated = GC.GetTotalAllocatedBytes();
                     }
                 }
+                // The last images of stride-1 convs are summed here, layers in parallel, not one by one when H is read.
+                using (StageTimes.Measure("XᵀX"))
+                    ParallelWork.ForEach(layers, workers, layer => { foreach (var a in stats.byWeight[layer.Weight]) a.FlushImages(); });
             }
             finally
             {

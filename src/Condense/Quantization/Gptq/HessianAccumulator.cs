@@ -118,7 +118,8 @@ public sealed class HessianAccumulator : IDisposable
         if ((long)pendingImages.Count * g.Height * g.Width >= ImagePositions) FlushImages();
     }
 
-    void FlushImages()
+    /// <summary>Sums the pending images into H now (on the caller's thread), rather than on the first read.</summary>
+    internal void FlushImages()
     {
         if (pendingImages.Count == 0) return;
         var g = imageGeometry!;
