@@ -73,6 +73,9 @@ internal sealed class LayerInputStatistics : IDisposable
                         allocated = GC.GetTotalAllocatedBytes();
                     }
                 }
+                // The last images of stride-1 convs are summed here, layers in parallel, not one by one when H is read.
+                using (StageTimes.Measure("XᵀX"))
+                    ParallelWork.ForEach(layers, workers, layer => { foreach (var a in stats.byWeight[layer.Weight]) a.FlushImages(); });
             }
             finally
             {
@@ -120,6 +123,12 @@ internal sealed class LayerInputStatistics : IDisposable
         int n = (int)input.Dims[0], c = (int)input.Dims[1], height = (int)input.Dims[2], width = (int)input.Dims[3];
         var g = LinearLayers.Geometry(layer, c, height, width);
         var image = c * height * width;
+        if (layer.Groups == 1 && ConvolutionGram.Applies(g) && h[0].FormsMatrixWith((long)n * g.Patches))
+        {
+            // A stride-1 conv: H from shifted products of the images themselves, no im2col rows.
+            using (StageTimes.Measure("XᵀX")) h[0].AddImages(x, n, g);
+            return;
+        }
         // One rented buffer for every image and group: Im2Col writes all of it, and the accumulator is done
         // with it when Add returns (it copies a short batch, multiplies a long one in place).
         var rows = ArrayPool<float>.Shared.Rent(checked(g.Patches * g.PatchSize));

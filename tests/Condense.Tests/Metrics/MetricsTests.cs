@@ -52,6 +52,31 @@ public class MetricsTests
         Assert.Equal(EffectiveRank.Compute(w, rows, columns), EffectiveRank.FromSingularValues(singular), 1e-9);
     }
 
+    // The Gram path (σ from the eigenvalues of the short side's Gram matrix, W⁺ = Wᵀ G⁻¹) agrees with the SVD to
+    // ~1e-8 relative while σ_min ≥ 1e-4·σ₁ (here σ spread over three decades); below that it declines, and the SVD is used.
+    [Theory]
+    [InlineData(30, 70, 1e3, true)] [InlineData(70, 30, 1e3, true)] [InlineData(30, 70, 1e6, false)]
+    public void Cond1AndSingularValuesFromTheGramMatrixMatchTheSvd(int rows, int columns, double spread, bool usesGram)
+    {
+        int m = Math.Min(rows, columns);
+        var rng = new Random(rows + columns);
+        // W = Q₁ diag(σ) Q₂ with σ from 1 down to 1/spread, Q orthonormal (QR of random Gaussian-ish matrices).
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var (q1, _) = TorchSharp.torch.linalg.qr(TorchSharp.torch.tensor(Enumerable.Range(0, rows * m).Select(_ => rng.NextDouble() - 0.5).ToArray(), new long[] { rows, m }));
+        var (q2, _) = TorchSharp.torch.linalg.qr(TorchSharp.torch.tensor(Enumerable.Range(0, columns * m).Select(_ => rng.NextDouble() - 0.5).ToArray(), new long[] { columns, m }));
+        var sigma = TorchSharp.torch.tensor(Enumerable.Range(0, m).Select(i => Math.Pow(spread, -i / (m - 1.0))).ToArray());
+        var a = (q1 * sigma.unsqueeze(0)).mm(q2.t());
+        var w = a.to_type(TorchSharp.torch.ScalarType.Float32).data<float>().ToArray();
+        var a64 = TorchSharp.torch.tensor(w.Select(v => (double)v).ToArray(), new long[] { rows, columns });
+        var gram = ConditionNumber.FromGram(a64, rows, columns);
+        Assert.Equal(usesGram, gram is not null);
+        var (cond1, singular) = ConditionNumber.OneNormAndSingularValues(w, rows, columns);
+        var expected = ConditionNumber.OneNorm(w, rows, columns);
+        Assert.Equal(expected, cond1, expected * (usesGram ? 1e-8 : 1e-9));
+        var values = EffectiveRank.SingularValues(w, rows, columns);
+        for (int i = 0; i < values.Length; i++) Assert.Equal(values[i], singular[i], values[i] * (usesGram ? 1e-8 : 1e-6) + values[0] * 1e-13);
+    }
+
     [Theory]
     [InlineData(0, 4)] [InlineData(1, 3)] [InlineData(2, 8)] [InlineData(3, 2)]
     public void MeasuredOutputErrorNeverExceedsTheCond1Bound(int seed, int bits)

@@ -23,6 +23,9 @@ public sealed class HessianAccumulator : IDisposable
     /// <summary>Rows buffered before one product is added to H.</summary>
     public const int BatchRows = 512;
 
+    /// <summary>Input positions of pending images that trigger one <see cref="ConvolutionGram"/> pass (fewer, larger products).</summary>
+    const int ImagePositions = 8192;
+
     /// <summary>Width of the blocks H is accumulated in (n ≤ this: one block, the whole product).</summary>
     const int BlockWidth = 384;
 
@@ -30,6 +33,9 @@ public sealed class HessianAccumulator : IDisposable
     readonly bool keepRows;
     // Full 512-row batches kept as rows while fewer than n rows were seen: H is formed only when read.
     readonly List<float[]> kept = [];
+    // Images of a stride-1 convolution waiting for ConvolutionGram ([C, H, W] each), and their geometry.
+    readonly List<float[]> pendingImages = [];
+    ConvGeometry? imageGeometry;
     Tensor? h;
     float[] pending = [];
     int pendingRows;
@@ -59,7 +65,7 @@ public sealed class HessianAccumulator : IDisposable
     public long Count { get; private set; }
 
     /// <summary>Bytes the accumulator holds (H, or the rows while they are fewer than n, and the pending rows' buffer); never more than H and the buffer.</summary>
-    public long Bytes => (h is null ? 4L * kept.Sum(k => (long)k.Length) : 4L * Size * Size) + 4L * pending.Length;
+    public long Bytes => (h is null ? 4L * kept.Sum(k => (long)k.Length) : 4L * Size * Size) + 4L * pending.Length + 4L * pendingImages.Sum(i => (long)i.Length);
 
     /// <summary>Adds the rows of <paramref name="rows"/> (row-major, <paramref name="rowCount"/> × n).</summary>
     public void Add(ReadOnlySpan<float> rows, int rowCount) => Add(rows, rowCount, null);
@@ -84,6 +90,43 @@ public sealed class HessianAccumulator : IDisposable
         if (rowCount < 0 || (long)rowCount * Size > rows.Length)
             throw new CondenseException($"{rows.Length} values do not hold {rowCount} rows of {Size} features");
         Add(rows.AsSpan(0, rowCount * Size), rowCount, rows);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="rows"/> more rows would have H formed (no rows kept for quadratic forms):
+    /// only then may they come as images (<see cref="AddImages"/>).
+    /// </summary>
+    internal bool FormsMatrixWith(long rows) => !keepRows || h is not null || Count + rows > Size;
+
+    /// <summary>
+    /// Adds the im2col rows of <paramref name="images"/> images ([images, C, H, W] row-major) of a stride-1
+    /// convolution without making them: buffered, then summed by <see cref="ConvolutionGram"/>
+    /// (a fraction of the arithmetic of the rows' product; equal to it to float32 rounding).
+    /// </summary>
+    internal void AddImages(ReadOnlySpan<float> images, int count, ConvGeometry g)
+    {
+        ArgumentNullException.ThrowIfNull(g);
+        if (!ConvolutionGram.Applies(g) || g.PatchSize != Size) throw new CondenseException($"{g} is not a stride-1 convolution of {Size} features");
+        int image = g.InChannels * g.Height * g.Width;
+        if (count < 0 || images.Length != (long)count * image) throw new CondenseException($"{images.Length} values are not {count} images of {g.InChannels}×{g.Height}×{g.Width}");
+        if (count == 0) return;
+        if (imageGeometry is not null && imageGeometry != g) FlushImages();
+        imageGeometry = g;
+        for (int i = 0; i < count; i++) pendingImages.Add(images.Slice(i * image, image).ToArray());
+        Count += (long)count * g.Patches;
+        mirrored = false;
+        if ((long)pendingImages.Count * g.Height * g.Width >= ImagePositions) FlushImages();
+    }
+
+    /// <summary>Sums the pending images into H now (on the caller's thread), rather than on the first read.</summary>
+    internal void FlushImages()
+    {
+        if (pendingImages.Count == 0) return;
+        var g = imageGeometry!;
+        using var scope = NewDisposeScope();
+        var nchw = cat([.. pendingImages.Select(i => frombuffer(i, ScalarType.Float32))], 0).view(pendingImages.Count, g.InChannels, g.Height, g.Width);
+        ConvolutionGram.Add(Full(), nchw.permute(0, 2, 3, 1).contiguous(), g);
+        pendingImages.Clear();
     }
 
     void Add(ReadOnlySpan<float> rows, int rowCount, float[]? array)
@@ -157,6 +200,7 @@ public sealed class HessianAccumulator : IDisposable
     // Adds the pending rows and copies every block above the diagonal to its mirror below.
     Tensor Complete()
     {
+        FlushImages();
         if (pendingRows > 0) AddProduct(Full(), pending, pendingRows);
         pendingRows = 0;
         var h = Full();
