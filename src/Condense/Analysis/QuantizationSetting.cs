@@ -51,6 +51,21 @@ public sealed record QuantizationSetting(string Label, bool Keep, bool Codebook,
     /// <summary>float32: the weight as it is.</summary>
     public static readonly QuantizationSetting Float32 = new("fp32", true, false, 32, 0, false);
 
+    /// <summary>Every form a setting may take, for the one refusal message.</summary>
+    const string Forms = "fp32, g<bits>[b<block>][-rtn], k<bits>[-rtn], r<percent>[g<bits>], s<percent>[g<bits>], c<percent>[g<bits>], n<bits>[b<block>][-rtn] or d8";
+
+    // Before Defaults: static initialisers run in the order they are written, and Defaults parses.
+    /// <summary>
+    /// The setting families other than grids and codebooks, by their first letter (followed by a digit):
+    /// each parses (text as given, lower-cased label, body without "-rtn", whether "-rtn" was given).
+    /// </summary>
+    static readonly Dictionary<char, Func<string, string, string, bool, QuantizationSetting>> Families = new()
+    {
+        ['r'] = ParseStructural, ['s'] = ParseStructural,
+        ['c'] = ChannelSetting.Parse,
+        ['n'] = KernelSettings.Parse, ['d'] = KernelSettings.Parse,
+    };
+
     /// <summary>What analysis and the planner try unless told otherwise: 8-bit grid, 4/3/2-bit grids by GPTQ and by rounding, 4/3/2-bit codebooks.</summary>
     public static IReadOnlyList<QuantizationSetting> Defaults { get; } =
         [.. new[] { "g8-rtn", "g4", "g4-rtn", "g3", "g2", "k4", "k3", "k2" }.Select(Parse)];
@@ -70,9 +85,7 @@ public sealed record QuantizationSetting(string Label, bool Keep, bool Codebook,
         if (s is "fp32" or "keep") return Float32;
         var rtn = s.EndsWith("-rtn", StringComparison.Ordinal);
         var body = rtn ? s[..^4] : s;
-        if (body.Length > 1 && body[0] is 'r' or 's' && char.IsAsciiDigit(body[1])) return ParseStructural(text, s, body, rtn);
-        if (body.Length > 1 && body[0] == 'c' && char.IsAsciiDigit(body[1])) return ChannelSetting.Parse(text, s, body, rtn);
-        if (body.Length > 1 && body[0] is 'n' or 'd' && char.IsAsciiDigit(body[1])) return KernelSettings.Parse(text, s, body, rtn);
+        if (body.Length > 1 && char.IsAsciiDigit(body[1]) && Families.TryGetValue(body[0], out var family)) return family(text, s, body, rtn);
         var drop = -1;
         var split = 0;
         if (body.IndexOf('+', StringComparison.Ordinal) is var plus and > 0)
@@ -97,11 +110,11 @@ public sealed record QuantizationSetting(string Label, bool Keep, bool Codebook,
             if (body.Contains('b', StringComparison.Ordinal)) throw new CondenseException($"setting '{text}': dropping columns works per channel, not with blocks");
         }
         if (body.Length < 2 || body[0] is not ('g' or 'k'))
-            throw new CondenseException($"setting '{text}' is not fp32, g<bits>[b<block>][-rtn], k<bits>[-rtn], r<percent>[g<bits>], s<percent>[g<bits>], c<percent>[g<bits>], n<bits>[b<block>][-rtn] or d8");
+            throw new CondenseException($"setting '{text}' is not {Forms}");
         var codebook = body[0] == 'k';
         var parts = body[1..].Split('b');
         if (parts.Length > 2 || !int.TryParse(parts[0], out var bits) || (codebook && parts.Length == 2))
-            throw new CondenseException($"setting '{text}' is not fp32, g<bits>[b<block>][-rtn], k<bits>[-rtn], r<percent>[g<bits>], s<percent>[g<bits>], c<percent>[g<bits>], n<bits>[b<block>][-rtn] or d8");
+            throw new CondenseException($"setting '{text}' is not {Forms}");
         var block = 0;
         if (parts.Length == 2 && (!int.TryParse(parts[1], out block) || block < 1))
             throw new CondenseException($"setting '{text}': the block must be a positive number of columns");

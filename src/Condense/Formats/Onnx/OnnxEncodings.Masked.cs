@@ -31,13 +31,7 @@ internal static partial class OnnxEncodings
         var nonZeroName = g.Name($"{output}::nonzero");
         if (bits >= 32) g.Add(OnnxTensorData.FromFloat32(nonZeroName, [.. nonZero], [nonZero.Count]));
         else Linear(g, [.. nonZero], [nonZero.Count], nonZeroName, bits, null);
-        var length = g.Add(OnnxTensorData.Int64(g.Name($"{output}::dense_length"), [n], 1));
-        var zeros = g.Name($"{output}::zeros");
-        g.Node("ConstantOfShape", [length], zeros, OnnxGraphBuilder.Tensor("value", OnnxTensorData.FromFloat32("", [0f], [1])));
-        var flat = g.Name($"{output}::scattered");
-        g.Node("ScatterElements", [zeros, positions, nonZeroName], flat, OnnxGraphBuilder.Int("axis", 0));
-        var target = g.Add(OnnxTensorData.Int64(g.Name($"{output}::shape"), shape, shape.Length));
-        g.Node("Reshape", [flat, target], output);
+        ScatterIntoZeros(g, positions, nonZeroName, n, shape, output);
     }
 
     /// <summary>

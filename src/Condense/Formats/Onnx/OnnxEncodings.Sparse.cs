@@ -54,16 +54,26 @@ internal static partial class OnnxEncodings
 
         var valuesName = g.Name($"{output}::nonzero");
         var decoded = encodeEntries(g, entries, padding, valuesName);
-        var length = g.Add(OnnxTensorData.Int64(g.Name($"{output}::dense_length"), [values.Length], 1));
-        var zerosName = g.Name($"{output}::zeros");
-        g.Node("ConstantOfShape", [length], zerosName, OnnxGraphBuilder.Tensor("value", OnnxTensorData.FromFloat32("", [0f], [1])));
-        var flat = g.Name($"{output}::scattered");
-        g.Node("ScatterElements", [zerosName, positions, valuesName], flat, OnnxGraphBuilder.Int("axis", 0));
-        var target = g.Add(OnnxTensorData.Int64(g.Name($"{output}::shape"), shape, shape.Length));
-        g.Node("Reshape", [flat, target], output);
+        ScatterIntoZeros(g, positions, valuesName, values.Length, shape, output);
         var back = new float[values.Length];
         for (var j = 0; j < sources.Length; j++) if (sources[j] >= 0) back[sources[j]] = decoded[j];
         return back;
+    }
+
+    /// <summary>
+    /// The tail both sparse layouts share: the values scattered at their flat int64 positions into
+    /// <paramref name="length"/> zeros (<c>ConstantOfShape</c> + <c>ScatterElements</c>), reshaped to
+    /// <paramref name="shape"/> under the name <paramref name="output"/>.
+    /// </summary>
+    static void ScatterIntoZeros(OnnxGraphBuilder g, string positions, string values, long length, long[] shape, string output)
+    {
+        var lengthName = g.Add(OnnxTensorData.Int64(g.Name($"{output}::dense_length"), [length], 1));
+        var zeros = g.Name($"{output}::zeros");
+        g.Node("ConstantOfShape", [lengthName], zeros, OnnxGraphBuilder.Tensor("value", OnnxTensorData.FromFloat32("", [0f], [1])));
+        var flat = g.Name($"{output}::scattered");
+        g.Node("ScatterElements", [zeros, positions, values], flat, OnnxGraphBuilder.Int("axis", 0));
+        var target = g.Add(OnnxTensorData.Int64(g.Name($"{output}::shape"), shape, shape.Length));
+        g.Node("Reshape", [flat, target], output);
     }
 
     /// <summary>
