@@ -155,7 +155,6 @@ public static class SparseVariationalDropout
     public static ConvVariationalDropoutResult Run(CnnModel start, Dataset train, Dataset test, VariationalDropoutOptions options, Action<EpochMetrics, double>? onEpoch = null)
     {
         ArgumentNullException.ThrowIfNull(start);
-        options.Validate();
         if (options.Groups != VariationalGroups.Weights) throw new CondenseException("variational dropout on a CNN prunes single weights (groups of neurons are for the MLPs)");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var vd = new VariationalCnn(start, options.InitialLogSigma2, options.Threshold, options.LogSigma2RateScale);

@@ -366,10 +366,10 @@ public sealed class OptionsValidationTests
         var valid = new OnnxAnalysisRequest("m.onnx", heldOutOnly, [QuantizationSetting.Parse("g4-rtn")]);
         Assert.Equal("sensitivity samples must be 1–4096, got 0", Assert.Throws<CondenseException>(() => valid with { SensitivitySamples = 0 }).Message);
         Assert.Equal("threads must be at least 1, got 0", Assert.Throws<CondenseException>(() => valid with { Threads = 0 }).Message);
-        valid.RequireCalibrationForGptq();
-        // GPTQ is joined to the data, so it may be asked for before the data; the analysis refuses it if there is still no calibration sample.
-        var gptq = valid with { Settings = [QuantizationSetting.Parse("g4")] };
-        Assert.Equal("photos: no calibration sample for GPTQ", Assert.Throws<CondenseException>(gptq.RequireCalibrationForGptq).Message);
+        Assert.Equal("held-out samples must be at least 1, got 0", Assert.Throws<CondenseException>(() => valid with { HeldOutSamples = 0 }).Message);
+        // The selection split needs two calibration samples (some fitted on, some chosen on); analysis refuses fewer before it reads the model.
+        Assert.StartsWith("photos: 0 calibration sample(s): at least 2 are needed", Assert.Throws<CondenseException>(valid.RequireCalibration).Message);
+        (valid with { Data = heldOutOnly with { Calibration = [[], []] } }).RequireCalibration();
         Assert.Equal((4, 1), (valid.SensitivitySamples, valid.Threads));
     }
 

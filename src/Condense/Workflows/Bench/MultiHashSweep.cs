@@ -32,7 +32,6 @@ public static class MultiHashSweep
         if (kind == ModelKind.Autoencoder) throw new CondenseException("hash: only the classifiers (classifier, lenet300) can be hashed");
         var hashing = new HashingOptions { Factor = request.Factor, Seed = request.Seed, SeparateBuckets = request.SeparateBuckets };
         var training = TrainingOptions.For(kind) with { Epochs = request.Epochs, Seed = request.Seed };
-        training.Validate();
         var (train, test) = DataSets.Load(request.Data);
         int[] sizes = kind == ModelKind.Classifier ? [784, 1000, 1000, 10] : [784, 300, 100, 10];
         var rows = MultiHashingSweep.Run(sizes, hashing, request.Hashes, train, test, training, request.Dropout, progress);
