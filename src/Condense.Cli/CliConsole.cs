@@ -31,6 +31,10 @@ public static class CliConsole
     public static void WriteReport<T>(ParseResult parse, T report) =>
         parse.InvocationConfiguration.Output.WriteLine(JsonSerializer.Serialize(report, SnakeJson));
 
+    /// <summary>Writes a typed report to a file as snake_case JSON (<see cref="SnakeJson"/>), atomically.</summary>
+    public static void WriteReportFile<T>(string path, T report) =>
+        Condense.Formats.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(report, SnakeJson));
+
     public static IAnsiConsole For(ParseResult parse)
     {
         var writer = parse.InvocationConfiguration.Output;

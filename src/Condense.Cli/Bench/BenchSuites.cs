@@ -2,6 +2,7 @@ using Condense.Studio;
 using Condense.Studio.Bench;
 using Condense.Workflows;
 using Condense.Workflows.Bench;
+using Condense.Workflows.Cnn;
 
 namespace Condense.Cli.Bench;
 
@@ -52,7 +53,10 @@ public static class BenchSuites
             InProcess = () => BenchSystemFigures.Studio(StudioBenchmark.RunAsync(new StudioOptions { Port = 0 }, pages: null, progress: null, CancellationToken.None).GetAwaiter().GetResult()),
         },
         new("cnn", ["bench", "cnn", "--samples", "60000", .. (peers ? Array.Empty<string>() : ["--no-peer"]), "--json"], BenchModelFigures.Cnn),
-        new("cnn-tricks", BenchCnnTrickFigures.Arguments, BenchCnnTrickFigures.Figures),
+        BenchSuite.Typed<CnnStudyReport>("cnn-tricks", BenchCnnTrickFigures.Arguments, BenchCnnTrickFigures.Figures) with
+        {
+            InProcess = () => BenchCnnTrickFigures.Figures(CnnStudy.Run(BenchCnnTrickFigures.Request)),
+        },
         BenchSuite.Typed<MultiHashSweepReport>("multihash", ["hash", "--model", "lenet300", "--factor", "8", "--sweep", "1,2,4", "--buckets", "separate", "--epochs", "1", "--json"], BenchModelFigures.MultiHash) with
         {
             InProcess = () => BenchModelFigures.MultiHash(MultiHashSweep.Run(new("lenet300", Condense.Data.DataSets.Mnist10k, 8, [1, 2, 4], SeparateBuckets: true, Epochs: 1, Dropout: 0.2, Seed: 0))),

@@ -3,6 +3,7 @@ using Condense.Data;
 using Condense.Distillation;
 using Condense.Models;
 using Condense.Workflows;
+using Condense.Workflows.Distill;
 using Spectre.Console;
 
 namespace Condense.Cli.Commands;
@@ -10,16 +11,6 @@ namespace Condense.Cli.Commands;
 /// <summary><c>condense distill</c>: does a teacher make a small student more accurate? Trains the student alone and with the teacher over several seeds.</summary>
 public static class DistillCommand
 {
-    static (MlpModel Net, ModelCard Card) TrainTeacher(string dataName, int seed)
-    {
-        var (train, test) = DataSets.Load(dataName);
-        var options = TrainingOptions.For(ModelKind.Classifier) with { Seed = seed };
-        var net = ModelFactory.Create(ModelKind.Classifier, seed);
-        var result = Trainer.Train(net, train, test, options);
-        net.eval();
-        return (net, new ModelCard(dataName, options, result.Final));
-    }
-
     public static Command Create()
     {
         var teacher = new Option<string?>("--teacher") { Description = "Teacher model (.safetensors from 'condense train', an MLP or a CNN; best trained with --shift 2 --epochs 15 --gamma 0.85); omitted: the default classifier is trained here first ('condense train --model classifier', same seed)" };
@@ -44,36 +35,34 @@ public static class DistillCommand
         command.SetAction(parse =>
         {
             var options = new DistillationOptions { Temperature = parse.GetValue(temperature), Alpha = parse.GetValue(alpha) };
-            var spec = StudentSpec.Parse(parse.GetValue(student)!);
             var training = new TrainingOptions { Epochs = parse.GetValue(epochs), StepGamma = parse.GetValue(gamma), Shift = parse.GetValue(shift), Seed = parse.GetValue(seed) };
             var seedCount = parse.GetValue(seeds);
             if (seedCount is < 1 or > 100) throw new CondenseException($"seeds {seedCount} must be in 1–100");
+            var asJson = parse.GetValue(json);
+            var console = CliConsole.For(parse);
+            Action<string>? progress = asJson ? null : console.WriteLine;
+            if (parse.GetValue(dataFree))
+            {
+                var request = new DataFreeDistillationRequest(parse.GetValue(teacher), parse.GetValue(student)!, parse.GetValue(data), parse.GetValue(recipe)!, parse.GetValue(steps),
+                    options, training, parse.GetValue(output));
+                var report = DataFreeDistillation.Run(request, progress);
+                if (asJson) CliConsole.WriteReport(parse, report);
+                else DistillDataFree.Write(console, report);
+                return 0;
+            }
+            var spec = StudentSpec.Parse(parse.GetValue(student)!);
             var teacherPath = parse.GetValue(teacher);
-            CondenseModel net;
-            ModelCard card;
-            // without a file the whole workflow runs in this process (what 'bench all' measures): the default teacher, trained as 'condense train' would
-            if (teacherPath is null) (net, card) = TrainTeacher(parse.GetValue(data) ?? DataSets.Mnist10k, parse.GetValue(seed));
-            else if (Condense.Models.Cnn.CnnModelFile.IsCnnFile(teacherPath)) (net, card) = Condense.Models.Cnn.CnnModelFile.Load(teacherPath);
-            else (net, card) = ModelFile.Load(teacherPath);
-            teacherPath ??= "(trained here: classifier, 'condense train' defaults)";
+            var (net, card) = DistillationTeacher.Load(teacherPath, parse.GetValue(data), parse.GetValue(seed));
+            teacherPath ??= DistillationTeacher.TrainedHere;
             using var _ = net;
-            // A CNN takes the same 784 pixels and gives 10 classes, so teacher and student may be either kind.
-            var (inputs, classes) = net is MlpModel m ? (m.Sizes[0], m.Sizes[^1]) : (784, 10);
-            if (!net.IsClassifier) throw new CondenseException($"{teacherPath}: the teacher must be a classifier, not {(net as MlpModel)?.Kind}");
-            if (spec.Sizes[0] != inputs || spec.Sizes[^1] != classes)
-                throw new CondenseException($"student {spec} must have the teacher's input and output sizes ({inputs} in, {classes} out)");
+            DistillationTeacher.RequireFits(net, spec, teacherPath);
             var outPath = parse.GetValue(output);
             if (outPath is not null && !outPath.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
                 throw new CondenseException($"the student is written as a .safetensors model file, not '{Path.GetFileName(outPath)}'");
             var dataName = parse.GetValue(data) ?? card.DataSet ?? DataSets.Mnist10k;
             var (train, test) = DataSets.Load(dataName);
-            var asJson = parse.GetValue(json);
-            var console = CliConsole.For(parse);
             if (outPath is not null) OutputPath.RefuseOverwrite(teacherPath, outPath);
-            if (parse.GetValue(dataFree))
-                return DistillDataFree.Run(parse, net as MlpModel ?? throw new CondenseException("--data-free distils from an MLP teacher"), spec, train, test, options, training, parse.GetValue(recipe)!, parse.GetValue(steps),
-                    outPath, dataName);
-            var summary = DistillationStudy.Run(net, spec, train, test, options, training, seedCount, asJson ? null : console.WriteLine,
+            var summary = DistillationStudy.Run(net, spec, train, test, options, training, seedCount, progress,
                 firstDistilled: outPath is null ? null : distilled => ModelFiles.Save(outPath, distilled, new ModelCard(dataName)));
             if (asJson)
             {

@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Condense.Data;
-using Condense.Formats;
-using Condense.Models;
 using Condense.Pruning;
+using Condense.Workflows.Survey;
 using Spectre.Console;
 
 namespace Condense.Cli.Commands;
@@ -19,22 +18,13 @@ public static class StudySurveyCommands
 {
     public static IEnumerable<Command> Create() =>
     [
-        Build("skeleton", "Skeletonization: hidden neurons removed by relevance (exact and Mozer & Smolensky's estimate) vs by weight magnitude.",
-            (tr, te, o, _, log, sink) => SkeletonizationStudy.Run(tr, te, o, log, sink)),
-        Build("scratch", "Pruned architecture trained from scratch vs fine-tuned (structured and unstructured), same total epochs.",
-            (tr, te, o, _, log, sink) => ScratchStudy.Run(tr, te, o, log, sink)),
-        Build("agp", "Gradual pruning (Zhu & Gupta's AGP) vs one-shot magnitude pruning + fine-tuning, same epochs.",
-            (tr, te, o, _, log, sink) => TrainingTimePruningStudy.GradualVersusOneShot(tr, te, o, log, sink), [0.9]),
-        Build("vd", "Sparse variational dropout vs the same network trained densely for the same total epochs.",
-            TrainingTimePruningStudy.VariationalDropoutVersusDense, [0.95]),
+        Build("skeleton", "Skeletonization: hidden neurons removed by relevance (exact and Mozer & Smolensky's estimate) vs by weight magnitude."),
+        Build("scratch", "Pruned architecture trained from scratch vs fine-tuned (structured and unstructured), same total epochs."),
+        Build("agp", "Gradual pruning (Zhu & Gupta's AGP) vs one-shot magnitude pruning + fine-tuning, same epochs."),
+        Build("vd", "Sparse variational dropout vs the same network trained densely for the same total epochs."),
     ];
 
-    delegate SurveyStudyResult Runner(Dataset train, Dataset test, SurveyStudyOptions options, VariationalDropoutOptions vd, Action<string> log, SurveyModelSink sink);
-
-    /// <summary>The study's report: its result, the JSON written and the model files, one per point.</summary>
-    public sealed record SurveyStudyReport(SurveyStudyResult Result, string Json, IReadOnlyList<string> Models);
-
-    static Command Build(string name, string description, Runner runner, double[]? sparsityDefault = null)
+    static Command Build(string name, string description)
     {
         var model = new Option<string>("--model") { Description = "lenet300 | classifier", DefaultValueFactory = _ => "lenet300" };
         var data = new Option<string>("--data") { Description = "mnist10k | fashion", DefaultValueFactory = _ => DataSets.Mnist10k };
@@ -51,7 +41,7 @@ public static class StudySurveyCommands
         var vdGroups = new Option<string>("--vd-groups") { Description = "vd: weights (sparse VD, a mask) | neurons (group VD: whole hidden neurons removed, the model compacted)", DefaultValueFactory = _ => "weights" };
         vdGroups.AcceptOnlyFromAmong("weights", "neurons");
         var ramp = new Option<double?>("--agp-ramp") { Description = "agp: share of the fine-tuning over which sparsity ramps up (default 0.5)" };
-        var sparsities = new Option<string?>("--sparsities") { Description = $"Comma-separated sparsities or neuron shares (default {string.Join(",", sparsityDefault ?? [0.5, 0.8, 0.9])}; vd ignores it)" };
+        var sparsities = new Option<string?>("--sparsities") { Description = $"Comma-separated sparsities or neuron shares (default {string.Join(",", new SurveyStudyRequest { Study = name, OutputFolder = "" }.DefaultSparsities)}; vd ignores it)" };
         var limit = new Option<int?>("--train-limit") { Description = "Train on the first N examples only" };
         var quick = new Option<bool>("--quick") { Description = "2,000 training digits, 3 dense epochs, 2 fine-tuning epochs (vd: 15 epochs): seconds, not minutes" };
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 0 };
@@ -60,57 +50,20 @@ public static class StudySurveyCommands
         var command = new Command(name, description) { model, data, epochs, finetune, vdEpochs, anneal, klWeight, vdGamma, vdSigmaRate, vdTune, vdSparsity, vdThreshold, vdGroups, ramp, sparsities, limit, quick, seed, output, json };
         command.SetAction(parse =>
         {
-            var isQuick = parse.GetValue(quick);
-            var options = new SurveyStudyOptions
+            var request = new SurveyStudyRequest
             {
-                Model = ModelFactory.ParseKind(parse.GetValue(model)!), Seed = parse.GetValue(seed),
-                Sparsities = sparsityDefault ?? [0.5, 0.8, 0.9], TrainLimit = parse.GetValue(limit) ?? (isQuick ? 2000 : null), AgpRampShare = parse.GetValue(ramp) ?? 0.5,
+                Study = name, Model = parse.GetValue(model)!, Data = parse.GetValue(data)!, OutputFolder = parse.GetValue(output)!,
+                Epochs = parse.GetValue(epochs), FineTuneEpochs = parse.GetValue(finetune), VdEpochs = parse.GetValue(vdEpochs), KlAnnealEpochs = parse.GetValue(anneal),
+                KlWeight = parse.GetValue(klWeight), VdLearningRateGamma = parse.GetValue(vdGamma), VdSigmaRate = parse.GetValue(vdSigmaRate), VdFineTuneEpochs = parse.GetValue(vdTune),
+                VdSparsity = parse.GetValue(vdSparsity), VdThreshold = parse.GetValue(vdThreshold), VdNeuronGroups = parse.GetValue(vdGroups) == "neurons",
+                AgpRamp = parse.GetValue(ramp), TrainLimit = parse.GetValue(limit), Quick = parse.GetValue(quick), Seed = parse.GetValue(seed),
+                Sparsities = parse.GetValue(sparsities) is { } s ? s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseShare).ToArray() : null,
             };
-            options = options with
-            {
-                Training = options.Training with { Epochs = parse.GetValue(epochs) ?? (isQuick ? 3 : 10) },
-                FineTuning = options.FineTuning with { Epochs = parse.GetValue(finetune) ?? (isQuick ? 2 : 5) },
-            };
-            if (parse.GetValue(sparsities) is { } s)
-                options = options with { Sparsities = s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseShare).ToArray() };
-            var vd = new VariationalDropoutOptions();
-            var groups = parse.GetValue(vdGroups) == "neurons" ? VariationalGroups.Neurons : VariationalGroups.Weights;
-            vd = vd with
-            {
-                Groups = groups,
-                // a gate's μ starts at 1, so log α starts at log σ²: −10 would sit below the clip (−8), where it has no gradient
-                InitialLogSigma2 = groups == VariationalGroups.Neurons ? GroupVariationalDropout.InitialLogSigma2 : vd.InitialLogSigma2,
-                Training = vd.Training with { Epochs = parse.GetValue(vdEpochs) ?? (isQuick ? 15 : 60), StepGamma = parse.GetValue(vdGamma) },
-                // a gate has one log σ² per neuron to climb from −10 past 3: at the common rate that outlasts a short run
-                LogSigma2RateScale = parse.GetValue(vdSigmaRate) ?? (groups == VariationalGroups.Neurons ? 10 : 1),
-                FineTuning = parse.GetValue(vdTune) is int t && t > 0 ? options.FineTuning with { Epochs = t } : null,
-                KlAnnealEpochs = parse.GetValue(anneal) ?? (isQuick ? 3 : 10),
-                KlWeight = parse.GetValue(klWeight) ?? 1,
-                TargetSparsity = parse.GetValue(vdSparsity),
-                Threshold = parse.GetValue(vdThreshold) ?? 3,
-            };
-            vd.RequireAnnealingWithinTraining();
             var asJson = parse.GetValue(json);
             var console = CliConsole.For(parse);
-            var (train, test) = DataSets.Load(parse.GetValue(data)!);
-            var folder = parse.GetValue(output)!;
-            Directory.CreateDirectory(folder);
-            var files = new List<string>();
-            var dataName = parse.GetValue(data)!;
-            void Sink(SurveyPoint p, MlpModel m)
-            {
-                var stem = Path.Combine(folder, $"{name}-{Slug(p.Method)}-{Math.Round(100 * p.Sparsity):0}");
-                var extra = new Dictionary<string, string> { ["pruning.method"] = p.Method, ["pruning.study"] = name };
-                var dense = Prune.Sparsity(m) < 0.3;
-                var path = stem + (dense ? ".safetensors" : SparseModelFile.Extension);
-                if (dense) ModelFile.Save(path, m, new ModelCard(dataName, Extra: extra));
-                else SparseModelFile.Save(path, m, null, new Dictionary<string, string>(extra) { ["dataset"] = dataName });
-                files.Add(path);
-            }
-            var result = runner(train, test, options, vd, line => { if (!asJson) console.WriteLine(line); }, Sink);
-            var jsonPath = Path.Combine(folder, $"{name}.json");
-            var report = new SurveyStudyReport(result, jsonPath, files);
-            AtomicFile.WriteAllText(jsonPath, System.Text.Json.JsonSerializer.Serialize(report, CliConsole.SnakeJson));
+            var report = SurveyStudyWorkflow.Run(request, line => { if (!asJson) console.WriteLine(line); });
+            CliConsole.WriteReportFile(report.Json, report);
+            var (result, jsonPath, files, folder) = (report.Result, report.Json, report.Models, request.OutputFolder);
             if (asJson)
             {
                 CliConsole.WriteReport(parse, report);
@@ -128,8 +81,6 @@ public static class StudySurveyCommands
         });
         return command;
     }
-
-    static string Slug(string method) => method.Replace(' ', '-');
 
     static double ParseShare(string s) =>
         double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? PruningAmount.OfFraction(v).Fraction!.Value

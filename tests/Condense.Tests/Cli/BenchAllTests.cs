@@ -68,15 +68,14 @@ public class BenchAllTests : IDisposable
     public void CnnTrickFiguresSetEachTrickBesideTheBaselineOfTheSameRun()
     {
         Assert.Equal(["study", "cnn"], Suite("cnn-tricks").Arguments.Take(2));
-        var json = JsonNode.Parse("""
-            {"variants":[{"name":"baseline","accuracy":0.95,"macs":1000,"ort_milliseconds":10.0},
-              {"name":"groups2","accuracy":0.94,"macs":600,"ort_milliseconds":8.0},
-              {"name":"relu-pool-bn","accuracy":0.96,"macs":1000,"ort_milliseconds":12.0}],
-             "groups":[{"variant":"groups2","before":200,"after":100}],
-             "reordered_fusion":"cannot be fused",
-             "autoencoders":[{"name":"autoencoder-convtranspose","mse":0.02,"macs":400,"ort_milliseconds":5.0,"ort_max_difference":2e-7},
-               {"name":"autoencoder-bilinear","mse":0.01,"macs":600,"ort_milliseconds":6.0,"ort_max_difference":3e-5}]}
-            """)!;
+        var report = new Condense.Workflows.Cnn.CnnStudyReport
+        {
+            DataSet = "mnist10k", TrainCount = 8000, TestCount = 2000,
+            Variants = [new("baseline", "8,M", 10, 1000, 0.95, null, 10.0, null), new("groups2", "8,M", 8, 600, 0.94, null, 8.0, null), new("relu-pool-bn", "8,M", 10, 1000, 0.96, null, 12.0, null)],
+            Groups = [new("groups2", 200, 100)], ReorderedFusion = "cannot be fused",
+            Autoencoders = [new("autoencoder-convtranspose", 50, 400, 0.02, 0.02, 2e-7, 5.0, null), new("autoencoder-bilinear", 60, 600, 0.01, 0.01, 3e-5, 6.0, null)],
+        };
+        var json = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(report, CliConsole.SnakeJson))!;
         var f = Suite("cnn-tricks").Figures(json);
         Assert.Equal(4, f.Count);
         Assert.Equal("94.00 %", f[0].Condense);

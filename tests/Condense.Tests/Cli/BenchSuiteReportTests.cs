@@ -3,7 +3,11 @@ using System.Text.Json.Nodes;
 using Condense.Cli;
 using Condense.Cli.Bench;
 using Condense.LowRank;
+using Condense.Pruning;
 using Condense.Workflows.Bench;
+using Condense.Workflows.Cnn;
+using Condense.Workflows.Distill;
+using Condense.Workflows.Survey;
 
 namespace Condense.Tests.Cli;
 
@@ -19,7 +23,7 @@ public class BenchSuiteReportTests
     /// taking it off here; adding a string-keyed suite fails this test.
     /// </summary>
     static readonly string[] StillReadByStringKey =
-        ["cnn", "cnn-tricks", "runtime", "study-vd", "study-agp", "study-skeleton", "study-scratch", "distill-data-free"];
+        ["cnn", "runtime"];
 
     [Fact]
     public void NoSuiteButTheListedOnesReadsJsonByStringKey()
@@ -134,5 +138,119 @@ public class BenchSuiteReportTests
         var figures = BenchSuites.All(false).Single(s => s.Name == "scale").Figures(json);
         Assert.Equal([true, true, true], figures.Select(f => f.Met));   // 400 ≥ 300 MB/s, 190 ≥ 180 %, 1,500 ≤ 2,000 MB
         Assert.Equal("1500", figures[2].Condense);
+    }
+
+    static JsonNode Json<T>(T report) => JsonNode.Parse(JsonSerializer.Serialize(report, CliConsole.SnakeJson))!;
+
+    static IReadOnlyList<string> Keys(JsonNode? node) => node!.AsObject().Select(p => p.Key).ToList();
+
+    [Fact]
+    public void CnnTrickReportKeepsTheKeysStudyCnnPrintedAndItsRequestIsTheSuitesCommandLine()
+    {
+        var report = new CnnStudyReport
+        {
+            DataSet = "mnist10k", TrainCount = 8000, TestCount = 2000, BaselineEpochSeconds = 12.5,
+            Variants = [new("baseline", "8,M", 10, 1000, 0.95, 0.95, 10.0, null), new("groups4", "8,M", 6, 400, 0.93, 0.93, 6.0, null)],
+            Groups = [new("groups4", 300, 100)], ReorderedFusion = "refused",
+            Autoencoders = [new("autoencoder-convtranspose", 50, 400, 0.02, 0.02, 2e-7, 5.0, null), new("autoencoder-bilinear", 60, 600, 0.01, 0.01, 3e-5, 6.0, null)],
+        };
+        var json = Json(report);
+        Assert.Equal(["name", "config", "parameters", "macs", "accuracy", "ort_accuracy", "ort_milliseconds", "file"], Keys(json["variants"]![0]));
+        Assert.Equal(["variant", "before", "after"], Keys(json["groups"]![0]));
+        Assert.Equal(["name", "parameters", "macs", "mse", "ort_mse", "ort_max_difference", "ort_milliseconds", "file"], Keys(json["autoencoders"]![0]));
+        var back = BenchSuite.Read<CnnStudyReport>(json);
+        Assert.Equal(report.Variants, back.Variants);
+        var figures = BenchSuites.All(false).Single(s => s.Name == "cnn-tricks").Figures(json);
+        Assert.Equal(BenchCnnTrickFigures.Figures(report), figures);
+        Assert.StartsWith("3.0× fewer replaced params, 0.40× MACs, 0.60× ORT ms", figures[0].Target);
+        Assert.Equal([null, null, true], figures.Select(f => f.Met));   // group conv and autoencoder MSE report; 3e-5 ≤ 1e-4
+        // The request the suite runs in process is the one its command line builds.
+        var r = BenchCnnTrickFigures.Request;
+        var args = BenchCnnTrickFigures.Arguments;
+        string Arg(string name) => args[Array.IndexOf(args, name) + 1];
+        Assert.Equal((Arg("--data"), Arg("--config"), int.Parse(Arg("--epochs")), int.Parse(Arg("--batch-size")), double.Parse(Arg("--lr"), System.Globalization.CultureInfo.InvariantCulture), Arg("--groups")),
+            (r.DataSet, r.Config, r.Epochs, r.BatchSize, r.LearningRate, string.Join(",", r.Groups)));
+        Assert.Equal(Arg("--stages").Split(',').Order(), r.Stages.Order());
+        Assert.Equal((0, 0, 2, 0.7, 0), (r.TrainCount, r.TestCount, r.FineTuneEpochs, r.SlimFraction, r.Seed));   // the command's defaults
+    }
+
+    [Fact]
+    public void SurveyStudyReportKeepsTheKeysTheStudyCommandsPrinted()
+    {
+        var result = new SurveyStudyResult("variational-dropout", "LeNet300", "mnist10k", 0.9535, 25,
+            [new("variational-dropout", 0.9654, 0.9525, 0.0346, "784-300-100-10", 25)], ["acceptance: met"], 60);
+        var report = new SurveyStudyReport(result, "/tmp/vd/vd.json", ["/tmp/vd/vd-variational-dropout-97.csparse"]);
+        var json = Json(report);
+        Assert.Equal(["result", "json", "models"], Keys(json));
+        Assert.Equal(["study", "model", "data", "dense_accuracy", "dense_epochs", "points", "findings", "seconds"], Keys(json["result"]));
+        Assert.Equal(["method", "sparsity", "accuracy", "kept_share", "architecture", "epochs"], Keys(json["result"]!["points"]![0]));
+        Assert.Equal(result.Points, BenchSuite.Read<SurveyStudyReport>(json).Result.Points);
+        var figure = Assert.Single(BenchSuites.All(false).Single(s => s.Name == "study-vd").Figures(json));
+        Assert.Equal("96.54 % / 0.10 points", figure.Condense);
+        Assert.True(figure.Met);   // ≥ 95 % removed, ≤ 0.5 points lost
+        Assert.All(BenchSuites.All(false).Where(s => s.Name.StartsWith("study-", StringComparison.Ordinal)), s => Assert.Equal(typeof(SurveyStudyReport), s.Report));
+    }
+
+    [Fact]
+    public void SurveyStudyRequestTakesEachStudysDefaultsAndTheQuickRun()
+    {
+        // What bench all's study-vd runs: study vd --epochs 5 --vd-epochs 20 --kl-anneal-epochs 5 --kl-weight 0.5.
+        var vd = new SurveyStudyRequest { Study = "vd", OutputFolder = "x", Epochs = 5, VdEpochs = 20, KlAnnealEpochs = 5, KlWeight = 0.5 };
+        var o = vd.Options();
+        var v = vd.VariationalDropout();
+        Assert.Equal((5, 5, 0.95, (int?)null), (o.Training.Epochs, o.FineTuning.Epochs, Assert.Single(o.Sparsities), o.TrainLimit));
+        Assert.Equal((20, 5, 0.5, 3.0, 1.0, VariationalGroups.Weights), (v.Training.Epochs, v.KlAnnealEpochs, v.KlWeight, v.Threshold, v.LogSigma2RateScale, v.Groups));
+        Assert.Null(v.FineTuning);
+        var quick = new SurveyStudyRequest { Study = "scratch", OutputFolder = "x", Quick = true };
+        Assert.Equal((3, 2, 2000), (quick.Options().Training.Epochs, quick.Options().FineTuning.Epochs, quick.Options().TrainLimit));
+        Assert.Equal([0.5, 0.8, 0.9], quick.Options().Sparsities);
+        Assert.Equal((15, 3), (quick.VariationalDropout().Training.Epochs, quick.VariationalDropout().KlAnnealEpochs));
+        var neurons = new SurveyStudyRequest { Study = "vd", OutputFolder = "x", VdNeuronGroups = true, VdFineTuneEpochs = 3 }.VariationalDropout();
+        Assert.Equal((10.0, GroupVariationalDropout.InitialLogSigma2, 3), (neurons.LogSigma2RateScale, neurons.InitialLogSigma2, neurons.FineTuning!.Epochs));
+        Assert.Equal([0.9], new SurveyStudyRequest { Study = "agp", OutputFolder = "x" }.Options().Sparsities);
+        Assert.Throws<CondenseException>(() => new SurveyStudyRequest { Study = "lottery", OutputFolder = "x" });
+        Assert.Throws<CondenseException>(() => new SurveyStudyRequest { Study = "vd", OutputFolder = "x", VdEpochs = 4, KlAnnealEpochs = 5 }.VariationalDropout());
+    }
+
+    [Fact]
+    public void SurveyStudyWorkflowWritesOneModelFilePerPointThatEvalCanRead()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "condense-test-survey-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var report = SurveyStudyWorkflow.Run(new SurveyStudyRequest { Study = "agp", OutputFolder = folder, TrainLimit = 256, Epochs = 1, FineTuneEpochs = 1 });
+            Assert.Equal(Path.Combine(folder, "agp.json"), report.Json);
+            Assert.Equal(report.Result.Points.Count, report.Models.Count);
+            Assert.All(report.Models, f => Assert.True(File.Exists(f), f));
+            // AGP and one-shot at 90 %: the sparse file keeps a tenth of the weights (± rounding of each layer).
+            var agp = report.Result.Points.First(p => p.Method == "agp");
+            Assert.Equal(0.1, agp.KeptShare, 2);
+            var file = report.Models[report.Result.Points.ToList().IndexOf(agp)];
+            Assert.EndsWith(".csparse", file);
+            using var model = Condense.Workflows.ModelFiles.Load(file, Condense.Workflows.ModelFileFormat.Csparse).Model;
+            Assert.Equal([784, 300, 100, 10], ((Condense.Models.MlpModel)model).Sizes);
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void DataFreeReportKeepsTheKeysDistillDataFreePrinted()
+    {
+        var curve = new Condense.Distillation.DataFreeCheckpoint(40, 0.61, 0.2, 0.3, [10, 10]);
+        var report = new DataFreeDistillationReport("mnist10k", "784-100-10", 79510, 0.9615,
+            new DataFreeStudentReport(0.9121, "adversarial", 400, 256, 5, 120.5, [curve], null), 0.9302, 0.9105, 1, 8000);
+        var json = Json(report);
+        Assert.Equal(["data", "student", "student_parameters", "teacher_accuracy", "data_free", "distilled_with_data", "trained_alone", "epochs", "training_images"], Keys(json));
+        Assert.Equal(["accuracy", "recipe", "steps", "batch", "student_steps", "seconds", "curve", "output"], Keys(json["data_free"]));
+        Assert.Equal(["step", "student_accuracy", "generator_loss", "student_loss", "teacher_class_counts"], Keys(json["data_free"]!["curve"]![0]));
+        Assert.Equal(report.DataFree.Accuracy, BenchSuite.Read<DataFreeDistillationReport>(json).DataFree.Accuracy);
+        var figure = Assert.Single(BenchSuites.All(false).Single(s => s.Name == "distill-data-free").Figures(json));
+        Assert.Equal("91.21 % (same run: 93.02 % distilled with data, 91.05 % alone, 1 epoch each)", figure.Condense);
+        Assert.True(figure.Met);   // ≥ 90 %
+        Assert.False(Assert.Single(Condense.Cli.Bench.BenchSurveyFigures.Suites.Single(s => s.Name == "distill-data-free")
+            .Figures(Json(report with { DataFree = report.DataFree with { Accuracy = 0.85 } }))).Met);
     }
 }
