@@ -1,6 +1,5 @@
 using Condense.Workflows;
 using Condense.Workflows.Bench;
-using System.Text.Json.Nodes;
 using static Condense.Cli.Bench.FigureText;
 
 namespace Condense.Cli.Bench;
@@ -34,13 +33,13 @@ static class BenchModelFigures
         ];
     }
 
-    public static IReadOnlyList<BenchFigure> Cnn(JsonNode j)
+    public static IReadOnlyList<BenchFigure> Cnn(CnnBenchReport j)
     {
-        var ours = D(j["condense_epoch_s"]);
-        var peer = D(j["pytorch_epoch_s"]);
+        double? ours = j.CondenseEpochS;
+        var peer = j.PytorchEpochS;
         return
         [
-            new("#18", $"VGG-BN one epoch, {j["samples"]} Fashion-MNIST images (batch {j["batch"]}): s", F(ours, "F1"),
+            new("#18", $"VGG-BN one epoch, {j.Samples} Fashion-MNIST images (batch {j.Batch}): s", F(ours, "F1"),
                 peer is null ? "–" : $"{F(peer, "F1")} PyTorch 1.13 (live)", Ratio(ours / peer, "F2", "≤ 1.2×"), ours is { } a && peer is { } b ? a <= 1.2 * b : null),
         ];
     }

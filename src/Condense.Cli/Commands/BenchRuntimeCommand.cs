@@ -1,7 +1,5 @@
 using Condense.Cli.Bench;
 using System.CommandLine;
-using System.Text.Json;
-using Condense.Cli.Imaging;
 using Condense.Workflows;
 using Spectre.Console;
 
@@ -11,7 +9,7 @@ namespace Condense.Cli.Commands;
 /// <c>condense bench runtime</c>: ResNet18, MiniLM and the MNIST classifier as fp32 and as the
 /// runtime encodings (int8 static QDQ, int8 dynamic, MatMulNBits 4-bit), latency at 1 and 2
 /// threads, session memory and agreement with fp32, beside PyTorch 1.13's static int8 ResNet18
-/// (the peer script, skipped with a note when ../shared/peers or torch is absent).
+/// (the peer script, skipped with a note when ../shared/peers or torch is absent): <see cref="RuntimePeer"/>, rendered.
 /// </summary>
 public static class BenchRuntimeCommand
 {
@@ -26,53 +24,28 @@ public static class BenchRuntimeCommand
         {
             var console = CliConsole.For(parse);
             var quiet = parse.GetValue(json);
-            var load = LoadAverage();
-            var rows = RuntimeBench.Run(parse.GetValue(folder)!, Condense.Calibration.SampleSentences.All.Take(64).ToList(), parse.GetValue(runs), quiet ? null : m => console.MarkupLine($"[grey]{Markup.Escape(m)}[/]"));
-            var (peer, note) = parse.GetValue(noPeer) ? (null, "skipped (--no-peer)") : Peer(parse.GetValue(runs));
+            var report = RuntimePeer.Measure(parse.GetValue(folder)!, parse.GetValue(runs), peer: !parse.GetValue(noPeer),
+                quiet ? null : m => console.MarkupLine($"[grey]{Markup.Escape(m)}[/]"));
             if (quiet)
             {
-                CliConsole.WriteJson(parse, new
-                {
-                    bench = "runtime",
-                    load_average = load,
-                    rows = rows.Select(r => new
-                    {
-                        model = r.Model, variant = r.Variant, bytes = r.Bytes,
-                        ms_1t = r.Threads1.MedianMs, ms_2t = r.Threads2.MedianMs,
-                        session_bytes = r.Threads1.SessionBytes, cosine = r.Cosine, accuracy = r.Accuracy, runtime_ops = r.RuntimeOps,
-                    }),
-                    pytorch = peer is null ? (JsonElement?)null : JsonDocument.Parse(peer).RootElement,
-                    pytorch_note = note,
-                });
+                CliConsole.WriteReport(parse, report);
                 return 0;
             }
+            var rows = report.Rows;
             var table = new Table().AddColumns("model", "variant", "MB", "ms 1 thr", "× fp32", "ms 2 thr", "× fp32", "session MB", "× fp32", "cosine / acc.", "runs as");
             foreach (var r in rows)
             {
                 var f = rows.First(x => x.Model == r.Model && x.Variant == "fp32");
-                table.AddRow(r.Model, r.Variant, (r.Bytes / 1e6).ToString("0.0"), r.Threads1.MedianMs.ToString("0.000"), (r.Threads1.MedianMs / f.Threads1.MedianMs).ToString("0.00"),
-                    r.Threads2.MedianMs.ToString("0.000"), (r.Threads2.MedianMs / f.Threads2.MedianMs).ToString("0.00"), (r.Threads1.SessionBytes / 1e6).ToString("0.0"),
-                    f.Threads1.SessionBytes > 0 ? ((double)r.Threads1.SessionBytes / f.Threads1.SessionBytes).ToString("0.00") : "–",
+                table.AddRow(r.Model, r.Variant, (r.Bytes / 1e6).ToString("0.0"), r.Ms1t.ToString("0.000"), (r.Ms1t / f.Ms1t).ToString("0.00"),
+                    r.Ms2t.ToString("0.000"), (r.Ms2t / f.Ms2t).ToString("0.00"), (r.SessionBytes / 1e6).ToString("0.0"),
+                    f.SessionBytes > 0 ? ((double)r.SessionBytes / f.SessionBytes).ToString("0.00") : "–",
                     r.Accuracy is { } a ? $"{a:0.00} %" : $"{r.Cosine:0.00000}", Markup.Escape(r.RuntimeOps));
             }
             console.Write(table);
-            console.WriteLine($"PyTorch 1.13 int8 ResNet18: {peer ?? note}");
-            console.WriteLine($"load average before the run: {load}");
+            console.WriteLine($"PyTorch 1.13 int8 ResNet18: {(report.Pytorch is { } p ? $"{p.Threads1?.Int8Ms} ms at 1 thread, {p.Threads2?.Int8Ms} ms at 2 (torch {p.Torch}, {p.Engine})" : report.PytorchNote)}");
+            console.WriteLine($"load average before the run: {report.LoadAverage}");
             return 0;
         });
         return command;
     }
-
-    static (string? Json, string Note) Peer(int runs)
-    {
-        var dir = ColorPeers.FindPeersDirectory();
-        var script = dir is null ? null : Path.Combine(dir, "resnet_int8.py");
-        if (script is null || !File.Exists(script)) return (null, "skipped: ../shared/peers/resnet_int8.py not found (set CONDENSE_PEERS)");
-        if (!File.Exists(ColorPeers.Python)) return (null, $"skipped: {ColorPeers.Python} not found");
-        var (code, stdout, stderr) = ColorPeers.Run(ColorPeers.Python, [script, "--reps", runs.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromMinutes(10));
-        if (code != 0) return (null, $"skipped: the peer failed (exit {code}; torch/torchvision installed? ../shared/peers/setup.sh): {stderr.Trim().Split('\n').LastOrDefault()}");
-        return (stdout.Trim().Split('\n').Last(), "live");
-    }
-
-    static string LoadAverage() => LoadAverages.Read() is { } load ? string.Join(" ", load) : "unknown";
 }

@@ -4,6 +4,7 @@ using Condense.Cli;
 using Condense.Cli.Bench;
 using Condense.LowRank;
 using Condense.Pruning;
+using Condense.Workflows;
 using Condense.Workflows.Bench;
 using Condense.Workflows.Cnn;
 using Condense.Workflows.Distill;
@@ -23,7 +24,7 @@ public class BenchSuiteReportTests
     /// taking it off here; adding a string-keyed suite fails this test.
     /// </summary>
     static readonly string[] StillReadByStringKey =
-        ["cnn", "runtime"];
+        [];
 
     [Fact]
     public void NoSuiteButTheListedOnesReadsJsonByStringKey()
@@ -32,8 +33,8 @@ public class BenchSuiteReportTests
         {
             var suites = BenchSuites.All(peers);
             Assert.Equal(StillReadByStringKey, suites.Where(s => s.Report is null).Select(s => s.Name));
-            // A typed suite runs its workflow in this process unless a figure is the whole process's (peak memory).
-            Assert.Equal(["scale", "calibrate-memory", "analyze-resnet18"], suites.Where(s => s.Report is not null && s.InProcess is null).Select(s => s.Name));
+            // A typed suite runs its workflow in this process unless a figure is the whole process's (peak memory, ONNX Runtime's session memory).
+            Assert.Equal(["scale", "runtime", "calibrate-memory", "analyze-resnet18"], suites.Where(s => s.Report is not null && s.InProcess is null).Select(s => s.Name));
             // Only a suite with live peers has a second, peerless in-process run.
             Assert.Equal(peers ? new[] { "kmeans", "image", "lowrank" } : Array.Empty<string>(), suites.Where(s => s.InProcessWithoutPeers is not null).Select(s => s.Name));
         }
@@ -252,5 +253,59 @@ public class BenchSuiteReportTests
         Assert.True(figure.Met);   // ≥ 90 %
         Assert.False(Assert.Single(Condense.Cli.Bench.BenchSurveyFigures.Suites.Single(s => s.Name == "distill-data-free")
             .Figures(Json(report with { DataFree = report.DataFree with { Accuracy = 0.85 } }))).Met);
+    }
+
+    [Fact]
+    public void CnnReportKeepsTheKeysBenchCnnPrintedAndTheBenchGivesThePeerWhatItRan()
+    {
+        var report = new CnnBenchReport("cnn", 60000, 128, "64,M", 2, 110.0, 100.0, "1.13.1", 1.1, "3.5");
+        var json = Json(report);
+        Assert.Equal(["bench", "samples", "batch", "config", "threads", "condense_epoch_s", "pytorch_epoch_s", "pytorch_version", "ratio_to_pytorch", "load_average"], Keys(json));
+        Assert.Equal(report, BenchSuite.Read<CnnBenchReport>(json));
+        var figure = Assert.Single(BenchSuites.All(false).Single(s => s.Name == "cnn").Figures(json));
+        Assert.Equal(BenchModelFigures.Cnn(report).Single(), figure);
+        Assert.True(figure.Met);   // 1.1× ≤ 1.2×
+        // A tiny epoch: the peer is asked for the samples, batch, threads and configuration Condense ran, and the ratio is Condense's over its seconds.
+        CnnBenchReport? asked = null;
+        var tiny = CnnBench.Run(new CnnBenchRequest(24, 8, "4,M"), r => { asked = r; return new CnnPeerRun(2 * r.CondenseEpochS, "fake"); }, () => "0.5");
+        Assert.Equal((24, 8, "4,M", TorchSharp.torch.get_num_threads()), (asked!.Samples, asked.Batch, asked.Config, asked.Threads));
+        Assert.Equal(0.5, tiny.RatioToPytorch!.Value, 12);
+        Assert.Equal(("fake", "0.5"), (tiny.PytorchVersion, tiny.LoadAverage));
+        Assert.Null(CnnBench.Run(new CnnBenchRequest(8, 8, "4,M", Peer: false), _ => throw new InvalidOperationException("no peer asked for"), () => null).PytorchEpochS);
+        Assert.Throws<CondenseException>(() => new CnnBenchRequest(0));
+    }
+
+    [Fact]
+    public void RuntimeReportKeepsTheKeysBenchRuntimePrintedAndReadsThePeersLine()
+    {
+        var peer = System.Text.Json.JsonSerializer.Deserialize<RuntimePeerReport>(
+            """{"torch": "1.13.1", "torchvision": "0.14.1", "engine": "fbgemm", "threads1": {"fp32_ms": 30.0, "int8_ms": 12.0, "ratio": 0.4}, "threads2": {"fp32_ms": 18.0, "int8_ms": 8.0, "ratio": 0.444}}""",
+            CliConsole.SnakeJson)!;
+        Assert.Equal((12.0, 8.0, "fbgemm"), (peer.Threads1!.Int8Ms, peer.Threads2!.Int8Ms, peer.Engine));
+        static Condense.Runtime.SessionMeasurement M(int threads, double ms, long bytes) => new(threads, 1, ms, 20, bytes);
+        RuntimeBenchRow Row(string model, string variant, double ms, long bytes, double? cosine, double? accuracy = null) =>
+            new(model, variant, 1000, M(1, ms, bytes), M(2, ms / 2, bytes), cosine, accuracy, "Conv ×20");
+        var report = RuntimeBenchReport.Of(
+        [
+            Row("resnet18", "fp32", 20, 100, 1), Row("resnet18", "int8-static", 10, 60, 0.998),
+            Row("minilm", "fp32", 10, 1000, 1), Row("minilm", "int8-dynamic", 5, 500, 0.995), Row("minilm", "nbits4", 9, 300, 0.985),
+            Row("classifier", "fp32", 0.2, 10, null, 98.0), Row("classifier", "int8-static", 0.1, 5, null, 97.8),
+        ], peer, "live", "1.00 2.00 3.00");
+        var json = Json(report);
+        Assert.Equal(["bench", "load_average", "rows", "pytorch", "pytorch_note"], Keys(json));
+        Assert.Equal(["model", "variant", "bytes", "ms_1t", "ms_2t", "session_bytes", "cosine", "accuracy", "runtime_ops"], Keys(json["rows"]![0]));
+        Assert.Equal(["torch", "torchvision", "engine", "threads1", "threads2"], Keys(json["pytorch"]));
+        Assert.Equal(["fp32_ms", "int8_ms", "ratio"], Keys(json["pytorch"]!["threads1"]));
+        Assert.Equal(10.0, json["rows"]![1]!["ms_1t"]!.GetValue<double>());
+        var figures = BenchSuites.All(false).Single(s => s.Name == "runtime").Figures(json);
+        Assert.Equal(BenchRuntimeFigures.Figures(report), figures);
+        Assert.Equal("10.0 (0.50×)", figures[0].Condense);
+        Assert.Equal("12.0 PyTorch int8 (live)", figures[0].Peer);
+        // 0.5× fp32 ≤ 0.55× and 10 ≤ 1.1 × 12; 2 threads 0.5×; cosine 0.998; MiniLM 0.5×, 0.995; 4-bit 0.30× memory, 0.90× latency, 0.985; classifier 0.2 points, 0.5×
+        Assert.Equal([true, true, true, true, true, true, null], figures.Select(f => f.Met));
+        Assert.Equal("0.30×, 0.90× (0.9850)", figures[4].Condense);
+        Assert.Equal("1.00 2.00 3.00", figures[6].Condense);
+        var alone = BenchRuntimeFigures.Figures(report with { Pytorch = null, PytorchNote = "skipped (--no-peer)" });
+        Assert.Equal("– (skipped (--no-peer))", alone[0].Peer);
     }
 }
