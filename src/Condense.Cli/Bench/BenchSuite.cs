@@ -24,7 +24,7 @@ public sealed record BenchSuite(string Name, IReadOnlyList<string> Arguments, Fu
     public static BenchSuite Typed<TReport>(string name, IReadOnlyList<string> arguments, Func<TReport, IReadOnlyList<BenchFigure>> figures) =>
         new(name, arguments, json => figures(Read<TReport>(json))) { Report = typeof(TReport) };
 
-    /// <summary>The typed report the suite's figures are read from; null for a suite that still reads its child's JSON by string key.</summary>
+    /// <summary>The typed report the suite's figures are read from; null only for a suite built from a hand-written JSON reader, which <c>BenchSuites</c> no longer has (<c>BenchSuiteReportTests</c> keeps it so).</summary>
     public Type? Report { get; init; }
 
     /// <summary>A command's JSON as its typed report (<see cref="CliConsole.SnakeJson"/>); a document that does not fit is an error naming the type.</summary>

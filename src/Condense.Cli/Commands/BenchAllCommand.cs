@@ -12,10 +12,9 @@ namespace Condense.Cli.Commands;
 /// <summary>
 /// <c>condense bench all</c>: runs every suite at quick settings (<see cref="BenchSuites"/>): a suite
 /// with a workflow is called in this process and its typed report read directly; a suite whose
-/// figure is the whole process's peak memory or start-up time runs its command in a child process
+/// figure is the whole process's memory or start-up time runs its command in a child process
 /// (so one suite's threads, caches and peak memory do not colour the next) and its JSON is read back
-/// into the same typed report; the suites not yet given a workflow still run their command in a child
-/// process and read its JSON by key (<c>BenchSuiteReportTests</c> lists them). It prints one table of the issues' figures with the peers' beside them, and writes it to
+/// into the same typed report; no suite reads JSON by key (<c>BenchSuiteReportTests</c>). It prints one table of the issues' figures with the peers' beside them, and writes it to
 /// <c>bench/results.md</c> with the date, the machine and its load.
 /// </summary>
 public static class BenchAllCommand
