@@ -273,6 +273,7 @@ public class BenchSuiteReportTests
         Assert.Equal(("fake", "0.5"), (tiny.PytorchVersion, tiny.LoadAverage));
         Assert.Null(CnnBench.Run(new CnnBenchRequest(8, 8, "4,M", Peer: false), _ => throw new InvalidOperationException("no peer asked for"), () => null).PytorchEpochS);
         Assert.Throws<CondenseException>(() => new CnnBenchRequest(0));
+        Assert.Throws<CondenseException>(() => new CnnBenchRequest(1) with { Samples = -5 });
     }
 
     [Fact]

@@ -11,7 +11,10 @@ namespace Condense.Workflows.Bench;
 public sealed record CnnBenchRequest(int Samples, int BatchSize = 128, string Config = VggNet.DefaultConfig, bool Peer = true)
 {
     /// <summary>Training images in the epoch; at least 1.</summary>
-    public int Samples { get; init; } = Samples >= 1 ? Samples : throw new CondenseException($"--samples {Samples} must be at least 1");
+    public int Samples { get; init => field = AtLeastOne(value); } = AtLeastOne(Samples);
+
+    // An initialiser sets the field itself, so the constructor's value is checked here as well as under with.
+    static int AtLeastOne(int samples) => samples >= 1 ? samples : throw new CondenseException($"--samples {samples} must be at least 1");
 }
 
 /// <summary>The PyTorch peer's line (bench/peers/cnn_epoch.py), the two keys the bench reads.</summary>
