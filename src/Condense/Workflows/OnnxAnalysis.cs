@@ -37,7 +37,7 @@ public static class OnnxAnalysis
         ArgumentNullException.ThrowIfNull(request);
         request.RequireCalibration();
         // The selection split: calibration samples withheld from every fit below, the planner's figures measured on them.
-        var (fitData, selection, labels) = SelectionSplit.Of(request.Data, request.SensitivitySamples);
+        var (fitData, selection, labels, wholeSources) = SelectionSplit.Of(request.Data, request.SensitivitySamples);
         request = request with { Data = fitData };
         var clock = Stopwatch.StartNew();
         var report = request.Progress ?? (_ => { });
@@ -192,7 +192,7 @@ public static class OnnxAnalysis
             if (StageTimes.Enabled) progress($"stages: {StageTimes.Summary()}");
             progress("done");
             var result = new OnnxAnalysisReport(request.ModelPath, data.Description, data.IsRandom, data.Calibration.Count, data.HeldOut.Count,
-                selection.Count, new ModelMeasure("original", model.FileBytes, 0, 1, originalAccuracy), analyses, uniform, untouched, clock.Elapsed) { HeldOutOutputSamples = heldOut.Count };
+                selection.Count, new ModelMeasure("original", model.FileBytes, 0, 1, originalAccuracy), analyses, uniform, untouched, clock.Elapsed) { HeldOutOutputSamples = heldOut.Count, SelectionSources = wholeSources };
             return (result, candidates);
         }
         catch
