@@ -31,11 +31,13 @@ internal static class SelectionCheck
             if (uniform.All(u => u == 0) || uniform.SequenceEqual(best.Choice)) continue;
             // Its layers' bytes first (cheap), then the file itself: the budget is on the real file.
             if (fixedBytes + LayerBudgetPlanner.Bytes(candidates.Bytes, uniform) > maxBytes + 65_536) continue;
-            var file = candidates.Compress(uniform);
-            if (file.ModelBytesAfter > maxBytes) continue;
-            var error = candidates.Measure(uniform).Error;
-            if (error < best.Error) best = (uniform, file, error, candidates.Settings[s].Label);
+            // Measured once per candidates and kept: the same at every budget (a Studio slider plans per step).
+            var (bytes, error) = candidates.UniformOnSelection.GetOrAdd(string.Join(",", uniform), _ =>
+                (candidates.Compress(uniform).ModelBytesAfter, candidates.Measure(uniform).Error));
+            if (bytes > maxBytes) continue;
+            if (error < best.Error) best = (uniform, null!, error, candidates.Settings[s].Label);
         }
-        return best;
+        // A uniform setting kept: built again (only then), so no other's file is held.
+        return best.Uniform is null ? best : best with { Built = candidates.Compress(best.Choice) };
     }
 }
