@@ -155,6 +155,18 @@ public sealed class SelectionSplitTests
     }
 
     [Fact]
+    public void The_sample_use_names_whole_sources_and_warns_when_the_selection_shares_a_photo_with_the_fit()
+    {
+        OnnxAnalysisReport Report(int whole, bool shares) => new("m.onnx", "d", false, 41, 16, 7, new ModelMeasure("original", 1, 0, 1, null), [], [], [], TimeSpan.Zero)
+            { SelectionSources = whole, SelectionSharesSources = shares };
+        Assert.Contains("7 selection samples taken from the calibration samples (every sample of 1 source", Report(1, false).SampleUse);
+        Assert.DoesNotContain("WARNING", Report(1, false).SampleUse);
+        Assert.Contains("every sample of 2 sources", Report(2, false).SampleUse);
+        Assert.DoesNotContain("every sample", Report(0, false).SampleUse);
+        Assert.Contains("WARNING: they share their photo with samples fitted on", Report(0, true).SampleUse);
+    }
+
+    [Fact]
     public void The_plan_bench_refuses_a_selection_count_it_cannot_withhold_before_training()
     {
         using var dir = new TempDir();
