@@ -17,13 +17,18 @@ public static class BenchPlanCommand
     {
         var folder = new Option<string>("--folder") { Description = "Where the trained classifier is kept between runs", DefaultValueFactory = _ => PlanBenchReport.DefaultFolder };
         var threads = new Option<int>("--threads") { Description = "Workers for the analysis", DefaultValueFactory = _ => 2 };
+        var selection = new Option<int>("--selection-samples")
+        {
+            Description = "Calibration digits (of 192) withheld from fitting that the plans are chosen on: 1–96",
+            DefaultValueFactory = _ => ClassifierPlanBench.DefaultSelectionSamples,
+        };
         var json = CliConsole.JsonOption();
-        var command = new Command("plan", "Planner on the MNIST classifier (ONNX): plan vs uniform 4-bit error at equal bytes (≤ 0.5×).") { folder, threads, json };
+        var command = new Command("plan", "Planner on the MNIST classifier (ONNX): plan vs uniform 4-bit error at equal bytes (≤ 0.5×).") { folder, threads, selection, json };
         command.SetAction(parse =>
         {
             var asJson = parse.GetValue(json);
             var console = CliConsole.For(parse);
-            var r = ClassifierPlanBench.Run(parse.GetValue(folder)!, parse.GetValue(threads), asJson ? null : line => console.WriteLine(Markup.Escape(line)));
+            var r = ClassifierPlanBench.Run(parse.GetValue(folder)!, parse.GetValue(threads), asJson ? null : line => console.WriteLine(Markup.Escape(line)), parse.GetValue(selection));
             var row = PlanBenchReport.From(r, LoadAverages.OneMinute());
             if (asJson)
             {
@@ -37,6 +42,7 @@ public static class BenchPlanCommand
             table.AddRow("plan (quantization only)", r.QuantizationOnly.Bytes.ToString("N0", inv), row.QuantizationOnlyError.ToString("F5", inv),
                 row.QuantizationOnlyRatio.ToString("F3", inv), Markup.Escape(row.QuantizationOnlySettings));
             console.Write(table);
+            console.WriteLine($"plan: predicted {r.Plan.PredictedError:F5}, {r.Plan.SelectionError:F5} on the {r.SelectionSamples} selection digits{(r.Plan.UniformOnSelection is { } u ? $" (uniform {u}, lower there than the planner's choice)" : "")}");
             console.WriteLine($"{Markup.Escape(r.Data)}; {r.WallSeconds:F0} s wall, {r.CpuSeconds:F0} s CPU; load average {row.LoadAverage}");
             return 0;
         });

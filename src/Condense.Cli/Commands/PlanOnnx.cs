@@ -45,7 +45,7 @@ public static class PlanOnnx
         console.Write(table);
         var p = report.Plan;
         var random = report.Analysis.IsRandomData ? " — RANDOM INPUTS: this error says little about real use" : $" (held out: {report.Analysis.HeldOutOutputSamples} samples, none of them chosen on)";
-        console.WriteLine($"{path} -> {report.Output}: {report.Analysis.Original.Bytes:N0} -> {p.Bytes:N0} bytes; output error {p.Error:0.0000}{random}, cosine {p.Cosine:0.0000}{(p.Accuracy is { } a ? $", accuracy {a:P2}" : "")}; predicted {report.PredictedError:0.0000}; {report.Rounds} round(s){(request.MaxLatencyMs is null ? "" : $"; load average {Bench.LoadAverages.OneMinute()}")}");
+        console.WriteLine($"{path} -> {report.Output}: {report.Analysis.Original.Bytes:N0} -> {p.Bytes:N0} bytes; output error {p.Error:0.0000}{random}, cosine {p.Cosine:0.0000}{(p.Accuracy is { } a ? $", accuracy {a:P2}" : "")}; predicted {report.PredictedError:0.0000}{(report.SelectionError is { } sel ? $", {sel:0.0000} on the {report.Analysis.SensitivitySamples} selection samples" : "")}{(report.UniformOnSelection is { } u ? $" (uniform {u}: lower there than the planner's choice)" : "")}; {report.Rounds} round(s){(request.MaxLatencyMs is null ? "" : $"; load average {Bench.LoadAverages.OneMinute()}")}");
         return 0;
     }
 }

@@ -23,4 +23,16 @@ public sealed record CalibrationData(
 {
     /// <summary>Class names when the labels came from class folders (index = label), else empty.</summary>
     public IReadOnlyList<string> ClassNames { get; init; } = [];
+
+    /// <summary>
+    /// The source (photo) each calibration sample was made from, index-aligned with <see cref="Calibration"/>, when several
+    /// samples share one (an image folder's crops); null when every sample is its own source (sentences, array rows).
+    /// The selection split withholds whole sources with it (<see cref="SelectionSplit"/>).
+    /// </summary>
+    public IReadOnlyList<int>? CalibrationSources
+    {
+        get;
+        init => field = value is null || value.Count == Calibration.Count ? value
+            : throw new ArgumentException($"{value.Count} calibration sources for {Calibration.Count} calibration samples", nameof(CalibrationSources));
+    }
 }

@@ -84,7 +84,7 @@ public static class ImageCalibration
             return new CalibrationData(calibration, heldOut, description, false,
                 labelled ? calPairs.Select(p => folder.Files[p.Photo].Label!.Value).ToList() : null,
                 labelled ? heldPairs.Select(p => folder.Files[p.Photo].Label!.Value).ToList() : null)
-            { ClassNames = folder.ClassNames };
+            { ClassNames = folder.ClassNames, CalibrationSources = [.. calPairs.Select(p => p.Photo)] };
         }
         finally
         {

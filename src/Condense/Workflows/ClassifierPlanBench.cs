@@ -25,7 +25,7 @@ public static class ClassifierPlanBench
 
     /// <summary>
     /// Test digits 192.. held out: every reported figure (uniform g4, the plans) is measured on all of them; the plans are
-    /// chosen from sensitivities on 16 of the 192 calibration digits withheld from GPTQ's H (<see cref="SelectionSplit"/>), none of these.
+    /// chosen from sensitivities on 16 (by default) of the 192 calibration digits withheld from GPTQ's H (<see cref="SelectionSplit"/>), none of these.
     /// </summary>
     public const int HeldOutDigits = 256;
 
@@ -39,12 +39,25 @@ public static class ClassifierPlanBench
     /// <param name="Uniform">Uniform g4 (GPTQ): bytes and error.</param>
     /// <param name="Plan">The plan from every setting, as built and run.</param>
     /// <param name="QuantizationOnly">The plan from the quantization settings alone.</param>
-    public sealed record Result(string Data, double WallSeconds, double CpuSeconds, ModelMeasure Uniform, OnnxBudgetPlanResult Plan, OnnxBudgetPlanResult QuantizationOnly);
+    public sealed record Result(string Data, double WallSeconds, double CpuSeconds, ModelMeasure Uniform, OnnxBudgetPlanResult Plan, OnnxBudgetPlanResult QuantizationOnly)
+    {
+        /// <summary>Calibration digits withheld from fitting that the plans were chosen on.</summary>
+        public int SelectionSamples { get; init; }
+    }
+
+    /// <summary>Calibration digits (of 192) withheld from GPTQ's H as the selection samples unless told otherwise.</summary>
+    public const int DefaultSelectionSamples = 16;
 
     /// <summary>Trains and exports the classifier into <paramref name="folder"/> once (reused after), then analyses and plans.</summary>
-    public static Result Run(string folder, int threads = 2, Action<string>? progress = null)
+    /// <param name="folder">Where the classifier is kept.</param>
+    /// <param name="threads">Workers.</param>
+    /// <param name="progress">A line per stage, or null.</param>
+    /// <param name="selectionSamples">Calibration digits withheld as the selection samples: 1–96 (at most half the 192).</param>
+    public static Result Run(string folder, int threads = 2, Action<string>? progress = null, int selectionSamples = DefaultSelectionSamples)
     {
         ArgumentNullException.ThrowIfNull(folder);
+        if (selectionSamples is < 1 or > 96)
+            throw new CondenseException($"bench plan: selection samples must be 1–96 (at most half the 192 calibration digits), got {selectionSamples}");
         var clock = Stopwatch.StartNew();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         Directory.CreateDirectory(folder);
@@ -59,10 +72,10 @@ public static class ClassifierPlanBench
         }
         List<IReadOnlyList<TensorProto>> Digits(int from, int count) =>
             [.. Enumerable.Range(from, count).Select(i => (IReadOnlyList<TensorProto>)[OnnxTensorData.FromFloat32("input", test.Images.AsSpan(i * 784, 784), [1, 784])])];
-        var data = new CalibrationData(Digits(0, 192), Digits(192, HeldOutDigits), $"{192 + HeldOutDigits} MNIST test digits (192 calibration: 176 fitted on, 16 withheld as the selection samples; {HeldOutDigits} held out)", false,
+        var data = new CalibrationData(Digits(0, 192), Digits(192, HeldOutDigits), $"{192 + HeldOutDigits} MNIST test digits (192 calibration: {192 - selectionSamples} fitted on, {selectionSamples} withheld as the selection samples; {HeldOutDigits} held out)", false,
             [.. test.Labels.Take(192)], [.. test.Labels.Skip(192).Take(HeldOutDigits)]);
         var settings = QuantizationLabels.Concat(StructuralLabels).Select(QuantizationSetting.Parse).ToList();
-        var request = new OnnxAnalysisRequest(path, data, settings, SensitivitySamples: 16, Threads: threads, Progress: progress);
+        var request = new OnnxAnalysisRequest(path, data, settings, SensitivitySamples: selectionSamples, Threads: threads, Progress: progress);
         var (analysis, candidates) = OnnxAnalysis.Analyze(request);
         using (candidates)
         {
@@ -70,7 +83,7 @@ public static class ClassifierPlanBench
             var plan = OnnxBudgetPlan.WithinBytes(analysis, candidates, uniform.Bytes, threads);
             var quantization = OnnxBudgetPlan.WithinBytes(analysis, candidates, uniform.Bytes, threads, s => !s.Structural);
             return new Result(data.Description, clock.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds,
-                uniform, plan, quantization);
+                uniform, plan, quantization) { SelectionSamples = analysis.SensitivitySamples };
         }
     }
 }

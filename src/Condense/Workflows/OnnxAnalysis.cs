@@ -37,7 +37,9 @@ public static class OnnxAnalysis
         ArgumentNullException.ThrowIfNull(request);
         request.RequireCalibration();
         // The selection split: calibration samples withheld from every fit below, the planner's figures measured on them.
-        var (fitData, selection, labels) = SelectionSplit.Of(request.Data, request.SensitivitySamples);
+        var (fitData, selection, labels, wholeSources) = SelectionSplit.Of(request.Data, request.SensitivitySamples);
+        // Sources known but none withheld whole (one calibration photo): the selection crops share a photo with fitted ones.
+        bool sharesSources = wholeSources == 0 && selection.Count > 0 && request.Data.CalibrationSources is { } known && known.Count == request.Data.Calibration.Count;
         request = request with { Data = fitData };
         var clock = Stopwatch.StartNew();
         var report = request.Progress ?? (_ => { });
@@ -192,7 +194,7 @@ public static class OnnxAnalysis
             if (StageTimes.Enabled) progress($"stages: {StageTimes.Summary()}");
             progress("done");
             var result = new OnnxAnalysisReport(request.ModelPath, data.Description, data.IsRandom, data.Calibration.Count, data.HeldOut.Count,
-                selection.Count, new ModelMeasure("original", model.FileBytes, 0, 1, originalAccuracy), analyses, uniform, untouched, clock.Elapsed) { HeldOutOutputSamples = heldOut.Count };
+                selection.Count, new ModelMeasure("original", model.FileBytes, 0, 1, originalAccuracy), analyses, uniform, untouched, clock.Elapsed) { HeldOutOutputSamples = heldOut.Count, SelectionSources = wholeSources, SelectionSharesSources = sharesSources };
             return (result, candidates);
         }
         catch

@@ -17,6 +17,7 @@ namespace Condense.Workflows;
 /// Selection samples the model's output is measured on per (layer, setting), one ONNX Runtime run each: the figures the
 /// planner chooses from. Taken from the calibration samples and withheld from fitting (<see cref="SelectionSplit"/>), never
 /// the held-out ones, so a plan is not chosen on the samples its error is reported on; at most half the calibration count.
+/// Where samples share a source (an image folder's crops) whole sources are withheld, so there can be more than this.
 /// </param>
 /// <param name="MinSize">Weights with fewer elements are not analysed (left float32).</param>
 /// <param name="Gptq">GPTQ's dampening and block size.</param>

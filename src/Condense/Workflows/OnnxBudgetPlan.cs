@@ -12,7 +12,14 @@ namespace Condense.Workflows;
 /// <param name="PredictedError">√Σ of the layers' errors, what the planner expected.</param>
 /// <param name="Rounds">Plan–build rounds until the file met the budget.</param>
 public sealed record OnnxBudgetPlanResult(ModelProto Model, long Bytes, IReadOnlyList<PlannedLayer> Layers, MeasuredError Measured,
-    double PredictedError, int Rounds);
+    double PredictedError, int Rounds)
+{
+    /// <summary>The chosen model's output error on the selection samples it was chosen on, the whole choice at once (<see cref="OnnxPlanReport.SelectionError"/>).</summary>
+    public double? SelectionError { get; init; }
+
+    /// <summary>The uniform setting taken instead of the planner's choice because it measured lower on the selection samples; null when the choice was kept.</summary>
+    public string? UniformOnSelection { get; init; }
+}
 
 /// <summary>
 /// The planner on an analysis already made: choose per layer the setting that fits
@@ -80,13 +87,16 @@ public static class OnnxBudgetPlan
         }
         // What the rounds left under the budget, spent where the built file still fits.
         (choice, built, var filled) = ByteBudgetFill.Spend(errors, candidates.Bytes, allowed, choice, built, maxBytes, candidates.Compress);
+        // The choice whole on the selection samples, beside every uniform setting that fits: the lowest kept.
+        (choice, built, var onSelection, var instead) = SelectionCheck.BestOnSelection(candidates, allowed, choice, built, maxBytes);
         (model, size, round) = (built.Model, built.Model.CalculateSize(), round + filled);
         // The model itself, in ONNX Runtime, before anyone gets it.
         var (error, cosine, accuracy) = candidates.MeasureFile(model, analysis.Model, threads);
         var measured = new MeasuredError(error, cosine, accuracy, analysis.Original.Accuracy, candidates.HeldOutSamples, analysis.IsRandomData, analysis.Data);
         var planned = Enumerable.Range(0, layers).Select(l => new PlannedLayer(candidates.Layers[l].Node, candidates.Layers[l].Weight,
             candidates.Settings[choice[l]].Label, candidates.Bytes[l][choice[l]], errors[l][choice[l]], false)).ToList();
-        return new OnnxBudgetPlanResult(model, size, planned, measured, LayerBudgetPlanner.Predicted(errors, choice), round);
+        return new OnnxBudgetPlanResult(model, size, planned, measured, LayerBudgetPlanner.Predicted(errors, choice), round)
+            { SelectionError = onSelection, UniformOnSelection = instead };
     }
 
     static double[][] Errors(OnnxAnalysisReport analysis, OnnxLayerCandidates candidates) =>

@@ -26,6 +26,12 @@ public sealed class OnnxLayerCandidates : IDisposable
     readonly IReadOnlyList<float[]> heldOutOriginal;
     readonly IReadOnlyList<int>? heldOutLabels;
     readonly object frontierLock = new();
+
+    /// <summary>
+    /// Per uniform choice (its settings' indices, joined), its built file's bytes and its error on the selection samples:
+    /// the same at every budget, so a budget slider measures each once (<see cref="SelectionCheck"/>).
+    /// </summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<string, (long Bytes, double Error)> UniformOnSelection { get; } = new(StringComparer.Ordinal);
     IReadOnlyList<IReadOnlyDictionary<string, TensorProto>>? frontiers;
 
     internal OnnxLayerCandidates(OnnxModel model, IReadOnlyList<LinearLayer> layers, IReadOnlyList<QuantizationSetting> settings,

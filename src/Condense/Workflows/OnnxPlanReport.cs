@@ -18,4 +18,17 @@ public sealed record OnnxPlanReport(OnnxAnalysisReport Analysis, string Output, 
     /// graph output, --keep …), so a plan that cut nothing says what could not be cut.
     /// </summary>
     public IReadOnlyList<ChannelGroupOffer>? ChannelGroups { get; init; }
+
+    /// <summary>
+    /// The chosen model's output error on the selection samples it was chosen on (the whole choice at once, not added up
+    /// from the layers): beside <see cref="PredictedError"/> it shows whether the layers' errors add; beside the held-out
+    /// <see cref="Plan"/> error, whether the selection samples speak for the held-out ones. Null under a latency budget.
+    /// </summary>
+    public double? SelectionError { get; init; }
+
+    /// <summary>
+    /// The uniform setting written instead of the planner's choice because it measured lower on the selection samples
+    /// within the byte budget (<see cref="SelectionCheck"/>); null when the planner's choice was kept.
+    /// </summary>
+    public string? UniformOnSelection { get; init; }
 }

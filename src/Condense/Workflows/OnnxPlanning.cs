@@ -55,6 +55,8 @@ public static class OnnxPlanning
         int[] choice;
         OnnxCompressionResult result;
         (double Error, double Cosine, double? Accuracy) measured = default;
+        double? selectionError = null;
+        string? instead = null;
         int round = 0;
         string budget;
         var asUniform = request.MaxBytesOfUniform is { } label ? analysis.Uniform.Single(u => u.Name == $"uniform {QuantizationSetting.Parse(label).Label}") : null;
@@ -81,6 +83,9 @@ public static class OnnxPlanning
             }
             (choice, result, var filled) = ByteBudgetFill.Spend(errors, candidates.Bytes, allowed, choice, result, maxBytes, candidates.Compress);
             round += filled;
+            // The choice whole on the selection samples, beside every uniform setting that fits: the lowest kept.
+            (choice, result, var onSelection, instead) = SelectionCheck.BestOnSelection(candidates, allowed, choice, result, maxBytes);
+            selectionError = onSelection;
         }
         else if (request.MaxLatencyMs is { } maxMs)
         {
@@ -110,6 +115,7 @@ public static class OnnxPlanning
                 target *= Math.Min(0.9, maxError / measured.Error);
             }
             result = candidates.Compress(choice);
+            selectionError = measured.Error;
         }
 
         // The file itself, in ONNX Runtime on the held-out samples (none of which the choice saw), before it is written.
@@ -129,6 +135,8 @@ public static class OnnxPlanning
             new ModelMeasure("plan", written, file.Error, file.Cosine, file.Accuracy), LayerBudgetPlanner.Predicted(errors, choice), round)
         {
             ChannelGroups = candidates.Channels?.WithKeep(keep),
+            SelectionError = selectionError,
+            UniformOnSelection = instead,
         };
         if (request.PlanJsonPath is not null) AtomicFile.WriteAllText(request.PlanJsonPath, Json(report));
         return report;
@@ -146,7 +154,7 @@ public static class OnnxPlanning
         return JsonSerializer.Serialize(new
         {
             report.Analysis.Model, report.Output, report.Budget, report.Analysis.Data, RandomInputs = report.Analysis.IsRandomData,
-            SelectionSamples = report.Analysis.SensitivitySamples, HeldOutSamples = report.Analysis.HeldOutOutputSamples, report.Analysis.SampleUse, report.Plan, report.PredictedError, report.Rounds, report.Layers, report.ChannelGroups,
+            SelectionSamples = report.Analysis.SensitivitySamples, HeldOutSamples = report.Analysis.HeldOutOutputSamples, report.Analysis.SampleUse, report.Plan, report.PredictedError, report.SelectionError, report.UniformOnSelection, report.Rounds, report.Layers, report.ChannelGroups,
         }, JsonOptions);
     }
 }

@@ -26,6 +26,15 @@ public sealed record PlanBenchReport(string Model, string Data, long UniformG4By
     string PlanSettings, long QuantizationOnlyBytes, double QuantizationOnlyError, double QuantizationOnlyRatio, string QuantizationOnlySettings,
     double WallS, double CpuS, string? LoadAverage)
 {
+    /// <summary>The plan's predicted error (the layers' selection-sample errors in quadrature).</summary>
+    public double? PlanPredictedError { get; init; }
+
+    /// <summary>The plan's error on the selection samples, the whole choice at once.</summary>
+    public double? PlanSelectionError { get; init; }
+
+    /// <summary>Selection samples the plans were chosen on (calibration digits withheld from fitting).</summary>
+    public int? SelectionSamples { get; init; }
+
     /// <summary>The bench's name, first in the JSON as every bench report has it.</summary>
     [JsonPropertyOrder(-1)]
     public string Bench => "plan";
@@ -47,6 +56,7 @@ public sealed record PlanBenchReport(string Model, string Data, long UniformG4By
         static string Settings(OnnxBudgetPlanResult p) => string.Join(", ", p.Layers.Select(l => $"{l.Node} {l.Setting}"));
         return new PlanBenchReport(ModelDescription, r.Data, r.Uniform.Bytes, r.Uniform.Error, r.Plan.Bytes, r.Plan.Measured.Error,
             r.Plan.Measured.Error / r.Uniform.Error, Settings(r.Plan), r.QuantizationOnly.Bytes, r.QuantizationOnly.Measured.Error,
-            r.QuantizationOnly.Measured.Error / r.Uniform.Error, Settings(r.QuantizationOnly), r.WallSeconds, r.CpuSeconds, loadAverage);
+            r.QuantizationOnly.Measured.Error / r.Uniform.Error, Settings(r.QuantizationOnly), r.WallSeconds, r.CpuSeconds, loadAverage)
+        { PlanPredictedError = r.Plan.PredictedError, PlanSelectionError = r.Plan.SelectionError, SelectionSamples = r.SelectionSamples };
     }
 }

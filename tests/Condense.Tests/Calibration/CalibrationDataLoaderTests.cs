@@ -46,6 +46,9 @@ public class CalibrationDataLoaderTests
         Assert.Equal(data.HeldOut.Select(s => PhotoOf(s) < 3 ? 0 : 1), data.HeldOutLabels!);
         Assert.All(data.Calibration, s => Assert.Equal([1L, 3, 8, 8], s[0].Dims));
         Assert.Contains("18 crops of 6 photos", data.Description);
+        // Each calibration crop names its photo (the selection split withholds whole photos): one source per photo.
+        Assert.Equal(4, data.CalibrationSources!.Distinct().Count());
+        Assert.Equal(4, data.Calibration.Select(PhotoOf).Zip(data.CalibrationSources!).Distinct().Count());
 
         var again = CalibrationDataLoader.Load(TinyModels.Image(), spec);
         Assert.Equal(data.Calibration.Select(s => s[0].ToByteArray()), again.Calibration.Select(s => s[0].ToByteArray()));

@@ -121,10 +121,13 @@ public class BenchAllTests : IDisposable
         Assert.Null(Suite("calibrate-memory").InProcess);
         Assert.Null(Suite("analyze-resnet18").InProcess);
         // The typed reports write the keys the commands wrote before (the child's JSON and the docs depend on them), in order, and read back equal.
-        var plan = new PlanBenchReport("m", "d", 100, 0.5, 90, 0.2, 0.4, "fc1 g4", 95, 0.3, 0.6, "fc1 g3", 12.5, 20.25, "1.5");
+        var plan = new PlanBenchReport("m", "d", 100, 0.5, 90, 0.2, 0.4, "fc1 g4", 95, 0.3, 0.6, "fc1 g3", 12.5, 20.25, "1.5")
+            { PlanPredictedError = 0.21, PlanSelectionError = 0.19, SelectionSamples = 16 };
         var json = JsonSerializer.Serialize(plan, CliConsole.SnakeJson);
+        // The selection figures come after the keys the commands wrote before.
         Assert.Equal(["bench", "model", "data", "uniform_g4_bytes", "uniform_g4_error", "plan_bytes", "plan_error", "plan_ratio", "plan_settings",
-            "quantization_only_bytes", "quantization_only_error", "quantization_only_ratio", "quantization_only_settings", "wall_s", "cpu_s", "load_average"],
+            "quantization_only_bytes", "quantization_only_error", "quantization_only_ratio", "quantization_only_settings", "wall_s", "cpu_s", "load_average",
+            "plan_predicted_error", "plan_selection_error", "selection_samples"],
             JsonNode.Parse(json)!.AsObject().Select(p => p.Key));
         Assert.Equal("plan", (string?)JsonNode.Parse(json)!["bench"]);
         Assert.Equal(plan, BenchSuite.Read<PlanBenchReport>(JsonNode.Parse(json)!));
