@@ -20,6 +20,7 @@ public sealed class DemoRunner
     readonly List<DemoRow> _rows = [];
     readonly List<string> _notes = [];
     readonly Stopwatch _clock = Stopwatch.StartNew();
+    readonly List<string> _stageTimes = [];
     Dataset _train = null!;
     Dataset _test = null!;
 
@@ -33,28 +34,42 @@ public sealed class DemoRunner
     {
         Directory.CreateDirectory(_options.Folder);
         (_train, _test) = DataSets.Load(DataSets.Mnist10k);
-        var models = new List<DemoModel>();
-        foreach (var kind in new[] { ModelKind.Classifier, ModelKind.Autoencoder })
-            models.Add(TrainOrReuse(kind));
-
-        foreach (var model in models)
-            OnnxStage(model);
+        var models = Timed("training or reuse", () => new[] { ModelKind.Classifier, ModelKind.Autoencoder }.Select(TrainOrReuse).ToList());
+        Timed("ONNX encodings", () => models.ForEach(OnnxStage));
         foreach (var stage in DemoStages.Extra)
         {
-            foreach (var model in models)
+            Timed(stage.Name, () =>
             {
-                Step($"{stage.Name}: {model.Name}");
-                foreach (var row in stage.Run(new DemoStageContext(_options, model, _train, _test, _console, _notes)))
-                    Add(model, row.Method, row.Setting, row.Path);
-            }
+                foreach (var model in models)
+                {
+                    Step($"{stage.Name}: {model.Name}");
+                    foreach (var row in stage.Run(new DemoStageContext(_options, model, _train, _test, _console, _notes)))
+                        Add(model, row.Method, row.Setting, row.Path);
+                }
+            });
         }
-        CnnSection();
+        Timed("CNN section", CnnSection);
         Step($"per-layer metrics of the {models[0].Name}");
-        var layers = DemoMetricStages.Layers(models[0], _test, _options.Quick);
+        var layers = Timed("per-layer metrics", () => DemoMetricStages.Layers(models[0], _test, _options.Quick));
         Step("colour quantization sweep on the bundled photo (chelsea)");
-        var sweep = DemoMetricStages.Colors(_options.Folder, _options.Quick);
+        var sweep = Timed("colour sweep", () => DemoMetricStages.Colors(_options.Folder, _options.Quick));
+        // CPU time beside wall time: wall time on a shared machine says little.
+        _notes.Add($"Stage times of this run in seconds, wall / CPU, measuring every file included (load average {Bench.LoadAverages.OneMinute() ?? "unknown"} at the end): "
+            + string.Join("; ", _stageTimes) + $"; total {_clock.Elapsed.TotalSeconds:F0} / {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F0}.");
         return new DemoResult(_rows, layers, sweep, _notes, _clock.Elapsed.TotalSeconds);
     }
+
+    /// <summary>Runs one stage of the demo and keeps its wall and CPU time for the report.</summary>
+    T Timed<T>(string stage, Func<T> body)
+    {
+        var wall = _clock.Elapsed;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var result = body();
+        _stageTimes.Add($"{stage} {(_clock.Elapsed - wall).TotalSeconds:F0} / {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F0}");
+        return result;
+    }
+
+    void Timed(string stage, Action body) => Timed(stage, () => { body(); return 0; });
 
     void Step(string what)
     {
@@ -125,8 +140,6 @@ public sealed class DemoRunner
     /// </summary>
     void CnnSection()
     {
-        var started = _clock.Elapsed;
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;   // CPU time too: wall time on a shared machine says little
         var references = new Dictionary<string, (long Bytes, float[] Outputs)>();
         foreach (var a in CnnStage.Run(_options, _train, _test, _notes, Step))
         {
@@ -134,7 +147,6 @@ public sealed class DemoRunner
                 references[a.Model] = reference = (new FileInfo(a.Path).Length, ModelFiles.Outputs(a.Path, _test, _options.OutputSamples));
             Add(a.Model, ModelTask.Classification, reference.Bytes, reference.Outputs, a.Method, a.Setting, a.Path);
         }
-        _notes.Add($"The CNN section took {(_clock.Elapsed - started).TotalSeconds:F0} s wall, {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F0} s CPU of this run (load average {Bench.LoadAverages.OneMinute() ?? "unknown"} at its end).");
     }
 
     void Add(DemoModel model, string method, string setting, string path) =>
