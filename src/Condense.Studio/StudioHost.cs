@@ -23,7 +23,6 @@ public static class StudioHost
     public static WebApplication Build(StudioOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             ApplicationName = typeof(StudioHost).Assembly.GetName().Name,

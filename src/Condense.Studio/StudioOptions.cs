@@ -2,24 +2,25 @@ namespace Condense.Studio;
 
 /// <summary>
 /// How the Studio listens and what it accepts. Defaults keep it a private, local tool:
-/// loopback only, uploads capped, a bounded cache.
+/// loopback only, uploads capped, a bounded cache. Each setting is checked when it is set (initialiser or
+/// <c>with</c>), so options that exist are valid and the host has nothing to remember to check.
 /// </summary>
 public sealed record StudioOptions
 {
     /// <summary>TCP port, 0…65535; 0 picks a free one (the tests use that). Default 5000.</summary>
-    public int Port { get; init; } = 5000;
+    public int Port { get; init => field = CheckPort(value); } = 5000;
 
     /// <summary>
     /// Address to bind. Default 127.0.0.1: the Studio runs user-chosen computations and accepts
     /// uploads, so it is not offered to the network unless someone asks for it by name.
     /// </summary>
-    public string Host { get; init; } = "127.0.0.1";
+    public string Host { get; init => field = CheckHost(value); } = "127.0.0.1";
 
     /// <summary>
     /// Largest accepted upload in bytes (1 KiB … 2 GiB); larger ones get 413. Default 256 MiB: a
     /// ResNet or a small transformer in ONNX. Models and data are streamed to a file, not held in one array.
     /// </summary>
-    public long MaxUploadBytes { get; init; } = 256L * 1024 * 1024;
+    public long MaxUploadBytes { get; init => field = CheckUpload(value); } = 256L * 1024 * 1024;
 
     /// <summary>
     /// Folder for computed artefacts that outlive a run (the Studio's trained autoencoder).
@@ -47,15 +48,17 @@ public sealed record StudioOptions
     /// </summary>
     public bool PruneAhead { get; init; } = true;
 
-    internal void Validate()
-    {
-        if (Port is < 0 or > 65535)
-            throw new CondenseException($"studio: port {Port} is outside 0…65535");
-        if (MaxUploadBytes is < 1024 or > 2L * 1024 * 1024 * 1024)
-            throw new CondenseException($"studio: upload limit {MaxUploadBytes} bytes is outside 1 KiB…2 GiB");
-        if (!System.Net.IPAddress.TryParse(Host, out _))
-            throw new CondenseException($"studio: host '{Host}' is not an IP address");
-    }
+    /// <summary>The largest upload limit: 2 GiB.</summary>
+    const long MaxUploadLimit = 2L * 1024 * 1024 * 1024;
+
+    static int CheckPort(int value) =>
+        value is >= 0 and <= 65535 ? value : throw new CondenseException($"studio port must be 0–65535, got {value}");
+
+    static long CheckUpload(long value) =>
+        value is >= 1024 and <= MaxUploadLimit ? value : throw new CondenseException($"studio upload limit must be 1 KiB–2 GiB (1024–{MaxUploadLimit} bytes), got {value}");
+
+    static string CheckHost(string value) =>
+        value is not null && System.Net.IPAddress.TryParse(value, out _) ? value : throw new CondenseException($"studio host must be an IP address, got '{value}'");
 
     internal string ResolveCacheDirectory()
     {

@@ -79,40 +79,26 @@ public sealed class DemoRunner
     DemoModel TrainOrReuse(ModelKind kind)
     {
         var name = kind.ToString().ToLowerInvariant();
-        var defaults = TrainingOptions.For(kind);
-        var options = defaults with { Epochs = _options.Quick ? 1 : 5, Seed = 0 };
+        var options = TrainingOptions.For(kind) with { Epochs = _options.Quick ? 1 : 5, Seed = 0 };
         var path = Path.Combine(_options.Folder, $"{name}.safetensors");
-        MlpModel net;
-        if (!_options.Retrain && File.Exists(path) && TryLoad(path, options) is { } cached)
+        var cached = TrainedModelCache.LoadOrTrain(new TrainedModelRequest(path, kind, options, DataSets.Mnist10k, _train, _test)
         {
-            Step($"reusing {path} (same settings; --retrain to train again)");
-            net = cached;
-        }
-        else
-        {
-            Step($"training the {name} ({options.Epochs} epochs)");
-            net = ModelFactory.Create(kind, options.Seed);
-            var result = Reports.TrainingView.TrainWithProgress(_console, net, _train, _test, options);
-            Condense.Models.ModelFile.Save(path, net, new ModelCard(DataSets.Mnist10k, options, result.Final));
-        }
+            Retrain = _options.Retrain,
+            Progress = (source, reason, train) =>
+            {
+                // A cached file that could not be used is worth a word; a missing one (or --retrain) is not.
+                Step($"training the {name} ({options.Epochs} epochs){(source is TrainedModelSource.Stale or TrainedModelSource.Unreadable ? $": {reason}" : "")}");
+                return Reports.TrainingView.WithProgress(_console, $"training {kind}", options.Epochs, train);
+            },
+        });
+        if (cached.Loaded) Step($"reusing {path} (same settings; --retrain to train again)");
+        var net = cached.Model;
         var onnx = Path.Combine(_options.Folder, $"{name}.fp32.onnx");
         OnnxWriter.Write(onnx, OnnxExporter.Export(net));
         var reference = ModelFiles.Outputs(onnx, _test, _options.OutputSamples);
         var model = new DemoModel(name, kind, net, path, onnx, new FileInfo(onnx).Length, reference);
         Add(model, "fp32", "ONNX", onnx);
         return model;
-    }
-
-    static MlpModel? TryLoad(string path, TrainingOptions wanted)
-    {
-        try
-        {
-            var (net, card) = Condense.Models.ModelFile.Load(path);
-            if (card.Training == wanted) return net;
-            net.Dispose();
-        }
-        catch (CondenseException) { }
-        return null;
     }
 
     void OnnxStage(DemoModel model)

@@ -8,28 +8,35 @@ namespace Condense.Cli.Reports;
 public static class TrainingView
 {
     /// <summary>Trains with a Spectre progress bar (one task per epoch) when the console is interactive.</summary>
-    public static TrainingResult TrainWithProgress(IAnsiConsole console, CondenseModel net, Dataset train, Dataset test, TrainingOptions options, bool quiet = false, TrainingHooks? hooks = null)
+    public static TrainingResult TrainWithProgress(IAnsiConsole console, CondenseModel net, Dataset train, Dataset test, TrainingOptions options, bool quiet = false, TrainingHooks? hooks = null) =>
+        WithProgress(console, $"training {net.GetName()}", options.Epochs, h => Trainer.Train(net, train, test, options, h), quiet, hooks);
+
+    /// <summary>
+    /// Runs <paramref name="train"/> (a training run of <paramref name="epochs"/> epochs that takes progress hooks) with a
+    /// Spectre progress bar labelled <paramref name="label"/> when the console is interactive, else a line per epoch
+    /// (nothing when <paramref name="quiet"/>); <paramref name="hooks"/> are called as well. Fits <see cref="Workflows.TrainingRun"/>.
+    /// </summary>
+    public static TrainingResult WithProgress(IAnsiConsole console, string label, int epochs, Func<TrainingHooks, TrainingResult> train, bool quiet = false, TrainingHooks? hooks = null)
     {
         hooks ??= new TrainingHooks();
         if (quiet || !console.Profile.Capabilities.Interactive)
         {
-            var plain = new TrainingHooks
+            return train(new TrainingHooks
             {
                 Loss = hooks.Loss, AfterBackward = hooks.AfterBackward, AfterStep = hooks.AfterStep, OnBatch = hooks.OnBatch,
                 OnEpoch = (m, model) =>
                 {
                     hooks.OnEpoch?.Invoke(m, model);
-                    if (!quiet) console.WriteLine($"epoch {m.Epoch}/{options.Epochs}: train loss {m.TrainLoss:F4}, test {(m.TestAccuracy is { } a ? $"accuracy {a:P2}" : $"MSE {m.TestLoss:F5}")}, {m.Seconds:F2} s");
+                    if (!quiet) console.WriteLine($"epoch {m.Epoch}/{epochs}: train loss {m.TrainLoss:F4}, test {(m.TestAccuracy is { } a ? $"accuracy {a:P2}" : $"MSE {m.TestLoss:F5}")}, {m.Seconds:F2} s");
                 },
-            };
-            return Trainer.Train(net, train, test, options, plain);
+            });
         }
         TrainingResult? result = null;
         console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
-                var task = ctx.AddTask($"training {net.GetName()}", maxValue: options.Epochs);
-                result = Trainer.Train(net, train, test, options, new TrainingHooks
+                var task = ctx.AddTask(label, maxValue: epochs);
+                result = train(new TrainingHooks
                 {
                     Loss = hooks.Loss, AfterBackward = hooks.AfterBackward, AfterStep = hooks.AfterStep,
                     OnBatch = (b, n, e) => { hooks.OnBatch?.Invoke(b, n, e); task.Value = e - 1 + (double)b / n; },

@@ -4,6 +4,7 @@ using Condense.Formats;
 using Condense.Models;
 using Condense.Metrics;
 using Condense.Quantization;
+using Condense.Workflows;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
@@ -87,36 +88,25 @@ internal sealed class AutoencoderService(StudioOptions options, ILogger<Autoenco
 
     Trained LoadOrTrain()
     {
-        var test = DataSets.Load(DataSets.Mnist10k).Test;
-        MlpModel model;
-        if (File.Exists(ModelPath))
+        var (train, test) = DataSets.Load(DataSets.Mnist10k);
+        var settings = TrainingOptions.For(ModelKind.Autoencoder) with { Epochs = Epochs, Seed = options.Seed };
+        if (File.Exists(ModelPath)) message = "loading the cached autoencoder";
+        var cached = TrainedModelCache.LoadOrTrain(new TrainedModelRequest(ModelPath, ModelKind.Autoencoder, settings, DataSets.Mnist10k, train, test)
         {
-            message = "loading the cached autoencoder";
-            try
+            Progress = (source, reason, run) =>
             {
-                model = ModelFile.Load(ModelPath).Model;
-                message = $"loaded {ModelPath}";
-                return WithConditionNumbers(model, test);
-            }
-            catch (CondenseException ex)
-            {
-                logger.LogWarning("studio: cached autoencoder unusable, training again: {Message}", ex.Message);
-            }
-        }
-        var (train, _) = DataSets.Load(DataSets.Mnist10k);
-        model = ModelFactory.Create(ModelKind.Autoencoder, options.Seed);
-        var training = TrainingOptions.For(ModelKind.Autoencoder) with { Epochs = Epochs, Seed = options.Seed };
-        message = $"training the autoencoder on MNIST (first use only): epoch 1 of {Epochs}";
-        var result = Trainer.Train(model, train, test, training, new TrainingHooks
-        {
-            OnEpoch = (m, _) => message = m.Epoch < Epochs
-                ? $"training the autoencoder on MNIST (first use only): epoch {m.Epoch + 1} of {Epochs}, test MSE {m.TestLoss:F4}"
-                : "saving the trained autoencoder",
+                if (source is TrainedModelSource.Stale or TrainedModelSource.Unreadable) logger.LogWarning("studio: cached autoencoder unusable, training again: {Message}", reason);
+                message = $"training the autoencoder on MNIST (first use only): epoch 1 of {Epochs}";
+                return run(new TrainingHooks
+                {
+                    OnEpoch = (m, _) => message = m.Epoch < Epochs
+                        ? $"training the autoencoder on MNIST (first use only): epoch {m.Epoch + 1} of {Epochs}, test MSE {m.TestLoss:F4}"
+                        : "saving the trained autoencoder",
+                });
+            },
         });
-        Directory.CreateDirectory(options.ResolveCacheDirectory());
-        ModelFile.Save(ModelPath, model, new ModelCard(DataSets.Mnist10k, training, result.Final));
-        message = $"trained and saved {ModelPath}";
-        return WithConditionNumbers(model, test);
+        message = cached.Loaded ? $"loaded {ModelPath}" : $"trained and saved {ModelPath}";
+        return WithConditionNumbers(cached.Model, test);
     }
 
     static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };

@@ -1,5 +1,6 @@
 using Condense.Data;
 using Condense.Models;
+using Condense.Workflows;
 using Microsoft.Extensions.Logging;
 
 namespace Condense.Studio.Pages;
@@ -40,31 +41,24 @@ internal sealed class ClassifierService(StudioOptions options, ILogger<Classifie
     Dataset EnsureFile()
     {
         var (train, test) = DataSets.Load(DataSets.Mnist10k);
-        if (File.Exists(ModelPath))
-        {
-            try
-            {
-                Message = "loading the cached classifier";
-                ModelFile.Load(ModelPath).Model.Dispose();
-                return test;
-            }
-            catch (CondenseException ex)
-            {
-                logger.LogWarning("studio: cached classifier unusable, training again: {Message}", ex.Message);
-            }
-        }
-        using var model = ModelFactory.Create(ModelKind.Classifier, options.Seed);
         var settings = TrainingOptions.For(ModelKind.Classifier) with { Epochs = Epochs, Seed = options.Seed };
-        Message = $"training the classifier on MNIST (first use only): epoch 1 of {Epochs}";
-        var result = Trainer.Train(model, train, test, settings, new TrainingHooks
+        if (File.Exists(ModelPath)) Message = "loading the cached classifier";
+        var cached = TrainedModelCache.LoadOrTrain(new TrainedModelRequest(ModelPath, ModelKind.Classifier, settings, DataSets.Mnist10k, train, test)
         {
-            OnEpoch = (m, _) => Message = m.Epoch < Epochs
-                ? $"training the classifier on MNIST (first use only): epoch {m.Epoch + 1} of {Epochs}, test accuracy {m.TestAccuracy:P1}"
-                : "saving the trained classifier",
+            Progress = (source, reason, run) =>
+            {
+                if (source is TrainedModelSource.Stale or TrainedModelSource.Unreadable) logger.LogWarning("studio: cached classifier unusable, training again: {Message}", reason);
+                Message = $"training the classifier on MNIST (first use only): epoch 1 of {Epochs}";
+                return run(new TrainingHooks
+                {
+                    OnEpoch = (m, _) => Message = m.Epoch < Epochs
+                        ? $"training the classifier on MNIST (first use only): epoch {m.Epoch + 1} of {Epochs}, test accuracy {m.TestAccuracy:P1}"
+                        : "saving the trained classifier",
+                });
+            },
         });
-        Directory.CreateDirectory(options.ResolveCacheDirectory());
-        ModelFile.Save(ModelPath, model, new ModelCard(DataSets.Mnist10k, settings, result.Final));
-        Message = $"trained and saved {ModelPath}";
+        cached.Model.Dispose(); // each page loads its own copy (LoadCopy)
+        if (!cached.Loaded) Message = $"trained and saved {ModelPath}";
         return test;
     }
 }

@@ -32,6 +32,18 @@ public sealed class ExitCodeTests
     }
 
     [Theory]
+    [InlineData("--port", "70000", "condense: error: studio port must be 0–65535, got 70000")]
+    [InlineData("--host", "localhost", "condense: error: studio host must be an IP address, got 'localhost'")]
+    [InlineData("--max-upload-mb", "0", "condense: error: studio upload limit must be 1 KiB–2 GiB (1024–2147483648 bytes), got 0")]
+    public void Bad_studio_options_exit_1_with_one_line_before_anything_listens(string option, string value, string line)
+    {
+        var (code, stdout, stderr) = CliHarness.Run("studio", option, value);
+        Assert.Equal(1, code);
+        Assert.Equal("", stdout);
+        Assert.Equal(line, stderr.TrimEnd());
+    }
+
+    [Theory]
     [InlineData("condense", 1, "condense: error: the model is bad")]
     [InlineData("io", 1, "condense: error: disk full")]
     [InlineData("bug", 70, "condense: internal error: InvalidOperationException: a bug")]
