@@ -2,6 +2,7 @@ using Condense.Data;
 using Condense.Distillation;
 using Condense.Formats.Onnx;
 using Condense.Models;
+using Condense.Workflows;
 
 namespace Condense.Cli.Demo;
 
@@ -44,22 +45,8 @@ public sealed class DistillationStage : IDemoStage
             $"the 784-100-10 student {accuracy[0]:P2} alone, {accuracy[1]:P2} with the teacher (seed 0; over 5 seeds see docs/distillation.md).");
     }
 
-    static MlpModel TrainOrReuseTeacher(DemoStageContext c, TrainingOptions training)
-    {
-        var path = Path.Combine(c.Options.Folder, $"{c.Model.Name}.teacher-jitter.safetensors");
-        if (!c.Options.Retrain && File.Exists(path))
-        {
-            try
-            {
-                var (cached, card) = ModelFile.Load(path);
-                if (card.Training == training) return cached;
-                cached.Dispose();
-            }
-            catch (CondenseException) { }
-        }
-        var teacher = ModelFactory.Create(ModelKind.Classifier, training.Seed);
-        Trainer.Train(teacher, c.Train, null, training);
-        ModelFile.Save(path, teacher, new ModelCard(DataSets.Mnist10k, training, Evaluator.Evaluate(teacher, c.Test)));
-        return teacher;
-    }
+    /// <summary>The jittered teacher from the demo folder when trained so, else trained and saved there (<see cref="TrainedModelCache"/>).</summary>
+    static MlpModel TrainOrReuseTeacher(DemoStageContext c, TrainingOptions training) =>
+        TrainedModelCache.LoadOrTrain(new TrainedModelRequest(Path.Combine(c.Options.Folder, $"{c.Model.Name}.teacher-jitter.safetensors"),
+            ModelKind.Classifier, training, DataSets.Mnist10k, c.Train, c.Test) { Retrain = c.Options.Retrain }).Model;
 }

@@ -4,7 +4,6 @@ using Condense.Formats;
 using Condense.Models;
 using Condense.Metrics;
 using Condense.Quantization;
-using Condense.Workflows;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
@@ -89,23 +88,9 @@ internal sealed class AutoencoderService(StudioOptions options, ILogger<Autoenco
     Trained LoadOrTrain()
     {
         var (train, test) = DataSets.Load(DataSets.Mnist10k);
-        var settings = TrainingOptions.For(ModelKind.Autoencoder) with { Epochs = Epochs, Seed = options.Seed };
-        if (File.Exists(ModelPath)) message = "loading the cached autoencoder";
-        var cached = TrainedModelCache.LoadOrTrain(new TrainedModelRequest(ModelPath, ModelKind.Autoencoder, settings, DataSets.Mnist10k, train, test)
-        {
-            Progress = (source, reason, run) =>
-            {
-                if (source is TrainedModelSource.Stale or TrainedModelSource.Unreadable) logger.LogWarning("studio: cached autoencoder unusable, training again: {Message}", reason);
-                message = $"training the autoencoder on MNIST (first use only): epoch 1 of {Epochs}";
-                return run(new TrainingHooks
-                {
-                    OnEpoch = (m, _) => message = m.Epoch < Epochs
-                        ? $"training the autoencoder on MNIST (first use only): epoch {m.Epoch + 1} of {Epochs}, test MSE {m.TestLoss:F4}"
-                        : "saving the trained autoencoder",
-                });
-            },
-        });
-        message = cached.Loaded ? $"loaded {ModelPath}" : $"trained and saved {ModelPath}";
+        var cached = StudioModelCache.LoadOrTrain(ModelPath, ModelKind.Autoencoder, Epochs, options.Seed, train, test, logger,
+            m => message = m, m => $"test MSE {m.TestLoss:F4}");
+        if (cached.Loaded) message = $"loaded {ModelPath}";
         return WithConditionNumbers(cached.Model, test);
     }
 

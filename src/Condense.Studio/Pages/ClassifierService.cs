@@ -1,6 +1,5 @@
 using Condense.Data;
 using Condense.Models;
-using Condense.Workflows;
 using Microsoft.Extensions.Logging;
 
 namespace Condense.Studio.Pages;
@@ -41,24 +40,8 @@ internal sealed class ClassifierService(StudioOptions options, ILogger<Classifie
     Dataset EnsureFile()
     {
         var (train, test) = DataSets.Load(DataSets.Mnist10k);
-        var settings = TrainingOptions.For(ModelKind.Classifier) with { Epochs = Epochs, Seed = options.Seed };
-        if (File.Exists(ModelPath)) Message = "loading the cached classifier";
-        var cached = TrainedModelCache.LoadOrTrain(new TrainedModelRequest(ModelPath, ModelKind.Classifier, settings, DataSets.Mnist10k, train, test)
-        {
-            Progress = (source, reason, run) =>
-            {
-                if (source is TrainedModelSource.Stale or TrainedModelSource.Unreadable) logger.LogWarning("studio: cached classifier unusable, training again: {Message}", reason);
-                Message = $"training the classifier on MNIST (first use only): epoch 1 of {Epochs}";
-                return run(new TrainingHooks
-                {
-                    OnEpoch = (m, _) => Message = m.Epoch < Epochs
-                        ? $"training the classifier on MNIST (first use only): epoch {m.Epoch + 1} of {Epochs}, test accuracy {m.TestAccuracy:P1}"
-                        : "saving the trained classifier",
-                });
-            },
-        });
-        cached.Model.Dispose(); // each page loads its own copy (LoadCopy)
-        if (!cached.Loaded) Message = $"trained and saved {ModelPath}";
+        using var model = StudioModelCache.LoadOrTrain(ModelPath, ModelKind.Classifier, Epochs, options.Seed, train, test, logger,
+            m => Message = m, m => $"test accuracy {m.TestAccuracy:P1}").Model; // each page loads its own copy (LoadCopy)
         return test;
     }
 }

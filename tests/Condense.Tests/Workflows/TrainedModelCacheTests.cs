@@ -159,6 +159,19 @@ public sealed class TrainedModelCacheTests : IDisposable
     }
 
     [Fact]
+    public void Evaluating_after_each_epoch_leaves_the_trained_weights_unchanged()
+    {
+        // The cache always evaluates on the test set after each epoch; the demo's teacher used to train without a
+        // test set. Evaluation draws no random numbers (dropout is off in eval mode), so the bytes are the same.
+        var options = new TrainingOptions { Epochs = 2, Seed = 5 };
+        using var withTest = ModelFactory.Create(ModelKind.Classifier, options.Seed);
+        using var without = ModelFactory.Create(ModelKind.Classifier, options.Seed);
+        Trainer.Train(withTest, Train, Test, options);
+        Trainer.Train(without, Train, null, options);
+        Assert.Equal(Weights(without), Weights(withTest));
+    }
+
+    [Fact]
     public void A_request_without_a_path_cannot_be_built()
     {
         Assert.Equal("cached model path must be a file name, got ''",
