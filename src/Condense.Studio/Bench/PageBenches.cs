@@ -170,14 +170,14 @@ internal static class PageBenches
                 [new BenchRequest($"/api/model/upload?name=lenet300-{seed}.safetensors", Bytes: LeNet(seed))]).ToList()));
 
     /// <summary>
-    /// Page 8: open (wait for the trained VGG-BN; its filters and |γ|; p = 30 %), then p = 0, 5, …,
-    /// 90 %: each step's first visit slims the network and evaluates it on 1,000 digits, the way
-    /// back is a look-up.
+    /// Page 8: open (wait for the trained VGG-BN and every slider step slimmed and evaluated on 1,000
+    /// digits in the background; its filters and |γ|; p = 30 %), then p = 0, 5, …, 90 %: look-ups.
     /// </summary>
     static PageBench ConvLayers() => new([8], "8 conv layers", "p = 0, 5, …, 90 % of channels removed",
         async (http, token) =>
         {
-            await StudioBenchmark.PollAsync(http, "/api/conv/status", j => j.GetProperty("ready").GetBoolean(), token);
+            await StudioBenchmark.PollAsync(http, "/api/conv/status",
+                j => j.GetProperty("ready").GetBoolean() && j.GetProperty("solved").GetInt32() >= j.GetProperty("total").GetInt32(), token);
             await StudioBenchmark.SendAsync(http, new BenchRequest("/api/conv/network"), token);
             await StudioBenchmark.SendAsync(http, new BenchRequest("/api/conv/slim?p=0.3"), token);
             return ConvLayersService.Fractions.Where(p => p != 0.3)

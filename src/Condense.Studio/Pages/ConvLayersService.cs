@@ -17,7 +17,9 @@ namespace Condense.Studio.Pages;
 /// fraction p of all channels at one global |γ| threshold (<see cref="NetworkSlimming.Select"/>),
 /// builds the physically smaller network (<see cref="VggSurgery.Shrink"/>) and measures its
 /// parameters, MACs (<see cref="CnnOnnxExporter"/>) and test accuracy before any fine-tuning.
-/// Each slider step is computed once (a fraction of a second) and kept, so moving back is a look-up.
+/// Each slider step is computed once (a fraction of a second of one core) and kept, so moving back is a
+/// look-up; with <see cref="StudioOptions.SolveAhead"/> every step is computed in the background once
+/// the network is ready, the opening one first.
 /// </summary>
 internal sealed class ConvLayersService(StudioOptions options, ILogger<ConvLayersService> logger) : IDisposable
 {
@@ -45,11 +47,15 @@ internal sealed class ConvLayersService(StudioOptions options, ILogger<ConvLayer
     /// <summary>The largest fraction of channels the slider removes.</summary>
     public const double MaxFraction = 0.9;
 
+    /// <summary>The slider's opening step (p = 30 %).</summary>
+    public const int DefaultStep = 6;
+
     /// <summary>The slider's fractions of channels removed.</summary>
     public static IReadOnlyList<double> Fractions { get; } =
         Enumerable.Range(0, (int)Math.Round(MaxFraction / Step) + 1).Select(i => Math.Round(i * Step, 2)).ToList();
 
-    public sealed record Status(bool Ready, string Message, string? Error);
+    /// <summary>Whether the network is ready, what the service is doing, and how many of the <see cref="Total"/> slider steps are computed.</summary>
+    public sealed record Status(bool Ready, string Message, string? Error, int Solved, int Total);
 
     /// <summary>The first conv's filters, <see cref="Count"/> kernels of <see cref="Size"/>×<see cref="Size"/> row-major in <see cref="Values"/>; <see cref="Limit"/> is the largest |w| (the colour scale).</summary>
     public sealed record Filters(string Layer, int Count, int Size, float[] Values, double Limit);
@@ -75,6 +81,7 @@ internal sealed class ConvLayersService(StudioOptions options, ILogger<ConvLayer
 
     readonly object gate = new();
     readonly ConcurrentDictionary<int, Lazy<Point>> points = new();
+    readonly CancellationTokenSource stopping = new();
     Task<Prepared>? preparing;
     volatile string message = "not started";
 
@@ -86,9 +93,9 @@ internal sealed class ConvLayersService(StudioOptions options, ILogger<ConvLayer
     public Status GetStatus()
     {
         var task = Start();
-        if (task.IsCompletedSuccessfully) return new Status(true, "ready", null);
-        if (task.IsFaulted) return new Status(false, message, "preparing the network failed: " + task.Exception!.GetBaseException().Message);
-        return new Status(false, message, null);
+        if (task.IsCompletedSuccessfully) return new Status(true, "ready", null, points.Count(kv => kv.Value.IsValueCreated), Fractions.Count);
+        if (task.IsFaulted) return new Status(false, message, "preparing the network failed: " + task.Exception!.GetBaseException().Message, 0, Fractions.Count);
+        return new Status(false, message, null, 0, Fractions.Count);
     }
 
     /// <summary>Starts loading or training the network (at start-up, or on the page's first request).</summary>
@@ -97,7 +104,28 @@ internal sealed class ConvLayersService(StudioOptions options, ILogger<ConvLayer
     Task<Prepared> Start()
     {
         // Its own thread: training takes a minute or more, and the thread's TorchSharp state (dispose scopes, grad mode) is its own.
-        lock (gate) return preparing ??= Task.Factory.StartNew(Prepare, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        lock (gate) return preparing ??= Task.Factory.StartNew(() =>
+        {
+            var p = Prepare();
+            if (options.SolveAhead) _ = Task.Run(() => SolveAhead(p, stopping.Token));
+            return p;
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    /// <summary>Every slider step, the opening one first, so later steps are look-ups too (a few seconds of one core).</summary>
+    void SolveAhead(Prepared p, CancellationToken token)
+    {
+        try
+        {
+            foreach (var step in Enumerable.Range(0, Fractions.Count).OrderBy(s => s != DefaultStep))
+            {
+                if (token.IsCancellationRequested) return;
+                _ = points.GetOrAdd(step, s => new Lazy<Point>(() => Solve(p, Fractions[s]))).Value;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     Prepared Prepare()
@@ -146,7 +174,8 @@ internal sealed class ConvLayersService(StudioOptions options, ILogger<ConvLayer
         var step = StepOf(p);
         var prepared = await Start().WaitAsync(token);
         var lazy = points.GetOrAdd(step, s => new Lazy<Point>(() => Solve(prepared, Fractions[s])));
-        var point = await Task.Run(() => lazy.Value, token);
+        // A step seen before is a look-up answered on the request's thread; a new one is slimmed and evaluated on the pool.
+        var point = lazy.IsValueCreated ? lazy.Value : await Task.Run(() => lazy.Value, token);
         var solved = points.Where(kv => kv.Value.IsValueCreated).OrderBy(kv => kv.Key).Select(kv => kv.Value.Value).ToList();
         return new Answer(point, solved);
     }
@@ -166,6 +195,7 @@ internal sealed class ConvLayersService(StudioOptions options, ILogger<ConvLayer
     {
         lock (p.Net)
         {
+            stopping.Token.ThrowIfCancellationRequested();   // the network is disposed once the Studio stops
             // Everything made here (the smaller network's tensors too) belongs to this scope, not to one the pool thread may carry.
             using var scope = TorchSharp.torch.NewDisposeScope();
             var full = p.Network;
@@ -182,6 +212,7 @@ internal sealed class ConvLayersService(StudioOptions options, ILogger<ConvLayer
 
     public void Dispose()
     {
+        stopping.Cancel();
         if (preparing is { IsCompletedSuccessfully: true })
         {
             var net = preparing.Result.Net;

@@ -6,7 +6,7 @@ namespace Condense.Studio.Pages;
 /// Starts pages 4–6's and 8's models at start-up (with <see cref="StudioOptions.SolveAhead"/>): the
 /// autoencoder and the classifier are loaded from the cache, or trained once on a background
 /// thread, and then page 4's weight-shared copies, page 5's accuracy at every rank and page 6's
-/// pruning sweeps are solved ahead (page 8's network is only loaded or trained: its slider steps are computed on request), so a first visit finds them ready (or shows how far they are)
+/// pruning sweeps are solved ahead (and page 8's network and its slimming at every slider step), so a first visit finds them ready (or shows how far they are)
 /// instead of starting them.
 /// </summary>
 internal sealed class ModelsAhead(AutoencoderService autoencoder, LowRankService lowRank, PruningService pruning, ConvLayersService conv, StudioOptions options) : IHostedService
