@@ -19,7 +19,7 @@ public static class StudioBenchCommand
     {
         var json = new Option<bool>("--json") { Description = "Print the figures as JSON instead of a table." };
         var cache = new Option<string?>("--cache") { Description = "Folder for the Studio's trained models (default ~/.cache/condense/studio)." };
-        var pages = new Option<int[]>("--page") { Description = "Measure only these pages (1…7; repeat the option). Default: all.", AllowMultipleArgumentsPerToken = true };
+        var pages = new Option<int[]>("--page") { Description = "Measure only these pages (1…8; repeat the option). Default: all.", AllowMultipleArgumentsPerToken = true };
         var command = new Command("studio", "p50/p95 latency of each Studio page's slider requests, after the page has loaded.") { json, cache, pages };
         command.SetAction(async (parse, cancellationToken) =>
         {

@@ -13,7 +13,7 @@ namespace Condense.Studio.Bench;
 /// </summary>
 internal static class PageBenches
 {
-    public static IReadOnlyList<PageBench> All { get; } = [Colors(), Weights(), Autoencoder(), LowRank(), Pruning(), YourModel()];
+    public static IReadOnlyList<PageBench> All { get; } = [Colors(), Weights(), Autoencoder(), LowRank(), Pruning(), YourModel(), ConvLayers()];
 
     static string S(double x) => x.ToString("0.#", CultureInfo.InvariantCulture);
 
@@ -168,6 +168,21 @@ internal static class PageBenches
         ChangesAsync: (_, _) => Task.FromResult<IReadOnlyList<IReadOnlyList<BenchRequest>>>(
             Enumerable.Range(2, 4).Select(seed => (IReadOnlyList<BenchRequest>)
                 [new BenchRequest($"/api/model/upload?name=lenet300-{seed}.safetensors", Bytes: LeNet(seed))]).ToList()));
+
+    /// <summary>
+    /// Page 8: open (wait for the trained VGG-BN and every slider step slimmed and evaluated on 1,000
+    /// digits in the background; its filters and |γ|; p = 30 %), then p = 0, 5, …, 90 %: look-ups.
+    /// </summary>
+    static PageBench ConvLayers() => new([8], "8 conv layers", "p = 0, 5, …, 90 % of channels removed",
+        async (http, token) =>
+        {
+            await StudioBenchmark.PollAsync(http, "/api/conv/status",
+                j => j.GetProperty("ready").GetBoolean() && j.GetProperty("solved").GetInt32() >= j.GetProperty("total").GetInt32(), token);
+            await StudioBenchmark.SendAsync(http, new BenchRequest("/api/conv/network"), token);
+            await StudioBenchmark.SendAsync(http, new BenchRequest("/api/conv/slim?p=0.3"), token);
+            return ConvLayersService.Fractions.Where(p => p != 0.3)
+                .Select(p => new BenchRequest($"/api/conv/slim?p={p.ToString(CultureInfo.InvariantCulture)}")).ToList();
+        });
 
     static byte[] LeNet(int seed)
     {

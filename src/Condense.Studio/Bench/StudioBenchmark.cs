@@ -16,15 +16,16 @@ namespace Condense.Studio.Bench;
 public static class StudioBenchmark
 {
     /// <param name="options">The server's options (its port is replaced by a free one).</param>
-    /// <param name="pages">Page numbers to measure (1…7); null or empty: all.</param>
+    /// <param name="pages">Page numbers to measure (1…8); null or empty: all.</param>
     /// <param name="progress">Receives one line per phase.</param>
     /// <param name="cancellationToken">Stops between requests.</param>
     public static async Task<IReadOnlyList<PageLatency>> RunAsync(
         StudioOptions options, IReadOnlyCollection<int>? pages = null, Action<string>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (pages?.Where(p => p is < 1 or > 7).Select(p => (int?)p).FirstOrDefault() is int bad)
-            throw new CondenseException($"bench studio: page {bad} is outside 1…7");
+        var last = StudioPages.All.Max(p => p.Number);
+        if (pages?.Where(p => p < 1 || p > last).Select(p => (int?)p).FirstOrDefault() is int bad)
+            throw new CondenseException($"bench studio: page {bad} is outside 1…{last}");
         var (app, url) = await StudioHost.StartAsync(options with { Port = 0 }, cancellationToken);
         await using var _ = app;
         using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromMinutes(15) };

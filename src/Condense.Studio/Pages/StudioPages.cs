@@ -21,6 +21,7 @@ internal static class StudioPages
         new("lowrank", 5, "Low rank", true),
         new("pruning", 6, "Pruning", true),
         new("model", 7, "Your model", true),
+        new("conv", 8, "Conv layers", true),
     ];
 
     public static void AddServices(IServiceCollection services, StudioOptions options)
@@ -29,6 +30,7 @@ internal static class StudioPages
         services.AddSingleton<ClassifierService>();
         services.AddSingleton<LowRankService>();
         services.AddSingleton<PruningService>();
+        services.AddSingleton<ConvLayersService>();
         ColorsPage.AddServices(services);
         services.AddSingleton<WeightsAhead>();
         services.AddHostedService(sp => sp.GetRequiredService<WeightsAhead>());
@@ -50,6 +52,7 @@ internal static class StudioPages
         PruningPage.Map(app);
         ModelPage.Map(app);
         ModelPlanPage.Map(app);
+        ConvLayersPage.Map(app);
         app.Map("/api/{**rest}", (HttpContext context) =>
             Results.Json(new Hosting.ErrorMiddleware.ErrorBody($"no endpoint {context.Request.Path.Value}"), statusCode: 404));
     }
