@@ -12,7 +12,9 @@ namespace Condense.Cli.Demo;
 /// exported to ONNX (<see cref="HashedOnnxExporter"/>: ONNX Runtime gathers the virtual matrix from
 /// the pool through a stored index table, so that file is about as large as the dense one). At
 /// 64× it is joined by the dense network with the same number of real parameters (784-h-h-10),
-/// the baseline the paper compares against.
+/// the baseline the paper compares against. At 8× it is joined by multi-hashing (m = 2 hashes
+/// into separate buckets, summed): the same stored parameters, each virtual weight the sum of two
+/// reads (issue 19; the whole m × reduction table is <c>condense hash --sweep</c>).
 /// </summary>
 public sealed class HashingStage : IDemoStage
 {
@@ -26,12 +28,14 @@ public sealed class HashingStage : IDemoStage
         if (!c.Model.Net.IsClassifier) yield break;
         var sizes = c.Model.Net.Sizes;
         var training = TrainingOptions.For(ModelKind.Classifier) with { Epochs = c.Options.Quick ? 1 : 3, Seed = 0 };
-        foreach (var factor in new[] { 8, 64 })
+        var epochs = $"{training.Epochs} epoch{(training.Epochs == 1 ? "" : "s")} from scratch";
+        foreach (var (factor, hashes) in new[] { (8, 1), (8, 2), (64, 1) })
         {
-            var options = new HashingOptions { Factor = factor, Seed = 0 };
+            var options = new HashingOptions { Factor = factor, Seed = 0, Hashes = hashes, Reduction = HashReduction.Sum, SeparateBuckets = hashes > 1 };
             manual_seed(training.Seed);
             long real;
-            var path = Path.Combine(c.Options.Folder, $"{c.Model.Name}.hashed{factor}.safetensors");
+            var stem = hashes == 1 ? $"hashed{factor}" : $"multihash{factor}m{hashes}";
+            var path = Path.Combine(c.Options.Folder, $"{c.Model.Name}.{stem}.safetensors");
             using (var model = new HashedMlp(sizes, options, Dropout, c.Model.Net.Normalization))
             {
                 Trainer.Train(model, c.Train, null, training);
@@ -39,7 +43,13 @@ public sealed class HashingStage : IDemoStage
                 OnnxWriter.Write(Path.ChangeExtension(path, ".onnx"), HashedOnnxExporter.Export(model));
                 real = model.RealParameterCount;
             }
-            yield return new DemoArtifact("hashing", $"HashedNets {factor}×, {training.Epochs} epoch{(training.Epochs == 1 ? "" : "s")} from scratch", path);
+            if (hashes > 1)
+            {
+                yield return new DemoArtifact("multi-hashing", $"{factor}×, m = {hashes} separate buckets, summed; {epochs}", path);
+                yield return new DemoArtifact("multi-hashing (ONNX, index tables)", $"{factor}×, m = {hashes}: {hashes} Gathers over the pool, summed", Path.ChangeExtension(path, ".onnx"));
+                continue;
+            }
+            yield return new DemoArtifact("hashing", $"HashedNets {factor}×, {epochs}", path);
             // The same network for ONNX Runtime: no hash operator there, so the index table is stored.
             yield return new DemoArtifact("hashing (ONNX, index table)", $"HashedNets {factor}×, Gather over the pool", Path.ChangeExtension(path, ".onnx"));
 

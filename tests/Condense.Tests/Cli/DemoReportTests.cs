@@ -32,13 +32,15 @@ public class DemoReportTests : IDisposable
         Assert.True(rows.Count >= 10, $"{rows.Count} rows");
         // Every method's rows are present, so the loop below measures each of them from its file.
         var methods = rows.Select(r => r.GetProperty("method").GetString()).ToHashSet();
-        foreach (var method in new[] { "fp32", "k-means", "linear", "pruning (sparse file)", "gradual pruning (AGP)", "skeletonization", "low rank", "hashing", "distillation", "data-free distillation", "Deep Compression" })
+        foreach (var method in new[] { "fp32", "k-means", "linear", "pruning (sparse file)", "gradual pruning (AGP)", "skeletonization", "low rank", "hashing", "multi-hashing", "distillation", "data-free distillation", "Deep Compression" })
             Assert.Contains(method, methods);
         // The CNN section (issue 18): LeNet-5, and VGG-BN with its BN-fused and slimmed files.
         var cnn = rows.Where(r => r.GetProperty("model").GetString()!.StartsWith("cnn-")).Select(r => r.GetProperty("method").GetString()).ToList();
         Assert.Equal(["fp32", "fp32", "BN fusion", "network slimming"], cnn);
         var hashed = rows.Where(r => r.GetProperty("method").GetString() == "hashing").ToList();
         Assert.Equal(2, hashed.Count);
+        hashed.AddRange(rows.Where(r => r.GetProperty("method").GetString() == "multi-hashing"));
+        Assert.Equal(3, hashed.Count);
         // The hashed files hold the pools only: 8× and 64× fewer weights than the fp32 model.
         Assert.All(hashed, r => Assert.True(r.GetProperty("times_smaller").GetDouble() > 6, $"{r.GetProperty("file")}: {r.GetProperty("times_smaller")}× smaller"));
         var (_, test) = DataSets.Load(DataSets.Mnist10k);
