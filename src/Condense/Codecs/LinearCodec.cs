@@ -73,10 +73,7 @@ public sealed class LinearCodec(LinearCodecOptions options) : ITensorCodec
     {
         if (Options.Symmetric) return SymmetricGrid(LinearRange.Symmetric(x, Options), qmax);
         var (lo, hi) = LinearRange.Asymmetric(x, Options);
-        lo = Math.Min(lo, 0); hi = Math.Max(hi, 0);
-        double scale = hi > lo ? (hi - lo) / (qmax - qmin) : 1;
-        int zero = (int)Math.Clamp(Math.Round(qmin - lo / scale), qmin, qmax);
-        return ((float)scale, zero);
+        return UniformGrid.Asymmetric(lo, hi, qmin, qmax);
     }
 
     /// <summary>γ = r / (largest positive level), in double, stored as float (1 for r = 0); β = 0, or 2^(b−1) on an unsigned grid.</summary>
@@ -85,7 +82,7 @@ public sealed class LinearCodec(LinearCodecOptions options) : ITensorCodec
         bool unsigned = Options.Grid == LinearGrid.Unsigned;
         int half = 1 << (Options.Bits - 1);
         int positive = unsigned ? half - 1 : qmax;
-        return ((float)(r > 0 ? r / positive : 1), unsigned ? half : 0);
+        return (UniformGrid.SymmetricScale(r, positive), unsigned ? half : 0);
     }
 
     /// <summary>

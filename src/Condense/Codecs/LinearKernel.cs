@@ -66,6 +66,6 @@ internal static class LinearKernel
             }
         }
         for (; i < x.Length; i++)
-            output[i] = (byte)((int)Math.Clamp(Math.Round(x[i] / s) + zero, qmin, qmax) + offset);
+            output[i] = (byte)(UniformGrid.Code(x[i], scale, zero, qmin, qmax) + offset);
     }
 }

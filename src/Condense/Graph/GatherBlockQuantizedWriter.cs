@@ -1,3 +1,4 @@
+using Condense.Codecs;
 using Condense.Formats.Onnx;
 using Onnx;
 
@@ -30,15 +31,14 @@ public static class GatherBlockQuantizedWriter
                 var block = table.Slice(r * dim + b * blockSize, blockSize);
                 float lo = 0, hi = 0;
                 foreach (var v in block) { lo = Math.Min(lo, v); hi = Math.Max(hi, v); }
-                var scale = hi > lo ? (hi - lo) / 15f : 1f;
-                var zero = (int)Math.Clamp(Math.Round(-lo / scale), 0, 15);
+                var (scale, zero) = UniformGrid.Asymmetric(lo, hi, 0, 15);
                 long bi = (long)r * blocks + b;
                 scales[bi] = scale;
                 zeros[bi >> 1] |= (byte)(zero << (int)((bi & 1) * 4));
                 for (int i = 0; i < blockSize; i++)
                 {
                     long e = (long)r * dim + b * blockSize + i;
-                    var q = (int)Math.Clamp(Math.Round(block[i] / scale) + zero, 0, 15);
+                    var q = UniformGrid.Code(block[i], scale, zero, 0, 15);
                     data[e >> 1] |= (byte)(q << (int)((e & 1) * 4));
                 }
             }

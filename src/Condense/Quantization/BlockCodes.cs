@@ -1,3 +1,5 @@
+using Condense.Codecs;
+
 namespace Condense.Quantization;
 
 /// <summary>
@@ -77,7 +79,7 @@ public sealed record BlockCodes(int K, int N, int Bits, int BlockSize, byte[] Co
             {
                 int b = n * Blocks + k / BlockSize;
                 var zero = ZeroPoints is null ? SymmetricZero : ZeroPoints[b];
-                w[(long)k * N + n] = (Codes[(long)n * K + k] - zero) * Scales[b];
+                w[(long)k * N + n] = UniformGrid.Value(Codes[(long)n * K + k], Scales[b], zero);
             }
         return w;
     }
@@ -105,24 +107,15 @@ public sealed record BlockCodes(int K, int N, int Bits, int BlockSize, byte[] Co
                     var v = w[r * n + col];
                     lo = Math.Min(lo, v); hi = Math.Max(hi, v); absMax = Math.Max(absMax, Math.Abs(v));
                 }
-                float scale;
-                int zero;
-                if (symmetric)
-                {
-                    zero = 1 << (bits - 1);
-                    scale = absMax > 0 ? absMax / (zero - 1 > 0 ? zero - 1 : 1) : 1f;
-                }
-                else
-                {
-                    // In double, then the scale stored as float: exactly the grid GPTQ's
-                    // LinearGridQuantizer fits, so RTN and GPTQ codes differ only in the rounding.
-                    scale = hi > lo ? (float)(((double)hi - lo) / qmax) : 1f;
-                    zero = (int)Math.Clamp(Math.Round(-(double)lo / scale), 0, qmax);
-                    zeros![col * blocks + b] = (byte)zero;
-                }
+                // The one grid arithmetic (UniformGrid), as GPTQ's LinearGridQuantizer fits it,
+                // so RTN and GPTQ codes differ only in the rounding. Symmetric: the fixed middle
+                // zero 2^(b−1) with 2^(b−1) − 1 levels above it.
+                int half = 1 << (bits - 1);
+                var (scale, zero) = symmetric ? (UniformGrid.SymmetricScale(absMax, half - 1), half) : UniformGrid.Asymmetric(lo, hi, 0, qmax);
+                if (!symmetric) zeros![col * blocks + b] = (byte)zero;
                 scales[col * blocks + b] = scale;
                 for (int r = from; r < to; r++)
-                    codes[(long)col * k + r] = (byte)Math.Clamp(Math.Round((double)w[r * n + col] / scale) + zero, 0, qmax);
+                    codes[(long)col * k + r] = (byte)UniformGrid.Code(w[r * n + col], scale, zero, 0, qmax);
                 // Padding past K (the last block) stays the zero point: it dequantizes to 0.
             }
         return new BlockCodes(k, n, bits, blockSize, codes, scales, zeros);

@@ -1,3 +1,5 @@
+using Condense.Codecs;
+
 namespace Condense.Quantization.Gptq;
 
 /// <summary>
@@ -25,7 +27,7 @@ public sealed record GridCodes(int Bits, int Rows, int Columns, int BlockSize, b
             for (int c = 0; c < Columns; c++)
             {
                 var p = r * Blocks + c / BlockSize;
-                w[r * Columns + c] = (Codes[r * Columns + c] - (float)ZeroPoints[p]) * Scales[p];
+                w[r * Columns + c] = UniformGrid.Value(Codes[r * Columns + c], Scales[p], ZeroPoints[p]);
             }
         return w;
     }

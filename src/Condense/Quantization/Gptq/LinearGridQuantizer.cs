@@ -1,3 +1,5 @@
+using Condense.Codecs;
+
 namespace Condense.Quantization.Gptq;
 
 /// <summary>
@@ -51,9 +53,9 @@ public sealed class LinearGridQuantizer : IGptqQuantizer
         {
             double lo = 0, hi = 0;
             foreach (var v in current.Slice(r * width, width)) { lo = Math.Min(lo, v); hi = Math.Max(hi, v); }
-            var scale = hi > lo ? (float)((hi - lo) / qmax) : 1f;
+            var (scale, zero) = UniformGrid.Asymmetric(lo, hi, 0, qmax);
             scales[r * blocks + b] = scale;
-            zeros[r * blocks + b] = (byte)Math.Clamp(Math.Round(-lo / scale), 0, qmax);
+            zeros[r * blocks + b] = (byte)zero;
         }
     }
 
@@ -63,9 +65,9 @@ public sealed class LinearGridQuantizer : IGptqQuantizer
         var p = row * ((columns + block - 1) / block) + column / block;
         var scale = scales[p];
         var zero = zeros[p];
-        var code = (byte)Math.Clamp(Math.Round(value / scale) + zero, 0, (1 << bits) - 1);
-        codes[row * columns + column] = code;
-        return (code - (float)zero) * scale;
+        var code = UniformGrid.Code(value, scale, zero, 0, (1 << bits) - 1);
+        codes[row * columns + column] = (byte)code;
+        return UniformGrid.Value(code, scale, zero);
     }
 
     /// <summary>The codes and grids of the last solve.</summary>
