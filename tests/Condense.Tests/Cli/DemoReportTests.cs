@@ -89,7 +89,7 @@ public class DemoReportTests : IDisposable
             ".csparse" => Condense.Pruning.SparseModelFile.Load(path),
             ".cdz" => Condense.DeepCompression.CompressedModelFile.Load(path),
             _ when Path.GetFileName(path).Contains(".rank") => Condense.LowRank.FactorizedModelFile.Load(path),
-            _ when Path.GetFileName(path).Contains(".hashed") => Condense.Hashing.HashedModelFile.Load(path),
+            _ when Path.GetFileName(path).Contains(".hashed") || Path.GetFileName(path).Contains(".multihash") => Condense.Hashing.HashedModelFile.Load(path),
             _ when Path.GetFileName(path).Contains(".tt") || Path.GetFileName(path).Contains(".lps") => Condense.LowRank.StructuredModelFile.Load(path),
             _ => ModelFile.Load(path).Model,
         };
