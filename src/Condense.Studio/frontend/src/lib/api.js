@@ -17,6 +17,34 @@ export async function getJson(url, init) {
   return body;
 }
 
+/**
+ * The models behind the pages train on first use (then are cached on disk): polls `url` once a
+ * second until its status is ready or failed. `before` runs once first (a page's fixed lists),
+ * `onStatus` hears every status, `onReady` runs once when ready, and a failed request ends the
+ * polling through `onError`. Returns the function that stops it, for an $effect's cleanup.
+ */
+export function pollUntilReady(url, { onStatus, onError, before, onReady }) {
+  let stop = false;
+  (async () => {
+    try {
+      if (before) await before();
+      while (!stop) {
+        const status = await getJson(url);
+        onStatus(status);
+        if (status.error) return;
+        if (status.ready) {
+          if (onReady) await onReady();
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    } catch (e) {
+      onError(e);
+    }
+  })();
+  return () => (stop = true);
+}
+
 let limits = null;
 
 /**
