@@ -30,12 +30,17 @@ public static class StudyCnnCommand
         var batch = new Option<int>("--batch-size") { Description = "Mini-batch size", DefaultValueFactory = _ => 128 };
         var lr = new Option<double>("--lr") { Description = "Adam learning rate (StepLR 0.7 per epoch)", DefaultValueFactory = _ => 1e-3 };
         var aeLr = new Option<double>("--ae-lr") { Description = "Adam learning rate of the convolutional autoencoders (the bilinear decoder collapses at 2e-3)", DefaultValueFactory = _ => 1e-3 };
+        var baselineFile = new Option<string?>("--baseline") { Description = "A trained baseline (an earlier run's baseline.safetensors of this configuration and data) instead of training one" };
+        var separableStart = new Option<string>("--separable-start") { Description = "random | teacher: the separable student starts from random weights or from the baseline's convs split per input channel", DefaultValueFactory = _ => "random" };
+        var studentEpochs = new Option<int>("--student-epochs") { Description = "Epochs of the distilled students (0: --epochs)", DefaultValueFactory = _ => 0 };
+        var studentLr = new Option<double>("--student-lr") { Description = "Adam learning rate of the distilled students (0: --lr)", DefaultValueFactory = _ => 0 };
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--output", "-o") { Description = "Folder for the ONNX and safetensors files (none written when absent)" };
         var json = CliConsole.JsonOption();
         var command = new Command("cnn", "VGG-BN on Fashion-MNIST: slimming, filter pruning, BN fusion, depthwise-separable and group convs, layer order, conv autoencoders, early exit, all in ONNX Runtime.")
         {
-            data, trainCount, testCount, config, epochs, finetune, lambda, fraction, minKeep, exit, stages, groups, batch, lr, aeLr, seed, output, json,
+            data, trainCount, testCount, config, epochs, finetune, lambda, fraction, minKeep, exit, stages, groups, batch, lr, aeLr,
+            baselineFile, separableStart, studentEpochs, studentLr, seed, output, json,
         };
         command.SetAction(parse =>
         {
@@ -49,6 +54,13 @@ public static class StudyCnnCommand
                 Stages = parse.GetValue(stages)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(),
                 BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr), AutoencoderLearningRate = parse.GetValue(aeLr),
                 Seed = parse.GetValue(seed), OutputFolder = parse.GetValue(output),
+                BaselinePath = parse.GetValue(baselineFile), StudentEpochs = parse.GetValue(studentEpochs), StudentLearningRate = parse.GetValue(studentLr),
+                SeparableStart = parse.GetValue(separableStart) switch
+                {
+                    "random" => StudentStart.Random,
+                    "teacher" => StudentStart.Teacher,
+                    var other => throw new CondenseException($"--separable-start must be random or teacher, got '{other}'"),
+                },
             };
             var asJson = parse.GetValue(json);
             var console = CliConsole.For(parse);
@@ -76,7 +88,10 @@ public static class StudyCnnCommand
                 v.OrtMilliseconds is { } m && baseline.OrtMilliseconds is { } b ? (m / b).ToString("F2", CultureInfo.InvariantCulture) + "×" : "–");
         }
         console.Write(table);
-        console.WriteLine($"{r.DataSet}: {r.TrainCount:N0} training, {r.TestCount:N0} test images; baseline epoch {r.BaselineEpochSeconds:F1} s");
+        console.WriteLine($"{r.DataSet}: {r.TrainCount:N0} training, {r.TestCount:N0} test images; "
+            + (r.BaselineFile is { } file ? $"baseline loaded from {file}" : $"baseline epoch {r.BaselineEpochSeconds:F1} s"));
+        if (r.SeparableSplitEnergy is { } energy)
+            console.WriteLine("separable start: rank-1 split keeps " + string.Join(", ", energy.Select(e => $"{e.Key} {e.Value:P1}")) + " of each conv's ‖W‖²");
         if (r.SlimLayers is { } layers)
             console.WriteLine($"slimming: threshold |γ| ≤ {r.SlimThreshold:G3}, {r.SlimChannelsRemoved:P1} of channels removed ({string.Join("; ", layers)})");
         if (r.FilterFraction is { } f) console.WriteLine($"filter pruning (L1) at slimming's FLOPs: {f:P1} of filters removed in every layer");

@@ -47,3 +47,42 @@ public class CnnStudyTests : IDisposable
         Assert.Equal(report.Variant("baseline")!.Accuracy, curve[^1].Accuracy, 6);
     }
 }
+
+public class CnnStudyBaselineTests : IDisposable
+{
+    readonly string _dir = Directory.CreateTempSubdirectory("condense-cnnbaseline-").FullName;
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    static CnnStudyRequest Tiny(string folder) => new()
+    {
+        DataSet = Condense.Data.DataSets.Mnist10k, TrainCount = 256, TestCount = 200, Config = "4,M,6,M",
+        Epochs = 1, BatchSize = 64, LatencyBatch = 16, LatencyRuns = 2, OutputFolder = folder, Stages = new HashSet<string>(),
+    };
+
+    [Fact]
+    public void ALoadedBaselineIsTheSavedOneAndStartsATeacherInitialisedStudent()
+    {
+        var first = CnnStudy.Run(Tiny(Path.Combine(_dir, "a")));
+        var saved = Path.Combine(_dir, "a", "baseline.safetensors");
+        var again = CnnStudy.Run(Tiny(Path.Combine(_dir, "b")) with
+        {
+            BaselinePath = saved, Stages = new HashSet<string> { "separable" }, SeparableStart = StudentStart.Teacher, StudentEpochs = 1,
+        });
+        Assert.Equal(first.Variant("baseline")!.Accuracy, again.Variant("baseline")!.Accuracy);
+        Assert.Equal(saved, again.BaselineFile);
+        Assert.Equal(["conv2"], again.SeparableSplitEnergy!.Keys);
+        Assert.InRange(again.SeparableSplitEnergy!["conv2"], 1.0 / 9, 1.0);
+        Assert.NotNull(again.Variant("separable-start"));
+        Assert.Equal(again.Variant("separable")!.Accuracy, again.Variant("separable")!.OrtAccuracy!.Value, 3);
+    }
+
+    [Fact]
+    public void ABaselineOfAnotherConfigurationIsRefusedNamingTheFile()
+    {
+        CnnStudy.Run(Tiny(Path.Combine(_dir, "a")));
+        var saved = Path.Combine(_dir, "a", "baseline.safetensors");
+        var ex = Assert.Throws<CondenseException>(() => CnnStudy.Run(Tiny(Path.Combine(_dir, "b")) with { BaselinePath = saved, Config = "4,M,8,M" }));
+        Assert.StartsWith(saved + ": a VGG '4,M,6,M'", ex.Message);
+        Assert.Equal("student epochs must be 0–1000 (0: the baseline's), got -1", Assert.Throws<CondenseException>(() => new CnnStudyRequest { StudentEpochs = -1 }).Message);
+    }
+}

@@ -70,13 +70,19 @@ public static class CnnStudy
             OnEpoch = (m, _) => log($"{what} epoch {m.Epoch}: train loss {m.TrainLoss:F4}, first 200 test images {m.TestAccuracy:P1}, {m.Seconds:F1} s"),
         };
 
-        var baseline = (VggNet)CnnFactory.Create("vgg", request.Seed, request.DataSet, request.Config);
-        var baselineRun = Trainer.Train(baseline, train, probe, options, Hooks("baseline"));
+        var student = options with
+        {
+            Epochs = request.StudentEpochs > 0 ? request.StudentEpochs : request.Epochs,
+            LearningRate = request.StudentLearningRate > 0 ? request.StudentLearningRate : request.LearningRate,
+        };
+        var (baseline, baselineSeconds) = request.BaselinePath is { } path
+            ? (LoadBaseline(path, request), 0.0)
+            : TrainBaseline(request, train, probe, options, Hooks("baseline"));
         Measure("baseline", baseline);
         var report = new CnnStudyReport
         {
             DataSet = request.DataSet, TrainCount = train.Count, TestCount = test.Count, Variants = variants,
-            BaselineEpochSeconds = baselineRun.Epochs[0].Seconds,
+            BaselineEpochSeconds = baselineSeconds, BaselineFile = request.BaselinePath,
         };
 
         if (stages.Contains("slimming"))
@@ -118,14 +124,19 @@ public static class CnnStudy
         if (stages.Contains("separable"))
         {
             var config = SeparableConfig(request.Config);
-            using var student = (VggNet)CnnFactory.Create("vgg", request.Seed, request.DataSet, config);
-            Trainer.Train(student, train, probe, options, Hooks("separable (distilled)", loss: DistilledFrom(baseline)));
-            Measure("separable", student);
+            using var separable = (VggNet)CnnFactory.Create("vgg", request.Seed, request.DataSet, config);
+            if (request.SeparableStart == StudentStart.Teacher)
+            {
+                report = report with { SeparableSplitEnergy = StartFromTeacher(baseline, separable, train) };
+                Measure("separable-start", separable, export: false);
+            }
+            Trainer.Train(separable, train, probe, student, Hooks("separable (distilled)", loss: DistilledFrom(baseline)));
+            Measure("separable", separable);
             var replaced = ReplacedIndices(request.Config);
             report = report with
             {
                 ReplacedParametersBefore = UnitParameters(baseline, replaced),
-                ReplacedParametersAfter = UnitParameters(student, replaced),
+                ReplacedParametersAfter = UnitParameters(separable, replaced),
             };
         }
 
@@ -135,12 +146,12 @@ public static class CnnStudy
             foreach (var g in request.Groups)
             {
                 var config = GroupConfig(request.Config, g);
-                using var student = (VggNet)CnnFactory.Create("vgg", request.Seed, request.DataSet, config);
-                Trainer.Train(student, train, probe, options, Hooks($"groups {g} (distilled)", loss: DistilledFrom(baseline)));
+                using var grouped = (VggNet)CnnFactory.Create("vgg", request.Seed, request.DataSet, config);
+                Trainer.Train(grouped, train, probe, student, Hooks($"groups {g} (distilled)", loss: DistilledFrom(baseline)));
                 var name = $"groups{g}";
-                Measure(name, student);
+                Measure(name, grouped);
                 var replaced = ReplacedIndices(request.Config);
-                groupRows.Add(new ReplacedLayers(name, UnitParameters(baseline, replaced), UnitParameters(student, replaced)));
+                groupRows.Add(new ReplacedLayers(name, UnitParameters(baseline, replaced), UnitParameters(grouped, replaced)));
             }
             report = report with { Groups = groupRows };
         }
@@ -174,6 +185,33 @@ public static class CnnStudy
         }
         baseline.Dispose();
         return report;
+    }
+
+    static (VggNet Net, double FirstEpochSeconds) TrainBaseline(CnnStudyRequest request, Dataset train, Dataset probe, TrainingOptions options, TrainingHooks hooks)
+    {
+        var net = (VggNet)CnnFactory.Create("vgg", request.Seed, request.DataSet, request.Config);
+        return (net, Trainer.Train(net, train, probe, options, hooks).Epochs[0].Seconds);
+    }
+
+    /// <summary>The baseline of an earlier run, refused unless it is a VGG of the request's configuration trained on its data set.</summary>
+    static VggNet LoadBaseline(string path, CnnStudyRequest request)
+    {
+        var (model, card) = CnnModelFile.Load(path);
+        if (model is not VggNet net || net.Config != request.Config || net.Order != ConvOrder.ConvBnReluPool || !net.BatchNorm || card.DataSet != request.DataSet)
+        {
+            var what = model is VggNet v ? $"a VGG '{v.Config}'" : $"a {model.Architecture}";
+            model.Dispose();
+            throw new CondenseException($"{path}: {what} trained on {card.DataSet ?? "unknown data"}, not a VGG-BN '{request.Config}' trained on {request.DataSet}");
+        }
+        return net;
+    }
+
+    // The depthwise statistics come from the first 2,000 training images (a fixed, seed-free sample).
+    static IReadOnlyDictionary<string, double> StartFromTeacher(VggNet teacher, VggNet student, Dataset train)
+    {
+        var sample = train.Take(Math.Min(2000, train.Count));
+        using var pixels = tensor(sample.Images, [sample.Count, sample.Features]);
+        return SeparableInitialization.FromTeacher(teacher, student, pixels);
     }
 
     /// <summary>Hinton distillation from the (frozen, eval-mode) baseline, the loss every replacement trains with.</summary>

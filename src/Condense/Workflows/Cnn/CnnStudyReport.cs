@@ -26,6 +26,10 @@ public sealed record CnnStudyReport
     public required IReadOnlyList<CnnVariant> Variants { get; init; }
     /// <summary>Seconds per training epoch of the baseline (TorchSharp), the first epoch.</summary>
     public double BaselineEpochSeconds { get; init; }
+    /// <summary>The file the baseline was loaded from (<see cref="CnnStudyRequest.BaselinePath"/>), or null when it was trained in this run (then <see cref="BaselineEpochSeconds"/> is its first epoch).</summary>
+    public string? BaselineFile { get; init; }
+    /// <summary>With <see cref="StudentStart.Teacher"/>: the share of each replaced conv's ‖W‖² its per-input-channel rank-1 split kept, by pointwise unit.</summary>
+    public IReadOnlyDictionary<string, double>? SeparableSplitEnergy { get; init; }
     /// <summary>The BatchNorm scaling-factor threshold network slimming cut at.</summary>
     public double? SlimThreshold { get; init; }
     /// <summary>Share of channels slimming removed.</summary>

@@ -20,6 +20,18 @@ public sealed record CnnStudyRequest
     public int Epochs { get; init => field = value is >= 1 and <= 1000 ? value : throw new CondenseException($"epochs must be 1–1000, got {value}"); } = 3;
     /// <summary>Fine-tuning epochs after each structural change; 0–1000.</summary>
     public int FineTuneEpochs { get; init => field = value is >= 0 and <= 1000 ? value : throw new CondenseException($"fine-tuning epochs must be 0–1000, got {value}"); } = 2;
+    /// <summary>
+    /// A trained baseline to start from (a Condense VGG file of <see cref="Config"/> trained on
+    /// <see cref="DataSet"/>, e.g. an earlier run's <c>baseline.safetensors</c>) instead of training
+    /// one: the later stages can then be rerun without the baseline's hour on two cores. Null trains it.
+    /// </summary>
+    public string? BaselinePath { get; init; }
+    /// <summary>How the depthwise-separable student starts: from random weights, or from the baseline's convs split per input channel (<see cref="Models.Cnn.SeparableInitialization"/>).</summary>
+    public StudentStart SeparableStart { get; init; } = StudentStart.Random;
+    /// <summary>Epochs of the distilled students (separable, groups); 0: <see cref="Epochs"/>.</summary>
+    public int StudentEpochs { get; init => field = value is >= 0 and <= 1000 ? value : throw new CondenseException($"student epochs must be 0–1000 (0: the baseline's), got {value}"); }
+    /// <summary>Adam's learning rate of the distilled students; 0: <see cref="LearningRate"/>.</summary>
+    public double StudentLearningRate { get; init => field = value is >= 0 and < 1 ? value : throw new CondenseException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"student learning rate must be in [0, 1) (0: the baseline's), got {value}")); }
     /// <summary>Images per training batch.</summary>
     public int BatchSize { get; init; } = 128;
     /// <summary>Adam's learning rate for every training stage.</summary>
@@ -70,4 +82,13 @@ public sealed record CnnStudyRequest
     public int LatencyRuns { get; init; } = 15;
     /// <summary>Seed of initialisation and batch order: the same seed gives the same models.</summary>
     public int Seed { get; init; }
+}
+
+/// <summary>Where a distilled student's weights start.</summary>
+public enum StudentStart
+{
+    /// <summary>Random initialisation with the study's seed, as a network trained from scratch.</summary>
+    Random,
+    /// <summary>From the teacher's weights: shared units copied, replaced convs split per input channel.</summary>
+    Teacher,
 }
