@@ -22,7 +22,7 @@ public sealed class StudioModelCacheTests : IDisposable
 
     string CachePath => Path.Combine(folder, "lenet300-mnist10k-seed1-e1.safetensors");
 
-    TrainedModelResult LoadOrTrain() =>
+    TrainedModelResult<MlpModel> LoadOrTrain() =>
         StudioModelCache.LoadOrTrain(CachePath, ModelKind.LeNet300, 1, 1, Mnist.Train.Take(256), Mnist.Test.Take(64), logger,
             status.Add, m => $"test accuracy {m.TestAccuracy:P1}");
 

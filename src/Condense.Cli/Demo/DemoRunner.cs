@@ -81,7 +81,7 @@ public sealed class DemoRunner
         var name = kind.ToString().ToLowerInvariant();
         var options = TrainingOptions.For(kind) with { Epochs = _options.Quick ? 1 : 5, Seed = 0 };
         var path = Path.Combine(_options.Folder, $"{name}.safetensors");
-        var cached = TrainedModelCache.LoadOrTrain(new TrainedModelRequest(path, kind, options, DataSets.Mnist10k, _train, _test)
+        var cached = TrainedModelCache.LoadOrTrain(new TrainedModelRequest<MlpModel>(path, TrainedModelRecipe.Mlp(kind), options, DataSets.Mnist10k, _train, _test)
         {
             Retrain = _options.Retrain,
             Progress = (source, reason, train) =>

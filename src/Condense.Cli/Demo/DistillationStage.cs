@@ -47,6 +47,6 @@ public sealed class DistillationStage : IDemoStage
 
     /// <summary>The jittered teacher from the demo folder when trained so, else trained and saved there (<see cref="TrainedModelCache"/>).</summary>
     static MlpModel TrainOrReuseTeacher(DemoStageContext c, TrainingOptions training) =>
-        TrainedModelCache.LoadOrTrain(new TrainedModelRequest(Path.Combine(c.Options.Folder, $"{c.Model.Name}.teacher-jitter.safetensors"),
-            ModelKind.Classifier, training, DataSets.Mnist10k, c.Train, c.Test) { Retrain = c.Options.Retrain }).Model;
+        TrainedModelCache.LoadOrTrain(new TrainedModelRequest<MlpModel>(Path.Combine(c.Options.Folder, $"{c.Model.Name}.teacher-jitter.safetensors"),
+            TrainedModelRecipe.Mlp(ModelKind.Classifier), training, DataSets.Mnist10k, c.Train, c.Test) { Retrain = c.Options.Retrain }).Model;
 }

@@ -5,6 +5,7 @@ using Condense.Formats.Onnx.Cnn;
 using Condense.Models;
 using Condense.Models.Cnn;
 using Condense.Pruning.Slimming;
+using Condense.Workflows;
 using Microsoft.Extensions.Logging;
 
 namespace Condense.Studio.Pages;
@@ -12,7 +13,7 @@ namespace Condense.Studio.Pages;
 /// <summary>
 /// Page 8's state: a quarter-width VGG-BN (<see cref="Config"/>) trained on MNIST-10k with network
 /// slimming's L1 penalty on the BatchNorm scaling factors γ (<see cref="NetworkSlimming.SparsityHook"/>),
-/// trained on first use and cached in the Studio's cache folder (<see cref="ConvLayersModelCache"/>).
+/// trained on first use and cached in the Studio's cache folder (<see cref="StudioModelCache"/>).
 /// The page shows its first conv's filters and every unit's |γ|; a slider value p removes the
 /// fraction p of all channels at one global |γ| threshold (<see cref="NetworkSlimming.Select"/>),
 /// builds the physically smaller network (<see cref="VggSurgery.Shrink"/>) and measures its
@@ -85,10 +86,9 @@ internal sealed class ConvLayersService(StudioOptions options, ILogger<ConvLayer
     Task<Prepared>? preparing;
     volatile string message = "not started";
 
-    ConvLayersModelCache Cache => new(options.ResolveCacheDirectory(), options.Seed);
-
-    /// <summary>Where the trained network is cached.</summary>
-    public string ModelPath => Cache.Path;
+    /// <summary>Where the trained network is cached, named by everything that decides its weights (the card says it too, and is checked).</summary>
+    public string ModelPath => Path.Combine(options.ResolveCacheDirectory(), string.Create(CultureInfo.InvariantCulture,
+        $"conv-vgg-{Config.Replace(",M", "m", StringComparison.Ordinal).Replace(',', '-')}-mnist10k-seed{options.Seed}-e{Epochs}-lambda{Lambda}-gamma{InitialGamma}.safetensors"));
 
     public Status GetStatus()
     {
@@ -132,7 +132,7 @@ internal sealed class ConvLayersService(StudioOptions options, ILogger<ConvLayer
     {
         var (train, test) = DataSets.Load(DataSets.Mnist10k);
         test = test.Take(TestImages);
-        var net = Cache.TryLoad(m => message = m, logger) ?? Train(train);
+        var net = LoadOrTrain(train, test);
         message = "measuring the trained network";
         using var scope = TorchSharp.torch.NewDisposeScope();
         var first = net.ConvUnits[0].Conv.weight!;
@@ -146,22 +146,25 @@ internal sealed class ConvLayersService(StudioOptions options, ILogger<ConvLayer
         return new Prepared(net, test, network);
     }
 
-    VggNet Train(Dataset train)
+    /// <summary>The network as the cache builds and trains it: γ starting at <see cref="InitialGamma"/>, the L1 penalty after each backward pass.</summary>
+    static TrainedModelRecipe<VggNet> Recipe { get; } = TrainedModelRecipe.Cnn(seed =>
     {
-        var net = (VggNet)CnnFactory.Create("vgg", options.Seed, DataSets.Mnist10k, Config);
+        var net = (VggNet)CnnFactory.Create("vgg", seed, DataSets.Mnist10k, Config);
         using (TorchSharp.torch.no_grad())
             foreach (var u in net.ConvUnits) u.Norm!.weight!.fill_(InitialGamma);
+        return net;
+    }) with
+    {
+        Description = string.Create(CultureInfo.InvariantCulture, $"network slimming: L1 on BN γ, λ = {Lambda}, γ starts at {InitialGamma}"),
+        AfterBackward = NetworkSlimming.SparsityHook(Lambda),
+    };
+
+    VggNet LoadOrTrain(Dataset train, Dataset test)
+    {
         var settings = new TrainingOptions { Epochs = Epochs, BatchSize = 64, LearningRate = 2e-3, Seed = options.Seed };
-        var what = $"training the VGG-BN {Config} on MNIST with the L1 penalty on γ (first use only)";
-        message = $"{what}: epoch 1 of {Epochs}";
-        var result = Trainer.Train(net, train, null, settings, new TrainingHooks
-        {
-            AfterBackward = NetworkSlimming.SparsityHook(Lambda),
-            OnBatch = (done, total, epoch) => message = $"{what}: epoch {epoch} of {Epochs}, batch {done} of {total}",
-        });
+        var net = StudioModelCache.LoadOrTrain(ModelPath, $"VGG-BN {Config} with the L1 penalty on γ", Recipe, settings, train, test, logger,
+            m => message = m, m => $"test accuracy {m.TestAccuracy:P1}", perBatch: true).Model;
         net.eval();
-        Cache.Save(net, settings, result.Final);
-        message = $"trained and saved {Cache.Path}";
         return net;
     }
 

@@ -134,7 +134,12 @@ public static class ModelFile
 }
 
 /// <summary>Where a model came from and how well it did: kept in the file's metadata.</summary>
-public sealed record ModelCard(string? DataSet = null, TrainingOptions? Training = null, Evaluation? Test = null, IReadOnlyDictionary<string, string>? Extra = null)
+/// <param name="DataSet">The data set it was trained on.</param>
+/// <param name="Training">The training settings.</param>
+/// <param name="Test">Its final test evaluation.</param>
+/// <param name="Extra">More entries written as they are (not read back).</param>
+/// <param name="Recipe">What its building or training added to the plain loop (<see cref="Workflows.TrainedModelRecipe{TModel}.Description"/>), read back so a cache can compare it.</param>
+public sealed record ModelCard(string? DataSet = null, TrainingOptions? Training = null, Evaluation? Test = null, IReadOnlyDictionary<string, string>? Extra = null, string? Recipe = null)
 {
     /// <summary>The card as safetensors metadata entries (prefixed keys), the form it travels in.</summary>
     public IEnumerable<KeyValuePair<string, string>> ToMetadata()
@@ -142,6 +147,7 @@ public sealed record ModelCard(string? DataSet = null, TrainingOptions? Training
         if (DataSet is not null) yield return new("dataset", DataSet);
         if (Training is not null) yield return new("training", JsonSerializer.Serialize(Training));
         if (Test is not null) yield return new("test", JsonSerializer.Serialize(Test));
+        if (Recipe is not null) yield return new("recipe", Recipe);
         foreach (var kv in Extra ?? new Dictionary<string, string>()) yield return kv;
     }
 
@@ -154,6 +160,7 @@ public sealed record ModelCard(string? DataSet = null, TrainingOptions? Training
             try { return JsonSerializer.Deserialize<T>(json); }
             catch (JsonException) { return null; }
         }
-        return new ModelCard(metadata.GetValueOrDefault("dataset"), Parse<TrainingOptions>(metadata, "training"), Parse<Evaluation>(metadata, "test"));
+        return new ModelCard(metadata.GetValueOrDefault("dataset"), Parse<TrainingOptions>(metadata, "training"), Parse<Evaluation>(metadata, "test"),
+            Recipe: metadata.GetValueOrDefault("recipe"));
     }
 }

@@ -5,17 +5,17 @@ using Condense.Models;
 namespace Condense.Workflows;
 
 /// <summary>
-/// The one trained-model cache (the demo's and the Studio's): a model file is reused when it loads and its
-/// <see cref="ModelCard"/> records the wanted architecture, data set and training settings; otherwise the
-/// model is trained (seeded: the same settings give the same bytes) and saved over it. The file is written
-/// through a temporary file renamed into place (<see cref="ModelFile.Save"/>), so a reader never meets half a
-/// cache file and an interrupted run leaves the old one. Progress reaches the caller only through
-/// <see cref="TrainedModelRequest.Progress"/>.
+/// The one trained-model cache (the demo's and the Studio's, MLPs and CNNs alike): a model file is reused when it
+/// loads as the wanted model (<see cref="TrainedModelRecipe{TModel}"/>: type, self-description, recipe) and its
+/// <see cref="ModelCard"/> records the wanted data set and training settings; otherwise the model is trained
+/// (seeded: the same settings give the same bytes) and saved over it. The file is written through a temporary file
+/// renamed into place (<see cref="ModelFile.Save"/>), so a reader never meets half a cache file and an interrupted
+/// run leaves the old one. Progress reaches the caller only through <see cref="TrainedModelRequest{TModel}.Progress"/>.
 /// </summary>
 public static class TrainedModelCache
 {
-    /// <summary>Loads the cached model at <see cref="TrainedModelRequest.Path"/> or trains and saves it; says which and why.</summary>
-    public static TrainedModelResult LoadOrTrain(TrainedModelRequest request)
+    /// <summary>Loads the cached model at <see cref="TrainedModelRequest{TModel}.Path"/> or trains and saves it; says which and why.</summary>
+    public static TrainedModelResult<TModel> LoadOrTrain<TModel>(TrainedModelRequest<TModel> request) where TModel : CondenseModel
     {
         ArgumentNullException.ThrowIfNull(request);
         var (source, reason) = (TrainedModelSource.Retrained, "training asked for");
@@ -23,17 +23,18 @@ public static class TrainedModelCache
         {
             var lookup = Lookup(request);
             if (lookup.Model is { } cached)
-                return new TrainedModelResult(cached, TrainedModelSource.Loaded, $"{request.Path}: trained with the wanted settings", null);
+                return new(cached, TrainedModelSource.Loaded, $"{request.Path}: trained with the wanted settings", null);
             (source, reason) = (lookup.Source, lookup.Reason);
         }
-        var model = ModelFactory.Create(request.Kind, request.Training.Seed);
+        var recipe = request.Recipe;
+        var model = recipe.Create(request.Training.Seed);
         try
         {
             TrainingResult Train(TrainingHooks hooks) =>
-                Trainer.Train(model, request.Train, request.Test, request.Training, hooks);
+                Trainer.Train(model, request.Train, request.Test, request.Training, WithRecipe(hooks, recipe.AfterBackward));
             var training = request.Progress is { } progress ? progress(source, reason, Train) : Train(new TrainingHooks());
-            ModelFile.Save(request.Path, model, new ModelCard(request.DataSet, request.Training, training.Final));
-            return new TrainedModelResult(model, source, reason, training);
+            ModelFile.Save(request.Path, model, new ModelCard(request.DataSet, request.Training, training.Final, Recipe: recipe.Description));
+            return new(model, source, reason, training);
         }
         catch
         {
@@ -42,30 +43,49 @@ public static class TrainedModelCache
         }
     }
 
+    /// <summary>The caller's progress hooks with the recipe's own step after backward (the caller's hooks only watch).</summary>
+    static TrainingHooks WithRecipe(TrainingHooks hooks, Action<CondenseModel>? afterBackward)
+    {
+        if (afterBackward is null) return hooks;
+        if (hooks.AfterBackward is not null || hooks.Loss is not null || hooks.AfterStep is not null)
+            throw new CondenseException("a cached model's progress hooks may only watch (OnEpoch, OnBatch); the recipe decides the training");
+        return new TrainingHooks { AfterBackward = afterBackward, OnEpoch = hooks.OnEpoch, OnBatch = hooks.OnBatch };
+    }
+
     /// <summary>The cached model when usable, else why not.</summary>
-    static (MlpModel? Model, TrainedModelSource Source, string Reason) Lookup(TrainedModelRequest request)
+    static (TModel? Model, TrainedModelSource Source, string Reason) Lookup<TModel>(TrainedModelRequest<TModel> request) where TModel : CondenseModel
     {
         if (!File.Exists(request.Path)) return (null, TrainedModelSource.Missing, $"{request.Path}: no cached model");
-        MlpModel model;
+        CondenseModel model;
         ModelCard card;
         try
         {
-            (model, card) = ModelFile.Load(request.Path);
+            (model, card) = request.Recipe.Load(request.Path);
         }
         catch (CondenseException ex)
         {
             return (null, TrainedModelSource.Unreadable, $"{request.Path}: unreadable ({ex.Message})");
         }
-        var stale = Staleness(request, model.Kind, card);
-        if (stale is null) return (model, TrainedModelSource.Loaded, "");
+        var stale = Staleness(request, model, card);
+        if (stale is null && model is TModel wanted) return (wanted, TrainedModelSource.Loaded, "");
         model.Dispose();
         return (null, TrainedModelSource.Stale, $"{request.Path}: {stale}");
     }
 
     /// <summary>What differs between the cached file and the request, or null when nothing does.</summary>
-    static string? Staleness(TrainedModelRequest request, ModelKind kind, ModelCard card)
+    static string? Staleness<TModel>(TrainedModelRequest<TModel> request, CondenseModel model, ModelCard card) where TModel : CondenseModel
     {
-        if (kind != request.Kind) return $"holds a model of kind {kind}, not {request.Kind}";
+        using (var fresh = request.Recipe.Create(request.Training.Seed))
+        {
+            var (have, want) = (model.Describe(), fresh.Describe());
+            if (have.GetValueOrDefault("architecture") != want.GetValueOrDefault("architecture") || model is not TModel)
+                return $"holds a model of architecture {have.GetValueOrDefault("architecture") ?? "unknown"}, not {want.GetValueOrDefault("architecture")}";
+            var changed = want.Keys.Union(have.Keys).Where(k => have.GetValueOrDefault(k) != want.GetValueOrDefault(k)).Order(StringComparer.Ordinal).ToList();
+            if (changed.Count > 0)
+                return $"holds another {want["architecture"]}: " + string.Join(", ", changed.Select(k => $"{k} {have.GetValueOrDefault(k) ?? "–"} → {want.GetValueOrDefault(k) ?? "–"}"));
+        }
+        if (card.Recipe != request.Recipe.Description)
+            return $"built or trained otherwise: {card.Recipe ?? "plain training"} → {request.Recipe.Description ?? "plain training"}";
         if (card.DataSet != request.DataSet) return $"trained on {card.DataSet ?? "an unrecorded data set"}, not {request.DataSet}";
         if (card.Training is null) return "its card records no training settings";
         if (card.Training == request.Training) return null;

@@ -4,22 +4,24 @@ using Condense.Models;
 namespace Condense.Workflows;
 
 /// <summary>
-/// A trained MLP wanted from <see cref="TrainedModelCache"/>: the cached file at <see cref="Path"/> if it was trained
-/// exactly so, else a fresh training run saved there. Each setting is checked when it is set.
+/// A trained model wanted from <see cref="TrainedModelCache"/>: the cached file at <see cref="Path"/> if it was built
+/// and trained exactly so, else a fresh training run saved there. Each setting is checked when it is set.
 /// </summary>
+/// <typeparam name="TModel">The model type the caller gets back.</typeparam>
 /// <param name="Path">The cached model file (safetensors with a <see cref="ModelCard"/>); its folder is created when needed.</param>
-/// <param name="Kind">The architecture (<see cref="ModelFactory.Create"/>), initialised with <see cref="TrainingOptions.Seed"/>.</param>
+/// <param name="Recipe">The model (e.g. <see cref="TrainedModelRecipe.Mlp"/>), initialised with <see cref="TrainingOptions.Seed"/>, and what its training adds.</param>
 /// <param name="Training">The wanted training settings; a cached file whose card records others is trained again.</param>
 /// <param name="DataSet">The data set's name, recorded in the card and compared with the cached file's (e.g. <see cref="DataSets.Mnist10k"/>).</param>
 /// <param name="Train">Training data.</param>
 /// <param name="Test">Evaluated after each epoch and recorded in the card.</param>
-public sealed record TrainedModelRequest(string Path, ModelKind Kind, TrainingOptions Training, string DataSet, Dataset Train, Dataset Test)
+public sealed record TrainedModelRequest<TModel>(string Path, TrainedModelRecipe<TModel> Recipe, TrainingOptions Training, string DataSet, Dataset Train, Dataset Test)
+    where TModel : CondenseModel
 {
     /// <summary>The cached model file; not empty.</summary>
     public string Path { get; init => field = CheckPath(value); } = CheckPath(Path);
 
-    /// <summary>The architecture; one of <see cref="ModelKind"/>'s MLPs.</summary>
-    public ModelKind Kind { get; init => field = CheckKind(value); } = CheckKind(Kind);
+    /// <summary>The model and what its training adds.</summary>
+    public TrainedModelRecipe<TModel> Recipe { get; init => field = Required(value, "model recipe"); } = Required(Recipe, "model recipe");
 
     /// <summary>The wanted training settings.</summary>
     public TrainingOptions Training { get; init => field = Required(value, "training settings"); } = Required(Training, "training settings");
@@ -41,9 +43,6 @@ public sealed record TrainedModelRequest(string Path, ModelKind Kind, TrainingOp
 
     static string CheckPath(string value) =>
         !string.IsNullOrWhiteSpace(value) ? value : throw new CondenseException($"cached model path must be a file name, got '{value}'");
-
-    static ModelKind CheckKind(ModelKind value) =>
-        Enum.IsDefined(value) ? value : throw new CondenseException($"model kind must be one of {string.Join(", ", Enum.GetNames<ModelKind>())}, got {value}");
 
     static string CheckDataSet(string value) =>
         !string.IsNullOrWhiteSpace(value) ? value : throw new CondenseException($"data set name must not be empty, got '{value}'");

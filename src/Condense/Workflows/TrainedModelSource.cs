@@ -7,7 +7,7 @@ public enum TrainedModelSource
     Loaded,
     /// <summary>No cached file: trained and saved.</summary>
     Missing,
-    /// <summary>Training was asked for (<see cref="TrainedModelRequest.Retrain"/>), whatever the cache held.</summary>
+    /// <summary>Training was asked for (<see cref="TrainedModelRequest{TModel}.Retrain"/>), whatever the cache held.</summary>
     Retrained,
     /// <summary>The cached file loaded but was trained otherwise (another seed, epoch count, data set, or no record of it): trained again and replaced.</summary>
     Stale,

@@ -1,5 +1,7 @@
 using Condense.Data;
 using Condense.Models;
+using Condense.Models.Cnn;
+using Condense.Pruning.Slimming;
 using Condense.Workflows;
 
 namespace Condense.Tests.Workflows;
@@ -23,10 +25,14 @@ public sealed class TrainedModelCacheTests : IDisposable
     string CachePath => Path.Combine(folder, "lenet.safetensors");
 
     /// <summary>Runs the cache and counts how often it trained (through its progress callback) and how many epochs it reported.</summary>
-    (TrainedModelResult Result, int Runs, int Epochs) LoadOrTrain(TrainingOptions options, ModelKind kind = ModelKind.LeNet300, bool retrain = false)
+    (TrainedModelResult<MlpModel> Result, int Runs, int Epochs) LoadOrTrain(TrainingOptions options, ModelKind kind = ModelKind.LeNet300, bool retrain = false) =>
+        LoadOrTrain(TrainedModelRecipe.Mlp(kind), options, retrain);
+
+    (TrainedModelResult<TModel> Result, int Runs, int Epochs) LoadOrTrain<TModel>(TrainedModelRecipe<TModel> recipe, TrainingOptions options, bool retrain = false)
+        where TModel : CondenseModel
     {
         var (runs, epochs) = (0, 0);
-        var result = TrainedModelCache.LoadOrTrain(new TrainedModelRequest(CachePath, kind, options, DataSets.Mnist10k, Train, Test)
+        var result = TrainedModelCache.LoadOrTrain(new TrainedModelRequest<TModel>(CachePath, recipe, options, DataSets.Mnist10k, Train, Test)
         {
             Retrain = retrain,
             Progress = (_, _, train) =>
@@ -118,7 +124,7 @@ public sealed class TrainedModelCacheTests : IDisposable
         using var model = result.Model;
         Assert.Equal(TrainedModelSource.Stale, result.Source);
         Assert.Equal(1, runs);
-        Assert.EndsWith("holds a model of kind LeNet300, not Autoencoder", result.Reason);
+        Assert.EndsWith("holds a model of architecture LeNet300, not Autoencoder", result.Reason);
         Assert.Equal(ModelKind.Autoencoder, ((MlpModel)model).Kind);
     }
 
@@ -175,8 +181,50 @@ public sealed class TrainedModelCacheTests : IDisposable
     public void A_request_without_a_path_cannot_be_built()
     {
         Assert.Equal("cached model path must be a file name, got ''",
-            Assert.Throws<CondenseException>(() => new TrainedModelRequest("", ModelKind.LeNet300, OneEpoch, DataSets.Mnist10k, Train, Test)).Message);
+            Assert.Throws<CondenseException>(() => new TrainedModelRequest<MlpModel>("", TrainedModelRecipe.Mlp(ModelKind.LeNet300), OneEpoch, DataSets.Mnist10k, Train, Test)).Message);
         Assert.Equal("model kind must be one of Classifier, Autoencoder, LeNet300, got 9",
-            Assert.Throws<CondenseException>(() => new TrainedModelRequest(CachePath, (ModelKind)9, OneEpoch, DataSets.Mnist10k, Train, Test)).Message);
+            Assert.Throws<CondenseException>(() => TrainedModelRecipe.Mlp((ModelKind)9)).Message);
+    }
+
+    // A CNN with a training-time step and a changed initialisation: VGG-BN whose γ start at 0.5, L1 on γ after each backward.
+    static TrainedModelRecipe<VggNet> Slimming(string config, double lambda) => TrainedModelRecipe.Cnn(seed =>
+    {
+        var net = (VggNet)CnnFactory.Create("vgg", seed, DataSets.Mnist10k, config);
+        using (TorchSharp.torch.no_grad())
+            foreach (var u in net.ConvUnits) u.Norm!.weight!.fill_(0.5f);
+        return net;
+    }) with { Description = $"L1 on γ, λ = {lambda}, γ starts at 0.5", AfterBackward = NetworkSlimming.SparsityHook(lambda) };
+
+    [Fact]
+    public void A_cnn_with_a_training_step_is_cached_like_an_mlp_and_its_recipe_is_checked()
+    {
+        var (trained, runs, _) = LoadOrTrain(Slimming("4,M,6,M", 1e-2), OneEpoch);
+        using (trained.Model)
+        {
+            Assert.Equal((TrainedModelSource.Missing, 1), (trained.Source, runs));
+            // The recipe's step ran: the same network trained without it has other γ.
+            using var plain = Slimming("4,M,6,M", 1e-2).Create(OneEpoch.Seed);
+            Trainer.Train(plain, Train, Test, OneEpoch);
+            Assert.NotEqual(Weights(plain), Weights(trained.Model));
+            using var withStep = Slimming("4,M,6,M", 1e-2).Create(OneEpoch.Seed);
+            Trainer.Train(withStep, Train, Test, OneEpoch, new TrainingHooks { AfterBackward = NetworkSlimming.SparsityHook(1e-2) });
+            Assert.Equal(Weights(withStep), Weights(trained.Model));
+            var (loaded, runsAgain, _) = LoadOrTrain(Slimming("4,M,6,M", 1e-2), OneEpoch);
+            using (loaded.Model)
+            {
+                Assert.Equal((TrainedModelSource.Loaded, 0), (loaded.Source, runsAgain));
+                Assert.Equal(Weights(trained.Model), Weights(loaded.Model));
+            }
+        }
+        var otherLambda = LoadOrTrain(Slimming("4,M,6,M", 2e-2), OneEpoch).Result;
+        using (otherLambda.Model)
+            Assert.EndsWith("built or trained otherwise: L1 on γ, λ = 0.01, γ starts at 0.5 → L1 on γ, λ = 0.02, γ starts at 0.5", otherLambda.Reason);
+        var otherConfig = LoadOrTrain(Slimming("4,M,8,M", 2e-2), OneEpoch).Result;
+        using (otherConfig.Model)
+            Assert.EndsWith("holds another Vgg: config 4,M,6,M → 4,M,8,M", otherConfig.Reason);
+        // An MLP asked for where a CNN is cached: the MLP reader refuses the file, so it trains again.
+        var mlp = LoadOrTrain(OneEpoch).Result;
+        using (mlp.Model) Assert.Equal(TrainedModelSource.Unreadable, mlp.Source);
+        AssertOnlyTheCacheFile();
     }
 }
