@@ -10,10 +10,22 @@ namespace Condense.Analysis;
 /// dropping them, or the least salient few (H_jj·‖w_j‖², as OBS/SparseGPT rank them), frees bytes the
 /// planner can spend on more bits elsewhere. GPTQ runs on the whole matrix as usual; a dropped
 /// column rounds to 0, its error spread over the columns after it; the kept columns' codes come from
-/// one grid or codebook fitted to the kept columns only.
+/// one grid or codebook fitted to the kept columns only. A Conv of one group is its unfolded matrix
+/// [out, in·kh·kw], columns in the weight's own order (channel, then kernel row, then kernel column), which is
+/// the order of its im2col rows and so of its calibration H; a grouped Conv is not offered these settings.
 /// </summary>
 public static class ColumnDrop
 {
+    /// <summary>
+    /// Whether columns can be dropped or split in <paramref name="layer"/>: any layer of one group (MatMul, Gemm, a table,
+    /// a Conv as its unfolded matrix); a grouped or depthwise Conv's columns are per group, which the writer does not lay out.
+    /// </summary>
+    public static bool Applies(LinearLayer layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        return layer.Groups == 1;
+    }
+
     /// <summary>The input columns kept, ascending: those with calibration energy, less the <paramref name="percent"/> % least salient.</summary>
     public static int[] Kept(IReadOnlyList<double> energy, ReadOnlySpan<float> w, int rows, int columns, int percent)
     {
@@ -33,7 +45,7 @@ public static class ColumnDrop
     }
 
     /// <summary>
-    /// GPTQ of a MatMul/Gemm weight (rows × columns, outputs × inputs) with the columns of <paramref name="setting"/>
+    /// GPTQ of a MatMul/Gemm weight or a one-group Conv's unfolded matrix (rows × columns, outputs × inputs) with the columns of <paramref name="setting"/>
     /// dropped or split: the encoding and Ŵ (dropped columns 0). Without <paramref name="factor"/> (an embedding
     /// table: no H), every column weighs alike and each value is rounded to nearest.
     /// </summary>
@@ -41,8 +53,8 @@ public static class ColumnDrop
     {
         ArgumentNullException.ThrowIfNull(layer);
         ArgumentNullException.ThrowIfNull(setting);
-        if (layer.Groups != 1 || layer.Kind is not (LinearLayerKind.MatMul or LinearLayerKind.Gemm or LinearLayerKind.Gather))
-            throw new CondenseException($"{layer.Node}: columns are dropped from MatMul/Gemm weights and tables only");
+        if (!Applies(layer))
+            throw new CondenseException($"{layer.Node}: columns are dropped from layers of one group only, not from a Conv of {layer.Groups} groups");
         int rows = layer.Rows, columns = layer.Columns;
         IReadOnlyList<double> energy = factor?.Energy ?? [.. Enumerable.Repeat(1.0, columns)];
         var kept = Kept(energy, w, rows, columns, setting.DropPercent);

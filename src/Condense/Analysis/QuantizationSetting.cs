@@ -17,13 +17,15 @@ namespace Condense.Analysis;
 /// −1: every input column stored. 0 ("z"): input columns that saw no calibration input (H's diagonal 0) are
 /// not stored at all (they read 0); p > 0 ("z5"): also the columns of least saliency H_jj·‖w_j‖² up to p % of
 /// the columns, GPTQ spreading their removal over the columns after them (<see cref="ColumnDrop"/>).
-/// MatMul/Gemm only (a Conv or a table keeps every column); a held-out input in a dropped column is
+/// MatMul, Gemm and one-group Conv (its unfolded matrix [out, in·kh·kw]); a grouped Conv is not offered it and a
+/// table keeps every column. A held-out input in a dropped column is
 /// an error the held-out figures show.
 /// </param>
 /// <param name="SplitPercent">
 /// 0: one grid or codebook for all columns. p > 0 ("g4+25"): the p % most salient input columns
 /// (H_jj·‖w_j‖², as OWQ picks them) at one bit more, each part with its own grid or codebook per row;
-/// columns without calibration input are dropped as by "z". MatMul/Gemm only, GPTQ only.
+/// columns without calibration input are dropped as by "z". MatMul, Gemm and one-group Conv by GPTQ; a table's columns
+/// by rounding to nearest; a grouped Conv is not offered it.
 /// </param>
 /// <param name="RankPercent">
 /// 0: full rank. p > 0 ("r25", "r25g8"): W ≈ L·R with the rank r whose two factors hold p % of W's parameters,

@@ -114,15 +114,19 @@ public sealed class ColumnDropTests
     }
 
     [Theory]
-    [InlineData(false, "g3z")]
-    [InlineData(true, "g3z")]
-    [InlineData(true, "k3z")]
-    [InlineData(false, "g3+50")]
-    [InlineData(true, "k2+25")]
-    public void Decoder_InOnnxRuntime_GivesTheDecodedMatrix(bool transposed, string setting)
+    [InlineData(false, "g3z", false)]
+    [InlineData(true, "g3z", false)]
+    [InlineData(true, "k3z", false)]
+    [InlineData(false, "g3+50", false)]
+    [InlineData(true, "k2+25", false)]
+    [InlineData(false, "g3+50", true)]
+    [InlineData(false, "k3z", true)]
+    public void Decoder_InOnnxRuntime_GivesTheDecodedMatrix(bool transposed, string setting, bool conv)
     {
         var (w, h) = Layer();
-        var layer = new LinearLayer("fc", transposed ? LinearLayerKind.MatMul : LinearLayerKind.Gemm, "W", "X",
+        // A Conv's weight [6, 3, 2, 2] is its unfolded matrix [6, 12] in the same element order.
+        var layer = conv ? new LinearLayer("conv", LinearLayerKind.Conv, "W", "X", [Rows, 3, 2, 2], Rows, Columns, 1, false)
+            : new LinearLayer("fc", transposed ? LinearLayerKind.MatMul : LinearLayerKind.Gemm, "W", "X",
             transposed ? [Columns, Rows] : [Rows, Columns], Rows, Columns, 1, transposed);
         using var factor = GptqFactor.Of(h, Columns, new GptqOptions());
         var parsed = QuantizationSetting.Parse(setting);
@@ -150,5 +154,20 @@ public sealed class ColumnDropTests
         var y = Assert.Single(runner.Run([]));
         Assert.Equal(layer.Shape, y.Dims.ToArray());
         Assert.Equal(encoding.Decoded(), OnnxTensorData.ToFloat32(y));
+        if (!conv) return;
+        // Before opset 5 Reshape takes no shape input: one line, naming the tensor.
+        var old = new OnnxGraphBuilder(new HashSet<string>(StringComparer.Ordinal) { "Y" }, opset: 4);
+        Assert.Equal("Y: kept columns of a 4-D weight need opset ≥ 5 (Reshape), not 4",
+            Assert.Throws<CondenseException>(() => encoding.Encode(old, layer.Shape, "Y")).Message);
+    }
+
+    [Fact]
+    public void GroupedConv_IsRefused()
+    {
+        var (w, h) = Layer();
+        var grouped = new LinearLayer("dw", LinearLayerKind.Conv, "W", "X", [Rows, 3, 2, 2], Rows / 2, Columns, 2, false);
+        using var factor = GptqFactor.Of(h, Columns, new GptqOptions());
+        Assert.False(ColumnDrop.Applies(grouped));
+        Assert.Contains("not from a Conv of 2 groups", Assert.Throws<CondenseException>(() => ColumnDrop.Quantize(grouped, w, factor, QuantizationSetting.Parse("g3+50"), 0)).Message);
     }
 }

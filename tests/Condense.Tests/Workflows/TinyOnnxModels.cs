@@ -56,6 +56,26 @@ internal static class TinyOnnxModels
         return model;
     }
 
+    /// <summary>
+    /// x [1, 8, 8, 8] → Conv 3×3 pad 1 (32 out, one group, weight "full.w") → Relu → depthwise Conv 3×3 pad 1
+    /// (32 groups, weight "dw.w") → y [1, 32, 8, 8]: a Conv whose unfolded matrix is [32, 72] and one of 32 groups.
+    /// </summary>
+    public static ModelProto ConvThenDepthwise(int seed = 0)
+    {
+        var rng = new Random(seed);
+        var g = new GraphProto { Name = "convs" };
+        g.Input.Add(Value("x", 1, 8, 8, 8));
+        g.Output.Add(Value("y", 1, 32, 8, 8));
+        g.Initializer.Add(OnnxTensorData.FromFloat32("full.w", Uniform(rng, 32 * 8 * 9, 0.2), [32, 8, 3, 3]));
+        g.Initializer.Add(OnnxTensorData.FromFloat32("dw.w", Uniform(rng, 32 * 9, 0.3), [32, 1, 3, 3]));
+        g.Node.Add(Node("Conv", "full", ["x", "full.w"], "c1", Ints("pads", 1, 1, 1, 1)));
+        g.Node.Add(Node("Relu", "relu", ["c1"], "r1"));
+        g.Node.Add(Node("Conv", "depthwise", ["r1", "dw.w"], "y", Ints("pads", 1, 1, 1, 1), Int("group", 32)));
+        var model = new ModelProto { IrVersion = 7, Graph = g, ProducerName = "condense-tests" };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 });
+        return model;
+    }
+
     /// <summary>y = x · W for a [k, n] initializer W: with x = I the output is the decoded W itself.</summary>
     public static ModelProto MatMul(float[] w, int k, int n)
     {

@@ -97,11 +97,20 @@ public sealed record OnnxQuantizedMatrix(string Label, bool Transposed, GridCode
     }
 
     // The kept columns' matrices (this part's, then the extra's), one zero column appended (ConstantOfShape: no stored zeros), and a Gather
-    // along the input axis with each column's place (dropped ones point at the zero column).
+    // along the input axis with each column's place (dropped ones point at the zero column). A Conv's weight [out, in, kh, kw] is that
+    // for its unfolded matrix [out, in·kh·kw] (the weight's own element order), then reshaped.
     void EncodeKept(OnnxGraphBuilder g, long[] shape, string output)
     {
+        if (shape.Length == 4 && !Transposed && shape[1] * shape[2] * shape[3] == AllColumns)
+        {
+            if (g.Opset < 5) throw new CondenseException($"{output}: kept columns of a 4-D weight need opset ≥ 5 (Reshape), not {g.Opset}");
+            var matrix = g.Name($"{output}::unfolded");
+            EncodeKept(g, [shape[0], AllColumns], matrix);
+            g.Node("Reshape", [matrix, g.Add(OnnxTensorData.Int64(g.Name($"{output}::shape"), shape, shape.Length))], output);
+            return;
+        }
         if (shape.Length != 2 || AllColumns != (Transposed ? shape[0] : shape[1]))
-            throw new CondenseException($"{Label}: kept columns need a 2-D weight of {AllColumns} input columns, not [{string.Join(", ", shape)}]");
+            throw new CondenseException($"{Label}: kept columns need a 2-D weight, or a 4-D Conv weight, of {AllColumns} input columns, not [{string.Join(", ", shape)}]");
         long rows = Transposed ? shape[1] : shape[0];
         int axis = Transposed ? 0 : 1;
         var parts = new List<string>();
