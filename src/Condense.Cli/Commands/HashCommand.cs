@@ -104,9 +104,9 @@ public static class HashCommand
                 reduction = options.Reduction.ToString(), epochs, seed = options.Seed, rows });
             return 0;
         }
-        var table = new Table().AddColumns("network", "real params", "virtual params", "factor", "test accuracy", "seconds");
+        var table = new Table().AddColumns("network", "widths", "real params", "virtual params", "factor", "test accuracy", "seconds");
         foreach (var r in rows)
-            table.AddRow(Markup.Escape(r.Network), r.RealParameters.ToString("N0"), r.VirtualParameters.ToString("N0"),
+            table.AddRow(Markup.Escape(r.Network), Markup.Escape(r.Sizes), r.RealParameters.ToString("N0"), r.VirtualParameters.ToString("N0"),
                 $"{r.CompressionFactor:F1}×", r.Accuracy.ToString("P2"), r.Seconds.ToString("F1"));
         console.Write(table);
         if (outPath is not null) console.WriteLine($"wrote {outPath}");

@@ -8,9 +8,10 @@ namespace Condense.Hashing;
 /// <summary>
 /// HashedNets' experiment on a CNN: the hashed network (every conv kernel and Linear weight read
 /// from a pool factor-times smaller, <see cref="HashedCnn"/>) and the dense network of the same
-/// architecture, from the same seed and for the same epochs. The CNNs' widths are fixed, so there
-/// is no equal-size dense CNN to train as for the MLPs (<see cref="HashingComparison"/>): the
-/// baseline is the full dense network, and the row's factor says how much smaller the hashed one is.
+/// architecture, from the same seed and for the same epochs; for LeNet-5 also the HashedNets
+/// baseline, the dense LeNet-5 with every width scaled so that it has at most the hashed one's
+/// real parameters (<see cref="LeNet5.EqualSizeWidth"/>). VGG and ResNet get the full dense
+/// network only.
 /// </summary>
 internal static class HashedCnnComparison
 {
@@ -38,6 +39,22 @@ internal static class HashedCnnComparison
             trained?.Invoke(hashed);
             rows.Add(new HashingRow(label, hashed.Net.Architecture, hashed.RealParameterCount, hashed.VirtualParameterCount,
                 hashed.CompressionFactor, eval.Accuracy ?? double.NaN, eval.Loss, clock.Elapsed.TotalSeconds));
+        }
+
+        if (name.Equals("lenet5", StringComparison.OrdinalIgnoreCase))
+        {
+            // The HashedNets baseline: the dense LeNet-5 of the hashed one's real size, every width scaled alike.
+            var width = LeNet5.EqualSizeWidth(rows[0].RealParameters);
+            manual_seed(training.Seed);
+            using var small = new LeNet5(CnnFactory.NormalizationFor(dataSet), width);
+            var (c1, c2, f1, f2) = LeNet5.Widths(width);
+            var smallCount = LeNet5.ParametersAtWidth(width);
+            progress?.Invoke($"training equal-size dense LeNet5 {c1}-{c2}-{f1}-{f2}: {smallCount:N0} parameters");
+            var smallClock = System.Diagnostics.Stopwatch.StartNew();
+            Trainer.Train(small, train, null, training);
+            var smallEval = Evaluator.Evaluate(small, test);
+            rows.Add(new HashingRow("equal-size dense", $"LeNet5 {c1}-{c2}-{f1}-{f2}", smallCount, smallCount, 1,
+                smallEval.Accuracy ?? double.NaN, smallEval.Loss, smallClock.Elapsed.TotalSeconds));
         }
 
         using var dense = CnnFactory.Create(name, training.Seed, dataSet);

@@ -110,6 +110,31 @@ public sealed class HashedCnnTests : IDisposable
         Assert.True(CnnOnnxExporter.Verify(model.Net, export.Model, x, 4, 1e-4) <= 1e-4);
     }
 
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(0.33)]
+    [InlineData(0.05)]
+    public void ScaledLeNetCountsItsParametersAndRebuildsFromItsMetadata(double width)
+    {
+        using var net = new LeNet5(Normalization.Mnist, width);
+        Assert.Equal(net.parameters().Sum(p => p.numel()), LeNet5.ParametersAtWidth(width));
+        using var rebuilt = (LeNet5)CnnFactory.Build(net.Describe(), "test");
+        Assert.Equal(width, rebuilt.Width);
+        Assert.Equal(width == 1, !net.Describe().ContainsKey("width"));
+    }
+
+    [Fact]
+    public void EqualSizeLeNetIsTheLargestThatFitsTheHashedNetwork()
+    {
+        Assert.Equal(61_706, LeNet5.ParametersAtWidth(1));
+        var width = LeNet5.EqualSizeWidth(7_920);
+        var count = LeNet5.ParametersAtWidth(width);
+        Assert.InRange(count, 1, 7_920);
+        // The next width at which any layer grows by one unit no longer fits.
+        var next = Enumerable.Range(1, 2000).Select(i => width + i * 1e-3).First(w => LeNet5.Widths(w) != LeNet5.Widths(width));
+        Assert.True(LeNet5.ParametersAtWidth(next) > 7_920);
+    }
+
     [Fact]
     public void SeedsThatDisagreeWithTheFileAreRefused()
     {
