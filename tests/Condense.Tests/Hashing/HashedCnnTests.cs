@@ -111,6 +111,23 @@ public sealed class HashedCnnTests : IDisposable
     }
 
     [Theory]
+    [InlineData("vgg")]
+    [InlineData("resnet")]
+    public void HashedVggAndResNetRunInOnnxRuntimeWithTorchSharpsOutputs(string name)
+    {
+        manual_seed(6);
+        CnnModel net = name == "vgg" ? new VggNet("4,M,8,M", true, Normalization.Mnist) : new ResNet(4, 1, Normalization.Mnist);
+        using var model = new HashedCnn(net, new HashingOptions { Factor = 4, Seed = 2 });
+        Assert.Equal(net.WeightLayers.Count, model.HashedLayers.Count);
+        model.eval();
+        var random = new Random(3);
+        var x = Enumerable.Range(0, 3 * 784).Select(_ => (float)random.NextDouble()).ToArray();
+        var export = HashedCnnOnnxExporter.Build(model);
+        Assert.Equal(model.HashedLayers.Count, export.Model.Graph.Node.Count(n => n.OpType == "Gather"));
+        Assert.True(CnnOnnxExporter.Verify(model.Net, export.Model, x, 3, 1e-4) <= 1e-4);
+    }
+
+    [Theory]
     [InlineData(1.0)]
     [InlineData(0.33)]
     [InlineData(0.05)]
