@@ -42,6 +42,8 @@ public sealed class HashedCnn : CondenseModel
         register_module("net", net);
         for (var l = 0; l < layers.Count; l++)
         {
+            if (layers[l].IsConvolution && !units.ContainsKey(layers[l].Module))
+                throw new CondenseException($"{layers[l].Name}: a convolution that is no conv unit of the network");
             var weight = layers[l].Weight;
             weight.requires_grad_(false);
             var kernel = new HashedKernel(weight.shape, options.PoolSize(weight.numel()), options.Reduction,
