@@ -47,13 +47,8 @@ internal sealed class HashedLinear : nn.Module<Tensor, Tensor>, IVirtualLinear
         _index = tensor(index, [Hashes, (long)inFeatures * outFeatures]);
         _sign = tensor(sign, [Hashes, (long)inFeatures * outFeatures]);
 
-        // Initialise so that V starts with nn.Linear's spread, U(−1/√in, 1/√in): for a sum of m
-        // reads the 1/√m of the reduction keeps the variance; for a product each factor gets the
-        // m-th root of the variance; max reads one entry, so the plain bound.
         var bound = 1 / Math.Sqrt(inFeatures);
-        var poolBound = reduction == HashReduction.Product && Hashes > 1
-            ? Math.Sqrt(3) * Math.Pow(bound * bound / 3, 1.0 / (2 * Hashes))
-            : bound;
+        var poolBound = PoolBound(inFeatures, reduction, Hashes);
         using (no_grad())
         {
             _pool = new Parameter(empty(poolSize).uniform_(-poolBound, poolBound));
@@ -107,6 +102,20 @@ internal sealed class HashedLinear : nn.Module<Tensor, Tensor>, IVirtualLinear
             _ => throw new CondenseException($"unknown reduction '{reduction}'"),
         };
         return combined.view(outFeatures, inFeatures).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The half-width of the uniform pool initialisation that makes V start with nn.Linear's (and
+    /// nn.Conv2d's) spread, U(−1/√fan-in, 1/√fan-in): for a sum of m reads the 1/√m of the
+    /// reduction keeps the variance; for a product each factor gets the m-th root of the variance;
+    /// max and min read one entry, so the plain bound.
+    /// </summary>
+    public static double PoolBound(long fanIn, HashReduction reduction, int hashes)
+    {
+        var bound = 1 / Math.Sqrt(fanIn);
+        return reduction == HashReduction.Product && hashes > 1
+            ? Math.Sqrt(3) * Math.Pow(bound * bound / 3, 1.0 / (2 * hashes))
+            : bound;
     }
 
     /// <summary>Hashes every (i, j) once: bucket indices and signs, m rows of out·in. With

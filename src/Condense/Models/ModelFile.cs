@@ -31,10 +31,13 @@ public static class ModelFile
     }
 
     /// <summary>The model's parameters as F32 tensors, in registration order.</summary>
-    public static IReadOnlyList<NamedTensor> Weights(CondenseModel model)
+    public static IReadOnlyList<NamedTensor> Weights(CondenseModel model) => StateWeights(State(model));
+
+    /// <summary>Named tensors (a model's state as it chooses to store it) as F32 tensors, in the order given.</summary>
+    internal static IReadOnlyList<NamedTensor> StateWeights(IEnumerable<(string Name, Tensor Value)> state)
     {
         var list = new List<NamedTensor>();
-        foreach (var (name, p) in State(model))
+        foreach (var (name, p) in state)
         {
             using var cpu = p.detach().cpu().contiguous();
             list.Add(NamedTensor.FromFloat32(name, cpu.data<float>().ToArray(), p.shape));
@@ -83,11 +86,14 @@ public static class ModelFile
     }
 
     /// <summary>Copies tensors into the parameters of the same names; shapes must match and every parameter must be given.</summary>
-    public static void SetWeights(CondenseModel model, IEnumerable<NamedTensor> tensors, string source)
+    public static void SetWeights(CondenseModel model, IEnumerable<NamedTensor> tensors, string source) => SetState(State(model), tensors, source);
+
+    /// <summary>Copies tensors into the given named state (a model's state as it stores it); shapes must match and every entry must be given.</summary>
+    internal static void SetState(IEnumerable<(string Name, Tensor Value)> state, IEnumerable<NamedTensor> tensors, string source)
     {
         var byName = tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
         using var _ = no_grad();
-        foreach (var (name, p) in State(model))
+        foreach (var (name, p) in state)
         {
             if (!byName.TryGetValue(name, out var t))
                 throw new InvalidFileException(source, $"missing tensor '{name}'");

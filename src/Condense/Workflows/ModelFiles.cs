@@ -92,6 +92,7 @@ public static class ModelFiles
                 {
                     "FactorizedMlp" => FactorizedModelFile.Load(path),
                     HashedModelFile.Architecture => HashedModelFile.Load(path),
+                    HashedCnn.ArchitectureName => HashedCnnFile.Load(path),
                     "LeNet5" or "Vgg" or "ResNet" => Condense.Models.Cnn.CnnModelFile.Load(path).Model,
                     StructuredMlp.Architecture => StructuredModelFile.Load(path),
                     _ => ModelFile.Load(path).Model,
@@ -116,6 +117,7 @@ public static class ModelFiles
         {
             case FactorizedMlp factorized: FactorizedModelFile.Save(path, factorized, card); break;
             case HashedMlp hashed: HashedModelFile.Save(path, hashed, card); break;
+            case HashedCnn hashedCnn: HashedCnnFile.Save(path, hashedCnn, card); break;
             case StructuredMlp structured: StructuredModelFile.Save(path, structured, card); break;
             case MlpModel or Condense.Models.Cnn.IConvolutionalModel: ModelFile.Save(path, model, card); break;
             default: throw new CondenseException($"{path}: a {model.GetType().Name} has no model file Condense writes");

@@ -41,7 +41,7 @@ public static class HashedOnnxExporter
             switch (layer)
             {
                 case HashedLinear hashed:
-                    AddHashed(graph, name, hashed, weight);
+                    AddHashed(graph, name, hashed.Pool, hashed.Index, hashed.Sign, hashed.Reduction, [hashed.OutFeatures, hashed.InFeatures], weight);
                     break;
                 case StructuredHashedLinear structured:
                     AddStructured(graph, name, structured, weight);
@@ -71,10 +71,18 @@ public static class HashedOnnxExporter
         return proto;
     }
 
-    static void AddHashed(GraphProto graph, string name, HashedLinear layer, string output)
+    /// <summary>
+    /// Emits the nodes that rebuild one hashed weight of shape <paramref name="dims"/> from its
+    /// pool (<c>{name}.pool</c>) and m × numel tables into value <paramref name="output"/>: the
+    /// signed pool Concat(w, −w), one Gather per hash by the constant index table of shape
+    /// <paramref name="dims"/> (sign folded in), then the reduction. Shared by the MLP and the CNN
+    /// exports (a conv kernel is gathered straight into out × in/groups × k × k).
+    /// </summary>
+    internal static void AddHashed(GraphProto graph, string name, TorchSharp.torch.Tensor poolTensor, TorchSharp.torch.Tensor indexTensor,
+        TorchSharp.torch.Tensor signTensor, HashReduction reduction, long[] dims, string output)
     {
-        var pool = layer.PoolSize;
-        graph.Initializer.Add(OnnxTensorData.FromFloat32($"{name}.pool", Floats(layer.Pool), [pool]));
+        var pool = poolTensor.shape[0];
+        graph.Initializer.Add(OnnxTensorData.FromFloat32($"{name}.pool", Floats(poolTensor), [pool]));
         graph.Node.Add(OnnxExporter.Node("Neg", [$"{name}.pool"], $"{name}.pool.negated"));
         var concat = OnnxExporter.Node("Concat", [$"{name}.pool", $"{name}.pool.negated"], $"{name}.pool.signed");
         concat.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 0 });
@@ -82,10 +90,9 @@ public static class HashedOnnxExporter
 
         long[] index;
         float[] sign;
-        using (var i = layer.Index.contiguous()) index = i.data<long>().ToArray();
-        using (var s = layer.Sign.contiguous()) sign = s.data<float>().ToArray();
-        long[] dims = [layer.OutFeatures, layer.InFeatures];
-        var m = layer.Hashes;
+        using (var i = indexTensor.contiguous()) index = i.data<long>().ToArray();
+        using (var s = signTensor.contiguous()) sign = s.data<float>().ToArray();
+        var m = (int)indexTensor.shape[0];
         var n = index.Length / m;
         var reads = new List<string>();
         for (var h = 0; h < m; h++)
@@ -114,7 +121,7 @@ public static class HashedOnnxExporter
             graph.Node.Add(gather);
             reads.Add(read);
         }
-        if (m > 1) AddReduction(graph, name, layer.Reduction, reads, output);
+        if (m > 1) AddReduction(graph, name, reduction, reads, output);
     }
 
     /// <summary>Combines the m gathered matrices as <see cref="HashedLinear.VirtualWeight(TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, int, int, HashReduction)"/> does.</summary>

@@ -61,7 +61,7 @@ public static class CnnFactory
         {
             return Get("architecture") switch
             {
-                "LeNet5" => new LeNet5(n),
+                "LeNet5" => new LeNet5(n, metadata.TryGetValue("width", out var w) ? double.Parse(w, NumberStyles.Float, CultureInfo.InvariantCulture) : 1),
                 "Vgg" => new VggNet(Get("config"), Get("batch_norm") == "true", n, order: OrderOf(metadata, source)),
                 "ResNet" => new ResNet(int.Parse(Get("width"), CultureInfo.InvariantCulture), int.Parse(Get("blocks"), CultureInfo.InvariantCulture), n),
                 var other => throw new InvalidFileException(source, $"unknown CNN architecture '{other}'"),

@@ -16,16 +16,50 @@ public sealed class LeNet5 : CnnModel
     readonly Linear fc1, fc2, fc3;
 
     /// <summary>LeNet-5 (two 5×5 convolutions with pooling, then 120-84-10), with optional input normalisation.</summary>
-    public LeNet5(Normalization? normalization = null) : base("LeNet5", normalization)
+    /// <param name="normalization">Input normalisation, or null for none.</param>
+    /// <param name="width">Scales every width (6, 16, 120, 84; each rounded, at least 1): the equal-size baseline of a compressed LeNet-5. 1 is LeNet-5.</param>
+    public LeNet5(Normalization? normalization = null, double width = 1) : base("LeNet5", normalization)
     {
-        conv1 = AddUnit("conv1", "", 1, 6, 5, 1, 2, bn: false);
-        conv2 = AddUnit("conv2", "", 6, 16, 5, 1, 0, bn: false);
-        fc1 = nn.Linear(16 * 5 * 5, 120);
-        fc2 = nn.Linear(120, 84);
-        fc3 = nn.Linear(84, 10);
+        if (!(width > 0 && width <= 16)) throw new CondenseException($"LeNet-5 width {width} must be in (0, 16]");
+        Width = width;
+        var (c1, c2, f1, f2) = Widths(width);
+        conv1 = AddUnit("conv1", "", 1, c1, 5, 1, 2, bn: false);
+        conv2 = AddUnit("conv2", "", c1, c2, 5, 1, 0, bn: false);
+        fc1 = nn.Linear(c2 * 5 * 5, f1);
+        fc2 = nn.Linear(f1, f2);
+        fc3 = nn.Linear(f2, 10);
         register_module("fc1", fc1);
         register_module("fc2", fc2);
         register_module("fc3", fc3);
+    }
+
+    /// <summary>The width scale (1: LeNet-5 itself).</summary>
+    public double Width { get; }
+
+    /// <summary>Conv channels and hidden units at width scale <paramref name="width"/>: 6, 16, 120, 84 scaled and rounded, at least 1.</summary>
+    public static (int Conv1, int Conv2, int Fc1, int Fc2) Widths(double width)
+    {
+        static int Scale(int n, double w) => Math.Max(1, (int)Math.Round(n * w));
+        return (Scale(6, width), Scale(16, width), Scale(120, width), Scale(84, width));
+    }
+
+    /// <summary>Weights and biases of LeNet-5 at width scale <paramref name="width"/> (61,706 at 1).</summary>
+    public static long ParametersAtWidth(double width)
+    {
+        var (c1, c2, f1, f2) = Widths(width);
+        return (25L + 1) * c1 + (25L * c1 + 1) * c2 + (25L * c2 + 1) * f1 + (f1 + 1L) * f2 + (f2 + 1L) * 10;
+    }
+
+    /// <summary>The largest width scale (to 1e-6) whose LeNet-5 has at most <paramref name="parameters"/> parameters: the dense network of a compressed one's size.</summary>
+    public static double EqualSizeWidth(long parameters)
+    {
+        double lo = 0, hi = 16;
+        for (var i = 0; i < 60; i++)
+        {
+            var mid = (lo + hi) / 2;
+            if (ParametersAtWidth(mid) <= parameters) lo = mid; else hi = mid;
+        }
+        return Math.Max(lo, 1e-6);
     }
 
     /// <inheritdoc/>
@@ -56,5 +90,11 @@ public sealed class LeNet5 : CnnModel
     }
 
     /// <inheritdoc/>
-    public override IReadOnlyDictionary<string, string> Describe() => BaseDescription();
+    public override IReadOnlyDictionary<string, string> Describe()
+    {
+        var d = BaseDescription();
+        // Only written when scaled, so LeNet-5 files keep their bytes.
+        if (Width != 1) d["width"] = Width.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        return d;
+    }
 }

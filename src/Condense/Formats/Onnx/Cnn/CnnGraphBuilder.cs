@@ -24,6 +24,13 @@ public sealed class CnnGraphBuilder
     /// <summary>The graph built so far, for wrapping into a model once the network has emitted its output.</summary>
     public GraphProto Graph { get; }
 
+    /// <summary>
+    /// When set, asked for the value that holds a Conv or Gemm layer's weight (the graph, the layer's
+    /// name) before the dense weight is stored: a compressed network (HashedNets) emits the nodes
+    /// that rebuild the weight and returns their output's name; null stores the weight as usual.
+    /// </summary>
+    public Func<GraphProto, string, string?>? WeightSource { get; init; }
+
     /// <summary>Multiply-accumulates per sample of every Conv and Gemm so far.</summary>
     public long MultiplyAccumulates => macsByLayer.Values.Sum();
 
@@ -69,7 +76,7 @@ public sealed class CnnGraphBuilder
         long oh = (h + 2 * p - k) / s + 1, ow = (wd + 2 * p - k) / s + 1, oc = w.shape[0];
         if (w.shape[1] * unit.Groups != c)
             throw new CondenseException($"{unit.Name}: takes {w.shape[1] * unit.Groups} channels, gets {c}");
-        var inputs = new List<string> { x, Weight($"{unit.Name}.weight", w) };
+        var inputs = new List<string> { x, LayerWeight(unit.Name, w) };
         if (unit.Conv.bias is { } b) inputs.Add(Weight($"{unit.Name}.bias", b));
         var y = Add("Conv", [.. inputs], [oc, oh, ow], unit.Name);
         var node = Graph.Node[^1];
@@ -173,7 +180,7 @@ public sealed class CnnGraphBuilder
     {
         var w = layer.weight!;
         if (shapes[x][0] != w.shape[1]) throw new CondenseException($"{name}: takes {w.shape[1]} features, gets {shapes[x][0]}");
-        var inputs = new List<string> { x, Weight($"{name}.weight", w) };
+        var inputs = new List<string> { x, LayerWeight(name, w) };
         if (layer.bias is { } b) inputs.Add(Weight($"{name}.bias", b));
         var y = Add("Gemm", [.. inputs], [w.shape[0]], name);
         Graph.Node[^1].Attribute.Add(new AttributeProto { Name = "transB", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
@@ -196,6 +203,8 @@ public sealed class CnnGraphBuilder
         shapes[output] = shape;
         return output;
     }
+
+    string LayerWeight(string layer, Tensor w) => WeightSource?.Invoke(Graph, layer) ?? Weight($"{layer}.weight", w);
 
     string Weight(string name, Tensor t)
     {

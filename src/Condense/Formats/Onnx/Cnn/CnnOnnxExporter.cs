@@ -15,10 +15,10 @@ public static class CnnOnnxExporter
     /// <summary>The ONNX graph and the multiply-accumulates per sample counted while building it.</summary>
     public sealed record Export(ModelProto Model, long MultiplyAccumulates, IReadOnlyDictionary<string, long> MacsByLayer);
 
-    /// <summary>Builds the graph (without running it: see <see cref="Verify"/>).</summary>
-    public static Export Build(CnnModel model, string? dataSet = null)
+    /// <summary>Builds the graph (without running it: see <see cref="Verify"/>); <paramref name="weightSource"/> is <see cref="CnnGraphBuilder.WeightSource"/>.</summary>
+    public static Export Build(CnnModel model, string? dataSet = null, Func<GraphProto, string, string?>? weightSource = null)
     {
-        var g = new CnnGraphBuilder(model.Architecture);
+        var g = new CnnGraphBuilder(model.Architecture) { WeightSource = weightSource };
         var x = g.Reshape(g.Input("input", CnnModel.Side * CnnModel.Side), 1, CnnModel.Side, CnnModel.Side);
         if (model.Normalization is { } n) x = g.Normalize(x, n);
         var logits = model.EmitOnnx(g, x);
