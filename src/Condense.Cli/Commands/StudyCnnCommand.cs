@@ -32,6 +32,7 @@ public static class StudyCnnCommand
         var aeLr = new Option<double>("--ae-lr") { Description = "Adam learning rate of the convolutional autoencoders (the bilinear decoder collapses at 2e-3)", DefaultValueFactory = _ => 1e-3 };
         var baselineFile = new Option<string?>("--baseline") { Description = "A trained baseline (an earlier run's baseline.safetensors of this configuration and data) instead of training one" };
         var separableStart = new Option<string>("--separable-start") { Description = "random | teacher: the separable student starts from random weights or from the baseline's convs split per input channel", DefaultValueFactory = _ => "random" };
+        var separableUnits = new Option<string?>("--separable-units") { Description = "Comma-separated 1-based conv units the separable stage replaces (default: all but the first)" };
         var studentEpochs = new Option<int>("--student-epochs") { Description = "Epochs of the distilled students (0: --epochs)", DefaultValueFactory = _ => 0 };
         var studentLr = new Option<double>("--student-lr") { Description = "Adam learning rate of the distilled students (0: --lr)", DefaultValueFactory = _ => 0 };
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 0 };
@@ -40,7 +41,7 @@ public static class StudyCnnCommand
         var command = new Command("cnn", "VGG-BN on Fashion-MNIST: slimming, filter pruning, BN fusion, depthwise-separable and group convs, layer order, conv autoencoders, early exit, all in ONNX Runtime.")
         {
             data, trainCount, testCount, config, epochs, finetune, lambda, fraction, minKeep, exit, stages, groups, batch, lr, aeLr,
-            baselineFile, separableStart, studentEpochs, studentLr, seed, output, json,
+            baselineFile, separableStart, separableUnits, studentEpochs, studentLr, seed, output, json,
         };
         command.SetAction(parse =>
         {
@@ -54,6 +55,8 @@ public static class StudyCnnCommand
                 Stages = parse.GetValue(stages)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(),
                 BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr), AutoencoderLearningRate = parse.GetValue(aeLr),
                 Seed = parse.GetValue(seed), OutputFolder = parse.GetValue(output),
+                SeparableUnits = parse.GetValue(separableUnits)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                    .Select(x => int.TryParse(x, NumberStyles.None, CultureInfo.InvariantCulture, out var u) ? u : throw new CondenseException($"--separable-units: '{x}' is not a whole number")).ToArray(),
                 BaselinePath = parse.GetValue(baselineFile), StudentEpochs = parse.GetValue(studentEpochs), StudentLearningRate = parse.GetValue(studentLr),
                 SeparableStart = parse.GetValue(separableStart) switch
                 {

@@ -86,3 +86,23 @@ public class CnnStudyBaselineTests : IDisposable
         Assert.Equal("student epochs must be 0–1000 (0: the baseline's), got -1", Assert.Throws<CondenseException>(() => new CnnStudyRequest { StudentEpochs = -1 }).Message);
     }
 }
+
+public class CnnStudySeparableUnitsTests
+{
+    [Theory]
+    [InlineData("16,M,32,32,M,64,64,M", null, "16,M,d32,d32,M,d64,d64,M")]
+    [InlineData("16,M,32,32,M,64,64,M", new[] { 4, 5 }, "16,M,32,32,M,d64,d64,M")]
+    [InlineData("8,M,16", new[] { 1 }, "d8,M,16")]
+    public void SeparableUnitsReplaceExactlyTheNamedConvUnits(string config, int[]? units, string expected) =>
+        Assert.Equal(expected, CnnStudy.SeparableConfig(config, units?.ToHashSet()));
+
+    [Fact]
+    public void AUnitOutsideTheNetworkIsRefusedBeforeAnyTraining()
+    {
+        var ex = Assert.Throws<CondenseException>(() => CnnStudy.Run(new CnnStudyRequest
+        {
+            DataSet = Condense.Data.DataSets.Mnist10k, TrainCount = 64, TestCount = 64, Config = "4,M,6,M", SeparableUnits = [0, 3],
+        }));
+        Assert.Equal("separable units must be conv units 1–2 of '4,M,6,M', got 0", ex.Message);
+    }
+}

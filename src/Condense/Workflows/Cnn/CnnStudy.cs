@@ -35,6 +35,9 @@ public static class CnnStudy
         var options = new TrainingOptions { Epochs = request.Epochs, BatchSize = request.BatchSize, LearningRate = request.LearningRate, Seed = request.Seed };
         var fineTune = options with { Epochs = Math.Max(1, request.FineTuneEpochs) };
         var stages = request.Stages;
+        // Checked before any training: a wrong unit list is refused in its own words, not after the baseline's hour.
+        var replaced = request.SeparableUnits?.ToHashSet() ?? ReplacedIndices(request.Config);
+        var separableConfig = SeparableConfig(request.Config, replaced);
         var probe = test.Take(200);   // per-epoch progress only; every reported accuracy is on the whole test set
 
         CnnVariant Measure(string name, VggNet net, bool export = true)
@@ -123,8 +126,7 @@ public static class CnnStudy
 
         if (stages.Contains("separable"))
         {
-            var config = SeparableConfig(request.Config);
-            using var separable = (VggNet)CnnFactory.Create("vgg", request.Seed, request.DataSet, config);
+            using var separable = (VggNet)CnnFactory.Create("vgg", request.Seed, request.DataSet, separableConfig);
             if (request.SeparableStart == StudentStart.Teacher)
             {
                 report = report with { SeparableSplitEnergy = StartFromTeacher(baseline, separable, train) };
@@ -132,7 +134,6 @@ public static class CnnStudy
             }
             Trainer.Train(separable, train, probe, student, Hooks("separable (distilled)", loss: DistilledFrom(baseline)));
             Measure("separable", separable);
-            var replaced = ReplacedIndices(request.Config);
             report = report with
             {
                 ReplacedParametersBefore = UnitParameters(baseline, replaced),
@@ -150,8 +151,8 @@ public static class CnnStudy
                 Trainer.Train(grouped, train, probe, student, Hooks($"groups {g} (distilled)", loss: DistilledFrom(baseline)));
                 var name = $"groups{g}";
                 Measure(name, grouped);
-                var replaced = ReplacedIndices(request.Config);
-                groupRows.Add(new ReplacedLayers(name, UnitParameters(baseline, replaced), UnitParameters(grouped, replaced)));
+                var groupedUnits = ReplacedIndices(request.Config);
+                groupRows.Add(new ReplacedLayers(name, UnitParameters(baseline, groupedUnits), UnitParameters(grouped, groupedUnits)));
             }
             report = report with { Groups = groupRows };
         }
@@ -283,19 +284,21 @@ public static class CnnStudy
         }));
     }
 
-    /// <summary>The configuration with every 3×3 unit but the first replaced by a depthwise-separable one.</summary>
-    public static string SeparableConfig(string config)
+    /// <summary>
+    /// The configuration with the 3×3 units at 1-based <paramref name="units"/> replaced by depthwise-separable ones
+    /// (default: every unit but the first, whose single input channel leaves nothing to separate).
+    /// </summary>
+    public static string SeparableConfig(string config, IReadOnlySet<int>? units = null)
     {
-        var first = true;
-        return string.Join(",", VggNet.Tokens(config).Select(t =>
-        {
-            if (t == "M") return t;
-            if (first) { first = false; return t; }
-            return "d" + t;
-        }));
+        var replaced = units ?? ReplacedIndices(config);
+        var count = VggNet.Tokens(config).Count(t => t != "M");
+        if (replaced.Where(u => u < 1 || u > count).Select(u => (int?)u).FirstOrDefault() is { } bad)
+            throw new CondenseException($"separable units must be conv units 1–{count} of '{config}', got {bad}");
+        var index = 0;
+        return string.Join(",", VggNet.Tokens(config).Select(t => t == "M" ? t : replaced.Contains(++index) ? "d" + t : t));
     }
 
-    /// <summary>The 1-based unit indices <see cref="SeparableConfig"/> replaces.</summary>
+    /// <summary>Every unit but the first: the default <see cref="SeparableConfig"/> replaces.</summary>
     static HashSet<int> ReplacedIndices(string config) =>
         Enumerable.Range(2, VggNet.Tokens(config).Count(t => t != "M") - 1).ToHashSet();
 

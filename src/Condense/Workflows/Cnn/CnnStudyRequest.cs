@@ -28,6 +28,8 @@ public sealed record CnnStudyRequest
     public string? BaselinePath { get; init; }
     /// <summary>How the depthwise-separable student starts: from random weights, or from the baseline's convs split per input channel (<see cref="Models.Cnn.SeparableInitialization"/>).</summary>
     public StudentStart SeparableStart { get; init; } = StudentStart.Random;
+    /// <summary>The 1-based conv units the separable stage replaces; null: every unit but the first.</summary>
+    public IReadOnlyList<int>? SeparableUnits { get; init; }
     /// <summary>Epochs of the distilled students (separable, groups); 0: <see cref="Epochs"/>.</summary>
     public int StudentEpochs { get; init => field = value is >= 0 and <= 1000 ? value : throw new CondenseException($"student epochs must be 0–1000 (0: the baseline's), got {value}"); }
     /// <summary>Adam's learning rate of the distilled students; 0: <see cref="LearningRate"/>.</summary>
