@@ -98,9 +98,23 @@ public abstract class CnnModel : CondenseModel, IConvolutionalModel
         return g.Relu(y);
     }
 
-    /// <summary>Creates and registers a conv unit (bias only when there is no BN, as in VGG-BN and ResNet).</summary>
+    /// <summary>
+    /// The most conv weights a Condense CNN may have (67,108,864: 256 MB of float32, a thousand times the default
+    /// VGG's). A model file's metadata names its network (a VGG configuration, a ResNet width), so without a bound a
+    /// hostile file could ask for tens of gigabytes before its tensors are even read; each unit is counted before it
+    /// is allocated and the one that would cross the bound is refused.
+    /// </summary>
+    public const long MaxConvWeights = 1L << 26;
+
+    long convWeights;
+
+    /// <summary>Creates and registers a conv unit (bias only when there is no BN, as in VGG-BN and ResNet); refused past <see cref="MaxConvWeights"/>.</summary>
     protected ConvUnit AddUnit(string name, string normName, long input, long output, long kernel, long stride, long padding, bool bn, long groups = 1)
     {
+        var weights = input / Math.Max(1, groups) * output * kernel * kernel;
+        if (weights > MaxConvWeights - convWeights)
+            throw new CondenseException($"{Architecture}: conv {name} would bring the network to {convWeights + weights:N0} conv weights, more than the {MaxConvWeights:N0} a Condense CNN may have");
+        convWeights += weights;
         var conv = nn.Conv2d(input, output, kernel, stride: stride, padding: padding, groups: groups, bias: !bn);
         register_module(name, conv);
         BatchNorm2d? norm = null;
