@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzz one Condense reader with AFL++ and SharpFuzz.
 #
-#   scripts/fuzz.sh TARGET MINUTES     TARGET: safetensors | shards | idx | onnx | image | container | sparse | checkpoint | hashed
+#   scripts/fuzz.sh TARGET MINUTES     TARGET: safetensors | shards | idx | onnx | image | container | sparse | checkpoint | hashed | model
 #                                              | npy | npz | vocab | imagefolder
 #
 # Publishes tests/Fuzz, instruments Condense.dll (and Google.Protobuf.dll, which parses ONNX)
@@ -18,7 +18,7 @@ target=${1:?usage: scripts/fuzz.sh TARGET MINUTES}
 minutes=${2:?usage: scripts/fuzz.sh TARGET MINUTES}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-case "$target" in safetensors|shards|idx|onnx|image|container|sparse|checkpoint|hashed|npy|npz|vocab|imagefolder) ;; *) echo "fuzz.sh: unknown target '$target'" >&2; exit 2;; esac
+case "$target" in safetensors|shards|idx|onnx|image|container|sparse|checkpoint|hashed|model|npy|npz|vocab|imagefolder) ;; *) echo "fuzz.sh: unknown target '$target'" >&2; exit 2;; esac
 command -v afl-fuzz >/dev/null || { echo "fuzz.sh: afl-fuzz not found (apt-get install afl++)" >&2; exit 2; }
 out=${FUZZ_OUT:-$root/artifacts/fuzz}
 build="$out/build"

@@ -17,7 +17,7 @@ namespace Condense.Fuzz;
 /// </summary>
 public static class FuzzTargets
 {
-    public static readonly string[] Names = ["safetensors", "shards", "idx", "onnx", "image", "container", "sparse", "checkpoint", "hashed", "npy", "npz", "vocab", "imagefolder"];
+    public static readonly string[] Names = ["safetensors", "shards", "idx", "onnx", "image", "container", "sparse", "checkpoint", "hashed", "model", "npy", "npz", "vocab", "imagefolder"];
 
     /// <summary>Managed bytes one input may allocate: 64 MiB plus 1024× its size (gzip's best ratio is ~1032:1).</summary>
     public static long AllocationBudget(long inputBytes) => (64L << 20) + 1024 * inputBytes;
@@ -36,6 +36,7 @@ public static class FuzzTargets
         "shards" => Shards,
         "checkpoint" => Checkpoint,
         "hashed" => Hashed,
+        "model" => Model,
         "npy" => DataTargets.Npy,
         "npz" => DataTargets.Npz,
         "vocab" => DataTargets.Vocab,
@@ -65,7 +66,7 @@ public static class FuzzTargets
         // A hashed file legitimately names a virtual network far larger than its pools: its loader
         // bounds the index and sign tables (12 bytes per entry) at MaxTableEntries, so that much, twice.
         long budget = AllocationBudget(input.Length) + (target == Sparse ? 8 * Math.Max(1L << 24, 1024L * input.Length)
-            : target == Hashed ? 2 * 12 * HashedModelFile.MaxTableEntries
+            : target == Hashed || target == Model ? 2 * 12 * HashedModelFile.MaxTableEntries
             : target == DataTargets.Npz ? DataTargets.NpzBudget(input.Length) : 0);
         if (allocated > budget)
             throw new InsufficientExecutionStackException($"allocated {allocated} bytes for a {input.Length}-byte input");
@@ -163,6 +164,16 @@ public static class FuzzTargets
         using var checkpoint = CompressedCheckpoint.Open(ScratchFile("compressed.safetensors", input));
         foreach (var name in checkpoint.Tensors)
             _ = checkpoint.ReadFloat32(name);
+    }
+
+    /// <summary>
+    /// Any Condense model file in safetensors, read the way <c>condense eval</c> reads it (<see cref="Workflows.ModelFiles"/>):
+    /// CNNs (LeNet-5, VGG, ResNet) and hashed CNNs, whose metadata names the network to build before a tensor is read.
+    /// </summary>
+    static void Model(byte[] input)
+    {
+        var (model, _) = Workflows.ModelFiles.Load(ScratchFile("model.safetensors", input), Workflows.ModelFileFormat.Safetensors);
+        using (model) _ = model.ParameterCount;
     }
 
     /// <summary>A HashedNets model: pools and biases in safetensors, hashing settings in its metadata.</summary>

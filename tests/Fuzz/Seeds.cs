@@ -4,6 +4,7 @@ using Condense.Formats.Onnx;
 using Condense.DeepCompression;
 using Condense.Hashing;
 using Condense.Imaging;
+using Condense.Models.Cnn;
 using Condense.Pruning;
 using Condense.Streaming;
 using Onnx;
@@ -25,6 +26,7 @@ public static class Seeds
         ShardSeeds(Dir(root, "shards"));
         CheckpointSeeds(Dir(root, "checkpoint"));
         HashedSeeds(Dir(root, "hashed"));
+        ModelSeeds(Dir(root, "model"));
         DataSeeds.Write(name => Dir(root, name));
     }
 
@@ -103,6 +105,17 @@ public static class Seeds
             using var model = new HashedMlp([6, 5, 3], options);
             HashedModelFile.Save(Path.Combine(dir, name + ".safetensors"), model);
         }
+    }
+
+    /// <summary>Tiny CNN model files: a VGG-BN, a ResNet, a narrow LeNet-5 and a hashed VGG (metadata names the network).</summary>
+    static void ModelSeeds(string dir)
+    {
+        TorchSharp.torch.manual_seed(4);
+        using (var vgg = new VggNet("2,M,3,M")) Workflows.ModelFiles.Save(Path.Combine(dir, "vgg.safetensors"), vgg);
+        using (var resnet = new ResNet(1, 1)) Workflows.ModelFiles.Save(Path.Combine(dir, "resnet.safetensors"), resnet);
+        using (var lenet = new LeNet5(width: 0.2)) Workflows.ModelFiles.Save(Path.Combine(dir, "lenet5.safetensors"), lenet);
+        using var hashed = new HashedCnn(new VggNet("2,M,3,M"), new HashingOptions { Factor = 4, Seed = 5 });
+        Workflows.ModelFiles.Save(Path.Combine(dir, "hashed-vgg.safetensors"), hashed);
     }
 
     static string Dir(string root, string name) => Directory.CreateDirectory(Path.Combine(root, name)).FullName;
