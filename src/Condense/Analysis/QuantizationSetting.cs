@@ -146,6 +146,9 @@ public sealed record QuantizationSetting(string Label, bool Keep, bool Codebook,
     /// <summary>Low rank or sparsity rather than a quantization of every weight.</summary>
     public bool Structural => RankPercent > 0 || SparsityPercent > 0;
 
+    /// <summary>Whether the setting chooses input columns (drops them, "z", or splits them, "+p"): encoded by <see cref="ColumnDrop"/> where it applies.</summary>
+    public bool ChoosesColumns => DropPercent >= 0 || SplitPercent > 0;
+
     /// <summary>The label.</summary>
     public override string ToString() => Label;
 }

@@ -240,8 +240,7 @@ public static class OnnxAnalysis
                         (e[s], v[s]) = StructuralSettings.Apply(layer, w, settings[s], calibration?.Of(layer), factors, opset);
                     continue;
                 }
-                var columnsChosen = settings[s].DropPercent >= 0 || settings[s].SplitPercent > 0;
-                if (columnsChosen && !ColumnDrop.Applies(layer))
+                if (settings[s].ChoosesColumns && !ColumnDrop.Applies(layer))
                 {
                     // A grouped Conv's columns are per group: the setting does not apply, and the layer stays float32 under it.
                     (e[s], v[s]) = (null, w);
@@ -249,7 +248,7 @@ public static class OnnxAnalysis
                 }
                 DataAwareCompression.Quantized q;
                 using (StageTimes.Measure($"quantize {(settings[s].Codebook ? "k-means" : "grid")} {(settings[s].Gptq ? "gptq" : "rtn")}"))
-                    q = columnsChosen && (factors is { Length: 1 } && layer.Kind != LinearLayerKind.Gather
+                    q = settings[s].ChoosesColumns && (factors is { Length: 1 } && layer.Kind != LinearLayerKind.Gather
                         || settings[s].SplitPercent > 0 && layer.Kind == LinearLayerKind.Gather)
                         ? Dropped(ColumnDrop.Quantize(layer, w, layer.Kind == LinearLayerKind.Gather ? null : factors![0], settings[s], request.Seed))
                         : DataAwareCompression.Quantize(layer, w, settings[s].Gptq ? factors : null, Request(request, settings[s]));

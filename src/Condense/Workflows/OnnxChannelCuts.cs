@@ -246,7 +246,7 @@ public sealed class OnnxChannelCuts : IDisposable
                 }
             }
             if (setting.Structural) return StructuralSettings.Apply(layer, w, setting, null, factor is null ? null : [factor], opset).Encoding;
-            if ((setting.DropPercent >= 0 || setting.SplitPercent > 0) && factor is not null && layer.Kind != LinearLayerKind.Gather && ColumnDrop.Applies(layer))
+            if (setting.ChoosesColumns && factor is not null && layer.Kind != LinearLayerKind.Gather && ColumnDrop.Applies(layer))
                 return ColumnDrop.Quantize(layer, w, factor, setting, request.Seed).Encoding;
             return DataAwareCompression.Quantize(layer, w, factor is null ? null : [factor], OnnxAnalysis.Request(request, setting)).Encoding;
         }
