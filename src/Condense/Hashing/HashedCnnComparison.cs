@@ -28,17 +28,24 @@ internal static class HashedCnnComparison
     {
         ArgumentNullException.ThrowIfNull(training);
         var rows = new List<HashingRow>();
+        // Trains one network for the comparison's epochs and scores it on the test split: its accuracy, loss and seconds.
+        (double Accuracy, double Loss, double Seconds) TrainAndScore(CondenseModel net)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            Trainer.Train(net, train, null, training);
+            var eval = Evaluator.Evaluate(net, test);
+            return (eval.Accuracy ?? double.NaN, eval.Loss, clock.Elapsed.TotalSeconds);
+        }
+
         using (var hashed = new HashedCnn(CnnFactory.Create(name, training.Seed, dataSet), hashing))
         {
             var label = hashing.Hashes == 1 ? "hashed"
                 : $"hashed m={hashing.Hashes} ({hashing.Reduction.ToString().ToLowerInvariant()}{(hashing.SeparateBuckets ? ", separate buckets" : "")})";
             progress?.Invoke($"training {label} {hashed.Net.Architecture}: {hashed.RealParameterCount:N0} real parameters");
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            Trainer.Train(hashed, train, null, training);
-            var eval = Evaluator.Evaluate(hashed, test);
+            var (accuracy, loss, seconds) = TrainAndScore(hashed);
             trained?.Invoke(hashed);
             rows.Add(new HashingRow(label, hashed.Net.Architecture, hashed.RealParameterCount, hashed.VirtualParameterCount,
-                hashed.CompressionFactor, eval.Accuracy ?? double.NaN, eval.Loss, clock.Elapsed.TotalSeconds));
+                hashed.CompressionFactor, accuracy, loss, seconds));
         }
 
         if (name.Equals("lenet5", StringComparison.OrdinalIgnoreCase))
@@ -50,21 +57,15 @@ internal static class HashedCnnComparison
             var (c1, c2, f1, f2) = LeNet5.Widths(width);
             var smallCount = LeNet5.ParametersAtWidth(width);
             progress?.Invoke($"training equal-size dense LeNet5 {c1}-{c2}-{f1}-{f2}: {smallCount:N0} parameters");
-            var smallClock = System.Diagnostics.Stopwatch.StartNew();
-            Trainer.Train(small, train, null, training);
-            var smallEval = Evaluator.Evaluate(small, test);
-            rows.Add(new HashingRow("equal-size dense", $"LeNet5 {c1}-{c2}-{f1}-{f2}", smallCount, smallCount, 1,
-                smallEval.Accuracy ?? double.NaN, smallEval.Loss, smallClock.Elapsed.TotalSeconds));
+            var (accuracy, loss, seconds) = TrainAndScore(small);
+            rows.Add(new HashingRow("equal-size dense", $"LeNet5 {c1}-{c2}-{f1}-{f2}", smallCount, smallCount, 1, accuracy, loss, seconds));
         }
 
         using var dense = CnnFactory.Create(name, training.Seed, dataSet);
         var count = dense.parameters().Sum(p => p.numel());
         progress?.Invoke($"training dense {dense.Architecture}: {count:N0} parameters");
-        var denseClock = System.Diagnostics.Stopwatch.StartNew();
-        Trainer.Train(dense, train, null, training);
-        var denseEval = Evaluator.Evaluate(dense, test);
-        rows.Add(new HashingRow($"dense {dense.Architecture}", dense.Architecture, count, count, 1,
-            denseEval.Accuracy ?? double.NaN, denseEval.Loss, denseClock.Elapsed.TotalSeconds));
+        var (denseAccuracy, denseLoss, denseSeconds) = TrainAndScore(dense);
+        rows.Add(new HashingRow($"dense {dense.Architecture}", dense.Architecture, count, count, 1, denseAccuracy, denseLoss, denseSeconds));
         return rows;
     }
 }
