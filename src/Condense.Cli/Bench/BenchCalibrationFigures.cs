@@ -31,13 +31,13 @@ static class BenchCalibrationFigures
         ];
     }
 
-    /// <summary>Issue 23: the plan at uniform g4's bytes on the MNIST classifier, error ÷ uniform g4's (≤ 0.5), with and without the structural settings.</summary>
-    public static IReadOnlyList<BenchFigure> PlanClassifier(PlanBenchReport j)
+    /// <summary>Issue 23: the plan at uniform g4's bytes on the classifier, ResNet18 or MiniLM, error ÷ uniform g4's (≤ 0.5), with and without the structural settings.</summary>
+    public static IReadOnlyList<BenchFigure> Plan(PlanBenchReport j)
     {
         double? ratio = j.PlanRatio;
         return
         [
-            new("#23", $"plan --max-bytes g4, MNIST classifier (ONNX): error ÷ uniform g4's (load {j.LoadAverage})", F(ratio, "F3"), "–", "≤ 0.5", ratio is { } r ? r <= 0.5 : null),
+            new("#23", $"plan --max-bytes g4, {j.Model}: held-out error ÷ uniform g4's (load {j.LoadAverage})", F(ratio, "F3"), "–", "≤ 0.5", ratio is { } r ? r <= 0.5 : null),
             new("#23", "same, quantization settings only (no low rank or sparsity)", F(j.QuantizationOnlyRatio, "F3"), "–", "report", null),
         ];
     }

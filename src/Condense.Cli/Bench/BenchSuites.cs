@@ -73,12 +73,17 @@ public static class BenchSuites
         BenchSuite.Typed<CalibrationBenchReport>("calibrate-memory", ["bench", "calibration", "--task", "compress", "--json"], BenchCalibrationFigures.CalibrateMemory),
         BenchSuite.Typed<CalibrationBenchReport>("analyze-resnet18", ["bench", "calibration", "--task", "analyze", "--json"], BenchCalibrationFigures.AnalyzeResNet18),
         // In this process: the workflow's typed report, no child and no JSON between them.
-        BenchSuite.Typed<PlanBenchReport>("plan", ["bench", "plan", "--json"], BenchCalibrationFigures.PlanClassifier) with
-        {
-            InProcess = () => BenchCalibrationFigures.PlanClassifier(PlanBenchReport.Run(PlanBenchReport.DefaultFolder, threads: 2, LoadAverages.OneMinute)),
-        },
+        PlanSuite("plan", PlanBenchReport.Classifier),
+        PlanSuite("plan-resnet18", PackagedModelPlanBench.ResNet18),
+        PlanSuite("plan-minilm", PackagedModelPlanBench.MiniLm),
         .. BenchSurveyFigures.Suites,
     ];
+
+    static BenchSuite PlanSuite(string name, string model) =>
+        BenchSuite.Typed<PlanBenchReport>(name, ["bench", "plan", "--model", model, "--json"], BenchCalibrationFigures.Plan) with
+        {
+            InProcess = () => BenchCalibrationFigures.Plan(PlanBenchReport.Run(model, PlanBenchReport.DefaultFolder, threads: 2, LoadAverages.OneMinute)),
+        };
 
     static string[] Peers(bool on) => on ? ["--peers"] : [];
 

