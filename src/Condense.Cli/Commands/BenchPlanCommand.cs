@@ -36,6 +36,8 @@ public static class BenchPlanCommand
             var asJson = parse.GetValue(json);
             var console = CliConsole.For(parse);
             var name = parse.GetValue(model)!;
+            if (name != PlanBenchReport.Classifier && parse.GetResult(selection) is { Implicit: false })
+                throw new CondenseException($"bench plan: --selection-samples is the classifier's; {name} chooses on the selection samples its data gives");
             Action<string>? progress = asJson ? null : line => console.WriteLine(Markup.Escape(line));
             var r = PlanBenchReport.Measure(name, parse.GetValue(folder)!, parse.GetValue(threads), progress, parse.GetValue(selection));
             var row = PlanBenchReport.From(r, LoadAverages.OneMinute(), PlanBenchReport.Describe(name));

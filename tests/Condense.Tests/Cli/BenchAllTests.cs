@@ -124,6 +124,9 @@ public class BenchAllTests : IDisposable
         var (code, _, err) = CliHarness.Run("bench", "plan", "--model", "vgg");
         Assert.NotEqual(0, code);
         Assert.Contains("vgg", err);
+        (code, _, err) = CliHarness.Run("bench", "plan", "--model", "minilm", "--selection-samples", "8", "--folder", Path.Combine(Path.GetTempPath(), "condense-no-such-folder"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("--selection-samples is the classifier's", err);
     }
 
     [Fact]
