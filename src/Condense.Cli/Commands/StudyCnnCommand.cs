@@ -23,6 +23,7 @@ public static class StudyCnnCommand
         var finetune = new Option<int>("--finetune-epochs") { Description = "Fine-tuning epochs after channel removal (and of the exit head)", DefaultValueFactory = _ => 2 };
         var lambda = new Option<double>("--lambda") { Description = "L1 penalty on BN scaling factors during sparsity training", DefaultValueFactory = _ => 1e-3 };
         var fraction = new Option<double>("--slim") { Description = "Fraction of channels slimming removes", DefaultValueFactory = _ => 0.7 };
+        var distilled = new Option<bool>("--finetune-distill") { Description = "Fine-tune the slim and L1-pruned networks by distillation from the baseline (T = 4, α = 0.9) instead of from the labels alone" };
         var minKeep = new Option<double>("--slim-min-keep") { Description = "Fraction of each layer slimming always keeps (0: one global threshold, as Liu et al.)", DefaultValueFactory = _ => 0 };
         var exit = new Option<string>("--exit-after") { Description = "Comma-separated configuration steps after which an early exit is tried", DefaultValueFactory = _ => "2,5" };
         var stages = new Option<string>("--stages") { Description = "Comma-separated: " + string.Join(", ", CnnStudyRequest.KnownStages), DefaultValueFactory = _ => string.Join(",", CnnStudyRequest.KnownStages) };
@@ -40,7 +41,7 @@ public static class StudyCnnCommand
         var json = CliConsole.JsonOption();
         var command = new Command("cnn", "VGG-BN on Fashion-MNIST: slimming, filter pruning, BN fusion, depthwise-separable and group convs, layer order, conv autoencoders, early exit, all in ONNX Runtime.")
         {
-            data, trainCount, testCount, config, epochs, finetune, lambda, fraction, minKeep, exit, stages, groups, batch, lr, aeLr,
+            data, trainCount, testCount, config, epochs, finetune, lambda, fraction, minKeep, distilled, exit, stages, groups, batch, lr, aeLr,
             baselineFile, separableStart, separableUnits, studentEpochs, studentLr, seed, output, json,
         };
         command.SetAction(parse =>
@@ -49,7 +50,7 @@ public static class StudyCnnCommand
             {
                 DataSet = parse.GetValue(data)!, TrainCount = parse.GetValue(trainCount), TestCount = parse.GetValue(testCount),
                 Config = parse.GetValue(config)!, Epochs = parse.GetValue(epochs), FineTuneEpochs = parse.GetValue(finetune),
-                Lambda = parse.GetValue(lambda), SlimFraction = parse.GetValue(fraction), SlimMinKeep = parse.GetValue(minKeep), ExitAfterSteps = parse.GetValue(exit)!.Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray(),
+                Lambda = parse.GetValue(lambda), SlimFraction = parse.GetValue(fraction), SlimMinKeep = parse.GetValue(minKeep), FineTuneDistilled = parse.GetValue(distilled), ExitAfterSteps = parse.GetValue(exit)!.Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray(),
                 Groups = parse.GetValue(groups)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                     .Select(x => int.TryParse(x, NumberStyles.None, CultureInfo.InvariantCulture, out var g) ? g : throw new CondenseException($"--groups: '{x}' is not a whole number")).ToArray(),
                 Stages = parse.GetValue(stages)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(),
@@ -96,7 +97,7 @@ public static class StudyCnnCommand
         if (r.SeparableSplitEnergy is { } energy)
             console.WriteLine("separable start: rank-1 split keeps " + string.Join(", ", energy.Select(e => $"{e.Key} {e.Value:P1}")) + " of each conv's ‖W‖²");
         if (r.SlimLayers is { } layers)
-            console.WriteLine($"slimming: threshold |γ| ≤ {r.SlimThreshold:G3}, {r.SlimChannelsRemoved:P1} of channels removed ({string.Join("; ", layers)})");
+            console.WriteLine($"slimming: threshold |γ| ≤ {r.SlimThreshold:G3}, {r.SlimChannelsRemoved:P1} of channels removed ({string.Join("; ", layers)}){(r.FineTuneDistilled ? "; fine-tuned by distillation from the baseline" : "")}");
         if (r.FilterFraction is { } f) console.WriteLine($"filter pruning (L1) at slimming's FLOPs: {f:P1} of filters removed in every layer");
         if (r.FusionMaxDifference is { } d) console.WriteLine($"BN fusion: largest |fused − unfused| log-probability {d:G3}");
         if (r.ReplacedParametersBefore is { } pb && r.ReplacedParametersAfter is { } pa)

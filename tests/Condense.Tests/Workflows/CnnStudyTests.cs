@@ -77,6 +77,29 @@ public class CnnStudyBaselineTests : IDisposable
     }
 
     [Fact]
+    public void DistilledFineTuningChangesOnlyTheFineTuningOfBothPrunedNetworks()
+    {
+        CnnStudy.Run(Tiny(Path.Combine(_dir, "a")));
+        var saved = Path.Combine(_dir, "a", "baseline.safetensors");
+        CnnStudyReport Pruned(string name, bool distilled) => CnnStudy.Run(Tiny(Path.Combine(_dir, name)) with
+        {
+            BaselinePath = saved, Stages = new HashSet<string> { "slimming", "filters" }, FineTuneDistilled = distilled, FineTuneEpochs = 1, SlimFraction = 0.5,
+        });
+        var plain = Pruned("plain", false);
+        var distilled = Pruned("distilled", true);
+        Assert.False(plain.FineTuneDistilled);
+        Assert.True(distilled.FineTuneDistilled);
+        // The same sparse training and selection, so the same pruned networks before fine-tuning …
+        Assert.Equal(plain.SlimLayers, distilled.SlimLayers);
+        foreach (var before in new[] { "slim", "filters" })
+            Assert.Equal(plain.Variant(before)!.Accuracy, distilled.Variant(before)!.Accuracy);
+        Assert.Equal(plain.Variant("slim-finetuned")!.Config, distilled.Variant("slim-finetuned")!.Config);
+        // … and other weights after it: the soft targets moved both.
+        foreach (var tuned in new[] { "slim-finetuned", "filters-finetuned" })
+            Assert.NotEqual(File.ReadAllBytes(Path.Combine(_dir, "plain", tuned + ".safetensors")), File.ReadAllBytes(Path.Combine(_dir, "distilled", tuned + ".safetensors")));
+    }
+
+    [Fact]
     public void ABaselineOfAnotherConfigurationIsRefusedNamingTheFile()
     {
         CnnStudy.Run(Tiny(Path.Combine(_dir, "a")));

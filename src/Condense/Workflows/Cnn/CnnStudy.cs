@@ -96,11 +96,13 @@ public static class CnnStudy
             var selection = NetworkSlimming.Select(sparse, request.SlimFraction, request.SlimMinKeep);
             var slim = VggSurgery.Shrink(sparse, selection.Keep);
             Measure("slim", slim, export: false);
-            Trainer.Train(slim, train, probe, fineTune, Hooks("slim fine-tune"));
+            var tuneLoss = request.FineTuneDistilled ? DistilledFrom(baseline) : null;
+            var tuned = request.FineTuneDistilled ? " (distilled)" : "";
+            Trainer.Train(slim, train, probe, fineTune, Hooks("slim fine-tune" + tuned, loss: tuneLoss));
             var slimVariant = Measure("slim-finetuned", slim);
             report = report with
             {
-                SlimThreshold = selection.Threshold, SlimChannelsRemoved = selection.RemovedFraction,
+                SlimThreshold = selection.Threshold, SlimChannelsRemoved = selection.RemovedFraction, FineTuneDistilled = request.FineTuneDistilled,
                 SlimLayers = sparse.ConvUnits.Zip(selection.Keep, (u, k) => $"{u.Name}: {u.Channels} → {k.Length}").ToList(),
             };
             if (stages.Contains("filters"))
@@ -108,7 +110,7 @@ public static class CnnStudy
                 var filters = FilterPruning.AtFlops(baseline, slimVariant.Macs);
                 using var pruned = VggSurgery.Shrink(baseline, filters.Keep);
                 Measure("filters", pruned, export: false);
-                Trainer.Train(pruned, train, probe, fineTune, Hooks("filters fine-tune"));
+                Trainer.Train(pruned, train, probe, fineTune, Hooks("filters fine-tune" + tuned, loss: tuneLoss));
                 Measure("filters-finetuned", pruned);
                 report = report with { FilterFraction = filters.RemovedFraction };
             }

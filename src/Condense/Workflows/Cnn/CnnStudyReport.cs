@@ -36,6 +36,8 @@ public sealed record CnnStudyReport
     public double? SlimChannelsRemoved { get; init; }
     /// <summary>Per conv unit channels: baseline → slim.</summary>
     public IReadOnlyList<string>? SlimLayers { get; init; }
+    /// <summary>Whether the slim and filter-pruned networks were fine-tuned by distillation from the baseline.</summary>
+    public bool FineTuneDistilled { get; init; }
     /// <summary>Share of filters L1 filter pruning removed.</summary>
     public double? FilterFraction { get; init; }
     /// <summary>Largest |fused − unfused| log-probability over the test set.</summary>

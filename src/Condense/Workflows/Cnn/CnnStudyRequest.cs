@@ -55,6 +55,13 @@ public sealed record CnnStudyRequest
     } = 0.7;
     /// <summary>Fraction of each layer's channels slimming always keeps (0: Liu et al.'s single global threshold).</summary>
     public double SlimMinKeep { get; init; }
+    /// <summary>
+    /// Whether the fine-tuning after channel removal (slimming and L1 filters alike) distils from the baseline
+    /// (the loss the separable and group students train with) instead of the labels alone (Liu et al.'s).
+    /// The removed network starts from the kept weights, so the baseline's soft targets say what its
+    /// remaining channels should still compute; both pruned networks get the same fine-tuning, so the comparison stays fair.
+    /// </summary>
+    public bool FineTuneDistilled { get; init; }
     /// <summary>Configuration steps after which an early exit is tried (one curve each).</summary>
     public IReadOnlyList<int> ExitAfterSteps { get; init; } = [2, 5];
     /// <summary>Confidence thresholds of each early-exit curve (above 1: nobody exits, the full network's point).</summary>
