@@ -41,6 +41,8 @@ public static class OnnxAnalysis
         // Sources known but none withheld whole (one calibration photo): the selection crops share a photo with fitted ones.
         bool sharesSources = wholeSources == 0 && selection.Count > 0 && request.Data.CalibrationSources is { } known && known.Count == request.Data.Calibration.Count;
         request = request with { Data = fitData };
+        // Layers run side by side, each LibTorch call on its share of the cores.
+        using var torchThreads = TorchThreads.Share(ParallelWork.Workers(request.Threads));
         var clock = Stopwatch.StartNew();
         var report = request.Progress ?? (_ => { });
         var progressLock = new object();
@@ -111,11 +113,13 @@ public static class OnnxAnalysis
         var rowCounts = EmbeddingTables.RowCounts(model, gathered, data.HeldOut, request.Threads);
         using (var held = layers.Any(l => l.Kind != LinearLayerKind.Gather)
             ? LayerInputStatistics.Gather(model, [.. layers.Where(l => l.Kind != LinearLayerKind.Gather)], data.HeldOut, request.Threads) : null)
-            for (int l = 0; l < layers.Count; l++)
+            ParallelWork.ForEach(Enumerable.Range(0, layers.Count), ParallelWork.Workers(request.Threads), l =>
+            {
                 using (StageTimes.Measure("held-out layer errors"))
                     layerErrors[l] = layers[l].Kind == LinearLayerKind.Gather
                         ? EmbeddingTables.HeldOutErrors(matrices[l], layers[l].Columns, rowCounts[gathered.IndexOf(layers[l])], [.. values[l].Skip(1).Select(v => v!)])
                         : DataAwareCompression.HeldOutErrors(layers[l], matrices[l], held!, [.. values[l].Skip(1).Select(v => v!)]);
+            });
 
         // Bytes of every (layer, setting) in the file, from one compression per uniform setting.
         var bytes = layers.Select(_ => new long[settings.Count]).ToArray();
@@ -134,14 +138,20 @@ public static class OnnxAnalysis
         {
             progress($"encoding {settings.Count - 1} uniform settings, each file run on {heldOut.Count} held-out samples");
             var uniformMeasured = new (double Error, double Cosine, double? Accuracy)[settings.Count];
-            for (int s = 1; s < settings.Count; s++)
+            var uniformTensors = new IReadOnlyList<OnnxTensorReport>[settings.Count];
+            // Two settings at a time (each file's session on one thread): a whole compressed model per worker, never eight.
+            ParallelWork.ForEach(Enumerable.Range(1, settings.Count - 1), ParallelWork.Workers(request.Threads), s =>
             {
                 OnnxCompressionResult compressed;
                 using (StageTimes.Measure("uniform encode")) compressed = candidates.Compress([.. Enumerable.Repeat(s, layers.Count)]);
                 // Reported, never chosen from: the file itself on the held-out samples, as a plan's file is measured.
                 using (StageTimes.Measure("output runs (uniform, held out)")) uniformMeasured[s] = candidates.MeasureFile(compressed.Model, request.ModelPath, request.Threads);
-                var byName = compressed.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
-                uniformBytes[s] = compressed.ModelBytesAfter;
+                (uniformTensors[s], uniformBytes[s]) = (compressed.Tensors, compressed.ModelBytesAfter);
+                ProcessMemory.Collect();
+            });
+            for (int s = 1; s < settings.Count; s++)
+            {
+                var byName = uniformTensors[s].ToDictionary(t => t.Name, StringComparer.Ordinal);
                 for (int l = 0; l < layers.Count; l++)
                 {
                     var t = byName[layers[l].Weight];
@@ -150,8 +160,8 @@ public static class OnnxAnalysis
                     // An encoding no smaller than float32 is not written: the layer stays float32 under this setting.
                     if (t.Encoding.StartsWith("kept", StringComparison.Ordinal)) encodingArray[l][s] = null;
                 }
-                ProcessMemory.Release(); // a whole compressed model per setting: one at a time, not eight
             }
+            ProcessMemory.Release();
 
             progress($"measuring the model's output: {layers.Count} layers × {settings.Count - 1} settings × {selection.Count} selection samples");
             var originalAccuracy = candidates.OriginalAccuracy;
