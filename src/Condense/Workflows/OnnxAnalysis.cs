@@ -78,23 +78,36 @@ public static class OnnxAnalysis
         var encodings = new List<OnnxQuantizedMatrix?[]>();
         var metrics = new List<(double OneNorm, double Cond1, double Rank)>();
         progress($"capturing the inputs of {found.Count} layers on {data.Calibration.Count} calibration samples");
-        using (var calibration = settings.Any(s => s.Gptq) && found.Any(l => l.Kind != LinearLayerKind.Gather)
-            ? LayerInputStatistics.Gather(model, [.. found.Where(l => l.Kind != LinearLayerKind.Gather)], data.Calibration, request.Threads) : null)
+        List<LinearLayer> convolutions = [.. found.Where(l => l.Kind != LinearLayerKind.Gather)];
+        Task<LayerInputStatistics?> heldCapture = Task.FromResult<LayerInputStatistics?>(null);
+        using (var calibration = settings.Any(s => s.Gptq) && convolutions.Count > 0
+            ? LayerInputStatistics.Gather(model, convolutions, data.Calibration, request.Threads) : null)
         {
-            progress($"quantizing {found.Count} layers × {settings.Count - 1} settings");
+            progress($"quantizing {found.Count} layers × {settings.Count - 1} settings; capturing their held-out inputs on {data.HeldOut.Count} samples beside it");
+            // ONNX Runtime and XᵀX of the held-out capture fill what the per-layer work leaves of the cores (its last layers, H's
+            // factor one at a time); every layer is captured, as the weights are read only below.
+            heldCapture = Task.Run(() => convolutions.Count > 0 ? LayerInputStatistics.Gather(model, convolutions, data.HeldOut, request.Threads) : null);
             var done = new LayerQuantization?[found.Count];
             // The largest layers first, so that the last one to finish is a small one.
             var order = Enumerable.Range(0, found.Count).OrderByDescending(i => (long)found[i].Columns * found[i].Columns * found[i].Rows).ToList();
-            ParallelWork.ForEach(order, ParallelWork.Workers(request.Threads), i =>
+            try
             {
-                var layer = found[i];
-                var w = DataAwareCompression.Matrix(layer, OnnxTensorData.ToFloat32(initializers[layer.Weight]));
-                if (w.Any(v => !float.IsFinite(v))) return;
-                // A table has no H: every setting rounds it to nearest, per row.
-                done[i] = QuantizeLayer(request, layer, w, settings, layer.Kind == LinearLayerKind.Gather ? null : calibration, options, opset, channels);
-                progress($"{layer.Node}: quantized");
-                ProcessMemory.Collect();
-            });
+                ParallelWork.ForEach(order, ParallelWork.Workers(request.Threads), i =>
+                {
+                    var layer = found[i];
+                    var w = DataAwareCompression.Matrix(layer, OnnxTensorData.ToFloat32(initializers[layer.Weight]));
+                    if (w.Any(v => !float.IsFinite(v))) return;
+                    // A table has no H: every setting rounds it to nearest, per row.
+                    done[i] = QuantizeLayer(request, layer, w, settings, layer.Kind == LinearLayerKind.Gather ? null : calibration, options, opset, channels);
+                    progress($"{layer.Node}: quantized");
+                    ProcessMemory.Collect();
+                });
+            }
+            catch
+            {
+                Abandon(heldCapture);
+                throw;
+            }
             for (int i = 0; i < found.Count; i++)
             {
                 if (done[i] is not { } d) { untouched.Add($"{found[i].Node} ({found[i].Kind}): its weight has NaN or infinity; left as it is"); continue; }
@@ -105,14 +118,13 @@ public static class OnnxAnalysis
                 metrics.Add(d.Metrics);
             }
         }
-        if (layers.Count == 0) throw new CondenseException($"{request.ModelPath}: every layer's weight has NaN or infinity");
-
-        progress($"capturing the layers' held-out inputs on {data.HeldOut.Count} samples");
         var layerErrors = new double[layers.Count][];
         var gathered = layers.Where(l => l.Kind == LinearLayerKind.Gather).ToList();
         var rowCounts = EmbeddingTables.RowCounts(model, gathered, data.HeldOut, request.Threads);
-        using (var held = layers.Any(l => l.Kind != LinearLayerKind.Gather)
-            ? LayerInputStatistics.Gather(model, [.. layers.Where(l => l.Kind != LinearLayerKind.Gather)], data.HeldOut, request.Threads) : null)
+        using (var held = heldCapture.GetAwaiter().GetResult())
+        {
+            if (layers.Count == 0) throw new CondenseException($"{request.ModelPath}: every layer's weight has NaN or infinity");
+            progress($"held-out layer errors of {layers.Count} layers on {data.HeldOut.Count} samples");
             ParallelWork.ForEach(Enumerable.Range(0, layers.Count), ParallelWork.Workers(request.Threads), l =>
             {
                 using (StageTimes.Measure("held-out layer errors"))
@@ -120,6 +132,7 @@ public static class OnnxAnalysis
                         ? EmbeddingTables.HeldOutErrors(matrices[l], layers[l].Columns, rowCounts[gathered.IndexOf(layers[l])], [.. values[l].Skip(1).Select(v => v!)])
                         : DataAwareCompression.HeldOutErrors(layers[l], matrices[l], held!, [.. values[l].Skip(1).Select(v => v!)]);
             });
+        }
 
         // Bytes of every (layer, setting) in the file, from one compression per uniform setting.
         var bytes = layers.Select(_ => new long[settings.Count]).ToArray();
@@ -215,6 +228,13 @@ public static class OnnxAnalysis
     }
 
     static readonly object FactorLock = new();
+
+    // A capture running beside work that failed: waited for, so that nothing runs on after the error, and its statistics freed.
+    static void Abandon(Task<LayerInputStatistics?> capture)
+    {
+        try { capture.GetAwaiter().GetResult()?.Dispose(); }
+        catch (Exception) { } // the error being thrown is the one to report
+    }
 
     sealed record LayerQuantization(float[] Weight, float[]?[] Values, OnnxQuantizedMatrix?[] Encodings, (double OneNorm, double Cond1, double Rank) Metrics);
 

@@ -28,16 +28,20 @@ public static class PackagedModelPlanBench
     public static IReadOnlyList<string> MiniLmSettings { get; } =
         ["g8-rtn", "g6-rtn", "g5", "g4", "g3", "k4-rtn", "k3-rtn", "g3+20", "g3+50", "g4+5", "g4+25", "g4+50", "g5+25", "g4b64", "g3b64", "g3+75", "k4"];
 
+    // One recipe per model: its description, and how its file, data and settings are prepared in a folder.
+    sealed record Recipe(string Description, Func<string, (string Model, DataSpec Data, IReadOnlyList<string> Settings)> Inputs);
+
+    static readonly Dictionary<string, Recipe> Recipes = new(StringComparer.Ordinal)
+    {
+        [ResNet18] = new("ResNet18 (NuGet package, BN folded), onnx", ResNet18Inputs),
+        [MiniLm] = new("all-MiniLM-L6-v2 (NuGet package), onnx", MiniLmInputs),
+    };
+
     /// <summary>The models this bench knows.</summary>
-    public static IReadOnlyList<string> Models { get; } = [ResNet18, MiniLm];
+    public static IReadOnlyList<string> Models { get; } = [.. Recipes.Keys];
 
     /// <summary>A one-line description of <paramref name="model"/> for the figures.</summary>
-    public static string Describe(string model) => model switch
-    {
-        ResNet18 => "ResNet18 (NuGet package, BN folded), onnx",
-        MiniLm => "all-MiniLM-L6-v2 (NuGet package), onnx",
-        _ => throw Unknown(model),
-    };
+    public static string Describe(string model) => Of(model).Description;
 
     /// <summary>Prepares <paramref name="model"/> and its data in <paramref name="folder"/> (once; reused after), then analyses and plans.</summary>
     /// <param name="model"><see cref="ResNet18"/> or <see cref="MiniLm"/>.</param>
@@ -47,17 +51,16 @@ public static class PackagedModelPlanBench
     public static PlanAtUniformG4.Result Run(string model, string folder, int threads = 2, Action<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(folder);
+        var recipe = Of(model);
         var since = PlanAtUniformG4.Start();
-        var (path, spec, settings) = model switch
-        {
-            ResNet18 => ResNet18Inputs(folder),
-            MiniLm => MiniLmInputs(folder),
-            _ => throw Unknown(model),
-        };
+        var (path, spec, settings) = recipe.Inputs(folder);
         var data = CalibrationDataLoader.Load(OnnxReader.Read(path), spec);
         var request = new OnnxAnalysisRequest(path, data, [.. settings.Select(QuantizationSetting.Parse)], Threads: threads, Progress: progress);
         return PlanAtUniformG4.Measure(request, since);
     }
+
+    static Recipe Of(string model) => Recipes.TryGetValue(model, out var recipe) ? recipe
+        : throw new CondenseException($"bench plan: unknown model '{model}' (classifier, {string.Join(", ", Models)})");
 
     static (string, DataSpec, IReadOnlyList<string>) ResNet18Inputs(string folder)
     {
@@ -72,7 +75,4 @@ public static class PackagedModelPlanBench
         if (!File.Exists(sentences)) AtomicFile.WriteAllText(sentences, SampleSentences.Text);
         return (PackagedModels.MiniLm, new DataSpec(sentences, Vocab: PackagedModels.MiniLmVocab, Count: 64, MaxSequenceLength: 32), MiniLmSettings);
     }
-
-    static CondenseException Unknown(string model) =>
-        new($"bench plan: unknown model '{model}' (classifier, {string.Join(", ", Models)})");
 }
