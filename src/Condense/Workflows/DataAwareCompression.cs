@@ -150,7 +150,8 @@ public static class DataAwareCompression
             var slice = w.AsSpan(g * size, size);
             IGptqQuantizer quantizer = request.Method == OnnxCompressionMethod.Linear
                 ? new LinearGridQuantizer(request.Bits, request.BlockSize)
-                : new CodebookQuantizer(request.Bits, request.RowsPerCodebook == 0 ? rows : request.RowsPerCodebook, request.Seed);
+                : factors is null ? new CodebookQuantizer(request.Bits, request.RowsPerCodebook == 0 ? rows : request.RowsPerCodebook, request.Seed)
+                : CodebookQuantizer.ForGptq(request.Bits, request.RowsPerCodebook == 0 ? rows : request.RowsPerCodebook, request.Seed);
             var q = factors is null ? RoundToNearest.Solve(slice, rows, columns, quantizer)
                 : GptqSolver.Solve(slice, rows, columns, factors[g], quantizer);
             q.CopyTo(values, g * size);

@@ -11,20 +11,31 @@ public sealed class CodebookQuantizer : IGptqQuantizer
     readonly int bits;
     readonly int rowsPerCodebook;
     readonly int seed;
+    readonly bool exactOnly;
     int rows, columns, rowsPer;
     byte[] codes = [];
     double[][] books = [];
 
+    /// <summary>Exact codebooks (the optimal weighted k-means of every row), as rounding to nearest needs: its codebook is the answer.</summary>
     /// <param name="bits">1..8: codebooks of 2^bits entries.</param>
     /// <param name="rowsPerCodebook">Rows sharing one codebook (1: per output channel; 0: the whole matrix).</param>
     /// <param name="seed">k-means initialisation seed.</param>
-    public CodebookQuantizer(int bits, int rowsPerCodebook = 1, int seed = 0)
+    public CodebookQuantizer(int bits, int rowsPerCodebook = 1, int seed = 0) : this(bits, rowsPerCodebook, seed, exactOnly: true) { }
+
+    /// <summary>
+    /// Codebooks for GPTQ: exact up to <see cref="ExactUpTo"/> values, from the histogram fast path past it. The codebook is
+    /// fitted to the weights before GPTQ moves them, so its last 0.1 % of SSE buys nothing there.
+    /// </summary>
+    public static CodebookQuantizer ForGptq(int bits, int rowsPerCodebook = 1, int seed = 0) => new(bits, rowsPerCodebook, seed, exactOnly: false);
+
+    CodebookQuantizer(int bits, int rowsPerCodebook, int seed, bool exactOnly)
     {
         if (bits is < 1 or > 8) throw new CondenseException($"k-means bits must be in 1..8, not {bits}");
         if (rowsPerCodebook < 0) throw new CondenseException($"rows per codebook must be ≥ 0, not {rowsPerCodebook}");
         this.bits = bits;
         this.rowsPerCodebook = rowsPerCodebook;
         this.seed = seed;
+        this.exactOnly = exactOnly;
     }
 
     /// <inheritdoc/>
@@ -58,14 +69,14 @@ public sealed class CodebookQuantizer : IGptqQuantizer
         }
     }
 
-    /// <summary>Codebooks fitted to up to this many values are exact; larger ones take the histogram fast path.</summary>
-    internal const int ExactUpTo = 2048;
+    /// <summary>GPTQ's codebooks fitted to up to this many values are exact; larger ones take the histogram fast path.</summary>
+    public const int ExactUpTo = 2048;
 
-    // The codebook is fitted to the weights before GPTQ moves them, so its last 0.1 % of SSE buys nothing: past 2,048 values
-    // (rows of ResNet18's last two stages, 2,304 and 4,608 columns) the exact DP on 256 histogram bins polished by Lloyd on
-    // every value came within 0.1 % of the optimal weighted SSE at 2–3× less time, and the k-means was most of a codebook solve's.
+    // Past 2,048 values (rows of ResNet18's last two stages, 2,304 and 4,608 columns) the exact DP on 256 histogram bins
+    // polished by Lloyd on every value came within 0.1 % of the optimal weighted SSE at 2–3× less time, and the k-means was
+    // most of a codebook solve's.
     KMeansOptions Options(int clusters, int values) =>
-        values <= ExactUpTo ? new KMeansOptions(clusters) { Seed = seed } : new KMeansOptions(clusters) { Seed = seed, ExactBudget = 0, HistogramBins = 256 };
+        exactOnly || values <= ExactUpTo ? new KMeansOptions(clusters) { Seed = seed } : new KMeansOptions(clusters) { Seed = seed, ExactBudget = 0, HistogramBins = 256 };
 
     /// <inheritdoc/>
     public void FitGroup(int firstColumn, ReadOnlySpan<double> current, int rows, int width) { }

@@ -142,14 +142,15 @@ public sealed class GptqSolverTests
     [InlineData(2)]
     public void A_wide_rows_codebook_from_the_histogram_path_is_within_a_tenth_of_a_percent_of_the_exact_one(int bits)
     {
-        // Past CodebookQuantizer.ExactUpTo values the codebook comes from 256 histogram bins polished by Lloyd: checked
-        // here against the exact weighted k-means of the same values and weights, computed independently.
+        // Past CodebookQuantizer.ExactUpTo values GPTQ's codebook comes from 256 histogram bins polished by Lloyd: checked
+        // here against the exact weighted k-means of the same values and weights, computed independently; the
+        // constructor's codebooks (rounding to nearest) are exact.
         var rng = new Random(9);
         int rows = 3, columns = CodebookQuantizer.ExactUpTo + 1000;
         var w = new double[rows * columns];
         for (int i = 0; i < w.Length; i++) { var u = rng.NextDouble() - 0.5; w[i] = -Math.Sign(u) * Math.Log(1 - 2 * Math.Abs(u)) * 0.02; }
         var energy = Enumerable.Range(0, columns).Select(_ => 0.1 + 3 * rng.NextDouble() * rng.NextDouble()).ToArray();
-        var quantizer = new CodebookQuantizer(bits);
+        var quantizer = CodebookQuantizer.ForGptq(bits);
         quantizer.Fit(w, rows, columns, energy);
         var books = quantizer.Result().Centroids;
         int k = 1 << bits;
@@ -168,6 +169,12 @@ public sealed class GptqSolverTests
             var optimal = Sse(exact);
             Assert.InRange(fast / optimal, 1 - 1e-6, 1.001);
         }
+        var exactOnly = new CodebookQuantizer(bits);
+        exactOnly.Fit(w, rows, columns, energy);
+        var mean0 = energy.Average();
+        var row0 = w.AsSpan(0, columns).ToArray();
+        var exact0 = KMeans1D.Fit(row0, energy.Select(e => e / mean0 + 1e-3).ToArray(), new KMeansOptions(k, CentroidInit.Exact)).Centroids;
+        Assert.Equal(exact0.Select(c => (float)c).Order(), exactOnly.Result().Centroids.Take(k));
     }
 
     [Theory]
