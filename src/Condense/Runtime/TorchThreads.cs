@@ -3,12 +3,12 @@ using TorchSharp;
 namespace Condense.Runtime;
 
 /// <summary>
-/// LibTorch's intra-op threads shared out among Condense's own workers for a span of work, and restored after.
-/// Where Condense runs layers side by side (<see cref="ParallelWork"/>), every LibTorch call taking all the cores as
-/// well oversubscribes them, and libgomp's threads spin after each parallel region on the core another worker (a
-/// second layer's GPTQ, an ONNX Runtime session) needs: ResNet18's analysis on 2 cores took 76.5 s with two LibTorch
-/// threads per worker and 68.7 s with one. Fixing the count also makes LibTorch's sums independent of how busy the
-/// machine's cores are.
+/// LibTorch on one intra-op thread for a span of work where Condense runs layers side by side itself
+/// (<see cref="ParallelWork"/>), restored after. With every LibTorch call taking all the cores as well, the cores are
+/// oversubscribed and libgomp's threads spin after each parallel region on the core another worker (a second layer's
+/// GPTQ, an ONNX Runtime session) needs: ResNet18's analysis on 2 cores took 76.5 s with two LibTorch threads per worker
+/// and 68.7 s with one. One thread also makes LibTorch's float sums, and so every GPTQ figure, the same on a machine of
+/// any core count (more workers, <c>--threads</c>, are what use more cores).
 /// </summary>
 public static class TorchThreads
 {
@@ -16,15 +16,14 @@ public static class TorchThreads
     static int holders;
     static int before;
 
-    /// <summary>Gives each of <paramref name="workers"/> an equal share of the cores (at least one thread) until disposed; nests.</summary>
-    public static IDisposable Share(int workers)
+    /// <summary>One LibTorch thread until disposed; nests, and the count comes back when the last holder lets go.</summary>
+    public static IDisposable One()
     {
-        var share = Math.Max(1, Environment.ProcessorCount / Math.Max(1, workers));
         lock (Gate)
         {
             // The first holder keeps the count to restore; a later one (two analyses at once in the Studio) shares it.
             if (holders++ == 0) before = torch.get_num_threads();
-            torch.set_num_threads(Math.Min(share, before));
+            torch.set_num_threads(1);
         }
         return new Release();
     }

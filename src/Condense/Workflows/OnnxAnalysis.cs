@@ -41,8 +41,8 @@ public static class OnnxAnalysis
         // Sources known but none withheld whole (one calibration photo): the selection crops share a photo with fitted ones.
         bool sharesSources = wholeSources == 0 && selection.Count > 0 && request.Data.CalibrationSources is { } known && known.Count == request.Data.Calibration.Count;
         request = request with { Data = fitData };
-        // Layers run side by side, each LibTorch call on its share of the cores.
-        using var torchThreads = TorchThreads.Share(ParallelWork.Workers(request.Threads));
+        // Layers run side by side, each LibTorch call on one thread.
+        using var torchThreads = TorchThreads.One();
         var clock = Stopwatch.StartNew();
         var report = request.Progress ?? (_ => { });
         var progressLock = new object();

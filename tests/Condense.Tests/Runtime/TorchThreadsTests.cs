@@ -6,14 +6,13 @@ namespace Condense.Tests.Runtime;
 public sealed class TorchThreadsTests
 {
     [Fact]
-    public void Each_worker_gets_its_share_of_the_cores_and_the_count_comes_back_when_the_last_share_ends()
+    public void LibTorch_runs_on_one_thread_until_the_last_holder_lets_go()
     {
         var before = torch.get_num_threads();
-        var outer = TorchThreads.Share(2);
-        Assert.Equal(Math.Min(Math.Max(1, Environment.ProcessorCount / 2), before), torch.get_num_threads());
-        var inner = TorchThreads.Share(Environment.ProcessorCount * 4);
+        var outer = TorchThreads.One();
         Assert.Equal(1, torch.get_num_threads());
-        // The outer share ends first (two analyses in the Studio finish in any order): the inner one keeps its threads.
+        var inner = TorchThreads.One();
+        // The outer holder ends first (two analyses in the Studio finish in any order): the inner one keeps its thread.
         outer.Dispose();
         outer.Dispose();
         Assert.Equal(1, torch.get_num_threads());
