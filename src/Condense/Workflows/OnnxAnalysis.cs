@@ -84,8 +84,8 @@ public static class OnnxAnalysis
             ? LayerInputStatistics.Gather(model, convolutions, data.Calibration, request.Threads) : null)
         {
             progress($"quantizing {found.Count} layers × {settings.Count - 1} settings; capturing their held-out inputs on {data.HeldOut.Count} samples beside it");
-            // ONNX Runtime and XᵀX of the held-out capture fill what the per-layer work leaves of the cores (its last layers, H's
-            // factor one at a time); every layer is captured, as the weights are read only below.
+            // ONNX Runtime and XᵀX of the held-out capture fill what the per-layer work leaves of the cores (while its last
+            // layers finish); every layer is captured, as which weights are finite is known only below.
             heldCapture = Task.Run(() => convolutions.Count > 0 ? LayerInputStatistics.Gather(model, convolutions, data.HeldOut, request.Threads) : null);
             var done = new LayerQuantization?[found.Count];
             // The largest layers first, so that the last one to finish is a small one.
