@@ -148,10 +148,11 @@ public static class DataAwareCompression
         for (int g = 0; g < layer.Groups; g++)
         {
             var slice = w.AsSpan(g * size, size);
+            var rowsPerCodebook = request.RowsPerCodebook == 0 ? rows : request.RowsPerCodebook;
             IGptqQuantizer quantizer = request.Method == OnnxCompressionMethod.Linear
                 ? new LinearGridQuantizer(request.Bits, request.BlockSize)
-                : factors is null ? new CodebookQuantizer(request.Bits, request.RowsPerCodebook == 0 ? rows : request.RowsPerCodebook, request.Seed)
-                : CodebookQuantizer.ForGptq(request.Bits, request.RowsPerCodebook == 0 ? rows : request.RowsPerCodebook, request.Seed);
+                : factors is null ? new CodebookQuantizer(request.Bits, rowsPerCodebook, request.Seed)
+                : CodebookQuantizer.ForGptq(request.Bits, rowsPerCodebook, request.Seed);
             var q = factors is null ? RoundToNearest.Solve(slice, rows, columns, quantizer)
                 : GptqSolver.Solve(slice, rows, columns, factors[g], quantizer);
             q.CopyTo(values, g * size);

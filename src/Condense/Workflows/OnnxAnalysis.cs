@@ -42,6 +42,7 @@ public static class OnnxAnalysis
         bool sharesSources = wholeSources == 0 && selection.Count > 0 && request.Data.CalibrationSources is { } known && known.Count == request.Data.Calibration.Count;
         request = request with { Data = fitData };
         // Layers run side by side, each LibTorch call on one thread.
+        var workers = ParallelWork.Workers(request.Threads);
         using var torchThreads = TorchThreads.One();
         var clock = Stopwatch.StartNew();
         var report = request.Progress ?? (_ => { });
@@ -92,7 +93,7 @@ public static class OnnxAnalysis
             var order = Enumerable.Range(0, found.Count).OrderByDescending(i => (long)found[i].Columns * found[i].Columns * found[i].Rows).ToList();
             try
             {
-                ParallelWork.ForEach(order, ParallelWork.Workers(request.Threads), i =>
+                ParallelWork.ForEach(order, workers, i =>
                 {
                     var layer = found[i];
                     var w = DataAwareCompression.Matrix(layer, OnnxTensorData.ToFloat32(initializers[layer.Weight]));
@@ -125,7 +126,7 @@ public static class OnnxAnalysis
         {
             if (layers.Count == 0) throw new CondenseException($"{request.ModelPath}: every layer's weight has NaN or infinity");
             progress($"held-out layer errors of {layers.Count} layers on {data.HeldOut.Count} samples");
-            ParallelWork.ForEach(Enumerable.Range(0, layers.Count), ParallelWork.Workers(request.Threads), l =>
+            ParallelWork.ForEach(Enumerable.Range(0, layers.Count), workers, l =>
             {
                 using (StageTimes.Measure("held-out layer errors"))
                     layerErrors[l] = layers[l].Kind == LinearLayerKind.Gather
@@ -153,7 +154,7 @@ public static class OnnxAnalysis
             var uniformMeasured = new (double Error, double Cosine, double? Accuracy)[settings.Count];
             var uniformTensors = new IReadOnlyList<OnnxTensorReport>[settings.Count];
             // Two settings at a time (each file's session on one thread): a whole compressed model per worker, never eight.
-            ParallelWork.ForEach(Enumerable.Range(1, settings.Count - 1), ParallelWork.Workers(request.Threads), s =>
+            ParallelWork.ForEach(Enumerable.Range(1, settings.Count - 1), workers, s =>
             {
                 OnnxCompressionResult compressed;
                 using (StageTimes.Measure("uniform encode")) compressed = candidates.Compress([.. Enumerable.Repeat(s, layers.Count)]);
@@ -181,7 +182,6 @@ public static class OnnxAnalysis
             // Every (layer, setting) alone (a session of the part after the layer, layers in parallel, largest part first).
             int perLayer = settings.Count - 1;
             var measured = new (double Error, double Cosine, double? Accuracy)[layers.Count * perLayer];
-            var workers = ParallelWork.Workers(request.Threads);
             using (StageTimes.Measure("output runs (one layer)"))
                 ParallelWork.ForEach(Enumerable.Range(0, layers.Count), workers, l =>
                 {

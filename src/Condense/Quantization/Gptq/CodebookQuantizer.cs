@@ -61,8 +61,8 @@ public sealed class CodebookQuantizer : IGptqQuantizer
             // A small floor keeps columns without input from vanishing entirely from the fit.
             var weightsOf = new double[values.Length];
             for (int i = 0; i < values.Length; i++) weightsOf[i] = columnEnergy[i % columns] / meanEnergy + 1e-3;
-            var distinct = values.Distinct().Count();
-            var result = KMeans1D.Fit(values, weightsOf, Options(Math.Max(1, Math.Min(k, distinct)), values.Length));
+            // Fewer distinct values than k: k-means merges equal values and returns one centroid each, padded below.
+            var result = KMeans1D.Fit(values, weightsOf, Options(k, values.Length));
             var centroids = result.Centroids.Select(c => (double)(float)c).ToList();
             while (centroids.Count < k) centroids.Add(centroids[^1]);
             books[g] = [.. centroids.Order()];

@@ -155,25 +155,23 @@ public sealed class GptqSolverTests
         var books = quantizer.Result().Centroids;
         int k = 1 << bits;
         var mean = energy.Average();
+        var weights = energy.Select(e => e / mean + 1e-3).ToArray();
+        double[] Exact(int row) => KMeans1D.Fit(w.AsSpan(row * columns, columns).ToArray(), weights, new KMeansOptions(k, CentroidInit.Exact)).Centroids;
         for (int r = 0; r < rows; r++)
         {
             var values = w.AsSpan(r * columns, columns).ToArray();
-            var weights = energy.Select(e => e / mean + 1e-3).ToArray();
-            var exact = KMeans1D.Fit(values, weights, new KMeansOptions(k, CentroidInit.Exact)).Centroids;
             double Sse(IReadOnlyList<double> book)
             {
                 var sorted = book.Order().ToArray();
                 return values.Select((v, j) => weights[j] * Math.Pow(v - sorted[KMeans1D.Nearest(sorted, v)], 2)).Sum();
             }
             var fast = Sse([.. books.Skip(r * k).Take(k).Select(c => (double)c)]);
-            var optimal = Sse(exact);
+            var optimal = Sse(Exact(r));
             Assert.InRange(fast / optimal, 1 - 1e-6, 1.001);
         }
         var exactOnly = new CodebookQuantizer(bits);
         exactOnly.Fit(w, rows, columns, energy);
-        var mean0 = energy.Average();
-        var row0 = w.AsSpan(0, columns).ToArray();
-        var exact0 = KMeans1D.Fit(row0, energy.Select(e => e / mean0 + 1e-3).ToArray(), new KMeansOptions(k, CentroidInit.Exact)).Centroids;
+        var exact0 = Exact(0);
         Assert.Equal(exact0.Select(c => (float)c).Order(), exactOnly.Result().Centroids.Take(k));
     }
 
